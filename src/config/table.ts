@@ -1,0 +1,105 @@
+// Every setting updns knows, in one declarative table: section, key, type, default, validator, and whether
+// it is a secret (then `updns check` prints <redacted>). config.example.toml documents the same keys; a test
+// keeps the two in step.
+
+export type ValueType = "string" | "int" | "bool" | "string[]";
+export type Value = string | number | boolean | string[];
+
+export interface Setting {
+  section: string;
+  key: string;
+  type: ValueType;
+  default: Value;
+  /** Returns an error text ("must be ...") or null. */
+  validate?: (v: Value) => string | null;
+  secret?: boolean;
+  help: string;
+}
+
+const hostPort = (v: Value): string | null => {
+  for (const item of v as string[]) {
+    if (!/^(\[[0-9a-fA-F:.]+\]|[0-9.]+|[A-Za-z0-9.-]+):\d{1,5}$/.test(item) || Number(item.split(":").pop()) > 65535)
+      return `must be a list of "address:port" (IPv6 as "[::1]:port"), got "${item}"`;
+  }
+  return null;
+};
+const oneHostPort = (v: Value) => hostPort([v as string]);
+const oneOf = (...allowed: string[]) => (v: Value) => (allowed.includes(v as string) ? null : `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}`);
+const range = (min: number, max: number) => (v: Value) => ((v as number) >= min && (v as number) <= max ? null : `must be between ${min} and ${max}`);
+const url = (v: Value) => (v === "" || /^https?:\/\/[^\s/]+/.test(v as string) ? null : "must be empty or an http(s):// URL");
+const cidrs = (v: Value) => {
+  for (const c of v as string[]) if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(c)) return `must be a list of addresses or CIDR prefixes, got "${c}"`;
+  return null;
+};
+/** Five-field cron expression or "" (job off). */
+const schedule = (v: Value) =>
+  v === "" || /^(\S+\s+){4}\S+$/.test(v as string) ? null : 'must be a cron expression of five fields ("m h dom mon dow") or "" to turn the job off';
+
+export const settings: Setting[] = [
+  // [server]
+  { section: "server", key: "data_dir", type: "string", default: "./data", help: "Where the SQLite database and other state live." },
+  { section: "server", key: "public_url", type: "string", default: "", validate: url, help: "The URL people use for the web UI (dual-stack name), e.g. https://dyn.example.org. Empty: derived from the request." },
+  { section: "server", key: "ipv4_url", type: "string", default: "", validate: url, help: "URL of a name with only an A record (IPv4 detection, v4-only update clients)." },
+  { section: "server", key: "ipv6_url", type: "string", default: "", validate: url, help: "URL of a name with only an AAAA record (IPv6 detection, v6-only update clients)." },
+  { section: "server", key: "synchronous", type: "string", default: "FULL", validate: oneOf("FULL", "NORMAL"), help: 'SQLite durability: "FULL" survives power loss, "NORMAL" survives a process crash.' },
+  { section: "server", key: "shutdown_timeout", type: "int", default: 5, validate: range(1, 60), help: "Seconds SIGTERM waits for requests in flight." },
+
+  // [http]
+  { section: "http", key: "listen", type: "string[]", default: ["127.0.0.1:8080"], validate: hostPort, help: 'Addresses of the web UI and the APIs ("[::]:443" for IPv6).' },
+  { section: "http", key: "tls_cert", type: "string", default: "", help: "PEM certificate chain; with tls_key, serve HTTPS. Reloaded on SIGHUP." },
+  { section: "http", key: "tls_key", type: "string", default: "", help: "PEM private key for tls_cert." },
+  { section: "http", key: "trusted_proxies", type: "string[]", default: [], validate: cidrs, help: "Peers whose X-Forwarded-For / Forwarded / X-Forwarded-Proto are believed." },
+  { section: "http", key: "max_body_bytes", type: "int", default: 65536, validate: range(1024, 16777216), help: "Largest request body accepted." },
+
+  // [dns]
+  { section: "dns", key: "listen", type: "string[]", default: ["127.0.0.1:5353"], validate: hostPort, help: "UDP and TCP addresses the embedded primary answers on." },
+  { section: "dns", key: "max_udp_size", type: "int", default: 1232, validate: range(512, 4096), help: "Largest UDP answer, whatever the client's EDNS buffer says (RFC 6891, DNS flag day 2020)." },
+  { section: "dns", key: "tcp_idle_timeout", type: "int", default: 10, validate: range(1, 300), help: "Seconds an idle TCP connection is kept (RFC 7766)." },
+  { section: "dns", key: "tcp_max_connections", type: "int", default: 250, validate: range(1, 100000), help: "Concurrent TCP connections." },
+  { section: "dns", key: "query_timeout", type: "int", default: 5, validate: range(1, 60), help: "Seconds to wait for an external primary (rfc2136 zones) before one retry." },
+  { section: "dns", key: "backoff", type: "int", default: 120, validate: range(0, 86400), help: "Seconds an external primary is left alone after it failed." },
+  { section: "dns", key: "journal_max_changes", type: "int", default: 1000, validate: range(1, 10000000), help: "Changesets kept per embedded zone for IXFR." },
+  { section: "dns", key: "journal_max_age_days", type: "int", default: 14, validate: range(1, 3650), help: "Changesets older than this are trimmed (secondaries then get AXFR)." },
+  { section: "dns", key: "chaos_version", type: "string", default: "", help: 'Answer to CH TXT version.bind; empty: REFUSED.' },
+  { section: "dns", key: "chaos_id", type: "string", default: "", help: 'Answer to CH TXT id.server; empty: REFUSED.' },
+
+  // [mail]
+  { section: "mail", key: "smtp_host", type: "string", default: "", help: "SMTP server; empty: mails are written to the log instead." },
+  { section: "mail", key: "smtp_port", type: "int", default: 587, validate: range(1, 65535), help: "SMTP port." },
+  { section: "mail", key: "smtp_tls", type: "string", default: "starttls", validate: oneOf("starttls", "tls", "none"), help: '"starttls", "tls" (implicit, port 465) or "none" (only for a local relay).' },
+  { section: "mail", key: "smtp_user", type: "string", default: "", help: "SMTP user name." },
+  { section: "mail", key: "smtp_password", type: "string", default: "", secret: true, help: "SMTP password." },
+  { section: "mail", key: "from", type: "string", default: "updns@localhost", help: "Sender address." },
+
+  // [registration]
+  { section: "registration", key: "mode", type: "string", default: "closed", validate: oneOf("open", "closed", "invitation"), help: 'Who may sign up: "open", "closed" or "invitation" (staff hand out links).' },
+  { section: "registration", key: "check_email_domain", type: "bool", default: false, help: "Require an MX or A record for the e-mail domain of a new account." },
+  { section: "registration", key: "email_blacklist", type: "string[]", default: [], help: "Regular expressions; matching e-mail addresses may not register." },
+
+  // [oauth.*]
+  ...(["github", "gitlab", "google", "oidc"] as const).flatMap((p): Setting[] => [
+    { section: `oauth.${p}`, key: "client_id", type: "string", default: "", help: `OAuth client id for ${p}; empty: off.` },
+    { section: `oauth.${p}`, key: "client_secret", type: "string", default: "", secret: true, help: `OAuth client secret for ${p}.` },
+    ...(p === "gitlab" || p === "oidc"
+      ? [{ section: `oauth.${p}`, key: "issuer", type: "string" as const, default: p === "gitlab" ? "https://gitlab.com" : "", validate: url, help: "Issuer / base URL of the provider." }]
+      : []),
+  ]),
+
+  // [abuse]
+  { section: "abuse", key: "bad_agents", type: "string[]", default: [], help: "User-Agent values that get `badagent` (exact match)." },
+  { section: "abuse", key: "bad_hosts", type: "string[]", default: [], help: "Host names (hostname parameter or user name) answered `abuse` (403) before authentication." },
+  { section: "abuse", key: "bad_ips", type: "string[]", default: [], validate: cidrs, help: "Target addresses/prefixes; an update to one flags the host abuse and abuse_blocked." },
+  { section: "abuse", key: "flag_abuse_threshold", type: "int", default: 0, validate: range(0, 1000000), help: "The weekly faults job flags hosts with more client faults than this (0: do not flag)." },
+  { section: "abuse", key: "badauth_per_minute", type: "int", default: 30, validate: range(1, 100000), help: "Failed update authentications per client address per minute before 429." },
+
+  // [jobs]
+  { section: "jobs", key: "faults", type: "string", default: "0 3 * * 0", validate: schedule, help: "Show and reset fault counters, flag abuse." },
+  { section: "jobs", key: "domains_check", type: "string", default: "30 4 * * *", validate: schedule, help: "Check every domain's nameserver." },
+  { section: "jobs", key: "hosts_stale_check", type: "string", default: "0 5 * * *", validate: schedule, help: "Raise staleness of hosts not updated for long." },
+  { section: "jobs", key: "users_stale_check", type: "string", default: "0 6 * * 0", validate: schedule, help: "Remove accounts never used or inactive for long, after notice." },
+  { section: "jobs", key: "cleanup", type: "string", default: "15 * * * *", validate: schedule, help: "Expired sessions, tokens and registrations." },
+
+  // [log]
+  { section: "log", key: "level", type: "string", default: "info", validate: oneOf("debug", "info", "warn", "error"), help: "Least important level logged." },
+  { section: "log", key: "format", type: "string", default: "logfmt", validate: oneOf("logfmt", "json"), help: "One line per event, as logfmt or JSON." },
+];

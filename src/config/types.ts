@@ -1,0 +1,81 @@
+// Generated shape of the configuration (one interface per section of the table in table.ts).
+// Keep in step with table.ts; tests/config/config.test.ts checks it.
+
+export interface Config {
+  "server": {
+    data_dir: string;
+    public_url: string;
+    ipv4_url: string;
+    ipv6_url: string;
+    synchronous: string;
+    shutdown_timeout: number;
+  };
+  "http": {
+    listen: string[];
+    tls_cert: string;
+    tls_key: string;
+    trusted_proxies: string[];
+    max_body_bytes: number;
+  };
+  "dns": {
+    listen: string[];
+    max_udp_size: number;
+    tcp_idle_timeout: number;
+    tcp_max_connections: number;
+    query_timeout: number;
+    backoff: number;
+    journal_max_changes: number;
+    journal_max_age_days: number;
+    chaos_version: string;
+    chaos_id: string;
+  };
+  "mail": {
+    smtp_host: string;
+    smtp_port: number;
+    smtp_tls: string;
+    smtp_user: string;
+    smtp_password: string;
+    from: string;
+  };
+  "registration": {
+    mode: string;
+    check_email_domain: boolean;
+    email_blacklist: string[];
+  };
+  "oauth.github": {
+    client_id: string;
+    client_secret: string;
+  };
+  "oauth.gitlab": {
+    client_id: string;
+    client_secret: string;
+    issuer: string;
+  };
+  "oauth.google": {
+    client_id: string;
+    client_secret: string;
+  };
+  "oauth.oidc": {
+    client_id: string;
+    client_secret: string;
+    issuer: string;
+  };
+  "abuse": {
+    bad_agents: string[];
+    bad_hosts: string[];
+    bad_ips: string[];
+    flag_abuse_threshold: number;
+    badauth_per_minute: number;
+  };
+  "jobs": {
+    faults: string;
+    domains_check: string;
+    hosts_stale_check: string;
+    users_stale_check: string;
+    cleanup: string;
+  };
+  "log": {
+    level: string;
+    format: string;
+  };
+}

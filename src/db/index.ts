@@ -1,0 +1,4 @@
+export * as schema from "./schema.ts";
+export * from "./schema.ts";
+export { openDatabase, migrate, pendingMigrations, backupDatabase, DatabaseTooNewError, type Db, type OpenOptions } from "./connection.ts";
+export { migrations } from "./migrations.ts";

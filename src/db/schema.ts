@@ -1,0 +1,313 @@
+// The data model: nsupdate.info's (spec §3) plus what updns adds (zone backends, records and journal of
+// embedded zones, TSIG keys and their update policies, secondaries, API tokens, the forwarding queue).
+// Times are UTC milliseconds (timestamp_ms). Changing this file means `npm run db:generate`, which appends a
+// migration; migrations are never edited after they are committed.
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+const created = () => integer("created", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+const lastUpdate = () => integer("last_update", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`);
+const bool = (name: string, dflt: boolean) => integer(name, { mode: "boolean" }).notNull().default(dflt);
+
+export const users = sqliteTable("users", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  username: text("username").notNull().unique(),
+  email: text("email").notNull().default(""),
+  /** PHC string (argon2id via Bun.password); "" for accounts that only sign in through OAuth. */
+  passwordHash: text("password_hash").notNull().default(""),
+  isActive: bool("is_active", true),
+  isStaff: bool("is_staff", false),
+  isSuperuser: bool("is_superuser", false),
+  emailVerified: bool("email_verified", false),
+  language: text("language").notNull().default(""),
+  dateJoined: integer("date_joined", { mode: "timestamp_ms" }).notNull().default(sql`(unixepoch('subsec') * 1000)`),
+  lastLogin: integer("last_login", { mode: "timestamp_ms" }),
+  /** For `users --stale-check`: when the owner was told the account will go. */
+  stalenessNotifiedAt: integer("staleness_notified_at", { mode: "timestamp_ms" }),
+});
+
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    /** SHA-256 of the session token (hex); the token itself lives only in the cookie. */
+    idHash: text("id_hash").primaryKey(),
+    userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+    longLived: bool("long_lived", false),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    lastSeenAt: integer("last_seen_at", { mode: "timestamp_ms" }).notNull(),
+    /** Small JSON bag: detected addresses, CSRF secret, flash messages. */
+    data: text("data").notNull().default("{}"),
+    created: created(),
+  },
+  (t) => [index("sessions_user").on(t.userId)],
+);
+
+/** Single-use e-mail tokens (verification, password reset, invitations, first-run setup). */
+export const userTokens = sqliteTable("user_tokens", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  tokenHash: text("token_hash").notNull().unique(),
+  purpose: text("purpose", { enum: ["verify_email", "reset_password", "invitation", "setup"] }).notNull(),
+  userId: integer("user_id").references(() => users.id, { onDelete: "cascade" }),
+  email: text("email").notNull().default(""),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+  usedAt: integer("used_at", { mode: "timestamp_ms" }),
+  created: created(),
+});
+
+export const oauthIdentities = sqliteTable(
+  "oauth_identities",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    subject: text("subject").notNull(),
+    created: created(),
+  },
+  (t) => [uniqueIndex("oauth_provider_subject").on(t.provider, t.subject)],
+);
+
+export const tsigKeys = sqliteTable("tsig_keys", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** Key name as it appears on the wire, lower case, no trailing dot. */
+  name: text("name").notNull().unique(),
+  /** BIND spelling: hmac-md5, hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384, hmac-sha512. */
+  algorithm: text("algorithm").notNull().default("hmac-sha256"),
+  /** Base64. Stored as given because it must be usable; never logged or rendered back in full. */
+  secret: text("secret").notNull(),
+  ownerId: integer("owner_id").references(() => users.id, { onDelete: "cascade" }),
+  comment: text("comment").notNull().default(""),
+  created: created(),
+});
+
+export const domains = sqliteTable("domains", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** Zone name, lower case, no trailing dot. */
+  name: text("name").notNull().unique(),
+  backend: text("backend", { enum: ["embedded", "rfc2136"] }).notNull().default("rfc2136"),
+  ownerId: integer("owner_id").references(() => users.id, { onDelete: "cascade" }),
+  public: bool("public", false),
+  /** The owner's switch (baseline: "nameserver works"). The automatic back-off lives elsewhere (updns.md §2). */
+  available: bool("available", true),
+  comment: text("comment").notNull().default(""),
+  // rfc2136: the external primary, an optional server asked first, and the key UPDATEs are signed with.
+  primary: text("primary").notNull().default(""),
+  queryServer: text("query_server").notNull().default(""),
+  updateKeyName: text("update_key_name").notNull().default(""),
+  updateKeyAlgorithm: text("update_key_algorithm").notNull().default("hmac-sha512"),
+  updateKeySecret: text("update_key_secret").notNull().default(""),
+  // embedded: SOA fields, serial scheme and the keys that guard transfers and UPDATEs.
+  serial: integer("serial").notNull().default(0),
+  serialScheme: text("serial_scheme", { enum: ["unixtime", "dateserial"] }).notNull().default("unixtime"),
+  soaMname: text("soa_mname").notNull().default(""),
+  soaRname: text("soa_rname").notNull().default(""),
+  soaRefresh: integer("soa_refresh").notNull().default(3600),
+  soaRetry: integer("soa_retry").notNull().default(600),
+  soaExpire: integer("soa_expire").notNull().default(1209600),
+  soaMinimum: integer("soa_minimum").notNull().default(60),
+  soaTtl: integer("soa_ttl").notNull().default(3600),
+  transferKeyId: integer("transfer_key_id").references(() => tsigKeys.id, { onDelete: "set null" }),
+  /** Address list (comma separated CIDRs) allowed to transfer without a key. */
+  transferAcl: text("transfer_acl").notNull().default(""),
+  /** Bounds for host TTLs in this zone (updns.md §1.10). */
+  ttlMin: integer("ttl_min").notNull().default(30),
+  ttlMax: integer("ttl_max").notNull().default(86400),
+  dnssec: bool("dnssec", false),
+  lastCheckAt: integer("last_check_at", { mode: "timestamp_ms" }),
+  lastCheckResult: text("last_check_result").notNull().default(""),
+  lastUpdate: lastUpdate(),
+  created: created(),
+});
+
+/** Secondaries of an embedded zone: NOTIFY targets (and, by default, allowed to transfer with the key). */
+export const zoneSecondaries = sqliteTable(
+  "zone_secondaries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    domainId: integer("domain_id").notNull().references(() => domains.id, { onDelete: "cascade" }),
+    /** "ip" or "ip:port" / "[v6]:port". */
+    address: text("address").notNull(),
+    lastNotifyAt: integer("last_notify_at", { mode: "timestamp_ms" }),
+    lastNotifyResult: text("last_notify_result").notNull().default(""),
+    created: created(),
+  },
+  (t) => [uniqueIndex("zone_secondaries_unique").on(t.domainId, t.address)],
+);
+
+/**
+ * Every resource record of an embedded zone (static ones and those owned by hosts), in presentation form
+ * relative to the zone ("@" for the apex). The zone store in memory is built from these at start.
+ */
+export const zoneRecords = sqliteTable(
+  "zone_records",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    domainId: integer("domain_id").notNull().references(() => domains.id, { onDelete: "cascade" }),
+    owner: text("owner").notNull(),
+    type: text("type").notNull(),
+    ttl: integer("ttl").notNull(),
+    rdata: text("rdata").notNull(),
+    /** Who manages it: "static" (CLI/web), "dynamic" (hosts, related hosts, TXT, RFC 2136 UPDATE). */
+    kind: text("kind", { enum: ["static", "dynamic"] }).notNull().default("dynamic"),
+  },
+  (t) => [index("zone_records_owner").on(t.domainId, t.owner, t.type)],
+);
+
+/** One row per committed change of an embedded zone: what IXFR sends (RFC 1995). */
+export const zoneJournal = sqliteTable(
+  "zone_journal",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    domainId: integer("domain_id").notNull().references(() => domains.id, { onDelete: "cascade" }),
+    serialFrom: integer("serial_from").notNull(),
+    serialTo: integer("serial_to").notNull(),
+    /** JSON arrays of records ({owner,type,ttl,rdata}), SOA excluded. */
+    removed: text("removed").notNull(),
+    added: text("added").notNull(),
+    created: created(),
+  },
+  (t) => [index("zone_journal_domain").on(t.domainId, t.id)],
+);
+
+/** Which names and types a TSIG key may change by RFC 2136 UPDATE into an embedded zone (BIND-style grants). */
+export const updatePolicies = sqliteTable("update_policies", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  keyId: integer("key_id").notNull().references(() => tsigKeys.id, { onDelete: "cascade" }),
+  domainId: integer("domain_id").notNull().references(() => domains.id, { onDelete: "cascade" }),
+  action: text("action", { enum: ["grant", "deny"] }).notNull().default("grant"),
+  /** name: exactly `name`; subdomain: `name` and below; wildcard: one label below `name`. */
+  match: text("match", { enum: ["name", "subdomain", "wildcard"] }).notNull().default("subdomain"),
+  name: text("name").notNull(),
+  /** Comma-separated types; empty = any type except SOA/NS at the apex. */
+  types: text("types").notNull().default(""),
+  position: integer("position").notNull().default(0),
+});
+
+export const hosts = sqliteTable(
+  "hosts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    /** First label only (spec §0: the FQDN splits at the first dot). */
+    name: text("name").notNull(),
+    domainId: integer("domain_id").notNull().references(() => domains.id, { onDelete: "cascade" }),
+    ownerId: integer("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+    /** Hashed update secret (argon2id PHC, or an imported legacy format upgraded on first use). */
+    updateSecret: text("update_secret").notNull().default(""),
+    comment: text("comment").notNull().default(""),
+    available: bool("available", true),
+    netmaskIpv4: integer("netmask_ipv4").notNull().default(32),
+    netmaskIpv6: integer("netmask_ipv6").notNull().default(64),
+    ttl: integer("ttl").notNull().default(60),
+    wildcard: bool("wildcard", false),
+    abuse: bool("abuse", false),
+    abuseBlocked: bool("abuse_blocked", false),
+    clientFaults: integer("client_faults").notNull().default(0),
+    clientResultMsg: text("client_result_msg").notNull().default(""),
+    serverFaults: integer("server_faults").notNull().default(0),
+    serverResultMsg: text("server_result_msg").notNull().default(""),
+    apiAuthFaults: integer("api_auth_faults").notNull().default(0),
+    apiAuthResultMsg: text("api_auth_result_msg").notNull().default(""),
+    lastUpdateIpv4: integer("last_update_ipv4", { mode: "timestamp_ms" }),
+    lastUpdateIpv6: integer("last_update_ipv6", { mode: "timestamp_ms" }),
+    tlsUpdateIpv4: bool("tls_update_ipv4", false),
+    tlsUpdateIpv6: bool("tls_update_ipv6", false),
+    /** Set when we answered dnserr through our own (nameserver) fault: the next request is not a client fault. */
+    lastServerFaultAt: integer("last_server_fault_at", { mode: "timestamp_ms" }),
+    staleness: integer("staleness").notNull().default(0),
+    stalenessNotificationTimestamp: integer("staleness_notification_timestamp", { mode: "timestamp_ms" }),
+    lastUpdate: lastUpdate(),
+    created: created(),
+  },
+  (t) => [uniqueIndex("unique_host_domain").on(t.name, t.domainId), index("hosts_owner").on(t.ownerId)],
+);
+
+export const relatedHosts = sqliteTable(
+  "related_hosts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    name: text("name").notNull(),
+    mainHostId: integer("main_host_id").notNull().references(() => hosts.id, { onDelete: "cascade" }),
+    comment: text("comment").notNull().default(""),
+    interfaceIdIpv4: text("interface_id_ipv4").notNull().default(""),
+    interfaceIdIpv6: text("interface_id_ipv6").notNull().default(""),
+    available: bool("available", true),
+  },
+  (t) => [uniqueIndex("unique_relatedhost_name_mainhost").on(t.name, t.mainHostId)],
+);
+
+export const serviceUpdaters = sqliteTable("service_updaters", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  name: text("name").notNull(),
+  comment: text("comment").notNull().default(""),
+  /** Host name or IP, may include a port. */
+  server: text("server").notNull(),
+  path: text("path").notNull().default("/nic/update"),
+  secure: bool("secure", true),
+  acceptIpv4: bool("accept_ipv4", false),
+  acceptIpv6: bool("accept_ipv6", false),
+  createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+  lastUpdate: lastUpdate(),
+  created: created(),
+});
+
+export const serviceUpdaterHostConfigs = sqliteTable("service_updater_host_configs", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  serviceId: integer("service_id").notNull().references(() => serviceUpdaters.id, { onDelete: "cascade" }),
+  hostId: integer("host_id").notNull().references(() => hosts.id, { onDelete: "cascade" }),
+  /** null = the `hostname` parameter is not sent. */
+  hostname: text("hostname"),
+  name: text("name").notNull(),
+  /** The third party's password: stored in clear because it must be sent. Never logged. */
+  password: text("password").notNull(),
+  giveIpv4: bool("give_ipv4", false),
+  giveIpv6: bool("give_ipv6", false),
+  comment: text("comment").notNull().default(""),
+  lastResult: text("last_result").notNull().default(""),
+  lastResultAt: integer("last_result_at", { mode: "timestamp_ms" }),
+  lastUpdate: lastUpdate(),
+  created: created(),
+});
+
+/** Forwarding to third-party dyndns2 services runs off the request path (updns.md §1.11). */
+export const forwardQueue = sqliteTable(
+  "forward_queue",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    hostConfigId: integer("host_config_id").notNull().references(() => serviceUpdaterHostConfigs.id, { onDelete: "cascade" }),
+    address: text("address").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: integer("next_attempt_at", { mode: "timestamp_ms" }).notNull(),
+    lastError: text("last_error").notNull().default(""),
+    created: created(),
+  },
+  (t) => [index("forward_queue_due").on(t.nextAttemptAt)],
+);
+
+export const blacklistedHosts = sqliteTable("blacklisted_hosts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** A regular expression searched (not anchored) in a proposed host name. */
+  nameRe: text("name_re").notNull().unique(),
+  createdById: integer("created_by_id").references(() => users.id, { onDelete: "set null" }),
+  lastUpdate: lastUpdate(),
+  created: created(),
+});
+
+/** Account API tokens (JSON API and dyndns2 Bearer auth), stored hashed, with scopes. */
+export const apiTokens = sqliteTable("api_tokens", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  userId: integer("user_id").notNull().references(() => users.id, { onDelete: "cascade" }),
+  name: text("name").notNull().default(""),
+  /** SHA-256 hex of the token (tokens are 256-bit random, so a fast hash is enough). */
+  tokenHash: text("token_hash").notNull().unique(),
+  /** JSON: { hosts?: string[], zones?: string[], types?: string[], subnets?: string[], readOnly?: boolean } */
+  scopes: text("scopes").notNull().default("{}"),
+  expiresAt: integer("expires_at", { mode: "timestamp_ms" }),
+  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  lastUsedFrom: text("last_used_from").notNull().default(""),
+  created: created(),
+});
+
+/** Small key/value settings the service keeps for itself (e.g. the data-dir secret's fingerprint). */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+});

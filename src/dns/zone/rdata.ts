@@ -1,0 +1,490 @@
+// Rdata of the zone types in three forms: presentation text (master files, CLI), canonical text (what the
+// store keeps and compares) and wire bytes (RFC 1035 §3.3, RFC 2782 SRV, RFC 8659 CAA, RFC 3596 AAAA).
+// Canonical text: names absolute, lower case, with a trailing dot; numbers in decimal; AAAA in RFC 5952
+// form; TXT and CAA values as quoted strings with only `"`, `\` and non-printable bytes escaped.
+import ipaddr from "ipaddr.js";
+import type { RRType } from "./types.ts";
+
+/** One token of presentation text; `quoted` tokens came from "..." and may hold spaces. */
+export interface Token {
+  text: string;
+  quoted: boolean;
+}
+
+export class RdataError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RdataError";
+  }
+}
+
+// ---------- names ----------
+
+/** Lower case, no trailing dot; the root is "". */
+export function normalizeName(name: string): string {
+  const n = name.toLowerCase();
+  return n.endsWith(".") ? n.slice(0, -1) : n;
+}
+
+/** Whether `name` is `zone` or below it (both normalized). */
+export function inZone(name: string, zone: string): boolean {
+  return zone === "" || name === zone || name.endsWith("." + zone);
+}
+
+/** RFC 1035 §2.3.4: labels 1..63 octets, names up to 255 octets on the wire. Throws RdataError. */
+export function checkName(name: string): void {
+  if (name === "") return;
+  if (name.length > 253) throw new RdataError(`name too long: ${name}`);
+  for (const label of name.split(".")) {
+    if (label.length === 0) throw new RdataError(`empty label in ${JSON.stringify(name)}`);
+    if (label.length > 63) throw new RdataError(`label longer than 63 octets in ${name}`);
+    if (!/^[\x21-\x7e]+$/.test(label) || label.includes("\\")) throw new RdataError(`bad character in name ${JSON.stringify(name)}`);
+  }
+}
+
+/**
+ * A presentation name made absolute and normalized: "@" is the origin, names without a trailing dot are
+ * relative to `origin`.
+ */
+export function absoluteName(text: string, origin: string): string {
+  let n: string;
+  if (text === "@") n = origin;
+  else if (text.endsWith(".")) n = text === "." ? "" : text.slice(0, -1);
+  else n = origin === "" ? text : `${text}.${origin}`;
+  n = n.toLowerCase();
+  checkName(n);
+  return n;
+}
+
+const dotted = (n: string) => n + ".";
+
+// ---------- presentation → canonical ----------
+
+function uint(tok: Token | undefined, bits: 8 | 16 | 32, what: string): number {
+  if (!tok || tok.quoted || !/^\d+$/.test(tok.text)) throw new RdataError(`${what}: expected a number, got ${tok ? JSON.stringify(tok.text) : "nothing"}`);
+  const v = Number(tok.text);
+  if (v > 2 ** bits - 1) throw new RdataError(`${what}: ${tok.text} is out of range`);
+  return v;
+}
+
+/** TTL or SOA timer: a number of seconds, or BIND's 1w2d3h4m5s form. */
+export function parseTtl(text: string): number {
+  if (/^\d+$/.test(text)) {
+    const v = Number(text);
+    if (v > 2 ** 31 - 1) throw new RdataError(`TTL ${text} is out of range`);
+    return v;
+  }
+  const m = text.toLowerCase().match(/^(\d+[wdhms])+$/);
+  if (!m) throw new RdataError(`bad TTL ${JSON.stringify(text)}`);
+  const mult: Record<string, number> = { w: 604800, d: 86400, h: 3600, m: 60, s: 1 };
+  let total = 0;
+  for (const part of text.toLowerCase().matchAll(/(\d+)([wdhms])/g)) total += Number(part[1]) * mult[part[2]];
+  if (total > 2 ** 31 - 1) throw new RdataError(`TTL ${text} is out of range`);
+  return total;
+}
+
+function timer(tok: Token | undefined, what: string): number {
+  if (!tok || tok.quoted) throw new RdataError(`${what}: missing`);
+  if (/^\d+$/.test(tok.text)) return uint(tok, 32, what);
+  return parseTtl(tok.text);
+}
+
+function name(tok: Token | undefined, origin: string, what: string): string {
+  if (!tok || tok.quoted) throw new RdataError(`${what}: expected a name`);
+  return dotted(absoluteName(tok.text, origin));
+}
+
+/** Bytes of a presentation character-string (RFC 1035 §5.1: \X and \DDD escapes). */
+export function unescapeString(text: string): Uint8Array {
+  const raw = new TextEncoder().encode(text);
+  const out: number[] = [];
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw[i];
+    if (c !== 0x5c) {
+      out.push(c);
+      continue;
+    }
+    if (i + 3 < raw.length && isDigit(raw[i + 1]) && isDigit(raw[i + 2]) && isDigit(raw[i + 3])) {
+      const v = (raw[i + 1] - 48) * 100 + (raw[i + 2] - 48) * 10 + (raw[i + 3] - 48);
+      if (v > 255) throw new RdataError(`bad escape \\${String.fromCharCode(raw[i + 1], raw[i + 2], raw[i + 3])}`);
+      out.push(v);
+      i += 3;
+    } else if (i + 1 < raw.length) {
+      out.push(raw[i + 1]);
+      i += 1;
+    } else throw new RdataError("string ends with a lone backslash");
+  }
+  return Uint8Array.from(out);
+}
+const isDigit = (c: number | undefined) => c !== undefined && c >= 48 && c <= 57;
+
+/** Canonical quoted form of a character-string. */
+export function quoteString(bytes: Uint8Array): string {
+  let s = '"';
+  for (const b of bytes) {
+    if (b === 0x22 || b === 0x5c) s += "\\" + String.fromCharCode(b);
+    else if (b < 0x20 || b > 0x7e) s += "\\" + String(b).padStart(3, "0");
+    else s += String.fromCharCode(b);
+  }
+  return s + '"';
+}
+
+/** Canonical rdata of `type` from presentation tokens; names relative to `origin`. Throws RdataError. */
+export function parseRdata(type: RRType, toks: Token[], origin: string): string {
+  const need = (n: number) => {
+    if (toks.length !== n) throw new RdataError(`${type} needs ${n} field${n > 1 ? "s" : ""}, got ${toks.length}`);
+  };
+  switch (type) {
+    case "A": {
+      need(1);
+      const t = toks[0].text;
+      if (toks[0].quoted || !ipaddr.IPv4.isValidFourPartDecimal(t)) throw new RdataError(`bad IPv4 address ${JSON.stringify(t)}`);
+      return ipaddr.IPv4.parse(t).toString();
+    }
+    case "AAAA": {
+      need(1);
+      const t = toks[0].text;
+      if (toks[0].quoted || !ipaddr.IPv6.isValid(t) || t.includes("%")) throw new RdataError(`bad IPv6 address ${JSON.stringify(t)}`);
+      return ipaddr.IPv6.parse(t).toString();
+    }
+    case "NS":
+    case "CNAME":
+    case "PTR":
+      need(1);
+      return name(toks[0], origin, type);
+    case "MX":
+      need(2);
+      return `${uint(toks[0], 16, "MX preference")} ${name(toks[1], origin, "MX exchange")}`;
+    case "SRV":
+      need(4);
+      return `${uint(toks[0], 16, "SRV priority")} ${uint(toks[1], 16, "SRV weight")} ${uint(toks[2], 16, "SRV port")} ${name(toks[3], origin, "SRV target")}`;
+    case "SOA":
+      need(7);
+      return [
+        name(toks[0], origin, "SOA mname"),
+        name(toks[1], origin, "SOA rname"),
+        uint(toks[2], 32, "SOA serial"),
+        timer(toks[3], "SOA refresh"),
+        timer(toks[4], "SOA retry"),
+        timer(toks[5], "SOA expire"),
+        timer(toks[6], "SOA minimum"),
+      ].join(" ");
+    case "TXT": {
+      if (toks.length === 0) throw new RdataError("TXT needs at least one string");
+      return toks
+        .map((t) => {
+          const b = unescapeString(t.text);
+          if (b.length > 255) throw new RdataError("TXT string longer than 255 octets (split it into several quoted strings)");
+          return quoteString(b);
+        })
+        .join(" ");
+    }
+    case "CAA": {
+      need(3);
+      const flags = uint(toks[0], 8, "CAA flags");
+      const tag = toks[1].text;
+      // RFC 8659 §4.1: the tag is 1..15 ASCII letters and digits.
+      if (toks[1].quoted || !/^[A-Za-z0-9]{1,15}$/.test(tag)) throw new RdataError(`bad CAA tag ${JSON.stringify(tag)}`);
+      return `${flags} ${tag.toLowerCase()} ${quoteString(unescapeString(toks[2].text))}`;
+    }
+  }
+}
+
+/** Split canonical rdata (or a one-line presentation) into tokens: whitespace-separated, "quoted" kept. */
+export function tokenize(text: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const c = text[i];
+    if (c === " " || c === "\t") {
+      i++;
+      continue;
+    }
+    if (c === '"') {
+      let j = i + 1;
+      let s = "";
+      while (j < text.length && text[j] !== '"') {
+        if (text[j] === "\\" && j + 1 < text.length) {
+          s += text[j] + text[j + 1];
+          j += 2;
+        } else s += text[j++];
+      }
+      if (j >= text.length) throw new RdataError("unterminated quoted string");
+      out.push({ text: s, quoted: true });
+      i = j + 1;
+      continue;
+    }
+    let j = i;
+    let s = "";
+    while (j < text.length && text[j] !== " " && text[j] !== "\t") {
+      if (text[j] === "\\" && j + 1 < text.length) {
+        s += text[j] + text[j + 1];
+        j += 2;
+      } else s += text[j++];
+    }
+    out.push({ text: s, quoted: false });
+    i = j;
+  }
+  return out;
+}
+
+/** Canonical rdata from one line of presentation text (CLI, API). */
+export function rdataFromText(type: RRType, text: string, origin: string): string {
+  return parseRdata(type, tokenize(text), origin);
+}
+
+/** The SOA fields of canonical SOA rdata. */
+export function soaFields(data: string): { mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number } {
+  const p = data.split(" ");
+  return { mname: p[0], rname: p[1], serial: Number(p[2]), refresh: Number(p[3]), retry: Number(p[4]), expire: Number(p[5]), minimum: Number(p[6]) };
+}
+
+/** Canonical SOA rdata with another serial. */
+export function withSerial(data: string, serial: number): string {
+  const p = data.split(" ");
+  p[2] = String(serial >>> 0);
+  return p.join(" ");
+}
+
+/** The target name (no trailing dot) a record points at, for CNAME chasing and additional processing. */
+export function targetOf(type: RRType, data: string): string | null {
+  switch (type) {
+    case "NS":
+    case "CNAME":
+    case "PTR":
+      return normalizeName(data);
+    case "MX":
+      return normalizeName(data.split(" ")[1]);
+    case "SRV":
+      return normalizeName(data.split(" ")[3]);
+    default:
+      return null;
+  }
+}
+
+// ---------- canonical → wire ----------
+
+/**
+ * A growing output buffer with RFC 1035 §4.1.4 name compression. `names` maps a lower-case name suffix to
+ * the offset where it was written (only offsets below 0x4000 fit a pointer).
+ */
+export class WireWriter {
+  buf: Uint8Array;
+  view: DataView;
+  pos = 0;
+  readonly names = new Map<string, number>();
+  constructor(size = 512) {
+    this.buf = new Uint8Array(size);
+    this.view = new DataView(this.buf.buffer);
+  }
+  private room(n: number) {
+    if (this.pos + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.pos + n) size *= 2;
+    const b = new Uint8Array(size);
+    b.set(this.buf.subarray(0, this.pos));
+    this.buf = b;
+    this.view = new DataView(b.buffer);
+  }
+  u8(v: number) {
+    this.room(1);
+    this.buf[this.pos++] = v;
+  }
+  u16(v: number) {
+    this.room(2);
+    this.view.setUint16(this.pos, v);
+    this.pos += 2;
+  }
+  u32(v: number) {
+    this.room(4);
+    this.view.setUint32(this.pos, v >>> 0);
+    this.pos += 4;
+  }
+  bytes(b: Uint8Array) {
+    this.room(b.length);
+    this.buf.set(b, this.pos);
+    this.pos += b.length;
+  }
+  /** Write a name (no trailing dot, "" = root); compress against earlier names when `compress`. */
+  name(n: string, compress = true) {
+    const norm = normalizeName(n);
+    if (norm === "") return this.u8(0);
+    const labels = norm.split(".");
+    for (let i = 0; i < labels.length; i++) {
+      const suffix = i === 0 ? norm : labels.slice(i).join(".");
+      const at = this.names.get(suffix);
+      if (compress && at !== undefined) return this.u16(0xc000 | at);
+      if (this.pos < 0x4000) this.names.set(suffix, this.pos);
+      const b = new TextEncoder().encode(labels[i]);
+      this.u8(b.length);
+      this.bytes(b);
+    }
+    this.u8(0);
+  }
+  done(): Uint8Array {
+    return this.buf.slice(0, this.pos);
+  }
+}
+
+function charStrings(text: string): Uint8Array[] {
+  return tokenize(text).map((t) => unescapeString(t.text));
+}
+
+/** Write canonical rdata of `type` (without the length); names compressed where RFC 3597 §4 allows. */
+export function writeRdata(w: WireWriter, type: RRType, data: string): void {
+  switch (type) {
+    case "A":
+      return w.bytes(Uint8Array.from(ipaddr.IPv4.parse(data).toByteArray()));
+    case "AAAA":
+      return w.bytes(Uint8Array.from(ipaddr.IPv6.parse(data).toByteArray()));
+    case "NS":
+    case "CNAME":
+    case "PTR":
+      return w.name(data);
+    case "MX": {
+      const [pref, ex] = data.split(" ");
+      w.u16(Number(pref));
+      return w.name(ex);
+    }
+    case "SRV": {
+      // RFC 2782: the SRV target is never compressed.
+      const [prio, weight, port, target] = data.split(" ");
+      w.u16(Number(prio));
+      w.u16(Number(weight));
+      w.u16(Number(port));
+      return w.name(target, false);
+    }
+    case "SOA": {
+      const s = soaFields(data);
+      w.name(s.mname);
+      w.name(s.rname);
+      for (const v of [s.serial, s.refresh, s.retry, s.expire, s.minimum]) w.u32(v);
+      return;
+    }
+    case "TXT":
+      for (const s of charStrings(data)) {
+        w.u8(s.length);
+        w.bytes(s);
+      }
+      return;
+    case "CAA": {
+      const sp1 = data.indexOf(" ");
+      const sp2 = data.indexOf(" ", sp1 + 1);
+      const tag = new TextEncoder().encode(data.slice(sp1 + 1, sp2));
+      w.u8(Number(data.slice(0, sp1)));
+      w.u8(tag.length);
+      w.bytes(tag);
+      return w.bytes(unescapeString(tokenize(data.slice(sp2 + 1))[0].text));
+    }
+  }
+}
+
+// ---------- wire → canonical ----------
+
+/** Read a possibly compressed name at `off`; returns the name and the offset after it. Throws RdataError. */
+export function readName(msg: Uint8Array, off: number): { name: string; next: number } {
+  const labels: string[] = [];
+  let next = -1;
+  let pos = off;
+  let total = 0;
+  // Each pointer must go strictly backwards, so a loop cannot repeat; the count bounds it anyway.
+  for (let hops = 0; hops < 128; hops++) {
+    if (pos >= msg.length) throw new RdataError("name runs past the end of the message");
+    const len = msg[pos];
+    if (len === 0) {
+      if (next < 0) next = pos + 1;
+      return { name: labels.join("."), next };
+    }
+    if ((len & 0xc0) === 0xc0) {
+      if (pos + 1 >= msg.length) throw new RdataError("truncated compression pointer");
+      const ptr = ((len & 0x3f) << 8) | msg[pos + 1];
+      if (ptr >= pos) throw new RdataError("compression pointer does not point backwards");
+      if (next < 0) next = pos + 2;
+      pos = ptr;
+      continue;
+    }
+    if ((len & 0xc0) !== 0) throw new RdataError("bad label type");
+    if (pos + 1 + len > msg.length) throw new RdataError("label runs past the end of the message");
+    total += len + 1;
+    if (total > 254) throw new RdataError("name longer than 255 octets");
+    let label = "";
+    for (let i = pos + 1; i <= pos + len; i++) {
+      const c = msg[i];
+      // Bytes that would break our dotted text form are refused rather than escaped.
+      if (c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c) throw new RdataError("label holds a byte we do not serve");
+      label += String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
+    }
+    labels.push(label);
+    pos += 1 + len;
+  }
+  throw new RdataError("too many compression pointers");
+}
+
+/** Canonical rdata of `type` from wire bytes msg[off, off+len). Throws RdataError on malformed rdata. */
+export function readRdata(msg: Uint8Array, off: number, len: number, type: RRType): string {
+  const end = off + len;
+  if (end > msg.length) throw new RdataError("rdata runs past the end of the message");
+  const view = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+  const nameAt = (o: number) => {
+    const r = readName(msg, o);
+    if (r.next > end) throw new RdataError("name runs past the rdata");
+    return r;
+  };
+  const exact = (o: number) => {
+    if (o !== end) throw new RdataError(`${type} rdata has the wrong length`);
+  };
+  switch (type) {
+    case "A":
+      if (len !== 4) throw new RdataError("A rdata must be 4 octets");
+      return Array.from(msg.subarray(off, end)).join(".");
+    case "AAAA":
+      if (len !== 16) throw new RdataError("AAAA rdata must be 16 octets");
+      return ipaddr.fromByteArray(Array.from(msg.subarray(off, end))).toString();
+    case "NS":
+    case "CNAME":
+    case "PTR": {
+      const r = nameAt(off);
+      exact(r.next);
+      return dotted(r.name);
+    }
+    case "MX": {
+      if (len < 3) throw new RdataError("MX rdata too short");
+      const r = nameAt(off + 2);
+      exact(r.next);
+      return `${view.getUint16(off)} ${dotted(r.name)}`;
+    }
+    case "SRV": {
+      if (len < 7) throw new RdataError("SRV rdata too short");
+      const r = nameAt(off + 6);
+      exact(r.next);
+      return `${view.getUint16(off)} ${view.getUint16(off + 2)} ${view.getUint16(off + 4)} ${dotted(r.name)}`;
+    }
+    case "SOA": {
+      const m = nameAt(off);
+      const r = nameAt(m.next);
+      if (r.next + 20 !== end) throw new RdataError("SOA rdata has the wrong length");
+      const n = [0, 4, 8, 12, 16].map((i) => view.getUint32(r.next + i));
+      return [dotted(m.name), dotted(r.name), ...n].join(" ");
+    }
+    case "TXT": {
+      if (len === 0) throw new RdataError("TXT rdata is empty");
+      const parts: string[] = [];
+      let p = off;
+      while (p < end) {
+        const l = msg[p];
+        if (p + 1 + l > end) throw new RdataError("TXT string runs past the rdata");
+        parts.push(quoteString(msg.subarray(p + 1, p + 1 + l)));
+        p += 1 + l;
+      }
+      return parts.join(" ");
+    }
+    case "CAA": {
+      if (len < 2) throw new RdataError("CAA rdata too short");
+      const tl = msg[off + 1];
+      if (tl < 1 || tl > 15 || off + 2 + tl > end) throw new RdataError("bad CAA tag length");
+      const tag = new TextDecoder().decode(msg.subarray(off + 2, off + 2 + tl));
+      if (!/^[A-Za-z0-9]+$/.test(tag)) throw new RdataError("bad CAA tag");
+      return `${msg[off]} ${tag.toLowerCase()} ${quoteString(msg.subarray(off + 2 + tl, end))}`;
+    }
+  }
+}

@@ -1,0 +1,148 @@
+// An immutable version of one zone (CoreDNS setData/snapshot, Knot RCU): built once per commit, then
+// swapped in. Readers — a query, a running AXFR — hold one snapshot and see one consistent serial.
+import { inZone, soaFields } from "./rdata.ts";
+import type { RR, RRset, RRType, SerialScheme } from "./types.ts";
+
+export type Node = ReadonlyMap<RRType, RRset>;
+
+/** RFC 4034 §6.1 canonical name order: compare label by label from the right. */
+export function canonicalCompare(a: string, b: string): number {
+  if (a === b) return 0;
+  const la = a === "" ? [] : a.split(".");
+  const lb = b === "" ? [] : b.split(".");
+  for (let i = 1; i <= Math.min(la.length, lb.length); i++) {
+    const x = la[la.length - i];
+    const y = lb[lb.length - i];
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return la.length - lb.length;
+}
+
+/** The name one label up ("" above a single label). */
+export function parentName(name: string): string {
+  const i = name.indexOf(".");
+  return i < 0 ? "" : name.slice(i + 1);
+}
+
+export class ZoneSnapshot {
+  /** Wire-format answers prepared for this version, filled lazily by dns/server (issue 6). */
+  readonly cache = new Map<string, Uint8Array>();
+
+  constructor(
+    readonly name: string,
+    readonly serialScheme: SerialScheme,
+    readonly nodes: ReadonlyMap<string, Node>,
+    /** For every name in the zone that has names below it: how many nodes lie strictly below. */
+    readonly below: ReadonlyMap<string, number>,
+  ) {
+    const soa = nodes.get(name)?.get("SOA");
+    if (!soa || soa.data.length !== 1) throw new Error(`zone ${name} has no SOA at its apex`);
+    this.soa = soa;
+    this.serial = soaFields(soa.data[0]).serial;
+    const f = soaFields(soa.data[0]);
+    // RFC 2308 §5: the negative TTL is the smaller of the SOA's TTL and its MINIMUM field.
+    this.negativeTtl = Math.min(f.minimum, soa.ttl);
+  }
+
+  readonly soa: RRset;
+  readonly serial: number;
+  readonly negativeTtl: number;
+
+  get(name: string, type: RRType): RRset | undefined {
+    return this.nodes.get(name)?.get(type);
+  }
+
+  /** A name "exists" (RFC 4592 §2.2.2) when it owns records or is an empty non-terminal. */
+  exists(name: string): boolean {
+    return this.nodes.has(name) || (this.below.get(name) ?? 0) > 0;
+  }
+
+  contains(name: string): boolean {
+    return inZone(name, this.name);
+  }
+
+  /** Every RRset in canonical order, SOA first — the body of an AXFR. */
+  *rrsets(): Generator<RRset> {
+    yield this.soa;
+    const names = [...this.nodes.keys()].sort(canonicalCompare);
+    for (const n of names) {
+      const node = this.nodes.get(n)!;
+      for (const t of [...node.keys()].sort()) if (!(n === this.name && t === "SOA")) yield node.get(t)!;
+    }
+  }
+
+  /** Every record, SOA first. */
+  *records(): Generator<RR> {
+    for (const s of this.rrsets()) for (const d of s.data) yield { name: s.name, type: s.type, ttl: s.ttl, data: d };
+  }
+
+  get size(): number {
+    let n = 0;
+    for (const node of this.nodes.values()) for (const s of node.values()) n += s.data.length;
+    return n;
+  }
+}
+
+/** Build a snapshot from a list of records (start-up, tests). */
+export function buildSnapshot(zone: string, scheme: SerialScheme, records: Iterable<RR>): ZoneSnapshot {
+  const sets = new Map<string, Map<RRType, { ttl: number; data: Set<string> }>>();
+  for (const rr of records) {
+    let node = sets.get(rr.name);
+    if (!node) sets.set(rr.name, (node = new Map()));
+    let s = node.get(rr.type);
+    if (!s) node.set(rr.type, (s = { ttl: rr.ttl, data: new Set() }));
+    s.ttl = Math.min(s.ttl, rr.ttl);
+    s.data.add(rr.data);
+  }
+  const nodes = new Map<string, Node>();
+  const below = new Map<string, number>();
+  for (const [name, node] of sets) {
+    const m = new Map<RRType, RRset>();
+    for (const [type, s] of node) m.set(type, { name, type, ttl: s.ttl, data: [...s.data].sort() });
+    nodes.set(name, m);
+    countBelow(below, name, zone, +1);
+  }
+  return new ZoneSnapshot(zone, scheme, nodes, below);
+}
+
+/** Add `delta` to the below-count of every proper ancestor of `name` down to the apex. */
+export function countBelow(below: Map<string, number>, name: string, zone: string, delta: number): void {
+  let n = name;
+  // Bounded by the label count of the name (≤ 127).
+  for (let i = 0; i < 128 && n !== zone; i++) {
+    n = parentName(n);
+    const v = (below.get(n) ?? 0) + delta;
+    if (v === 0) below.delete(n);
+    else below.set(n, v);
+    if (n === "") break;
+  }
+}
+
+/** The set of zones served, found by the closest enclosing apex. Immutable; swapped as a whole. */
+export class ZoneSet {
+  constructor(readonly zones: ReadonlyMap<string, ZoneSnapshot>) {}
+
+  /** The zone whose apex is the closest ancestor-or-self of `name`. */
+  find(name: string): ZoneSnapshot | undefined {
+    let n = name;
+    for (let i = 0; i < 128; i++) {
+      const z = this.zones.get(n);
+      if (z) return z;
+      if (n === "") return undefined;
+      n = parentName(n);
+    }
+    return undefined;
+  }
+
+  with(z: ZoneSnapshot): ZoneSet {
+    const m = new Map(this.zones);
+    m.set(z.name, z);
+    return new ZoneSet(m);
+  }
+
+  without(name: string): ZoneSet {
+    const m = new Map(this.zones);
+    m.delete(name);
+    return new ZoneSet(m);
+  }
+}

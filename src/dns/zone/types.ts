@@ -1,0 +1,76 @@
+// Data types of the zone store: records, RRsets, changesets, zone settings. Names are absolute, lower
+// case, without the trailing dot ("www.example.org"; the root is ""). Rdata is kept in canonical
+// presentation form (see rdata.ts) so records compare as strings and store as text rows.
+
+/** The record types an embedded zone holds. */
+export const ZONE_TYPES = ["SOA", "NS", "A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "PTR"] as const;
+export type RRType = (typeof ZONE_TYPES)[number];
+
+export function isZoneType(t: string): t is RRType {
+  return (ZONE_TYPES as readonly string[]).includes(t);
+}
+
+/** One resource record. `data` is canonical presentation rdata, names in it absolute with a trailing dot. */
+export interface RR {
+  readonly name: string;
+  readonly type: RRType;
+  readonly ttl: number;
+  readonly data: string;
+}
+
+/** All records of one owner and type; RFC 2181 §5.2: one TTL for the whole set. */
+export interface RRset {
+  readonly name: string;
+  readonly type: RRType;
+  readonly ttl: number;
+  /** Canonical rdata, sorted, no duplicates. */
+  readonly data: readonly string[];
+}
+
+/** How the SOA serial moves on each commit (RFC 1982 arithmetic either way). */
+export type SerialScheme = "unixtime" | "dateserial" | "increment";
+
+/** The SOA fields, as the apex record holds them. */
+export interface SoaFields {
+  mname: string;
+  rname: string;
+  serial: number;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+}
+
+/** A zone as storage hands it over at start. */
+export interface StoredZone {
+  name: string;
+  serialScheme: SerialScheme;
+  /** Every record of the zone, the apex SOA included. */
+  records: RR[];
+}
+
+/**
+ * One committed change (Knot's changeset_t, RFC 1995's difference sequence): the old SOA is the first of
+ * `removed`, the new SOA the first of `added`.
+ */
+export interface Changeset {
+  zone: string;
+  serialFrom: number;
+  serialTo: number;
+  removed: RR[];
+  added: RR[];
+  /** Unix milliseconds of the commit (journal trimming by age). */
+  time: number;
+}
+
+/** A change the store refused: bad name, CNAME clash, protected apex record, ... */
+export class ZoneError extends Error {
+  constructor(
+    message: string,
+    /** Machine-readable reason, mapped to a DNS rcode or an HTTP status by callers. */
+    readonly reason: "notzone" | "nozone" | "cname" | "apex" | "invalid" | "exists",
+  ) {
+    super(message);
+    this.name = "ZoneError";
+  }
+}

@@ -1,0 +1,1 @@
+export { myipRoutes } from "./myip.ts";

@@ -1,0 +1,64 @@
+// The HTTP application: security headers for every answer, health, the client's address, and the
+// feature plugins (dyndns2 API, web UI, ...) that main.ts hands in.
+import { Elysia } from "elysia";
+import type { Config } from "../config/index.ts";
+import type { Logger } from "../log/index.ts";
+import { clientInfo, ProxyTrust, type ClientInfo } from "./client.ts";
+
+export interface HealthSource {
+  /** name → "ok" or a problem text. */
+  check(): Record<string, string>;
+}
+
+export interface HttpDeps {
+  config: Config;
+  log: Logger;
+  health: HealthSource;
+  /** Feature plugins, mounted in order. */
+  plugins?: Elysia<any, any, any, any, any, any, any>[];
+}
+
+const securityHeaders: Record<string, string> = {
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "same-origin",
+  "cross-origin-opener-policy": "same-origin",
+  "permissions-policy": "camera=(), microphone=(), geolocation=()",
+};
+
+export function createHttpApp(deps: HttpDeps) {
+  const trust = new ProxyTrust(deps.config.http.trusted_proxies);
+  let app = new Elysia()
+    .decorate("log", deps.log)
+    .derive({ as: "global" }, ({ request }): { client: ClientInfo } => ({ client: clientInfo(request, trust) }))
+    .onAfterHandle({ as: "global" }, ({ set }) => {
+      for (const [k, v] of Object.entries(securityHeaders)) set.headers[k] ??= v;
+    })
+    .onError({ as: "global" }, ({ code, error, set, request }) => {
+      for (const [k, v] of Object.entries(securityHeaders)) set.headers[k] ??= v;
+      if (code === "NOT_FOUND") {
+        set.status = 404;
+        return "not found\n";
+      }
+      if (code === "PARSE" || code === "VALIDATION") {
+        set.status = 400;
+        return "bad request\n";
+      }
+      deps.log.error("request failed", { path: new URL(request.url).pathname, error: error instanceof Error ? error.message : String(error) });
+      set.status = 500;
+      // Never a stack trace or a path in an answer.
+      return "internal error\n";
+    })
+    .get("/healthz", ({ set }) => {
+      const checks = deps.health.check();
+      const ok = Object.values(checks).every((v) => v === "ok");
+      set.status = ok ? 200 : 503;
+      return new Response(JSON.stringify({ status: ok ? "ok" : "degraded", checks }), {
+        status: ok ? 200 : 503,
+        headers: { "content-type": "application/json", ...securityHeaders },
+      });
+    })
+    .get("/robots.txt", () => new Response("User-agent: *\nCrawl-delay: 10\nDisallow: /account/\nDisallow: /nic/\nDisallow: /host/\nDisallow: /domain/\nDisallow: /overview/\nDisallow: /admin/\nDisallow: /api/\n", { headers: { "content-type": "text/plain" } }));
+  for (const p of deps.plugins ?? []) app = app.use(p) as typeof app;
+  return app;
+}

@@ -1,0 +1,76 @@
+// Listening: one Bun.serve per configured address (Elysia's own listen takes one), TLS from files that
+// SIGHUP reloads, and a clean stop that lets requests in flight finish.
+import { readFileSync } from "node:fs";
+import type { Server } from "bun";
+import { rememberPeer } from "./client.ts";
+
+export interface HttpListenOptions {
+  listen: string[];
+  tlsCert?: string;
+  tlsKey?: string;
+  maxBodyBytes: number;
+}
+
+export class ListenError extends Error {}
+
+export function splitHostPort(addr: string): { host: string; port: number } {
+  const m = addr.match(/^\[([^\]]+)\]:(\d+)$/) ?? addr.match(/^([^:]+):(\d+)$/);
+  if (!m) throw new ListenError(`bad listen address "${addr}"`);
+  return { host: m[1], port: Number(m[2]) };
+}
+
+export interface HttpListeners {
+  servers: Server<unknown>[];
+  /** Actual "host:port" of each listener (port 0 resolved). */
+  addresses: string[];
+  reloadTls(): void;
+  stop(graceful?: boolean): Promise<void>;
+}
+
+export function listenHttp(handle: (req: Request) => Response | Promise<Response>, opts: HttpListenOptions): HttpListeners {
+  const tls = () => (opts.tlsCert ? { cert: readFileSync(opts.tlsCert, "utf8"), key: readFileSync(opts.tlsKey!, "utf8") } : undefined);
+  const secure = Boolean(opts.tlsCert);
+  const servers: Server<unknown>[] = [];
+  try {
+    for (const addr of opts.listen) {
+      const { host, port } = splitHostPort(addr);
+      try {
+        servers.push(
+          Bun.serve({
+            hostname: host,
+            port,
+            tls: tls(),
+            maxRequestBodySize: opts.maxBodyBytes,
+            development: false,
+            fetch(req, server) {
+              const ip = server.requestIP(req);
+              rememberPeer(req, ip?.address ?? "", secure);
+              return handle(req);
+            },
+            error() {
+              return new Response("internal error\n", { status: 500 });
+            },
+          }),
+        );
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw new ListenError(`cannot listen on ${addr} (http.listen): ${code === "EADDRINUSE" ? "address already in use" : (e as Error).message}`);
+      }
+    }
+  } catch (e) {
+    for (const s of servers) s.stop(true);
+    throw e;
+  }
+  return {
+    servers,
+    addresses: servers.map((s) => (s.hostname!.includes(":") ? `[${s.hostname}]:${s.port}` : `${s.hostname}:${s.port}`)),
+    reloadTls() {
+      if (!opts.tlsCert) return;
+      const t = tls();
+      for (const s of servers) s.reload({ tls: t } as never);
+    },
+    async stop(graceful = true) {
+      await Promise.all(servers.map((s) => s.stop(!graceful)));
+    },
+  };
+}
