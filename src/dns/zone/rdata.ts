@@ -3,6 +3,7 @@
 // Canonical text: names absolute, lower case, with a trailing dot; numbers in decimal; AAAA in RFC 5952
 // form; TXT and CAA values as quoted strings with only `"`, `\` and non-printable bytes escaped.
 import ipaddr from "ipaddr.js";
+import { normalizeName, readName, NameFormatError } from "../wire/index.ts";
 import type { RRType } from "./types.ts";
 
 /** One token of presentation text; `quoted` tokens came from "..." and may hold spaces. */
@@ -19,12 +20,6 @@ export class RdataError extends Error {
 }
 
 // ---------- names ----------
-
-/** Lower case, no trailing dot; the root is "". */
-export function normalizeName(name: string): string {
-  const n = name.toLowerCase();
-  return n.endsWith(".") ? n.slice(0, -1) : n;
-}
 
 /** Whether `name` is `zone` or below it (both normalized). */
 export function inZone(name: string, zone: string): boolean {
@@ -381,52 +376,20 @@ export function writeRdata(w: WireWriter, type: RRType, data: string): void {
 
 // ---------- wire → canonical ----------
 
-/** Read a possibly compressed name at `off`; returns the name and the offset after it. Throws RdataError. */
-export function readName(msg: Uint8Array, off: number): { name: string; next: number } {
-  const labels: string[] = [];
-  let next = -1;
-  let pos = off;
-  let total = 0;
-  // Each pointer must go strictly backwards, so a loop cannot repeat; the count bounds it anyway.
-  for (let hops = 0; hops < 128; hops++) {
-    if (pos >= msg.length) throw new RdataError("name runs past the end of the message");
-    const len = msg[pos];
-    if (len === 0) {
-      if (next < 0) next = pos + 1;
-      return { name: labels.join("."), next };
-    }
-    if ((len & 0xc0) === 0xc0) {
-      if (pos + 1 >= msg.length) throw new RdataError("truncated compression pointer");
-      const ptr = ((len & 0x3f) << 8) | msg[pos + 1];
-      if (ptr >= pos) throw new RdataError("compression pointer does not point backwards");
-      if (next < 0) next = pos + 2;
-      pos = ptr;
-      continue;
-    }
-    if ((len & 0xc0) !== 0) throw new RdataError("bad label type");
-    if (pos + 1 + len > msg.length) throw new RdataError("label runs past the end of the message");
-    total += len + 1;
-    if (total > 254) throw new RdataError("name longer than 255 octets");
-    let label = "";
-    for (let i = pos + 1; i <= pos + len; i++) {
-      const c = msg[i];
-      // Bytes that would break our dotted text form are refused rather than escaped.
-      if (c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c) throw new RdataError("label holds a byte we do not serve");
-      label += String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
-    }
-    labels.push(label);
-    pos += 1 + len;
-  }
-  throw new RdataError("too many compression pointers");
-}
-
 /** Canonical rdata of `type` from wire bytes msg[off, off+len). Throws RdataError on malformed rdata. */
 export function readRdata(msg: Uint8Array, off: number, len: number, type: RRType): string {
   const end = off + len;
   if (end > msg.length) throw new RdataError("rdata runs past the end of the message");
   const view = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
   const nameAt = (o: number) => {
-    const r = readName(msg, o);
+    let r: { name: string; next: number };
+    try {
+      r = readName(msg, o);
+    } catch (e) {
+      throw new RdataError((e as NameFormatError).message);
+    }
+    // Our names are plain text; a label needing escapes (a dot or a control byte inside) is refused.
+    if (r.name.includes("\\")) throw new RdataError("name holds a byte we do not serve");
     if (r.next > end) throw new RdataError("name runs past the rdata");
     return r;
   };

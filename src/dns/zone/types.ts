@@ -28,7 +28,8 @@ export interface RRset {
 }
 
 /** How the SOA serial moves on each commit (RFC 1982 arithmetic either way). */
-export type SerialScheme = "unixtime" | "dateserial" | "increment";
+export type { SerialScheme } from "../wire/index.ts";
+import type { SerialScheme } from "../wire/index.ts";
 
 /** The SOA fields, as the apex record holds them. */
 export interface SoaFields {

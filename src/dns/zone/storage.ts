@@ -1,0 +1,77 @@
+// The persistence port of the zone store. dns/zone never touches SQLite: the integrator implements this
+// interface over the database (tables zones, records, journal); tests use MemoryZoneStorage below.
+// DESIGN.md: every change goes to storage first (durable), then the in-memory swap, then NOTIFY.
+import type { Changeset, StoredZone } from "./types.ts";
+
+export interface ZoneStorage {
+  /** Every embedded zone with all its records (SOA included), at start-up. */
+  loadAll(): Promise<StoredZone[]>;
+  /** Create a zone with its first records; the journal starts empty. Rejects if it exists. */
+  createZone(zone: StoredZone): Promise<void>;
+  /** Remove a zone, its records and its journal. */
+  deleteZone(name: string): Promise<void>;
+  /**
+   * In ONE durable transaction: delete each record of `removed` (match on zone, name, type, data), insert
+   * each of `added`, and append the changeset to the zone's journal. Resolve only once it is on disk;
+   * reject (changing nothing) otherwise. `removed[0]`/`added[0]` are the old/new SOA.
+   */
+  commit(changeset: Changeset): Promise<void>;
+  /**
+   * Journal entries of `zone` from the most recent one whose serialFrom equals `serial`, through the
+   * newest, oldest first; [] when no entry starts at `serial`.
+   */
+  journalFrom(zone: string, serial: number): Promise<Changeset[]>;
+  /** Drop journal entries of `zone` beyond the newest `keep`, and those older than `before` (unix ms). */
+  trimJournal(zone: string, keep: number, before: number): Promise<number>;
+}
+
+/** A ZoneStorage in memory (tests; a restart is a new ZoneStore over the same MemoryZoneStorage). */
+export class MemoryZoneStorage implements ZoneStorage {
+  private zones = new Map<string, StoredZone>();
+  private journals = new Map<string, Changeset[]>();
+  /** Set to make the next commit fail, to test that nothing changes in memory either. */
+  failNext: Error | null = null;
+  commits = 0;
+
+  async loadAll(): Promise<StoredZone[]> {
+    return [...this.zones.values()].map((z) => ({ ...z, records: [...z.records] }));
+  }
+  async createZone(zone: StoredZone): Promise<void> {
+    if (this.zones.has(zone.name)) throw new Error(`zone ${zone.name} exists`);
+    this.zones.set(zone.name, { ...zone, records: [...zone.records] });
+    this.journals.set(zone.name, []);
+  }
+  async deleteZone(name: string): Promise<void> {
+    this.zones.delete(name);
+    this.journals.delete(name);
+  }
+  async commit(cs: Changeset): Promise<void> {
+    if (this.failNext) {
+      const e = this.failNext;
+      this.failNext = null;
+      throw e;
+    }
+    const z = this.zones.get(cs.zone);
+    if (!z) throw new Error(`zone ${cs.zone} does not exist`);
+    const key = (r: { name: string; type: string; data: string }) => `${r.name}\0${r.type}\0${r.data}`;
+    const gone = new Set(cs.removed.map(key));
+    z.records = z.records.filter((r) => !gone.has(key(r))).concat(cs.added);
+    this.journals.get(cs.zone)!.push(structuredClone(cs));
+    this.commits++;
+  }
+  async journalFrom(zone: string, serial: number): Promise<Changeset[]> {
+    const j = this.journals.get(zone) ?? [];
+    for (let i = j.length - 1; i >= 0; i--) if (j[i].serialFrom === serial) return j.slice(i).map((c) => structuredClone(c));
+    return [];
+  }
+  async trimJournal(zone: string, keep: number, before: number): Promise<number> {
+    const j = this.journals.get(zone) ?? [];
+    let drop = Math.max(0, j.length - keep);
+    while (drop < j.length && j[drop].time < before) drop++;
+    j.splice(0, drop);
+    return drop;
+  }
+  journalLength(zone: string): number {
+    return this.journals.get(zone)?.length ?? 0;
+  }
+}

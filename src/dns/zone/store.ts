@@ -1,0 +1,481 @@
+// The zone store: every change to an embedded zone goes through transaction() (Knot's zone_update), which
+// yields a changeset, bumps the SOA serial once, commits to storage first, then swaps in a new immutable
+// snapshot and tells the commit listeners (NOTIFY). Transactions that arrive while a commit is in flight
+// are grouped into the next commit (one storage write, one serial) — each caller still resolves only
+// after that commit is durable.
+import { nextSerial, normalizeName, serialGt } from "../wire/index.ts";
+import { checkName, inZone, parseRdata, RdataError, soaFields, tokenize, withSerial } from "./rdata.ts";
+import { buildSnapshot, countBelow, type Node, ZoneSet, ZoneSnapshot } from "./snapshot.ts";
+import type { ZoneStorage } from "./storage.ts";
+import { type Changeset, isZoneType, type RR, type RRset, type RRType, type SerialScheme, ZoneError } from "./types.ts";
+
+/** What a transaction body may do. Names may be given with or without the trailing dot, in any case. */
+export interface ZoneTx {
+  readonly zone: string;
+  /** The RRset as it stands inside this transaction. */
+  get(name: string, type: RRType): RRset | undefined;
+  /** Types present at a name inside this transaction. */
+  types(name: string): RRType[];
+  /** Make (name, type) hold exactly `data` (presentation or canonical rdata) with `ttl`; [] deletes it. */
+  replaceRRset(name: string, type: RRType, ttl: number, data: readonly string[]): void;
+  deleteRRset(name: string, type: RRType): void;
+  /** Delete every RRset of a name (at the apex the SOA and NS stay: RFC 2136 §3.4.2.3). */
+  deleteName(name: string): void;
+  /** Add one record; an equal record gets the new TTL (the whole RRset does: RFC 2181 §5.2). */
+  addRR(rr: { name: string; type: RRType; ttl: number; data: string }): void;
+  /** Delete one record (matched on canonical rdata). */
+  deleteRR(rr: { name: string; type: RRType; data: string }): void;
+  /** Change SOA timers or names; the serial is the store's to set. */
+  updateSoa(fields: Partial<{ mname: string; rname: string; refresh: number; retry: number; expire: number; minimum: number; ttl: number }>): void;
+}
+
+export type CommitListener = (zone: string, serial: number, changeset: Changeset | null) => void;
+
+export interface ZoneStoreOptions {
+  /** Clock for serials and journal times (tests move it). */
+  now?: () => Date;
+  /** Journal trimming: keep at most this many changesets per zone ... */
+  journalMaxChanges?: number;
+  /** ... and none older than this (ms). */
+  journalMaxAgeMs?: number;
+  /** Log sink for listener failures. */
+  log?: (msg: string) => void;
+}
+
+interface Pending {
+  fn: (tx: ZoneTx) => void | Promise<void>;
+  resolve: (c: Changeset | null) => void;
+  reject: (e: unknown) => void;
+}
+
+const key = (name: string, type: RRType) => `${name}\0${type}`;
+
+export class ZoneStore {
+  private current: ZoneSet;
+  private schemes = new Map<string, SerialScheme>();
+  private queues = new Map<string, Pending[]>();
+  private running = new Set<string>();
+  private listeners: CommitListener[] = [];
+  private readonly now: () => Date;
+  readonly journalMaxChanges: number;
+  readonly journalMaxAgeMs: number;
+
+  private constructor(
+    private readonly storage: ZoneStorage,
+    zones: ZoneSet,
+    private readonly opts: ZoneStoreOptions,
+  ) {
+    this.current = zones;
+    this.now = opts.now ?? (() => new Date());
+    this.journalMaxChanges = opts.journalMaxChanges ?? 1000;
+    this.journalMaxAgeMs = opts.journalMaxAgeMs ?? 30 * 86400_000;
+    for (const z of zones.zones.values()) this.schemes.set(z.name, z.serialScheme);
+  }
+
+  /** Load every zone from storage (start-up, restart). */
+  static async open(storage: ZoneStorage, opts: ZoneStoreOptions = {}): Promise<ZoneStore> {
+    const zones = new Map<string, ZoneSnapshot>();
+    for (const z of await storage.loadAll()) zones.set(z.name, buildSnapshot(z.name, z.serialScheme, z.records));
+    return new ZoneStore(storage, new ZoneSet(zones), opts);
+  }
+
+  /** The current version of every zone; hold on to it for a consistent view. */
+  snapshot(): ZoneSet {
+    return this.current;
+  }
+
+  zone(name: string): ZoneSnapshot | undefined {
+    return this.current.zones.get(normalizeName(name));
+  }
+
+  /** Subscribe to commits; returns the unsubscribe function. Listeners run after the swap. */
+  onCommit(listener: CommitListener): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
+  /**
+   * Create an embedded zone: SOA from `soa` (serial picked by the scheme unless given), apex NS from `ns`
+   * (at least one), plus optional further records. Throws ZoneError "exists" when it is there already.
+   */
+  async createZone(def: {
+    name: string;
+    serialScheme?: SerialScheme;
+    soa: { mname: string; rname: string; serial?: number; refresh?: number; retry?: number; expire?: number; minimum?: number; ttl?: number };
+    ns: string[];
+    nsTtl?: number;
+    records?: { name: string; type: RRType; ttl: number; data: string }[];
+  }): Promise<ZoneSnapshot> {
+    const name = normalizeName(def.name);
+    checkName(name);
+    if (this.current.zones.has(name)) throw new ZoneError(`zone ${name} exists already`, "exists");
+    if (def.ns.length === 0) throw new ZoneError(`zone ${name} needs at least one NS record`, "apex");
+    const scheme = def.serialScheme ?? "unixtime";
+    const s = def.soa;
+    const serial = s.serial ?? nextSerial(0, scheme, this.now());
+    const soaData = canonical(name, "SOA", `${s.mname} ${s.rname} ${serial} ${s.refresh ?? 3600} ${s.retry ?? 600} ${s.expire ?? 1209600} ${s.minimum ?? 60}`);
+    const records: RR[] = [{ name, type: "SOA", ttl: s.ttl ?? 3600, data: soaData }];
+    for (const n of def.ns) records.push({ name, type: "NS", ttl: def.nsTtl ?? 3600, data: canonical(name, "NS", n) });
+    for (const r of def.records ?? []) {
+      const owner = ownerIn(name, r.name);
+      if (r.type === "SOA") throw new ZoneError("the SOA comes from the zone settings", "apex");
+      records.push({ name: owner, type: r.type, ttl: r.ttl, data: canonical(name, r.type, r.data) });
+    }
+    const snap = buildSnapshot(name, scheme, records);
+    validateNodes(snap, snap.nodes.keys());
+    await this.storage.createZone({ name, serialScheme: scheme, records: [...snap.records()] });
+    this.schemes.set(name, scheme);
+    this.current = this.current.with(snap);
+    this.notify(name, snap.serial, null);
+    return snap;
+  }
+
+  async deleteZone(name: string): Promise<void> {
+    const n = normalizeName(name);
+    await this.storage.deleteZone(n);
+    this.current = this.current.without(n);
+    this.schemes.delete(n);
+  }
+
+  /**
+   * Run `fn` against the zone and commit what it changed: one serial bump, storage first, then the swap.
+   * Resolves with the changeset (null when `fn` changed nothing: no bump, no journal entry). If `fn`
+   * throws, or leaves the zone invalid, the promise rejects and nothing of it is applied.
+   */
+  transaction(zoneName: string, fn: (tx: ZoneTx) => void | Promise<void>): Promise<Changeset | null> {
+    const zone = normalizeName(zoneName);
+    if (!this.current.zones.has(zone)) return Promise.reject(new ZoneError(`zone ${zone} is not an embedded zone here`, "nozone"));
+    return new Promise((resolve, reject) => {
+      let q = this.queues.get(zone);
+      if (!q) this.queues.set(zone, (q = []));
+      q.push({ fn, resolve, reject });
+      if (!this.running.has(zone)) void this.run(zone);
+    });
+  }
+
+  /** Changesets that bring a secondary from `serial` to the current serial; null when the journal does not reach back. */
+  async journalSince(zoneName: string, serial: number): Promise<Changeset[] | null> {
+    const zone = normalizeName(zoneName);
+    const snap = this.current.zones.get(zone);
+    if (!snap) return null;
+    if (serial === snap.serial) return [];
+    const entries = await this.storage.journalFrom(zone, serial);
+    // The chain must be unbroken from `serial` up to a serial the snapshot has reached.
+    const out: Changeset[] = [];
+    let at = serial;
+    for (const c of entries) {
+      if (c.serialFrom !== at) return null;
+      out.push(c);
+      at = c.serialTo;
+      if (at === snap.serial) return out;
+    }
+    return null;
+  }
+
+  /** Trim the journal of a zone (or every zone) by the configured count and age. */
+  async trimJournal(zoneName?: string, keep = this.journalMaxChanges, maxAgeMs = this.journalMaxAgeMs): Promise<number> {
+    const zones = zoneName ? [normalizeName(zoneName)] : [...this.current.zones.keys()];
+    let n = 0;
+    for (const z of zones) n += await this.storage.trimJournal(z, keep, this.now().getTime() - maxAgeMs);
+    return n;
+  }
+
+  private notify(zone: string, serial: number, cs: Changeset | null) {
+    for (const l of this.listeners) {
+      try {
+        l(zone, serial, cs);
+      } catch (e) {
+        this.opts.log?.(`dns/zone: commit listener failed for ${zone}: ${(e as Error).message}`);
+      }
+    }
+  }
+
+  private async run(zone: string): Promise<void> {
+    this.running.add(zone);
+    try {
+      // Bounded: each turn takes at most 1000 waiting transactions; the loop ends when none wait.
+      for (let turn = 0; ; turn++) {
+        const q = this.queues.get(zone) ?? [];
+        if (q.length === 0) break;
+        const batch = q.splice(0, 1000);
+        await this.commitBatch(zone, batch);
+        if (turn > 1e9) break;
+      }
+    } finally {
+      this.running.delete(zone);
+      if ((this.queues.get(zone)?.length ?? 0) > 0) void this.run(zone);
+    }
+  }
+
+  private async commitBatch(zone: string, batch: Pending[]): Promise<void> {
+    const base = this.current.zones.get(zone);
+    if (!base) {
+      for (const p of batch) p.reject(new ZoneError(`zone ${zone} was deleted`, "nozone"));
+      return;
+    }
+    const work = new Overlay(base);
+    const ok: { p: Pending; dirty: boolean }[] = [];
+    for (const p of batch) {
+      const save = work.save();
+      const tx = work.tx();
+      try {
+        await p.fn(tx);
+        validateNodes(work, work.touchedNames());
+        ok.push({ p, dirty: work.changedSince(save) });
+      } catch (e) {
+        work.restore(save);
+        p.reject(e);
+      }
+    }
+    const diff = work.diff();
+    if (!diff) {
+      for (const { p } of ok) p.resolve(null);
+      return;
+    }
+    const oldSoa = base.soa;
+    const newSoaSet = work.get(zone, "SOA")!;
+    const serialTo = nextSerial(base.serial, this.schemes.get(zone) ?? "unixtime", this.now());
+    const newSoa: RR = { name: zone, type: "SOA", ttl: newSoaSet.ttl, data: withSerial(newSoaSet.data[0], serialTo) };
+    const cs: Changeset = {
+      zone,
+      serialFrom: base.serial,
+      serialTo,
+      removed: [{ name: zone, type: "SOA", ttl: oldSoa.ttl, data: oldSoa.data[0] }, ...diff.removed],
+      added: [newSoa, ...diff.added],
+      time: this.now().getTime(),
+    };
+    try {
+      await this.storage.commit(cs);
+    } catch (e) {
+      const err = new Error(`dns/zone: commit of ${zone} serial ${serialTo} failed, nothing changed: ${(e as Error).message}`);
+      for (const { p } of ok) p.reject(err);
+      return;
+    }
+    work.set(zone, "SOA", { name: zone, type: "SOA", ttl: newSoa.ttl, data: [newSoa.data] });
+    const snap = work.build();
+    this.current = this.current.with(snap);
+    for (const { p, dirty } of ok) p.resolve(dirty ? cs : null);
+    this.notify(zone, serialTo, cs);
+  }
+}
+
+/** Canonical rdata of presentation/canonical text; ZoneError "invalid" naming the problem. */
+function canonical(zone: string, type: RRType, data: string): string {
+  try {
+    return parseRdata(type, tokenize(data), zone);
+  } catch (e) {
+    if (e instanceof RdataError) throw new ZoneError(`bad ${type} data ${JSON.stringify(data)}: ${e.message}`, "invalid");
+    throw e;
+  }
+}
+
+/** An owner name, absolute, checked to be inside the zone. Relative names are NOT accepted here. */
+function ownerIn(zone: string, name: string): string {
+  const n = normalizeName(name);
+  try {
+    checkName(n);
+  } catch (e) {
+    throw new ZoneError((e as Error).message, "invalid");
+  }
+  if (!inZone(n, zone)) throw new ZoneError(`${n} is not inside zone ${zone}`, "notzone");
+  return n;
+}
+
+interface NodeView {
+  readonly name: string;
+  get(name: string, type: RRType): RRset | undefined;
+  typesAt(name: string): RRType[];
+}
+
+/** Zone rules checked on every touched name before a commit. */
+function validateNodes(z: NodeView | ZoneSnapshot, names: Iterable<string>): void {
+  const typesAt = (n: string): RRType[] => ("typesAt" in z ? z.typesAt(n) : [...(z.nodes.get(n)?.keys() ?? [])]);
+  for (const n of names) {
+    const types = typesAt(n);
+    if (n === z.name) {
+      const soa = z.get(n, "SOA");
+      if (!soa || soa.data.length !== 1) throw new ZoneError(`the apex of ${z.name} must keep exactly one SOA`, "apex");
+      if (!z.get(n, "NS")?.data.length) throw new ZoneError(`the apex of ${z.name} must keep at least one NS record`, "apex");
+      if (types.includes("CNAME")) throw new ZoneError(`no CNAME at the apex of ${z.name} (RFC 1034 §3.6.2: it would clash with SOA and NS)`, "cname");
+    } else if (types.includes("SOA")) throw new ZoneError(`SOA only at the apex of ${z.name}`, "apex");
+    // RFC 1034 §3.6.2 / RFC 2181 §10.1: a CNAME owner has no other data, and one CNAME only.
+    if (types.includes("CNAME")) {
+      if (types.length > 1) throw new ZoneError(`${n} has a CNAME and other records (${types.filter((t) => t !== "CNAME").join(", ")}); a CNAME stands alone`, "cname");
+      if (z.get(n, "CNAME")!.data.length > 1) throw new ZoneError(`${n} has more than one CNAME`, "cname");
+    }
+  }
+}
+
+/** The working copy of one zone during a commit: base snapshot + changed RRsets (null = deleted). */
+class Overlay implements NodeView {
+  readonly name: string;
+  private changes = new Map<string, RRset | null>();
+  private touched = new Map<string, Set<RRType>>();
+  private version = 0;
+
+  constructor(private readonly base: ZoneSnapshot) {
+    this.name = base.name;
+  }
+
+  get(name: string, type: RRType): RRset | undefined {
+    const k = key(name, type);
+    if (this.changes.has(k)) return this.changes.get(k) ?? undefined;
+    return this.base.get(name, type);
+  }
+
+  typesAt(name: string): RRType[] {
+    const out = new Set<RRType>(this.base.nodes.get(name)?.keys() ?? []);
+    for (const t of this.touched.get(name) ?? []) {
+      if (this.changes.get(key(name, t))) out.add(t);
+      else out.delete(t);
+    }
+    return [...out];
+  }
+
+  set(name: string, type: RRType, s: RRset | null): void {
+    const cur = this.get(name, type);
+    if (sameSet(cur, s ?? undefined)) return;
+    this.changes.set(key(name, type), s);
+    let t = this.touched.get(name);
+    if (!t) this.touched.set(name, (t = new Set()));
+    t.add(type);
+    this.version++;
+  }
+
+  touchedNames(): Iterable<string> {
+    return this.touched.keys();
+  }
+
+  save(): { changes: Map<string, RRset | null>; touched: Map<string, Set<RRType>>; version: number } {
+    return { changes: new Map(this.changes), touched: new Map([...this.touched].map(([k, v]) => [k, new Set(v)])), version: this.version };
+  }
+  restore(s: ReturnType<Overlay["save"]>): void {
+    this.changes = s.changes;
+    this.touched = s.touched;
+    this.version = s.version;
+  }
+  changedSince(s: ReturnType<Overlay["save"]>): boolean {
+    return this.version !== s.version;
+  }
+
+  /** Removed and added records against the base (SOA left out: the commit handles it); null if none. */
+  diff(): { removed: RR[]; added: RR[] } | null {
+    const removed: RR[] = [];
+    const added: RR[] = [];
+    let soaChanged = false;
+    for (const [k, s] of this.changes) {
+      const [name, type] = k.split("\0") as [string, RRType];
+      const old = this.base.get(name, type);
+      if (sameSet(old, s ?? undefined)) continue;
+      if (type === "SOA") {
+        soaChanged = true;
+        continue;
+      }
+      const oldData = new Set(old?.data ?? []);
+      const newData = new Set(s?.data ?? []);
+      const ttlChanged = !!old && !!s && old.ttl !== s.ttl;
+      for (const d of oldData) if (ttlChanged || !newData.has(d)) removed.push({ name, type, ttl: old!.ttl, data: d });
+      for (const d of newData) if (ttlChanged || !oldData.has(d)) added.push({ name, type, ttl: s!.ttl, data: d });
+    }
+    if (removed.length === 0 && added.length === 0 && !soaChanged) return null;
+    return { removed, added };
+  }
+
+  /** The new snapshot: the base's node map copied, touched nodes rebuilt. */
+  build(): ZoneSnapshot {
+    const nodes = new Map<string, Node>(this.base.nodes);
+    const below = new Map(this.base.below);
+    for (const [name, types] of this.touched) {
+      const had = nodes.has(name);
+      const node = new Map<RRType, RRset>(nodes.get(name) ?? []);
+      for (const t of types) {
+        const s = this.changes.get(key(name, t));
+        if (s) node.set(t, s);
+        else node.delete(t);
+      }
+      if (node.size > 0) nodes.set(name, node);
+      else nodes.delete(name);
+      if (!had && node.size > 0) countBelow(below, name, this.name, +1);
+      if (had && node.size === 0) countBelow(below, name, this.name, -1);
+    }
+    return new ZoneSnapshot(this.name, this.base.serialScheme, nodes, below);
+  }
+
+  tx(): ZoneTx {
+    const zone = this.name;
+    const self = this;
+    const typeOk = (type: string): RRType => {
+      if (!isZoneType(type)) throw new ZoneError(`record type ${type} is not served by embedded zones`, "invalid");
+      return type;
+    };
+    const ttlOk = (ttl: number) => {
+      if (!Number.isInteger(ttl) || ttl < 0 || ttl > 2 ** 31 - 1) throw new ZoneError(`bad TTL ${ttl}`, "invalid");
+      return ttl;
+    };
+    const noSoa = (type: RRType) => {
+      if (type === "SOA") throw new ZoneError("the SOA changes only through updateSoa (its serial is the store's)", "apex");
+    };
+    return {
+      zone,
+      get: (name, type) => self.get(normalizeName(name), type),
+      types: (name) => self.typesAt(normalizeName(name)),
+      replaceRRset(name, type, ttl, data) {
+        const owner = ownerIn(zone, name);
+        noSoa(typeOk(type));
+        const set = [...new Set(data.map((d) => canonical(zone, type, d)))].sort();
+        self.set(owner, type, set.length ? { name: owner, type, ttl: ttlOk(ttl), data: set } : null);
+      },
+      deleteRRset(name, type) {
+        const owner = ownerIn(zone, name);
+        noSoa(typeOk(type));
+        self.set(owner, type, null);
+      },
+      deleteName(name) {
+        const owner = ownerIn(zone, name);
+        for (const t of self.typesAt(owner)) {
+          // RFC 2136 §3.4.2.3: deleting all RRsets at the apex leaves the SOA and NS alone.
+          if (owner === zone && (t === "SOA" || t === "NS")) continue;
+          self.set(owner, t, null);
+        }
+      },
+      addRR(rr) {
+        const owner = ownerIn(zone, rr.name);
+        const type = typeOk(rr.type);
+        noSoa(type);
+        const d = canonical(zone, type, rr.data);
+        const cur = self.get(owner, type);
+        const data = [...new Set([...(cur?.data ?? []), d])].sort();
+        self.set(owner, type, { name: owner, type, ttl: ttlOk(rr.ttl), data });
+      },
+      deleteRR(rr) {
+        const owner = ownerIn(zone, rr.name);
+        const type = typeOk(rr.type);
+        noSoa(type);
+        const d = canonical(zone, type, rr.data);
+        const cur = self.get(owner, type);
+        if (!cur || !cur.data.includes(d)) return;
+        const data = cur.data.filter((x) => x !== d);
+        self.set(owner, type, data.length ? { ...cur, data } : null);
+      },
+      updateSoa(f) {
+        const cur = self.get(zone, "SOA")!;
+        const s = soaFields(cur.data[0]);
+        const mname = f.mname ?? s.mname;
+        const rname = f.rname ?? s.rname;
+        const text = `${mname} ${rname} ${s.serial} ${f.refresh ?? s.refresh} ${f.retry ?? s.retry} ${f.expire ?? s.expire} ${f.minimum ?? s.minimum}`;
+        self.set(zone, "SOA", { name: zone, type: "SOA", ttl: f.ttl !== undefined ? ttlOk(f.ttl) : cur.ttl, data: [canonical(zone, "SOA", text)] });
+      },
+    };
+  }
+}
+
+function sameSet(a: RRset | undefined, b: RRset | undefined): boolean {
+  if (!a || !b) return !a && !b;
+  if (a.ttl !== b.ttl || a.data.length !== b.data.length) return false;
+  for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
+  return true;
+}
+
+export { serialGt };
