@@ -1,0 +1,89 @@
+import type { Db } from "../db/index.ts";
+import { addEmbeddedZone, addRfc2136Zone, listDomains, listSecondaries, removeDomain } from "../core/admin/domains.ts";
+import { requireUser } from "../core/admin/users.ts";
+import { CliError, parse, print, table, type Io } from "./args.ts";
+
+const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns NAME]... [--secondary IP[:PORT]]... [--transfer-key KEYNAME] [--update-key KEYNAME] [--serial-scheme unixtime|dateserial]
+       updns domain add ZONE --rfc2136 --primary IP[:PORT] [--query-server IP[:PORT]] --key-name NAME --algorithm ALG --secret BASE64 [--owner USER] [--public]
+       updns domain list
+       updns domain remove ZONE`;
+
+export async function domainCommand(argv: string[], io: Io, openDb: () => Db): Promise<void> {
+  const [sub, ...rest] = argv;
+  const { values, positionals } = parse(
+    rest,
+    {
+      embedded: { type: "boolean" },
+      rfc2136: { type: "boolean" },
+      owner: { type: "string" },
+      public: { type: "boolean" },
+      ns: { type: "string", multiple: true },
+      secondary: { type: "string", multiple: true },
+      "transfer-key": { type: "string" },
+      "update-key": { type: "string" },
+      "serial-scheme": { type: "string" },
+      primary: { type: "string" },
+      "query-server": { type: "string" },
+      "key-name": { type: "string" },
+      algorithm: { type: "string" },
+      secret: { type: "string" },
+    },
+    USAGE,
+  );
+  if (values.help || !sub) return io.out(`usage: ${USAGE}`);
+  const db = openDb();
+  switch (sub) {
+    case "add": {
+      if (positionals.length !== 1) throw new CliError(`domain add takes one ZONE\nusage: ${USAGE}`);
+      if (Boolean(values.embedded) === Boolean(values.rfc2136)) throw new CliError("domain add needs exactly one of --embedded or --rfc2136");
+      const ownerId = values.owner ? requireUser(db, values.owner).id : undefined;
+      let row;
+      if (values.embedded) {
+        const scheme = values["serial-scheme"] ?? "unixtime";
+        if (scheme !== "unixtime" && scheme !== "dateserial") throw new CliError('--serial-scheme must be "unixtime" or "dateserial"');
+        row = addEmbeddedZone(db, {
+          name: positionals[0],
+          ownerId,
+          public: values.public,
+          ns: values.ns,
+          secondaries: values.secondary,
+          transferKey: values["transfer-key"],
+          updateKey: values["update-key"],
+          serialScheme: scheme,
+        });
+      } else {
+        for (const req of ["primary", "algorithm", "secret"] as const) if (!values[req]) throw new CliError(`domain add --rfc2136 needs --${req}`);
+        row = addRfc2136Zone(db, {
+          name: positionals[0],
+          ownerId,
+          public: values.public,
+          primary: values.primary!,
+          queryServer: values["query-server"],
+          keyName: values["key-name"],
+          algorithm: values.algorithm!,
+          secret: values.secret!,
+        });
+      }
+      return print(io, values.json, { id: row.id, name: row.name, backend: row.backend, serial: row.serial }, () => `domain ${row.name} (${row.backend}) added`);
+    }
+    case "list": {
+      const rows = listDomains(db).map((d) => ({
+        name: d.name,
+        backend: d.backend,
+        public: d.public,
+        available: d.available,
+        serial: d.backend === "embedded" ? d.serial : "",
+        primary: d.primary,
+        secondaries: d.backend === "embedded" ? listSecondaries(db, d.id).map((s) => s.address).join(",") : "",
+      }));
+      return print(io, values.json, rows, () => table(rows, ["name", "backend", "public", "available", "serial", "primary", "secondaries"]));
+    }
+    case "remove": {
+      if (positionals.length !== 1) throw new CliError(`domain remove takes one ZONE\nusage: ${USAGE}`);
+      removeDomain(db, positionals[0]);
+      return print(io, values.json, { removed: positionals[0] }, () => `domain ${positionals[0]} removed`);
+    }
+    default:
+      throw new CliError(`unknown domain command "${sub}"\nusage: ${USAGE}`);
+  }
+}

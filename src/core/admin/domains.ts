@@ -1,0 +1,123 @@
+// Zones (domains) as the CLI and web UI create them: embedded (updns is the primary) or rfc2136 (updns
+// sends UPDATEs to an external primary).
+import { and, eq } from "drizzle-orm";
+import { isIP } from "node:net";
+import { domains, updatePolicies, zoneRecords, zoneSecondaries, type Db } from "../../db/index.ts";
+import { normalizeZoneName, ValidationError } from "./names.ts";
+import { normalizeAlgorithm, requireTsigKey, validateSecret } from "./tsig.ts";
+
+export type DomainRow = typeof domains.$inferSelect;
+
+/** "ip", "ip:port" or "[v6]:port" → normalised text; throws naming the field. */
+export function validateServerAddress(input: string, field: string): string {
+  const s = input.trim();
+  const m = s.match(/^\[([^\]]+)\](?::(\d{1,5}))?$/) ?? s.match(/^([^:]+):(\d{1,5})$/) ?? (isIP(s) ? [s, s, undefined] : null);
+  if (!m || !isIP(m[1]) || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535)))
+    throw new ValidationError(field, `${field} "${input}" must be an IP address with an optional port: 192.0.2.1, 192.0.2.1:5353 or [2001:db8::1]:53`);
+  return s;
+}
+
+export interface EmbeddedZoneInput {
+  name: string;
+  ownerId?: number;
+  public?: boolean;
+  /** Name servers (absolute names) published as the apex NS RRset; the first is the SOA MNAME. */
+  ns?: string[];
+  secondaries?: string[];
+  transferKey?: string;
+  updateKey?: string;
+  serialScheme?: "unixtime" | "dateserial";
+  now?: Date;
+}
+
+export function initialSerial(scheme: "unixtime" | "dateserial", now: Date): number {
+  if (scheme === "unixtime") return Math.floor(now.getTime() / 1000) >>> 0;
+  const d = now.toISOString().slice(0, 10).replaceAll("-", "");
+  return Number(d) * 100;
+}
+
+function requireNew(db: Db, name: string): void {
+  if (db.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).get()) throw new ValidationError("zone", `a domain named "${name}" already exists`);
+}
+
+export function addEmbeddedZone(db: Db, input: EmbeddedZoneInput): DomainRow {
+  const name = normalizeZoneName(input.name);
+  requireNew(db, name);
+  const ns = (input.ns?.length ? input.ns : [`ns1.${name}`]).map((n) => normalizeZoneName(n, "--ns"));
+  const secondaries = (input.secondaries ?? []).map((s) => validateServerAddress(s, "--secondary"));
+  const transferKey = input.transferKey ? requireTsigKey(db, input.transferKey, "--transfer-key") : undefined;
+  const updateKey = input.updateKey ? requireTsigKey(db, input.updateKey, "--update-key") : undefined;
+  const scheme = input.serialScheme ?? "unixtime";
+  return db.transaction((tx) => {
+    const row = tx
+      .insert(domains)
+      .values({
+        name,
+        backend: "embedded",
+        ownerId: input.ownerId,
+        public: Boolean(input.public),
+        serial: initialSerial(scheme, input.now ?? new Date()),
+        serialScheme: scheme,
+        soaMname: ns[0],
+        soaRname: `hostmaster.${name}`,
+        transferKeyId: transferKey?.id,
+      })
+      .returning()
+      .get();
+    for (const n of ns) tx.insert(zoneRecords).values({ domainId: row.id, owner: "@", type: "NS", ttl: 3600, rdata: `${n}.`, kind: "static" }).run();
+    for (const s of secondaries) tx.insert(zoneSecondaries).values({ domainId: row.id, address: s }).run();
+    if (updateKey) tx.insert(updatePolicies).values({ keyId: updateKey.id, domainId: row.id, action: "grant", match: "subdomain", name, types: "" }).run();
+    return row;
+  });
+}
+
+export interface Rfc2136ZoneInput {
+  name: string;
+  ownerId?: number;
+  public?: boolean;
+  primary: string;
+  queryServer?: string;
+  keyName?: string;
+  algorithm: string;
+  secret: string;
+}
+
+export function addRfc2136Zone(db: Db, input: Rfc2136ZoneInput): DomainRow {
+  const name = normalizeZoneName(input.name);
+  requireNew(db, name);
+  return db
+    .insert(domains)
+    .values({
+      name,
+      backend: "rfc2136",
+      ownerId: input.ownerId,
+      public: Boolean(input.public),
+      primary: validateServerAddress(input.primary, "--primary"),
+      queryServer: input.queryServer ? validateServerAddress(input.queryServer, "--query-server") : "",
+      // The baseline names the key like the zone (spec §4.1); updns lets the operator choose.
+      updateKeyName: input.keyName ? normalizeZoneName(input.keyName, "--key-name") : name,
+      updateKeyAlgorithm: normalizeAlgorithm(input.algorithm, "--algorithm"),
+      updateKeySecret: validateSecret(input.secret, "--secret"),
+    })
+    .returning()
+    .get();
+}
+
+export function requireDomain(db: Db, name: string): DomainRow {
+  const d = db.select().from(domains).where(eq(domains.name, normalizeZoneName(name))).get();
+  if (!d) throw new ValidationError("zone", `no domain named "${name}"`);
+  return d;
+}
+
+export function listDomains(db: Db): DomainRow[] {
+  return db.select().from(domains).orderBy(domains.name).all();
+}
+
+export function listSecondaries(db: Db, domainId: number) {
+  return db.select().from(zoneSecondaries).where(eq(zoneSecondaries.domainId, domainId)).all();
+}
+
+export function removeDomain(db: Db, name: string): void {
+  const d = requireDomain(db, name);
+  db.delete(domains).where(and(eq(domains.id, d.id))).run();
+}

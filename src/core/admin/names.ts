@@ -1,0 +1,37 @@
+// Validation of the names people type: zone names, host labels, TSIG key names. Lower case, no trailing dot.
+
+export class ValidationError extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+    this.name = "ValidationError";
+  }
+}
+
+const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
+
+/** A zone (domain) name: at least two labels, each a valid LDH label (underscore allowed), ≤253 chars. */
+export function normalizeZoneName(input: string, field = "zone"): string {
+  const name = input.trim().toLowerCase().replace(/\.$/, "");
+  if (!name || name.length > 253) throw new ValidationError(field, `${field} must be a domain name of at most 253 characters`);
+  const labels = name.split(".");
+  if (labels.length < 2) throw new ValidationError(field, `${field} "${input}" must have at least two labels (e.g. dyn.example.org)`);
+  for (const l of labels) {
+    if (!LABEL.test(l)) throw new ValidationError(field, `${field} "${input}" has an invalid label "${l}" (letters, digits, "-", "_"; 1–63 characters; no "-" at either end)`);
+  }
+  return name;
+}
+
+/** A host name is one label: lower-case letters, digits and inner hyphens (spec §3.2), at most 63. */
+export function normalizeHostLabel(input: string, field = "host"): string {
+  const name = input.trim().toLowerCase();
+  if (!/^([a-z0-9][a-z0-9-]*[a-z0-9]|[a-z0-9])$/.test(name) || name.length > 63)
+    throw new ValidationError(field, `Invalid host name "${input}": only "a-z", "0-9" and "-" are allowed, not at the start or end, at most 63 characters`);
+  return name;
+}
+
+export function normalizeKeyName(input: string, field = "key name"): string {
+  const name = input.trim().toLowerCase().replace(/\.$/, "");
+  if (!name || name.length > 253 || !name.split(".").every((l) => LABEL.test(l)))
+    throw new ValidationError(field, `${field} "${input}" must be a domain-style name (labels of letters, digits, "-", "_")`);
+  return name;
+}
