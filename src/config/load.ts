@@ -76,7 +76,7 @@ function flattenSections(doc: Record<string, unknown>, file: string): Map<string
         own[k] = v;
       }
     }
-    if (prefix) out.set(prefix, own);
+    if (prefix && (bySection.has(prefix) || Object.keys(own).length > 0)) out.set(prefix, own);
   };
   walk("", doc);
   return out;
