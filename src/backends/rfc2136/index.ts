@@ -1,0 +1,230 @@
+// ZoneBackend for zones whose primary is an external nameserver: reads with RD-off queries, writes with
+// TSIG-signed RFC 2136 UPDATEs (replace = delete RRset + add, in one message), and keeps a back-off per
+// zone after its nameserver failed so a dead primary does not stall every update request.
+import ipaddr from "ipaddr.js";
+import { ZoneBackendError, type ChangeOutcome, type DynamicType, type ZoneBackend, type ZoneRef } from "../../core/ports.ts";
+import { DnsError, formatServer, parseServer, query, querySoa, replaceOps, reverseLookup, sendUpdate, type ExchangeOptions, type ServerAddress } from "../../dns/rfc2136/index.ts";
+import { absolutize, tsigKeyFromBase64, type TsigKey } from "../../dns/wire/index.ts";
+
+export interface Rfc2136BackendOptions {
+  /** How long a zone's nameserver is left alone after it failed. Default 120 000 ms (nsupdate.info's 2 minutes). */
+  backoffMs?: number;
+  /** Per attempt, for queries and updates. Default 5000 ms. */
+  timeoutMs?: number;
+  /** Further UDP attempts after a timeout. Default 1. */
+  retries?: number;
+  /** Milliseconds since the epoch; tests move it to end a back-off. */
+  now?: () => number;
+  /** Seconds added to our clock in TSIG (tests simulate a skewed clock with it). */
+  clockOffsetSeconds?: number;
+}
+
+export interface BackoffState {
+  zone: string;
+  since: Date;
+  until: Date;
+  lastError: string;
+}
+
+export interface CheckStep {
+  step: "soa" | "add" | "remove";
+  ok: boolean;
+  message: string;
+}
+
+/** Name of the record the connectivity test adds and removes (nsupdate.info §4.4). */
+export const CONNECTIVITY_TEST_LABEL = "connectivity-test";
+
+/** DnsError kinds that mean "the nameserver side is broken", which start a back-off (§4.3 of the spec). */
+const BACKOFF_KINDS = new Set(["timeout", "refused", "network", "invalid-response", "tsig"]);
+
+export class Rfc2136Backend implements ZoneBackend {
+  private readonly backoffs = new Map<string, BackoffState>();
+  private readonly backoffMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly opts: Rfc2136BackendOptions = {}) {
+    this.backoffMs = opts.backoffMs ?? 120_000;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** The back-off in force for a zone, or null. Kept in memory only, apart from the owner's "available" switch. */
+  backoffState(zoneName: string): BackoffState | null {
+    const s = this.backoffs.get(zoneName.toLowerCase());
+    if (!s) return null;
+    if (s.until.getTime() <= this.now()) return null;
+    return { ...s };
+  }
+
+  async read(zone: ZoneRef, name: string, type: DynamicType): Promise<string[]> {
+    this.checkBackoff(zone);
+    const values = await this.guard(zone, () => this.currentValues(zone, name, type));
+    this.clearBackoff(zone);
+    return values;
+  }
+
+  async replace(zone: ZoneRef, name: string, type: DynamicType, values: string[], ttl: number): Promise<ChangeOutcome> {
+    const wanted = canonicalValues(type, values);
+    this.checkBackoff(zone);
+    const outcome = await this.guard(zone, async () => {
+      const current = canonicalValues(type, await this.currentValues(zone, name, type));
+      if (sameSet(current, wanted)) return "unchanged" as const;
+      const owner = ownerName(zone, name);
+      const ops = wanted.length === 0 ? [{ op: "deleteRRset" as const, name: owner, type }] : replaceOps(owner, type, wanted, ttl);
+      await sendUpdate(this.primary(zone), zone.name, ops, this.exchangeOptions(zone));
+      return "changed" as const;
+    });
+    this.clearBackoff(zone);
+    return outcome;
+  }
+
+  async remove(zone: ZoneRef, name: string, type: DynamicType): Promise<ChangeOutcome> {
+    return this.replace(zone, name, type, [], 0);
+  }
+
+  /** Names the zone's servers give for an address (for the web UI); [] when none. */
+  async reverse(zone: ZoneRef, address: string): Promise<string[]> {
+    return this.guard(zone, () => reverseLookup(this.queryServers(zone), address, this.exchangeOptions(zone, false)), false);
+  }
+
+  /**
+   * The domain connectivity test (nsupdate.info §4.4, updns §2): SOA from the primary, then an UPDATE
+   * adding connectivity-test.<zone> A <random TEST-NET address>, then one removing it. Stops at the
+   * first failing step. Runs even during a back-off; success ends the back-off.
+   */
+  async checkZone(zone: ZoneRef): Promise<{ ok: boolean; steps: CheckStep[] }> {
+    const steps: CheckStep[] = [];
+    const owner = ownerName(zone, CONNECTIVITY_TEST_LABEL);
+    const run = async (step: CheckStep["step"], f: () => Promise<string>) => {
+      try {
+        steps.push({ step, ok: true, message: await f() });
+        return true;
+      } catch (e) {
+        steps.push({ step, ok: false, message: e instanceof Error ? e.message : String(e) });
+        return false;
+      }
+    };
+    let primary: ServerAddress;
+    try {
+      primary = this.primary(zone);
+    } catch (e) {
+      return { ok: false, steps: [{ step: "soa", ok: false, message: (e as Error).message }] };
+    }
+    const address = randomTestNetAddress();
+    const ok =
+      (await run("soa", async () => {
+        const r = await querySoa([primary], zone.name, this.exchangeOptions(zone, false));
+        return `${formatServer(r.server)} is authoritative for ${zone.name}, SOA serial ${r.soa.serial}`;
+      })) &&
+      (await run("add", async () => {
+        await sendUpdate(primary, zone.name, replaceOps(owner, "A", [address], 60), this.exchangeOptions(zone));
+        return `added ${owner} A ${address}`;
+      })) &&
+      (await run("remove", async () => {
+        await sendUpdate(primary, zone.name, [{ op: "deleteRRset", name: owner, type: "A" }], this.exchangeOptions(zone));
+        return `removed ${owner} A`;
+      }));
+    if (ok) this.clearBackoff(zone);
+    return { ok, steps };
+  }
+
+  private async currentValues(zone: ZoneRef, name: string, type: DynamicType): Promise<string[]> {
+    return (await query(this.queryServers(zone), ownerName(zone, name), type, this.exchangeOptions(zone, false))).values;
+  }
+
+  private primary(zone: ZoneRef): ServerAddress {
+    if (!zone.primary) throw new ZoneBackendError(`zone ${zone.name} has no primary nameserver configured`, false);
+    try {
+      return parseServer(zone.primary);
+    } catch (e) {
+      throw new ZoneBackendError(`zone ${zone.name}: primary ${(e as Error).message}`, false);
+    }
+  }
+
+  /** The query server first (when set), then the primary. */
+  private queryServers(zone: ZoneRef): ServerAddress[] {
+    const primary = this.primary(zone);
+    if (!zone.queryServer) return [primary];
+    let q: ServerAddress;
+    try {
+      q = parseServer(zone.queryServer);
+    } catch (e) {
+      throw new ZoneBackendError(`zone ${zone.name}: query server ${(e as Error).message}`, false);
+    }
+    return q.host === primary.host && q.port === primary.port ? [primary] : [q, primary];
+  }
+
+  private key(zone: ZoneRef): TsigKey | undefined {
+    if (!zone.updateKey) return undefined;
+    try {
+      return tsigKeyFromBase64(zone.updateKey.name, zone.updateKey.algorithm, zone.updateKey.secret);
+    } catch (e) {
+      throw new ZoneBackendError(`zone ${zone.name}: ${(e as Error).message}`, false);
+    }
+  }
+
+  private exchangeOptions(zone: ZoneRef, signed = true): ExchangeOptions {
+    return {
+      timeoutMs: this.opts.timeoutMs,
+      retries: this.opts.retries,
+      clockOffsetSeconds: this.opts.clockOffsetSeconds,
+      key: signed ? this.key(zone) : undefined,
+    };
+  }
+
+  private checkBackoff(zone: ZoneRef): void {
+    const s = this.backoffState(zone.name);
+    if (s) throw new ZoneBackendError(`nameserver for zone ${zone.name} is in back-off until ${s.until.toISOString()} (last error: ${s.lastError})`, true);
+  }
+
+  private clearBackoff(zone: ZoneRef): void {
+    this.backoffs.delete(zone.name.toLowerCase());
+  }
+
+  /** Run a DNS step; DnsError becomes ZoneBackendError and, for nameserver failures, starts a back-off. */
+  private async guard<T>(zone: ZoneRef, f: () => Promise<T>, backoff = true): Promise<T> {
+    try {
+      return await f();
+    } catch (e) {
+      if (e instanceof ZoneBackendError) throw e;
+      if (e instanceof DnsError) {
+        if (backoff && BACKOFF_KINDS.has(e.kind)) {
+          const since = this.now();
+          this.backoffs.set(zone.name.toLowerCase(), { zone: zone.name, since: new Date(since), until: new Date(since + this.backoffMs), lastError: e.message });
+        }
+        throw new ZoneBackendError(e.message, e.transient);
+      }
+      throw new ZoneBackendError(`zone ${zone.name}: ${e instanceof Error ? e.message : String(e)}`, false);
+    }
+  }
+}
+
+/** Absolute owner of a zone-relative name ("@" = apex). */
+function ownerName(zone: ZoneRef, name: string): string {
+  const n = name.trim();
+  if (n.endsWith(".") || n.includes("..") || n === "") throw new ZoneBackendError(`"${name}" is not a name relative to zone ${zone.name}`, false);
+  return absolutize(n, zone.name);
+}
+
+/** Values in one spelling: addresses as ipaddr.js prints them (RFC 5952 for IPv6), TXT untouched; sorted, unique. */
+function canonicalValues(type: DynamicType, values: string[]): string[] {
+  const out = values.map((v) => {
+    if (type === "TXT") return v;
+    // Strict forms only: ipaddr.js would also take "1.2.3" or "0x7f.1" as IPv4, which no client means.
+    const valid = type === "A" ? ipaddr.IPv4.isValidFourPartDecimal(v) : ipaddr.IPv6.isValid(v) && !v.includes("%");
+    if (!valid) throw new ZoneBackendError(`"${v}" is not an ${type === "A" ? "IPv4" : "IPv6"} address`, false);
+    return ipaddr.parse(v).toString();
+  });
+  return [...new Set(out)].sort();
+}
+
+function sameSet(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** A random address from the documentation ranges (RFC 5737), so the test record can never route. */
+function randomTestNetAddress(): string {
+  const nets = ["192.0.2", "198.51.100", "203.0.113"];
+  const r = crypto.getRandomValues(new Uint8Array(2));
+  return `${nets[r[0] % 3]}.${1 + (r[1] % 254)}`;
+}

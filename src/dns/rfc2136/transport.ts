@@ -1,0 +1,159 @@
+// One request, one answer, over UDP or TCP, with a deadline. Answers that fail `accept` (wrong ID,
+// wrong question, bad TSIG...) are not believed: over UDP anyone can send a datagram, so we keep
+// waiting for the real answer until the deadline and then report the last reason we refused one.
+// Over TCP the stream is the server's, so a bad answer ends the exchange at once.
+
+export interface ServerAddress {
+  host: string;
+  port: number;
+}
+
+export function formatServer(s: ServerAddress): string {
+  return s.host.includes(":") ? `[${s.host}]:${s.port}` : `${s.host}:${s.port}`;
+}
+
+/** "192.0.2.1", "192.0.2.1:5353", "[2001:db8::1]:5353", "2001:db8::1" → address and port. */
+export function parseServer(s: string, defaultPort = 53): ServerAddress {
+  const t = s.trim();
+  let host = t;
+  let port = defaultPort;
+  const v6 = t.match(/^\[([^\]]+)\](?::(\d+))?$/);
+  if (v6) {
+    host = v6[1];
+    if (v6[2]) port = Number(v6[2]);
+  } else if (/^[^:]+:\d+$/.test(t)) {
+    const i = t.lastIndexOf(":");
+    host = t.slice(0, i);
+    port = Number(t.slice(i + 1));
+  }
+  if (!host || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`"${s}" is not a server address (ip, ip:port or [ipv6]:port)`);
+  return { host, port };
+}
+
+export type TransportFailure = "timeout" | "refused" | "network" | "invalid-response";
+
+export class TransportError extends Error {
+  constructor(
+    message: string,
+    readonly failure: TransportFailure,
+  ) {
+    super(message);
+    this.name = "TransportError";
+  }
+}
+
+/** Largest UDP answer we accept: we send no EDNS, so the server must stay within 512 octets (RFC 1035 §4.2.1). */
+export const UDP_LIMIT = 512;
+
+/** Returns null when the answer is acceptable, else the reason it is not. */
+export type Accept = (wire: Uint8Array) => string | null;
+
+export function udpExchange(server: ServerAddress, wire: Uint8Array, timeoutMs: number, accept: Accept): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    let done = false;
+    let lastProblem: string | null = null;
+    let sock: Awaited<ReturnType<typeof Bun.udpSocket>> | undefined;
+    const finish = (err: Error | null, value?: Uint8Array) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      try {
+        sock?.close();
+      } catch {}
+      if (err) reject(err);
+      else resolve(value!);
+    };
+    const timer = setTimeout(() => {
+      finish(
+        lastProblem
+          ? new TransportError(`no valid answer from ${formatServer(server)} within ${timeoutMs} ms; refused an answer because ${lastProblem}`, "invalid-response")
+          : new TransportError(`timeout: no answer from ${formatServer(server)} within ${timeoutMs} ms`, "timeout"),
+      );
+    }, timeoutMs);
+    Bun.udpSocket({
+      connect: { hostname: server.host, port: server.port },
+      socket: {
+        data(_s, buf) {
+          if (done) return;
+          const w = new Uint8Array(buf);
+          const problem = w.length > UDP_LIMIT ? `it is ${w.length} octets, more than the ${UDP_LIMIT} allowed over UDP` : accept(w);
+          if (problem === null) finish(null, w);
+          else lastProblem = problem;
+        },
+        // On a connected socket Linux reports the ICMP port-unreachable of a closed port here.
+        error() {
+          finish(new TransportError(`connection refused by ${formatServer(server)} (nothing listens on that UDP port)`, "refused"));
+        },
+      },
+    })
+      .then((s) => {
+        sock = s;
+        if (done) return s.close();
+        if (!s.send(wire)) finish(new TransportError(`could not send to ${formatServer(server)}`, "network"));
+      })
+      .catch((e) => finish(new TransportError(`cannot reach ${formatServer(server)}: ${(e as Error).message}`, "network")));
+  });
+}
+
+export function tcpExchange(server: ServerAddress, wire: Uint8Array, timeoutMs: number, accept: Accept): Promise<Uint8Array> {
+  if (wire.length > 0xffff) return Promise.reject(new TransportError("message longer than 65535 octets", "network"));
+  return new Promise((resolve, reject) => {
+    let done = false;
+    let buf = new Uint8Array(0);
+    let sock: { end(): void } | undefined;
+    const finish = (err: Error | null, value?: Uint8Array) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      try {
+        sock?.end();
+      } catch {}
+      if (err) reject(err);
+      else resolve(value!);
+    };
+    const timer = setTimeout(() => finish(new TransportError(`timeout: no answer from ${formatServer(server)} over TCP within ${timeoutMs} ms`, "timeout")), timeoutMs);
+    Bun.connect({
+      hostname: server.host,
+      port: server.port,
+      socket: {
+        open(s) {
+          sock = s;
+          // RFC 1035 §4.2.2: two-octet length, then the message.
+          const framed = new Uint8Array(2 + wire.length);
+          framed[0] = wire.length >> 8;
+          framed[1] = wire.length & 0xff;
+          framed.set(wire, 2);
+          s.write(framed);
+        },
+        data(_s, chunk) {
+          if (done) return;
+          const next = new Uint8Array(buf.length + chunk.length);
+          next.set(buf);
+          next.set(chunk, buf.length);
+          buf = next;
+          if (buf.length < 2) return;
+          const len = (buf[0] << 8) | buf[1];
+          if (len < 12) return finish(new TransportError(`answer from ${formatServer(server)} announces ${len} octets, less than a DNS header`, "invalid-response"));
+          if (buf.length < 2 + len) return;
+          const w = buf.slice(2, 2 + len);
+          const problem = accept(w);
+          if (problem === null) finish(null, w);
+          else finish(new TransportError(`invalid answer from ${formatServer(server)}: ${problem}`, "invalid-response"));
+        },
+        close() {
+          finish(new TransportError(`${formatServer(server)} closed the TCP connection before answering`, "network"));
+        },
+        error(_s, e) {
+          finish(new TransportError(`TCP error with ${formatServer(server)}: ${e.message}`, "network"));
+        },
+        connectError(_s, e) {
+          const refused = /refused/i.test(e.message) || (e as { code?: string }).code === "ECONNREFUSED";
+          finish(new TransportError(refused ? `connection refused by ${formatServer(server)}` : `cannot connect to ${formatServer(server)}: ${e.message}`, refused ? "refused" : "network"));
+        },
+      },
+    }).catch((e) => {
+      const refused = /refused/i.test(String(e?.message)) || e?.code === "ECONNREFUSED";
+      finish(new TransportError(refused ? `connection refused by ${formatServer(server)}` : `cannot connect to ${formatServer(server)}: ${e?.message}`, refused ? "refused" : "network"));
+    });
+  });
+}

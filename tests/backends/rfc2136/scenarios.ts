@@ -1,0 +1,149 @@
+// The behaviours every RFC 2136 primary must show with the rfc2136 ZoneBackend. Each *.test.ts here
+// starts one real primary and runs these against it; results are checked with dig on that primary.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { ZoneBackendError, type ZoneRef } from "../../../src/core/ports.ts";
+import { Rfc2136Backend } from "../../../src/backends/rfc2136/index.ts";
+import { PRIMARY_ALGORITHMS, type RunningPrimary } from "../../support/primaries.ts";
+
+/**
+ * `policyRefusal`: how the primary says "this key may not update this name": BIND answers REFUSED;
+ * Knot answers NOTAUTH with TSIG error BADKEY (its ACL check, knot/nameserver/process_query.c).
+ */
+export function primaryScenarios(label: string, start: () => Promise<RunningPrimary>, opts: { policyRefusal: "REFUSED" | "BADKEY" | "none" }) {
+  describe(`rfc2136 backend against ${label}`, () => {
+    let p: RunningPrimary;
+    let backend: Rfc2136Backend;
+    const zoneFor = (alg: (typeof PRIMARY_ALGORITHMS)[number] = "hmac-sha256", over: Partial<ZoneRef> = {}): ZoneRef => ({
+      id: 1,
+      name: p.zone,
+      backend: "rfc2136",
+      primary: `127.0.0.1:${p.port}`,
+      updateKey: p.key(alg),
+      ...over,
+    });
+    const fqdn = (n: string) => `${n}.${p.zone}`;
+
+    beforeAll(async () => {
+      p = await start();
+      backend = new Rfc2136Backend({ timeoutMs: 2000 });
+    });
+    afterAll(async () => {
+      await p?.stop();
+    });
+
+    test("add, then replace, then delete an A record; nochg when the primary already has it", async () => {
+      const z = zoneFor();
+      expect(await backend.replace(z, "home", "A", ["192.0.2.1"], 60)).toBe("changed");
+      expect(await p.lookup(fqdn("home"), "A")).toEqual(["192.0.2.1"]);
+      expect(await backend.replace(z, "home", "A", ["192.0.2.1"], 60)).toBe("unchanged");
+      expect(await backend.replace(z, "home", "A", ["192.0.2.2"], 60)).toBe("changed");
+      expect(await p.lookup(fqdn("home"), "A")).toEqual(["192.0.2.2"]);
+      expect(await backend.read(z, "home", "A")).toEqual(["192.0.2.2"]);
+      expect(await backend.remove(z, "home", "A")).toBe("changed");
+      expect(await p.lookup(fqdn("home"), "A")).toEqual([]);
+      expect(await backend.remove(z, "home", "A")).toBe("unchanged");
+    });
+
+    test("AAAA compared as addresses: another spelling of the same address is nochg", async () => {
+      const z = zoneFor();
+      expect(await backend.replace(z, "v6", "AAAA", ["2001:db8::1"], 60)).toBe("changed");
+      expect(await p.lookup(fqdn("v6"), "AAAA")).toEqual(["2001:db8::1"]);
+      expect(await backend.replace(z, "v6", "AAAA", ["2001:0DB8:0:0::0001"], 60)).toBe("unchanged");
+      // Deleting the AAAA family leaves the A of the same name alone.
+      await backend.replace(z, "v6", "A", ["192.0.2.6"], 60);
+      expect(await backend.remove(z, "v6", "AAAA")).toBe("changed");
+      expect(await p.lookup(fqdn("v6"), "AAAA")).toEqual([]);
+      expect(await p.lookup(fqdn("v6"), "A")).toEqual(["192.0.2.6"]);
+    });
+
+    test("TXT values, two-label related-host names", async () => {
+      const z = zoneFor();
+      expect(await backend.replace(z, "_acme-challenge.home", "TXT", ["token-1"], 60)).toBe("changed");
+      expect(await p.lookup(fqdn("_acme-challenge.home"), "TXT")).toEqual(['"token-1"']);
+      expect(await backend.replace(z, "_acme-challenge.home", "TXT", ["token-1"], 60)).toBe("unchanged");
+      expect(await backend.replace(z, "nas.home", "A", ["192.0.2.20"], 60)).toBe("changed");
+      expect(await p.lookup(fqdn("nas.home"), "A")).toEqual(["192.0.2.20"]);
+    });
+
+    for (const alg of PRIMARY_ALGORITHMS) {
+      test(`updates signed with ${alg} are accepted`, async () => {
+        expect(await backend.replace(zoneFor(alg), `k-${alg}`, "A", ["198.51.100.7"], 60)).toBe("changed");
+        expect(await p.lookup(fqdn(`k-${alg}`), "A")).toEqual(["198.51.100.7"]);
+      });
+    }
+
+    test("wrong secret: BADSIG, 'shared secret mismatch?', not transient, back-off started", async () => {
+      const b = new Rfc2136Backend({ timeoutMs: 2000 });
+      const key = { ...p.key("hmac-sha256"), secret: Buffer.from("not the secret, not at all").toString("base64") };
+      const err = await b.replace(zoneFor("hmac-sha256", { updateKey: key }), "bad", "A", ["192.0.2.9"], 60).catch((e) => e);
+      expect(err).toBeInstanceOf(ZoneBackendError);
+      expect(err.message).toContain("BADSIG");
+      expect(err.message).toContain("shared secret mismatch?");
+      expect(err.transient).toBe(false);
+      expect(b.backoffState(p.zone)?.lastError).toContain("BADSIG");
+      expect(await p.lookup(fqdn("bad"), "A")).toEqual([]);
+    });
+
+    test("unknown key name: BADKEY", async () => {
+      const key = { ...p.key("hmac-sha256"), name: "nobody.updns-test" };
+      const err = await new Rfc2136Backend({ timeoutMs: 2000 }).replace(zoneFor("hmac-sha256", { updateKey: key }), "bad", "A", ["192.0.2.9"], 60).catch((e) => e);
+      expect(err.message).toContain("BADKEY");
+      expect(err.message).toContain("nobody.updns-test");
+    });
+
+    test("skewed clock: BADTIME, 'clock skew?'", async () => {
+      const err = await new Rfc2136Backend({ timeoutMs: 2000, clockOffsetSeconds: 3600 }).replace(zoneFor(), "skew", "A", ["192.0.2.9"], 60).catch((e) => e);
+      expect(err).toBeInstanceOf(ZoneBackendError);
+      expect(err.message).toContain("BADTIME");
+      expect(err.message).toContain("clock skew?");
+      expect(await p.lookup(fqdn("skew"), "A")).toEqual([]);
+    });
+
+    if (opts.policyRefusal === "REFUSED")
+      test("a name the update policy denies: REFUSED, no back-off", async () => {
+        const b = new Rfc2136Backend({ timeoutMs: 2000 });
+        const err = await b.replace(zoneFor(), "www", "A", ["192.0.2.99"], 60).catch((e) => e);
+        expect(err).toBeInstanceOf(ZoneBackendError);
+        expect(err.message).toContain("REFUSED");
+        expect(err.message).toContain("update policy");
+        expect(b.backoffState(p.zone)).toBeNull();
+        expect(await p.lookup(fqdn("www"), "A")).toEqual(["192.0.2.80"]);
+      });
+    if (opts.policyRefusal === "BADKEY")
+      test("a name the ACL denies: BADKEY naming the ACL, record untouched", async () => {
+        const err = await new Rfc2136Backend({ timeoutMs: 2000 }).replace(zoneFor(), "www", "A", ["192.0.2.99"], 60).catch((e) => e);
+        expect(err).toBeInstanceOf(ZoneBackendError);
+        expect(err.message).toContain("BADKEY");
+        expect(err.message).toContain("ACL");
+        expect(await p.lookup(fqdn("www"), "A")).toEqual(["192.0.2.80"]);
+      });
+
+    test("a zone the primary does not serve: NOTAUTH or REFUSED, with the zone named", async () => {
+      const err = await backend.replace(zoneFor("hmac-sha256", { name: "other.example.test", queryServer: undefined }), "x", "A", ["192.0.2.1"], 60).catch((e) => e);
+      expect(err).toBeInstanceOf(ZoneBackendError);
+      expect(err.message).toMatch(/NOTAUTH|REFUSED/);
+    });
+
+    test("connectivity check: SOA, add, remove all succeed and the test record is gone", async () => {
+      const r = await backend.checkZone(zoneFor());
+      expect(r.steps.map((s) => [s.step, s.ok])).toEqual([
+        ["soa", true],
+        ["add", true],
+        ["remove", true],
+      ]);
+      expect(r.ok).toBe(true);
+      expect(await p.lookup(fqdn("connectivity-test"), "A")).toEqual([]);
+    });
+
+    test("connectivity check with a wrong secret: SOA ok, add fails with BADSIG", async () => {
+      const key = { ...p.key("hmac-sha512"), secret: Buffer.from("wrong").toString("base64") };
+      const r = await backend.checkZone(zoneFor("hmac-sha512", { updateKey: key }));
+      expect(r.ok).toBe(false);
+      expect(r.steps.map((s) => [s.step, s.ok])).toEqual([
+        ["soa", true],
+        ["add", false],
+      ]);
+      expect(r.steps[1].message).toContain("shared secret mismatch?");
+    });
+  });
+}

@@ -1,0 +1,188 @@
+// Real RFC 2136 primaries for tests: BIND (named) and Knot (knotd), each on its own free loopback port
+// with a temp dir, one zone (dyn.example.test), one TSIG key per algorithm, and an update policy that
+// lets every key change the zone except the name "www" (so refusals can be tested).
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { dig } from "./dig.ts";
+import { freePort, tempDir, waitFor, which } from "./net.ts";
+
+export const PRIMARY_ZONE = "dyn.example.test";
+/** The name every key is denied (update policy), to test REFUSED. */
+export const DENIED_NAME = `www.${PRIMARY_ZONE}`;
+
+export const PRIMARY_ALGORITHMS = ["hmac-md5", "hmac-sha1", "hmac-sha224", "hmac-sha256", "hmac-sha384", "hmac-sha512"] as const;
+export type PrimaryAlgorithm = (typeof PRIMARY_ALGORITHMS)[number];
+
+export interface PrimaryKey {
+  name: string;
+  algorithm: PrimaryAlgorithm;
+  secret: string; // base64
+}
+
+/** Fresh random keys, one per algorithm, named "<algorithm>.updns-test". */
+export function makeKeys(): PrimaryKey[] {
+  return PRIMARY_ALGORITHMS.map((algorithm) => ({
+    name: `${algorithm}.updns-test`,
+    algorithm,
+    secret: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64"),
+  }));
+}
+
+export interface RunningPrimary {
+  kind: "bind" | "knot";
+  host: string;
+  port: number;
+  zone: string;
+  keys: PrimaryKey[];
+  key(algorithm: PrimaryAlgorithm): PrimaryKey;
+  /** dig's view of (name, type) on this primary: the rdata values. */
+  lookup(name: string, type: string): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+function zoneFile(): string {
+  return [
+    `$ORIGIN ${PRIMARY_ZONE}.`,
+    `$TTL 60`,
+    `@ IN SOA ns1 hostmaster 1 3600 600 86400 60`,
+    `@ IN NS ns1`,
+    `ns1 IN A 127.0.0.1`,
+    `www IN A 192.0.2.80`,
+    ``,
+  ].join("\n");
+}
+
+async function startProcess(kind: "bind" | "knot", cmd: string[], port: number, dir: { path: string; cleanup: () => void }, keys: PrimaryKey[]): Promise<RunningPrimary> {
+  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", cwd: dir.path });
+  let output = "";
+  const drain = async (s: ReadableStream<Uint8Array>) => {
+    for await (const chunk of s) output = (output + new TextDecoder().decode(chunk)).slice(-20000);
+  };
+  void drain(proc.stdout);
+  void drain(proc.stderr);
+  const stop = async () => {
+    proc.kill("SIGTERM");
+    const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(3000).then(() => false)]);
+    if (!exited) {
+      proc.kill("SIGKILL");
+      await proc.exited;
+    }
+    dir.cleanup();
+  };
+  try {
+    await waitFor(
+      `${kind} to serve ${PRIMARY_ZONE} on port ${port}`,
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`${kind} exited with ${proc.exitCode}: ${output.slice(-2000)}`);
+        const r = await dig("127.0.0.1", port, PRIMARY_ZONE, "SOA", ["+time=1"]);
+        return r.status === "NOERROR" && r.flags.includes("aa");
+      },
+      15000,
+      100,
+    );
+  } catch (e) {
+    await stop();
+    throw new Error(`${(e as Error).message}\n--- ${kind} output ---\n${output.slice(-3000)}`);
+  }
+  return {
+    kind,
+    host: "127.0.0.1",
+    port,
+    zone: PRIMARY_ZONE,
+    keys,
+    key: (a) => keys.find((k) => k.algorithm === a)!,
+    lookup: async (name, type) => {
+      const r = await dig("127.0.0.1", port, name, type);
+      return r.answer.filter((l) => l.split(" ")[3] === type).map((l) => l.split(" ").slice(4).join(" "));
+    },
+    stop,
+  };
+}
+
+/** BIND 9 in the foreground (-g), no rndc channel, journals in the temp dir. */
+export async function startBind(keys: PrimaryKey[] = makeKeys()): Promise<RunningPrimary> {
+  const named = which("named");
+  if (!named) throw new Error("named is not installed");
+  const dir = tempDir("updns-bind-");
+  const port = await freePort();
+  writeFileSync(join(dir.path, `${PRIMARY_ZONE}.zone`), zoneFile());
+  const keyBlocks = keys.map((k) => `key "${k.name}" { algorithm ${k.algorithm}; secret "${k.secret}"; };`).join("\n");
+  // First matching rule wins (BIND ARM, update-policy): deny www before granting the zone.
+  const policy = keys.map((k) => `deny "${k.name}" name ${DENIED_NAME}. ANY;`).concat(keys.map((k) => `grant "${k.name}" subdomain ${PRIMARY_ZONE}. ANY;`)).join("\n    ");
+  writeFileSync(
+    join(dir.path, "named.conf"),
+    `options {
+  directory "${dir.path}";
+  listen-on port ${port} { 127.0.0.1; };
+  listen-on-v6 { none; };
+  pid-file "${dir.path}/named.pid";
+  session-keyfile "${dir.path}/session.key";
+  managed-keys-directory "${dir.path}";
+  recursion no;
+  notify no;
+  dnssec-validation no;
+};
+controls { };
+${keyBlocks}
+zone "${PRIMARY_ZONE}" {
+  type primary;
+  file "${dir.path}/${PRIMARY_ZONE}.zone";
+  update-policy {
+    ${policy}
+  };
+};
+`,
+  );
+  return startProcess("bind", [named, "-g", "-c", join(dir.path, "named.conf"), "-p", String(port), "-n", "1"], port, dir, keys);
+}
+
+/** Knot DNS in the foreground, storage and control socket in the temp dir. */
+export async function startKnot(keys: PrimaryKey[] = makeKeys()): Promise<RunningPrimary> {
+  const knotd = which("knotd");
+  if (!knotd) throw new Error("knotd is not installed");
+  const dir = tempDir("updns-knot-");
+  const port = await freePort();
+  writeFileSync(join(dir.path, `${PRIMARY_ZONE}.zone`), zoneFile());
+  const keyIds = keys.map((k) => k.name).join(", ");
+  writeFileSync(
+    join(dir.path, "knot.conf"),
+    `server:
+  listen: 127.0.0.1@${port}
+  rundir: "${dir.path}"
+  user: root:root
+  udp-workers: 1
+  tcp-workers: 1
+  background-workers: 1
+control:
+  listen: "${dir.path}/knot.sock"
+log:
+  - target: stderr
+    any: info
+database:
+  storage: "${dir.path}"
+key:
+${keys.map((k) => `  - id: ${k.name}\n    algorithm: ${k.algorithm}\n    secret: ${k.secret}`).join("\n")}
+acl:
+  # ACL rules are tried in order and the first match decides: deny www, then allow the rest.
+  - id: deny_www
+    key: [${keyIds}]
+    action: update
+    update-owner: name
+    update-owner-match: equal
+    update-owner-name: [www]
+    deny: on
+  - id: allow_update
+    key: [${keyIds}]
+    action: update
+zone:
+  - domain: ${PRIMARY_ZONE}
+    storage: "${dir.path}"
+    file: "${PRIMARY_ZONE}.zone"
+    zonefile-sync: -1
+    zonefile-load: difference-no-serial
+    journal-content: all
+    acl: [deny_www, allow_update]
+`,
+  );
+  return startProcess("knot", [knotd, "-c", join(dir.path, "knot.conf")], port, dir, keys);
+}
