@@ -10,6 +10,7 @@ const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns 
 
 export async function domainCommand(argv: string[], io: Io, openDb: () => Db): Promise<void> {
   const [sub, ...rest] = argv;
+  if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
   const { values, positionals } = parse(
     rest,
     {
@@ -30,7 +31,7 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db): P
     },
     USAGE,
   );
-  if (values.help || !sub) return io.out(`usage: ${USAGE}`);
+  if (values.help) return io.out(`usage: ${USAGE}`);
   const db = openDb();
   switch (sub) {
     case "add": {

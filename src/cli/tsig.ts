@@ -6,8 +6,9 @@ const USAGE = "updns tsig add NAME [--algorithm hmac-sha256] [--secret BASE64] |
 
 export async function tsigCommand(argv: string[], io: Io, openDb: () => Db): Promise<void> {
   const [sub, ...rest] = argv;
+  if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
   const { values, positionals } = parse(rest, { algorithm: { type: "string" }, secret: { type: "string" } }, USAGE);
-  if (values.help || !sub) return io.out(`usage: ${USAGE}`);
+  if (values.help) return io.out(`usage: ${USAGE}`);
   const db = openDb();
   switch (sub) {
     case "add": {

@@ -6,8 +6,9 @@ const USAGE = "updns user add NAME --email EMAIL [--staff] [--password-stdin] | 
 
 export async function userCommand(argv: string[], io: Io, openDb: () => Db): Promise<void> {
   const [sub, ...rest] = argv;
+  if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
   const { values, positionals } = parse(rest, { email: { type: "string" }, staff: { type: "boolean" }, "password-stdin": { type: "boolean" } }, USAGE);
-  if (values.help || !sub) return io.out(`usage: ${USAGE}`);
+  if (values.help) return io.out(`usage: ${USAGE}`);
   const db = openDb();
   switch (sub) {
     case "add": {

@@ -21,14 +21,6 @@ export function normalizeZoneName(input: string, field = "zone"): string {
   return name;
 }
 
-/** A host name is one label: lower-case letters, digits and inner hyphens (spec §3.2), at most 63. */
-export function normalizeHostLabel(input: string, field = "host"): string {
-  const name = input.trim().toLowerCase();
-  if (!/^([a-z0-9][a-z0-9-]*[a-z0-9]|[a-z0-9])$/.test(name) || name.length > 63)
-    throw new ValidationError(field, `Invalid host name "${input}": only "a-z", "0-9" and "-" are allowed, not at the start or end, at most 63 characters`);
-  return name;
-}
-
 export function normalizeKeyName(input: string, field = "key name"): string {
   const name = input.trim().toLowerCase().replace(/\.$/, "");
   if (!name || name.length > 253 || !name.split(".").every((l) => LABEL.test(l)))
