@@ -65,13 +65,16 @@ export class Rfc2136Backend implements ZoneBackend {
 
   async replace(zone: ZoneRef, name: string, type: DynamicType, values: string[], ttl: number): Promise<ChangeOutcome> {
     const wanted = canonicalValues(type, values);
+    // Configuration mistakes are reported before any packet is sent (and start no back-off).
+    const owner = ownerName(zone, name);
+    const primary = this.primary(zone);
+    const options = this.exchangeOptions(zone);
     this.checkBackoff(zone);
     const outcome = await this.guard(zone, async () => {
       const current = canonicalValues(type, await this.currentValues(zone, name, type));
       if (sameSet(current, wanted)) return "unchanged" as const;
-      const owner = ownerName(zone, name);
       const ops = wanted.length === 0 ? [{ op: "deleteRRset" as const, name: owner, type }] : replaceOps(owner, type, wanted, ttl);
-      await sendUpdate(this.primary(zone), zone.name, ops, this.exchangeOptions(zone));
+      await sendUpdate(primary, zone.name, ops, options);
       return "changed" as const;
     });
     this.clearBackoff(zone);
