@@ -19,3 +19,4 @@ export {
   writeRdata,
   type Token,
 } from "./rdata.ts";
+export { MasterFileError, parseMasterFile, writeMasterFile } from "./masterfile.ts";

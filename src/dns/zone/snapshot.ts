@@ -52,6 +52,19 @@ export class ZoneSnapshot {
     return this.nodes.get(name)?.get(type);
   }
 
+  private cutsCache: boolean | undefined;
+  /** Whether any name below the apex has NS records (a delegation); computed once per snapshot. */
+  get hasCuts(): boolean {
+    if (this.cutsCache === undefined) {
+      this.cutsCache = false;
+      for (const [n, node] of this.nodes) if (n !== this.name && node.has("NS")) {
+        this.cutsCache = true;
+        break;
+      }
+    }
+    return this.cutsCache;
+  }
+
   /** A name "exists" (RFC 4592 §2.2.2) when it owns records or is an empty non-terminal. */
   exists(name: string): boolean {
     return this.nodes.has(name) || (this.below.get(name) ?? 0) > 0;

@@ -132,6 +132,54 @@ export class ZoneStore {
     return snap;
   }
 
+  /**
+   * Create a zone from a whole record list (a parsed master file): it must hold one SOA at the apex and
+   * NS records there. The SOA serial is kept as given.
+   */
+  async createZoneFromRecords(name: string, records: RR[], serialScheme: SerialScheme = "unixtime"): Promise<ZoneSnapshot> {
+    const zone = normalizeName(name);
+    const soa = records.filter((r) => r.type === "SOA");
+    if (soa.length !== 1 || soa[0].name !== zone) throw new ZoneError(`zone ${zone} needs exactly one SOA record, at its apex`, "apex");
+    const f = soaFields(soa[0].data);
+    return this.createZone({
+      name: zone,
+      serialScheme,
+      soa: { ...f, ttl: soa[0].ttl },
+      ns: records.filter((r) => r.type === "NS" && r.name === zone).map((r) => r.data),
+      nsTtl: records.find((r) => r.type === "NS" && r.name === zone)?.ttl,
+      records: records.filter((r) => r.type !== "SOA" && !(r.type === "NS" && r.name === zone)),
+    });
+  }
+
+  /**
+   * Make an existing zone hold exactly `records` (a master file import) in ONE transaction: every other
+   * RRset goes, the SOA timers are taken from the file's SOA (its serial is ignored: ours only grows).
+   */
+  importZone(name: string, records: RR[]): Promise<Changeset | null> {
+    const zone = normalizeName(name);
+    return this.transaction(zone, (tx) => {
+      const snap = this.current.zones.get(zone)!;
+      const groups = new Map<string, { name: string; type: RRType; ttl: number; data: string[] }>();
+      for (const r of records) {
+        if (r.type === "SOA") {
+          if (r.name !== zone) throw new ZoneError(`SOA only at the apex of ${zone}`, "apex");
+          const f = soaFields(r.data);
+          tx.updateSoa({ mname: f.mname, rname: f.rname, refresh: f.refresh, retry: f.retry, expire: f.expire, minimum: f.minimum, ttl: r.ttl });
+          continue;
+        }
+        const k = `${r.name}\0${r.type}`;
+        const g = groups.get(k);
+        if (g) {
+          g.data.push(r.data);
+          g.ttl = Math.min(g.ttl, r.ttl);
+        } else groups.set(k, { name: r.name, type: r.type, ttl: r.ttl, data: [r.data] });
+      }
+      for (const [n, node] of snap.nodes)
+        for (const t of node.keys()) if (t !== "SOA" && !groups.has(`${n}\0${t}`)) tx.deleteRRset(n, t);
+      for (const g of groups.values()) tx.replaceRRset(g.name, g.type, g.ttl, g.data);
+    });
+  }
+
   async deleteZone(name: string): Promise<void> {
     const n = normalizeName(name);
     await this.storage.deleteZone(n);

@@ -1,0 +1,156 @@
+// UDP and TCP listeners (RFC 1035 §4.2, RFC 7766): every configured address, both transports. TCP
+// messages are length-prefixed and may be pipelined; idle connections close; a connection limit holds.
+import type { Socket, TCPSocketListener, udp } from "bun";
+import type { Peer, Responder } from "./responder.ts";
+
+export interface ListenOptions {
+  /** "127.0.0.1:5353", "[::1]:5353", "0.0.0.0:53" */
+  listen: string[];
+  responder: Responder;
+  /** Close a TCP connection idle this long (RFC 7766 §6.2.3 suggests seconds, not minutes). */
+  tcpIdleMs?: number;
+  /** Open TCP connections at most; more are closed at once. */
+  maxTcpConnections?: number;
+  log?: (msg: string) => void;
+}
+
+export interface DnsListener {
+  /** Bound addresses as "host:port" (the real port when 0 was asked for). */
+  addresses: { host: string; udpPort: number; tcpPort: number }[];
+  stop(): Promise<void>;
+}
+
+export function parseListen(s: string): { host: string; port: number } {
+  const m = s.match(/^\[([^\]]+)\]:(\d+)$/) ?? s.match(/^([^:]+):(\d+)$/);
+  if (!m) throw new Error(`bad listen address ${JSON.stringify(s)} (use "127.0.0.1:53" or "[::1]:53")`);
+  const port = Number(m[2]);
+  if (port > 65535) throw new Error(`bad port in ${JSON.stringify(s)}`);
+  return { host: m[1], port };
+}
+
+interface Conn {
+  buf: Uint8Array;
+  queue: Uint8Array[];
+  peer: Peer;
+}
+
+const MAX_TCP_BUFFER = 65537 * 4;
+
+export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
+  const udpSockets: udp.Socket<"uint8array">[] = [];
+  const tcpServers: TCPSocketListener<Conn>[] = [];
+  const addresses: DnsListener["addresses"] = [];
+  const idleSec = Math.max(1, Math.round((opts.tcpIdleMs ?? 10_000) / 1000));
+  const maxConns = opts.maxTcpConnections ?? 256;
+  let conns = 0;
+  const r = opts.responder;
+
+  const flush = (s: Socket<Conn>) => {
+    const d = s.data;
+    // Bounded by the queue length; a short write leaves the rest for the drain event.
+    while (d.queue.length > 0) {
+      const m = d.queue[0];
+      const n = s.write(m);
+      if (n < m.length) {
+        d.queue[0] = m.subarray(Math.max(0, n));
+        return;
+      }
+      d.queue.shift();
+    }
+  };
+
+  try {
+    for (const l of opts.listen) {
+      const { host, port } = parseListen(l);
+      const u = await Bun.udpSocket({
+        hostname: host,
+        port,
+        binaryType: "uint8array",
+        socket: {
+          data(sock, buf, rport, raddr) {
+            const peer: Peer = { transport: "udp", address: raddr, port: rport };
+            const res = r.handle(buf, peer, (out) => {
+              sock.send(out, rport, raddr);
+            });
+            if (res instanceof Promise) res.catch(() => {});
+          },
+        },
+      });
+      udpSockets.push(u);
+      const tcp = Bun.listen<Conn>({
+        hostname: host,
+        port: port === 0 ? u.port : port,
+        socket: {
+          open(s) {
+            s.data = { buf: new Uint8Array(0), queue: [], peer: { transport: "tcp", address: s.remoteAddress, port: 0 } };
+            conns++;
+            if (conns > maxConns) {
+              s.end();
+              return;
+            }
+            s.timeout(idleSec);
+          },
+          data(s, chunk) {
+            const d = s.data;
+            const joined = new Uint8Array(d.buf.length + chunk.length);
+            joined.set(d.buf);
+            joined.set(chunk, d.buf.length);
+            if (joined.length > MAX_TCP_BUFFER) {
+              s.end(); // a client that sends faster than we answer, or garbage lengths: close
+              return;
+            }
+            let off = 0;
+            // Each pass consumes one whole message; the loop ends when no complete one is left.
+            while (off + 2 <= joined.length) {
+              const len = (joined[off] << 8) | joined[off + 1];
+              if (off + 2 + len > joined.length) break;
+              const msg = joined.slice(off + 2, off + 2 + len);
+              off += 2 + len;
+              if (len < 12) {
+                s.end(); // RFC 7766 §8: nothing valid is shorter than a header
+                return;
+              }
+              const send = (out: Uint8Array) => {
+                if (out.length > 65535) return;
+                const framed = new Uint8Array(out.length + 2);
+                framed[0] = out.length >> 8;
+                framed[1] = out.length & 0xff;
+                framed.set(out, 2);
+                d.queue.push(framed);
+                flush(s);
+              };
+              const res = r.handle(msg, d.peer, send);
+              if (res instanceof Promise) res.catch(() => {});
+            }
+            d.buf = joined.slice(off);
+          },
+          drain(s) {
+            flush(s);
+          },
+          timeout(s) {
+            s.end();
+          },
+          close() {
+            conns--;
+          },
+          error(_s, e) {
+            opts.log?.(`dns/server: tcp: ${e.message}`);
+          },
+        },
+      });
+      tcpServers.push(tcp);
+      addresses.push({ host, udpPort: u.port, tcpPort: tcp.port });
+    }
+  } catch (e) {
+    for (const u of udpSockets) u.close();
+    for (const t of tcpServers) t.stop(true);
+    throw e;
+  }
+  return {
+    addresses,
+    async stop() {
+      for (const u of udpSockets) u.close();
+      for (const t of tcpServers) t.stop(true);
+    },
+  };
+}

@@ -1,0 +1,354 @@
+// Turns one received DNS message into the messages to send back. The hot path answers plain queries from
+// wire-format answers prepared per zone snapshot (ID, flags and the question's case patched in); the slow
+// path handles everything else: FORMERR, BADVERS, TSIG, AXFR/IXFR, UPDATE, CHAOS, NOTIMP.
+import {
+  appendUnsignedTsigError,
+  findTsig,
+  MessageFormatError,
+  scanMessage,
+  type ScannedMessage,
+  serialGt,
+  signMessage,
+  type TsigKey,
+  TsigStreamSigner,
+  verifyMessage,
+  TSIG_ERROR,
+  TSIG_TYPE,
+} from "../wire/index.ts";
+import { type ZoneSnapshot, type ZoneStore } from "../zone/index.ts";
+import { answer, type Answer } from "./answer.ts";
+import { CLASS, OPCODE, QTYPE, RCODE, RCODE_NAME, TYPE, typeLabel } from "./constants.ts";
+import { bump, type DnsCounters, newCounters } from "./counters.ts";
+import { type Edns, encodeResponse, encodeWithin, FLAG, HEADER, parseFastQuery, type ResponseParts, udpLimit } from "./message.ts";
+import { addressAllowed, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
+import { handleUpdate } from "./update.ts";
+import { axfrMessages, ixfrMessages, patch } from "./xfr.ts";
+
+export interface ResponderOptions {
+  store: ZoneStore;
+  /** Largest UDP answer we send to EDNS clients (dns.max_udp_size, RFC 8085/DNS flag day 2020: 1232). */
+  maxUdpSize?: number;
+  /** TSIG keys we know (transfer, NOTIFY and UPDATE keys). */
+  keys?: TsigKey[];
+  /** Per zone transfer ACL and NOTIFY targets. */
+  acl?: Record<string, ZoneAcl>;
+  /** Who may UPDATE what; absent = every UPDATE is REFUSED. */
+  updatePolicy?: UpdatePolicy;
+  /** CHAOS TXT answers (version.bind, id.server), only when configured. */
+  chaos?: { version?: string; id?: string };
+  counters?: DnsCounters;
+  log?: (msg: string) => void;
+}
+
+export interface Peer {
+  transport: "udp" | "tcp";
+  address: string;
+  port: number;
+}
+
+/** Where responses go; TCP may receive several (AXFR/IXFR). */
+export type Send = (msg: Uint8Array) => void;
+
+export class Responder {
+  readonly counters: DnsCounters;
+  readonly maxUdpSize: number;
+  private keys = new Map<string, TsigKey>();
+
+  constructor(private readonly opts: ResponderOptions) {
+    this.counters = opts.counters ?? newCounters();
+    this.maxUdpSize = opts.maxUdpSize ?? 1232;
+    this.setKeys(opts.keys ?? []);
+  }
+
+  /** Replace the key list (config reload, key added in the web UI). */
+  setKeys(keys: TsigKey[]): void {
+    this.keys = new Map(keys.map((k) => [k.name, k]));
+  }
+  setAcl(acl: Record<string, ZoneAcl>): void {
+    this.opts.acl = acl;
+  }
+  lookupKey = (name: string): TsigKey | undefined => this.keys.get(name.toLowerCase().replace(/\.$/, ""));
+
+  /**
+   * Handle one message. Plain queries are answered synchronously; UPDATE and transfers may finish
+   * later (the returned promise). Never throws: a failure inside becomes SERVFAIL or silence.
+   */
+  handle(msg: Uint8Array, peer: Peer, send: Send): void | Promise<void> {
+    try {
+      const fast = parseFastQuery(msg);
+      if (fast && fast.qclass === CLASS.IN && (!fast.edns || fast.edns.version === 0) && fast.qtype !== QTYPE.AXFR && fast.qtype !== QTYPE.IXFR && fast.qtype < QTYPE.MAILB && fast.qtype !== QTYPE.OPT && fast.qtype !== QTYPE.TSIG) {
+        const out = this.fastAnswer(msg, fast.qname, fast.qtype, fast.qnameEnd, fast.edns, peer.transport === "udp" ? udpLimit(fast.edns, this.maxUdpSize) : 65535);
+        bump(this.counters.queriesByType, typeLabel(fast.qtype));
+        bump(this.counters.responsesByRcode, RCODE_NAME[out[3] & 0xf] ?? String(out[3] & 0xf));
+        send(out);
+        return;
+      }
+      const r = this.slow(msg, peer, send);
+      if (r instanceof Promise) return r.catch((e) => this.opts.log?.(`dns/server: ${peer.address}: ${(e as Error).stack ?? e}`));
+    } catch (e) {
+      this.opts.log?.(`dns/server: ${peer.address}: ${(e as Error).stack ?? e}`);
+    }
+  }
+
+  /** The prepared answer for a plain IN query, from the zone snapshot's cache when possible. */
+  private fastAnswer(msg: Uint8Array, qname: string, qtype: number, qnameEnd: number, edns: Edns | null, limit: number): Uint8Array {
+    const zones = this.opts.store.snapshot();
+    const zone = zones.find(qname);
+    const ekey = edns ? (edns.do ? 2 : 1) : 0;
+    const key = `${qtype}|${ekey}|${limit}|${qname}`;
+    let prepared = zone?.cache.get(key);
+    if (!prepared) {
+      const a = answer(zones, qname, qtype);
+      const parts = this.parts(0, FLAG.QR, a, { nameBytes: lowerNameBytes(msg, qnameEnd), qname, qtype, qclass: CLASS.IN }, edns);
+      prepared = encodeWithin(parts, limit, !a.aa && a.authority.some((r) => r.type === "NS"));
+      if (prepared[2] & 0x02) this.counters.truncated++;
+      // Answers that span zones are not cached: a commit in the other zone would not clear them.
+      if (zone && a.singleZone && zone.cache.size < 200_000) zone.cache.set(key, prepared);
+    }
+    const out = prepared.slice();
+    out[0] = msg[0];
+    out[1] = msg[1];
+    // RFC 1035 §4.1.1: RD is copied into the response; RFC 4035 §3.1.6 CD likewise.
+    out[2] = (out[2] & ~0x01) | (msg[2] & 0x01);
+    out[3] = (out[3] & ~0x10) | (msg[3] & 0x10);
+    // Echo the question's case (answers point to it by compression, so they echo it as well).
+    out.set(msg.subarray(HEADER, qnameEnd), HEADER);
+    return out;
+  }
+
+  private parts(id: number, flags: number, a: Answer, question: ResponseParts["question"], edns: Edns | null): ResponseParts {
+    return {
+      id,
+      flags: flags | (a.aa ? FLAG.AA : 0),
+      rcode: a.rcode,
+      question,
+      answer: a.answer,
+      authority: a.authority,
+      additional: a.additional,
+      edns: edns ? { udpSize: this.maxUdpSize, do: edns.do } : null,
+    };
+  }
+
+  /** A bare error response: the header of the query with QR and `rcode`, the question when it parsed. */
+  errorResponse(msg: Uint8Array, rcode: number, scanned?: ScannedMessage, edns?: Edns | null): Uint8Array {
+    const flags = FLAG.QR | (((msg[2] << 8) | msg[3]) & (0x7800 | FLAG.RD | FLAG.CD));
+    let question: ResponseParts["question"] = null;
+    if (scanned && scanned.questions.length === 1 && !scanned.questions[0].name.includes("\\")) {
+      const q = scanned.questions[0];
+      // The question is the first thing after the header and cannot be compressed.
+      let end = HEADER;
+      for (let i = 0; i < 128 && msg[end] !== 0; i++) end += 1 + msg[end];
+      question = { nameBytes: msg.slice(HEADER, end + 1), qname: q.name, qtype: q.type, qclass: q.class };
+    }
+    return encodeResponse({ id: (msg[0] << 8) | msg[1], flags, rcode, question, answer: [], authority: [], additional: [], edns: edns ? { udpSize: this.maxUdpSize, do: false } : null });
+  }
+
+  private count(out: Uint8Array, qtype?: number) {
+    if (qtype !== undefined) bump(this.counters.queriesByType, typeLabel(qtype));
+    bump(this.counters.responsesByRcode, RCODE_NAME[out[3] & 0xf] ?? String(out[3] & 0xf));
+  }
+
+  private slow(msg: Uint8Array, peer: Peer, send: Send): void | Promise<void> {
+    // Fewer than 12 octets, or a response: nothing sensible to answer (and answering responses loops).
+    if (msg.length < HEADER || msg[2] & 0x80) {
+      this.counters.dropped++;
+      return;
+    }
+    let m: ScannedMessage;
+    try {
+      m = scanMessage(msg);
+    } catch (e) {
+      if (!(e instanceof MessageFormatError)) throw e;
+      const out = this.errorResponse(msg, RCODE.FORMERR);
+      this.count(out);
+      return send(out);
+    }
+    const reply = (out: Uint8Array, qtype?: number) => {
+      this.count(out, qtype);
+      send(out);
+    };
+    // RFC 6891 §6.1.1: at most one OPT, in the additional section, owned by the root.
+    const opts = m.records.filter((r) => r.type === QTYPE.OPT);
+    if (opts.length > 1 || opts.some((o) => o.section !== "additional" || o.name !== "")) return reply(this.errorResponse(msg, RCODE.FORMERR, m));
+    const opt = opts[0];
+    const edns: Edns | null = opt ? { udpSize: opt.class, version: (opt.ttl >>> 16) & 0xff, do: (opt.ttl & 0x8000) !== 0 } : null;
+    if (edns && edns.version > 0) return reply(this.errorResponse(msg, RCODE.BADVERS, m, edns)); // RFC 6891 §6.1.3
+
+    if (m.opcode === OPCODE.UPDATE) return handleUpdate(this, this.opts.store, this.opts.updatePolicy, msg, m, peer, edns).then((out: Uint8Array) => reply(out));
+    if (m.opcode !== OPCODE.QUERY) return reply(this.errorResponse(msg, RCODE.NOTIMP, m, edns));
+    if (m.questions.length !== 1) return reply(this.errorResponse(msg, RCODE.FORMERR, m, edns));
+    const q = m.questions[0];
+    if (q.type === QTYPE.OPT || q.type === QTYPE.TSIG) return reply(this.errorResponse(msg, RCODE.FORMERR, m, edns), q.type);
+    // Plain queries carry nothing in answer/authority; IXFR carries the client's SOA in authority.
+    const others = m.records.filter((r) => r.section !== "additional");
+    if (others.length > 0 && !(q.type === QTYPE.IXFR && others.length === 1 && others[0].section === "authority" && others[0].type === TYPE.SOA))
+      return reply(this.errorResponse(msg, RCODE.FORMERR, m, edns), q.type);
+
+    // TSIG on a query (transfers mostly): verify, and sign what we answer (RFC 8945 §5.3).
+    let tsig: { key: TsigKey; mac: Uint8Array } | null = null;
+    if (m.records.some((r) => r.type === TSIG_TYPE)) {
+      const v = verifyMessage(msg, this.lookupKey);
+      if (!v.ok) return reply(this.tsigError(msg, m, v), q.type);
+      tsig = { key: v.key, mac: v.mac };
+    }
+    const sign = (out: Uint8Array) => (tsig ? signMessage(out, tsig.key, { requestMac: tsig.mac }).wire : out);
+
+    if (q.type === QTYPE.AXFR || q.type === QTYPE.IXFR) return this.transfer(msg, m, peer, tsig, edns, send);
+    if (q.type === QTYPE.MAILA || q.type === QTYPE.MAILB) return reply(sign(this.errorResponse(msg, RCODE.NOTIMP, m, edns)), q.type);
+    if (q.name.includes("\\")) {
+      // A name with bytes that none of our names can hold: not ours to answer.
+      return reply(sign(this.errorResponse(msg, RCODE.REFUSED, m, edns)), q.type);
+    }
+    if (q.class === CLASS.CH) return reply(sign(this.chaos(msg, m, edns)), q.type);
+    if (q.class !== CLASS.IN && q.class !== CLASS.ANY) return reply(sign(this.errorResponse(msg, RCODE.REFUSED, m, edns)), q.type);
+
+    const limit = peer.transport === "udp" ? udpLimit(edns, this.maxUdpSize) - (tsig ? 100 + tsig.key.name.length : 0) : 65535 - 200;
+    const a = answer(this.opts.store.snapshot(), q.name, q.type);
+    let end = HEADER;
+    for (let i = 0; i < 128 && msg[end] !== 0; i++) end += 1 + msg[end];
+    const flags = FLAG.QR | (((msg[2] << 8) | msg[3]) & (FLAG.RD | FLAG.CD));
+    const parts = this.parts(m.id, flags, a, { nameBytes: msg.slice(HEADER, end + 1), qname: q.name, qtype: q.type, qclass: q.class }, edns);
+    const out = encodeWithin(parts, limit, !a.aa && a.authority.some((r) => r.type === "NS"));
+    if (out[2] & 0x02) this.counters.truncated++;
+    reply(sign(out), q.type);
+  }
+
+  /** RFC 8945 §5.3.2: BADKEY/BADSIG answers go unsigned with MAC size 0; NOTAUTH in the header. */
+  tsigError(msg: Uint8Array, m: ScannedMessage, v: Extract<ReturnType<typeof verifyMessage>, { ok: false }>): Uint8Array {
+    if (v.rcode === "FORMERR") return this.errorResponse(msg, RCODE.FORMERR, m);
+    const base = this.errorResponse(msg, RCODE.NOTAUTH, m);
+    const now = Math.floor(Date.now() / 1000);
+    const t = findTsigSafe(msg);
+    if (!t) return base;
+    if ((v.rcode === "BADTIME" || v.rcode === "BADTRUNC") && v.mac) {
+      const key = this.lookupKey(t.keyName);
+      if (key) return signMessage(base, key, { requestMac: v.mac, error: TSIG_ERROR[v.rcode], time: v.rcode === "BADTIME" ? now : undefined }).wire;
+    }
+    return appendUnsignedTsigError(base, t.keyName, t.algorithmName, TSIG_ERROR[v.rcode as "BADSIG" | "BADKEY"] ?? TSIG_ERROR.BADSIG, t.timeSigned);
+  }
+
+  /** CHAOS TXT version.bind / id.server (and their .server twins), only when configured. */
+  private chaos(msg: Uint8Array, m: ScannedMessage, edns: Edns | null): Uint8Array {
+    const q = m.questions[0];
+    const c = this.opts.chaos ?? {};
+    const text = q.name === "version.bind" || q.name === "version.server" ? c.version : q.name === "id.server" || q.name === "hostname.bind" ? c.id : undefined;
+    if (text === undefined || (q.type !== TYPE.TXT && q.type !== QTYPE.ANY)) return this.errorResponse(msg, RCODE.REFUSED, m, edns);
+    // Written by hand: class CH, a single TXT string.
+    const base = this.errorResponse(msg, RCODE.NOERROR, m, edns);
+    const body = new TextEncoder().encode(text).slice(0, 255);
+    const rr = new Uint8Array(2 + 10 + 1 + body.length);
+    rr.set([0xc0, 0x0c, 0, TYPE.TXT, 0, CLASS.CH, 0, 0, 0, 0, 0, body.length + 1, body.length]);
+    rr.set(body, 13);
+    // Insert the answer before any OPT record.
+    const qEnd = HEADER + (base.length - HEADER - (edns ? 11 : 0));
+    const out = new Uint8Array(base.length + rr.length);
+    out.set(base.subarray(0, qEnd));
+    out.set(rr, qEnd);
+    out.set(base.subarray(qEnd), qEnd + rr.length);
+    out[2] |= FLAG.AA >> 8;
+    out[7] = 1;
+    return out;
+  }
+
+  /** AXFR and IXFR: access check, then the messages (signed in a chain when the request was signed). */
+  private async transfer(msg: Uint8Array, m: ScannedMessage, peer: Peer, tsig: { key: TsigKey; mac: Uint8Array } | null, edns: Edns | null, send: Send): Promise<void> {
+    const q = m.questions[0];
+    const t = this.counters.transfers;
+    const zones = this.opts.store.snapshot();
+    const z = zones.zones.get(q.name);
+    const signOne = (out: Uint8Array) => (tsig ? signMessage(out, tsig.key, { requestMac: tsig.mac }).wire : out);
+    const refuse = (rcode: number) => {
+      t.refused++;
+      const out = signOne(this.errorResponse(msg, rcode, m, edns));
+      this.count(out, q.type);
+      send(out);
+    };
+    // RFC 5936 §2.2.1: transfers are of a zone apex we are authoritative for; NOTAUTH otherwise.
+    if (!z || q.class !== CLASS.IN) return refuse(z ? RCODE.REFUSED : RCODE.NOTAUTH);
+    if (!this.transferAllowed(z.name, peer, tsig?.key.name)) return refuse(RCODE.REFUSED);
+    if (peer.transport === "udp" && q.type === QTYPE.AXFR) return refuse(RCODE.FORMERR); // RFC 5936 §4.2: AXFR is TCP only
+    let end = HEADER;
+    for (let i = 0; i < 128 && msg[end] !== 0; i++) end += 1 + msg[end];
+    const qbytes = msg.slice(HEADER, end + 1);
+
+    let messages: Uint8Array[];
+    if (q.type === QTYPE.IXFR) {
+      const soaRec = m.records.find((r) => r.section === "authority" && r.type === TYPE.SOA);
+      if (!soaRec || soaRec.rdlength < 22) return refuse(RCODE.FORMERR);
+      // RFC 1995 §3: the client's serial is in the SOA of the authority section.
+      const dv = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
+      const clientSerial = dv.getUint32(soaRec.rdataOffset + soaRec.rdlength - 20);
+      const chain = serialGt(z.serial, clientSerial) ? await this.opts.store.journalSince(z.name, clientSerial) : [];
+      const now = this.opts.store.snapshot().zones.get(z.name) ?? z;
+      if (peer.transport === "udp" || (chain && chain.length === 0) || !serialGt(now.serial, clientSerial)) {
+        // RFC 1995 §2/§4: up to date, or over UDP: a single SOA (the client then comes back over TCP).
+        t.ixfrUpToDate++;
+        messages = [soaOnly(now, QTYPE.IXFR)];
+      } else if (chain === null || (chain.length && chain[chain.length - 1].serialTo !== now.serial)) {
+        t.ixfrAsAxfr++; // RFC 1995 §4: the journal does not reach back — answer in AXFR form
+        messages = axfrMessages(now);
+      } else {
+        t.ixfr++;
+        messages = ixfrMessages(now, chain);
+      }
+    } else {
+      t.axfr++;
+      messages = axfrMessages(z);
+    }
+    this.count(messages[0], q.type);
+    const signer = tsig ? new TsigStreamSigner(tsig.key, tsig.mac, { every: 1 }) : null;
+    for (let i = 0; i < messages.length; i++) {
+      const out = patch(messages[i], m.id, i === 0 ? qbytes : null);
+      send(signer ? signer.next(out, i === messages.length - 1) : out);
+    }
+  }
+
+  /** RFC 5936 §6: a transfer needs a granted TSIG key or a listed address. */
+  transferAllowed(zone: string, peer: Peer, keyName: string | undefined): boolean {
+    const acl = this.opts.acl?.[zone];
+    if (!acl) return false;
+    if (keyName && acl.transferKeys.includes(keyName)) return true;
+    return addressAllowed(peer.address, acl.transferAddresses);
+  }
+
+  /** NOTIFY targets of a zone (for the notifier). */
+  notifyTargets(zone: string): ZoneAcl["notify"] {
+    return this.opts.acl?.[zone]?.notify ?? [];
+  }
+}
+
+function soaOnly(z: ZoneSnapshot, qtype: number): Uint8Array {
+  return encodeResponse({
+    id: 0,
+    flags: FLAG.QR | FLAG.AA,
+    rcode: 0,
+    question: { nameBytes: lowerName(z.name), qname: z.name, qtype, qclass: CLASS.IN },
+    answer: [{ name: z.name, type: "SOA", ttl: z.soa.ttl, data: z.soa.data[0] }],
+    authority: [],
+    additional: [],
+    edns: null,
+  });
+}
+
+function lowerName(name: string): Uint8Array {
+  const parts = name === "" ? [] : name.split(".");
+  const out: number[] = [];
+  for (const p of parts) out.push(p.length, ...new TextEncoder().encode(p));
+  out.push(0);
+  return Uint8Array.from(out);
+}
+
+function lowerNameBytes(msg: Uint8Array, end: number): Uint8Array {
+  const b = msg.slice(HEADER, end);
+  for (let i = 0; i < b.length; i++) if (b[i] >= 65 && b[i] <= 90) b[i] += 32;
+  return b;
+}
+
+function findTsigSafe(msg: Uint8Array) {
+  try {
+    return findTsig(msg);
+  } catch {
+    return null;
+  }
+}
+
