@@ -1,0 +1,117 @@
+// Who is updating (spec §1.2 steps 2–6, updns.md §1.2–§1.3): a host with its own update secret, or an account
+// API token whose scope names the hosts. A disabled owner account is badauth (the baseline did not check it).
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { apiTokens, hosts, users } from "../db/index.ts";
+import type { Credentials } from "./credentials.ts";
+import { HostLedger } from "./faults.ts";
+import { findHost, type HostRecord } from "./hosts.ts";
+import { looksLikeFqdn } from "./names.ts";
+import { hashApiToken, hashSecret, looksLikeApiToken, verifySecret } from "./secrets.ts";
+import { AddressSet, parseAddress } from "./addresses.ts";
+
+/** The scope JSON of an API token (schema.ts api_tokens.scopes). Absent lists mean "no restriction". */
+export interface TokenScopes {
+  hosts?: string[];
+  zones?: string[];
+  types?: string[];
+  subnets?: string[];
+  readOnly?: boolean;
+}
+
+export type Principal =
+  | { kind: "host"; record: HostRecord; ledger: HostLedger; password: string }
+  | { kind: "token"; tokenId: number; userId: number; scopes: TokenScopes; name: string };
+
+export type AuthResult =
+  | { ok: true; principal: Principal }
+  /** `failure`: counts against the client address (a guess), unlike a missing header. */
+  | { ok: false; word: "badauth" | "notfqdn"; failure: boolean };
+
+export function parseScopes(json: string): TokenScopes {
+  try {
+    const v = JSON.parse(json) as unknown;
+    if (!v || typeof v !== "object" || Array.isArray(v)) return { readOnly: true };
+    const o = v as Record<string, unknown>;
+    const list = (x: unknown) => (Array.isArray(x) ? x.filter((s): s is string => typeof s === "string").map((s) => s.toLowerCase()) : undefined);
+    return { hosts: list(o.hosts), zones: list(o.zones), types: list(o.types)?.map((t) => t.toUpperCase()), subnets: list(o.subnets), readOnly: o.readOnly === true };
+  } catch {
+    // Unreadable scopes grant nothing.
+    return { readOnly: true };
+  }
+}
+
+/** Whether a token may change `fqdn` (in `zone`). */
+export function tokenCovers(scopes: TokenScopes, fqdn: string, zone: string): boolean {
+  if (scopes.readOnly) return false;
+  if (!scopes.hosts && !scopes.zones) return true;
+  return Boolean(scopes.hosts?.includes(fqdn) || scopes.zones?.includes(zone));
+}
+
+async function tokenAuth(db: Db, token: string, clientAddress: string, now: Date): Promise<AuthResult> {
+  const row = db
+    .select({ t: apiTokens, active: users.isActive })
+    .from(apiTokens)
+    .innerJoin(users, eq(apiTokens.userId, users.id))
+    .where(eq(apiTokens.tokenHash, hashApiToken(token)))
+    .get();
+  if (!row || !row.active) return { ok: false, word: "badauth", failure: true };
+  if (row.t.expiresAt && row.t.expiresAt.getTime() <= now.getTime()) return { ok: false, word: "badauth", failure: true };
+  const scopes = parseScopes(row.t.scopes);
+  if (scopes.readOnly) return { ok: false, word: "badauth", failure: true };
+  if (scopes.subnets && scopes.subnets.length > 0) {
+    const addr = parseAddress(clientAddress);
+    if (!addr || !new AddressSet(scopes.subnets).has(addr)) return { ok: false, word: "badauth", failure: true };
+  }
+  db.update(apiTokens).set({ lastUsedAt: now, lastUsedFrom: clientAddress }).where(eq(apiTokens.id, row.t.id)).run();
+  return { ok: true, principal: { kind: "token", tokenId: row.t.id, userId: row.t.userId, scopes, name: row.t.name } };
+}
+
+/**
+ * Check a host's own secret; records the attempt on the host (§1.2 step 6) and upgrades an old hash format.
+ * Returns the ledger holding the record, to be flushed by the caller.
+ */
+export async function checkHostSecret(db: Db, record: HostRecord, password: string, via: string, now: Date): Promise<{ ok: boolean; ledger: HostLedger }> {
+  const ledger = new HostLedger(record.host.id, record.fqdn, now);
+  const v = await verifySecret(password, record.host.updateSecret);
+  if (!v.ok) {
+    ledger.apiAuthMessage(`api authentication failure (${via})`, true);
+    return { ok: false, ledger };
+  }
+  if (!record.ownerActive) {
+    ledger.apiAuthMessage(`api authentication refused: the owner's account is disabled (${via})`, false);
+    return { ok: false, ledger };
+  }
+  ledger.apiAuthMessage(`api authentication success (${via})`, false);
+  if (v.needsRehash) {
+    const rehashed = await hashSecret(password);
+    db.update(hosts).set({ updateSecret: rehashed }).where(eq(hosts.id, record.host.id)).run();
+    record.host.updateSecret = rehashed;
+  }
+  return { ok: true, ledger };
+}
+
+export async function authenticate(db: Db, creds: Credentials, clientAddress: string, now: Date): Promise<AuthResult> {
+  switch (creds.kind) {
+    case "none":
+      return { ok: false, word: "badauth", failure: false };
+    case "malformed":
+      return { ok: false, word: "badauth", failure: true };
+    case "bearer":
+      return tokenAuth(db, creds.token, clientAddress, now);
+  }
+  // Basic (header or query). An API token in the password field authenticates the account whatever the user
+  // name is, so clients that only know Basic (ddclient, routers) can use tokens too.
+  if (looksLikeApiToken(creds.password)) return tokenAuth(db, creds.password, clientAddress, now);
+  if (!looksLikeFqdn(creds.username)) return { ok: false, word: "notfqdn", failure: false };
+  const record = findHost(db, creds.username);
+  // Unknown host: nothing is recorded anywhere (§1.2 step 6).
+  if (!record) return { ok: false, word: "badauth", failure: true };
+  const via = creds.from === "header" ? "basic auth" : "query string";
+  const { ok, ledger } = await checkHostSecret(db, record, creds.password, via, now);
+  if (!ok) {
+    ledger.flush(db);
+    return { ok: false, word: "badauth", failure: true };
+  }
+  return { ok: true, principal: { kind: "host", record, ledger, password: creds.password } };
+}

@@ -1,0 +1,37 @@
+// Forwarding successful updates to third-party dyndns2 services (spec §1.8, updns.md §1.11). The request only
+// writes a row into forward_queue; the worker in backends/forwarder sends it, with retries, off the request path.
+import { and, eq, inArray } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { forwardQueue, serviceUpdaterHostConfigs, serviceUpdaters } from "../db/index.ts";
+import { parseAddress, type AddressKind } from "./addresses.ts";
+import type { Clock, Forwarder } from "./ports.ts";
+
+/** Host configs that take an address of this family: given by the host config and accepted by the service. */
+export function forwardTargets(db: Db, hostId: number, kind: AddressKind): number[] {
+  const rows = db
+    .select({ id: serviceUpdaterHostConfigs.id, give4: serviceUpdaterHostConfigs.giveIpv4, give6: serviceUpdaterHostConfigs.giveIpv6, accept4: serviceUpdaters.acceptIpv4, accept6: serviceUpdaters.acceptIpv6 })
+    .from(serviceUpdaterHostConfigs)
+    .innerJoin(serviceUpdaters, eq(serviceUpdaterHostConfigs.serviceId, serviceUpdaters.id))
+    .where(eq(serviceUpdaterHostConfigs.hostId, hostId))
+    .all();
+  return rows.filter((r) => (kind === "ipv4" ? r.give4 && r.accept4 : r.give6 && r.accept6)).map((r) => r.id);
+}
+
+/**
+ * The Forwarder that queues in SQLite. A newer address replaces a pending one of the same family for the same
+ * host config: only the latest address is worth sending.
+ */
+export function queueForwarder(db: Db, clock: Clock): Forwarder {
+  return {
+    enqueue(hostConfigId: number, address: string): void {
+      const kind = parseAddress(address)?.kind;
+      if (!kind) return;
+      db.transaction((tx) => {
+        const pending = tx.select({ id: forwardQueue.id, address: forwardQueue.address }).from(forwardQueue).where(eq(forwardQueue.hostConfigId, hostConfigId)).all();
+        const stale = pending.filter((p) => parseAddress(p.address)?.kind === kind).map((p) => p.id);
+        if (stale.length) tx.delete(forwardQueue).where(and(eq(forwardQueue.hostConfigId, hostConfigId), inArray(forwardQueue.id, stale))).run();
+        tx.insert(forwardQueue).values({ hostConfigId, address, nextAttemptAt: clock.now() }).run();
+      });
+    },
+  };
+}

@@ -1,0 +1,54 @@
+// Reading hosts with their zone and owner, as the update use cases need them.
+import { and, asc, eq } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { domains, hosts, relatedHosts, users } from "../db/index.ts";
+import type { ZoneRef } from "./ports.ts";
+import { splitFqdn } from "./names.ts";
+
+export type HostRow = typeof hosts.$inferSelect;
+export type DomainRow = typeof domains.$inferSelect;
+export type RelatedHostRow = typeof relatedHosts.$inferSelect;
+
+export interface HostRecord {
+  host: HostRow;
+  domain: DomainRow;
+  ownerActive: boolean;
+  /** "<host>.<zone>" */
+  fqdn: string;
+}
+
+/** The zone as backends see it. */
+export function zoneRefOf(d: DomainRow): ZoneRef {
+  const ref: ZoneRef = { id: d.id, name: d.name, backend: d.backend };
+  if (d.backend === "rfc2136") {
+    ref.primary = d.primary;
+    if (d.queryServer) ref.queryServer = d.queryServer;
+    if (d.updateKeySecret) ref.updateKey = { name: d.updateKeyName || d.name, algorithm: d.updateKeyAlgorithm, secret: d.updateKeySecret };
+  }
+  return ref;
+}
+
+/** The host named by an FQDN (split at the first dot, spec §0), or null. */
+export function findHost(db: Db, fqdn: string): HostRecord | null {
+  const split = splitFqdn(fqdn);
+  if (!split) return null;
+  const row = db
+    .select({ host: hosts, domain: domains, ownerActive: users.isActive })
+    .from(hosts)
+    .innerJoin(domains, eq(hosts.domainId, domains.id))
+    .innerJoin(users, eq(hosts.ownerId, users.id))
+    .where(and(eq(hosts.name, split.host), eq(domains.name, split.zone)))
+    .get();
+  return row ? { ...row, fqdn: `${row.host.name}.${row.domain.name}` } : null;
+}
+
+export function relatedHostsOf(db: Db, hostId: number): RelatedHostRow[] {
+  return db.select().from(relatedHosts).where(eq(relatedHosts.mainHostId, hostId)).orderBy(asc(relatedHosts.name)).all();
+}
+
+/** The host's TTL bounded by its zone (updns.md §1.10). */
+export function effectiveTtl(host: HostRow, domain: DomainRow): number {
+  const lo = Math.max(0, domain.ttlMin);
+  const hi = Math.max(lo, domain.ttlMax);
+  return Math.min(hi, Math.max(lo, host.ttl));
+}

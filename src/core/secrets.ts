@@ -1,0 +1,133 @@
+// Update secrets and account API tokens (spec §8.1, DESIGN "Secrets").
+//
+// Update secrets are server-generated with ≥128 bits, so a slow password hash buys little: they are stored
+// as argon2id with cheap parameters (m=1024 KiB, t=1, the baseline's "weakargon2") so a busy appliance can
+// verify thousands of updates a second. A short-lived in-memory cache of *successful* verifications, keyed
+// by SHA-256(stored hash, secret), spares the argon2 work for routers that update every few minutes. Old
+// formats (Django's `sha1$salt$hex`, `weakargon2$argon2id$...`, `argon2$argon2id$...`) are verified and
+// re-hashed on success.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+/** The unambiguous alphabet of the baseline (no 0/O, 1/l/I). */
+const ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+/** 24 characters of 55 symbols = 138 bits. */
+const SECRET_LENGTH = 24;
+
+export const ARGON2_PARAMS = { algorithm: "argon2id" as const, memoryCost: 1024, timeCost: 1 };
+const CURRENT_PREFIX = "$argon2id$v=19$m=1024,t=1,p=1$";
+
+/** A fresh update secret (cleartext; show it once, store hashSecret() of it). */
+export function generateSecret(): string {
+  const out: string[] = [];
+  // Rejection sampling keeps every symbol equally likely (256 is not a multiple of 55).
+  const limit = 256 - (256 % ALPHABET.length);
+  while (out.length < SECRET_LENGTH) {
+    for (const b of randomBytes(SECRET_LENGTH * 2)) {
+      if (b < limit && out.length < SECRET_LENGTH) out.push(ALPHABET[b % ALPHABET.length]);
+    }
+  }
+  return out.join("");
+}
+
+export function hashSecret(secret: string): Promise<string> {
+  return Bun.password.hash(secret, ARGON2_PARAMS);
+}
+
+export function constantTimeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  // Compare against itself when lengths differ so the time does not depend on where they differ.
+  if (x.length !== y.length) {
+    timingSafeEqual(x, x);
+    return false;
+  }
+  return timingSafeEqual(x, y);
+}
+
+export interface VerifyResult {
+  ok: boolean;
+  /** The stored hash is in an old format or has old parameters: store hashSecret(secret) instead. */
+  needsRehash: boolean;
+}
+
+const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+
+/** Successful verifications, remembered briefly. Bounded; the oldest entries go first. */
+class VerifyCache {
+  private readonly entries = new Map<string, number>();
+  constructor(
+    private readonly ttlMs: number,
+    private readonly max: number,
+  ) {}
+  has(key: string, now: number): boolean {
+    const until = this.entries.get(key);
+    if (until === undefined) return false;
+    if (until < now) {
+      this.entries.delete(key);
+      return false;
+    }
+    return true;
+  }
+  add(key: string, now: number): void {
+    if (this.entries.size >= this.max) {
+      const oldest = this.entries.keys().next().value;
+      if (oldest !== undefined) this.entries.delete(oldest);
+    }
+    this.entries.set(key, now + this.ttlMs);
+  }
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+const cache = new VerifyCache(5 * 60_000, 50_000);
+
+/** For tests and for `secret regenerate`: forget every remembered verification. */
+export function clearVerifyCache(): void {
+  cache.clear();
+}
+
+/** Check `secret` against a stored hash of any supported format. Never throws on a malformed hash. */
+export async function verifySecret(secret: string, stored: string): Promise<VerifyResult> {
+  if (!stored) return { ok: false, needsRehash: false };
+  const key = sha256(stored + "\0" + secret);
+  const now = Date.now();
+  if (cache.has(key, now)) return { ok: true, needsRehash: !stored.startsWith(CURRENT_PREFIX) };
+  const ok = await verifyUncached(secret, stored);
+  if (ok) cache.add(key, now);
+  return { ok, needsRehash: ok && !stored.startsWith(CURRENT_PREFIX) };
+}
+
+async function verifyUncached(secret: string, stored: string): Promise<boolean> {
+  // Django's salted SHA-1: sha1$<salt>$<hex(sha1(salt + secret))>.
+  if (stored.startsWith("sha1$")) {
+    const [, salt, hex] = stored.split("$");
+    if (salt === undefined || hex === undefined) return false;
+    return constantTimeEqual(createHash("sha1").update(salt + secret).digest("hex"), hex.toLowerCase());
+  }
+  // Django's argon2 hashers prefix a standard PHC string with their own name.
+  let phc = stored;
+  if (stored.startsWith("weakargon2$")) phc = stored.slice("weakargon2".length);
+  else if (stored.startsWith("argon2$")) phc = stored.slice("argon2".length);
+  if (!phc.startsWith("$argon2")) return false;
+  try {
+    // Bun compares the derived hash in constant time.
+    return await Bun.password.verify(secret, phc);
+  } catch {
+    return false;
+  }
+}
+
+/** Account API tokens: 256 random bits behind a recognisable prefix, so a password field can carry one. */
+export const API_TOKEN_PREFIX = "updns_";
+
+export function generateApiToken(): string {
+  return API_TOKEN_PREFIX + randomBytes(32).toString("base64url");
+}
+
+/** Tokens are long and random: SHA-256 is enough to store them (lookup by hash, no salt needed). */
+export function hashApiToken(token: string): string {
+  return sha256(token);
+}
+
+export const looksLikeApiToken = (s: string): boolean => s.startsWith(API_TOKEN_PREFIX) && s.length >= API_TOKEN_PREFIX.length + 40;

@@ -1,0 +1,70 @@
+// The dyndns2 endpoints (spec §1.1, updns.md §1.1): /nic/update, /nic/delete and their aliases, GET, HEAD and
+// POST alike. Everything after reading the request is core's update use case.
+import { Elysia } from "elysia";
+import type { DyndnsRequest, UpdateMode, UpdateService } from "../../core/index.ts";
+import { redactUrl, type Logger } from "../../log/index.ts";
+import { clientInfo, type ProxyTrust } from "../client.ts";
+import { plain, toResponse } from "./answer.ts";
+import { collapsePath, requestParams } from "./params.ts";
+import { updaterPage } from "./updater.ts";
+
+const ROUTES: Record<string, UpdateMode | "update-or-page"> = {
+  "/nic/update": "update",
+  "/nic/delete": "delete",
+  "/v2/update": "update",
+  "/v3/update": "update",
+  "/update": "update-or-page",
+};
+
+/** Parameters that only an update client sends: with any of them, `/update` is the API, not the page. */
+const CLIENT_PARAMS = ["hostname", "myip", "myipv4", "myipv6", "ipv4", "ipv6", "myip6", "username", "password", "txt", "system"];
+
+/**
+ * `/update` is both the browser updater page (spec §2.5) and an alias of the API (updns.md §1.1): it is the
+ * API when it carries a Bearer token or client parameters, or when the caller does not ask for HTML.
+ */
+function wantsPage(request: Request, url: URL): boolean {
+  const auth = (request.headers.get("authorization") ?? "").trim().toLowerCase();
+  if (auth.startsWith("bearer ") || auth.startsWith("token ")) return false;
+  if (CLIENT_PARAMS.some((p) => url.searchParams.has(p))) return false;
+  return (request.headers.get("accept") ?? "").includes("text/html");
+}
+
+export interface DyndnsRouteDeps {
+  service: UpdateService;
+  trust: ProxyTrust;
+  log: Logger;
+}
+
+export function dyndnsRoutes(deps: DyndnsRouteDeps) {
+  async function handle(request: Request, path: string): Promise<Response> {
+    const route = ROUTES[path];
+    if (request.method !== "GET" && request.method !== "HEAD" && request.method !== "POST") {
+      return plain("method not allowed", 405, { allow: "GET, HEAD, POST" });
+    }
+    const url = new URL(request.url);
+    if (route === "update-or-page" && wantsPage(request, url)) return updaterPage(request);
+    const req: DyndnsRequest = {
+      mode: route === "delete" ? "delete" : "update",
+      params: await requestParams(request, url),
+      authorization: request.headers.get("authorization"),
+      userAgent: request.headers.get("user-agent"),
+      client: clientInfo(request, deps.trust),
+    };
+    deps.log.debug("dyndns2 request", { method: request.method, url: redactUrl(url.pathname + url.search).slice(0, 512), client: req.client.address });
+    return toResponse(await deps.service.handle(req));
+  }
+
+  let app = new Elysia({ name: "dyndns2" })
+    // Paths with doubled slashes (`//nic/update`) or a trailing one never reach the router: answer them here.
+    .onRequest(({ request }) => {
+      const pathname = new URL(request.url).pathname;
+      if (!pathname.includes("//") && !(pathname.length > 1 && pathname.endsWith("/"))) return;
+      const path = collapsePath(pathname);
+      if (path in ROUTES) return handle(request, path);
+    });
+  for (const path of Object.keys(ROUTES)) {
+    app = app.all(path, ({ request }) => handle(request, path), { parse: "none" }) as unknown as typeof app;
+  }
+  return app;
+}
