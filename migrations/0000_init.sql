@@ -37,13 +37,6 @@ CREATE TABLE `domains` (
 	`update_key_secret` text DEFAULT '' NOT NULL,
 	`serial` integer DEFAULT 0 NOT NULL,
 	`serial_scheme` text DEFAULT 'unixtime' NOT NULL,
-	`soa_mname` text DEFAULT '' NOT NULL,
-	`soa_rname` text DEFAULT '' NOT NULL,
-	`soa_refresh` integer DEFAULT 3600 NOT NULL,
-	`soa_retry` integer DEFAULT 600 NOT NULL,
-	`soa_expire` integer DEFAULT 1209600 NOT NULL,
-	`soa_minimum` integer DEFAULT 60 NOT NULL,
-	`soa_ttl` integer DEFAULT 3600 NOT NULL,
 	`transfer_key_id` integer,
 	`transfer_acl` text DEFAULT '' NOT NULL,
 	`ttl_min` integer DEFAULT 30 NOT NULL,
@@ -246,15 +239,14 @@ CREATE INDEX `zone_journal_domain` ON `zone_journal` (`domain_id`,`id`);--> stat
 CREATE TABLE `zone_records` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`domain_id` integer NOT NULL,
-	`owner` text NOT NULL,
+	`name` text NOT NULL,
 	`type` text NOT NULL,
 	`ttl` integer NOT NULL,
-	`rdata` text NOT NULL,
-	`kind` text DEFAULT 'dynamic' NOT NULL,
+	`data` text NOT NULL,
 	FOREIGN KEY (`domain_id`) REFERENCES `domains`(`id`) ON UPDATE no action ON DELETE cascade
 );
 --> statement-breakpoint
-CREATE INDEX `zone_records_owner` ON `zone_records` (`domain_id`,`owner`,`type`);--> statement-breakpoint
+CREATE INDEX `zone_records_owner` ON `zone_records` (`domain_id`,`name`,`type`);--> statement-breakpoint
 CREATE TABLE `zone_secondaries` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`domain_id` integer NOT NULL,

@@ -11,6 +11,7 @@ import { databasePath, startServer } from "./cli/serve.ts";
 import { userCommand } from "./cli/users.ts";
 import { tsigCommand } from "./cli/tsig.ts";
 import { domainCommand } from "./cli/domains.ts";
+import { hostCommand } from "./cli/hosts.ts";
 import { ListenError } from "./http/index.ts";
 import { DnsListenError } from "./cli/dns-stub.ts";
 
@@ -82,6 +83,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           return 0;
         case "domain":
           await domainCommand(rest, io, openDb);
+          return 0;
+        case "host":
+          await hostCommand(rest, io, openDb);
           return 0;
         case "backup": {
           const { values, positionals } = parse(rest, {}, "updns backup FILE");

@@ -1,6 +1,8 @@
 import type { Db } from "../db/index.ts";
 import { addEmbeddedZone, addRfc2136Zone, listDomains, listSecondaries, removeDomain } from "../core/admin/domains.ts";
 import { requireUser } from "../core/admin/users.ts";
+import { SqliteZoneStorage } from "../backends/embedded/index.ts";
+import { ZoneStore } from "../dns/zone/index.ts";
 import { CliError, parse, print, table, type Io } from "./args.ts";
 
 const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns NAME]... [--secondary IP[:PORT]]... [--transfer-key KEYNAME] [--update-key KEYNAME] [--serial-scheme unixtime|dateserial]
@@ -42,7 +44,7 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db): P
       if (values.embedded) {
         const scheme = values["serial-scheme"] ?? "unixtime";
         if (scheme !== "unixtime" && scheme !== "dateserial") throw new CliError('--serial-scheme must be "unixtime" or "dateserial"');
-        row = addEmbeddedZone(db, {
+        row = await addEmbeddedZone(db, {
           name: positionals[0],
           ownerId,
           public: values.public,
@@ -51,6 +53,11 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db): P
           transferKey: values["transfer-key"],
           updateKey: values["update-key"],
           serialScheme: scheme,
+        }, async (z) => {
+          // Only this zone is loaded: the command must stay quick however many zones the server holds.
+          const store = await ZoneStore.open(new SqliteZoneStorage(db, [z.name]));
+          // Names end in a dot: the zone store reads rdata as master-file text, where a name without one is relative.
+          await store.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) });
         });
       } else {
         for (const req of ["primary", "algorithm", "secret"] as const) if (!values[req]) throw new CliError(`domain add --rfc2136 needs --${req}`);

@@ -95,16 +95,10 @@ export const domains = sqliteTable("domains", {
   updateKeyName: text("update_key_name").notNull().default(""),
   updateKeyAlgorithm: text("update_key_algorithm").notNull().default("hmac-sha512"),
   updateKeySecret: text("update_key_secret").notNull().default(""),
-  // embedded: SOA fields, serial scheme and the keys that guard transfers and UPDATEs.
+  // embedded: the SOA and NS live as records in zone_records; `serial` mirrors the SOA serial after every
+  // commit (a process that commits checks it first, so two processes never both move one serial).
   serial: integer("serial").notNull().default(0),
   serialScheme: text("serial_scheme", { enum: ["unixtime", "dateserial"] }).notNull().default("unixtime"),
-  soaMname: text("soa_mname").notNull().default(""),
-  soaRname: text("soa_rname").notNull().default(""),
-  soaRefresh: integer("soa_refresh").notNull().default(3600),
-  soaRetry: integer("soa_retry").notNull().default(600),
-  soaExpire: integer("soa_expire").notNull().default(1209600),
-  soaMinimum: integer("soa_minimum").notNull().default(60),
-  soaTtl: integer("soa_ttl").notNull().default(3600),
   transferKeyId: integer("transfer_key_id").references(() => tsigKeys.id, { onDelete: "set null" }),
   /** Address list (comma separated CIDRs) allowed to transfer without a key. */
   transferAcl: text("transfer_acl").notNull().default(""),
@@ -134,22 +128,20 @@ export const zoneSecondaries = sqliteTable(
 );
 
 /**
- * Every resource record of an embedded zone (static ones and those owned by hosts), in presentation form
- * relative to the zone ("@" for the apex). The zone store in memory is built from these at start.
+ * Every resource record of an embedded zone, SOA and NS included: absolute lower-case owner name without the
+ * trailing dot, canonical presentation rdata (dns/zone/rdata.ts). The zone store in memory is built from these.
  */
 export const zoneRecords = sqliteTable(
   "zone_records",
   {
     id: integer("id").primaryKey({ autoIncrement: true }),
     domainId: integer("domain_id").notNull().references(() => domains.id, { onDelete: "cascade" }),
-    owner: text("owner").notNull(),
+    name: text("name").notNull(),
     type: text("type").notNull(),
     ttl: integer("ttl").notNull(),
-    rdata: text("rdata").notNull(),
-    /** Who manages it: "static" (CLI/web), "dynamic" (hosts, related hosts, TXT, RFC 2136 UPDATE). */
-    kind: text("kind", { enum: ["static", "dynamic"] }).notNull().default("dynamic"),
+    data: text("data").notNull(),
   },
-  (t) => [index("zone_records_owner").on(t.domainId, t.owner, t.type)],
+  (t) => [index("zone_records_owner").on(t.domainId, t.name, t.type)],
 );
 
 /** One row per committed change of an embedded zone: what IXFR sends (RFC 1995). */
@@ -160,7 +152,7 @@ export const zoneJournal = sqliteTable(
     domainId: integer("domain_id").notNull().references(() => domains.id, { onDelete: "cascade" }),
     serialFrom: integer("serial_from").notNull(),
     serialTo: integer("serial_to").notNull(),
-    /** JSON arrays of records ({owner,type,ttl,rdata}), SOA excluded. */
+    /** JSON arrays of records ({name,type,ttl,data}); the old SOA is the first removed, the new SOA the first added. */
     removed: text("removed").notNull(),
     added: text("added").notNull(),
     created: created(),

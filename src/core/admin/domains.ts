@@ -2,7 +2,7 @@
 // sends UPDATEs to an external primary).
 import { and, eq } from "drizzle-orm";
 import { isIP } from "node:net";
-import { domains, updatePolicies, zoneRecords, zoneSecondaries, type Db } from "../../db/index.ts";
+import { domains, updatePolicies, zoneSecondaries, type Db } from "../../db/index.ts";
 import { normalizeZoneName, ValidationError } from "./names.ts";
 import { normalizeAlgorithm, requireTsigKey, validateSecret } from "./tsig.ts";
 
@@ -27,20 +27,25 @@ export interface EmbeddedZoneInput {
   transferKey?: string;
   updateKey?: string;
   serialScheme?: "unixtime" | "dateserial";
-  now?: Date;
 }
 
-export function initialSerial(scheme: "unixtime" | "dateserial", now: Date): number {
-  if (scheme === "unixtime") return Math.floor(now.getTime() / 1000) >>> 0;
-  const d = now.toISOString().slice(0, 10).replaceAll("-", "");
-  return Number(d) * 100;
+/** What the zone store needs to create the zone's SOA and NS records (core does not know DNS records). */
+export interface NewZoneRecords {
+  name: string;
+  serialScheme: "unixtime" | "dateserial";
+  soa: { mname: string; rname: string };
+  ns: string[];
 }
 
 function requireNew(db: Db, name: string): void {
   if (db.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).get()) throw new ValidationError("zone", `a domain named "${name}" already exists`);
 }
 
-export function addEmbeddedZone(db: Db, input: EmbeddedZoneInput): DomainRow {
+/**
+ * The domain row (owner, keys, secondaries, update policy), then `createRecords` writes the zone itself
+ * through the zone store. If that fails the row goes again, so no half-made zone stays behind.
+ */
+export async function addEmbeddedZone(db: Db, input: EmbeddedZoneInput, createRecords: (z: NewZoneRecords) => Promise<void>): Promise<DomainRow> {
   const name = normalizeZoneName(input.name);
   requireNew(db, name);
   const ns = (input.ns?.length ? input.ns : [`ns1.${name}`]).map((n) => normalizeZoneName(n, "--ns"));
@@ -48,27 +53,23 @@ export function addEmbeddedZone(db: Db, input: EmbeddedZoneInput): DomainRow {
   const transferKey = input.transferKey ? requireTsigKey(db, input.transferKey, "--transfer-key") : undefined;
   const updateKey = input.updateKey ? requireTsigKey(db, input.updateKey, "--update-key") : undefined;
   const scheme = input.serialScheme ?? "unixtime";
-  return db.transaction((tx) => {
-    const row = tx
+  const row = db.transaction((tx) => {
+    const r = tx
       .insert(domains)
-      .values({
-        name,
-        backend: "embedded",
-        ownerId: input.ownerId,
-        public: Boolean(input.public),
-        serial: initialSerial(scheme, input.now ?? new Date()),
-        serialScheme: scheme,
-        soaMname: ns[0],
-        soaRname: `hostmaster.${name}`,
-        transferKeyId: transferKey?.id,
-      })
+      .values({ name, backend: "embedded", ownerId: input.ownerId, public: Boolean(input.public), serialScheme: scheme, transferKeyId: transferKey?.id })
       .returning()
       .get();
-    for (const n of ns) tx.insert(zoneRecords).values({ domainId: row.id, owner: "@", type: "NS", ttl: 3600, rdata: `${n}.`, kind: "static" }).run();
-    for (const s of secondaries) tx.insert(zoneSecondaries).values({ domainId: row.id, address: s }).run();
-    if (updateKey) tx.insert(updatePolicies).values({ keyId: updateKey.id, domainId: row.id, action: "grant", match: "subdomain", name, types: "" }).run();
-    return row;
+    for (const s of secondaries) tx.insert(zoneSecondaries).values({ domainId: r.id, address: s }).run();
+    if (updateKey) tx.insert(updatePolicies).values({ keyId: updateKey.id, domainId: r.id, action: "grant", match: "subdomain", name, types: "" }).run();
+    return r;
   });
+  try {
+    await createRecords({ name, serialScheme: scheme, soa: { mname: ns[0], rname: `hostmaster.${name}` }, ns });
+  } catch (e) {
+    db.delete(domains).where(eq(domains.id, row.id)).run();
+    throw e;
+  }
+  return db.select().from(domains).where(eq(domains.id, row.id)).get()!;
 }
 
 export interface Rfc2136ZoneInput {

@@ -1,0 +1,2 @@
+export { EmbeddedBackend, absoluteOwner } from "./backend.ts";
+export { SqliteZoneStorage, ZoneConflictError } from "./storage.ts";

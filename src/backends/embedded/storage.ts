@@ -1,0 +1,138 @@
+// The zone store's persistence port over SQLite: zone_records holds every record of an embedded zone,
+// zone_journal the changesets IXFR sends, domains.serial mirrors the SOA serial. A commit is one SQLite
+// transaction (durable before the store swaps its snapshot in, DESIGN.md "Serving DNS from memory").
+import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { domains, zoneJournal, zoneRecords, type Db } from "../../db/index.ts";
+import type { Changeset, RR, RRType, StoredZone, ZoneStorage } from "../../dns/zone/index.ts";
+
+/** Another process (a CLI command, a second server) committed to the zone first; reload and retry. */
+export class ZoneConflictError extends Error {
+  constructor(readonly zone: string, readonly expected: number, readonly found: number) {
+    super(`zone ${zone} changed underneath (expected serial ${expected}, database has ${found})`);
+    this.name = "ZoneConflictError";
+  }
+}
+
+type RecordRow = typeof zoneRecords.$inferSelect;
+const toRR = (r: Pick<RecordRow, "name" | "type" | "ttl" | "data">): RR => ({ name: r.name, type: r.type as RRType, ttl: r.ttl, data: r.data });
+const soaSerial = (data: string) => Number(data.split(" ")[2]);
+
+export class SqliteZoneStorage implements ZoneStorage {
+  /** `only`: load just these zones (a CLI command touching one zone need not read a million hosts' records). */
+  constructor(
+    private readonly db: Db,
+    private readonly only?: string[],
+  ) {}
+
+  private domainId(name: string): number {
+    const d = this.db.select({ id: domains.id, backend: domains.backend }).from(domains).where(eq(domains.name, name)).get();
+    if (!d || d.backend !== "embedded") throw new Error(`no embedded domain named ${name}`);
+    return d.id;
+  }
+
+  async loadAll(): Promise<StoredZone[]> {
+    return this.loadZones(this.only);
+  }
+
+  /** The stored zones (all embedded ones, or those named), each with every record. */
+  loadZones(names?: string[]): StoredZone[] {
+    const where = names ? and(eq(domains.backend, "embedded"), inArray(domains.name, names)) : eq(domains.backend, "embedded");
+    const rows = this.db.select({ id: domains.id, name: domains.name, scheme: domains.serialScheme }).from(domains).where(where).all();
+    const out: StoredZone[] = [];
+    for (const d of rows) {
+      const records = this.db.select().from(zoneRecords).where(eq(zoneRecords.domainId, d.id)).all().map(toRR);
+      // A domain row whose records were never written (an interrupted create) is not a zone yet.
+      if (!records.some((r) => r.type === "SOA")) continue;
+      out.push({ name: d.name, serialScheme: d.scheme, records });
+    }
+    return out;
+  }
+
+  /** The serial the database holds for each embedded zone (cheap: one row per zone). */
+  serials(): Map<string, number> {
+    const rows = this.db.select({ name: domains.name, serial: domains.serial }).from(domains).where(eq(domains.backend, "embedded")).all();
+    return new Map(rows.map((r) => [r.name, r.serial]));
+  }
+
+  async createZone(zone: StoredZone): Promise<void> {
+    const id = this.domainId(zone.name);
+    const soa = zone.records.find((r) => r.type === "SOA");
+    this.db.transaction((tx) => {
+      const existing = tx.select({ n: sql<number>`count(*)` }).from(zoneRecords).where(eq(zoneRecords.domainId, id)).get();
+      if (existing && existing.n > 0) throw new Error(`zone ${zone.name} already has records`);
+      for (const r of zone.records) tx.insert(zoneRecords).values({ domainId: id, name: r.name, type: r.type, ttl: r.ttl, data: r.data }).run();
+      tx.update(domains).set({ serial: soa ? soaSerial(soa.data) : 0, serialScheme: zone.serialScheme }).where(eq(domains.id, id)).run();
+    }, { behavior: "immediate" });
+  }
+
+  async deleteZone(name: string): Promise<void> {
+    const d = this.db.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).get();
+    if (!d) return;
+    this.db.transaction((tx) => {
+      tx.delete(zoneRecords).where(eq(zoneRecords.domainId, d.id)).run();
+      tx.delete(zoneJournal).where(eq(zoneJournal.domainId, d.id)).run();
+    });
+  }
+
+  async commit(cs: Changeset): Promise<void> {
+    const id = this.domainId(cs.zone);
+    this.db.transaction(
+      (tx) => {
+        const row = tx.select({ serial: domains.serial }).from(domains).where(eq(domains.id, id)).get();
+        if (!row || row.serial !== cs.serialFrom) throw new ZoneConflictError(cs.zone, cs.serialFrom, row?.serial ?? -1);
+        for (const r of cs.removed) {
+          const victim = tx
+            .select({ id: zoneRecords.id })
+            .from(zoneRecords)
+            .where(and(eq(zoneRecords.domainId, id), eq(zoneRecords.name, r.name), eq(zoneRecords.type, r.type), eq(zoneRecords.data, r.data)))
+            .limit(1)
+            .get();
+          if (victim) tx.delete(zoneRecords).where(eq(zoneRecords.id, victim.id)).run();
+        }
+        for (const r of cs.added) tx.insert(zoneRecords).values({ domainId: id, name: r.name, type: r.type, ttl: r.ttl, data: r.data }).run();
+        // A TTL change of a kept record is a remove + add of the same data: the rows above already did it.
+        tx.insert(zoneJournal)
+          .values({ domainId: id, serialFrom: cs.serialFrom, serialTo: cs.serialTo, removed: JSON.stringify(cs.removed), added: JSON.stringify(cs.added), created: new Date(cs.time) })
+          .run();
+        tx.update(domains).set({ serial: cs.serialTo, lastUpdate: new Date(cs.time) }).where(eq(domains.id, id)).run();
+      },
+      // IMMEDIATE takes the write lock at once, so the serial read above cannot go stale before the write.
+      { behavior: "immediate" },
+    );
+  }
+
+  async journalFrom(zone: string, serial: number): Promise<Changeset[]> {
+    const id = this.domainId(zone);
+    const start = this.db
+      .select({ id: zoneJournal.id })
+      .from(zoneJournal)
+      .where(and(eq(zoneJournal.domainId, id), eq(zoneJournal.serialFrom, serial)))
+      .orderBy(desc(zoneJournal.id))
+      .limit(1)
+      .get();
+    if (!start) return [];
+    return this.db
+      .select()
+      .from(zoneJournal)
+      .where(and(eq(zoneJournal.domainId, id), gte(zoneJournal.id, start.id)))
+      .orderBy(asc(zoneJournal.id))
+      .all()
+      .map((j) => ({ zone, serialFrom: j.serialFrom, serialTo: j.serialTo, removed: JSON.parse(j.removed), added: JSON.parse(j.added), time: j.created.getTime() }));
+  }
+
+  async trimJournal(zone: string, keep: number, before: number): Promise<number> {
+    const id = this.domainId(zone);
+    const newest = this.db
+      .select({ id: zoneJournal.id })
+      .from(zoneJournal)
+      .where(eq(zoneJournal.domainId, id))
+      .orderBy(desc(zoneJournal.id))
+      .limit(1)
+      .offset(Math.max(0, keep - 1))
+      .get();
+    let removed = 0;
+    if (newest) removed += this.db.delete(zoneJournal).where(and(eq(zoneJournal.domainId, id), lt(zoneJournal.id, newest.id))).returning({ id: zoneJournal.id }).all().length;
+    removed += this.db.delete(zoneJournal).where(and(eq(zoneJournal.domainId, id), lt(zoneJournal.created, new Date(before)))).returning({ id: zoneJournal.id }).all().length;
+    return removed;
+  }
+}
