@@ -29,7 +29,7 @@ export function makeKeys(): PrimaryKey[] {
 }
 
 export interface RunningPrimary {
-  kind: "bind" | "knot";
+  kind: "bind" | "knot" | "pdns";
   host: string;
   port: number;
   zone: string;
@@ -52,7 +52,7 @@ function zoneFile(): string {
   ].join("\n");
 }
 
-async function startProcess(kind: "bind" | "knot", cmd: string[], port: number, dir: { path: string; cleanup: () => void }, keys: PrimaryKey[]): Promise<RunningPrimary> {
+async function startProcess(kind: RunningPrimary["kind"], cmd: string[], port: number, dir: { path: string; cleanup: () => void }, keys: PrimaryKey[]): Promise<RunningPrimary> {
   const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", cwd: dir.path });
   let output = "";
   const drain = async (s: ReadableStream<Uint8Array>) => {
@@ -61,6 +61,7 @@ async function startProcess(kind: "bind" | "knot", cmd: string[], port: number, 
   void drain(proc.stdout);
   void drain(proc.stderr);
   const stop = async () => {
+    if (process.env.PRIMARY_LOG) console.log(output);
     proc.kill("SIGTERM");
     const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(3000).then(() => false)]);
     if (!exited) {
@@ -185,4 +186,69 @@ zone:
 `,
   );
   return startProcess("knot", [knotd, "-c", join(dir.path, "knot.conf")], port, dir, keys);
+}
+
+/**
+ * PowerDNS Authoritative with the sqlite3 backend and dnsupdate=yes. Keys go in with pdnsutil; the
+ * deny-www policy is a Lua update policy (lua-dnsupdate-policy-script), which also requires a TSIG key.
+ */
+export async function startPowerDns(keys: PrimaryKey[] = makeKeys()): Promise<RunningPrimary> {
+  const pdns = which("pdns_server");
+  const pdnsutil = which("pdnsutil");
+  if (!pdns || !pdnsutil) throw new Error("pdns_server / pdnsutil are not installed");
+  const dir = tempDir("updns-pdns-");
+  const port = await freePort();
+  const schema = ["/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql", "/usr/share/doc/pdns-backend-sqlite3/schema.sqlite3.sql"].find((f) => Bun.file(f).size > 0);
+  if (!schema) throw new Error("the PowerDNS sqlite3 schema is not installed (pdns-backend-sqlite3)");
+  const { Database } = await import("bun:sqlite");
+  const db = new Database(join(dir.path, "pdns.sqlite3"));
+  db.exec(await Bun.file(schema).text());
+  db.close();
+  writeFileSync(
+    join(dir.path, "policy.lua"),
+    `function updatepolicy(input)
+  if input:getQName():equal("${DENIED_NAME}.") then return false end
+  return input:getTsigName():countLabels() > 0
+end
+`,
+  );
+  writeFileSync(
+    join(dir.path, "pdns.conf"),
+    [
+      "launch=gsqlite3",
+      `gsqlite3-database=${dir.path}/pdns.sqlite3`,
+      "local-address=127.0.0.1",
+      `local-port=${port}`,
+      "dnsupdate=yes",
+      "allow-dnsupdate-from=127.0.0.0/8",
+      `lua-dnsupdate-policy-script=${dir.path}/policy.lua`,
+      `socket-dir=${dir.path}`,
+      "daemon=no",
+      "guardian=no",
+      "disable-syslog=yes",
+      "loglevel=4",
+      "distributor-threads=1",
+      "receiver-threads=1",
+      "cache-ttl=0",
+      "query-cache-ttl=0",
+      "negquery-cache-ttl=0",
+      "zone-cache-refresh-interval=0",
+      "",
+    ].join("\n"),
+  );
+  writeFileSync(join(dir.path, `${PRIMARY_ZONE}.zone`), zoneFile());
+  const util = async (...args: string[]) => {
+    const p = Bun.spawn([pdnsutil, `--config-dir=${dir.path}`, ...args], { stdout: "pipe", stderr: "pipe" });
+    const [out, err] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];
+    if ((await p.exited) !== 0) throw new Error(`pdnsutil ${args.join(" ")} failed: ${err || out}`);
+  };
+  try {
+    await util("load-zone", PRIMARY_ZONE, join(dir.path, `${PRIMARY_ZONE}.zone`));
+    for (const k of keys) await util("import-tsig-key", k.name, k.algorithm, k.secret);
+    await util("set-meta", PRIMARY_ZONE, "TSIG-ALLOW-DNSUPDATE", ...keys.map((k) => k.name));
+  } catch (e) {
+    dir.cleanup();
+    throw e;
+  }
+  return startProcess("pdns", [pdns, `--config-dir=${dir.path}`], port, dir, keys);
 }

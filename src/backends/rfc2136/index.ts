@@ -17,6 +17,11 @@ export interface Rfc2136BackendOptions {
   now?: () => number;
   /** Seconds added to our clock in TSIG (tests simulate a skewed clock with it). */
   clockOffsetSeconds?: number;
+  /**
+   * After an UPDATE, ask the primary whether it now holds the new values. Default true: PowerDNS
+   * answers NOERROR to an update its policy silently skipped, which would otherwise look like success.
+   */
+  verifyWrites?: boolean;
 }
 
 export interface BackoffState {
@@ -75,6 +80,14 @@ export class Rfc2136Backend implements ZoneBackend {
       if (sameSet(current, wanted)) return "unchanged" as const;
       const ops = wanted.length === 0 ? [{ op: "deleteRRset" as const, name: owner, type }] : replaceOps(owner, type, wanted, ttl);
       await sendUpdate(primary, zone.name, ops, options);
+      if (this.opts.verifyWrites !== false) {
+        const now = canonicalValues(type, (await query([primary], owner, type, { ...options, key: undefined })).values);
+        if (!sameSet(now, wanted))
+          throw new ZoneBackendError(
+            `${formatServer(primary)} accepted the update of ${owner} ${type} but still serves [${now.join(", ")}]: its update policy may have skipped the change`,
+            false,
+          );
+      }
       return "changed" as const;
     });
     this.clearBackoff(zone);

@@ -93,6 +93,8 @@ export interface ExchangeResult {
   via: "udp" | "tcp";
   /** Set when the answer carried a TSIG error from the server (BADSIG, BADKEY, BADTIME...). */
   peerTsigError?: { rcode: string; message: string };
+  /** Set (to the rcode) when we signed and the server answered REFUSED or NOTAUTH without a TSIG record. */
+  unsignedRefusal?: string;
 }
 
 /**
@@ -112,6 +114,7 @@ export async function exchange(server: ServerAddress, message: Uint8Array, opts:
     requestMac = s.mac;
   }
   let peerTsigError: ExchangeResult["peerTsigError"];
+  let unsignedRefusal: string | undefined;
   let decoded: DecodedResponse | undefined;
 
   const accept = (w: Uint8Array): string | null => {
@@ -136,7 +139,12 @@ export async function exchange(server: ServerAddress, message: Uint8Array, opts:
       const v = verifyMessage(w, (n) => (n === key.name ? key : undefined), { requestMac, now: now() });
       if (!v.ok) {
         if (v.fromPeer) peerTsigError = { rcode: v.rcode, message: v.message };
-        else if (v.rcode === "FORMERR" && v.message === "message carries no TSIG record") return `it is not signed (we signed with key "${key.name}")`;
+        else if (v.rcode === "FORMERR" && v.message === "message carries no TSIG record") {
+          // PowerDNS answers a request whose TSIG it cannot verify with a plain, unsigned REFUSED or
+          // NOTAUTH. Such an answer can only make us fail, never make us believe data, so it is taken.
+          if (r.rcode !== "REFUSED" && r.rcode !== "NOTAUTH") return `it is not signed (we signed with key "${key.name}")`;
+          unsignedRefusal = r.rcode;
+        }
         else return `its TSIG does not verify: ${v.rcode} (${v.message})`;
       }
     }
@@ -153,20 +161,22 @@ export async function exchange(server: ServerAddress, message: Uint8Array, opts:
         try {
           const w = await udpExchange(server, wire, timeoutMs, accept);
           // RFC 1035 §4.2.1 / RFC 7766: a truncated answer means "ask again over TCP".
-          if (!decoded!.tc) return { response: decoded!, wire: w, via: "udp", peerTsigError };
+          if (!decoded!.tc) return { response: decoded!, wire: w, via: "udp", peerTsigError, unsignedRefusal };
           break;
         } catch (e) {
           if (!(e instanceof TransportError)) throw e;
           lastErr = e;
           if (e.failure !== "timeout" && e.failure !== "invalid-response") throw e;
           peerTsigError = undefined;
+          unsignedRefusal = undefined;
         }
         if (i === attempts - 1) throw lastErr;
       }
     }
     peerTsigError = undefined;
+    unsignedRefusal = undefined;
     const w = await tcpExchange(server, wire, timeoutMs, accept);
-    return { response: decoded!, wire: w, via: "tcp", peerTsigError };
+    return { response: decoded!, wire: w, via: "tcp", peerTsigError, unsignedRefusal };
   } catch (e) {
     if (e instanceof TransportError) {
       const attemptsNote = e.failure === "timeout" && !useTcp && attempts > 1 ? ` (${attempts} attempts)` : "";
@@ -195,6 +205,13 @@ export async function sendUpdate(
     const detail = r.peerTsigError.message.match(/\(its clock: [^)]+\)/)?.[0];
     throw new DnsError(tsigMessage(r.peerTsigError.rcode, opts.key, srv, detail), "tsig", false, r.peerTsigError.rcode);
   }
+  if (r.unsignedRefusal)
+    throw new DnsError(
+      `${srv} answered ${r.unsignedRefusal} without signing it: it did not accept our TSIG key "${opts.key?.name}" (shared secret mismatch? unknown key or algorithm? clock skew?)`,
+      "tsig",
+      false,
+      r.unsignedRefusal,
+    );
   if (r.response.rcode !== "NOERROR")
     throw new DnsError(rcodeMessage(r.response.rcode, normalizeName(zone), srv), "rcode", r.response.rcode === "SERVFAIL", r.response.rcode);
 }

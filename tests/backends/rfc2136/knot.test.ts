@@ -4,5 +4,5 @@ import { havePeers } from "../../support/net.ts";
 import { startKnot } from "../../support/primaries.ts";
 import { primaryScenarios } from "./scenarios.ts";
 
-if (havePeers("knotd", "dig")) primaryScenarios("Knot DNS (knotd)", () => startKnot(), { policyRefusal: "BADKEY" });
+if (havePeers("knotd", "dig")) primaryScenarios("Knot DNS (knotd)", () => startKnot(), { policyRefusal: "BADKEY", tsigErrors: "tsig" });
 else describe.skip("rfc2136 backend against Knot DNS (knotd)", () => {});

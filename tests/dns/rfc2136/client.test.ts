@@ -107,6 +107,18 @@ describe("hostile or broken answers are refused with the reason, never a crash",
     expect(e.message).toContain('it is not signed (we signed with key "k.updns-test")');
   });
 
+  test("unsigned REFUSED to a signed update (PowerDNS's way to say bad TSIG) is taken and explained", async () => {
+    server = await startFakeServer((req) => {
+      const t = findTsig(req)!;
+      const u = req.slice(0, t.offset);
+      u[11] -= 1;
+      return answer(u, { rcode: 5 });
+    });
+    const e = await fail(update());
+    expect(e.kind).toBe("tsig");
+    expect(e.message).toContain('answered REFUSED without signing it: it did not accept our TSIG key "k.updns-test" (shared secret mismatch?');
+  });
+
   test("oversize UDP answer (over 512 octets without EDNS)", async () => {
     server = await startFakeServer((req) => {
       const t = findTsig(req)!;
