@@ -12,6 +12,7 @@ import { userCommand } from "./cli/users.ts";
 import { tsigCommand } from "./cli/tsig.ts";
 import { domainCommand } from "./cli/domains.ts";
 import { hostCommand } from "./cli/hosts.ts";
+import { importCommand } from "./cli/import.ts";
 import { ListenError } from "./http/index.ts";
 import { DnsListenError } from "./cli/dns-stub.ts";
 
@@ -26,6 +27,7 @@ usage: updns COMMAND [options]     (every command takes --config FILE, --json an
   tsig add|list|remove  TSIG keys
   domain add|list|remove  zones (embedded or rfc2136)
   host add|list|remove  dynamic hosts
+  import nsupdate --from DB  move an nsupdate.info installation over
   backup FILE           consistent online copy of the database
   version               print the version`;
 
@@ -86,6 +88,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           return 0;
         case "host":
           await hostCommand(rest, io, openDb);
+          return 0;
+        case "import":
+          await importCommand(rest, io, openDb);
           return 0;
         case "backup": {
           const { values, positionals } = parse(rest, {}, "updns backup FILE");

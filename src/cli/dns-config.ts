@@ -1,0 +1,68 @@
+// What the DNS server needs from the database, as the plain data dns/server takes: TSIG keys, per-zone
+// transfer ACLs and NOTIFY targets, and the UPDATE policy rules. Rebuilt whenever the database changes.
+import { eq } from "drizzle-orm";
+import { domains, tsigKeys, updatePolicies, zoneSecondaries, type Db } from "../db/index.ts";
+import { tsigKeyFromBase64, type TsigKey } from "../dns/wire/index.ts";
+import { policyFromRules, type UpdateRule, type ZoneAcl } from "../dns/server/index.ts";
+import { isZoneType, type RRType } from "../dns/zone/index.ts";
+import type { Logger } from "../log/index.ts";
+
+export interface DnsConfig {
+  keys: TsigKey[];
+  acl: Record<string, ZoneAcl>;
+  rules: UpdateRule[];
+}
+
+/** "ip", "ip:port", "[v6]:port" → address and port (53 by default). */
+export function splitServer(s: string): { address: string; port: number } {
+  const v6 = s.match(/^\[([^\]]+)\](?::(\d+))?$/);
+  if (v6) return { address: v6[1], port: Number(v6[2] ?? 53) };
+  const v4 = s.match(/^([^:]+):(\d+)$/);
+  if (v4) return { address: v4[1], port: Number(v4[2]) };
+  return { address: s, port: 53 };
+}
+
+export function loadDnsConfig(db: Db, log: Logger): DnsConfig {
+  const keys: TsigKey[] = [];
+  const keyNames = new Map<number, string>();
+  for (const k of db.select().from(tsigKeys).all()) {
+    keyNames.set(k.id, k.name);
+    try {
+      keys.push(tsigKeyFromBase64(k.name, k.algorithm, k.secret));
+    } catch (e) {
+      // One broken key must not take the others down; it simply cannot be used.
+      log.warn("unusable TSIG key", { key: k.name, error: (e as Error).message });
+    }
+  }
+  const acl: Record<string, ZoneAcl> = {};
+  const embedded = db.select().from(domains).where(eq(domains.backend, "embedded")).all();
+  const secondaries = db.select().from(zoneSecondaries).all();
+  for (const d of embedded) {
+    const transferKey = d.transferKeyId ? keyNames.get(d.transferKeyId) : undefined;
+    acl[d.name] = {
+      transferKeys: transferKey ? [transferKey] : [],
+      transferAddresses: d.transferAcl ? d.transferAcl.split(",").map((s) => s.trim()).filter(Boolean) : [],
+      notify: secondaries.filter((s) => s.domainId === d.id).map((s) => ({ ...splitServer(s.address), key: transferKey })),
+    };
+  }
+  const zoneNames = new Map(embedded.map((d) => [d.id, d.name]));
+  const rules: UpdateRule[] = db
+    .select()
+    .from(updatePolicies)
+    .orderBy(updatePolicies.position, updatePolicies.id)
+    .all()
+    .filter((p) => zoneNames.has(p.domainId) && keyNames.has(p.keyId))
+    .map((p) => {
+      const types = p.types.split(",").map((t) => t.trim().toUpperCase()).filter(Boolean);
+      return {
+        action: p.action,
+        key: keyNames.get(p.keyId)!,
+        match: p.match,
+        name: p.name,
+        types: types.length === 0 ? "ANY" : (types.filter(isZoneType) as RRType[]),
+      };
+    });
+  return { keys, acl, rules };
+}
+
+export const updatePolicyOf = (cfg: DnsConfig) => policyFromRules(cfg.rules);
