@@ -40,7 +40,12 @@ export interface RunningPrimary {
   stop(): Promise<void>;
 }
 
-function zoneFile(): string {
+export interface PrimaryOptions {
+  /** Extra zone-file lines (relative names), e.g. to make a zone big enough for a multi-message AXFR. */
+  records?: string[];
+}
+
+function zoneFile(o: PrimaryOptions = {}): string {
   return [
     `$ORIGIN ${PRIMARY_ZONE}.`,
     `$TTL 60`,
@@ -48,6 +53,7 @@ function zoneFile(): string {
     `@ IN NS ns1`,
     `ns1 IN A 127.0.0.1`,
     `www IN A 192.0.2.80`,
+    ...(o.records ?? []),
     ``,
   ].join("\n");
 }
@@ -101,12 +107,12 @@ async function startProcess(kind: RunningPrimary["kind"], cmd: string[], port: n
 }
 
 /** BIND 9 in the foreground (-g), no rndc channel, journals in the temp dir. */
-export async function startBind(keys: PrimaryKey[] = makeKeys()): Promise<RunningPrimary> {
+export async function startBind(keys: PrimaryKey[] = makeKeys(), o: PrimaryOptions = {}): Promise<RunningPrimary> {
   const named = which("named");
   if (!named) throw new Error("named is not installed");
   const dir = tempDir("updns-bind-");
   const port = await freePort();
-  writeFileSync(join(dir.path, `${PRIMARY_ZONE}.zone`), zoneFile());
+  writeFileSync(join(dir.path, `${PRIMARY_ZONE}.zone`), zoneFile(o));
   const keyBlocks = keys.map((k) => `key "${k.name}" { algorithm ${k.algorithm}; secret "${k.secret}"; };`).join("\n");
   // First matching rule wins (BIND ARM, update-policy): deny www before granting the zone.
   const policy = keys.map((k) => `deny "${k.name}" name ${DENIED_NAME}. ANY;`).concat(keys.map((k) => `grant "${k.name}" subdomain ${PRIMARY_ZONE}. ANY;`)).join("\n    ");
@@ -128,6 +134,7 @@ ${keyBlocks}
 zone "${PRIMARY_ZONE}" {
   type primary;
   file "${dir.path}/${PRIMARY_ZONE}.zone";
+  allow-transfer { ${keys.map((k) => `key "${k.name}";`).join(" ")} };
   update-policy {
     ${policy}
   };
@@ -138,12 +145,12 @@ zone "${PRIMARY_ZONE}" {
 }
 
 /** Knot DNS in the foreground, storage and control socket in the temp dir. */
-export async function startKnot(keys: PrimaryKey[] = makeKeys()): Promise<RunningPrimary> {
+export async function startKnot(keys: PrimaryKey[] = makeKeys(), o: PrimaryOptions = {}): Promise<RunningPrimary> {
   const knotd = which("knotd");
   if (!knotd) throw new Error("knotd is not installed");
   const dir = tempDir("updns-knot-");
   const port = await freePort();
-  writeFileSync(join(dir.path, `${PRIMARY_ZONE}.zone`), zoneFile());
+  writeFileSync(join(dir.path, `${PRIMARY_ZONE}.zone`), zoneFile(o));
   const keyIds = keys.map((k) => k.name).join(", ");
   writeFileSync(
     join(dir.path, "knot.conf"),
@@ -175,6 +182,9 @@ acl:
   - id: allow_update
     key: [${keyIds}]
     action: update
+  - id: allow_transfer
+    key: [${keyIds}]
+    action: transfer
 zone:
   - domain: ${PRIMARY_ZONE}
     storage: "${dir.path}"
@@ -182,7 +192,7 @@ zone:
     zonefile-sync: -1
     zonefile-load: difference-no-serial
     journal-content: all
-    acl: [deny_www, allow_update]
+    acl: [deny_www, allow_update, allow_transfer]
 `,
   );
   return startProcess("knot", [knotd, "-c", join(dir.path, "knot.conf")], port, dir, keys);
@@ -192,7 +202,7 @@ zone:
  * PowerDNS Authoritative with the sqlite3 backend and dnsupdate=yes. Keys go in with pdnsutil; the
  * deny-www policy is a Lua update policy (lua-dnsupdate-policy-script), which also requires a TSIG key.
  */
-export async function startPowerDns(keys: PrimaryKey[] = makeKeys()): Promise<RunningPrimary> {
+export async function startPowerDns(keys: PrimaryKey[] = makeKeys(), o: PrimaryOptions = {}): Promise<RunningPrimary> {
   const pdns = which("pdns_server");
   const pdnsutil = which("pdnsutil");
   if (!pdns || !pdnsutil) throw new Error("pdns_server / pdnsutil are not installed");
@@ -236,7 +246,7 @@ end
       "",
     ].join("\n"),
   );
-  writeFileSync(join(dir.path, `${PRIMARY_ZONE}.zone`), zoneFile());
+  writeFileSync(join(dir.path, `${PRIMARY_ZONE}.zone`), zoneFile(o));
   const util = async (...args: string[]) => {
     const p = Bun.spawn([pdnsutil, `--config-dir=${dir.path}`, ...args], { stdout: "pipe", stderr: "pipe" });
     const [out, err] = [await new Response(p.stdout).text(), await new Response(p.stderr).text()];

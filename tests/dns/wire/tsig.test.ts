@@ -9,6 +9,7 @@ import {
   TsigStreamVerifier,
   appendUnsignedTsigError,
   findTsig,
+  macLength,
   minimumMacLength,
   parseAlgorithm,
   signMessage,
@@ -22,7 +23,7 @@ const fixtures = readdirSync(fixtureDir)
   .filter((f) => f.endsWith(".json"))
   .map((f) => {
     const j = JSON.parse(readFileSync(join(fixtureDir, f), "utf8"));
-    return { file: f, key: tsigKeyFromBase64(j.key.name, j.key.algorithm, j.key.secret), wire: Uint8Array.from(Buffer.from(j.wire, "hex")) };
+    return { file: f, key: tsigKeyFromBase64(j.key.name, j.key.algorithm, j.key.secret), timeSigned: j.timeSigned as number, fudge: j.fudge as number, wire: Uint8Array.from(Buffer.from(j.wire, "hex")) };
   });
 
 const lookup = (k: TsigKey) => (n: string) => (n === k.name ? k : undefined);
@@ -46,6 +47,10 @@ describe("known answers from nsupdate and knsupdate", () => {
     describe(f.file, () => {
       const t = findTsig(f.wire)!;
       const now = t.timeSigned;
+
+      test("the record decodes to the time and fudge the tool used", () => {
+        expect([t.timeSigned, t.fudge, t.keyName, t.mac.length]).toEqual([f.timeSigned, f.fudge, f.key.name, macLength(f.key.algorithm)]);
+      });
 
       test("verifies", () => {
         const r = verifyMessage(f.wire, lookup(f.key), { now });
