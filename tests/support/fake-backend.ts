@@ -8,23 +8,39 @@ export interface FakeRRset {
   ttl: number;
 }
 
+export interface Failure {
+  message?: string;
+  transient?: boolean;
+  names?: string[];
+  afterApply?: boolean;
+}
+
 export class FakeBackend implements ZoneBackend {
   readonly rrsets = new Map<string, FakeRRset>();
   /** Every call, "replace zone name type values" / "remove zone name type" / "read ...". */
   readonly calls: string[] = [];
-  private failure: { message: string; transient: boolean } | null = null;
+  private failure: Required<Failure> | null = null;
 
-  /** From now on every call throws ZoneBackendError (a nameserver outage); `null` heals it. */
-  fail(failure: { message?: string; transient?: boolean } | null): void {
-    this.failure = failure ? { message: failure.message ?? "timeout talking to the nameserver", transient: failure.transient ?? true } : null;
+  /**
+   * From now on calls throw ZoneBackendError (a nameserver outage); `null` heals it. `names` limits the failure
+   * to those relative names; `afterApply` applies the change first (the UPDATE arrived, its answer was lost).
+   */
+  fail(failure: Failure | null): void {
+    this.failure = failure
+      ? { message: failure.message ?? "timeout talking to the nameserver", transient: failure.transient ?? true, names: failure.names ?? [], afterApply: failure.afterApply ?? false }
+      : null;
   }
 
   private key(zone: ZoneRef, name: string, type: DynamicType): string {
     return `${name === "@" ? zone.name : `${name}.${zone.name}`}/${type}`;
   }
 
-  private check(): void {
-    if (this.failure) throw new ZoneBackendError(this.failure.message, this.failure.transient);
+  private failing(name: string): boolean {
+    return this.failure !== null && (this.failure.names.length === 0 || this.failure.names.includes(name));
+  }
+
+  private check(name: string, applied: boolean): void {
+    if (this.failing(name) && this.failure!.afterApply === applied) throw new ZoneBackendError(this.failure!.message, this.failure!.transient);
   }
 
   /** What the zone holds for an FQDN (tests read DNS data back with this). */
@@ -42,13 +58,13 @@ export class FakeBackend implements ZoneBackend {
 
   async read(zone: ZoneRef, name: string, type: DynamicType): Promise<string[]> {
     this.calls.push(`read ${name} ${type}`);
-    this.check();
+    this.check(name, false);
     return this.rrsets.get(this.key(zone, name, type))?.values ?? [];
   }
 
   async replace(zone: ZoneRef, name: string, type: DynamicType, values: string[], ttl: number): Promise<ChangeOutcome> {
     this.calls.push(`replace ${name} ${type} ${values.join(",")}`);
-    this.check();
+    this.check(name, false);
     if (values.length === 0) return this.remove(zone, name, type);
     const k = this.key(zone, name, type);
     const old = this.rrsets.get(k);
@@ -58,12 +74,15 @@ export class FakeBackend implements ZoneBackend {
       old.values.length === values.length &&
       values.every((v) => old.values.some((o) => (type === "TXT" ? o === v : sameAddress(o, v))));
     this.rrsets.set(k, { values: [...values], ttl });
+    this.check(name, true);
     return same ? "unchanged" : "changed";
   }
 
   async remove(zone: ZoneRef, name: string, type: DynamicType): Promise<ChangeOutcome> {
     this.calls.push(`remove ${name} ${type}`);
-    this.check();
-    return this.rrsets.delete(this.key(zone, name, type)) ? "changed" : "unchanged";
+    this.check(name, false);
+    const existed = this.rrsets.delete(this.key(zone, name, type));
+    this.check(name, true);
+    return existed ? "changed" : "unchanged";
   }
 }
