@@ -49,8 +49,20 @@ export interface Peer {
 /** Where responses go; TCP may receive several (AXFR/IXFR). */
 export type Send = (msg: Uint8Array) => void;
 
+/** One served (or refused) transfer, newest last in Responder.transferLog. */
+export interface TransferRecord {
+  time: number;
+  zone: string;
+  kind: "AXFR" | "IXFR" | "IXFR-as-AXFR" | "IXFR-current" | "refused";
+  address: string;
+  key: string | null;
+  serial: number;
+}
+
 export class Responder {
   readonly counters: DnsCounters;
+  /** The last 100 transfers, for the status page and tests. */
+  readonly transferLog: TransferRecord[] = [];
   readonly maxUdpSize: number;
   private keys = new Map<string, TsigKey>();
 
@@ -257,8 +269,13 @@ export class Responder {
     const zones = this.opts.store.snapshot();
     const z = zones.zones.get(q.name);
     const signOne = (out: Uint8Array) => (tsig ? signMessage(out, tsig.key, { requestMac: tsig.mac }).wire : out);
+    const record = (kind: TransferRecord["kind"], serial: number) => {
+      this.transferLog.push({ time: Date.now(), zone: q.name, kind, address: peer.address, key: tsig?.key.name ?? null, serial });
+      if (this.transferLog.length > 100) this.transferLog.shift();
+    };
     const refuse = (rcode: number) => {
       t.refused++;
+      record("refused", 0);
       const out = signOne(this.errorResponse(msg, rcode, m, edns));
       this.count(out, q.type);
       send(out);
@@ -269,7 +286,8 @@ export class Responder {
     if (peer.transport === "udp" && q.type === QTYPE.AXFR) return refuse(RCODE.FORMERR); // RFC 5936 §4.2: AXFR is TCP only
     let end = HEADER;
     for (let i = 0; i < 128 && msg[end] !== 0; i++) end += 1 + msg[end];
-    const qbytes = msg.slice(HEADER, end + 1);
+    // Name, type and class as asked: an IXFR answered in AXFR form still echoes the IXFR question.
+    const qbytes = msg.slice(HEADER, end + 5);
 
     let messages: Uint8Array[];
     if (q.type === QTYPE.IXFR) {
@@ -283,16 +301,20 @@ export class Responder {
       if (peer.transport === "udp" || (chain && chain.length === 0) || !serialGt(now.serial, clientSerial)) {
         // RFC 1995 §2/§4: up to date, or over UDP: a single SOA (the client then comes back over TCP).
         t.ixfrUpToDate++;
+        record("IXFR-current", now.serial);
         messages = [soaOnly(now, QTYPE.IXFR)];
       } else if (chain === null || (chain.length && chain[chain.length - 1].serialTo !== now.serial)) {
         t.ixfrAsAxfr++; // RFC 1995 §4: the journal does not reach back — answer in AXFR form
+        record("IXFR-as-AXFR", now.serial);
         messages = axfrMessages(now);
       } else {
         t.ixfr++;
+        record("IXFR", now.serial);
         messages = ixfrMessages(now, chain);
       }
     } else {
       t.axfr++;
+      record("AXFR", z.serial);
       messages = axfrMessages(z);
     }
     this.count(messages[0], q.type);

@@ -114,7 +114,7 @@ export function ixfrMessages(current: ZoneSnapshot, chain: Changeset[]): Uint8Ar
   return packRecords(current.name, QTYPE.IXFR, records);
 }
 
-/** Copy a prepared message, put in the request's ID and question bytes. */
+/** Copy a prepared message, put in the request's ID and question (name, type, class) bytes. */
 export function patch(msg: Uint8Array, id: number, questionBytes: Uint8Array | null): Uint8Array {
   const out = msg.slice();
   out[0] = id >> 8;

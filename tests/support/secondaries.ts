@@ -1,0 +1,166 @@
+// Real secondaries on loopback: BIND (named), NSD and Knot, each on its own free port in a temp folder,
+// in the foreground, transferring one zone from our primary with a TSIG key. Killed by stop().
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { freePort, tempDir, waitFor, which } from "./net.ts";
+import { dig } from "./dig.ts";
+
+export type SecondaryKind = "bind" | "nsd" | "knot";
+
+export interface TransferKey {
+  name: string;
+  algorithm: string; // "hmac-sha256"
+  secret: string; // base64
+}
+
+export interface Secondary {
+  kind: SecondaryKind;
+  port: number;
+  /** Everything the daemon wrote to stdout and stderr so far. */
+  log(): string;
+  /** The A records the secondary serves for `name` ([] when it does not answer it). */
+  addresses(name: string): Promise<string[]>;
+  stop(): Promise<void>;
+}
+
+export const SECONDARY_PROGRAMS: Record<SecondaryKind, string> = { bind: "named", nsd: "nsd", knot: "knotd" };
+
+function bindConf(dir: string, port: number, zone: string, primaryPort: number, key: TransferKey | null): string {
+  return `
+options {
+  directory "${dir}";
+  pid-file "${dir}/named.pid";
+  listen-on port ${port} { 127.0.0.1; };
+  listen-on-v6 { none; };
+  recursion no;
+  notify no;
+  allow-query { any; };
+  dnssec-validation no;
+};
+${key ? `key "${key.name}" { algorithm ${key.algorithm}; secret "${key.secret}"; };` : ""}
+controls { };
+zone "${zone}" {
+  type secondary;
+  primaries port ${primaryPort} { 127.0.0.1${key ? ` key "${key.name}"` : ""}; };
+  file "${dir}/${zone}.db";
+  allow-notify { 127.0.0.1; };
+};
+`;
+}
+
+function nsdConf(dir: string, port: number, zone: string, primaryPort: number, key: TransferKey | null): string {
+  return `
+server:
+  ip-address: 127.0.0.1
+  port: ${port}
+  username: ""
+  chroot: ""
+  zonesdir: "${dir}"
+  database: ""
+  pidfile: "${dir}/nsd.pid"
+  xfrdfile: "${dir}/xfrd.state"
+  zonelistfile: "${dir}/zone.list"
+  xfrdir: "${dir}"
+  verbosity: 5
+  server-count: 1
+  rrl-ratelimit: 0
+remote-control:
+  control-enable: no
+${key ? `key:\n  name: "${key.name}"\n  algorithm: ${key.algorithm}\n  secret: "${key.secret}"\n` : ""}
+zone:
+  name: "${zone}"
+  zonefile: "${zone}.zone"
+  request-xfr: 127.0.0.1@${primaryPort} ${key ? key.name : "NOKEY"}
+  allow-notify: 127.0.0.1 ${key ? key.name : "NOKEY"}
+`;
+}
+
+function knotConf(dir: string, port: number, zone: string, primaryPort: number, key: TransferKey | null): string {
+  return `
+server:
+  listen: 127.0.0.1@${port}
+  rundir: "${dir}"
+  pidfile: "${dir}/knot.pid"
+control:
+  listen: "${dir}/knot.sock"
+log:
+  - target: stderr
+    any: info
+database:
+  storage: "${dir}"
+${key ? `key:\n  - id: ${key.name}\n    algorithm: ${key.algorithm}\n    secret: ${key.secret}\n` : ""}
+remote:
+  - id: primary
+    address: 127.0.0.1@${primaryPort}
+${key ? `    key: ${key.name}\n` : ""}
+acl:
+  - id: notify_from_primary
+    address: 127.0.0.1
+${key ? `    key: ${key.name}\n` : ""}    action: notify
+template:
+  - id: default
+    storage: "${dir}"
+zone:
+  - domain: ${zone}
+    master: primary
+    acl: notify_from_primary
+`;
+}
+
+/** Start one secondary of `zone` pulling from 127.0.0.1@primaryPort, signed with `key` (or unsigned). */
+export async function startSecondary(kind: SecondaryKind, zone: string, primaryPort: number, key: TransferKey | null): Promise<Secondary> {
+  const bin = which(SECONDARY_PROGRAMS[kind]);
+  if (!bin) throw new Error(`${SECONDARY_PROGRAMS[kind]} is not installed`);
+  const dir = tempDir(`updns-${kind}-`);
+  const port = await freePort();
+  const conf = join(dir.path, `${kind}.conf`);
+  let cmd: string[];
+  if (kind === "bind") {
+    writeFileSync(conf, bindConf(dir.path, port, zone, primaryPort, key));
+    cmd = [bin, "-g", "-d", "3", "-c", conf, "-p", String(port), "-n", "1"];
+  } else if (kind === "nsd") {
+    writeFileSync(conf, nsdConf(dir.path, port, zone, primaryPort, key));
+    cmd = [bin, "-d", "-c", conf];
+  } else {
+    writeFileSync(conf, knotConf(dir.path, port, zone, primaryPort, key));
+    cmd = [bin, "-c", conf];
+  }
+  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", cwd: dir.path });
+  let out = "";
+  const pump = async (s: ReadableStream<Uint8Array>) => {
+    const dec = new TextDecoder();
+    for await (const chunk of s) out += dec.decode(chunk);
+  };
+  void pump(proc.stdout);
+  void pump(proc.stderr);
+  const sec: Secondary = {
+    kind,
+    port,
+    log: () => out,
+    async addresses(name: string) {
+      const d = await dig("127.0.0.1", port, name, "A");
+      return d.status === "NOERROR" ? d.answer.filter((l) => l.split(" ")[3] === "A").map((l) => l.split(" ")[4]) : [];
+    },
+    async stop() {
+      proc.kill("SIGTERM");
+      const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(3000).then(() => false)]);
+      if (!exited) {
+        proc.kill("SIGKILL");
+        await proc.exited;
+      }
+      dir.cleanup();
+    },
+  };
+  // Ready when it answers at all (REFUSED/SERVFAIL are fine here: the zone may not be loaded yet).
+  try {
+    await waitFor(`${kind} to listen on ${port}`, async () => {
+      if (proc.exitCode !== null) throw new Error(`${kind} exited: ${out.slice(-2000)}`);
+      const d = await dig("127.0.0.1", port, zone, "SOA");
+      return d.status !== "NO-ANSWER";
+    }, 10_000, 100);
+  } catch (e) {
+    await sec.stop();
+    throw e;
+  }
+  return sec;
+}
