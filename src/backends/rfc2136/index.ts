@@ -3,8 +3,21 @@
 // zone after its nameserver failed so a dead primary does not stall every update request.
 import ipaddr from "ipaddr.js";
 import { ZoneBackendError, type ChangeOutcome, type DynamicType, type ZoneBackend, type ZoneRef } from "../../core/ports.ts";
-import { DnsError, formatServer, parseServer, query, querySoa, replaceOps, reverseLookup, sendUpdate, type ExchangeOptions, type ServerAddress } from "../../dns/rfc2136/index.ts";
-import { absolutize, tsigKeyFromBase64, type TsigKey } from "../../dns/wire/index.ts";
+import {
+  DnsError,
+  absolutize,
+  formatServer,
+  parseServer,
+  query,
+  querySoa,
+  replaceOps,
+  reverseLookup,
+  sendUpdate,
+  tsigKeyFromBase64,
+  type ExchangeOptions,
+  type ServerAddress,
+  type TsigKey,
+} from "../../dns/rfc2136/index.ts";
 
 export interface Rfc2136BackendOptions {
   /** How long a zone's nameserver is left alone after it failed. Default 120 000 ms (nsupdate.info's 2 minutes). */
