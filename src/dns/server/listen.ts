@@ -70,9 +70,20 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
           data(sock, buf, rport, raddr) {
             const peer: Peer = { transport: "udp", address: raddr, port: rport };
             const res = r.handle(buf, peer, (out) => {
-              sock.send(out, rport, raddr);
+              try {
+                sock.send(out, rport, raddr);
+              } catch {
+                // ECONNREFUSED from an earlier ICMP error, or a full send buffer: UDP may drop.
+              }
             });
             if (res instanceof Promise) res.catch(() => {});
+          },
+          // An ICMP "port unreachable" for an answer to a client that went away surfaces here
+          // (ECONNREFUSED); it concerns that one client only, so it is logged at most and ignored.
+          error(a: unknown, b?: unknown) {
+            // Bun 1.4 passes the error alone (as `this`-bound handler), its typings say (socket, error).
+            const e = ((b ?? a) ?? {}) as { code?: string; message?: string };
+            if (e.code !== "ECONNREFUSED") opts.log?.(`dns/server: udp: ${e.message ?? String(e)}`);
           },
         },
       });

@@ -71,7 +71,11 @@ export class Notifier {
         hostname: v6 ? "::" : "0.0.0.0",
         port: 0,
         binaryType: "uint8array",
-        socket: { data: (_s, buf, port, addr) => this.onAnswer(buf, port, addr) },
+        socket: {
+          data: (_s, buf, port, addr) => this.onAnswer(buf, port, addr),
+          // A secondary that is down answers with ICMP (ECONNREFUSED): the retry loop handles it.
+          error: () => {},
+        },
       });
       this.sockets.set(fam, s);
     }
@@ -153,7 +157,11 @@ export class Notifier {
           port: t.port,
         });
       });
-      sock.send(msg, t.port, addr);
+      try {
+        sock.send(msg, t.port, addr);
+      } catch {
+        // An earlier ICMP error surfaces on send: count the attempt; the back-off retries.
+      }
       this.counters.notifies.sent++;
       if (await answered) {
         this.counters.notifies.acknowledged++;
