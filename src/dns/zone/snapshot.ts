@@ -1,5 +1,6 @@
 // An immutable version of one zone (CoreDNS setData/snapshot, Knot RCU): built once per commit, then
 // swapped in. Readers — a query, a running AXFR — hold one snapshot and see one consistent serial.
+import { LayeredMap } from "./layered.ts";
 import { inZone, soaFields } from "./rdata.ts";
 import type { RR, RRset, RRType, SerialScheme } from "./types.ts";
 
@@ -34,6 +35,8 @@ export class ZoneSnapshot {
     readonly nodes: ReadonlyMap<string, Node>,
     /** For every name in the zone that has names below it: how many nodes lie strictly below. */
     readonly below: ReadonlyMap<string, number>,
+    /** How many names below the apex own NS records (delegations). */
+    readonly cutCount = -1,
   ) {
     const soa = nodes.get(name)?.get("SOA");
     if (!soa || soa.data.length !== 1) throw new Error(`zone ${name} has no SOA at its apex`);
@@ -52,17 +55,9 @@ export class ZoneSnapshot {
     return this.nodes.get(name)?.get(type);
   }
 
-  private cutsCache: boolean | undefined;
-  /** Whether any name below the apex has NS records (a delegation); computed once per snapshot. */
+  /** Whether any name below the apex has NS records (a delegation), so lookups must watch for cuts. */
   get hasCuts(): boolean {
-    if (this.cutsCache === undefined) {
-      this.cutsCache = false;
-      for (const [n, node] of this.nodes) if (n !== this.name && node.has("NS")) {
-        this.cutsCache = true;
-        break;
-      }
-    }
-    return this.cutsCache;
+    return this.cutCount !== 0;
   }
 
   /** A name "exists" (RFC 4592 §2.2.2) when it owns records or is an empty non-terminal. */
@@ -109,13 +104,15 @@ export function buildSnapshot(zone: string, scheme: SerialScheme, records: Itera
   }
   const nodes = new Map<string, Node>();
   const below = new Map<string, number>();
+  let cuts = 0;
   for (const [name, node] of sets) {
     const m = new Map<RRType, RRset>();
     for (const [type, s] of node) m.set(type, { name, type, ttl: s.ttl, data: [...s.data].sort() });
     nodes.set(name, m);
+    if (name !== zone && m.has("NS")) cuts++;
     countBelow(below, name, zone, +1);
   }
-  return new ZoneSnapshot(zone, scheme, nodes, below);
+  return new ZoneSnapshot(zone, scheme, LayeredMap.of(nodes), LayeredMap.of(below), cuts);
 }
 
 /** Add `delta` to the below-count of every proper ancestor of `name` down to the apex. */

@@ -26,19 +26,22 @@ export interface ZoneStorage {
 }
 
 /** A ZoneStorage in memory (tests; a restart is a new ZoneStore over the same MemoryZoneStorage). */
+const rowKey = (r: { name: string; type: string; data: string }) => `${r.name}\0${r.type}\0${r.data}`;
+
 export class MemoryZoneStorage implements ZoneStorage {
-  private zones = new Map<string, StoredZone>();
+  /** Per zone: its scheme and its records keyed like a UNIQUE(zone, name, type, data) index. */
+  private zones = new Map<string, { name: string; serialScheme: StoredZone["serialScheme"]; rows: Map<string, StoredZone["records"][number]> }>();
   private journals = new Map<string, Changeset[]>();
   /** Set to make the next commit fail, to test that nothing changes in memory either. */
   failNext: Error | null = null;
   commits = 0;
 
   async loadAll(): Promise<StoredZone[]> {
-    return [...this.zones.values()].map((z) => ({ ...z, records: [...z.records] }));
+    return [...this.zones.values()].map((z) => ({ name: z.name, serialScheme: z.serialScheme, records: [...z.rows.values()] }));
   }
   async createZone(zone: StoredZone): Promise<void> {
     if (this.zones.has(zone.name)) throw new Error(`zone ${zone.name} exists`);
-    this.zones.set(zone.name, { ...zone, records: [...zone.records] });
+    this.zones.set(zone.name, { name: zone.name, serialScheme: zone.serialScheme, rows: new Map(zone.records.map((r) => [rowKey(r), r])) });
     this.journals.set(zone.name, []);
   }
   async deleteZone(name: string): Promise<void> {
@@ -53,9 +56,8 @@ export class MemoryZoneStorage implements ZoneStorage {
     }
     const z = this.zones.get(cs.zone);
     if (!z) throw new Error(`zone ${cs.zone} does not exist`);
-    const key = (r: { name: string; type: string; data: string }) => `${r.name}\0${r.type}\0${r.data}`;
-    const gone = new Set(cs.removed.map(key));
-    z.records = z.records.filter((r) => !gone.has(key(r))).concat(cs.added);
+    for (const r of cs.removed) z.rows.delete(rowKey(r));
+    for (const r of cs.added) z.rows.set(rowKey(r), r);
     this.journals.get(cs.zone)!.push(structuredClone(cs));
     this.commits++;
   }

@@ -5,6 +5,7 @@
 // after that commit is durable.
 import { nextSerial, normalizeName, serialGt } from "../wire/index.ts";
 import { checkName, inZone, parseRdata, RdataError, soaFields, tokenize, withSerial } from "./rdata.ts";
+import { LayeredMap } from "./layered.ts";
 import { buildSnapshot, countBelow, type Node, ZoneSet, ZoneSnapshot } from "./snapshot.ts";
 import type { ZoneStorage } from "./storage.ts";
 import { type Changeset, isZoneType, type RR, type RRset, type RRType, type SerialScheme, ZoneError } from "./types.ts";
@@ -270,7 +271,7 @@ export class ZoneStore {
       const tx = work.tx();
       try {
         await p.fn(tx);
-        validateNodes(work, work.touchedNames());
+        validateNodes(work, work.touchedSince(save));
         ok.push({ p, dirty: work.changedSince(save) });
       } catch (e) {
         work.restore(save);
@@ -361,7 +362,6 @@ class Overlay implements NodeView {
   readonly name: string;
   private changes = new Map<string, RRset | null>();
   private touched = new Map<string, Set<RRType>>();
-  private version = 0;
 
   constructor(private readonly base: ZoneSnapshot) {
     this.name = base.name;
@@ -385,27 +385,40 @@ class Overlay implements NodeView {
   set(name: string, type: RRType, s: RRset | null): void {
     const cur = this.get(name, type);
     if (sameSet(cur, s ?? undefined)) return;
-    this.changes.set(key(name, type), s);
+    const k = key(name, type);
     let t = this.touched.get(name);
+    // Undo log for savepoints: what the slot held before (absent = not in `changes`).
+    this.undo.push({ k, name, type, had: this.changes.has(k), prev: this.changes.get(k), newName: !t, newType: !t || !t.has(type) });
+    this.changes.set(k, s);
     if (!t) this.touched.set(name, (t = new Set()));
     t.add(type);
-    this.version++;
   }
 
-  touchedNames(): Iterable<string> {
-    return this.touched.keys();
+  private undo: { k: string; name: string; type: RRType; had: boolean; prev: RRset | null | undefined; newName: boolean; newType: boolean }[] = [];
+
+  /** Names changed since a savepoint (what one transaction body touched). */
+  touchedSince(sp: number): Set<string> {
+    const out = new Set<string>();
+    for (let i = sp; i < this.undo.length; i++) out.add(this.undo[i].name);
+    return out;
   }
 
-  save(): { changes: Map<string, RRset | null>; touched: Map<string, Set<RRType>>; version: number } {
-    return { changes: new Map(this.changes), touched: new Map([...this.touched].map(([k, v]) => [k, new Set(v)])), version: this.version };
+  /** A savepoint: the undo log's length (cost O(1), so a batch of n transactions stays O(n)). */
+  save(): number {
+    return this.undo.length;
   }
-  restore(s: ReturnType<Overlay["save"]>): void {
-    this.changes = s.changes;
-    this.touched = s.touched;
-    this.version = s.version;
+  restore(sp: number): void {
+    // Bounded by the log length; entries are undone newest first.
+    while (this.undo.length > sp) {
+      const u = this.undo.pop()!;
+      if (u.had) this.changes.set(u.k, u.prev!);
+      else this.changes.delete(u.k);
+      if (u.newName) this.touched.delete(u.name);
+      else if (u.newType) this.touched.get(u.name)?.delete(u.type);
+    }
   }
-  changedSince(s: ReturnType<Overlay["save"]>): boolean {
-    return this.version !== s.version;
+  changedSince(sp: number): boolean {
+    return this.undo.length !== sp;
   }
 
   /** Removed and added records against the base (SOA left out: the commit handles it); null if none. */
@@ -431,24 +444,31 @@ class Overlay implements NodeView {
     return { removed, added };
   }
 
-  /** The new snapshot: the base's node map copied, touched nodes rebuilt. */
+  /** The new snapshot: the base's maps with the touched nodes replaced (cost ∝ changes, see layered.ts). */
   build(): ZoneSnapshot {
-    const nodes = new Map<string, Node>(this.base.nodes);
-    const below = new Map(this.base.below);
+    const base = this.base;
+    const nodeChanges: [string, Node | undefined][] = [];
+    const belowDelta = new Map<string, number>();
+    let cuts = base.cutCount;
     for (const [name, types] of this.touched) {
-      const had = nodes.has(name);
-      const node = new Map<RRType, RRset>(nodes.get(name) ?? []);
+      const old = base.nodes.get(name);
+      const node = new Map<RRType, RRset>(old ?? []);
       for (const t of types) {
         const s = this.changes.get(key(name, t));
         if (s) node.set(t, s);
         else node.delete(t);
       }
-      if (node.size > 0) nodes.set(name, node);
-      else nodes.delete(name);
-      if (!had && node.size > 0) countBelow(below, name, this.name, +1);
-      if (had && node.size === 0) countBelow(below, name, this.name, -1);
+      nodeChanges.push([name, node.size > 0 ? node : undefined]);
+      if (!old && node.size > 0) countBelow(belowDelta, name, this.name, +1);
+      if (old && node.size === 0) countBelow(belowDelta, name, this.name, -1);
+      if (name !== this.name) cuts += (node.has("NS") ? 1 : 0) - (old?.has("NS") ? 1 : 0);
     }
-    return new ZoneSnapshot(this.name, this.base.serialScheme, nodes, below);
+    const belowChanges: [string, number | undefined][] = [];
+    for (const [n, d] of belowDelta) {
+      const v = (base.below.get(n) ?? 0) + d;
+      belowChanges.push([n, v > 0 ? v : undefined]);
+    }
+    return new ZoneSnapshot(this.name, base.serialScheme, LayeredMap.of(base.nodes).with(nodeChanges), LayeredMap.of(base.below).with(belowChanges), cuts);
   }
 
   tx(): ZoneTx {
