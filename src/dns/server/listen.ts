@@ -59,6 +59,41 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
     }
   };
 
+  // Answers go out in batches: one sendMany per socket and event-loop turn (issue 6: fewer syscalls).
+  const outbox = new Map<udp.Socket<"uint8array">, (Uint8Array | number | string)[]>();
+  let flushScheduled = false;
+  const flushUdp = () => {
+    flushScheduled = false;
+    for (const [sock, batch] of outbox) {
+      outbox.delete(sock);
+      try {
+        if (batch.length === 3) sock.send(batch[0] as Uint8Array, batch[1] as number, batch[2] as string);
+        else sock.sendMany(batch as never);
+      } catch {
+        // ECONNREFUSED left by an earlier ICMP error, or a full send buffer: UDP may drop answers.
+      }
+    }
+  };
+  const queueSend = (sock: udp.Socket<"uint8array">, out: Uint8Array, port: number, addr: string) => {
+    let b = outbox.get(sock);
+    if (!b) outbox.set(sock, (b = []));
+    b.push(out, port, addr);
+    if (b.length >= 3 * 64) {
+      // Bounded batches: flush a full one at once.
+      outbox.delete(sock);
+      try {
+        sock.sendMany(b as never);
+      } catch {
+        // as above
+      }
+      return;
+    }
+    if (!flushScheduled) {
+      flushScheduled = true;
+      setImmediate(flushUdp);
+    }
+  };
+
   try {
     for (const l of opts.listen) {
       const { host, port } = parseListen(l);
@@ -69,13 +104,7 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
         socket: {
           data(sock, buf, rport, raddr) {
             const peer: Peer = { transport: "udp", address: raddr, port: rport };
-            const res = r.handle(buf, peer, (out) => {
-              try {
-                sock.send(out, rport, raddr);
-              } catch {
-                // ECONNREFUSED from an earlier ICMP error, or a full send buffer: UDP may drop.
-              }
-            });
+            const res = r.handle(buf, peer, (out) => queueSend(sock, out, rport, raddr));
             if (res instanceof Promise) res.catch(() => {});
           },
           // An ICMP "port unreachable" for an answer to a client that went away surfaces here

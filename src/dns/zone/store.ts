@@ -6,7 +6,7 @@
 import { nextSerial, normalizeName, serialGt } from "../wire/index.ts";
 import { checkName, inZone, parseRdata, RdataError, soaFields, tokenize, withSerial } from "./rdata.ts";
 import { LayeredMap } from "./layered.ts";
-import { buildSnapshot, countBelow, type Node, ZoneSet, ZoneSnapshot } from "./snapshot.ts";
+import { buildSnapshot, countBelow, type Node, NodeSets, ZoneSet, ZoneSnapshot } from "./snapshot.ts";
 import type { ZoneStorage } from "./storage.ts";
 import { type Changeset, isZoneType, type RR, type RRset, type RRType, type SerialScheme, ZoneError } from "./types.ts";
 
@@ -57,6 +57,7 @@ export class ZoneStore {
   private queues = new Map<string, Pending[]>();
   private running = new Set<string>();
   private listeners: CommitListener[] = [];
+  private sinceTrim = new Map<string, number>();
   private readonly now: () => Date;
   readonly journalMaxChanges: number;
   readonly journalMaxAgeMs: number;
@@ -307,6 +308,13 @@ export class ZoneStore {
     this.current = this.current.with(snap);
     for (const { p, dirty } of ok) p.resolve(dirty ? cs : null);
     this.notify(zone, serialTo, cs);
+    // Keep the journal within its count and age every so often, off the caller's path.
+    const n = (this.sinceTrim.get(zone) ?? 0) + 1;
+    this.sinceTrim.set(zone, n);
+    if (n >= 64) {
+      this.sinceTrim.set(zone, 0);
+      this.trimJournal(zone).catch((e) => this.opts.log?.(`dns/zone: trimming the journal of ${zone} failed: ${(e as Error).message}`));
+    }
   }
 }
 
@@ -458,7 +466,7 @@ class Overlay implements NodeView {
         if (s) node.set(t, s);
         else node.delete(t);
       }
-      nodeChanges.push([name, node.size > 0 ? node : undefined]);
+      nodeChanges.push([name, node.size > 0 ? new NodeSets([...node.values()]) : undefined]);
       if (!old && node.size > 0) countBelow(belowDelta, name, this.name, +1);
       if (old && node.size === 0) countBelow(belowDelta, name, this.name, -1);
       if (name !== this.name) cuts += (node.has("NS") ? 1 : 0) - (old?.has("NS") ? 1 : 0);

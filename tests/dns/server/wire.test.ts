@@ -144,3 +144,20 @@ describe("wire-only rules", () => {
     ]);
   });
 });
+
+describe.if(HAVE)("listening on IPv6", () => {
+  test("an [::1]:port listen address answers over UDP and TCP", async () => {
+    const { store } = await fixtureStore();
+    const p6 = await freePort("::1");
+    const l6 = await listenDns({ listen: [`[::1]:${p6}`], responder: new Responder({ store }) });
+    try {
+      expect(l6.addresses).toEqual([{ host: "::1", udpPort: p6, tcpPort: p6 }]);
+      for (const extra of [[], ["+tcp"]]) {
+        const d = await dig("::1", p6, "www.example.org", "AAAA", extra);
+        expect(d.answer).toEqual(["www.example.org. 300 IN AAAA 2001:db8::80"]);
+      }
+    } finally {
+      await l6.stop();
+    }
+  });
+});

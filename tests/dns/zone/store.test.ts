@@ -159,3 +159,26 @@ describe("serials and the journal", () => {
     expect((await again.journalSince("example.org", s0))!.map((c) => c.serialTo)).toEqual([cs!.serialTo, next!.serialTo]);
   });
 });
+
+describe("journal trimming by count and age", () => {
+  test("the store trims on its own every 64 commits, keeping the configured count", async () => {
+    const storage = new MemoryZoneStorage();
+    const store = await ZoneStore.open(storage, { journalMaxChanges: 10 });
+    await store.createZone({ name: "t.test", soa: { mname: "ns.t.test.", rname: "h.t.test.", serial: 1 }, ns: ["ns.t.test."] });
+    for (let i = 0; i < 64; i++) await store.transaction("t.test", (tx) => tx.replaceRRset("a.t.test", "A", 60, [`192.0.2.${i}`]));
+    await Bun.sleep(10);
+    expect(storage.journalLength("t.test")).toBe(10);
+  });
+
+  test("entries older than the age limit go, however few there are", async () => {
+    let now = new Date("2026-01-01T00:00:00Z");
+    const storage = new MemoryZoneStorage();
+    const store = await ZoneStore.open(storage, { now: () => now, journalMaxAgeMs: 3600_000 });
+    await store.createZone({ name: "t.test", soa: { mname: "ns.t.test.", rname: "h.t.test.", serial: 1 }, ns: ["ns.t.test."] });
+    await store.transaction("t.test", (tx) => tx.replaceRRset("a.t.test", "A", 60, ["192.0.2.1"]));
+    now = new Date("2026-01-01T02:00:00Z");
+    await store.transaction("t.test", (tx) => tx.replaceRRset("a.t.test", "A", 60, ["192.0.2.2"]));
+    expect(await store.trimJournal("t.test")).toBe(1);
+    expect(storage.journalLength("t.test")).toBe(1);
+  });
+});
