@@ -115,7 +115,11 @@ export class Responder {
       prepared = encodeWithin(parts, limit, !a.aa && a.authority.some((r) => r.type === "NS"));
       if (prepared[2] & 0x02) this.counters.truncated++;
       // Answers that span zones are not cached: a commit in the other zone would not clear them.
-      if (zone && a.singleZone && zone.cache.size < 200_000) zone.cache.set(key, prepared);
+      if (zone && a.singleZone) {
+        // A flood of random names must not pin memory: start over when the cache is full.
+        if (zone.cache.size >= 100_000) zone.cache.clear();
+        zone.cache.set(key, prepared);
+      }
     }
     const out = prepared.slice();
     out[0] = msg[0];

@@ -129,6 +129,7 @@ export class ZoneStore {
     validateNodes(snap, snap.nodes.keys());
     await this.storage.createZone({ name, serialScheme: scheme, records: [...snap.records()] });
     this.schemes.set(name, scheme);
+    this.clearAnswerCaches(); // a CNAME elsewhere may now lead into this zone
     this.current = this.current.with(snap);
     this.notify(name, snap.serial, null);
     return snap;
@@ -185,6 +186,7 @@ export class ZoneStore {
   async deleteZone(name: string): Promise<void> {
     const n = normalizeName(name);
     await this.storage.deleteZone(n);
+    this.clearAnswerCaches();
     this.current = this.current.without(n);
     this.schemes.delete(n);
   }
@@ -230,6 +232,10 @@ export class ZoneStore {
     let n = 0;
     for (const z of zones) n += await this.storage.trimJournal(z, keep, this.now().getTime() - maxAgeMs);
     return n;
+  }
+
+  private clearAnswerCaches() {
+    for (const z of this.current.zones.values()) z.cache.clear();
   }
 
   private notify(zone: string, serial: number, cs: Changeset | null) {

@@ -67,6 +67,18 @@ describe("wire-only rules", () => {
     expect(new TextDecoder().decode(r.subarray(17, 24))).toBe("ExAmple");
   });
 
+  test("a cached answer is patched per query: ID, RD and the question's case differ, the rest is equal", async () => {
+    const a = (await udpQuery(query("alias.EXAMPLE.org", 1, { id: 1, edns: { size: 1232 } })))!;
+    const b = (await udpQuery(query("ALIAS.example.ORG", 1, { id: 2, flags: 0, edns: { size: 1232 } })))!;
+    expect(a.length).toBe(b.length);
+    expect([(a[0] << 8) | a[1], (b[0] << 8) | b[1]]).toEqual([1, 2]);
+    expect([a[2] & 1, b[2] & 1]).toEqual([1, 0]);
+    expect(new TextDecoder().decode(b.subarray(13, 18))).toBe("ALIAS");
+    expect(new TextDecoder().decode(a.subarray(13, 18))).toBe("alias");
+    expect(Buffer.from(a.subarray(3 + 0, 12)).equals(Buffer.from(b.subarray(3, 12)))).toBe(true);
+    expect(Buffer.from(a.subarray(31)).equals(Buffer.from(b.subarray(31)))).toBe(true);
+  });
+
   test("without EDNS an answer over 512 octets is truncated (TC) and no larger than 512", async () => {
     const r = (await udpQuery(query("big.example.org", 16)))!;
     expect(r.length).toBeLessThanOrEqual(512);
