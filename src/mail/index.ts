@@ -1,0 +1,3 @@
+// Public face of mail/: the SMTP sender (or the log, with no smtp_host) and the mail texts.
+export { createMailer, MailError, type AppMailer, type OutgoingMail } from "./smtp.ts";
+export { verifyEmailMail, resetPasswordMail, invitationMail, type MailContext, type Translate } from "./templates.ts";
