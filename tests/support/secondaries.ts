@@ -36,6 +36,7 @@ options {
   notify no;
   allow-query { any; };
   dnssec-validation no;
+  serial-query-rate 1000;
 };
 ${key ? `key "${key.name}" { algorithm ${key.algorithm}; secret "${key.secret}"; };` : ""}
 controls { };
@@ -64,6 +65,7 @@ server:
   verbosity: 5
   server-count: 1
   rrl-ratelimit: 0
+  xfrd-reload-timeout: 0
 remote-control:
   control-enable: no
 ${key ? `key:\n  name: "${key.name}"\n  algorithm: ${key.algorithm}\n  secret: "${key.secret}"\n` : ""}
