@@ -173,3 +173,43 @@ describe.if(HAVE)("listening on IPv6", () => {
     }
   });
 });
+
+describe("TCP connection handling", () => {
+  /** Open a connection; resolves `closed` when the server hangs up. */
+  async function open(p: number) {
+    const closed = Promise.withResolvers<number>();
+    const t0 = Date.now();
+    const sock = await Bun.connect({ hostname: "127.0.0.1", port: p, socket: { data() {}, close: () => closed.resolve(Date.now() - t0) } });
+    return { sock, closed: closed.promise };
+  }
+
+  test("an idle connection is closed after the idle timeout (RFC 7766 §6.2.3)", async () => {
+    const c = await open(port);
+    const after = await Promise.race([c.closed, Bun.sleep(5000).then(() => -1)]);
+    expect(after).toBeGreaterThanOrEqual(1000);
+    expect(after).toBeLessThan(4500);
+  }, 10_000);
+
+  test("connections beyond the limit are closed at once; the others still work", async () => {
+    const { store } = await fixtureStore();
+    const p = await freePort();
+    const l = await listenDns({ listen: [`127.0.0.1:${p}`], responder: new Responder({ store }), maxTcpConnections: 2, tcpIdleMs: 5000 });
+    try {
+      const a = await open(p);
+      const b = await open(p);
+      const c = await open(p);
+      expect(await Promise.race([c.closed, Bun.sleep(1000).then(() => -1)])).toBeGreaterThanOrEqual(0);
+      expect(await Promise.race([a.closed, Bun.sleep(200).then(() => -1)])).toBe(-1);
+      a.sock.end();
+      b.sock.end();
+    } finally {
+      await l.stop();
+    }
+  });
+
+  test("a length prefix shorter than a header closes the connection", async () => {
+    const c = await open(port);
+    c.sock.write(Uint8Array.from([0, 3, 1, 2, 3]));
+    expect(await Promise.race([c.closed, Bun.sleep(1000).then(() => -1)])).toBeGreaterThanOrEqual(0);
+  });
+});
