@@ -68,7 +68,7 @@ export function axfrMessages(z: ZoneSnapshot): Uint8Array[] {
   if (!m) {
     const soa: RR = { name: z.name, type: "SOA", ttl: z.soa.ttl, data: z.soa.data[0] };
     const all = function* () {
-      yield* z.records();
+      yield* z.records(false);
       yield soa;
     };
     m = packRecords(z.name, QTYPE.AXFR, all());

@@ -302,19 +302,30 @@ export class WireWriter {
   }
   /** Write a name (no trailing dot, "" = root); compress against earlier names when `compress`. */
   name(n: string, compress = true) {
-    const norm = normalizeName(n);
+    // Our names are ASCII without escapes (checkName), so labels are copied byte by byte.
+    let norm = n;
+    if (norm.endsWith(".")) norm = norm.slice(0, -1);
     if (norm === "") return this.u8(0);
-    const labels = norm.split(".");
-    for (let i = 0; i < labels.length; i++) {
-      const suffix = i === 0 ? norm : labels.slice(i).join(".");
+    this.room(norm.length + 2);
+    let start = 0;
+    // One pass over the labels, leftmost first; each suffix is looked up once.
+    for (let guard = 0; guard < 128; guard++) {
+      const suffix = start === 0 ? norm : norm.slice(start);
       const at = this.names.get(suffix);
       if (compress && at !== undefined) return this.u16(0xc000 | at);
       if (this.pos < 0x4000) this.names.set(suffix, this.pos);
-      const b = new TextEncoder().encode(labels[i]);
-      this.u8(b.length);
-      this.bytes(b);
+      let end = norm.indexOf(".", start);
+      if (end < 0) end = norm.length;
+      const len = end - start;
+      this.buf[this.pos++] = len;
+      for (let i = start; i < end; i++) {
+        const c = norm.charCodeAt(i);
+        this.buf[this.pos++] = c >= 65 && c <= 90 ? c + 32 : c;
+      }
+      if (end >= norm.length) break;
+      start = end + 1;
     }
-    this.u8(0);
+    this.buf[this.pos++] = 0;
   }
   done(): Uint8Array {
     return this.buf.slice(0, this.pos);
@@ -328,8 +339,19 @@ function charStrings(text: string): Uint8Array[] {
 /** Write canonical rdata of `type` (without the length); names compressed where RFC 3597 §4 allows. */
 export function writeRdata(w: WireWriter, type: RRType, data: string): void {
   switch (type) {
-    case "A":
-      return w.bytes(Uint8Array.from(ipaddr.IPv4.parse(data).toByteArray()));
+    case "A": {
+      // Canonical A rdata is a dotted quad (checked on the way in), so split it directly.
+      let v = 0;
+      let part = 0;
+      for (let i = 0; i < data.length; i++) {
+        const c = data.charCodeAt(i);
+        if (c === 46) {
+          v = v * 256 + part;
+          part = 0;
+        } else part = part * 10 + (c - 48);
+      }
+      return w.u32(v * 256 + part);
+    }
     case "AAAA":
       return w.bytes(Uint8Array.from(ipaddr.IPv6.parse(data).toByteArray()));
     case "NS":

@@ -102,19 +102,22 @@ export class ZoneSnapshot {
     return inZone(name, this.name);
   }
 
-  /** Every RRset in canonical order, SOA first — the body of an AXFR. */
-  *rrsets(): Generator<RRset> {
+  /**
+   * Every RRset, SOA first — the body of an AXFR. Canonical order (RFC 4034 §6.1) when `sorted`; RFC 5936
+   * does not ask for any order, so transfers skip the sort.
+   */
+  *rrsets(sorted = true): Generator<RRset> {
     yield this.soa;
-    const names = [...this.nodes.keys()].sort(canonicalCompare);
+    const names = sorted ? [...this.nodes.keys()].sort(canonicalCompare) : this.nodes.keys();
     for (const n of names) {
       const node = this.nodes.get(n)!;
-      for (const t of [...node.keys()].sort()) if (!(n === this.name && t === "SOA")) yield node.get(t)!;
+      for (const set of node.values()) if (!(n === this.name && set.type === "SOA")) yield set;
     }
   }
 
-  /** Every record, SOA first. */
-  *records(): Generator<RR> {
-    for (const s of this.rrsets()) for (const d of s.data) yield { name: s.name, type: s.type, ttl: s.ttl, data: d };
+  /** Every record, SOA first (canonical name order when `sorted`). */
+  *records(sorted = true): Generator<RR> {
+    for (const s of this.rrsets(sorted)) for (const d of s.data) yield { name: s.name, type: s.type, ttl: s.ttl, data: d };
   }
 
   get size(): number {
