@@ -1,6 +1,5 @@
 // Fault counters and result messages of a host (spec §1.3, §1.10), collected during a request and written in
 // one UPDATE at its end. Counters are incremented in SQL so two requests for the same host never lose one.
-import { eq, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { hosts } from "../db/index.ts";
 
@@ -56,14 +55,28 @@ export class HostLedger {
     return Object.keys(this.patch).length > 0 || this.client + this.server + this.apiAuth > 0;
   }
 
-  /** Write everything collected; a no-op when nothing changed. */
+  /**
+   * Write everything collected in one UPDATE; a no-op when nothing changed. Plain SQL through bun:sqlite's
+   * statement cache: the same set of columns (the common case) reuses one prepared statement.
+   */
   flush(db: Db): void {
     if (!this.dirty) return;
-    const set: Record<string, unknown> = { ...this.patch, lastUpdate: this.now };
-    if (this.client) set.clientFaults = sql`${hosts.clientFaults} + ${this.client}`;
-    if (this.server) set.serverFaults = sql`${hosts.serverFaults} + ${this.server}`;
-    if (this.apiAuth) set.apiAuthFaults = sql`${hosts.apiAuthFaults} + ${this.apiAuth}`;
-    db.update(hosts).set(set as HostPatch).where(eq(hosts.id, this.hostId)).run();
+    const fields: Record<string, unknown> = { ...this.patch, lastUpdate: this.now };
+    const columns: string[] = [];
+    const params: (string | number | null)[] = [];
+    const tableColumns = hosts as unknown as Record<string, { name: string }>;
+    for (const [key, value] of Object.entries(fields)) {
+      columns.push(`"${tableColumns[key].name}" = ?`);
+      params.push(value instanceof Date ? value.getTime() : typeof value === "boolean" ? (value ? 1 : 0) : (value as string | number | null));
+    }
+    for (const [column, n] of [[hosts.clientFaults.name, this.client], [hosts.serverFaults.name, this.server], [hosts.apiAuthFaults.name, this.apiAuth]] as const) {
+      if (n) {
+        columns.push(`"${column}" = "${column}" + ?`);
+        params.push(n);
+      }
+    }
+    params.push(this.hostId);
+    db.$client.query(`UPDATE "hosts" SET ${columns.join(", ")} WHERE "id" = ?`).run(...params);
     this.patch = {};
     this.client = this.server = this.apiAuth = 0;
   }

@@ -1,19 +1,25 @@
 // Forwarding successful updates to third-party dyndns2 services (spec §1.8, updns.md §1.11). The request only
 // writes a row into forward_queue; the worker in backends/forwarder sends it, with retries, off the request path.
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { forwardQueue, serviceUpdaterHostConfigs, serviceUpdaters } from "../db/index.ts";
 import { parseAddress, type AddressKind } from "./addresses.ts";
 import type { Clock, Forwarder } from "./ports.ts";
 
 /** Host configs that take an address of this family: given by the host config and accepted by the service. */
-export function forwardTargets(db: Db, hostId: number, kind: AddressKind): number[] {
-  const rows = db
+const prepareTargets = (db: Db) =>
+  db
     .select({ id: serviceUpdaterHostConfigs.id, give4: serviceUpdaterHostConfigs.giveIpv4, give6: serviceUpdaterHostConfigs.giveIpv6, accept4: serviceUpdaters.acceptIpv4, accept6: serviceUpdaters.acceptIpv6 })
     .from(serviceUpdaterHostConfigs)
     .innerJoin(serviceUpdaters, eq(serviceUpdaterHostConfigs.serviceId, serviceUpdaters.id))
-    .where(eq(serviceUpdaterHostConfigs.hostId, hostId))
-    .all();
+    .where(eq(serviceUpdaterHostConfigs.hostId, sql.placeholder("id")))
+    .prepare();
+const targetQueries = new WeakMap<Db, ReturnType<typeof prepareTargets>>();
+
+export function forwardTargets(db: Db, hostId: number, kind: AddressKind): number[] {
+  let q = targetQueries.get(db);
+  if (!q) targetQueries.set(db, (q = prepareTargets(db)));
+  const rows = q.all({ id: hostId });
   return rows.filter((r) => (kind === "ipv4" ? r.give4 && r.accept4 : r.give6 && r.accept6)).map((r) => r.id);
 }
 

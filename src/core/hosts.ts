@@ -1,5 +1,5 @@
 // Reading hosts with their zone and owner, as the update use cases need them.
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { domains, hosts, relatedHosts, users } from "../db/index.ts";
 import type { ZoneRef } from "./ports.ts";
@@ -28,22 +28,37 @@ export function zoneRefOf(d: DomainRow): ZoneRef {
   return ref;
 }
 
+// The update path runs these on every request: prepared once per database (building a drizzle query and
+// preparing its SQL each time cost more than the query itself).
+function prepareQueries(db: Db) {
+  return {
+    host: db
+      .select({ host: hosts, domain: domains, ownerActive: users.isActive })
+      .from(hosts)
+      .innerJoin(domains, eq(hosts.domainId, domains.id))
+      .innerJoin(users, eq(hosts.ownerId, users.id))
+      .where(and(eq(hosts.name, sql.placeholder("host")), eq(domains.name, sql.placeholder("zone"))))
+      .prepare(),
+    related: db.select().from(relatedHosts).where(eq(relatedHosts.mainHostId, sql.placeholder("id"))).orderBy(asc(relatedHosts.name)).prepare(),
+  };
+}
+const prepared = new WeakMap<Db, ReturnType<typeof prepareQueries>>();
+function queries(db: Db) {
+  let q = prepared.get(db);
+  if (!q) prepared.set(db, (q = prepareQueries(db)));
+  return q;
+}
+
 /** The host named by an FQDN (split at the first dot, spec §0), or null. */
 export function findHost(db: Db, fqdn: string): HostRecord | null {
   const split = splitFqdn(fqdn);
   if (!split) return null;
-  const row = db
-    .select({ host: hosts, domain: domains, ownerActive: users.isActive })
-    .from(hosts)
-    .innerJoin(domains, eq(hosts.domainId, domains.id))
-    .innerJoin(users, eq(hosts.ownerId, users.id))
-    .where(and(eq(hosts.name, split.host), eq(domains.name, split.zone)))
-    .get();
+  const row = queries(db).host.get({ host: split.host, zone: split.zone });
   return row ? { ...row, fqdn: `${row.host.name}.${row.domain.name}` } : null;
 }
 
 export function relatedHostsOf(db: Db, hostId: number): RelatedHostRow[] {
-  return db.select().from(relatedHosts).where(eq(relatedHosts.mainHostId, hostId)).orderBy(asc(relatedHosts.name)).all();
+  return queries(db).related.all({ id: hostId });
 }
 
 /** The host's TTL bounded by its zone (updns.md §1.10). */
