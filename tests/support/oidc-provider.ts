@@ -25,6 +25,8 @@ export interface OidcProvider {
   tamper: Tamper;
   /** The authorize requests received (to check PKCE and nonce were sent). */
   authorizeRequests: URLSearchParams[];
+  /** The provider's clock (set it to the app's test clock so both agree on "now"). */
+  now: () => Date;
   stop(): void;
 }
 
@@ -49,6 +51,7 @@ export async function startOidcProvider(opts: { clientId?: string; clientSecret?
     user: { sub: "alice-sub", email: "alice@example.test", email_verified: true, preferred_username: "alice" },
     tamper: "none",
     authorizeRequests: [],
+    now: () => new Date(),
     stop: () => {},
   };
   const json = (v: unknown, status = 200) => new Response(JSON.stringify(v), { status, headers: { "content-type": "application/json", "cache-control": "no-store" } });
@@ -95,7 +98,7 @@ export async function startOidcProvider(opts: { clientId?: string; clientSecret?
         if (!grant || body.get("grant_type") !== "authorization_code" || body.get("redirect_uri") !== grant.redirectUri) return json({ error: "invalid_grant" }, 400);
         const verifier = body.get("code_verifier") ?? "";
         if (createHash("sha256").update(verifier).digest("base64url") !== grant.challenge) return json({ error: "invalid_grant", error_description: "PKCE" }, 400);
-        const now = Math.floor(Date.now() / 1000);
+        const now = Math.floor(provider.now().getTime() / 1000);
         const t = provider.tamper;
         const idToken = await new SignJWT({
           nonce: t === "nonce" ? "not-the-nonce" : grant.nonce,
