@@ -117,6 +117,18 @@ describe.if(HAVE)("IXFR", () => {
   });
 });
 
+describe.if(HAVE)("TSIG on ordinary queries", () => {
+  test("a signed query gets a signed answer that dig verifies; a bad MAC gets NOTAUTH/BADSIG", async () => {
+    const ok = await tool("dig", ["-y", `hmac-sha256:${KEY.name}:${KEY.secret}`, "host-0.big.test", "A"]);
+    expect(ok).toMatch(/status: NOERROR/);
+    expect(ok).toMatch(/host-0\.big\.test\.\s+300\s+IN\s+A\s+10\.0\.0\.0/);
+    expect(ok).toMatch(/xfr-key\.\s+0\s+ANY\s+TSIG\s+hmac-sha256\./);
+    expect(/tsig verify failure|TSIG error/i.test(ok)).toBe(false);
+    const bad = await tool("dig", ["-y", `hmac-sha256:${KEY.name}:${OTHER.secret}`, "host-0.big.test", "A"]);
+    expect(bad).toMatch(/NOTAUTH|BADSIG/);
+  });
+});
+
 describe("condensing", () => {
   test("a record added and removed again vanishes", () => {
     const soa = { name: "z", type: "SOA" as const, ttl: 1, data: "" };
