@@ -52,7 +52,13 @@ export function dyndnsRoutes(deps: DyndnsRouteDeps) {
       client: clientInfo(request, deps.trust),
     };
     deps.log.debug("dyndns2 request", { method: request.method, url: redactUrl(url.pathname + url.search).slice(0, 512), client: req.client.address });
-    return toResponse(await deps.service.handle(req));
+    try {
+      return toResponse(await deps.service.handle(req));
+    } catch (e) {
+      // Our own trouble (the database, a bug): dyndns2's "911", as a 503 so clients retry later (updns.md §1.7).
+      deps.log.error("dyndns2 request failed", { error: e, client: req.client.address });
+      return toResponse({ status: "unavailable", body: "911", retryAfter: 300 });
+    }
   }
 
   let app = new Elysia({ name: "dyndns2" })

@@ -99,6 +99,15 @@ describe("bad parameters → their dyndns2 code", () => {
 });
 
 describe("the server keeps serving", () => {
+  test("our own failure (the database) is 911 with 503 and Retry-After, logged", async () => {
+    const v = await makeWorld();
+    v.db.$client.exec("DROP TABLE related_hosts");
+    const r = await v.call("/nic/update?myip=192.0.2.5");
+    expect([r.status, r.body, r.headers.get("retry-after")]).toEqual([503, "911", "300"]);
+    expect(v.log.lines.some((l) => l.includes("dyndns2 request failed"))).toBe(true);
+    expect((await v.call("/myip", { auth: null })).status).toBe(200);
+  });
+
   let listeners: HttpListeners;
   afterAll(async () => listeners?.stop(false));
 
