@@ -3,6 +3,7 @@
 // path handles everything else: FORMERR, BADVERS, TSIG, AXFR/IXFR, UPDATE, CHAOS, NOTIMP.
 import {
   appendUnsignedTsigError,
+  badTimeOtherData,
   findTsig,
   MessageFormatError,
   scanMessage,
@@ -238,7 +239,14 @@ export class Responder {
     if (!t) return base;
     if ((v.rcode === "BADTIME" || v.rcode === "BADTRUNC") && v.mac) {
       const key = this.lookupKey(t.keyName);
-      if (key) return signMessage(base, key, { requestMac: v.mac, error: TSIG_ERROR[v.rcode], time: v.rcode === "BADTIME" ? now : undefined }).wire;
+      // RFC 8945 §5.2.3: a BADTIME answer is signed, keeps the client's time and tells ours in Other Data.
+      if (key)
+        return signMessage(base, key, {
+          requestMac: v.mac,
+          error: TSIG_ERROR[v.rcode],
+          time: v.rcode === "BADTIME" ? (v.time ?? now) : undefined,
+          otherData: v.rcode === "BADTIME" ? badTimeOtherData(now) : undefined,
+        }).wire;
     }
     return appendUnsignedTsigError(base, t.keyName, t.algorithmName, TSIG_ERROR[v.rcode as "BADSIG" | "BADKEY"] ?? TSIG_ERROR.BADSIG, t.timeSigned);
   }

@@ -141,3 +141,22 @@ describe("condensing", () => {
     expect(c).toEqual({ removed: [], added: [] });
   });
 });
+
+describe("BADTIME", () => {
+  test("a query signed an hour ago gets NOTAUTH with a signed BADTIME carrying our clock", async () => {
+    const { signMessage, verifyMessage, findTsig } = await import("../../../src/dns/wire/index.ts");
+    const key = tsigKeyFromBase64(KEY.name, "hmac-sha256", KEY.secret);
+    const q = Uint8Array.from([0, 7, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 6, ...new TextEncoder().encode("host-0"), 3, ...new TextEncoder().encode("big"), 4, ...new TextEncoder().encode("test"), 0, 0, 1, 0, 1]);
+    const signed = signMessage(q, key, { time: Math.floor(Date.now() / 1000) - 3600 });
+    const out: Uint8Array[] = [];
+    responder.handle(signed.wire, { transport: "udp", address: "127.0.0.1", port: 1 }, (m) => out.push(m));
+    expect(out[0][3] & 0xf).toBe(9); // NOTAUTH
+    const t = findTsig(out[0])!;
+    expect(t.error).toBe(18);
+    expect(t.otherData.length).toBe(6);
+    // The answer is signed with the request MAC: the client can trust the error.
+    const v = verifyMessage(out[0], () => key, { requestMac: signed.mac, now: t.timeSigned });
+    expect(v.ok ? "ok" : v.rcode).toBe("BADTIME");
+    expect(v.ok ? false : v.fromPeer).toBe(true);
+  });
+});
