@@ -37,9 +37,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
-async function run(client: "nsupdate" | "knsupdate", key: { name: string; secret: string }, lines: string[]): Promise<{ code: number; out: string }> {
+async function run(client: "nsupdate" | "knsupdate", key: { name: string; secret: string }, lines: string[], flags: string[] = []): Promise<{ code: number; out: string }> {
   const script = [`server 127.0.0.1 ${port}`, "zone example.org.", ...lines, "send", ""].join("\n");
-  const proc = Bun.spawn([which(client)!, "-y", `hmac-sha256:${key.name}:${key.secret}`], { stdin: new TextEncoder().encode(script), stdout: "pipe", stderr: "pipe" });
+  const proc = Bun.spawn([which(client)!, ...flags, "-y", `hmac-sha256:${key.name}:${key.secret}`], { stdin: new TextEncoder().encode(script), stdout: "pipe", stderr: "pipe" });
   const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
   const code = await Promise.race([proc.exited, Bun.sleep(10_000).then(() => -1)]);
   return { code, out: out + err };
@@ -59,6 +59,12 @@ describe.if(HAVE)("UPDATE in with nsupdate and knsupdate", () => {
     expect(del.code).toBe(0);
     expect(await addresses("h1.dyn.example.org")).toEqual([]);
     expect(rdata(await dig("127.0.0.1", port, "h1.dyn.example.org", "TXT"), "TXT")).toEqual(['"hello"']);
+  });
+
+  test("over TCP too (nsupdate -v)", async () => {
+    const add = await run("nsupdate", DYN, ["update add tcp.dyn.example.org. 60 AAAA 2001:db8::7"], ["-v"]);
+    expect(add.code).toBe(0);
+    expect(rdata(await dig("127.0.0.1", port, "tcp.dyn.example.org", "AAAA"), "AAAA")).toEqual(["2001:db8::7"]);
   });
 
   test("knsupdate adds and deletes records with a granted key", async () => {
