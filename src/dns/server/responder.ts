@@ -152,10 +152,8 @@ export class Responder {
     let question: ResponseParts["question"] = null;
     if (scanned && scanned.questions.length === 1 && !scanned.questions[0].name.includes("\\")) {
       const q = scanned.questions[0];
-      // The question is the first thing after the header and cannot be compressed.
-      let end = HEADER;
-      for (let i = 0; i < 128 && msg[end] !== 0; i++) end += 1 + msg[end];
-      question = { nameBytes: msg.slice(HEADER, end + 1), qname: q.name, qtype: q.type, qclass: q.class };
+      const end = questionNameEnd(msg);
+      if (end > 0) question = { nameBytes: msg.slice(HEADER, end + 1), qname: q.name, qtype: q.type, qclass: q.class };
     }
     return encodeResponse({ id: (msg[0] << 8) | msg[1], flags, rcode, question, answer: [], authority: [], additional: [], edns: edns ? { udpSize: this.maxUdpSize, do: false } : null });
   }
@@ -194,6 +192,8 @@ export class Responder {
     if (m.opcode === OPCODE.UPDATE) return handleUpdate(this, this.opts.store, this.opts.updatePolicy, msg, m, peer, edns).then((out: Uint8Array) => reply(out));
     if (m.opcode !== OPCODE.QUERY) return reply(this.errorResponse(msg, RCODE.NOTIMP, m, edns));
     if (m.questions.length !== 1) return reply(this.errorResponse(msg, RCODE.FORMERR, m, edns));
+    // The first name of a message has nothing before it to point to; a pointer there is malformed.
+    if (questionNameEnd(msg) < 0) return reply(this.errorResponse(msg, RCODE.FORMERR));
     const q = m.questions[0];
     if (q.type === QTYPE.OPT || q.type === QTYPE.TSIG) return reply(this.errorResponse(msg, RCODE.FORMERR, m, edns), q.type);
     // Plain queries carry nothing in answer/authority; IXFR carries the client's SOA in authority.
@@ -221,8 +221,7 @@ export class Responder {
 
     const limit = peer.transport === "udp" ? udpLimit(edns, this.maxUdpSize) - (tsig ? 100 + tsig.key.name.length : 0) : 65535 - 200;
     const a = answer(this.opts.store.snapshot(), q.name, q.type);
-    let end = HEADER;
-    for (let i = 0; i < 128 && msg[end] !== 0; i++) end += 1 + msg[end];
+    const end = questionNameEnd(msg);
     const flags = FLAG.QR | (((msg[2] << 8) | msg[3]) & (FLAG.RD | FLAG.CD));
     const parts = this.parts(m.id, flags, a, { nameBytes: msg.slice(HEADER, end + 1), qname: q.name, qtype: q.type, qclass: q.class }, edns);
     const out = encodeWithin(parts, limit, !a.aa && a.authority.some((r) => r.type === "NS"));
@@ -296,8 +295,7 @@ export class Responder {
     if (!z || q.class !== CLASS.IN) return refuse(z ? RCODE.REFUSED : RCODE.NOTAUTH);
     if (!this.transferAllowed(z.name, peer, tsig?.key.name)) return refuse(RCODE.REFUSED);
     if (peer.transport === "udp" && q.type === QTYPE.AXFR) return refuse(RCODE.FORMERR); // RFC 5936 §4.2: AXFR is TCP only
-    let end = HEADER;
-    for (let i = 0; i < 128 && msg[end] !== 0; i++) end += 1 + msg[end];
+    const end = questionNameEnd(msg);
     // Name, type and class as asked: an IXFR answered in AXFR form still echoes the IXFR question.
     const qbytes = msg.slice(HEADER, end + 5);
 
@@ -376,6 +374,20 @@ function lowerNameBytes(msg: Uint8Array, end: number): Uint8Array {
   const b = msg.slice(HEADER, end);
   for (let i = 0; i < b.length; i++) if (b[i] >= 65 && b[i] <= 90) b[i] += 32;
   return b;
+}
+
+/** Offset of the root label ending the question name at offset 12, or -1 if it is compressed or cut off. */
+function questionNameEnd(msg: Uint8Array): number {
+  let p = HEADER;
+  // At most 128 labels fit in 255 octets.
+  for (let i = 0; i < 128; i++) {
+    if (p >= msg.length) return -1;
+    const l = msg[p];
+    if (l === 0) return p;
+    if (l > 63) return -1;
+    p += 1 + l;
+  }
+  return -1;
 }
 
 function findTsigSafe(msg: Uint8Array) {

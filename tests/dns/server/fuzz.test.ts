@@ -71,8 +71,8 @@ function mutate(r: () => number): Uint8Array {
       b[12] = 64 + Math.floor(r() * 192);
       return b;
     case 5: {
-      // compression loop in the question name, or a pointer forwards
-      const loop = Uint8Array.from([...b.slice(0, 12), 0xc0, r() < 0.5 ? 12 : 14, 0xc0, 12, 0, 1, 0, 1]);
+      // compression loop in the question name, a pointer forwards, or one back into the header
+      const loop = Uint8Array.from([...b.slice(0, 12), 0xc0, pick([12, 14, 2, 4]), 0xc0, 12, 0, 1, 0, 1]);
       return loop;
     }
     case 6: {
