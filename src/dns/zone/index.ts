@@ -16,6 +16,7 @@ export {
   soaFields,
   targetOf,
   tokenize,
+  txtRdata,
   writeRdata,
   type Token,
 } from "./rdata.ts";

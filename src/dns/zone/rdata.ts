@@ -223,6 +223,17 @@ export function tokenize(text: string): Token[] {
   return out;
 }
 
+/**
+ * Canonical TXT rdata holding `value` as is (no presentation escapes needed: a dyndns2 TXT update, an
+ * ACME token). Values longer than 255 octets are split into several character-strings (RFC 1035 §3.3.14).
+ */
+export function txtRdata(value: string): string {
+  const b = new TextEncoder().encode(value);
+  const parts: string[] = [];
+  for (let i = 0; i < b.length || (i === 0 && parts.length === 0); i += 255) parts.push(quoteString(b.subarray(i, i + 255)));
+  return parts.join(" ");
+}
+
 /** Canonical rdata from one line of presentation text (CLI, API). */
 export function rdataFromText(type: RRType, text: string, origin: string): string {
   return parseRdata(type, tokenize(text), origin);

@@ -182,3 +182,15 @@ describe("journal trimming by count and age", () => {
     expect(storage.journalLength("t.test")).toBe(1);
   });
 });
+
+describe("TXT values from the outside", () => {
+  test("txtRdata quotes any text and splits it at 255 octets; the store keeps it as given", async () => {
+    const { txtRdata } = await import("../../../src/dns/zone/index.ts");
+    expect(txtRdata('say "hi" \\ bye')).toBe('"say \\"hi\\" \\\\ bye"');
+    expect(txtRdata("")).toBe('""');
+    expect(txtRdata("x".repeat(300)).split('" "').length).toBe(2);
+    const { store } = await fresh();
+    await store.transaction("example.org", (tx) => tx.replaceRRset("_acme-challenge.example.org", "TXT", 60, [txtRdata("token with spaces")]));
+    expect(store.zone("example.org")!.get("_acme-challenge.example.org", "TXT")!.data).toEqual(['"token with spaces"']);
+  });
+});
