@@ -31,10 +31,14 @@ export function parseListen(s: string): { host: string; port: number } {
 interface Conn {
   buf: Uint8Array;
   queue: Uint8Array[];
+  /** Octets waiting in `queue`. */
+  queued: number;
   peer: Peer;
 }
 
 const MAX_TCP_BUFFER = 65537 * 4;
+/** Unsent answer octets per connection at most (a full AXFR of a million hosts is ~25 MB). */
+const MAX_TCP_QUEUED = 64 * 1024 * 1024;
 
 export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
   const udpSockets: udp.Socket<"uint8array">[] = [];
@@ -50,9 +54,10 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
     // Bounded by the queue length; a short write leaves the rest for the drain event.
     while (d.queue.length > 0) {
       const m = d.queue[0];
-      const n = s.write(m);
+      const n = Math.max(0, s.write(m));
+      d.queued -= n;
       if (n < m.length) {
-        d.queue[0] = m.subarray(Math.max(0, n));
+        d.queue[0] = m.subarray(n);
         return;
       }
       d.queue.shift();
@@ -122,7 +127,7 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
         port: port === 0 ? u.port : port,
         socket: {
           open(s) {
-            s.data = { buf: new Uint8Array(0), queue: [], peer: { transport: "tcp", address: s.remoteAddress, port: 0 } };
+            s.data = { buf: new Uint8Array(0), queue: [], queued: 0, peer: { transport: "tcp", address: s.remoteAddress, port: 0 } };
             conns++;
             if (conns > maxConns) {
               s.end();
@@ -156,7 +161,13 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
                 framed[0] = out.length >> 8;
                 framed[1] = out.length & 0xff;
                 framed.set(out, 2);
+                // A client that does not read (several big transfers, say) is cut off, not buffered forever.
+                if (d.queued + framed.length > MAX_TCP_QUEUED) {
+                  s.end();
+                  return;
+                }
                 d.queue.push(framed);
+                d.queued += framed.length;
                 flush(s);
               };
               const res = r.handle(msg, d.peer, send);
