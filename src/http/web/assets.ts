@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import htmx from "htmx.org/dist/htmx.min.js" with { type: "text" };
 import appCss from "../../../web/app.css" with { type: "text" };
 import appJs from "../../../web/app.js" with { type: "text" };
+import icon from "../../../web/icon.svg" with { type: "text" };
 
 interface Asset {
   body: string;
@@ -18,6 +19,7 @@ const assets: Record<string, Asset> = {
   "htmx.min.js": { body: htmx, type: "text/javascript; charset=utf-8", hash: hash(htmx) },
   "app.css": { body: appCss, type: "text/css; charset=utf-8", hash: hash(appCss) },
   "app.js": { body: appJs, type: "text/javascript; charset=utf-8", hash: hash(appJs) },
+  "icon.svg": { body: icon, type: "image/svg+xml", hash: hash(icon) },
 };
 
 /** The URL of an embedded asset, with its content hash as cache buster. */

@@ -27,6 +27,7 @@ export function Layout({ c, title, children }: LayoutProps): JSX.Element {
         <meta name="htmx-config" content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false,"selfRequestsOnly":true}' />
         <meta name="color-scheme" content="light dark" />
         <title safe>{`${title} · updns`}</title>
+        <link rel="icon" type="image/svg+xml" href={assetUrl("icon.svg")} />
         <link rel="stylesheet" href={assetUrl("app.css")} />
         <script src={assetUrl("htmx.min.js")} defer></script>
         <script src={assetUrl("app.js")} defer></script>
