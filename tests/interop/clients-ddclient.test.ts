@@ -55,6 +55,18 @@ describe.if(run)("ddclient 3.10", () => {
     expect(w.host()).toMatchObject({ clientFaults: 0, serverFaults: 0 });
   });
 
+  test("its keep-alive (a forced update after 25 days) gets nochg without a fault; a forced update right after is a fault", async () => {
+    const c = ddclient({ address: "192.0.2.46" });
+    await c.run();
+    w.clock.advance(25 * 24 * 3600 * 1000);
+    const keepalive = await c.run(20_000, true);
+    expect(keepalive.output).toContain("nochg");
+    expect(api.seen.map((s) => s.body)).toEqual(["good 192.0.2.46", "nochg 192.0.2.46"]);
+    expect(w.host().clientFaults).toBe(0);
+    await c.run(20_000, true);
+    expect(w.host().clientFaults).toBe(1);
+  });
+
   test("IPv6: the AAAA is set, the A is left alone", async () => {
     w.backend.set(HOST, "A", ["198.51.100.1"]);
     const c = ddclient({ address: "2001:db8:44::1" });

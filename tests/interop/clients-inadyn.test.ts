@@ -45,6 +45,16 @@ describe.if(run)("inadyn 2.10", () => {
     expect(w.host()).toMatchObject({ clientFaults: 0, serverFaults: 0 });
   });
 
+  test("its 30-day forced update gets nochg without a fault", async () => {
+    const c = inadyn("192.0.2.74");
+    await c.run();
+    w.clock.advance(30 * 24 * 3600 * 1000);
+    const forced = await c.run(20_000, true);
+    expect(forced.output).toContain("Successful alias table update");
+    expect(api.seen.map((s) => s.body)).toEqual(["good 192.0.2.74", "nochg 192.0.2.74"]);
+    expect(w.host().clientFaults).toBe(0);
+  });
+
   test("IPv6 (sent percent-encoded): the AAAA is set, the A is left alone", async () => {
     w.backend.set(HOST, "A", ["198.51.100.1"]);
     const c = inadyn("2001:db8:70::1");

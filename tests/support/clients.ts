@@ -89,9 +89,9 @@ export class Ddclient {
     writeFileSync(this.cache, text.replace(/\b(atime|mtime)=(\d+)/g, (_m, k: string, v: string) => `${k}=${Number(v) > 0 ? Number(v) - seconds : 0}`));
   }
 
-  /** One run: determine the address, update if needed, exit. */
-  run(timeoutMs = 20_000): Promise<ClientRun> {
-    return runBounded([which("ddclient")!, "-foreground", "-daemon=0", "-file", this.conf, "-cache", this.cache, "-verbose"], timeoutMs);
+  /** One run: determine the address, update if needed, exit. `force`: update even when unchanged (its keep-alive). */
+  run(timeoutMs = 20_000, force = false): Promise<ClientRun> {
+    return runBounded([which("ddclient")!, "-foreground", "-daemon=0", "-file", this.conf, "-cache", this.cache, "-verbose", ...(force ? ["-force"] : [])], timeoutMs);
   }
 }
 
@@ -153,9 +153,9 @@ custom updns:1 {
     return [which("inadyn")!, "-1", "--foreground", "-f", this.conf, "--cache-dir", this.cacheDir, "--no-pidfile", "-l", "info"];
   }
 
-  /** `inadyn -1`: update if the address is unknown or changed, then exit. */
-  run(timeoutMs = 20_000): Promise<ClientRun> {
-    return runBounded(this.argv(), timeoutMs);
+  /** `inadyn -1`: update if the address is unknown or changed, then exit. `force`: its periodic forced update. */
+  run(timeoutMs = 20_000, force = false): Promise<ClientRun> {
+    return runBounded([...this.argv(), ...(force ? ["--force"] : [])], timeoutMs);
   }
 
   /** Start `inadyn -1` and keep it: after a temporary error it stays, waiting to retry. */
