@@ -3,16 +3,12 @@
 // ESCAPING: with @elysiajs/html (Kita) JSX children are NOT escaped. Every user value and every t() text
 // sits in an element with the `safe` attribute, or in an attribute (attributes are escaped). `xss-scan`
 // (see tools/xss-scan) fails the test script when one is not.
-import { Html } from "@elysiajs/html";
+import { Html, type PropsWithChildren } from "@elysiajs/html";
 import { CSRF_FIELD, CSRF_HEADER } from "../../auth/index.ts";
 import { assetUrl } from "./assets.ts";
 import { html, type WebContext } from "./context.ts";
 
-export interface LayoutProps {
-  c: WebContext;
-  title: string;
-  children?: JSX.Element | JSX.Element[];
-}
+export type LayoutProps = PropsWithChildren<{ c: WebContext; title: string }>;
 
 export function Layout({ c, title, children }: LayoutProps): JSX.Element {
   const { t, user } = c;
