@@ -1,7 +1,7 @@
 // Account use cases behind the web pages and the CLI: sign-up, password login, password change and
 // reset, e-mail change, deletion, and what staff do to other accounts. No HTTP here: callers pass plain
 // values and get a User or a ValidationError whose message is shown to the person.
-import { and, eq, ne, or, sql } from "drizzle-orm";
+import { and, eq, lt, ne, or, sql } from "drizzle-orm";
 import { resolve4, resolve6, resolveMx } from "node:dns/promises";
 import { users, type Db } from "../db/index.ts";
 import { validateEmail, validatePassword, validateUsername, type User } from "../core/admin/users.ts";
@@ -186,6 +186,19 @@ export async function deleteOwnAccount(db: Db, user: User, confirmation: string,
   const ok = user.passwordHash ? (await verifyPassword(confirmation, user.passwordHash)).ok : confirmation === user.username;
   if (!ok) throw new ValidationError("confirm", user.passwordHash ? "The password is wrong." : "Type your username to confirm.");
   await deleteAccount(db, user.id, hook);
+}
+
+/**
+ * For the clean-up job: accounts that signed up but never confirmed their address within `maxAgeMs` (the
+ * link's lifetime) are removed, so a typo'd or hostile sign-up does not hold a username for ever. Accounts
+ * from OAuth (no password) and accounts that ever signed in are left alone.
+ */
+export function deleteUnverifiedAccounts(db: Db, now: Date, maxAgeMs = 7 * 86400_000): number {
+  return db
+    .delete(users)
+    .where(and(eq(users.emailVerified, false), sql`${users.lastLogin} IS NULL`, ne(users.passwordHash, ""), lt(users.dateJoined, new Date(now.getTime() - maxAgeMs))))
+    .returning({ id: users.id })
+    .all().length;
 }
 
 // ---- what staff do to other accounts (web admin and CLI) ----

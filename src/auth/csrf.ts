@@ -25,12 +25,13 @@ export function csrfTokenValid(key: Buffer, binding: string, presented: string |
 
 /**
  * Whether the request's Origin / Sec-Fetch-Site say it came from this site. A missing Origin is accepted
- * here (some clients do not send it) and left to the token check.
+ * here (some clients do not send it) and left to the token check. Several origins may be ours: the one
+ * the Host header names, and [server] public_url (a reverse proxy may pass on another Host).
  */
-export function sameOrigin(request: Request, expectedOrigin: string): boolean {
+export function sameOrigin(request: Request, expectedOrigins: string[]): boolean {
   const site = request.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return false;
   const origin = request.headers.get("origin");
   if (origin === null) return true;
-  return origin === expectedOrigin;
+  return expectedOrigins.includes(origin);
 }

@@ -34,6 +34,7 @@ export {
   setLanguage,
   deleteAccount,
   deleteOwnAccount,
+  deleteUnverifiedAccounts,
   getUser,
   setActive,
   setStaff,

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { openDatabase, users } from "../../src/db/index.ts";
-import { checkPasswordLogin, createUserFromIdentity, deleteOwnAccount, findLoginUser, freeUsername, linkIdentity, unlinkIdentity, listIdentities, registerAccount } from "../../src/auth/index.ts";
+import { deleteUnverifiedAccounts, checkPasswordLogin, createUserFromIdentity, deleteOwnAccount, findLoginUser, freeUsername, linkIdentity, unlinkIdentity, listIdentities, registerAccount } from "../../src/auth/index.ts";
 
 const now = new Date("2026-11-26T12:00:00Z");
 
@@ -60,5 +60,16 @@ describe("accounts", () => {
     linkIdentity(db, u.id, { provider: "gitlab", subject: "g1", email: "", emailVerified: false, preferredUsername: "" });
     unlinkIdentity(db, u, id.id);
     expect(listIdentities(db, u.id).map((i) => i.provider)).toEqual(["gitlab"]);
+  });
+
+  test("the clean-up removes sign-ups never confirmed within 7 days, nothing else", () => {
+    const db = openDatabase(":memory:");
+    const old = new Date(now.getTime() - 8 * 86400_000);
+    db.insert(users).values({ username: "stale", passwordHash: "x", dateJoined: old }).run();
+    db.insert(users).values({ username: "fresh", passwordHash: "x", dateJoined: now }).run();
+    db.insert(users).values({ username: "oauth", passwordHash: "", dateJoined: old }).run();
+    db.insert(users).values({ username: "ok", passwordHash: "x", emailVerified: true, dateJoined: old }).run();
+    expect(deleteUnverifiedAccounts(db, now)).toBe(1);
+    expect(db.select().from(users).all().map((u) => u.username).sort()).toEqual(["fresh", "oauth", "ok"]);
   });
 });

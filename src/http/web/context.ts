@@ -268,8 +268,9 @@ export async function handle(web: Web, request: Request, params: Record<string, 
   if (UNSAFE.has(request.method)) {
     c.form = await readForm(request);
     const presented = request.headers.get(CSRF_HEADER) ?? c.form.get(CSRF_FIELD);
-    const expectedOrigin = `${client.secure ? "https" : "http"}://${request.headers.get("host") ?? url.host}`;
-    if (checkCsrf && (!sameOrigin(request, expectedOrigin) || !csrfTokenValid(web.key, binding(), presented))) {
+    const expectedOrigins = [`${client.secure ? "https" : "http"}://${request.headers.get("host") ?? url.host}`];
+    if (web.config.server.public_url) expectedOrigins.push(new URL(web.config.server.public_url).origin);
+    if (checkCsrf && (!sameOrigin(request, expectedOrigins) || !csrfTokenValid(web.key, binding(), presented))) {
       web.log.warn("csrf check failed", { path: url.pathname, client: client.address });
       response = await forbidden(c);
       return finish(c, response, outCookies, outFlashes);

@@ -76,6 +76,10 @@ describe("OpenID Connect", () => {
     expect((await signIn(again)).status).toBe(303);
     expect(textOf((await again.get("/overview/")).body)).toContain("Signed in as nina");
     expect(w.db.select().from(users).all()).toHaveLength(1);
+    // The OAuth-only account may set a first password (no current one to give), then log in with it.
+    expect(textOf((await b.get("/account/settings")).body)).toContain("Set a password");
+    expect((await b.submit("/account/password", { password: "nina's own password", password2: "nina's own password" }, "/account/settings")).status).toBe(303);
+    expect((await w.browser({ address: "192.0.2.36" }).login("nina", "nina's own password")).status).toBe(303);
   });
 
   test("sign-up closed: an unknown identity gets a clear refusal, no account", async () => {

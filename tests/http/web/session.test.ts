@@ -174,6 +174,17 @@ describe("CSRF", () => {
     expect(same.status).toBe(303);
   });
 
+  test("behind a proxy that passes another Host, the public_url origin is accepted; others are not", async () => {
+    const w = await makeWebWorld({ configure: (c) => (c.server.public_url = "https://dyn.example.org") });
+    const u = await w.user("ivo");
+    const b = w.browser();
+    await b.login("ivo", u.password);
+    await b.get("/account/profile");
+    const post = (origin: string) => b.request("POST", "/account/profile", new URLSearchParams({ _csrf: b.csrf(), email: u.email, language: "" }), { origin });
+    expect((await post("https://dyn.example.org")).status).toBe(303);
+    expect((await post("https://dyn.example.org.evil.example")).status).toBe(403);
+  });
+
   test("the login form is protected too (login CSRF)", async () => {
     const w = await makeWebWorld();
     const u = await w.user("ida");
