@@ -12,6 +12,8 @@ export {
   invalidateSession,
   invalidateUserSessions,
   deleteExpiredSessions,
+  sessionData,
+  updateSessionData,
   sessionCookie,
   blankSessionCookie,
   type Session,

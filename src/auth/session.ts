@@ -95,6 +95,26 @@ export function deleteExpiredSessions(db: Db, now: Date): number {
   return db.delete(sessions).where(lt(sessions.expiresAt, now)).returning({ id: sessions.idHash }).all().length;
 }
 
+/** The session's small JSON bag (e.g. addresses the home page detected); {} when unreadable. */
+export function sessionData(session: Session): Record<string, unknown> {
+  try {
+    const v: unknown = JSON.parse(session.data);
+    return typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : {};
+  } catch {
+    return {};
+  }
+}
+
+/** Merges `patch` into the session's bag (keys set to undefined are removed). Kept small: at most 4 KiB. */
+export function updateSessionData(db: Db, session: Session, patch: Record<string, unknown>): void {
+  const next = { ...sessionData(session), ...patch };
+  for (const k of Object.keys(next)) if (next[k] === undefined) delete next[k];
+  const text = JSON.stringify(next);
+  if (text.length > 4096) throw new Error("session data over 4 KiB");
+  session.data = text;
+  db.update(sessions).set({ data: text }).where(eq(sessions.idHash, session.idHash)).run();
+}
+
 export interface CookieOptions {
   secure: boolean;
 }

@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { openDatabase, sessions, users } from "../../src/db/index.ts";
-import { createSession, validateSessionToken, deleteExpiredSessions, invalidateUserSessions, sha256Hex, SHORT_IDLE_MS, REFRESH_MS } from "../../src/auth/index.ts";
+import { sessionData, updateSessionData, createSession, validateSessionToken, deleteExpiredSessions, invalidateUserSessions, sha256Hex, SHORT_IDLE_MS, REFRESH_MS } from "../../src/auth/index.ts";
 
 const t0 = new Date("2026-11-26T12:00:00Z");
 const at = (ms: number) => new Date(t0.getTime() + ms);
@@ -53,5 +53,15 @@ describe("sessions", () => {
     expect(validateSessionToken(db, other.token, t0)).toBeNull();
     createSession(db, uid, false, t0);
     expect(deleteExpiredSessions(db, at(SHORT_IDLE_MS + 1))).toBe(2);
+  });
+
+  test("the session's data bag merges, removes keys set to undefined, and survives a reload", () => {
+    const { db, uid } = setup();
+    const { token, session } = createSession(db, uid, false, t0);
+    expect(sessionData(session)).toEqual({});
+    updateSessionData(db, session, { ipv4: "192.0.2.1", ipv6: "2001:db8::1" });
+    updateSessionData(db, session, { ipv6: undefined });
+    expect(sessionData(validateSessionToken(db, token, t0)!.session)).toEqual({ ipv4: "192.0.2.1" });
+    expect(() => updateSessionData(db, session, { big: "x".repeat(5000) })).toThrow("4 KiB");
   });
 });
