@@ -172,6 +172,25 @@ describe("OpenID Connect", () => {
     expect(textOf(stranger.body)).toContain("expired or was started in another browser");
   });
 
+  test("a self-hosted GitLab (its URL as issuer) signs in through the same OpenID flow", async () => {
+    const w = await makeWebWorld({
+      configure: (c) => {
+        c.registration.mode = "open";
+        Object.assign(c["oauth.gitlab"], { client_id: idp.clientId, client_secret: idp.clientSecret, issuer: idp.issuer });
+      },
+    });
+    idp.now = () => w.clock.now();
+    idp.user = { sub: "4711", email: "gl@example.test", email_verified: true, preferred_username: "gluser" };
+    const b = w.browser();
+    expect(textOf((await b.get("/account/login")).body)).toContain("GitLab");
+    const s = await b.get("/account/oauth/gitlab/start");
+    const back = await fetch(s.location!, { redirect: "manual" });
+    const cb = new URL(back.headers.get("location")!);
+    expect(cb.pathname).toBe("/account/oauth/gitlab/callback");
+    expect((await b.get(cb.pathname + cb.search)).status).toBe(303);
+    expect(w.db.select().from(oauthIdentities).get()).toMatchObject({ provider: "gitlab", subject: "4711" });
+  });
+
   test("the flow cookie is single-use: replaying the callback is refused", async () => {
     const w = await world();
     idp.user = { sub: "sub-tom", email: "tom@example.test", email_verified: true, preferred_username: "tom" };
