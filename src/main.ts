@@ -14,7 +14,7 @@ import { domainCommand } from "./cli/domains.ts";
 import { hostCommand } from "./cli/hosts.ts";
 import { importCommand } from "./cli/import.ts";
 import { ListenError } from "./http/index.ts";
-import { DnsListenError } from "./cli/dns-stub.ts";
+import { DnsListenError } from "./cli/dns.ts";
 
 const USAGE = `updns ${pkg.version} — self-hosted dynamic DNS
 
@@ -121,7 +121,7 @@ async function serveCommand(argv: string[], cfg: Config, io: Io): Promise<number
   const { values } = parse(argv, {}, "updns serve [--config FILE]");
   if (values.help) return io.out("usage: updns serve [--config FILE]\nWith no config file: data in ./data, web on 127.0.0.1:8080, DNS on 127.0.0.1:5353."), 0;
   const log = createLogger({ level: cfg.log.level as "info", format: cfg.log.format as "logfmt" });
-  const server = (await startServer(cfg, log)) as Awaited<ReturnType<typeof startServer>> & { reloadTls(): void };
+  const server = await startServer(cfg, log);
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
       log.info("stopping", { signal });

@@ -1,5 +1,8 @@
 import type { Db } from "../db/index.ts";
-import { addEmbeddedZone, addRfc2136Zone, listDomains, listSecondaries, removeDomain } from "../core/admin/domains.ts";
+import { addEmbeddedZone, addRfc2136Zone, addSecondary, listDomains, listSecondaries, removeDomain, removeSecondary, requireDomain } from "../core/admin/domains.ts";
+import { zoneRefOf } from "../core/index.ts";
+import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
+import { parseServer, querySoa } from "../dns/rfc2136/index.ts";
 import { requireUser } from "../core/admin/users.ts";
 import { SqliteZoneStorage } from "../backends/embedded/index.ts";
 import { ZoneStore } from "../dns/zone/index.ts";
@@ -8,7 +11,9 @@ import { CliError, parse, print, table, type Io } from "./args.ts";
 const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns NAME]... [--secondary IP[:PORT]]... [--transfer-key KEYNAME] [--update-key KEYNAME] [--serial-scheme unixtime|dateserial]
        updns domain add ZONE --rfc2136 --primary IP[:PORT] [--query-server IP[:PORT]] --key-name NAME --algorithm ALG --secret BASE64 [--owner USER] [--public]
        updns domain list
-       updns domain remove ZONE`;
+       updns domain remove ZONE
+       updns domain secondary add|remove ZONE IP[:PORT]
+       updns domain check ZONE`;
 
 export async function domainCommand(argv: string[], io: Io, openDb: () => Db): Promise<void> {
   const [sub, ...rest] = argv;
@@ -91,7 +96,42 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db): P
       removeDomain(db, positionals[0]);
       return print(io, values.json, { removed: positionals[0] }, () => `domain ${positionals[0]} removed`);
     }
+    case "secondary": {
+      const [action, zone, address] = positionals;
+      if ((action !== "add" && action !== "remove") || !zone || !address || positionals.length !== 3) throw new CliError(`usage: updns domain secondary add|remove ZONE IP[:PORT]`);
+      if (action === "add") addSecondary(db, zone, address);
+      else removeSecondary(db, zone, address);
+      return print(io, values.json, { zone, secondary: address, action }, () => `secondary ${address} ${action === "add" ? "added to" : "removed from"} ${zone}`);
+    }
+    case "check": {
+      if (positionals.length !== 1) throw new CliError(`domain check takes one ZONE\nusage: ${USAGE}`);
+      const d = requireDomain(db, positionals[0]);
+      const result =
+        d.backend === "rfc2136"
+          ? await new Rfc2136Backend({ timeoutMs: 5000, retries: 1 }).checkZone(zoneRefOf(d))
+          : await checkSecondaries(d.name, d.serial, listSecondaries(db, d.id).map((s) => s.address));
+      const text = () => [`${d.name}: ${result.ok ? "ok" : "FAILED"}`, ...result.steps.map((s) => `  ${s.ok ? "ok  " : "FAIL"} ${s.step}: ${s.message}`)].join("\n");
+      print(io, values.json, { zone: d.name, ...result }, text);
+      if (!result.ok) throw new CliError(`domain check of ${d.name} failed`, 1);
+      return;
+    }
     default:
       throw new CliError(`unknown domain command "${sub}"\nusage: ${USAGE}`);
   }
+}
+
+/** For an embedded zone: each secondary answers with our serial (SOA query, RD off). */
+async function checkSecondaries(zone: string, serial: number, secondaries: string[]) {
+  const steps: { step: string; ok: boolean; message: string }[] = [];
+  for (const s of secondaries) {
+    try {
+      const r = await querySoa([parseServer(s)], zone, { timeoutMs: 3000, retries: 1 });
+      const theirs = r.soa.serial;
+      steps.push({ step: `secondary ${s}`, ok: theirs === serial, message: theirs === serial ? `serves serial ${serial}` : `serves serial ${theirs}, ours is ${serial}` });
+    } catch (e) {
+      steps.push({ step: `secondary ${s}`, ok: false, message: (e as Error).message });
+    }
+  }
+  if (steps.length === 0) steps.push({ step: "secondaries", ok: true, message: "none configured" });
+  return { ok: steps.every((s) => s.ok), steps };
 }

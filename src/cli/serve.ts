@@ -1,21 +1,32 @@
-// `updns serve`: open the database, start DNS and HTTP listeners, print the first-run setup link, and stop
-// cleanly on SIGTERM/SIGINT (in-flight requests finish, within server.shutdown_timeout). SIGHUP reloads TLS.
+// `updns serve`: open the database, load the embedded zones, start DNS and HTTP listeners, print the
+// first-run setup link, and stop cleanly on SIGTERM/SIGINT (in-flight requests finish, within
+// server.shutdown_timeout). SIGHUP reloads TLS. This file wires concrete parts; it holds no rules.
 import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import { openDatabase, type Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
 import { createHttpApp, listenHttp, type HttpListeners } from "../http/index.ts";
-import { myipRoutes } from "../http/api/index.ts";
+import { dyndnsApi } from "../http/api/index.ts";
 import { setupRoutes } from "../http/web/setup.ts";
 import { issueSetupToken } from "../core/admin/setup.ts";
-import { listenDnsStub, type DnsListeners } from "./dns-stub.ts";
+import type { ZoneBackend, ZoneRef } from "../core/ports.ts";
+import { EmbeddedBackend } from "../backends/embedded/index.ts";
+import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
+import { createForwardWorker, queueForwarder, type ForwardWorker } from "../backends/forwarder/index.ts";
+import { systemClock } from "../core/index.ts";
+import { openZones, type ZoneRuntime } from "./zones.ts";
+import { startDns, type DnsRuntime } from "./dns.ts";
+import { metricsRoutes } from "./metrics.ts";
 
 export interface Running {
   db: Db;
+  zones: ZoneRuntime;
+  dns: DnsRuntime;
   httpAddresses: string[];
   dnsAddresses: string[];
   /** The first-run setup URL, when one was issued. */
   setupUrl: string | null;
+  reloadTls(): void;
   stop(): Promise<void>;
 }
 
@@ -23,12 +34,26 @@ export function databasePath(cfg: Config): string {
   return join(cfg.server.data_dir, "updns.sqlite3");
 }
 
+/** One backend object per kind: the rfc2136 one keeps the per-zone back-off state in memory. */
+export function backendsFor(cfg: Config, zones: ZoneRuntime): (zone: ZoneRef) => ZoneBackend {
+  const embedded = new EmbeddedBackend(() => zones.store, () => zones.refresh());
+  const rfc2136 = new Rfc2136Backend({ backoffMs: cfg.dns.backoff * 1000, timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 });
+  return (zone) => (zone.backend === "embedded" ? embedded : rfc2136);
+}
+
 export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   const db = openDatabase(databasePath(cfg), { synchronous: cfg.server.synchronous as "FULL" | "NORMAL" });
-  let dns: DnsListeners | undefined;
+  let zones: ZoneRuntime | undefined;
+  let dns: DnsRuntime | undefined;
   let http: HttpListeners | undefined;
+  let forwarder: ForwardWorker | undefined;
   try {
-    dns = await listenDnsStub(cfg.dns.listen);
+    zones = await openZones(db, log, { journalMaxChanges: cfg.dns.journal_max_changes, journalMaxAgeMs: cfg.dns.journal_max_age_days * 86400_000 });
+    dns = await startDns(cfg, db, zones, log);
+    zones.onExternalChange(() => dns!.reconfigure());
+    const backendFor = backendsFor(cfg, zones);
+    forwarder = createForwardWorker({ db, log: log.child({ component: "forwarder" }) });
+    forwarder.start(5000);
     const app = createHttpApp({
       config: cfg,
       log,
@@ -43,7 +68,11 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
           return { database, http: "ok", dns: dns ? "ok" : "not listening" };
         },
       },
-      plugins: [myipRoutes, setupRoutes(db)],
+      plugins: [
+        dyndnsApi({ db, config: cfg, log: log.child({ component: "dyndns2" }), backendFor, forwarder: queueForwarder(db, systemClock) }),
+        setupRoutes(db),
+        metricsRoutes(() => dns!.responder.counters),
+      ],
     });
     http = listenHttp((req) => app.handle(req), {
       listen: cfg.http.listen,
@@ -52,33 +81,40 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       maxBodyBytes: cfg.http.max_body_bytes,
     });
   } catch (e) {
-    dns?.stop();
+    await forwarder?.stop();
+    await dns?.stop();
+    zones?.stop();
     db.$client.close();
     throw e;
   }
   const base = cfg.server.public_url || `${cfg.http.tls_cert ? "https" : "http"}://${http.addresses[0]}`;
   const token = issueSetupToken(db);
   const setupUrl = token ? `${base.replace(/\/$/, "")}/setup/${token}` : null;
-  log.info("listening", { http: http.addresses.join(","), dns: dns.addresses.join(","), data_dir: cfg.server.data_dir });
+  log.info("listening", { http: http.addresses.join(","), dns: dns.addresses.join(","), zones: zones.store.snapshot().zones.size, data_dir: cfg.server.data_dir });
   // The setup link is a one-time credential meant for whoever reads this log (the operator), so it is the
   // one secret-bearing line we print on purpose.
   if (setupUrl) log.info("no staff account yet: open this link once to create one", { setup_url: setupUrl });
   let stopping: Promise<void> | undefined;
+  const [z, d, h, f] = [zones, dns, http, forwarder];
   return {
     db,
-    httpAddresses: http.addresses,
-    dnsAddresses: dns.addresses,
+    zones: z,
+    dns: d,
+    httpAddresses: h.addresses,
+    dnsAddresses: d.addresses,
     setupUrl,
+    reloadTls: () => h.reloadTls(),
     stop() {
       stopping ??= (async () => {
-        dns!.stop();
-        const graceful = http!.stop(true);
-        const timeout = Bun.sleep(cfg.server.shutdown_timeout * 1000).then(() => http!.stop(false));
+        z.stop();
+        const graceful = h.stop(true);
+        const timeout = Bun.sleep(cfg.server.shutdown_timeout * 1000).then(() => h.stop(false));
         await Promise.race([graceful, timeout]);
+        await f.stop();
+        await d.stop();
         db.$client.close();
       })();
       return stopping;
     },
-    reloadTls: () => http!.reloadTls(),
-  } as Running & { reloadTls(): void };
+  };
 }

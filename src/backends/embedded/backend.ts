@@ -25,7 +25,14 @@ function presentValue(type: DynamicType, data: string): string {
 }
 
 export class EmbeddedBackend implements ZoneBackend {
-  constructor(private readonly store: () => ZoneStore) {}
+  /**
+   * `refresh` reloads zones that another process committed to; it is called when a commit finds the stored
+   * serial moved (ZoneConflictError), and the change is then tried once more on the fresh zone.
+   */
+  constructor(
+    private readonly store: () => ZoneStore,
+    private readonly refresh?: () => void,
+  ) {}
 
   async read(zone: ZoneRef, name: string, type: DynamicType): Promise<string[]> {
     const snap = this.store().zone(zone.name);
@@ -62,10 +69,18 @@ export class EmbeddedBackend implements ZoneBackend {
 
   private async change(zone: ZoneRef, owner: string, fn: (tx: Parameters<Parameters<ZoneStore["transaction"]>[1]>[0]) => boolean): Promise<ChangeOutcome> {
     let changed = false;
-    try {
-      await this.store().transaction(zone.name, (tx) => {
+    const attempt = () =>
+      this.store().transaction(zone.name, (tx) => {
         changed = fn(tx);
       });
+    try {
+      try {
+        await attempt();
+      } catch (e) {
+        if (!this.refresh || !/changed underneath/.test((e as Error).message)) throw e;
+        this.refresh();
+        await attempt();
+      }
     } catch (e) {
       if (e instanceof ZoneError) throw new ZoneBackendError(`${owner}: ${e.message}`, e.reason === "nozone");
       // Storage failures (disk full, database locked for too long) may pass: the client should retry.

@@ -122,3 +122,18 @@ export function removeDomain(db: Db, name: string): void {
   const d = requireDomain(db, name);
   db.delete(domains).where(and(eq(domains.id, d.id))).run();
 }
+
+export function addSecondary(db: Db, zone: string, address: string) {
+  const d = requireDomain(db, zone);
+  if (d.backend !== "embedded") throw new ValidationError("zone", `${d.name} is an rfc2136 zone: its secondaries are its primary's business`);
+  const a = validateServerAddress(address, "secondary");
+  if (listSecondaries(db, d.id).some((s) => s.address === a)) throw new ValidationError("secondary", `${a} is already a secondary of ${d.name}`);
+  return db.insert(zoneSecondaries).values({ domainId: d.id, address: a }).returning().get();
+}
+
+export function removeSecondary(db: Db, zone: string, address: string): void {
+  const d = requireDomain(db, zone);
+  const a = validateServerAddress(address, "secondary");
+  const gone = db.delete(zoneSecondaries).where(and(eq(zoneSecondaries.domainId, d.id), eq(zoneSecondaries.address, a))).returning().all();
+  if (gone.length === 0) throw new ValidationError("secondary", `${a} is not a secondary of ${d.name}`);
+}

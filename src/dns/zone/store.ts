@@ -8,7 +8,7 @@ import { checkName, inZone, parseRdata, RdataError, soaFields, tokenize, withSer
 import { LayeredMap } from "./layered.ts";
 import { buildSnapshot, countBelow, type Node, NodeSets, ZoneSet, ZoneSnapshot } from "./snapshot.ts";
 import type { ZoneStorage } from "./storage.ts";
-import { type Changeset, isZoneType, type RR, type RRset, type RRType, type SerialScheme, ZoneError } from "./types.ts";
+import { type Changeset, isZoneType, type RR, type RRset, type RRType, type SerialScheme, type StoredZone, ZoneError } from "./types.ts";
 
 /** What a transaction body may do. Names may be given with or without the trailing dot, in any case. */
 export interface ZoneTx {
@@ -181,6 +181,25 @@ export class ZoneStore {
         for (const t of node.keys()) if (t !== "SOA" && !groups.has(`${n}\0${t}`)) tx.deleteRRset(n, t);
       for (const g of groups.values()) tx.replaceRRset(g.name, g.type, g.ttl, g.data);
     });
+  }
+
+  /**
+   * Swap in zones as storage holds them now, because another process (a CLI command, the web UI of a second
+   * instance) committed to them; `gone` lists zones that no longer exist. Nothing is written. Listeners hear
+   * of each reloaded zone, so secondaries get a NOTIFY for changes made elsewhere too.
+   */
+  reload(zones: StoredZone[], gone: string[] = []): void {
+    let set = this.current;
+    for (const z of zones) {
+      set = set.with(buildSnapshot(z.name, z.serialScheme, z.records));
+      this.schemes.set(z.name, z.serialScheme);
+    }
+    for (const g of gone) {
+      set = set.without(normalizeName(g));
+      this.schemes.delete(normalizeName(g));
+    }
+    this.current = set;
+    for (const z of zones) this.notify(z.name, set.zones.get(z.name)!.serial, null);
   }
 
   async deleteZone(name: string): Promise<void> {

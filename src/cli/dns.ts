@@ -1,0 +1,77 @@
+// The embedded primary of a running server: Responder (answers, transfers, UPDATE in), UDP/TCP listeners
+// and the NOTIFY sender, configured from the database and reconfigured when it changes.
+import type { Config } from "../config/index.ts";
+import type { Db } from "../db/index.ts";
+import { listenDns, Notifier, Responder, type DnsListener } from "../dns/server/index.ts";
+import type { Logger } from "../log/index.ts";
+import { loadDnsConfig, updatePolicyOf } from "./dns-config.ts";
+import type { ZoneRuntime } from "./zones.ts";
+
+export class DnsListenError extends Error {}
+
+export interface DnsRuntime {
+  responder: Responder;
+  listener: DnsListener;
+  addresses: string[];
+  reconfigure(): void;
+  stop(): Promise<void>;
+}
+
+export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Logger): Promise<DnsRuntime> {
+  const dnsLog = log.child({ component: "dns" });
+  const initial = loadDnsConfig(db, dnsLog);
+  let current = initial;
+  // The policy is looked up per UPDATE through this indirection, so reconfigure() swaps it atomically.
+  let policy = updatePolicyOf(initial);
+  const responder = new Responder({
+    store: zones.store,
+    maxUdpSize: cfg.dns.max_udp_size,
+    keys: initial.keys,
+    acl: initial.acl,
+    updatePolicy: (req) => policy(req),
+    chaos: { version: cfg.dns.chaos_version || undefined, id: cfg.dns.chaos_id || undefined },
+    log: (msg) => dnsLog.info(msg),
+  });
+  let listener: DnsListener;
+  try {
+    listener = await listenDns({
+      listen: cfg.dns.listen,
+      responder,
+      tcpIdleMs: cfg.dns.tcp_idle_timeout * 1000,
+      maxTcpConnections: cfg.dns.tcp_max_connections,
+      log: (msg) => dnsLog.warn(msg),
+    });
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const addr = (e as Error).message.match(/\d+\.\d+\.\d+\.\d+:\d+|\[[^\]]+\]:\d+/)?.[0] ?? cfg.dns.listen.join(", ");
+    throw new DnsListenError(`cannot listen on ${addr} (dns.listen): ${code === "EADDRINUSE" || /in use/i.test((e as Error).message) ? "address already in use" : (e as Error).message}`);
+  }
+  const notifier = new Notifier({
+    store: zones.store,
+    targets: (z) => responder.notifyTargets(z),
+    lookupKey: responder.lookupKey,
+    counters: responder.counters,
+    log: (msg) => dnsLog.info(msg),
+  });
+  notifier.start();
+  return {
+    responder,
+    listener,
+    addresses: listener.addresses.map((a) => (a.host.includes(":") ? `[${a.host}]:${a.udpPort}` : `${a.host}:${a.udpPort}`)),
+    reconfigure() {
+      const next = loadDnsConfig(db, dnsLog);
+      responder.setKeys(next.keys);
+      responder.setAcl(next.acl);
+      policy = updatePolicyOf(next);
+      // A secondary added (or a key changed) elsewhere hears of the zone now, not at the next change.
+      for (const [zone, acl] of Object.entries(next.acl)) {
+        if (JSON.stringify(acl.notify) !== JSON.stringify(current.acl[zone]?.notify)) void notifier.notifyZone(zone);
+      }
+      current = next;
+    },
+    async stop() {
+      await notifier.stop();
+      await listener.stop();
+    },
+  };
+}

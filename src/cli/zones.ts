@@ -1,0 +1,61 @@
+// The embedded zones of a running server: the zone store over SQLite, kept in step with commits made by
+// other processes (a CLI command while the server runs). SQLite's data_version tells, cheaply, when another
+// connection committed; then the zones whose stored serial differs from memory are reloaded.
+import type { Db } from "../db/index.ts";
+import { SqliteZoneStorage } from "../backends/embedded/index.ts";
+import { ZoneStore } from "../dns/zone/index.ts";
+import type { Logger } from "../log/index.ts";
+
+export interface ZoneRuntime {
+  store: ZoneStore;
+  storage: SqliteZoneStorage;
+  /** Reload zones changed elsewhere; returns the names reloaded or removed. */
+  refresh(): string[];
+  /** Called whenever the database changed underneath (zones refreshed first). */
+  onExternalChange(fn: () => void): void;
+  stop(): void;
+}
+
+export async function openZones(db: Db, log: Logger, opts: { journalMaxChanges: number; journalMaxAgeMs: number; pollMs?: number }): Promise<ZoneRuntime> {
+  const storage = new SqliteZoneStorage(db);
+  const store = await ZoneStore.open(storage, {
+    journalMaxChanges: opts.journalMaxChanges,
+    journalMaxAgeMs: opts.journalMaxAgeMs,
+    log: (msg) => log.warn(msg),
+  });
+  const listeners: (() => void)[] = [];
+  const dataVersion = () => (db.$client.query("PRAGMA data_version").get() as { data_version: number }).data_version;
+  let seen = dataVersion();
+
+  const refresh = (): string[] => {
+    const stored = storage.serials();
+    const loaded = store.snapshot().zones;
+    const changed = [...stored].filter(([name, serial]) => loaded.get(name)?.serial !== serial).map(([name]) => name);
+    const gone = [...loaded.keys()].filter((name) => !stored.has(name));
+    if (changed.length === 0 && gone.length === 0) return [];
+    const zones = storage.loadZones(changed);
+    store.reload(zones, gone);
+    log.info("zones reloaded after a change by another process", { zones: [...zones.map((z) => z.name), ...gone].join(",") });
+    return [...zones.map((z) => z.name), ...gone];
+  };
+
+  const timer = setInterval(() => {
+    try {
+      const v = dataVersion();
+      if (v === seen) return;
+      seen = v;
+      refresh();
+      for (const l of listeners) l();
+    } catch (e) {
+      log.error("watching the database failed", { error: (e as Error).message });
+    }
+  }, opts.pollMs ?? 250);
+
+  return {
+    store,
+    storage,
+    refresh,
+    onExternalChange: (fn) => listeners.push(fn),
+    stop: () => clearInterval(timer),
+  };
+}
