@@ -13,6 +13,9 @@ import { tsigCommand } from "./cli/tsig.ts";
 import { domainCommand } from "./cli/domains.ts";
 import { hostCommand } from "./cli/hosts.ts";
 import { importCommand } from "./cli/import.ts";
+import { cliBackends } from "./cli/backends.ts";
+import { requireHost } from "./core/admin/hosts.ts";
+import { removeHostDns } from "./core/index.ts";
 import { ListenError } from "./http/index.ts";
 import { DnsListenError } from "./cli/dns.ts";
 
@@ -87,7 +90,11 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           await domainCommand(rest, io, openDb);
           return 0;
         case "host":
-          await hostCommand(rest, io, openDb);
+          await hostCommand(rest, io, openDb, async (d, fqdn) => {
+            const { host } = requireHost(d, fqdn);
+            const errors = await removeHostDns(d, cliBackends(d, cfg), host.id);
+            for (const e of errors) io.err(`updns: warning: could not remove ${e}`);
+          });
           return 0;
         case "import":
           await importCommand(rest, io, openDb);

@@ -7,13 +7,14 @@ import { openDatabase, type Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
 import { createHttpApp, listenHttp, type HttpListeners } from "../http/index.ts";
 import { dyndnsApi } from "../http/api/index.ts";
-import { setupRoutes } from "../http/web/setup.ts";
+import { webApp } from "../http/web/index.ts";
+import { createMailer } from "../mail/index.ts";
 import { issueSetupToken } from "../core/admin/setup.ts";
 import type { ZoneBackend, ZoneRef } from "../core/ports.ts";
 import { EmbeddedBackend } from "../backends/embedded/index.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
 import { createForwardWorker, queueForwarder, type ForwardWorker } from "../backends/forwarder/index.ts";
-import { systemClock } from "../core/index.ts";
+import { removeUserDns, systemClock } from "../core/index.ts";
 import { openZones, type ZoneRuntime } from "./zones.ts";
 import { startDns, type DnsRuntime } from "./dns.ts";
 import { metricsRoutes } from "./metrics.ts";
@@ -70,7 +71,16 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       },
       plugins: [
         dyndnsApi({ db, config: cfg, log: log.child({ component: "dyndns2" }), backendFor, forwarder: queueForwarder(db, systemClock) }),
-        setupRoutes(db),
+        webApp({
+          db,
+          config: cfg,
+          log: log.child({ component: "web" }),
+          mailer: createMailer(cfg.mail, log.child({ component: "mail" })),
+          onUserDelete: async (userId) => {
+            const errors = await removeUserDns(db, backendFor, userId);
+            if (errors.length) log.warn("some DNS records of a deleted account could not be removed", { user_id: userId, errors: errors.join("; ") });
+          },
+        }),
         metricsRoutes(() => dns!.responder.counters),
       ],
     });

@@ -23,3 +23,4 @@ export { canonicalName, splitFqdn, looksLikeFqdn, validateHostName, isBlackliste
 export { stampMessage, HostLedger, KEEPALIVE_MS, MESSAGE_MAX } from "./faults.ts";
 export { findHost, zoneRefOf, effectiveTtl, relatedHostsOf, type HostRecord, type HostRow, type DomainRow } from "./hosts.ts";
 export { queueForwarder, forwardTargets } from "./forward.ts";
+export { removeHostDns, removeUserDns, type BackendFor } from "./dns-cleanup.ts";

@@ -101,6 +101,14 @@ describe.skipIf(!ok)("the main job, end to end through dist/updns", () => {
     expect(out.steps).toHaveLength(3);
   });
 
+  test("host remove while the server runs takes the name out of DNS, on updns and the secondaries", async () => {
+    const r = await run("host", "remove", HOST);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    await waitFor("updns to drop the name", async () => (await dig("127.0.0.1", server.dnsPort, HOST, "A")).status === "NXDOMAIN");
+    for (const s of secondaries) await waitFor(`${s.kind} to drop the name`, async () => (await dig("127.0.0.1", s.port, HOST, "A")).status === "NXDOMAIN", 3000, 50);
+  });
+
   test("/metrics counts the queries and transfers", async () => {
     const text = await (await fetch(`${server.url}/metrics`)).text();
     expect(text).toMatch(/updns_dns_queries_total\{type="A"\} [1-9]/);
