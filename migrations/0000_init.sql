@@ -22,6 +22,22 @@ CREATE TABLE `blacklisted_hosts` (
 );
 --> statement-breakpoint
 CREATE UNIQUE INDEX `blacklisted_hosts_name_re_unique` ON `blacklisted_hosts` (`name_re`);--> statement-breakpoint
+CREATE TABLE `dnssec_keys` (
+	`domain_id` integer NOT NULL,
+	`key_id` text NOT NULL,
+	`role` text NOT NULL,
+	`algorithm` integer NOT NULL,
+	`flags` integer NOT NULL,
+	`key_tag` integer NOT NULL,
+	`public_key` text NOT NULL,
+	`secret` text NOT NULL,
+	`state` text NOT NULL,
+	`since` integer NOT NULL,
+	`created` integer NOT NULL,
+	FOREIGN KEY (`domain_id`) REFERENCES `domains`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `dnssec_keys_domain_key` ON `dnssec_keys` (`domain_id`,`key_id`);--> statement-breakpoint
 CREATE TABLE `domains` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`name` text NOT NULL,

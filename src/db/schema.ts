@@ -144,6 +144,28 @@ export const zoneRecords = sqliteTable(
   (t) => [index("zone_records_owner").on(t.domainId, t.name, t.type)],
 );
 
+/**
+ * DNSSEC keys of signed embedded zones (dns/zone StoredKey). `secret` is the PKCS#8 private key sealed with
+ * AES-256-GCM under the master key (the data dir's dnssec.key file or [dnssec] master_key), never clear text.
+ */
+export const dnssecKeys = sqliteTable(
+  "dnssec_keys",
+  {
+    domainId: integer("domain_id").notNull().references(() => domains.id, { onDelete: "cascade" }),
+    keyId: text("key_id").notNull(),
+    role: text("role", { enum: ["csk", "ksk", "zsk"] }).notNull(),
+    algorithm: integer("algorithm").notNull(),
+    flags: integer("flags").notNull(),
+    keyTag: integer("key_tag").notNull(),
+    publicKey: text("public_key").notNull(),
+    secret: text("secret").notNull(),
+    state: text("state", { enum: ["published", "active", "retired"] }).notNull(),
+    since: integer("since").notNull(),
+    created: integer("created").notNull(),
+  },
+  (t) => [uniqueIndex("dnssec_keys_domain_key").on(t.domainId, t.keyId)],
+);
+
 /** One row per committed change of an embedded zone: what IXFR sends (RFC 1995). */
 export const zoneJournal = sqliteTable(
   "zone_journal",
