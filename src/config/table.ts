@@ -99,6 +99,15 @@ export const settings: Setting[] = [
   { section: "jobs", key: "users_stale_check", type: "string", default: "0 6 * * 0", validate: schedule, help: "Remove accounts never used or inactive for long, after notice." },
   { section: "jobs", key: "cleanup", type: "string", default: "15 * * * *", validate: schedule, help: "Expired sessions, tokens and registrations." },
 
+  // [acme_dns]
+  { section: "acme_dns", key: "zone", type: "string", default: "", help: "Embedded zone that holds the acme-dns accounts' subdomains (e.g. acme.example.org); empty: the acme-dns API is off." },
+  { section: "acme_dns", key: "base_path", type: "string", default: "/acme-dns", validate: (v) => (/^(\/[A-Za-z0-9._~-]+)+$/.test(v as string) ? null : 'must be a path like "/acme-dns"'), help: "Where the acme-dns API is mounted; clients take http(s)://host<base_path> as their base URL." },
+  { section: "acme_dns", key: "registration", type: "string", default: "staff", validate: oneOf("off", "staff", "token", "open"), help: '"off" (404), "staff" (HTTP Basic with a staff account, or the web UI), "token" (only under <base_path>/<registration_token>/register) or "open".' },
+  { section: "acme_dns", key: "registration_token", type: "string", default: "", secret: true, validate: (v) => (v === "" || /^[A-Za-z0-9_-]{16,128}$/.test(v as string) ? null : "must be 16 to 128 characters of [A-Za-z0-9_-]"), help: 'Secret path segment for registration = "token".' },
+  { section: "acme_dns", key: "max_txt", type: "int", default: 10, validate: range(1, 100), help: "TXT values kept per account; the oldest goes when a new one arrives (acme-dns keeps 2)." },
+  { section: "acme_dns", key: "txt_ttl", type: "int", default: 30, validate: range(1, 60), help: "TTL of the challenge TXT records, and the negative TTL of the challenge zone (RFC 2308), in seconds." },
+  { section: "acme_dns", key: "txt_lifetime", type: "int", default: 3600, validate: range(60, 604800), help: "Seconds a TXT value lives before the sweep removes it." },
+
   // [log]
   { section: "log", key: "level", type: "string", default: "info", validate: oneOf("debug", "info", "warn", "error"), help: "Least important level logged." },
   { section: "log", key: "format", type: "string", default: "logfmt", validate: oneOf("logfmt", "json"), help: "One line per event, as logfmt or JSON." },

@@ -74,6 +74,15 @@ export interface Config {
     users_stale_check: string;
     cleanup: string;
   };
+  "acme_dns": {
+    zone: string;
+    base_path: string;
+    registration: string;
+    registration_token: string;
+    max_txt: number;
+    txt_ttl: number;
+    txt_lifetime: number;
+  };
   "log": {
     level: string;
     format: string;
