@@ -1,3 +1,29 @@
+CREATE TABLE `acme_dns_accounts` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`username` text NOT NULL,
+	`key_hash` text NOT NULL,
+	`subdomain` text NOT NULL,
+	`allowfrom` text DEFAULT '[]' NOT NULL,
+	`owner_id` integer,
+	`last_used_at` integer,
+	`last_used_from` text DEFAULT '' NOT NULL,
+	`created` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`owner_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE UNIQUE INDEX `acme_dns_accounts_username_unique` ON `acme_dns_accounts` (`username`);--> statement-breakpoint
+CREATE UNIQUE INDEX `acme_dns_accounts_subdomain_unique` ON `acme_dns_accounts` (`subdomain`);--> statement-breakpoint
+CREATE TABLE `acme_dns_txt` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`account_id` integer NOT NULL,
+	`value` text NOT NULL,
+	`expires_at` integer NOT NULL,
+	`created` integer DEFAULT (unixepoch('subsec') * 1000) NOT NULL,
+	FOREIGN KEY (`account_id`) REFERENCES `acme_dns_accounts`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `acme_dns_txt_account` ON `acme_dns_txt` (`account_id`);--> statement-breakpoint
+CREATE INDEX `acme_dns_txt_expiry` ON `acme_dns_txt` (`expires_at`);--> statement-breakpoint
 CREATE TABLE `api_tokens` (
 	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
 	`user_id` integer NOT NULL,

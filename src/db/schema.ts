@@ -325,3 +325,37 @@ export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
   value: text("value").notNull(),
 });
+
+/**
+ * acme-dns accounts (the acme-dns HTTP API): one challenge subdomain of [acme_dns] zone each. The key is
+ * 240 random bits, so its SHA-256 is stored (like api_tokens), compared in constant time.
+ */
+export const acmeDnsAccounts = sqliteTable("acme_dns_accounts", {
+  id: integer("id").primaryKey({ autoIncrement: true }),
+  /** UUIDv4, lower case: the X-Api-User header. */
+  username: text("username").notNull().unique(),
+  /** SHA-256 hex of the 40-character X-Api-Key. */
+  keyHash: text("key_hash").notNull(),
+  /** UUIDv4, lower case: the label below [acme_dns] zone. */
+  subdomain: text("subdomain").notNull().unique(),
+  /** JSON array of CIDR prefixes the updates may come from; [] = anywhere. */
+  allowfrom: text("allowfrom").notNull().default("[]"),
+  /** Who registered it (web UI or staff Basic auth); null for anonymous registration. */
+  ownerId: integer("owner_id").references(() => users.id, { onDelete: "cascade" }),
+  lastUsedAt: integer("last_used_at", { mode: "timestamp_ms" }),
+  lastUsedFrom: text("last_used_from").notNull().default(""),
+  created: created(),
+});
+
+/** The TXT values an acme-dns account publishes, each with its expiry (the sweep removes expired ones). */
+export const acmeDnsTxt = sqliteTable(
+  "acme_dns_txt",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    accountId: integer("account_id").notNull().references(() => acmeDnsAccounts.id, { onDelete: "cascade" }),
+    value: text("value").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    created: created(),
+  },
+  (t) => [index("acme_dns_txt_account").on(t.accountId), index("acme_dns_txt_expiry").on(t.expiresAt)],
+);
