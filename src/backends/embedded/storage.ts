@@ -2,8 +2,8 @@
 // zone_journal the changesets IXFR sends, domains.serial mirrors the SOA serial. A commit is one SQLite
 // transaction (durable before the store swaps its snapshot in, DESIGN.md "Serving DNS from memory").
 import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
-import { domains, zoneJournal, zoneRecords, type Db } from "../../db/index.ts";
-import type { Changeset, RR, RRType, StoredZone, ZoneStorage } from "../../dns/zone/index.ts";
+import { dnssecKeys, domains, zoneJournal, zoneRecords, type Db } from "../../db/index.ts";
+import type { Changeset, RR, RRType, StoredKey, StoredZone, ZoneStorage } from "../../dns/zone/index.ts";
 
 /** Another process (a CLI command, a second server) committed to the zone first; reload and retry. */
 export class ZoneConflictError extends Error {
@@ -71,6 +71,7 @@ export class SqliteZoneStorage implements ZoneStorage {
     this.db.transaction((tx) => {
       tx.delete(zoneRecords).where(eq(zoneRecords.domainId, d.id)).run();
       tx.delete(zoneJournal).where(eq(zoneJournal.domainId, d.id)).run();
+      tx.delete(dnssecKeys).where(eq(dnssecKeys.domainId, d.id)).run();
     });
   }
 
@@ -134,5 +135,30 @@ export class SqliteZoneStorage implements ZoneStorage {
     if (newest) removed += this.db.delete(zoneJournal).where(and(eq(zoneJournal.domainId, id), lt(zoneJournal.id, newest.id))).returning({ id: zoneJournal.id }).all().length;
     removed += this.db.delete(zoneJournal).where(and(eq(zoneJournal.domainId, id), lt(zoneJournal.created, new Date(before)))).returning({ id: zoneJournal.id }).all().length;
     return removed;
+  }
+
+  async loadKeys(zone: string): Promise<StoredKey[]> {
+    const id = this.domainId(zone);
+    return this.db
+      .select()
+      .from(dnssecKeys)
+      .where(eq(dnssecKeys.domainId, id))
+      .all()
+      .map((k) => ({ zone, id: k.keyId, role: k.role, algorithm: k.algorithm as 13 | 15, flags: k.flags, keyTag: k.keyTag, publicKey: k.publicKey, secret: k.secret, state: k.state, since: k.since, created: k.created }));
+  }
+
+  async saveKey(k: StoredKey): Promise<void> {
+    const id = this.domainId(k.zone);
+    const row = { domainId: id, keyId: k.id, role: k.role, algorithm: k.algorithm, flags: k.flags, keyTag: k.keyTag, publicKey: k.publicKey, secret: k.secret, state: k.state, since: k.since, created: k.created };
+    this.db
+      .insert(dnssecKeys)
+      .values(row)
+      .onConflictDoUpdate({ target: [dnssecKeys.domainId, dnssecKeys.keyId], set: { state: k.state, since: k.since, secret: k.secret } })
+      .run();
+  }
+
+  async deleteKey(zone: string, keyId: string): Promise<void> {
+    const id = this.domainId(zone);
+    this.db.delete(dnssecKeys).where(and(eq(dnssecKeys.domainId, id), eq(dnssecKeys.keyId, keyId))).run();
   }
 }

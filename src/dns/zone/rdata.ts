@@ -4,7 +4,8 @@
 // form; TXT and CAA values as quoted strings with only `"`, `\` and non-printable bytes escaped.
 import ipaddr from "ipaddr.js";
 import { normalizeName, readName, NameFormatError } from "../wire/index.ts";
-import type { RRType } from "./types.ts";
+import { TYPE_CODE, type RRType } from "./types.ts";
+import { base32hex, decodeTypeBitmap, encodeTypeBitmap, fromBase32hex, fromBase64, fromHex, parseSigTime, sigTime, toBase64, toHex } from "../dnssec/encoding.ts";
 
 /** One token of presentation text; `quoted` tokens came from "..." and may hold spaces. */
 export interface Token {
@@ -174,6 +175,37 @@ export function parseRdata(type: RRType, toks: Token[], origin: string): string 
         })
         .join(" ");
     }
+    case "DS":
+    case "CDS": {
+      if (toks.length < 4) throw new RdataError(`${type} needs key tag, algorithm, digest type and digest`);
+      const digest = bytesOf(() => fromHex(toks.slice(3).map((t) => t.text).join("")), `${type} digest`);
+      return `${uint(toks[0], 16, "key tag")} ${uint(toks[1], 8, "algorithm")} ${uint(toks[2], 8, "digest type")} ${toHex(digest)}`;
+    }
+    case "DNSKEY":
+    case "CDNSKEY": {
+      if (toks.length < 4) throw new RdataError(`${type} needs flags, protocol, algorithm and key`);
+      const key = bytesOf(() => fromBase64(toks.slice(3).map((t) => t.text).join("")), `${type} key`);
+      return `${uint(toks[0], 16, "flags")} ${uint(toks[1], 8, "protocol")} ${uint(toks[2], 8, "algorithm")} ${toBase64(key)}`;
+    }
+    case "RRSIG": {
+      if (toks.length < 9) throw new RdataError("RRSIG needs 9 fields");
+      const covered = typeCodeOf(toks[0].text);
+      const times = [toks[4], toks[5]].map((t) => bytesOf(() => parseSigTime(t.text), "RRSIG time"));
+      const sig = bytesOf(() => fromBase64(toks.slice(8).map((t) => t.text).join("")), "RRSIG signature");
+      return `${typeNameOf(covered)} ${uint(toks[1], 8, "algorithm")} ${uint(toks[2], 8, "labels")} ${uint(toks[3], 32, "original TTL")} ${sigTime(times[0])} ${sigTime(times[1])} ${uint(toks[6], 16, "key tag")} ${name(toks[7], origin, "signer")} ${toBase64(sig)}`;
+    }
+    case "NSEC": {
+      if (toks.length < 1) throw new RdataError("NSEC needs a next name");
+      return [name(toks[0], origin, "NSEC next name"), ...typeList(toks.slice(1))].join(" ");
+    }
+    case "NSEC3": {
+      if (toks.length < 5) throw new RdataError("NSEC3 needs algorithm, flags, iterations, salt and next hash");
+      const next = bytesOf(() => fromBase32hex(toks[4].text), "NSEC3 next hash");
+      return [`${uint(toks[0], 8, "hash algorithm")} ${uint(toks[1], 8, "flags")} ${uint(toks[2], 16, "iterations")} ${salt(toks[3])} ${base32hex(next).toUpperCase()}`, ...typeList(toks.slice(5))].join(" ");
+    }
+    case "NSEC3PARAM":
+      need(4);
+      return `${uint(toks[0], 8, "hash algorithm")} ${uint(toks[1], 8, "flags")} ${uint(toks[2], 16, "iterations")} ${salt(toks[3])}`;
     case "CAA": {
       need(3);
       const flags = uint(toks[0], 8, "CAA flags");
@@ -183,6 +215,43 @@ export function parseRdata(type: RRType, toks: Token[], origin: string): string 
       return `${flags} ${tag.toLowerCase()} ${quoteString(unescapeString(toks[2].text))}`;
     }
   }
+}
+
+function bytesOf<T>(f: () => T, what: string): T {
+  try {
+    return f();
+  } catch (e) {
+    throw new RdataError(`${what}: ${(e as Error).message}`);
+  }
+}
+
+function salt(tok: Token): string {
+  if (tok.text === "-") return "-";
+  const b = bytesOf(() => fromHex(tok.text), "NSEC3 salt");
+  if (b.length > 255) throw new RdataError("NSEC3 salt longer than 255 octets");
+  return b.length ? toHex(b) : "-";
+}
+
+const EXTRA_TYPES: Record<string, number> = { HINFO: 13, NAPTR: 35, DNAME: 39, OPT: 41, SSHFP: 44, TLSA: 52, SVCB: 64, HTTPS: 65 };
+const CODE_NAME = new Map<number, string>([...Object.entries(EXTRA_TYPES), ...Object.entries(TYPE_CODE)].map(([k, v]) => [v, k]));
+
+/** The code of a type mnemonic or RFC 3597 "TYPEnnn". */
+export function typeCodeOf(text: string): number {
+  const t = text.toUpperCase();
+  const known = (TYPE_CODE as Record<string, number>)[t] ?? EXTRA_TYPES[t];
+  if (known !== undefined) return known;
+  const m = t.match(/^TYPE(\d{1,5})$/);
+  if (m && Number(m[1]) < 65536) return Number(m[1]);
+  throw new RdataError(`unknown record type ${JSON.stringify(text)}`);
+}
+
+export function typeNameOf(code: number): string {
+  return CODE_NAME.get(code) ?? `TYPE${code}`;
+}
+
+/** Type mnemonics of an NSEC/NSEC3 bitmap, canonical: by code, no duplicates. */
+function typeList(toks: Token[]): string[] {
+  return [...new Set(toks.map((t) => typeCodeOf(t.text)))].sort((a, b) => a - b).map(typeNameOf);
 }
 
 /** Split canonical rdata (or a one-line presentation) into tokens: whitespace-separated, "quoted" kept. */
@@ -279,6 +348,8 @@ export class WireWriter {
   view: DataView;
   pos = 0;
   readonly names = new Map<string, number>();
+  /** False for canonical wire form (RFC 4034 §6.2): no name is compressed. */
+  compress = true;
   constructor(size = 512) {
     this.buf = new Uint8Array(size);
     this.view = new DataView(this.buf.buffer);
@@ -323,7 +394,7 @@ export class WireWriter {
     for (let guard = 0; guard < 128; guard++) {
       const suffix = start === 0 ? norm : norm.slice(start);
       const at = this.names.get(suffix);
-      if (compress && at !== undefined) return this.u16(0xc000 | at);
+      if (compress && this.compress && at !== undefined) return this.u16(0xc000 | at);
       if (this.pos < 0x4000) this.names.set(suffix, this.pos);
       let end = norm.indexOf(".", start);
       if (end < 0) end = norm.length;
@@ -395,6 +466,56 @@ export function writeRdata(w: WireWriter, type: RRType, data: string): void {
         w.bytes(s);
       }
       return;
+    case "DS":
+    case "CDS": {
+      const p = data.split(" ");
+      w.u16(Number(p[0]));
+      w.u8(Number(p[1]));
+      w.u8(Number(p[2]));
+      return w.bytes(fromHex(p[3]));
+    }
+    case "DNSKEY":
+    case "CDNSKEY": {
+      const p = data.split(" ");
+      w.u16(Number(p[0]));
+      w.u8(Number(p[1]));
+      w.u8(Number(p[2]));
+      return w.bytes(fromBase64(p[3]));
+    }
+    case "RRSIG": {
+      const p = data.split(" ");
+      w.u16(typeCodeOf(p[0]));
+      w.u8(Number(p[1]));
+      w.u8(Number(p[2]));
+      w.u32(Number(p[3]));
+      w.u32(parseSigTime(p[4]));
+      w.u32(parseSigTime(p[5]));
+      w.u16(Number(p[6]));
+      // RFC 4034 §3.1.7: the signer's name is never compressed.
+      w.name(p[7], false);
+      return w.bytes(fromBase64(p[8]));
+    }
+    case "NSEC": {
+      const p = data.split(" ");
+      // RFC 4034 §4.1.1: the next name is never compressed.
+      w.name(p[0], false);
+      return w.bytes(encodeTypeBitmap(p.slice(1).map(typeCodeOf)));
+    }
+    case "NSEC3":
+    case "NSEC3PARAM": {
+      const p = data.split(" ");
+      w.u8(Number(p[0]));
+      w.u8(Number(p[1]));
+      w.u16(Number(p[2]));
+      const sl = p[3] === "-" ? new Uint8Array(0) : fromHex(p[3]);
+      w.u8(sl.length);
+      w.bytes(sl);
+      if (type === "NSEC3PARAM") return;
+      const next = fromBase32hex(p[4]);
+      w.u8(next.length);
+      w.bytes(next);
+      return w.bytes(encodeTypeBitmap(p.slice(5).map(typeCodeOf)));
+    }
     case "CAA": {
       const sp1 = data.indexOf(" ");
       const sp2 = data.indexOf(" ", sp1 + 1);
@@ -405,6 +526,14 @@ export function writeRdata(w: WireWriter, type: RRType, data: string): void {
       return w.bytes(unescapeString(tokenize(data.slice(sp2 + 1))[0].text));
     }
   }
+}
+
+/** Rdata in canonical wire form (RFC 4034 §6.2: names lower case, uncompressed), for signing. */
+export function canonicalWire(type: RRType, data: string): Uint8Array {
+  const w = new WireWriter(64);
+  w.compress = false;
+  writeRdata(w, type, data);
+  return w.done();
 }
 
 // ---------- wire → canonical ----------
@@ -473,6 +602,43 @@ export function readRdata(msg: Uint8Array, off: number, len: number, type: RRTyp
         p += 1 + l;
       }
       return parts.join(" ");
+    }
+    case "DS":
+    case "CDS":
+      if (len < 5) throw new RdataError(`${type} rdata too short`);
+      return `${view.getUint16(off)} ${msg[off + 2]} ${msg[off + 3]} ${toHex(msg.subarray(off + 4, end))}`;
+    case "DNSKEY":
+    case "CDNSKEY":
+      if (len < 5) throw new RdataError(`${type} rdata too short`);
+      return `${view.getUint16(off)} ${msg[off + 2]} ${msg[off + 3]} ${toBase64(msg.subarray(off + 4, end))}`;
+    case "RRSIG": {
+      if (len < 19) throw new RdataError("RRSIG rdata too short");
+      const r = nameAt(off + 18);
+      if (r.next >= end) throw new RdataError("RRSIG without a signature");
+      const u32 = (o: number) => view.getUint32(off + o);
+      return `${typeNameOf(view.getUint16(off))} ${msg[off + 2]} ${msg[off + 3]} ${u32(4)} ${sigTime(u32(8))} ${sigTime(u32(12))} ${view.getUint16(off + 16)} ${dotted(r.name)} ${toBase64(msg.subarray(r.next, end))}`;
+    }
+    case "NSEC": {
+      const r = nameAt(off);
+      const types = bytesOf(() => decodeTypeBitmap(msg.subarray(r.next, end)), "NSEC type bitmap");
+      return [dotted(r.name), ...types.map(typeNameOf)].join(" ");
+    }
+    case "NSEC3":
+    case "NSEC3PARAM": {
+      if (len < 5) throw new RdataError(`${type} rdata too short`);
+      const sl = msg[off + 4];
+      let p = off + 5 + sl;
+      if (p > end) throw new RdataError(`${type} salt runs past the rdata`);
+      const head = `${msg[off]} ${msg[off + 1]} ${view.getUint16(off + 2)} ${sl ? toHex(msg.subarray(off + 5, p)) : "-"}`;
+      if (type === "NSEC3PARAM") {
+        exact(p);
+        return head;
+      }
+      if (p >= end || p + 1 + msg[p] > end || msg[p] === 0) throw new RdataError("bad NSEC3 next hash");
+      const next = base32hex(msg.subarray(p + 1, p + 1 + msg[p])).toUpperCase();
+      p += 1 + msg[p];
+      const types = bytesOf(() => decodeTypeBitmap(msg.subarray(p, end)), "NSEC3 type bitmap");
+      return [`${head} ${next}`, ...types.map(typeNameOf)].join(" ");
     }
     case "CAA": {
       if (len < 2) throw new RdataError("CAA rdata too short");

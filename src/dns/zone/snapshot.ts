@@ -3,6 +3,7 @@
 import { LayeredMap } from "./layered.ts";
 import { inZone, soaFields } from "./rdata.ts";
 import type { RR, RRset, RRType, SerialScheme } from "./types.ts";
+import type { ChainIndex } from "./signer.ts";
 
 export type Node = ReadonlyMap<RRType, RRset>;
 
@@ -83,6 +84,8 @@ export class ZoneSnapshot {
   readonly soa: RRset;
   readonly serial: number;
   readonly negativeTtl: number;
+  /** Signed zones: the NSEC3/NSEC chain in order (set by the store before the snapshot is published). */
+  chain: ChainIndex | null = null;
 
   get(name: string, type: RRType): RRset | undefined {
     return this.nodes.get(name)?.get(type);
@@ -115,9 +118,12 @@ export class ZoneSnapshot {
     }
   }
 
-  /** Every record, SOA first (canonical name order when `sorted`). */
+  /** Every record, SOA first (canonical name order when `sorted`); each set's RRSIGs follow it. */
   *records(sorted = true): Generator<RR> {
-    for (const s of this.rrsets(sorted)) for (const d of s.data) yield { name: s.name, type: s.type, ttl: s.ttl, data: d };
+    for (const s of this.rrsets(sorted)) {
+      for (const d of s.data) yield { name: s.name, type: s.type, ttl: s.ttl, data: d };
+      if (s.sigs) for (const d of s.sigs) yield { name: s.name, type: "RRSIG", ttl: s.ttl, data: d };
+    }
   }
 
   get size(): number {
@@ -130,8 +136,13 @@ export class ZoneSnapshot {
 /** Build a snapshot from a list of records (start-up, tests). */
 export function buildSnapshot(zone: string, scheme: SerialScheme, records: Iterable<RR>): ZoneSnapshot {
   // Group into plain arrays first (no Set per RRset: a million-host zone builds in seconds, not tens).
-  const groups = new Map<string, { type: RRType; ttl: number; data: string[] }[]>();
+  const groups = new Map<string, { type: RRType; ttl: number; data: string[]; sigs?: string[] }[]>();
+  const rrsigs: RR[] = [];
   for (const rr of records) {
+    if (rr.type === "RRSIG") {
+      rrsigs.push(rr);
+      continue;
+    }
     let g = groups.get(rr.name);
     if (!g) groups.set(rr.name, (g = []));
     let s = g.find((x) => x.type === rr.type);
@@ -139,11 +150,20 @@ export function buildSnapshot(zone: string, scheme: SerialScheme, records: Itera
     s.ttl = Math.min(s.ttl, rr.ttl);
     s.data.push(rr.data);
   }
+  // RRSIG rows go with the set they cover (the first field of their rdata); one without a set is dropped.
+  for (const rr of rrsigs) {
+    const covered = rr.data.slice(0, rr.data.indexOf(" "));
+    const s = groups.get(rr.name)?.find((x) => x.type === covered);
+    if (s) (s.sigs ??= []).push(rr.data);
+  }
   const nodes = new Map<string, Node>();
   const below = new Map<string, number>();
   let cuts = 0;
   for (const [name, g] of groups) {
-    const sets: RRset[] = g.map((x) => ({ name, type: x.type, ttl: x.ttl, data: x.data.length === 1 ? x.data : [...new Set(x.data)].sort() }));
+    const sets: RRset[] = g.map((x) => {
+      const set: RRset = { name, type: x.type, ttl: x.ttl, data: x.data.length === 1 ? x.data : [...new Set(x.data)].sort() };
+      return x.sigs ? { ...set, sigs: [...new Set(x.sigs)].sort() } : set;
+    });
     const node = new NodeSets(sets);
     nodes.set(name, node);
     if (name !== zone && node.has("NS")) cuts++;

@@ -3,6 +3,29 @@
 // DESIGN.md: every change goes to storage first (durable), then the in-memory swap, then NOTIFY.
 import type { Changeset, StoredZone } from "./types.ts";
 
+/**
+ * A DNSSEC key as stored (table dnssec_keys). `secret` is the PKCS#8 private key sealed with AES-256-GCM
+ * by the store (dns/dnssec sealSecret, additional data "zone/id"): storage never sees it in the clear.
+ */
+export interface StoredKey {
+  zone: string;
+  /** Unique within the zone (random hex). */
+  id: string;
+  role: "csk" | "ksk" | "zsk";
+  algorithm: 13 | 15;
+  /** 257 (SEP: CSK, KSK) or 256 (ZSK). */
+  flags: number;
+  keyTag: number;
+  /** DNSKEY public key field, base64. */
+  publicKey: string;
+  secret: string;
+  state: "published" | "active" | "retired";
+  /** Unix ms when the key entered its state. */
+  since: number;
+  /** Unix ms of creation. */
+  created: number;
+}
+
 export interface ZoneStorage {
   /** Every embedded zone with all its records (SOA included), at start-up. */
   loadAll(): Promise<StoredZone[]>;
@@ -23,6 +46,12 @@ export interface ZoneStorage {
   journalFrom(zone: string, serial: number): Promise<Changeset[]>;
   /** Drop journal entries of `zone` beyond the newest `keep`, and those older than `before` (unix ms). */
   trimJournal(zone: string, keep: number, before: number): Promise<number>;
+  /** The DNSSEC keys of a zone, any order; [] when it is not signed. */
+  loadKeys(zone: string): Promise<StoredKey[]>;
+  /** Insert a key, or replace the one with the same zone and id (a state change). */
+  saveKey(key: StoredKey): Promise<void>;
+  /** Remove one key of a zone (rolled out, or DNSSEC switched off). */
+  deleteKey(zone: string, id: string): Promise<void>;
 }
 
 /** A ZoneStorage in memory (tests; a restart is a new ZoneStore over the same MemoryZoneStorage). */
@@ -45,6 +74,7 @@ export class MemoryZoneStorage implements ZoneStorage {
     this.journals.set(zone.name, []);
   }
   async deleteZone(name: string): Promise<void> {
+    for (const [k, v] of this.keys) if (v.zone === name) this.keys.delete(k);
     this.zones.delete(name);
     this.journals.delete(name);
   }
@@ -72,6 +102,20 @@ export class MemoryZoneStorage implements ZoneStorage {
     while (drop < j.length && j[drop].time < before) drop++;
     j.splice(0, drop);
     return drop;
+  }
+  private keys = new Map<string, StoredKey>();
+  async loadKeys(zone: string): Promise<StoredKey[]> {
+    return [...this.keys.values()].filter((k) => k.zone === zone).map((k) => ({ ...k }));
+  }
+  async saveKey(key: StoredKey): Promise<void> {
+    this.keys.set(`${key.zone}\0${key.id}`, { ...key });
+  }
+  async deleteKey(zone: string, id: string): Promise<void> {
+    this.keys.delete(`${zone}\0${id}`);
+  }
+  /** The stored rows of keys (tests look at them: no clear private key in them). */
+  keyRows(): StoredKey[] {
+    return [...this.keys.values()];
   }
   journalLength(zone: string): number {
     return this.journals.get(zone)?.length ?? 0;

@@ -7,8 +7,11 @@ import { nextSerial, normalizeName, serialGt } from "../wire/index.ts";
 import { checkName, inZone, parseRdata, RdataError, soaFields, tokenize, withSerial } from "./rdata.ts";
 import { LayeredMap } from "./layered.ts";
 import { buildSnapshot, countBelow, type Node, NodeSets, ZoneSet, ZoneSnapshot } from "./snapshot.ts";
-import type { ZoneStorage } from "./storage.ts";
-import { type Changeset, isZoneType, type RR, type RRset, type RRType, type SerialScheme, type StoredZone, ZoneError } from "./types.ts";
+import type { StoredKey, ZoneStorage } from "./storage.ts";
+import { DEFAULT_POLICY, type Denial, indexOf, type KeyRole, setKeyRecords, signChanges, type SigningPolicy, unsignAll, type ZoneKey } from "./signer.ts";
+import { type DnssecAlgorithm, dsText, dnskeyText, FLAGS_KSK, FLAGS_ZSK, generateKey, keyFromPkcs8, openSecret, sealSecret, toBase64 } from "../dnssec/index.ts";
+import { randomBytes } from "node:crypto";
+import { type Changeset, isDnssecType, isZoneType, type RR, type RRset, type RRType, type SerialScheme, type StoredZone, ZoneError } from "./types.ts";
 
 /** What a transaction body may do. Names may be given with or without the trailing dot, in any case. */
 export interface ZoneTx {
@@ -41,13 +44,65 @@ export interface ZoneStoreOptions {
   journalMaxAgeMs?: number;
   /** Log sink for listener failures. */
   log?: (msg: string) => void;
+  /** DNSSEC: the master key sealing private keys at rest, and the signing policy. */
+  dnssec?: DnssecOptions;
+}
+
+export interface DnssecOptions {
+  /** 32 octets (dns/dnssec loadOrCreateMasterKey(dataDir + "/dnssec.key") or parseMasterKey(config)). */
+  masterKey: Uint8Array;
+  policy?: Partial<SigningPolicy>;
+  /** A ZSK is rolled (pre-publish) once it has signed this long (default 90 days). */
+  zskLifetimeMs?: number;
+  /** TTL of DNSKEY, CDS, CDNSKEY and NSEC3PARAM (default 3600). */
+  dnskeyTtl?: number;
+  /** Randomness of the signature jitter (tests fix it). */
+  random?: () => number;
+}
+
+/** How to sign a zone when DNSSEC is switched on. */
+export interface DnssecSettings {
+  /** 13 = ECDSA P-256/SHA-256 (default), 15 = Ed25519. */
+  algorithm?: DnssecAlgorithm;
+  /** NSEC3 (RFC 9276 parameters, default) or NSEC. */
+  denial?: Denial;
+  /** "csk" (default): one combined key; "split": a KSK and a ZSK. */
+  keys?: "csk" | "split";
+}
+
+/** What the DNSSEC maintenance job did to a zone. */
+export interface DnssecTickResult {
+  zone: string;
+  renewed: boolean;
+  /** Rollover steps taken: "zsk-published", "zsk-activated", "key-removed". */
+  steps: string[];
+}
+
+/** A key as the UI and the CLI show it. */
+export interface DnssecKeyInfo {
+  id: string;
+  role: KeyRole;
+  state: ZoneKey["state"];
+  algorithm: DnssecAlgorithm;
+  keyTag: number;
+  since: number;
+  dnskey: string;
 }
 
 interface Pending {
   fn: (tx: ZoneTx) => void | Promise<void>;
   resolve: (c: Changeset | null) => void;
   reject: (e: unknown) => void;
+  /** Store-internal work on the signer's records (key changes, renewal). */
+  internal?: { full?: boolean; renew?: boolean; apply?: (o: Overlay) => void };
 }
+
+interface ZoneSigning {
+  keys: ZoneKey[];
+  denial: Denial;
+}
+
+const PROPAGATION_MS = 3600_000;
 
 const key = (name: string, type: RRType) => `${name}\0${type}`;
 
@@ -58,6 +113,8 @@ export class ZoneStore {
   private running = new Set<string>();
   private listeners: CommitListener[] = [];
   private sinceTrim = new Map<string, number>();
+  /** Signed zones: their keys in use and the denial kind. */
+  private signing = new Map<string, ZoneSigning>();
   private readonly now: () => Date;
   readonly journalMaxChanges: number;
   readonly journalMaxAgeMs: number;
@@ -77,8 +134,25 @@ export class ZoneStore {
   /** Load every zone from storage (start-up, restart). */
   static async open(storage: ZoneStorage, opts: ZoneStoreOptions = {}): Promise<ZoneStore> {
     const zones = new Map<string, ZoneSnapshot>();
-    for (const z of await storage.loadAll()) zones.set(z.name, buildSnapshot(z.name, z.serialScheme, z.records));
-    return new ZoneStore(storage, new ZoneSet(zones), opts);
+    const keys = new Map<string, StoredKey[]>();
+    for (const z of await storage.loadAll()) {
+      const snap = buildSnapshot(z.name, z.serialScheme, z.records);
+      snap.chain = indexOf(snap);
+      zones.set(z.name, snap);
+      const k = await storage.loadKeys(z.name);
+      if (k.length) keys.set(z.name, k);
+    }
+    const store = new ZoneStore(storage, new ZoneSet(zones), opts);
+    for (const [zone, stored] of keys) {
+      if (!opts.dnssec) {
+        // Served as stored (still signed); nothing is re-signed until the master key is configured.
+        opts.log?.(`dns/zone: ${zone} is signed but no DNSSEC master key is configured: changes to it are refused`);
+        store.signing.set(zone, { keys: [], denial: zones.get(zone)!.chain?.kind ?? "nsec3" });
+        continue;
+      }
+      store.signing.set(zone, { keys: stored.map((k) => store.unseal(k)), denial: zones.get(zone)!.chain?.kind ?? "nsec3" });
+    }
+    return store;
   }
 
   /** The current version of every zone; hold on to it for a consistent view. */
@@ -178,7 +252,7 @@ export class ZoneStore {
         } else groups.set(k, { name: r.name, type: r.type, ttl: r.ttl, data: [r.data] });
       }
       for (const [n, node] of snap.nodes)
-        for (const t of node.keys()) if (t !== "SOA" && !groups.has(`${n}\0${t}`)) tx.deleteRRset(n, t);
+        for (const t of node.keys()) if (t !== "SOA" && !isDnssecType(t) && !groups.has(`${n}\0${t}`)) tx.deleteRRset(n, t);
       for (const g of groups.values()) tx.replaceRRset(g.name, g.type, g.ttl, g.data);
     });
   }
@@ -202,8 +276,213 @@ export class ZoneStore {
     for (const z of zones) this.notify(z.name, set.zones.get(z.name)!.serial, null);
   }
 
+  // ---------- DNSSEC ----------
+
+  private get policy(): SigningPolicy {
+    return { ...DEFAULT_POLICY, ...this.opts.dnssec?.policy };
+  }
+  private get dnskeyTtl(): number {
+    return this.opts.dnssec?.dnskeyTtl ?? 3600;
+  }
+  private masterKey(): Uint8Array {
+    const mk = this.opts.dnssec?.masterKey;
+    if (!mk) throw new ZoneError("DNSSEC needs a master key ([dnssec] master_key or the data dir's dnssec.key)", "invalid");
+    return mk;
+  }
+
+  private unseal(k: StoredKey): ZoneKey {
+    const pkcs8 = openSecret(this.masterKey(), k.secret, `${k.zone}/${k.id}`);
+    return { id: k.id, role: k.role, state: k.state, since: k.since, key: keyFromPkcs8(k.algorithm, k.flags, pkcs8) };
+  }
+
+  /** A new key, stored (sealed) before it is used. */
+  private async newKey(zone: string, role: KeyRole, algorithm: DnssecAlgorithm, state: ZoneKey["state"]): Promise<ZoneKey> {
+    const flags = role === "zsk" ? FLAGS_ZSK : FLAGS_KSK;
+    const { key, pkcs8 } = generateKey(algorithm, flags);
+    const id = randomBytes(8).toString("hex");
+    const now = this.now().getTime();
+    const secret = sealSecret(this.masterKey(), pkcs8, `${zone}/${id}`);
+    await this.storage.saveKey({ zone, id, role, algorithm, flags, keyTag: key.keyTag, publicKey: toBase64(key.publicKey), secret, state, since: now, created: now });
+    return { id, role, state, since: now, key };
+  }
+
+  private async setState(zone: string, k: ZoneKey, state: ZoneKey["state"]): Promise<void> {
+    const stored = (await this.storage.loadKeys(zone)).find((x) => x.id === k.id);
+    k.state = state;
+    k.since = this.now().getTime();
+    if (stored) await this.storage.saveKey({ ...stored, state, since: k.since });
+  }
+
+  /** Queue store-internal signer work on a zone as its own commit. */
+  private internalCommit(zone: string, internal: NonNullable<Pending["internal"]>): Promise<Changeset | null> {
+    if (!this.current.zones.has(zone)) return Promise.reject(new ZoneError(`zone ${zone} is not an embedded zone here`, "nozone"));
+    return new Promise((resolve, reject) => {
+      let q = this.queues.get(zone);
+      if (!q) this.queues.set(zone, (q = []));
+      q.push({ fn: () => {}, resolve, reject, internal });
+      if (!this.running.has(zone)) void this.run(zone);
+    });
+  }
+
+  private keyRecords(zone: string): (o: Overlay) => void {
+    return (o) => {
+      const s = this.signing.get(zone);
+      setKeyRecords(o, s?.keys ?? [], s ? s.denial : null, this.dnskeyTtl);
+    };
+  }
+
+  isSigned(zone: string): boolean {
+    return this.signing.has(normalizeName(zone));
+  }
+
+  /**
+   * Switch DNSSEC on for a zone: new keys (a CSK, or a KSK and a ZSK), DNSKEY/CDS/CDNSKEY and NSEC3PARAM at
+   * the apex, every RRset signed and the chain built, in one commit. On a signed zone only the denial kind
+   * can change (NSEC ↔ NSEC3); the keys stay.
+   */
+  async enableDnssec(zoneName: string, settings: DnssecSettings = {}): Promise<Changeset | null> {
+    const zone = normalizeName(zoneName);
+    if (!this.current.zones.has(zone)) throw new ZoneError(`zone ${zone} is not an embedded zone here`, "nozone");
+    this.masterKey();
+    const denial = settings.denial ?? "nsec3";
+    const cur = this.signing.get(zone);
+    if (cur) {
+      if (cur.denial === denial) return null;
+      cur.denial = denial;
+      return this.internalCommit(zone, { full: true, apply: this.keyRecords(zone) });
+    }
+    const alg = settings.algorithm ?? 13;
+    if (alg !== 13 && alg !== 15) throw new ZoneError(`DNSSEC algorithm ${alg} is not offered (13 ECDSA P-256, 15 Ed25519)`, "invalid");
+    const keys = settings.keys === "split" ? [await this.newKey(zone, "ksk", alg, "active"), await this.newKey(zone, "zsk", alg, "active")] : [await this.newKey(zone, "csk", alg, "active")];
+    this.signing.set(zone, { keys, denial });
+    try {
+      return await this.internalCommit(zone, { full: true, apply: this.keyRecords(zone) });
+    } catch (e) {
+      this.signing.delete(zone);
+      for (const k of keys) await this.storage.deleteKey(zone, k.id).catch(() => {});
+      throw e;
+    }
+  }
+
+  /** Switch DNSSEC off: signatures, chain and key records go in one commit, then the keys are deleted. */
+  async disableDnssec(zoneName: string): Promise<Changeset | null> {
+    const zone = normalizeName(zoneName);
+    const cur = this.signing.get(zone);
+    if (!cur) return null;
+    const cs = await this.internalCommit(zone, {
+      full: true,
+      apply: (o) => {
+        this.signing.delete(zone);
+        setKeyRecords(o, [], null, this.dnskeyTtl);
+        unsignAll(o, this.current.zones.get(zone)!);
+      },
+    });
+    for (const k of await this.storage.loadKeys(zone)) await this.storage.deleteKey(zone, k.id);
+    return cs;
+  }
+
+  /** The DS records (RFC 4509 SHA-256) to give the parent: one per SEP key (KSK or CSK) in use. */
+  dsRecords(zoneName: string): string[] {
+    const zone = normalizeName(zoneName);
+    const s = this.signing.get(zone);
+    if (!s) return [];
+    return s.keys.filter((k) => k.role !== "zsk" && k.state !== "retired").map((k) => dsText(zone, k.key));
+  }
+
+  /** The keys of a signed zone and its DS records (null: not signed). */
+  dnssecStatus(zoneName: string): { zone: string; denial: Denial; keys: DnssecKeyInfo[]; ds: string[] } | null {
+    const zone = normalizeName(zoneName);
+    const s = this.signing.get(zone);
+    if (!s) return null;
+    return {
+      zone,
+      denial: s.denial,
+      keys: s.keys.map((k) => ({ id: k.id, role: k.role, state: k.state, algorithm: k.key.algorithm, keyTag: k.key.keyTag, since: k.since, dnskey: dnskeyText(k.key) })),
+      ds: this.dsRecords(zone),
+    };
+  }
+
+  /** Start a ZSK rollover now (pre-publish, RFC 6781 §4.1.1.1); dnssecTick finishes it. Split keys only. */
+  async rollZsk(zoneName: string): Promise<Changeset | null> {
+    const zone = normalizeName(zoneName);
+    const s = this.signing.get(zone);
+    if (!s) throw new ZoneError(`zone ${zone} is not signed`, "invalid");
+    const zsk = s.keys.find((k) => k.role === "zsk" && k.state === "active");
+    if (!zsk) throw new ZoneError(`zone ${zone} signs with a CSK: roll it with rollKsk`, "invalid");
+    if (s.keys.some((k) => k.role === "zsk" && k.state === "published")) return null;
+    s.keys.push(await this.newKey(zone, "zsk", zsk.key.algorithm, "published"));
+    return this.internalCommit(zone, { apply: this.keyRecords(zone) });
+  }
+
+  /**
+   * Start a KSK/CSK rollover (double-KSK, RFC 6781 §4.1.2): a new SEP key signs at once beside the old one,
+   * and CDS/CDNSKEY (RFC 7344) now name it. Once the parent's DS points to it, completeKskRollover.
+   */
+  async rollKsk(zoneName: string): Promise<Changeset | null> {
+    const zone = normalizeName(zoneName);
+    const s = this.signing.get(zone);
+    if (!s) throw new ZoneError(`zone ${zone} is not signed`, "invalid");
+    const sep = s.keys.find((k) => k.role !== "zsk" && k.state === "active");
+    if (!sep) throw new ZoneError(`zone ${zone} has no active KSK or CSK`, "invalid");
+    s.keys.push(await this.newKey(zone, sep.role, sep.key.algorithm, "active"));
+    return this.internalCommit(zone, { full: true, apply: this.keyRecords(zone) });
+  }
+
+  /** The parent has the new DS: the older SEP keys stop signing (dnssecTick removes them later). */
+  async completeKskRollover(zoneName: string): Promise<Changeset | null> {
+    const zone = normalizeName(zoneName);
+    const s = this.signing.get(zone);
+    if (!s) throw new ZoneError(`zone ${zone} is not signed`, "invalid");
+    const seps = s.keys.filter((k) => k.role !== "zsk" && k.state === "active").sort((a, b) => b.since - a.since);
+    if (seps.length < 2) return null;
+    for (const k of seps.slice(1)) await this.setState(zone, k, "retired");
+    return this.internalCommit(zone, { full: true, apply: this.keyRecords(zone) });
+  }
+
+  /**
+   * The DNSSEC job (call it hourly): renews signatures that expire within the policy's refresh time and
+   * moves key rollovers on (ZSK pre-publish by age; retired keys removed once caches forgot them).
+   */
+  async dnssecTick(zoneName?: string): Promise<DnssecTickResult[]> {
+    const zones = zoneName ? [normalizeName(zoneName)] : [...this.signing.keys()];
+    const out: DnssecTickResult[] = [];
+    for (const zone of zones) {
+      const s = this.signing.get(zone);
+      const snap = this.current.zones.get(zone);
+      if (!s || !snap || s.keys.length === 0) continue;
+      const now = this.now().getTime();
+      const steps: string[] = [];
+      let full = false;
+      const publishWait = this.dnskeyTtl * 1000 + PROPAGATION_MS;
+      const retireWait = Math.max(this.dnskeyTtl, maxTtl(snap)) * 1000 + PROPAGATION_MS;
+      for (const k of [...s.keys]) {
+        if (k.state === "retired" && now - k.since >= retireWait) {
+          s.keys = s.keys.filter((x) => x !== k);
+          await this.storage.deleteKey(zone, k.id);
+          steps.push("key-removed");
+        }
+      }
+      const next = s.keys.find((k) => k.role === "zsk" && k.state === "published");
+      const active = s.keys.find((k) => k.role === "zsk" && k.state === "active");
+      if (next && now - next.since >= publishWait) {
+        await this.setState(zone, next, "active");
+        if (active) await this.setState(zone, active, "retired");
+        steps.push("zsk-activated");
+        full = true;
+      } else if (!next && active && now - active.since >= (this.opts.dnssec?.zskLifetimeMs ?? 90 * 86400_000)) {
+        s.keys.push(await this.newKey(zone, "zsk", active.key.algorithm, "published"));
+        steps.push("zsk-published");
+      }
+      const renew = !full && earliestExpiry(snap) < now / 1000 + this.policy.refresh;
+      if (steps.length || renew) await this.internalCommit(zone, { full, renew, apply: this.keyRecords(zone) });
+      out.push({ zone, renewed: renew || full, steps });
+    }
+    return out;
+  }
+
   async deleteZone(name: string): Promise<void> {
     const n = normalizeName(name);
+    this.signing.delete(n);
     await this.storage.deleteZone(n);
     this.clearAnswerCaches();
     this.current = this.current.without(n);
@@ -304,8 +583,10 @@ export class ZoneStore {
         p.reject(e);
       }
     }
-    const diff = work.diff();
-    if (!diff) {
+    const internal = batch.filter((p) => p.internal).map((p) => p.internal!);
+    for (const i of internal) i.apply?.(work);
+    let diff = work.diff();
+    if (!diff && !internal.some((i) => i.full || i.renew)) {
       for (const { p } of ok) p.resolve(null);
       return;
     }
@@ -313,6 +594,35 @@ export class ZoneStore {
     const newSoaSet = work.get(zone, "SOA")!;
     const serialTo = nextSerial(base.serial, this.schemes.get(zone) ?? "unixtime", this.now());
     const newSoa: RR = { name: zone, type: "SOA", ttl: newSoaSet.ttl, data: withSerial(newSoaSet.data[0], serialTo) };
+    work.set(zone, "SOA", { name: zone, type: "SOA", ttl: newSoa.ttl, data: [newSoa.data] });
+    const signing = this.signing.get(zone);
+    let chain = base.chain;
+    if (signing) {
+      if (signing.keys.length === 0) {
+        const err = new ZoneError(`zone ${zone} is signed and no DNSSEC master key is configured`, "invalid");
+        for (const { p } of ok) p.reject(err);
+        return;
+      }
+      // Sign inside the commit: what the journal, IXFR and storage get is already signed.
+      chain = signChanges({
+        view: work,
+        pre: work.build(),
+        touched: work.touchedNames(),
+        keys: signing.keys,
+        denial: signing.denial,
+        oldIndex: base.chain,
+        full: internal.some((i) => i.full),
+        renew: internal.some((i) => i.renew),
+        now: Math.floor(this.now().getTime() / 1000),
+        policy: this.policy,
+        random: this.opts.dnssec?.random,
+      });
+    } else if (internal.some((i) => i.full)) chain = null;
+    diff = work.diff();
+    if (!diff) {
+      for (const { p } of ok) p.resolve(null);
+      return;
+    }
     const cs: Changeset = {
       zone,
       serialFrom: base.serial,
@@ -328,8 +638,8 @@ export class ZoneStore {
       for (const { p } of ok) p.reject(err);
       return;
     }
-    work.set(zone, "SOA", { name: zone, type: "SOA", ttl: newSoa.ttl, data: [newSoa.data] });
     const snap = work.build();
+    snap.chain = chain;
     this.current = this.current.with(snap);
     for (const { p, dirty } of ok) p.resolve(dirty ? cs : null);
     this.notify(zone, serialTo, cs);
@@ -341,6 +651,26 @@ export class ZoneStore {
       this.trimJournal(zone).catch((e) => this.opts.log?.(`dns/zone: trimming the journal of ${zone} failed: ${(e as Error).message}`));
     }
   }
+}
+
+/** The largest TTL in a zone (how long a cache may keep a signature made by a retired key). */
+function maxTtl(z: ZoneSnapshot): number {
+  let m = 0;
+  for (const node of z.nodes.values()) for (const set of node.values()) if (set.ttl > m) m = set.ttl;
+  return m;
+}
+
+/** The earliest RRSIG expiration in a zone (seconds; Infinity when unsigned). */
+function earliestExpiry(z: ZoneSnapshot): number {
+  let m = Infinity;
+  for (const node of z.nodes.values())
+    for (const set of node.values())
+      for (const sig of set.sigs ?? []) {
+        const f = sig.split(" ")[4];
+        const e = Date.UTC(+f.slice(0, 4), +f.slice(4, 6) - 1, +f.slice(6, 8), +f.slice(8, 10), +f.slice(10, 12), +f.slice(12, 14)) / 1000;
+        if (e < m) m = e;
+      }
+  return m;
 }
 
 /** Canonical rdata of presentation/canonical text; ZoneError "invalid" naming the problem. */
@@ -373,7 +703,8 @@ interface NodeView {
 
 /** Zone rules checked on every touched name before a commit. */
 function validateNodes(z: NodeView | ZoneSnapshot, names: Iterable<string>): void {
-  const typesAt = (n: string): RRType[] => ("typesAt" in z ? z.typesAt(n) : [...(z.nodes.get(n)?.keys() ?? [])]);
+  // RFC 4035 §2.5: RRSIG and NSEC may sit beside a CNAME; the signer's records are not the user's data.
+  const typesAt = (n: string): RRType[] => ("typesAt" in z ? z.typesAt(n) : [...(z.nodes.get(n)?.keys() ?? [])]).filter((t) => !isDnssecType(t));
   for (const n of names) {
     const types = typesAt(n);
     if (n === z.name) {
@@ -454,6 +785,11 @@ class Overlay implements NodeView {
     return this.undo.length !== sp;
   }
 
+  /** Names and types written so far. */
+  touchedNames(): ReadonlyMap<string, ReadonlySet<RRType>> {
+    return this.touched;
+  }
+
   /** Removed and added records against the base (SOA left out: the commit handles it); null if none. */
   diff(): { removed: RR[]; added: RR[] } | null {
     const removed: RR[] = [];
@@ -463,15 +799,19 @@ class Overlay implements NodeView {
       const [name, type] = k.split("\0") as [string, RRType];
       const old = this.base.get(name, type);
       if (sameSet(old, s ?? undefined)) continue;
-      if (type === "SOA") {
-        soaChanged = true;
-        continue;
-      }
-      const oldData = new Set(old?.data ?? []);
-      const newData = new Set(s?.data ?? []);
       const ttlChanged = !!old && !!s && old.ttl !== s.ttl;
-      for (const d of oldData) if (ttlChanged || !newData.has(d)) removed.push({ name, type, ttl: old!.ttl, data: d });
-      for (const d of newData) if (ttlChanged || !oldData.has(d)) added.push({ name, type, ttl: s!.ttl, data: d });
+      if (type === "SOA") soaChanged = true;
+      else {
+        const oldData = new Set(old?.data ?? []);
+        const newData = new Set(s?.data ?? []);
+        for (const d of oldData) if (ttlChanged || !newData.has(d)) removed.push({ name, type, ttl: old!.ttl, data: d });
+        for (const d of newData) if (ttlChanged || !oldData.has(d)) added.push({ name, type, ttl: s!.ttl, data: d });
+      }
+      // Signatures are rows of type RRSIG with the TTL of the set they cover (RFC 4034 §3).
+      const oldSigs = new Set(old?.sigs ?? []);
+      const newSigs = new Set(s?.sigs ?? []);
+      for (const d of oldSigs) if (ttlChanged || !newSigs.has(d)) removed.push({ name, type: "RRSIG", ttl: old!.ttl, data: d });
+      for (const d of newSigs) if (ttlChanged || !oldSigs.has(d)) added.push({ name, type: "RRSIG", ttl: s!.ttl, data: d });
     }
     if (removed.length === 0 && added.length === 0 && !soaChanged) return null;
     return { removed, added };
@@ -521,7 +861,7 @@ class Overlay implements NodeView {
     return {
       zone,
       get: (name, type) => self.get(normalizeName(name), type),
-      types: (name) => self.typesAt(normalizeName(name)),
+      types: (name) => self.typesAt(normalizeName(name)).filter((t) => !isDnssecType(t)),
       replaceRRset(name, type, ttl, data) {
         const owner = ownerIn(zone, name);
         noSoa(typeOk(type));
@@ -538,6 +878,8 @@ class Overlay implements NodeView {
         for (const t of self.typesAt(owner)) {
           // RFC 2136 §3.4.2.3: deleting all RRsets at the apex leaves the SOA and NS alone.
           if (owner === zone && (t === "SOA" || t === "NS")) continue;
+          if (isDnssecType(t)) continue; // the signer's; it removes them when the name goes
+
           self.set(owner, t, null);
         }
       },
@@ -576,6 +918,10 @@ function sameSet(a: RRset | undefined, b: RRset | undefined): boolean {
   if (!a || !b) return !a && !b;
   if (a.ttl !== b.ttl || a.data.length !== b.data.length) return false;
   for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
+  const sa = a.sigs ?? [];
+  const sb = b.sigs ?? [];
+  if (sa.length !== sb.length) return false;
+  for (let i = 0; i < sa.length; i++) if (sa[i] !== sb[i]) return false;
   return true;
 }
 

@@ -2,13 +2,26 @@
 // case, without the trailing dot ("www.example.org"; the root is ""). Rdata is kept in canonical
 // presentation form (see rdata.ts) so records compare as strings and store as text rows.
 
-/** The record types an embedded zone holds. */
-export const ZONE_TYPES = ["SOA", "NS", "A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "PTR"] as const;
-export type RRType = (typeof ZONE_TYPES)[number];
+/** The record types an embedded zone holds and users may change (DS: a signed child's delegation). */
+export const ZONE_TYPES = ["SOA", "NS", "A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "PTR", "DS"] as const;
+/** Record types only the signer writes (RFC 4034, RFC 5155, RFC 7344); never accepted from users. */
+export const DNSSEC_TYPES = ["DNSKEY", "RRSIG", "NSEC", "NSEC3", "NSEC3PARAM", "CDS", "CDNSKEY"] as const;
+export type RRType = (typeof ZONE_TYPES)[number] | (typeof DNSSEC_TYPES)[number];
 
+/** Whether users may write this type (the DNSSEC types are the signer's). */
 export function isZoneType(t: string): t is RRType {
   return (ZONE_TYPES as readonly string[]).includes(t);
 }
+
+export function isDnssecType(t: string): boolean {
+  return (DNSSEC_TYPES as readonly string[]).includes(t);
+}
+
+/** IANA type codes of every type we hold (the server and the NSEC type bitmaps need the numbers). */
+export const TYPE_CODE: Record<RRType, number> = {
+  A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, DS: 43, RRSIG: 46, NSEC: 47,
+  DNSKEY: 48, NSEC3: 50, NSEC3PARAM: 51, CDS: 59, CDNSKEY: 60, CAA: 257,
+};
 
 /** One resource record. `data` is canonical presentation rdata, names in it absolute with a trailing dot. */
 export interface RR {
@@ -25,6 +38,12 @@ export interface RRset {
   readonly ttl: number;
   /** Canonical rdata, sorted, no duplicates. */
   readonly data: readonly string[];
+  /**
+   * RRSIG rdata covering this set (signed zones only), sorted. Kept with the set rather than as an RRSIG
+   * set of the owner: RFC 4034 §3 gives each signature the TTL of the set it covers, and a change to the
+   * set drops them, so what needs signing is exactly what lost its signatures.
+   */
+  readonly sigs?: readonly string[];
 }
 
 /** How the SOA serial moves on each commit (RFC 1982 arithmetic either way). */
