@@ -15,7 +15,7 @@ import { hostCommand } from "./cli/hosts.ts";
 import { importCommand } from "./cli/import.ts";
 import { cliBackends } from "./cli/backends.ts";
 import { requireHost } from "./core/admin/hosts.ts";
-import { removeHostDns } from "./core/index.ts";
+import { removeHostDns, removeUserDns } from "./core/index.ts";
 import { ListenError } from "./http/index.ts";
 import { DnsListenError } from "./cli/dns.ts";
 
@@ -26,7 +26,7 @@ usage: updns COMMAND [options]     (every command takes --config FILE, --json an
   serve                 run the server (web UI, dyndns2 API, DNS)
   migrate               apply database migrations
   check                 validate the configuration and print it (secrets redacted)
-  user add|list|remove  accounts
+  user add|list|set|remove  accounts
   tsig add|list|remove  TSIG keys
   domain add|list|remove  zones (embedded or rfc2136)
   host add|list|remove  dynamic hosts
@@ -81,7 +81,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           return 0;
         }
         case "user":
-          await userCommand(rest, io, openDb);
+          await userCommand(rest, io, openDb, async (d, userId) => {
+            for (const e of await removeUserDns(d, cliBackends(d, cfg), userId)) io.err(`updns: warning: could not remove ${e}`);
+          });
           return 0;
         case "tsig":
           await tsigCommand(rest, io, openDb);

@@ -1,13 +1,15 @@
 import type { Db } from "../db/index.ts";
-import { createUser, listUsers, removeUser } from "../core/admin/users.ts";
+import { createUser, listUsers, requireUser } from "../core/admin/users.ts";
+import { deleteAccount, setActive, setStaff } from "../auth/index.ts";
 import { CliError, parse, print, table, type Io } from "./args.ts";
 
-const USAGE = "updns user add NAME --email EMAIL [--staff] [--password-stdin] | updns user list | updns user remove NAME";
+const USAGE = "updns user add NAME --email EMAIL [--staff] [--password-stdin] | updns user list | updns user remove NAME | updns user set NAME [--active|--inactive] [--staff|--no-staff]";
 
-export async function userCommand(argv: string[], io: Io, openDb: () => Db): Promise<void> {
+/** `removeDns` takes the user's hosts out of DNS before the account and its rows go. */
+export async function userCommand(argv: string[], io: Io, openDb: () => Db, removeDns?: (db: Db, userId: number) => Promise<void>): Promise<void> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
-  const { values, positionals } = parse(rest, { email: { type: "string" }, staff: { type: "boolean" }, "password-stdin": { type: "boolean" } }, USAGE);
+  const { values, positionals } = parse(rest, { email: { type: "string" }, staff: { type: "boolean" }, "no-staff": { type: "boolean" }, active: { type: "boolean" }, inactive: { type: "boolean" }, "password-stdin": { type: "boolean" } }, USAGE);
   if (values.help) return io.out(`usage: ${USAGE}`);
   const db = openDb();
   switch (sub) {
@@ -24,8 +26,21 @@ export async function userCommand(argv: string[], io: Io, openDb: () => Db): Pro
     }
     case "remove": {
       if (positionals.length !== 1) throw new CliError(`user remove takes one NAME\nusage: ${USAGE}`);
-      removeUser(db, positionals[0]);
+      const u = requireUser(db, positionals[0]);
+      await deleteAccount(db, u.id, removeDns ? (id) => removeDns(db, id) : undefined);
       return print(io, values.json, { removed: positionals[0] }, () => `user ${positionals[0]} removed`);
+    }
+    case "set": {
+      if (positionals.length !== 1) throw new CliError(`user set takes one NAME\nusage: ${USAGE}`);
+      if (values.active && values.inactive) throw new CliError("user set: --active and --inactive exclude each other");
+      if (values.staff && values["no-staff"]) throw new CliError("user set: --staff and --no-staff exclude each other");
+      if (!values.active && !values.inactive && !values.staff && !values["no-staff"]) throw new CliError("user set needs --active, --inactive, --staff or --no-staff");
+      const u = requireUser(db, positionals[0]);
+      // Both end the user's sessions: a changed privilege must not ride on an old login.
+      if (values.active || values.inactive) setActive(db, u.id, Boolean(values.active));
+      if (values.staff || values["no-staff"]) setStaff(db, u.id, Boolean(values.staff));
+      const after = requireUser(db, positionals[0]);
+      return print(io, values.json, { username: after.username, active: after.isActive, staff: after.isStaff }, () => `user ${after.username}: ${after.isActive ? "active" : "inactive"}, ${after.isStaff ? "staff" : "not staff"}`);
     }
     default:
       throw new CliError(`unknown user command "${sub}"\nusage: ${USAGE}`);

@@ -19,6 +19,12 @@ describe("updns CLI", () => {
     expect(await Bun.password.verify("a long enough password", hash)).toBe(true);
     expect(json(await cli(["user", "list", "--json"], { cwd: d.path }))).toEqual([{ username: "alice", email: "alice@example.test", staff: true, active: true }]);
     expect((await cli(["user", "list"], { cwd: d.path })).stdout).toContain("alice");
+    const demote = await cli(["user", "set", "alice", "--no-staff", "--inactive", "--json"], { cwd: d.path });
+    expect(json(demote)).toEqual({ username: "alice", active: false, staff: false });
+    const promote = await cli(["user", "set", "alice", "--staff", "--active", "--json"], { cwd: d.path });
+    expect(json(promote)).toEqual({ username: "alice", active: true, staff: true });
+    expect((await cli(["user", "set", "alice"], { cwd: d.path })).stderr).toContain("needs --active, --inactive, --staff or --no-staff");
+    expect((await cli(["user", "set", "nobody", "--staff"], { cwd: d.path })).stderr).toContain('no user named "nobody"');
     expect((await cli(["user", "remove", "alice"], { cwd: d.path })).code).toBe(0);
     expect(json(await cli(["user", "list", "--json"], { cwd: d.path }))).toEqual([]);
   });

@@ -54,11 +54,6 @@ export function listUsers(db: Db): User[] {
   return db.select().from(users).orderBy(users.username).all();
 }
 
-export function removeUser(db: Db, name: string): void {
-  const u = requireUser(db, name);
-  db.delete(users).where(eq(users.id, u.id)).run();
-}
-
 export function hasStaff(db: Db): boolean {
   return Boolean(db.select({ id: users.id }).from(users).where(eq(users.isStaff, true)).get());
 }
