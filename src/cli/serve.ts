@@ -18,6 +18,7 @@ import { removeUserDns, systemClock } from "../core/index.ts";
 import { openZones, type ZoneRuntime } from "./zones.ts";
 import { startDns, type DnsRuntime } from "./dns.ts";
 import { metricsRoutes } from "./metrics.ts";
+import { startAcme, type AcmeRuntime } from "./acme.ts";
 
 export interface Running {
   db: Db;
@@ -48,11 +49,13 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   let dns: DnsRuntime | undefined;
   let http: HttpListeners | undefined;
   let forwarder: ForwardWorker | undefined;
+  let acme: AcmeRuntime | undefined;
   try {
     zones = await openZones(db, log, { journalMaxChanges: cfg.dns.journal_max_changes, journalMaxAgeMs: cfg.dns.journal_max_age_days * 86400_000 });
     dns = await startDns(cfg, db, zones, log);
     zones.onExternalChange(() => dns!.reconfigure());
     const backendFor = backendsFor(cfg, zones);
+    acme = await startAcme(cfg, db, () => zones!.store, backendFor, log);
     forwarder = createForwardWorker({ db, log: log.child({ component: "forwarder" }) });
     forwarder.start(5000);
     const app = createHttpApp({
@@ -81,6 +84,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
             if (errors.length) log.warn("some DNS records of a deleted account could not be removed", { user_id: userId, errors: errors.join("; ") });
           },
         }),
+        ...(acme.plugin ? [acme.plugin] : []),
         metricsRoutes(() => dns!.responder.counters),
       ],
     });
@@ -91,6 +95,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       maxBodyBytes: cfg.http.max_body_bytes,
     });
   } catch (e) {
+    await acme?.stop();
     await forwarder?.stop();
     await dns?.stop();
     zones?.stop();
@@ -105,7 +110,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   // one secret-bearing line we print on purpose.
   if (setupUrl) log.info("no staff account yet: open this link once to create one", { setup_url: setupUrl });
   let stopping: Promise<void> | undefined;
-  const [z, d, h, f] = [zones, dns, http, forwarder];
+  const [z, d, h, f, ac] = [zones, dns, http, forwarder, acme];
   return {
     db,
     zones: z,
@@ -120,6 +125,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
         const graceful = h.stop(true);
         const timeout = Bun.sleep(cfg.server.shutdown_timeout * 1000).then(() => h.stop(false));
         await Promise.race([graceful, timeout]);
+        await ac.stop();
         await f.stop();
         await d.stop();
         db.$client.close();

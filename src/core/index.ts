@@ -1,7 +1,7 @@
 // core's public face: the update use case and the helpers the web UI and the CLI reuse.
 export * from "./ports.ts";
 export type { AddressResult, DyndnsAnswer, DyndnsRequest, UpdateMode, ErrorWord } from "./types.ts";
-export { createUpdateService, addressesFrom, MAX_HOSTS, RETRY_AFTER_SECONDS, type UpdateDeps, type UpdateService, type AbuseSettings } from "./update.ts";
+export { createUpdateService, addressesFrom, MAX_HOSTS, RETRY_AFTER_SECONDS, type UpdateDeps, type UpdateService, type AbuseSettings, type AddressChange } from "./update.ts";
 export { combineResults, singleLine } from "./results.ts";
 export { parseBasic, credentialsFrom, lenientBase64, BadauthLimiter, type Credentials } from "./credentials.ts";
 export { authenticate, checkHostSecret, parseScopes, tokenCovers, type Principal, type TokenScopes } from "./authenticate.ts";
@@ -24,3 +24,71 @@ export { stampMessage, HostLedger, KEEPALIVE_MS, MESSAGE_MAX } from "./faults.ts
 export { findHost, zoneRefOf, effectiveTtl, relatedHostsOf, type HostRecord, type HostRow, type DomainRow } from "./hosts.ts";
 export { queueForwarder, forwardTargets } from "./forward.ts";
 export { removeHostDns, removeUserDns, type BackendFor } from "./dns-cleanup.ts";
+export {
+  createToken,
+  listTokens,
+  revokeToken,
+  checkApiToken,
+  validateScopes,
+  parseExpiry,
+  tokenSees,
+  tokenSeesZone,
+  tokenAllowsType,
+  SCOPE_TYPES,
+  type TokenInput,
+  type TokenInfo,
+  type CreatedToken,
+  type CheckedToken,
+  type TokenCheck,
+} from "./tokens.ts";
+export {
+  AcmeError,
+  parseLooseJson,
+  parseAllowfrom,
+  allowedFrom,
+  allowfromOf,
+  validUsername,
+  validKey,
+  validSubdomain,
+  validTxt,
+  challengeZone,
+  fulldomainOf,
+  registerAcmeAccount,
+  authenticateAcme,
+  addAcmeTxt,
+  deleteAcmeTxt,
+  sweepAcmeTxt,
+  startAcmeSweep,
+  listAcmeAccounts,
+  acmeAccountById,
+  revokeAcmeAccount,
+  isAcmeChallengeName,
+  type AcmeSettings,
+  type AcmeDeps,
+  type AcmeRegistration,
+  type AcmeAccountRow,
+  type AcmeAccountView,
+} from "./acme.ts";
+export { ownedHost, hostById, userHosts, domainsForNewHosts, addHost, updateHostSettings, regenerateHostSecret, deleteHost, setAbuseBlocked, currentAddresses, type HostSettings } from "./hosts-edit.ts";
+export { relatedOf, relatedById, addRelated, updateRelated, deleteRelated, type RelatedInput } from "./related-edit.ts";
+export { listServices, hostConfigs, hostConfigById, addHostConfig, updateHostConfig, deleteHostConfig, addService, deleteService, searchServices, type HostConfigInput, type ServiceInput, type ServiceRow, type HostConfigRow } from "./forwarders-edit.ts";
+export {
+  ownedDomain,
+  visibleDomains,
+  addDomain,
+  updateDomain,
+  regenerateDomainKey,
+  deleteDomain,
+  transferKeyOf,
+  staticRecords,
+  setStaticRRset,
+  checkStaticRecord,
+  STATIC_TYPES,
+  type ZoneEditor,
+  type ZoneCheck,
+  type NewDomainInput,
+  type NewDomain,
+  type DomainSettings,
+  type StaticRecord,
+} from "./domains-edit.ts";
+export { statusCounts, STATUS_PERIODS, type StatusCounts } from "./status.ts";

@@ -1,0 +1,64 @@
+// Wiring of ACME DNS-01 into a running server: the acme-dns API plugin (when [acme_dns] zone is set), the
+// sweep that removes expired TXT values, and a low negative TTL on the challenge zone. Rules live in
+// core/acme.ts; this file only connects them to the database, the zone store and the auth module.
+import type { Config } from "../config/index.ts";
+import type { Db } from "../db/index.ts";
+import type { Logger } from "../log/index.ts";
+import { checkPasswordLogin, findLoginUser } from "../auth/index.ts";
+import { startAcmeSweep, type ZoneBackend, type ZoneRef } from "../core/index.ts";
+import { acmeDnsApi, acmeSettings } from "../http/api/acme-dns/index.ts";
+import { soaFields, type ZoneStore } from "../dns/zone/index.ts";
+
+/** How often expired values are looked for: well below the shortest lifetime (60 s). */
+export const SWEEP_INTERVAL_MS = 15_000;
+
+/** Resolves to the user id of an active staff account whose password matches, else null. */
+export function staffLogin(db: Db) {
+  return async (username: string, password: string): Promise<number | null> => {
+    const result = await checkPasswordLogin(db, findLoginUser(db, username), password, new Date());
+    return result.ok && result.user.isStaff ? result.user.id : null;
+  };
+}
+
+/**
+ * RFC 2308 §5: a resolver caches NXDOMAIN/NODATA for min(SOA TTL, SOA MINIMUM). acme-dns uses 86400, so a
+ * resolver that asked too early hides the new TXT for a day (acme-dns#342). The challenge zone gets txt_ttl.
+ */
+export async function lowerNegativeTtl(store: ZoneStore, zone: string, ttl: number): Promise<boolean> {
+  const snap = store.zone(zone);
+  const soa = snap?.get(zone, "SOA");
+  if (!soa) return false;
+  const minimum = soaFields(soa.data[0]).minimum;
+  if (minimum <= ttl && soa.ttl <= ttl) return false;
+  await store.transaction(zone, (tx) => tx.updateSoa({ minimum: Math.min(minimum, ttl), ttl: Math.min(soa.ttl, ttl) }));
+  return true;
+}
+
+export interface AcmeRuntime {
+  /** The acme-dns API plugin, or null when [acme_dns] zone is empty. */
+  plugin: ReturnType<typeof acmeDnsApi> | null;
+  stop(): Promise<void>;
+}
+
+export async function startAcme(cfg: Config, db: Db, store: () => ZoneStore, backendFor: (zone: ZoneRef) => ZoneBackend, log: Logger): Promise<AcmeRuntime> {
+  const settings = acmeSettings(cfg);
+  if (!settings.zone) return { plugin: null, stop: async () => {} };
+  const acmeLog = log.child({ component: "acme-dns" });
+  if (!store().zone(settings.zone)) {
+    acmeLog.warn("acme_dns.zone is not an embedded zone of this server: registrations fail until it is added", { zone: settings.zone });
+  } else if (await lowerNegativeTtl(store(), settings.zone, settings.txtTtl)) {
+    acmeLog.info("lowered the challenge zone's negative TTL", { zone: settings.zone, ttl: settings.txtTtl });
+  }
+  const sweep = startAcmeSweep(
+    { db, backendFor, settings },
+    {
+      intervalMs: SWEEP_INTERVAL_MS,
+      onSwept: (n) => acmeLog.info("expired TXT values removed", { count: n }),
+      onError: (e) => acmeLog.warn("TXT sweep failed; retrying later", { error: (e as Error).message }),
+    },
+  );
+  return {
+    plugin: acmeDnsApi({ db, config: cfg, log: acmeLog, backendFor, staffLogin: staffLogin(db) }),
+    stop: () => sweep.stop(),
+  };
+}

@@ -1,0 +1,353 @@
+// ACME DNS-01 through acme-dns accounts (peers-and-clients.md §4): registration, the checks of an update,
+// TXT values with an expiry (N per account instead of acme-dns's two), deletion, revocation and the sweep
+// that removes expired values. The TXT records are written through the zone's backend, so they go through
+// the same zone transaction as every other change. No HTTP here: http/api/acme-dns reads requests and
+// writes the wire format.
+import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
+import ipaddr from "ipaddr.js";
+import { acmeDnsAccounts, acmeDnsTxt, domains, users, type Db } from "../db/index.ts";
+import { zoneRefOf } from "./hosts.ts";
+import { constantTimeEqual } from "./secrets.ts";
+import { systemClock, type Clock, type ZoneBackend, type ZoneRef } from "./ports.ts";
+
+export type AcmeAccountRow = typeof acmeDnsAccounts.$inferSelect;
+
+export interface AcmeSettings {
+  /** The embedded zone holding the accounts' subdomains ("acme.example.org"); "" = off. */
+  zone: string;
+  /** Values kept per account; the oldest goes first. */
+  maxTxt: number;
+  /** TTL of the TXT records (seconds). */
+  txtTtl: number;
+  /** How long a value lives before the sweep removes it (ms). */
+  txtLifetimeMs: number;
+}
+
+export interface AcmeDeps {
+  db: Db;
+  backendFor: (zone: ZoneRef) => ZoneBackend;
+  settings: AcmeSettings;
+  clock?: Clock;
+}
+
+/** What /register answers (acme-dns field names and order). */
+export interface AcmeRegistration {
+  username: string;
+  password: string;
+  fulldomain: string;
+  subdomain: string;
+  allowfrom: string[];
+}
+
+export class AcmeError extends Error {
+  constructor(
+    /** acme-dns error word: malformed_json_payload, invalid_allowfrom_cidr, bad_subdomain, bad_txt, db_error, ... */
+    readonly code: string,
+    message = code,
+  ) {
+    super(message);
+    this.name = "AcmeError";
+  }
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const KEY = /^[A-Za-z0-9_-]{40}$/;
+/** acme-dns's label check (one DNS label, LDH). */
+const SUBDOMAIN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+
+export const validUsername = (s: string) => UUID.test(s);
+export const validKey = (s: string) => KEY.test(s);
+export const validSubdomain = (s: string) => SUBDOMAIN.test(s);
+/**
+ * acme-dns takes exactly 43 base64url characters (a SHA-256 key authorization digest). §4 of the spec
+ * notes that 1–255 printable characters is safe: one TXT character-string (RFC 1035 §3.3) of ASCII.
+ */
+export const validTxt = (s: string) => s.length >= 1 && s.length <= 255 && /^[\x20-\x7e]+$/.test(s);
+
+/** SHA-256 hex: the key carries 240 random bits, so a fast hash is enough (as for API tokens). */
+const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");
+
+/** 40 characters of [A-Za-z0-9_-] (acme-dns's alphabet), 6 bits each. */
+function generateKey(): string {
+  return randomBytes(30).toString("base64url");
+}
+
+/**
+ * A JSON body read the way Go's encoding/json reads it into acme-dns's structs: any Content-Type, keys
+ * matched without regard to case ({"AllowFrom":…} from old goacmedns, {"SubDomain":…,"Txt":…}). Returns
+ * null when the body is not a JSON object. An empty body is an empty object (acme.sh's /register).
+ */
+export function parseLooseJson(body: string): Record<string, unknown> | null {
+  if (body.trim() === "") return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(body);
+  } catch {
+    return null;
+  }
+  if (v === null) return {}; // Go decodes `null` into a struct as "nothing set"
+  if (typeof v !== "object" || Array.isArray(v)) return null;
+  const out: Record<string, unknown> = {};
+  // An exact lower-case key wins over another spelling of it, like Go's exact-match-first rule.
+  for (const [k, val] of Object.entries(v as Record<string, unknown>)) if (!(k.toLowerCase() in out) || k === k.toLowerCase()) out[k.toLowerCase()] = val;
+  return out;
+}
+
+/**
+ * The allowfrom list of a registration: every entry a CIDR prefix (Go's net.ParseCIDR; "[v6]/len" has its
+ * brackets stripped). One bad entry rejects the registration (acme-dns PR #148: fail closed).
+ */
+export function parseAllowfrom(value: unknown): string[] {
+  if (value === undefined || value === null) return [];
+  if (!Array.isArray(value)) throw new AcmeError("malformed_json_payload");
+  const out: string[] = [];
+  for (const item of value) {
+    if (typeof item !== "string") throw new AcmeError("malformed_json_payload");
+    const cidr = item.replace(/\[|\]/g, "").trim();
+    try {
+      if (!cidr.includes("/")) throw new Error("no prefix length");
+      ipaddr.parseCIDR(cidr);
+    } catch {
+      throw new AcmeError("invalid_allowfrom_cidr", `invalid allowfrom entry ${JSON.stringify(item)}`);
+    }
+    out.push(cidr);
+  }
+  return out;
+}
+
+/** Whether `address` is inside one of `cidrs` ([] = anywhere). IPv4-mapped IPv6 counts as IPv4. */
+export function allowedFrom(address: string, cidrs: string[]): boolean {
+  if (cidrs.length === 0) return true;
+  let a: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    a = ipaddr.process(address.replace(/^\[|\]$/g, ""));
+  } catch {
+    return false;
+  }
+  return cidrs.some((c) => {
+    try {
+      const [net, bits] = ipaddr.parseCIDR(c);
+      return net.kind() === a.kind() && a.match(net, bits);
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The account's allowfrom list as stored. */
+export function allowfromOf(account: AcmeAccountRow): string[] {
+  try {
+    const v = JSON.parse(account.allowfrom);
+    return Array.isArray(v) ? v.filter((x) => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
+
+/** The challenge zone as a backend sees it; AcmeError("db_error") when [acme_dns] zone is no embedded zone. */
+export function challengeZone(db: Db, settings: AcmeSettings): ZoneRef {
+  const d = settings.zone ? db.select().from(domains).where(eq(domains.name, settings.zone.toLowerCase().replace(/\.$/, ""))).get() : undefined;
+  if (!d || d.backend !== "embedded") throw new AcmeError("db_error", `acme_dns.zone "${settings.zone}" is not an embedded zone (create it with "updns domain add")`);
+  return zoneRefOf(d);
+}
+
+export function fulldomainOf(settings: AcmeSettings, subdomain: string): string {
+  return `${subdomain}.${settings.zone.toLowerCase().replace(/\.$/, "")}`;
+}
+
+/** A new account: the key is returned once and stored only as a hash. */
+export function registerAcmeAccount(deps: Pick<AcmeDeps, "db" | "settings">, input: { allowfrom?: string[]; ownerId?: number | null } = {}): AcmeRegistration {
+  challengeZone(deps.db, deps.settings);
+  const username = randomUUID();
+  const password = generateKey();
+  const subdomain = randomUUID();
+  const allowfrom = input.allowfrom ?? [];
+  deps.db
+    .insert(acmeDnsAccounts)
+    .values({ username, keyHash: hashKey(password), subdomain, allowfrom: JSON.stringify(allowfrom), ownerId: input.ownerId ?? null })
+    .run();
+  return { username, password, fulldomain: fulldomainOf(deps.settings, subdomain), subdomain, allowfrom };
+}
+
+/**
+ * Checks 1–3 of an update (§4): well-formed credentials, an existing account whose key matches (the same
+ * hashing happens for an unknown user), and the client inside allowfrom. null = "forbidden".
+ */
+export function authenticateAcme(db: Db, username: string, key: string, clientAddress: string): AcmeAccountRow | null {
+  if (!validUsername(username) || !validKey(key)) return null;
+  const account = db.select().from(acmeDnsAccounts).where(eq(acmeDnsAccounts.username, username.toLowerCase())).get();
+  const ok = constantTimeEqual(hashKey(key), account?.keyHash ?? "0".repeat(64));
+  if (!account || !ok) return null;
+  if (!allowedFrom(clientAddress, allowfromOf(account))) return null;
+  return account;
+}
+
+// Publishing an account's set is serialised per account, so concurrent updates cannot overtake each other
+// and leave an older set in the zone.
+const chains = new Map<number, Promise<unknown>>();
+function serialised<T>(accountId: number, fn: () => Promise<T>): Promise<T> {
+  const prev = chains.get(accountId) ?? Promise.resolve();
+  const next = prev.then(fn, fn);
+  const tail = next.catch(() => undefined);
+  chains.set(accountId, tail);
+  void tail.then(() => {
+    if (chains.get(accountId) === tail) chains.delete(accountId);
+  });
+  return next;
+}
+
+function liveValues(db: Db, accountId: number, now: number): string[] {
+  return db
+    .select({ value: acmeDnsTxt.value })
+    .from(acmeDnsTxt)
+    .where(and(eq(acmeDnsTxt.accountId, accountId), sql`${acmeDnsTxt.expiresAt} > ${now}`))
+    .orderBy(asc(acmeDnsTxt.id))
+    .all()
+    .map((r) => r.value);
+}
+
+/** Makes `<subdomain>.<zone>` TXT hold exactly the account's live values (no values: no RRset). */
+async function publish(deps: AcmeDeps, account: Pick<AcmeAccountRow, "id" | "subdomain">): Promise<void> {
+  const zone = challengeZone(deps.db, deps.settings);
+  const now = (deps.clock ?? systemClock).now().getTime();
+  const values = [...new Set(liveValues(deps.db, account.id, now))];
+  await deps.backendFor(zone).replace(zone, account.subdomain, "TXT", values, deps.settings.txtTtl);
+}
+
+function touch(db: Db, account: AcmeAccountRow, clientAddress: string, now: Date): void {
+  db.update(acmeDnsAccounts).set({ lastUsedAt: now, lastUsedFrom: clientAddress }).where(eq(acmeDnsAccounts.id, account.id)).run();
+}
+
+/**
+ * Adds a TXT value (after checks 1–4 passed). The oldest values beyond max_txt go; a value sent again gets
+ * a fresh expiry instead of a second row.
+ */
+export async function addAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt: string, clientAddress = ""): Promise<void> {
+  if (!validTxt(txt)) throw new AcmeError("bad_txt");
+  const now = (deps.clock ?? systemClock).now();
+  await serialised(account.id, async () => {
+    deps.db.transaction((tx) => {
+      tx.delete(acmeDnsTxt).where(and(eq(acmeDnsTxt.accountId, account.id), eq(acmeDnsTxt.value, txt))).run();
+      tx.insert(acmeDnsTxt).values({ accountId: account.id, value: txt, expiresAt: new Date(now.getTime() + deps.settings.txtLifetimeMs) }).run();
+      const keep = tx
+        .select({ id: acmeDnsTxt.id })
+        .from(acmeDnsTxt)
+        .where(eq(acmeDnsTxt.accountId, account.id))
+        .orderBy(desc(acmeDnsTxt.id))
+        .limit(deps.settings.maxTxt)
+        .all()
+        .map((r) => r.id);
+      tx.delete(acmeDnsTxt).where(and(eq(acmeDnsTxt.accountId, account.id), sql`${acmeDnsTxt.id} NOT IN (${sql.join(keep.map((id) => sql`${id}`), sql`, `)})`)).run();
+    });
+    touch(deps.db, account, clientAddress, now);
+    await publish(deps, account);
+  });
+}
+
+/** Removes one value, or every value of the account when `txt` is undefined. Returns how many went. */
+export async function deleteAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt?: string, clientAddress = ""): Promise<number> {
+  if (txt !== undefined && !validTxt(txt)) throw new AcmeError("bad_txt");
+  const now = (deps.clock ?? systemClock).now();
+  return serialised(account.id, async () => {
+    const where = txt === undefined ? eq(acmeDnsTxt.accountId, account.id) : and(eq(acmeDnsTxt.accountId, account.id), eq(acmeDnsTxt.value, txt));
+    const removed = deps.db.delete(acmeDnsTxt).where(where).returning({ id: acmeDnsTxt.id }).all().length;
+    touch(deps.db, account, clientAddress, now);
+    await publish(deps, account);
+    return removed;
+  });
+}
+
+/** Removes expired values and republishes the accounts they belonged to. Returns the number removed. */
+export async function sweepAcmeTxt(deps: AcmeDeps): Promise<number> {
+  if (!deps.settings.zone) return 0;
+  const now = (deps.clock ?? systemClock).now().getTime();
+  const expired = deps.db.delete(acmeDnsTxt).where(lte(acmeDnsTxt.expiresAt, new Date(now))).returning({ accountId: acmeDnsTxt.accountId }).all();
+  const ids = [...new Set(expired.map((r) => r.accountId))];
+  if (ids.length === 0) return 0;
+  const accounts = deps.db.select().from(acmeDnsAccounts).where(inArray(acmeDnsAccounts.id, ids)).all();
+  for (const a of accounts) await serialised(a.id, () => publish(deps, a));
+  return expired.length;
+}
+
+/** Runs the sweep every `intervalMs` until stop(); a failed sweep is reported and retried next time. */
+export function startAcmeSweep(deps: AcmeDeps, opts: { intervalMs: number; onError?: (e: unknown) => void; onSwept?: (n: number) => void }): { stop(): Promise<void> } {
+  let running: Promise<void> | null = null;
+  const tick = () => {
+    if (running) return;
+    running = sweepAcmeTxt(deps)
+      .then((n) => {
+        if (n > 0) opts.onSwept?.(n);
+      })
+      .catch((e) => opts.onError?.(e))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(tick, opts.intervalMs);
+  tick();
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+export interface AcmeAccountView {
+  id: number;
+  username: string;
+  subdomain: string;
+  fulldomain: string;
+  allowfrom: string[];
+  owner: string | null;
+  ownerId: number | null;
+  txt: { value: string; expiresAt: Date }[];
+  lastUsedAt: Date | null;
+  lastUsedFrom: string;
+  created: Date;
+}
+
+/** Accounts for the web UI: one owner's, or every account (ownerId null, for staff). */
+export function listAcmeAccounts(db: Db, settings: AcmeSettings, ownerId: number | null): AcmeAccountView[] {
+  const q = db.select({ a: acmeDnsAccounts, owner: users.username }).from(acmeDnsAccounts).leftJoin(users, eq(acmeDnsAccounts.ownerId, users.id));
+  const rows = (ownerId === null ? q : q.where(eq(acmeDnsAccounts.ownerId, ownerId))).orderBy(asc(acmeDnsAccounts.id)).all();
+  return rows.map(({ a, owner }) => ({
+    id: a.id,
+    username: a.username,
+    subdomain: a.subdomain,
+    fulldomain: fulldomainOf(settings, a.subdomain),
+    allowfrom: allowfromOf(a),
+    owner: owner ?? null,
+    ownerId: a.ownerId,
+    txt: db.select({ value: acmeDnsTxt.value, expiresAt: acmeDnsTxt.expiresAt }).from(acmeDnsTxt).where(eq(acmeDnsTxt.accountId, a.id)).orderBy(asc(acmeDnsTxt.id)).all(),
+    lastUsedAt: a.lastUsedAt,
+    lastUsedFrom: a.lastUsedFrom,
+    created: a.created,
+  }));
+}
+
+export function acmeAccountById(db: Db, id: number): AcmeAccountRow | null {
+  return db.select().from(acmeDnsAccounts).where(eq(acmeDnsAccounts.id, id)).get() ?? null;
+}
+
+/** Revokes an account: its credentials stop working at once and its TXT records leave the zone. */
+export async function revokeAcmeAccount(deps: AcmeDeps, account: AcmeAccountRow): Promise<void> {
+  await serialised(account.id, async () => {
+    deps.db.delete(acmeDnsAccounts).where(eq(acmeDnsAccounts.id, account.id)).run();
+    const zone = challengeZone(deps.db, deps.settings);
+    await deps.backendFor(zone).remove(zone, account.subdomain, "TXT");
+  });
+}
+
+/**
+ * RFC 8555 §8.4: the challenge name is "_acme-challenge." + the identifier (a wildcard's "*." dropped).
+ * The RFC 2136 route's policy uses this to scope a key to challenge TXT records.
+ */
+export function isAcmeChallengeName(name: string, under: string): boolean {
+  const n = name.toLowerCase().replace(/\.$/, "");
+  const u = under.toLowerCase().replace(/\.$/, "");
+  if (!n.startsWith("_acme-challenge.")) return false;
+  const rest = n.slice("_acme-challenge.".length);
+  return rest === u || rest.endsWith(`.${u}`) || u === "";
+}
