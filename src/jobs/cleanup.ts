@@ -1,0 +1,44 @@
+// The clean-up job (spec §6.7: Django's clearsessions and cleanupregistration, plus what updns keeps besides):
+// expired sessions, expired or used e-mail tokens, sign-ups never confirmed, the IXFR journals of embedded
+// zones beyond their configured length and age, and forwarding jobs too old to matter. Hourly by default.
+import { lt } from "drizzle-orm";
+import { deleteExpiredSessions, deleteExpiredTokens, deleteUnverifiedAccounts } from "../auth/index.ts";
+import { forwardQueue } from "../db/index.ts";
+import { newReport, note, type JobContext, type JobReport } from "./context.ts";
+
+/**
+ * A queued forwarding older than this is dropped: the worker delivers or gives up long before (10 attempts,
+ * at most 6 h apart), so such a row is left over, and an address that old is no news to a third party.
+ */
+export const FORWARD_MAX_AGE_MS = 7 * 86400_000;
+
+export interface CleanupReport extends JobReport {
+  sessions: number;
+  tokens: number;
+  unverifiedAccounts: number;
+  journalEntries: number | null;
+  forwards: number;
+}
+
+export async function runCleanup(ctx: JobContext): Promise<CleanupReport> {
+  const now = ctx.clock.now();
+  const report: CleanupReport = {
+    ...newReport(),
+    sessions: deleteExpiredSessions(ctx.db, now),
+    tokens: deleteExpiredTokens(ctx.db, now),
+    unverifiedAccounts: deleteUnverifiedAccounts(ctx.db, now),
+    journalEntries: null,
+    forwards: ctx.db.delete(forwardQueue).where(lt(forwardQueue.created, new Date(now.getTime() - FORWARD_MAX_AGE_MS))).returning({ id: forwardQueue.id }).all().length,
+  };
+  if (ctx.trimJournals) report.journalEntries = await ctx.trimJournals();
+  const parts = [
+    `${report.sessions} expired sessions`,
+    `${report.tokens} expired tokens`,
+    `${report.unverifiedAccounts} unconfirmed sign-ups`,
+    report.journalEntries === null ? "journals not trimmed (no zone store)" : `${report.journalEntries} journal entries`,
+    `${report.forwards} stale forwardings`,
+  ];
+  report.summary = `removed ${parts.join(", ")}`;
+  note(ctx, report, report.summary);
+  return report;
+}

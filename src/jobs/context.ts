@@ -1,0 +1,85 @@
+// What every job gets from whoever runs it (the scheduler inside `updns serve`, or a CLI command), and what
+// it hands back. Jobs hold the rules; the runner wires the database, the zone backends, the mailer and the clock.
+import type { BackendFor, Clock, Mailer } from "../core/index.ts";
+import type { Db } from "../db/index.ts";
+import type { Logger } from "../log/index.ts";
+import type { MailContext, OutgoingMail, Translate } from "../mail/index.ts";
+import type { ZoneChecker } from "./zone-check.ts";
+
+export interface JobContext {
+  db: Db;
+  log: Logger;
+  clock: Clock;
+  mailer: Mailer;
+  /** Zone backends, to take records out of DNS (abuse flag, stale hosts, deleted accounts). */
+  backendFor: BackendFor;
+  /** Shown in mail subjects and texts, e.g. "dyn.example.org". */
+  site: string;
+  /** Base URL of the web UI, for links in mails ("" = none known). */
+  publicUrl?: string;
+  /** Translation function for a recipient's profile language ("" = default); English when absent. */
+  translator?: (language: string) => Translate;
+  /** How `domains --check` probes a zone; defaults to zone-check.ts's checkZone. */
+  checkZone?: ZoneChecker;
+  /** Trims the IXFR journals of the embedded zones; returns the entries dropped (absent: not trimmed). */
+  trimJournals?: () => Promise<number>;
+  /** Waits between attempts of a failed mail (default 2 s; tests use 0). */
+  mailRetryDelayMs?: number;
+}
+
+/** What a run did: one line per event (what a CLI prints and the scheduler logs) and a one-line summary. */
+export interface JobReport {
+  lines: string[];
+  summary: string;
+  /** Mails handed to the mailer, and those that failed even after retries. */
+  mailsSent: number;
+  mailsFailed: number;
+}
+
+export function newReport(): JobReport {
+  return { lines: [], summary: "", mailsSent: 0, mailsFailed: 0 };
+}
+
+const english: Translate = (msg, params) => (params ? msg.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : msg);
+
+/** The mail context for one recipient, in their language. */
+export function mailContext(ctx: JobContext, language: string): MailContext {
+  return { t: ctx.translator ? ctx.translator(language || "en") : english, site: ctx.site };
+}
+
+const MAIL_ATTEMPTS = 3;
+
+/**
+ * Send a mail without letting a failure break the job (updns issue 8): tried up to three times, then logged and
+ * counted. An empty address is skipped (accounts made by OAuth or by the CLI may have none).
+ */
+export async function sendMail(ctx: JobContext, report: JobReport, mail: OutgoingMail): Promise<boolean> {
+  if (!mail.to) {
+    ctx.log.warn("no mail sent: the account has no e-mail address", { subject: mail.subject });
+    return false;
+  }
+  const delay = ctx.mailRetryDelayMs ?? 2000;
+  for (let attempt = 1; attempt <= MAIL_ATTEMPTS; attempt++) {
+    try {
+      await ctx.mailer.send(mail);
+      report.mailsSent++;
+      return true;
+    } catch (e) {
+      ctx.log.warn("mail failed", { to: mail.to, subject: mail.subject, attempt, error: (e as Error).message });
+      if (attempt < MAIL_ATTEMPTS && delay > 0) await Bun.sleep(delay * attempt);
+    }
+  }
+  report.mailsFailed++;
+  return false;
+}
+
+/** Add a line to the report and the log. */
+export function note(ctx: JobContext, report: JobReport, line: string): void {
+  report.lines.push(line);
+  ctx.log.info(line);
+}
+
+/** "YYYY-MM-DD" (UTC). */
+export function day(d: Date): string {
+  return d.toISOString().slice(0, 10);
+}
