@@ -3,6 +3,7 @@
 import { type RR, type RRset, type RRType, targetOf, type ZoneSet, type ZoneSnapshot } from "../zone/index.ts";
 import { parentName } from "../zone/index.ts";
 import { QTYPE, RCODE, TYPE, TYPE_NAME } from "./constants.ts";
+import { nameExists, Proof, pushSigned } from "./denial.ts";
 
 export interface Answer {
   rcode: number;
@@ -22,16 +23,21 @@ function push(out: RR[], s: RRset, owner = s.name): void {
   for (const d of s.data) out.push({ name: owner, type: s.type, ttl: s.ttl, data: d });
 }
 
-function negative(z: ZoneSnapshot, a: Answer): void {
+function negative(z: ZoneSnapshot, a: Answer, dnssec = false): void {
   // RFC 2308 §3: the SOA goes in the authority section with TTL = min(SOA TTL, SOA MINIMUM).
   a.authority.push({ name: z.name, type: "SOA", ttl: z.negativeTtl, data: z.soa.data[0] });
+  // RFC 4035 §3.1.3: with its signature (same TTL as the SOA in the answer: RFC 4034 §3 allows the minimum).
+  if (dnssec && z.soa.sigs) for (const d of z.soa.sigs) a.authority.push({ name: z.name, type: "RRSIG", ttl: z.negativeTtl, data: d });
 }
 
-/** The closest delegation (a non-apex name with NS) at or above `name` inside `z`, if any. */
-function findCut(z: ZoneSnapshot, name: string): RRset | undefined {
+/**
+ * The closest delegation (a non-apex name with NS) at or above `name` inside `z`, if any. A DS query for
+ * the cut itself is the parent's to answer (RFC 4035 §3.1.4.1), so `name`'s own NS is skipped then.
+ */
+function findCut(z: ZoneSnapshot, name: string, dsQuery = false): RRset | undefined {
   if (!z.hasCuts) return undefined;
   let best: RRset | undefined;
-  let n = name;
+  let n = dsQuery ? parentName(name) : name;
   // Walk up to the apex; the highest cut wins (anything below it is not ours to answer).
   for (let i = 0; i < 128 && n !== z.name && n !== ""; i++) {
     const ns = z.get(n, "NS");
@@ -66,7 +72,7 @@ function addTargets(z: ZoneSet, a: Answer, sets: RR[], only?: (target: string) =
  * Answer `qname`/`qtype` (class IN) from `zones`. `qname` is normalized (lower case, no trailing dot).
  * Meta types other than ANY (AXFR, IXFR, MAILA, MAILB, OPT, TSIG) are the caller's business.
  */
-export function answer(zones: ZoneSet, qname: string, qtype: number): Answer {
+export function answer(zones: ZoneSet, qname: string, qtype: number, dnssecOk = false): Answer {
   const a: Answer = { rcode: RCODE.NOERROR, aa: false, answer: [], authority: [], additional: [], singleZone: true };
   const first = zones.find(qname);
   if (!first) {
@@ -82,60 +88,78 @@ export function answer(zones: ZoneSet, qname: string, qtype: number): Answer {
     if (!z) return a;
     if (z !== first) a.singleZone = false;
     visited.add(name);
+    // DNSSEC records go in only when asked (RFC 4035 §3.2.1) and the zone is signed.
+    const dnssec = dnssecOk && z.chain !== null;
+    const proof = dnssec ? new Proof(z, a.authority) : null;
 
     // Step 3b: a delegation on the way down gives a referral (not authoritative for what is below).
-    const cut = findCut(z, name);
+    const cut = findCut(z, name, qtype === TYPE.DS);
     if (cut) {
       if (hop === 0) a.aa = false;
       push(a.authority, cut);
+      // RFC 4035 §3.1.4: the DS of a signed delegation, or the proof that it has none.
+      const ds = z.get(cut.name, "DS");
+      if (dnssec && ds) pushSigned(a.authority, ds, true);
+      else proof?.nodata(cut.name);
       const cutName = cut.name;
-      addTargets(zones, a, a.authority, (t) => t === cutName || t.endsWith("." + cutName));
+      addTargets(zones, a, a.authority.filter((r) => r.type === "NS"), (t) => t === cutName || t.endsWith("." + cutName));
       return a;
     }
 
     let node = z.nodes.get(name);
     let owner = name;
+    /** The closest encloser when a wildcard answers (its proofs need it). */
+    let wildCe: string | null = null;
+    if (node && z.chain !== null && !nameExists(z, name)) node = undefined; // an NSEC3 owner is not a name
     if (!node) {
-      if (z.exists(name)) {
+      if (nameExists(z, name)) {
         // An empty non-terminal exists (RFC 4592 §2.2.2): NODATA.
-        negative(z, a);
+        negative(z, a, dnssec);
+        proof?.nodata(name);
         return a;
       }
       // RFC 4592 §3.3.1: the source of synthesis is "*." + the closest encloser.
       let ce = parentName(name);
-      for (let i = 0; i < 128 && ce !== z.name && !z.exists(ce); i++) ce = parentName(ce);
+      for (let i = 0; i < 128 && ce !== z.name && !nameExists(z, ce); i++) ce = parentName(ce);
       const wild = z.nodes.get(`*.${ce}`);
       if (!wild) {
         a.rcode = RCODE.NXDOMAIN;
-        negative(z, a);
+        negative(z, a, dnssec);
+        proof?.nxdomain(name, ce);
         return a;
       }
       node = wild;
       owner = name;
+      wildCe = ce;
     }
 
     if (qtype === QTYPE.ANY) {
       // RFC 8482 §4.2: answer ANY with one RRset of the name instead of all of them.
       const pick = node.get("CNAME") ?? node.get("A") ?? node.get("AAAA") ?? [...node.values()].sort((x, y) => (x.type < y.type ? -1 : 1))[0];
-      push(a.answer, pick, owner);
+      pushSigned(a.answer, pick, dnssec, owner);
+      if (wildCe !== null) proof?.wildcardAnswer(name, wildCe);
       return a;
     }
     const type = TYPE_NAME[qtype] as RRType | undefined;
-    const want = type ? node.get(type) : undefined;
+    const want = type && type !== "RRSIG" ? node.get(type) : undefined;
     if (want) {
-      push(a.answer, want, owner);
+      pushSigned(a.answer, want, dnssec, owner);
+      if (wildCe !== null) proof?.wildcardAnswer(name, wildCe);
       if (type === "MX" || type === "SRV" || type === "NS") addTargets(zones, a, a.answer.filter((r) => r.type === type));
       return a;
     }
     const cname = node.get("CNAME");
     if (cname && qtype !== TYPE.CNAME) {
-      push(a.answer, cname, owner);
+      pushSigned(a.answer, cname, dnssec, owner);
+      if (wildCe !== null) proof?.wildcardAnswer(name, wildCe);
       const target = targetOf("CNAME", cname.data[0])!;
       if (visited.has(target)) return a; // a loop: what we have is all there is
       name = target;
       continue;
     }
-    negative(z, a);
+    negative(z, a, dnssec);
+    if (wildCe !== null) proof?.wildcardNodata(name, wildCe);
+    else proof?.nodata(name);
     return a;
   }
   return a;

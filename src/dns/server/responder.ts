@@ -111,7 +111,7 @@ export class Responder {
     const key = `${qtype}|${ekey}|${limit}|${qname}`;
     let prepared = zone?.cache.get(key);
     if (!prepared) {
-      const a = answer(zones, qname, qtype);
+      const a = answer(zones, qname, qtype, edns?.do ?? false);
       const parts = this.parts(0, FLAG.QR, a, { nameBytes: lowerNameBytes(msg, qnameEnd), qname, qtype, qclass: CLASS.IN }, edns);
       prepared = encodeWithin(parts, limit, !a.aa && a.authority.some((r) => r.type === "NS"));
       if (prepared[2] & 0x02) this.counters.truncated++;
@@ -220,7 +220,7 @@ export class Responder {
     if (q.class !== CLASS.IN && q.class !== CLASS.ANY) return reply(sign(this.errorResponse(msg, RCODE.REFUSED, m, edns)), q.type);
 
     const limit = peer.transport === "udp" ? udpLimit(edns, this.maxUdpSize) - (tsig ? 100 + tsig.key.name.length : 0) : 65535 - 200;
-    const a = answer(this.opts.store.snapshot(), q.name, q.type);
+    const a = answer(this.opts.store.snapshot(), q.name, q.type, edns?.do ?? false);
     const end = questionNameEnd(msg);
     const flags = FLAG.QR | (((msg[2] << 8) | msg[3]) & (FLAG.RD | FLAG.CD));
     const parts = this.parts(m.id, flags, a, { nameBytes: msg.slice(HEADER, end + 1), qname: q.name, qtype: q.type, qclass: q.class }, edns);
