@@ -18,6 +18,8 @@ import { requireHost } from "./core/admin/hosts.ts";
 import { removeHostDns, removeUserDns } from "./core/index.ts";
 import { ListenError } from "./http/index.ts";
 import { DnsListenError } from "./cli/dns.ts";
+import { maintenanceCommand } from "./cli/jobs.ts";
+import { CronError } from "./jobs/index.ts";
 
 const USAGE = `updns ${pkg.version} — self-hosted dynamic DNS
 
@@ -31,6 +33,11 @@ usage: updns COMMAND [options]     (every command takes --config FILE, --json an
   domain add|list|remove  zones (embedded or rfc2136)
   host add|list|remove  dynamic hosts
   import nsupdate --from DB  move an nsupdate.info installation over
+  faults [options]      show and reset fault counters, flag abuse (--help for the options)
+  domains --check|--stale-check  check zones' nameservers, drop unavailable empty domains
+  hosts --stale-check   remind owners of hosts not updated for long; make unavailable, delete
+  users --stale-check   notify, then remove, long unused accounts
+  jobs list|run NAME    the scheduled maintenance jobs: times, last runs; run one now
   backup FILE           consistent online copy of the database
   version               print the version`;
 
@@ -98,6 +105,13 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
             for (const e of errors) io.err(`updns: warning: could not remove ${e}`);
           });
           return 0;
+        case "faults":
+        case "domains":
+        case "hosts":
+        case "users":
+        case "jobs":
+          await maintenanceCommand(command, rest, io, { cfg, openDb });
+          return 0;
         case "import":
           await importCommand(rest, io, openDb);
           return 0;
@@ -117,7 +131,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       (db as Db | undefined)?.$client.close();
     }
   } catch (e) {
-    if (e instanceof CliError || e instanceof ConfigError || e instanceof ValidationError || e instanceof DatabaseTooNewError || e instanceof ListenError || e instanceof DnsListenError) {
+    if (e instanceof CliError || e instanceof ConfigError || e instanceof ValidationError || e instanceof DatabaseTooNewError || e instanceof ListenError || e instanceof DnsListenError || e instanceof CronError) {
       io.err(`updns: ${e.message}`);
       return e instanceof CliError ? e.exitCode : 1;
     }

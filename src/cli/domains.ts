@@ -2,7 +2,7 @@ import type { Db } from "../db/index.ts";
 import { addEmbeddedZone, addRfc2136Zone, addSecondary, listDomains, listSecondaries, removeDomain, removeSecondary, requireDomain } from "../core/admin/domains.ts";
 import { zoneRefOf } from "../core/index.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
-import { parseServer, querySoa } from "../dns/rfc2136/index.ts";
+import { checkSecondaries } from "../jobs/index.ts";
 import { requireUser } from "../core/admin/users.ts";
 import { SqliteZoneStorage } from "../backends/embedded/index.ts";
 import { ZoneStore } from "../dns/zone/index.ts";
@@ -118,20 +118,4 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db): P
     default:
       throw new CliError(`unknown domain command "${sub}"\nusage: ${USAGE}`);
   }
-}
-
-/** For an embedded zone: each secondary answers with our serial (SOA query, RD off). */
-async function checkSecondaries(zone: string, serial: number, secondaries: string[]) {
-  const steps: { step: string; ok: boolean; message: string }[] = [];
-  for (const s of secondaries) {
-    try {
-      const r = await querySoa([parseServer(s)], zone, { timeoutMs: 3000, retries: 1 });
-      const theirs = r.soa.serial;
-      steps.push({ step: `secondary ${s}`, ok: theirs === serial, message: theirs === serial ? `serves serial ${serial}` : `serves serial ${theirs}, ours is ${serial}` });
-    } catch (e) {
-      steps.push({ step: `secondary ${s}`, ok: false, message: (e as Error).message });
-    }
-  }
-  if (steps.length === 0) steps.push({ step: "secondaries", ok: true, message: "none configured" });
-  return { ok: steps.every((s) => s.ok), steps };
 }

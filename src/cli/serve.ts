@@ -18,6 +18,8 @@ import { removeUserDns, systemClock } from "../core/index.ts";
 import { openZones, type ZoneRuntime } from "./zones.ts";
 import { startDns, type DnsRuntime } from "./dns.ts";
 import { metricsRoutes } from "./metrics.ts";
+import { createJobScheduler, type Scheduler } from "../jobs/index.ts";
+import { jobContext } from "./jobs.ts";
 import { startAcme, type AcmeRuntime } from "./acme.ts";
 
 export interface Running {
@@ -49,6 +51,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   let dns: DnsRuntime | undefined;
   let http: HttpListeners | undefined;
   let forwarder: ForwardWorker | undefined;
+  let scheduler: Scheduler | undefined;
   let acme: AcmeRuntime | undefined;
   try {
     zones = await openZones(db, log, { journalMaxChanges: cfg.dns.journal_max_changes, journalMaxAgeMs: cfg.dns.journal_max_age_days * 86400_000 });
@@ -58,6 +61,16 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
     acme = await startAcme(cfg, db, () => zones!.store, backendFor, log);
     forwarder = createForwardWorker({ db, log: log.child({ component: "forwarder" }) });
     forwarder.start(5000);
+    // Built (and its [jobs] expressions checked) before the listeners; started after them.
+    const jobsLog = log.child({ component: "jobs" });
+    scheduler = createJobScheduler({
+      db,
+      log: jobsLog,
+      clock: systemClock,
+      schedules: cfg.jobs as unknown as Record<string, string>,
+      settings: { flagAbuseThreshold: cfg.abuse.flag_abuse_threshold },
+      context: jobContext(cfg, db, jobsLog, { backendFor, trimJournals: () => zones!.store.trimJournal(), mailLog: log.child({ component: "mail" }) }),
+    });
     const app = createHttpApp({
       config: cfg,
       log,
@@ -109,6 +122,8 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   // The setup link is a one-time credential meant for whoever reads this log (the operator), so it is the
   // one secret-bearing line we print on purpose.
   if (setupUrl) log.info("no staff account yet: open this link once to create one", { setup_url: setupUrl });
+  const sch = scheduler!;
+  sch.start();
   let stopping: Promise<void> | undefined;
   const [z, d, h, f, ac] = [zones, dns, http, forwarder, acme];
   return {
@@ -121,6 +136,8 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
     reloadTls: () => h.reloadTls(),
     stop() {
       stopping ??= (async () => {
+        // A running job may still need the database: wait for it, within the shutdown timeout.
+        await Promise.race([sch.stop(), Bun.sleep(cfg.server.shutdown_timeout * 1000)]);
         z.stop();
         const graceful = h.stop(true);
         const timeout = Bun.sleep(cfg.server.shutdown_timeout * 1000).then(() => h.stop(false));
