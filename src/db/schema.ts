@@ -188,8 +188,11 @@ export const updatePolicies = sqliteTable("update_policies", {
   keyId: integer("key_id").notNull().references(() => tsigKeys.id, { onDelete: "cascade" }),
   domainId: integer("domain_id").notNull().references(() => domains.id, { onDelete: "cascade" }),
   action: text("action", { enum: ["grant", "deny"] }).notNull().default("grant"),
-  /** name: exactly `name`; subdomain: `name` and below; wildcard: one label below `name`. */
-  match: text("match", { enum: ["name", "subdomain", "wildcard"] }).notNull().default("subdomain"),
+  /**
+   * name: exactly `name`; subdomain: `name` and below; wildcard: one label below `name`; acme: the ACME
+   * challenge names `_acme-challenge.<name or below>` (RFC 8555 §8.4), whatever `types` says only TXT.
+   */
+  match: text("match", { enum: ["name", "subdomain", "wildcard", "acme"] }).notNull().default("subdomain"),
   name: text("name").notNull(),
   /** Comma-separated types; empty = any type except SOA/NS at the apex. */
   types: text("types").notNull().default(""),
