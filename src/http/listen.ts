@@ -30,28 +30,31 @@ export interface HttpListeners {
 export function listenHttp(handle: (req: Request) => Response | Promise<Response>, opts: HttpListenOptions): HttpListeners {
   const tls = () => (opts.tlsCert ? { cert: readFileSync(opts.tlsCert, "utf8"), key: readFileSync(opts.tlsKey!, "utf8") } : undefined);
   const secure = Boolean(opts.tlsCert);
+  const serve = (host: string, port: number, t: ReturnType<typeof tls>) =>
+    Bun.serve({
+      hostname: host,
+      port,
+      tls: t,
+      // Lets a reload bind a second listener with the new certificate before the old one closes.
+      reusePort: true,
+      maxRequestBodySize: opts.maxBodyBytes,
+      development: false,
+      fetch(req, server) {
+        const ip = server.requestIP(req);
+        rememberPeer(req, ip?.address ?? "", secure);
+        return handle(req);
+      },
+      error() {
+        return new Response("internal error\n", { status: 500 });
+      },
+    });
   const servers: Server<unknown>[] = [];
   try {
+    const t = tls();
     for (const addr of opts.listen) {
       const { host, port } = splitHostPort(addr);
       try {
-        servers.push(
-          Bun.serve({
-            hostname: host,
-            port,
-            tls: tls(),
-            maxRequestBodySize: opts.maxBodyBytes,
-            development: false,
-            fetch(req, server) {
-              const ip = server.requestIP(req);
-              rememberPeer(req, ip?.address ?? "", secure);
-              return handle(req);
-            },
-            error() {
-              return new Response("internal error\n", { status: 500 });
-            },
-          }),
-        );
+        servers.push(serve(host, port, t));
       } catch (e) {
         const code = (e as NodeJS.ErrnoException).code;
         throw new ListenError(`cannot listen on ${addr} (http.listen): ${code === "EADDRINUSE" ? "address already in use" : (e as Error).message}`);
@@ -66,8 +69,14 @@ export function listenHttp(handle: (req: Request) => Response | Promise<Response
     addresses: servers.map((s) => (s.hostname!.includes(":") ? `[${s.hostname}]:${s.port}` : `${s.hostname}:${s.port}`)),
     reloadTls() {
       if (!opts.tlsCert) return;
+      // Read both files first: a bad pair throws here and the old certificate stays in service.
       const t = tls();
-      for (const s of servers) s.reload({ tls: t } as never);
+      for (let i = 0; i < servers.length; i++) {
+        const old = servers[i];
+        servers[i] = serve(old.hostname!, old.port!, t);
+        // The old listener stops accepting; connections it already has finish their requests.
+        void old.stop(false);
+      }
     },
     async stop(graceful = true) {
       await Promise.all(servers.map((s) => s.stop(!graceful)));

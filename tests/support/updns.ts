@@ -71,7 +71,9 @@ export async function startBinary(env: Record<string, string> = {}, cwd?: string
   };
   void pump(proc.stdout as ReadableStream<Uint8Array>);
   void pump(proc.stderr as ReadableStream<Uint8Array>);
-  const line = await waitFor("updns to listen", () => text.match(/msg=listening http=(\S+) dns=(\S+)/) ?? (proc.exitCode !== null ? Promise.reject(new Error(`updns exited ${proc.exitCode}: ${text}`)) : null), 15000);
+  // logfmt (default) or JSON lines (log.format = "json").
+  const listening = () => text.match(/msg=listening http=(\S+) dns=(\S+)/) ?? text.match(/"msg":"listening","http":"([^"]+)","dns":"([^"]+)"/);
+  const line = await waitFor("updns to listen", () => listening() ?? (proc.exitCode !== null ? Promise.reject(new Error(`updns exited ${proc.exitCode}: ${text}`)) : null), 15000);
   const dnsAddress = line[2].split(",")[0];
   await Bun.sleep(20);
   return {
@@ -81,7 +83,7 @@ export async function startBinary(env: Record<string, string> = {}, cwd?: string
     url: `http://${line[1].split(",")[0]}`,
     dnsAddress,
     dnsPort: Number(dnsAddress.split(":").pop()),
-    setupUrl: text.match(/setup_url=(\S+)/)?.[1] ?? null,
+    setupUrl: text.match(/setup_url=(\S+)/)?.[1] ?? text.match(/"setup_url":"([^"]+)"/)?.[1] ?? null,
     output: () => text,
     async stop() {
       if (proc.exitCode === null) proc.kill("SIGTERM");
