@@ -1,0 +1,134 @@
+// Answers from a signed zone: DNSSEC records only with the DO bit (RFC 4035 §3.2.1), RRSIGs beside each
+// set, NSEC3/NSEC proofs for NXDOMAIN, NODATA, wildcards and unsigned delegations (RFC 5155 §7.2), DNSKEY
+// at the apex, and UDP answers within 1232 octets or truncated.
+import { beforeAll, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import * as packet from "dns-packet";
+import { Responder } from "../../../src/dns/server/index.ts";
+import { nsec3Hash } from "../../../src/dns/dnssec/index.ts";
+import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
+import { bigTxt, EXAMPLE_ORG, OTHER_TEST } from "./fixture.ts";
+
+const TYPES: Record<string, number> = { A: 1, NS: 2, TXT: 16, AAAA: 28, DS: 43, DNSKEY: 48 };
+
+function query(name: string, type: string, dnssecOk: boolean): Uint8Array {
+  const parts: number[] = [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1];
+  for (const l of name.split(".")) parts.push(l.length, ...Buffer.from(l));
+  parts.push(0, 0, TYPES[type], 0, 1);
+  parts.push(0, 0, 41, 0x04, 0xd0, 0, 0, dnssecOk ? 0x80 : 0, 0, 0, 0);
+  return Uint8Array.from(parts);
+}
+
+let responder: Responder;
+let store: ZoneStore;
+
+function ask(name: string, type: string, dnssecOk = true, transport: "udp" | "tcp" = "udp"): { msg: packet.Packet; size: number } {
+  let out: Uint8Array | null = null;
+  void responder.handle(query(name, type, dnssecOk), { transport, address: "127.0.0.1", port: 5300 }, (m) => (out = m));
+  return { msg: packet.decode(Buffer.from(out!)), size: out!.length };
+}
+
+const types = (rrs: packet.Answer[] | undefined) => (rrs ?? []).map((r) => r.type);
+const owners = (rrs: packet.Answer[] | undefined, type: string) => (rrs ?? []).filter((r) => r.type === type).map((r) => r.name.toLowerCase());
+
+beforeAll(async () => {
+  store = await ZoneStore.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  await store.createZoneFromRecords("example.org", [...parseMasterFile(EXAMPLE_ORG, "example.org"), ...parseMasterFile(bigTxt(), "example.org")], "dateserial");
+  await store.createZoneFromRecords("other.test", parseMasterFile(OTHER_TEST, "other.test"), "unixtime");
+  await store.enableDnssec("example.org");
+  responder = new Responder({ store });
+});
+
+describe("the DO bit", () => {
+  test("without it: no RRSIG, no NSEC3, and DO is not set in our OPT", () => {
+    const { msg } = ask("www.example.org", "A", false);
+    expect(types(msg.answers)).toEqual(["A"]);
+    const nx = ask("nope.example.org", "A", false).msg;
+    expect(nx.rcode).toBe("NXDOMAIN");
+    expect(types(nx.authorities)).toEqual(["SOA"]);
+  });
+  test("with it: the answer's RRSIG, DO echoed, AD never set by an authoritative server", () => {
+    const { msg } = ask("www.example.org", "A");
+    expect(types(msg.answers)).toEqual(["A", "RRSIG"]);
+    expect((msg.additionals?.find((r) => r.type === "OPT") as { flags?: number }).flags! & 0x8000).toBe(0x8000);
+    expect(msg.flags! & 0x20).toBe(0);
+  });
+  test("an unsigned zone answers DO queries without DNSSEC records", () => {
+    const { msg } = ask("host.other.test", "A");
+    expect(types(msg.answers)).toEqual(["A"]);
+  });
+  test("DNSKEY at the apex, signed", () => {
+    const { msg } = ask("example.org", "DNSKEY");
+    expect(types(msg.answers)).toEqual(["DNSKEY", "RRSIG"]);
+  });
+});
+
+describe("denial proofs (NSEC3, RFC 5155 §7.2)", () => {
+  const h = (n: string) => `${nsec3Hash(n)}.example.org`;
+  test("NXDOMAIN: closest encloser matched, next closer and wildcard covered, SOA signed", () => {
+    const { msg } = ask("a.nope.example.org", "A");
+    expect(msg.rcode).toBe("NXDOMAIN");
+    expect(owners(msg.authorities, "SOA")).toEqual(["example.org"]);
+    expect(owners(msg.authorities, "RRSIG")).toContain("example.org");
+    const nsec3 = owners(msg.authorities, "NSEC3");
+    expect(nsec3).toContain(h("example.org"));
+    expect(nsec3.length).toBeGreaterThanOrEqual(2);
+    expect(nsec3.length).toBeLessThanOrEqual(3);
+    expect(owners(msg.authorities, "RRSIG").filter((o) => o !== "example.org").sort()).toEqual([...nsec3].sort());
+  });
+  test("NODATA: the NSEC3 matching the name, whose bitmap lacks the type", () => {
+    const { msg } = ask("mail.example.org", "AAAA");
+    expect(msg.rcode).toBe("NOERROR");
+    expect(msg.answers).toEqual([]);
+    expect(owners(msg.authorities, "NSEC3")).toEqual([h("mail.example.org")]);
+    const rr = msg.authorities!.find((r) => r.type === "NSEC3") as unknown as { data: { rrtypes: string[] } };
+    expect(rr.data.rrtypes).toContain("A");
+    expect(rr.data.rrtypes).not.toContain("AAAA");
+  });
+  test("empty non-terminal: NODATA with its own NSEC3", () => {
+    const { msg } = ask("b.deep.example.org", "A");
+    expect(msg.rcode).toBe("NOERROR");
+    expect(owners(msg.authorities, "NSEC3")).toEqual([h("b.deep.example.org")]);
+  });
+  test("wildcard answer: the RRSIG's labels show the wildcard, the next closer name is covered", () => {
+    const { msg } = ask("x.wild.example.org", "A");
+    expect(types(msg.answers)).toEqual(["A", "RRSIG"]);
+    const sig = msg.answers!.find((r) => r.type === "RRSIG") as unknown as { name: string; data: { labels: number } };
+    expect(sig.name.toLowerCase()).toBe("x.wild.example.org");
+    expect(sig.data.labels).toBe(3);
+    expect(owners(msg.authorities, "NSEC3").length).toBe(1);
+  });
+  test("wildcard NODATA: closest encloser, next closer and the wildcard's NSEC3", () => {
+    const { msg } = ask("x.wild.example.org", "AAAA");
+    expect(msg.answers).toEqual([]);
+    const nsec3 = owners(msg.authorities, "NSEC3");
+    expect(nsec3).toContain(h("wild.example.org"));
+    expect(nsec3).toContain(h("*.wild.example.org"));
+  });
+  test("referral to an unsigned delegation: NS and the NSEC3 proving there is no DS", () => {
+    const { msg } = ask("host.sub.example.org", "A");
+    expect(msg.flags! & 0x400).toBe(0);
+    expect(types(msg.authorities)).toEqual(["NS", "NSEC3", "RRSIG"]);
+    expect(owners(msg.authorities, "NSEC3")).toEqual([h("sub.example.org")]);
+  });
+  test("DS at the delegation is the parent's answer: authoritative NODATA, not a referral", () => {
+    const { msg } = ask("sub.example.org", "DS");
+    expect(msg.flags! & 0x400).toBe(0x400);
+    expect(owners(msg.authorities, "NSEC3")).toEqual([h("sub.example.org")]);
+  });
+  test("an NSEC3 owner name is not a name of the zone", () => {
+    const { msg } = ask(h("www.example.org"), "A", false);
+    expect(msg.rcode).toBe("NXDOMAIN");
+  });
+});
+
+describe("size", () => {
+  test("UDP answers stay within 1232 octets; a signed set too large is truncated, TCP gets it whole", () => {
+    for (const [n, t] of [["www.example.org", "A"], ["nope.example.org", "A"], ["example.org", "DNSKEY"], ["x.wild.example.org", "AAAA"]] as const) expect(ask(n, t).size).toBeLessThanOrEqual(1232);
+    const big = ask("big.example.org", "TXT");
+    expect(big.size).toBeLessThanOrEqual(1232);
+    expect(big.msg.flags! & 0x200).toBe(0x200);
+    const tcp = ask("big.example.org", "TXT", true, "tcp");
+    expect(types(tcp.msg.answers).filter((t) => t === "RRSIG")).toEqual(["RRSIG"]);
+  });
+});
