@@ -1,0 +1,216 @@
+// The servers a benchmark runs, each in the foreground on its own free loopback port with a temp config:
+// updns (the built binary dist/updns, exactly what an operator runs), NSD, Knot and BIND as primaries of a
+// master file, with response rate limiting off (Debian's NSD limits to 200 q/s per /24 by default, which
+// would measure the limiter, not the server). Output goes to a log file in the server's folder.
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, waitFor, which } from "../../tests/support/net.ts";
+import { dig } from "../../tests/support/dig.ts";
+
+export const UPDNS_BINARY = join(import.meta.dir, "../../dist/updns");
+
+export type PeerKind = "nsd" | "knot" | "bind";
+export const PEER_PROGRAMS: Record<PeerKind, string> = { nsd: "nsd", knot: "knotd", bind: "named" };
+export const PEER_LABEL: Record<PeerKind | "updns", string> = { updns: "updns", nsd: "NSD", knot: "Knot", bind: "BIND" };
+
+export interface Server {
+  kind: PeerKind | "updns";
+  pid: number;
+  port: number;
+  /** updns only: the HTTP address ("127.0.0.1:PORT"). */
+  http?: string;
+  /** Seconds from spawn until the zone answered with AA. */
+  startup: number;
+  dir: string;
+  log(): string;
+  stop(): Promise<void>;
+}
+
+export function benchDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `updns-bench-${prefix}-`));
+}
+
+export function programVersion(kind: PeerKind | "updns"): string {
+  const cmd: Record<PeerKind | "updns", string[]> = { updns: [UPDNS_BINARY, "--version"], nsd: ["nsd", "-v"], knot: ["knotd", "-V"], bind: ["named", "-v"] };
+  try {
+    const r = Bun.spawnSync(cmd[kind].map((c, i) => (i === 0 ? (which(c) ?? c) : c)), { stdout: "pipe", stderr: "pipe" });
+    const text = new TextDecoder().decode(r.stdout) + new TextDecoder().decode(r.stderr);
+    return text.split("\n").find((l) => /\d+\.\d+/.test(l))?.trim().slice(0, 60) ?? "?";
+  } catch {
+    return "?";
+  }
+}
+
+async function launch(kind: Server["kind"], cmd: string[], dir: string, port: number, zone: string, env?: Record<string, string>, timeoutMs = 120_000, http?: string, ownsDir = true): Promise<Server> {
+  const logPath = join(dir, "server.log");
+  const t0 = performance.now();
+  const proc = Bun.spawn(cmd, { cwd: dir, stdout: Bun.file(logPath), stderr: Bun.file(join(dir, "server.err")), env: env ?? (process.env as Record<string, string>) });
+  const log = () => ["server.log", "server.err"].map((f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8") : "")).join("");
+  const stop = async () => {
+    if (proc.exitCode === null) proc.kill("SIGTERM");
+    const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(5000).then(() => false)]);
+    if (!exited) {
+      proc.kill("SIGKILL");
+      await proc.exited;
+    }
+    if (ownsDir && !process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await waitFor(
+      `${kind} to serve ${zone} on port ${port}`,
+      async () => {
+        if (proc.exitCode !== null) throw new Error(`${kind} exited with ${proc.exitCode}: ${log().slice(-2000)}`);
+        const r = await dig("127.0.0.1", port, zone, "SOA", ["+time=1", "+tries=1"]);
+        return r.status === "NOERROR" && r.flags.includes("aa");
+      },
+      timeoutMs,
+      25,
+    );
+  } catch (e) {
+    const text = log();
+    await stop();
+    throw new Error(`${(e as Error).message}\n--- ${kind} output ---\n${text.slice(-3000)}`);
+  }
+  return { kind, pid: proc.pid, port, http, startup: (performance.now() - t0) / 1000, dir, log, stop };
+}
+
+export interface UpdnsOptions {
+  /** The data dir holding updns.sqlite3 (prepared with lib/zone.ts). */
+  dataDir: string;
+  /** A zone to wait for. */
+  zone: string;
+  synchronous?: "FULL" | "NORMAL";
+  logLevel?: string;
+  timeoutMs?: number;
+}
+
+/** `dist/updns serve` on free loopback ports for DNS and HTTP. */
+export async function startUpdns(o: UpdnsOptions): Promise<Server> {
+  if (!existsSync(UPDNS_BINARY)) throw new Error(`${UPDNS_BINARY} is missing: run "npm run build" first`);
+  const port = await freePort();
+  const hport = await freePort();
+  const http = `127.0.0.1:${hport}`;
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "",
+    UPDNS_SERVER_DATA_DIR: o.dataDir,
+    UPDNS_DNS_LISTEN: `127.0.0.1:${port}`,
+    UPDNS_HTTP_LISTEN: http,
+    UPDNS_SERVER_SYNCHRONOUS: o.synchronous ?? "FULL",
+    UPDNS_LOG_LEVEL: o.logLevel ?? "info",
+  };
+  // The data dir is the caller's (it may serve several runs): stop() leaves it.
+  return launch("updns", [UPDNS_BINARY, "serve"], o.dataDir, port, o.zone, env, o.timeoutMs, http, false);
+}
+
+export interface PeerOptions {
+  zone: string;
+  /** The master file (absolute names). */
+  zoneFile: string;
+  /** Worker processes/threads (default 2, one per core of the reference machine). */
+  workers?: number;
+  /** BIND only: a TSIG key allowed to UPDATE the zone. */
+  updateKey?: { name: string; algorithm: string; secret: string };
+  timeoutMs?: number;
+}
+
+/** NSD, Knot or BIND as the primary of `zoneFile`, AXFR open to loopback, no RRL, no NOTIFY. */
+export async function startPeer(kind: PeerKind, o: PeerOptions): Promise<Server> {
+  const bin = which(PEER_PROGRAMS[kind]);
+  if (!bin) throw new Error(`${PEER_PROGRAMS[kind]} is not installed (bench/setup.sh installs it)`);
+  const dir = benchDir(kind);
+  const port = await freePort();
+  const workers = o.workers ?? 2;
+  const conf = join(dir, `${kind}.conf`);
+  let cmd: string[];
+  if (kind === "nsd") {
+    writeFileSync(
+      conf,
+      `server:
+  ip-address: 127.0.0.1
+  port: ${port}
+  username: ""
+  chroot: ""
+  zonesdir: "${dir}"
+  database: ""
+  pidfile: "${dir}/nsd.pid"
+  xfrdfile: "${dir}/xfrd.state"
+  zonelistfile: "${dir}/zone.list"
+  xfrdir: "${dir}"
+  verbosity: 1
+  server-count: ${workers}
+  rrl-ratelimit: 0
+  rrl-whitelist-ratelimit: 0
+remote-control:
+  control-enable: no
+zone:
+  name: "${o.zone}"
+  zonefile: "${o.zoneFile}"
+  provide-xfr: 127.0.0.0/8 NOKEY
+`,
+    );
+    cmd = [bin, "-d", "-c", conf];
+  } else if (kind === "knot") {
+    writeFileSync(
+      conf,
+      `server:
+  listen: 127.0.0.1@${port}
+  rundir: "${dir}"
+  user: root:root
+  udp-workers: ${workers}
+  tcp-workers: ${workers}
+  background-workers: 1
+control:
+  listen: "${dir}/knot.sock"
+log:
+  - target: stderr
+    any: warning
+database:
+  storage: "${dir}"
+acl:
+  - id: xfr
+    address: 127.0.0.0/8
+    action: transfer
+zone:
+  - domain: ${o.zone}
+    storage: "${dir}"
+    file: "${o.zoneFile}"
+    zonefile-sync: -1
+    journal-content: none
+    acl: [xfr]
+`,
+    );
+    cmd = [bin, "-c", conf];
+  } else {
+    const k = o.updateKey;
+    // An updatable zone gets its journal beside the zone file: give BIND its own copy in its folder.
+    const file = k ? join(dir, "zone.db") : o.zoneFile;
+    if (k) writeFileSync(file, readFileSync(o.zoneFile));
+    writeFileSync(
+      conf,
+      `options {
+  directory "${dir}";
+  listen-on port ${port} { 127.0.0.1; };
+  listen-on-v6 { none; };
+  pid-file "${dir}/named.pid";
+  session-keyfile "${dir}/session.key";
+  managed-keys-directory "${dir}";
+  recursion no;
+  notify no;
+  dnssec-validation no;
+  allow-transfer { 127.0.0.0/8; };
+};
+controls { };
+${k ? `key "${k.name}" { algorithm ${k.algorithm}; secret "${k.secret}"; };` : ""}
+zone "${o.zone}" {
+  type primary;
+  file "${file}";
+  ${k ? `update-policy { grant "${k.name}" subdomain ${o.zone}. ANY; };` : ""}
+};
+`,
+    );
+    // BIND writes its journal beside the zone file: keep both in its folder.
+    cmd = [bin, "-g", "-c", conf, "-p", String(port), "-n", String(workers)];
+  }
+  return launch(kind, cmd, dir, port, o.zone, undefined, o.timeoutMs);
+}
