@@ -13,6 +13,7 @@ import { tsigCommand } from "./cli/tsig.ts";
 import { domainCommand } from "./cli/domains.ts";
 import { hostCommand } from "./cli/hosts.ts";
 import { importCommand } from "./cli/import.ts";
+import { tokenCommand } from "./cli/tokens.ts";
 import { cliBackends } from "./cli/backends.ts";
 import { requireHost } from "./core/admin/hosts.ts";
 import { removeHostDns, removeUserDns } from "./core/index.ts";
@@ -32,6 +33,7 @@ usage: updns COMMAND [options]     (every command takes --config FILE, --json an
   tsig add|list|remove  TSIG keys
   domain add|list|remove  zones (embedded or rfc2136)
   host add|list|remove  dynamic hosts
+  token add|list|revoke  account API tokens (JSON API at /api/v1, dyndns2 Bearer)
   import nsupdate --from DB  move an nsupdate.info installation over
   faults [options]      show and reset fault counters, flag abuse (--help for the options)
   domains --check|--stale-check  check zones' nameservers, drop unavailable empty domains
@@ -114,6 +116,9 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           return 0;
         case "import":
           await importCommand(rest, io, openDb);
+          return 0;
+        case "token":
+          await tokenCommand(rest, io, openDb);
           return 0;
         case "backup": {
           const { values, positionals } = parse(rest, {}, "updns backup FILE");

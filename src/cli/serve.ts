@@ -7,11 +7,12 @@ import { openDatabase, type Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
 import { createHttpApp, listenHttp, type HttpListeners } from "../http/index.ts";
 import { dyndnsApi } from "../http/api/index.ts";
+import { apiV1 } from "../http/api/v1/index.ts";
 import { webApp } from "../http/web/index.ts";
 import { createMailer } from "../mail/index.ts";
 import { issueSetupToken } from "../core/admin/setup.ts";
 import type { ZoneBackend, ZoneRef } from "../core/ports.ts";
-import { EmbeddedBackend } from "../backends/embedded/index.ts";
+import { EmbeddedBackend, EmbeddedZoneRecords } from "../backends/embedded/index.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
 import { createForwardWorker, queueForwarder, type ForwardWorker } from "../backends/forwarder/index.ts";
 import { removeUserDns, systemClock } from "../core/index.ts";
@@ -87,6 +88,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       },
       plugins: [
         dyndnsApi({ db, config: cfg, log: log.child({ component: "dyndns2" }), backendFor, forwarder: queueForwarder(db, systemClock) }),
+        apiV1({ db, config: cfg, log: log.child({ component: "api" }), backendFor, records: new EmbeddedZoneRecords(() => zones!.store, () => zones!.refresh()), forwarder: queueForwarder(db, systemClock) }),
         webApp({
           db,
           config: cfg,

@@ -2,22 +2,15 @@
 // API token whose scope names the hosts. A disabled owner account is badauth (the baseline did not check it).
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
-import { apiTokens, hosts, users } from "../db/index.ts";
+import { hosts } from "../db/index.ts";
 import type { Credentials } from "./credentials.ts";
 import { HostLedger } from "./faults.ts";
 import { findHost, type HostRecord } from "./hosts.ts";
 import { looksLikeFqdn } from "./names.ts";
-import { hashApiToken, hashSecret, looksLikeApiToken, verifySecret } from "./secrets.ts";
-import { AddressSet, parseAddress } from "./addresses.ts";
+import { hashSecret, looksLikeApiToken, verifySecret } from "./secrets.ts";
+import { checkApiToken, type TokenScopes } from "./tokens.ts";
 
-/** The scope JSON of an API token (schema.ts api_tokens.scopes). Absent lists mean "no restriction". */
-export interface TokenScopes {
-  hosts?: string[];
-  zones?: string[];
-  types?: string[];
-  subnets?: string[];
-  readOnly?: boolean;
-}
+export { parseScopes, tokenCovers, type TokenScopes } from "./tokens.ts";
 
 export type Principal =
   | { kind: "host"; record: HostRecord; ledger: HostLedger; password: string }
@@ -28,43 +21,12 @@ export type AuthResult =
   /** `failure`: counts against the client address (a guess), unlike a missing header. */
   | { ok: false; word: "badauth" | "notfqdn"; failure: boolean };
 
-export function parseScopes(json: string): TokenScopes {
-  try {
-    const v = JSON.parse(json) as unknown;
-    if (!v || typeof v !== "object" || Array.isArray(v)) return { readOnly: true };
-    const o = v as Record<string, unknown>;
-    const list = (x: unknown) => (Array.isArray(x) ? x.filter((s): s is string => typeof s === "string").map((s) => s.toLowerCase()) : undefined);
-    return { hosts: list(o.hosts), zones: list(o.zones), types: list(o.types)?.map((t) => t.toUpperCase()), subnets: list(o.subnets), readOnly: o.readOnly === true };
-  } catch {
-    // Unreadable scopes grant nothing.
-    return { readOnly: true };
-  }
-}
-
-/** Whether a token may change `fqdn` (in `zone`). */
-export function tokenCovers(scopes: TokenScopes, fqdn: string, zone: string): boolean {
-  if (scopes.readOnly) return false;
-  if (!scopes.hosts && !scopes.zones) return true;
-  return Boolean(scopes.hosts?.includes(fqdn) || scopes.zones?.includes(zone));
-}
-
 async function tokenAuth(db: Db, token: string, clientAddress: string, now: Date): Promise<AuthResult> {
-  const row = db
-    .select({ t: apiTokens, active: users.isActive })
-    .from(apiTokens)
-    .innerJoin(users, eq(apiTokens.userId, users.id))
-    .where(eq(apiTokens.tokenHash, hashApiToken(token)))
-    .get();
-  if (!row || !row.active) return { ok: false, word: "badauth", failure: true };
-  if (row.t.expiresAt && row.t.expiresAt.getTime() <= now.getTime()) return { ok: false, word: "badauth", failure: true };
-  const scopes = parseScopes(row.t.scopes);
-  if (scopes.readOnly) return { ok: false, word: "badauth", failure: true };
-  if (scopes.subnets && scopes.subnets.length > 0) {
-    const addr = parseAddress(clientAddress);
-    if (!addr || !new AddressSet(scopes.subnets).has(addr)) return { ok: false, word: "badauth", failure: true };
-  }
-  db.update(apiTokens).set({ lastUsedAt: now, lastUsedFrom: clientAddress }).where(eq(apiTokens.id, row.t.id)).run();
-  return { ok: true, principal: { kind: "token", tokenId: row.t.id, userId: row.t.userId, scopes, name: row.t.name } };
+  const check = checkApiToken(db, token, clientAddress, now);
+  // A read-only token never updates: refused here like a wrong one, so clients see badauth at once.
+  if (!check.ok || check.token.scopes.readOnly) return { ok: false, word: "badauth", failure: true };
+  const t = check.token;
+  return { ok: true, principal: { kind: "token", tokenId: t.tokenId, userId: t.userId, scopes: t.scopes, name: t.name } };
 }
 
 /**

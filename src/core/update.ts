@@ -13,6 +13,7 @@ import { systemClock, ZoneBackendError, type Clock, type Forwarder, type ZoneBac
 import { updateRelatedHosts } from "./related.ts";
 import { combineResults, hasTransientError, singleLine } from "./results.ts";
 import type { AddressResult, DyndnsAnswer, DyndnsRequest, UpdateMode } from "./types.ts";
+import { ValidationError } from "./admin/names.ts";
 
 /** Dyn's limit on `hostname=a,b,...` (updns.md §1.2). */
 export const MAX_HOSTS = 20;
@@ -38,8 +39,23 @@ export interface UpdateDeps {
 
 export interface UpdateService {
   handle(req: DyndnsRequest): Promise<DyndnsAnswer>;
+  /**
+   * Set one host's addresses directly (the JSON API), under the same per-address rules as a dyndns2 update
+   * (abuse flags, bad_ips, related hosts, forwarding, faults, type scopes). The caller has already checked
+   * that the principal may change the host. Bad input throws ValidationError naming the field.
+   */
+  setAddresses(principal: Principal, rec: HostRecord, change: AddressChange, client: { address: string; secure: boolean }): Promise<AddressResult[]>;
   /** The limiter, shared with other endpoints that check credentials (the browser updater page). */
   limiter: BadauthLimiter;
+}
+
+/** What the JSON API asks of one host: addresses to hold, families to drop, the ACME TXT value. */
+export interface AddressChange {
+  /** At most one address per family; a prefix ("2001:db8:1::/64") rewrites only the related hosts (§1.7). */
+  set: string[];
+  remove: AddressKind[];
+  /** `_acme-challenge.<host>` TXT: a value sets it, "" deletes it, undefined leaves it alone. */
+  txt?: string;
 }
 
 /**
@@ -337,7 +353,8 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
       results.push({ code: "good", ip: sent });
     }
 
-    if (txt !== undefined) results.push(await updateTxt(rec, ledger, backend, zone, txt, ttl, gate, dnsError));
+    if (txt !== undefined && principal.kind === "token" && principal.scopes.types && !principal.scopes.types.includes("TXT")) results.push({ code: "nohost" });
+    else if (txt !== undefined) results.push(await updateTxt(rec, ledger, backend, zone, txt, ttl, gate, dnsError));
 
     if (ourFault) ledger.set({ lastServerFaultAt: now });
     else if (afterOurFault && results.length > 0) ledger.set({ lastServerFaultAt: null });
@@ -373,5 +390,31 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     }
   }
 
-  return { handle, limiter };
+  async function setAddresses(principal: Principal, rec: HostRecord, change: AddressChange, client: { address: string; secure: boolean }): Promise<AddressResult[]> {
+    const now = clock.now();
+    const list: SentAddress[] = [];
+    for (const text of change.set) {
+      const sent = stripPrefixLength(text);
+      const addr = parseAddress(sent);
+      if (!addr) throw new ValidationError("addresses", `${JSON.stringify(text.slice(0, 64))} is not an IPv4 or IPv6 address`);
+      if (list.some((x) => x.addr.kind === addr.kind)) throw new ValidationError("addresses", `more than one ${addr.kind} address`);
+      if (change.remove.includes(addr.kind)) throw new ValidationError("addresses", `${addr.kind} is both set and removed`);
+      list.push({ addr, sent });
+    }
+    if (change.txt !== undefined && !validTxt(change.txt)) throw new ValidationError("txt", "txt must be at most 255 printable ASCII characters");
+    const ledger = new HostLedger(rec.host.id, rec.fqdn, now);
+    if (principal.kind === "token" && !(principal as { session?: boolean }).session) ledger.apiAuthMessage(`api authentication success (api token ${JSON.stringify(principal.name)}, json api)`, false);
+    const zero: Record<AddressKind, SentAddress> = {
+      ipv4: { addr: parseAddress("0.0.0.0")!, sent: "0.0.0.0" },
+      ipv6: { addr: parseAddress("::")!, sent: "::" },
+    };
+    const results = await processHost(rec, ledger, list, change.txt, "update", client.secure, now, principal);
+    if (change.remove.length > 0) results.push(...(await processHost(rec, ledger, change.remove.map((k) => zero[k]), undefined, "delete", client.secure, now, principal)));
+    if (hasTransientError(results)) ledger.set({ lastServerFaultAt: now });
+    ledger.flush(db);
+    log.info("json api address change", { host: rec.fqdn, result: singleLine(results), client: client.address });
+    return results;
+  }
+
+  return { handle, limiter, setAddresses };
 }

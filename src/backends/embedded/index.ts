@@ -1,2 +1,3 @@
 export { EmbeddedBackend, absoluteOwner } from "./backend.ts";
 export { SqliteZoneStorage, ZoneConflictError } from "./storage.ts";
+export { EmbeddedZoneRecords } from "./records.ts";
