@@ -30,7 +30,7 @@ usage: updns COMMAND [options]     (every command takes --config FILE, --json an
   migrate               apply database migrations
   check                 validate the configuration and print it (secrets redacted)
   user add|list|set|remove  accounts
-  tsig add|list|remove  TSIG keys
+  tsig add|list|remove|grant|grants  TSIG keys and what they may UPDATE
   domain add|list|remove  zones (embedded or rfc2136)
   host add|list|remove  dynamic hosts
   token add|list|revoke  account API tokens (JSON API at /api/v1, dyndns2 Bearer)

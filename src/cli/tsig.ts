@@ -1,21 +1,59 @@
 import type { Db } from "../db/index.ts";
-import { bindKeyStanza, createTsigKey, listTsigKeys, removeTsigKey } from "../core/admin/tsig.ts";
+import { bindKeyStanza, createTsigKey, listTsigKeys, removeTsigKey, requireTsigKey } from "../core/admin/tsig.ts";
+import { AcmeError, grantUpdate, listGrants, type GrantMatch } from "../core/index.ts";
 import { CliError, parse, print, table, type Io } from "./args.ts";
 
-const USAGE = "updns tsig add NAME [--algorithm hmac-sha256] [--secret BASE64] | updns tsig list | updns tsig remove NAME";
+const USAGE = `updns tsig add NAME [--algorithm hmac-sha256] [--secret BASE64] [--acme NAME]... | updns tsig list | updns tsig remove NAME
+       updns tsig grant KEY NAME [--match name|subdomain|wildcard|acme] [--types TXT,...] | updns tsig grants [KEY]
+  --acme NAME   the key may only set TXT at _acme-challenge.NAME and _acme-challenge.<anything below NAME>
+                (certbot dns-rfc2136, lego rfc2136); NAME is an embedded zone or a name in one`;
+
+const MATCHES: GrantMatch[] = ["name", "subdomain", "wildcard", "acme"];
+
+function grant(db: Db, keyId: number, name: string, match: GrantMatch, types?: string) {
+  try {
+    return grantUpdate(db, { keyId, name, match, types });
+  } catch (e) {
+    if (e instanceof AcmeError) throw new CliError(e.message, 1);
+    throw e;
+  }
+}
 
 export async function tsigCommand(argv: string[], io: Io, openDb: () => Db): Promise<void> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
-  const { values, positionals } = parse(rest, { algorithm: { type: "string" }, secret: { type: "string" } }, USAGE);
+  const { values, positionals } = parse(
+    rest,
+    { algorithm: { type: "string" }, secret: { type: "string" }, acme: { type: "string", multiple: true }, match: { type: "string" }, types: { type: "string" } },
+    USAGE,
+  );
   if (values.help) return io.out(`usage: ${USAGE}`);
   const db = openDb();
   switch (sub) {
     case "add": {
       if (positionals.length !== 1) throw new CliError(`tsig add takes one NAME\nusage: ${USAGE}`);
-      const k = createTsigKey(db, { name: positionals[0], algorithm: values.algorithm, secret: values.secret });
+      const acme = values.acme ?? [];
+      // The key and its grants together: a key meant for ACME must never exist without its scope.
+      const { k, grants } = db.transaction(() => {
+        const k = createTsigKey(db, { name: positionals[0], algorithm: values.algorithm, secret: values.secret });
+        return { k, grants: acme.map((n) => grant(db, k.id, n, "acme")) };
+      });
       // The one time the secret is printed: the operator copies it to the other side.
-      return print(io, values.json, { name: k.name, algorithm: k.algorithm, secret: k.secret }, () => bindKeyStanza(k));
+      return print(io, values.json, { name: k.name, algorithm: k.algorithm, secret: k.secret, grants }, () =>
+        [bindKeyStanza(k), ...grants.map((g) => `# may set TXT at _acme-challenge.${g.name} and below (zone ${g.zone})`)].join("\n"),
+      );
+    }
+    case "grant": {
+      if (positionals.length !== 2) throw new CliError(`tsig grant takes KEY and NAME\nusage: ${USAGE}`);
+      const match = (values.match ?? "name") as GrantMatch;
+      if (!MATCHES.includes(match)) throw new CliError(`--match must be one of ${MATCHES.join(", ")}`);
+      const g = grant(db, requireTsigKey(db, positionals[0]).id, positionals[1], match, values.types);
+      return print(io, values.json, g, () => `key ${g.key} may now change ${g.match === "acme" ? `TXT at _acme-challenge.${g.name} and below` : `${g.types || "any type"} at ${g.name} (${g.match})`} in zone ${g.zone}`);
+    }
+    case "grants": {
+      if (positionals.length > 1) throw new CliError(`tsig grants takes at most one KEY\nusage: ${USAGE}`);
+      const rows = listGrants(db, positionals[0] ? requireTsigKey(db, positionals[0]).id : undefined).map((g) => ({ ...g, types: g.types || "ANY" }));
+      return print(io, values.json, rows, () => table(rows, ["key", "zone", "action", "match", "name", "types"]));
     }
     case "list": {
       const rows = listTsigKeys(db).map((k) => ({ name: k.name, algorithm: k.algorithm }));

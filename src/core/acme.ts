@@ -6,7 +6,7 @@
 import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import ipaddr from "ipaddr.js";
-import { acmeDnsAccounts, acmeDnsTxt, domains, users, type Db } from "../db/index.ts";
+import { acmeDnsAccounts, acmeDnsTxt, domains, tsigKeys, updatePolicies, users, type Db } from "../db/index.ts";
 import { zoneRefOf } from "./hosts.ts";
 import { constantTimeEqual } from "./secrets.ts";
 import { systemClock, type Clock, type ZoneBackend, type ZoneRef } from "./ports.ts";
@@ -350,4 +350,56 @@ export function isAcmeChallengeName(name: string, under: string): boolean {
   if (!n.startsWith("_acme-challenge.")) return false;
   const rest = n.slice("_acme-challenge.".length);
   return rest === u || rest.endsWith(`.${u}`) || u === "";
+}
+
+export type GrantMatch = "name" | "subdomain" | "wildcard" | "acme";
+
+export interface GrantView {
+  id: number;
+  key: string;
+  zone: string;
+  action: "grant" | "deny";
+  match: GrantMatch;
+  name: string;
+  types: string;
+}
+
+/** The embedded zone a name lies in (the longest enclosing one), or null. */
+export function embeddedZoneOf(db: Db, name: string): { id: number; name: string } | null {
+  const n = name.toLowerCase().replace(/\.$/, "");
+  let best: { id: number; name: string } | null = null;
+  for (const d of db.select({ id: domains.id, name: domains.name }).from(domains).where(eq(domains.backend, "embedded")).all()) {
+    if ((n === d.name || n.endsWith(`.${d.name}`)) && (!best || d.name.length > best.name.length)) best = d;
+  }
+  return best;
+}
+
+const TYPE_LIST = /^[A-Za-z]+(,[A-Za-z]+)*$/;
+
+/**
+ * Lets a TSIG key change names of an embedded zone by RFC 2136 UPDATE. `acme` scopes it to ACME DNS-01:
+ * TXT at `_acme-challenge.<name>` and `_acme-challenge.<anything below name>` only.
+ */
+export function grantUpdate(db: Db, input: { keyId: number; name: string; match: GrantMatch; types?: string }): GrantView {
+  const name = input.name.toLowerCase().replace(/\.$/, "");
+  const zone = embeddedZoneOf(db, name);
+  if (!zone) throw new AcmeError("nozone", `"${input.name}" is in no embedded zone of this server`);
+  const types = input.match === "acme" ? "TXT" : (input.types ?? "").toUpperCase().replace(/\s+/g, "");
+  if (types !== "" && !TYPE_LIST.test(types)) throw new AcmeError("types", `types must be a comma-separated list such as "TXT" or "A,AAAA"`);
+  const row = db.insert(updatePolicies).values({ keyId: input.keyId, domainId: zone.id, action: "grant", match: input.match, name, types }).returning().get();
+  const key = db.select({ name: tsigKeys.name }).from(tsigKeys).where(eq(tsigKeys.id, input.keyId)).get();
+  return { id: row.id, key: key?.name ?? "", zone: zone.name, action: row.action, match: row.match, name: row.name, types: row.types };
+}
+
+/** Every update grant, optionally of one key. */
+export function listGrants(db: Db, keyId?: number): GrantView[] {
+  const q = db
+    .select({ p: updatePolicies, key: tsigKeys.name, zone: domains.name })
+    .from(updatePolicies)
+    .innerJoin(tsigKeys, eq(updatePolicies.keyId, tsigKeys.id))
+    .innerJoin(domains, eq(updatePolicies.domainId, domains.id));
+  return (keyId === undefined ? q : q.where(eq(updatePolicies.keyId, keyId)))
+    .orderBy(asc(updatePolicies.position), asc(updatePolicies.id))
+    .all()
+    .map(({ p, key, zone }) => ({ id: p.id, key, zone, action: p.action, match: p.match, name: p.name, types: p.types }));
 }
