@@ -76,3 +76,48 @@ export function checkSignedZone(z: ZoneSnapshot, now = Date.now() / 1000): strin
   }
   return problems;
 }
+
+// ---------- the external tools (interop tests) ----------
+import { writeFileSync } from "node:fs";
+import { which } from "./net.ts";
+
+async function run(cmd: string[]): Promise<{ code: number; out: string }> {
+  const p = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe" });
+  const [o, e] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text()]);
+  return { code: await p.exited, out: o + e };
+}
+
+/** The zone as a secondary gets it: AXFR with dig, as a master file (comments dropped, one SOA). */
+export async function axfr(port: number, zone: string): Promise<string> {
+  const r = await run([which("dig")!, "@127.0.0.1", "-p", String(port), zone, "AXFR", "+onesoa", "+nocomments", "+nostats", "+time=3", "+tries=1"]);
+  return r.out.split("\n").filter((l) => l.trim() && !l.startsWith(";")).join("\n") + "\n";
+}
+
+/** dnssec-verify (BIND), ldns-verify-zone (ldns) and kzonecheck (Knot) on a zone file: each one's failures. */
+export async function verifyZoneFile(path: string, zone: string): Promise<string[]> {
+  const out: string[] = [];
+  // -z: a CSK has only the SEP flag; BIND then needs to be told that a KSK may sign everything.
+  const b = await run([which("dnssec-verify")!, "-z", "-o", zone, path]);
+  if (b.code !== 0 || !b.out.includes("Zone fully signed")) out.push(`dnssec-verify: ${b.out}`);
+  const l = await run([which("ldns-verify-zone")!, path]);
+  if (l.code !== 0 || !l.out.includes("Zone is verified and complete")) out.push(`ldns-verify-zone: ${l.out}`);
+  const k = await run([which("kzonecheck")!, "-o", zone, "-d", "on", path]);
+  if (k.code !== 0) out.push(`kzonecheck: ${k.out}`);
+  return out;
+}
+
+/** A delv trust-anchors file holding the zone's SEP keys (DNSKEY rdata "257 3 alg key"). */
+export function writeAnchors(path: string, zone: string, dnskeys: string[]): void {
+  const lines = dnskeys.map((d) => {
+    const p = d.split(" ");
+    return `  ${zone}. static-key ${p[0]} ${p[1]} ${p[2]} "${p[3]}";`;
+  });
+  writeFileSync(path, `trust-anchors {\n${lines.join("\n")}\n};\n`);
+}
+
+/** delv with the zone as the root of trust: "validated" / "negative-validated" / the failure text. */
+export async function delv(port: number, anchors: string, zone: string, name: string, type: string): Promise<{ verdict: string; out: string }> {
+  const r = await run([which("delv")!, "-a", anchors, `+root=${zone}`, "@127.0.0.1", "-p", String(port), name, type, "+tcp"]);
+  const verdict = r.out.includes("; negative response, fully validated") ? "negative-validated" : r.out.includes("; fully validated") ? "validated" : "failed";
+  return { verdict, out: r.out };
+}
