@@ -1,0 +1,92 @@
+// Secondaries cannot sign, so what they serve is what our transfers carried: BIND, Knot and NSD get a signed
+// zone by AXFR, then a change by IXFR (its signatures and NSEC3 records in the difference), and delv,
+// pointed at each secondary with the zone's key as trust anchor, validates their answers.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { join } from "node:path";
+import { listenDns, Notifier, Responder, type DnsListener } from "../../src/dns/server/index.ts";
+import { tsigKeyFromBase64 } from "../../src/dns/wire/index.ts";
+import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../src/dns/zone/index.ts";
+import { delv, writeAnchors } from "../support/dnssec.ts";
+import { freePort, havePeers, tempDir, waitFor } from "../support/net.ts";
+import { type Secondary, SECONDARY_PROGRAMS, type SecondaryKind, startSecondary, type TransferKey } from "../support/secondaries.ts";
+
+const KINDS: SecondaryKind[] = ["bind", "knot", "nsd"];
+const HAVE = havePeers("dig", "delv", ...KINDS.map((k) => SECONDARY_PROGRAMS[k]));
+const ZONE = "signed.test";
+const KEYS = Object.fromEntries(KINDS.map((k) => [k, { name: `xfr-${k}`, algorithm: "hmac-sha256", secret: randomBytes(32).toString("base64") }])) as Record<SecondaryKind, TransferKey>;
+
+const TEXT = `
+$ORIGIN ${ZONE}.
+$TTL 300
+@      IN SOA ns1 hostmaster 1 60 30 3600 60
+@      IN NS  ns1
+ns1    IN A   192.0.2.53
+www    IN A   192.0.2.80
+*.wild IN A   192.0.2.99
+alias  IN CNAME www
+`;
+
+let store: ZoneStore;
+let responder: Responder;
+let notifier: Notifier;
+let listener: DnsListener;
+const secs: Partial<Record<SecondaryKind, Secondary>> = {};
+const dir = tempDir("updns-dnssec-sec-");
+const anchors = join(dir.path, "anchors");
+
+beforeAll(async () => {
+  if (!HAVE) return;
+  store = await ZoneStore.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  await store.createZoneFromRecords(ZONE, parseMasterFile(TEXT, ZONE), "unixtime");
+  await store.enableDnssec(ZONE);
+  writeAnchors(anchors, ZONE, store.dnssecStatus(ZONE)!.keys.map((k) => k.dnskey));
+  const port = await freePort();
+  responder = new Responder({ store, keys: KINDS.map((k) => tsigKeyFromBase64(KEYS[k].name, KEYS[k].algorithm, KEYS[k].secret)) });
+  listener = await listenDns({ listen: [`127.0.0.1:${port}`], responder });
+  const transferKeys = KINDS.map((k) => KEYS[k].name);
+  responder.setAcl({ [ZONE]: { transferKeys, transferAddresses: [], notify: [] } });
+  const started = await Promise.all(KINDS.map((k) => startSecondary(k, ZONE, port, KEYS[k])));
+  for (const s of started) secs[s.kind] = s;
+  responder.setAcl({ [ZONE]: { transferKeys, transferAddresses: [], notify: started.map((s) => ({ address: "127.0.0.1", port: s.port, key: KEYS[s.kind].name })) } });
+  notifier = new Notifier({ store, targets: (z) => responder.notifyTargets(z), lookupKey: responder.lookupKey, counters: responder.counters, firstTimeoutMs: 300 });
+  notifier.start();
+}, 30_000);
+
+afterAll(async () => {
+  await notifier?.stop();
+  await Promise.all(Object.values(secs).map((s) => s?.stop()));
+  await listener?.stop();
+  dir.cleanup();
+});
+
+const lastKind = (k: SecondaryKind) => responder.transferLog.filter((t) => t.key === KEYS[k].name).at(-1)?.kind;
+const serves = (k: SecondaryKind, name: string, addr: string, ms: number) => waitFor(`${k} to serve ${addr}`, async () => (await secs[k]!.addresses(name)).includes(addr), ms, 50);
+
+async function validated(k: SecondaryKind): Promise<{ q: string; verdict: string }[]> {
+  const port = secs[k]!.port;
+  const cases: [string, string, string][] = [
+    [`www.${ZONE}`, "A", "validated"],
+    [`new.${ZONE}`, "A", "validated"],
+    [`x.wild.${ZONE}`, "A", "validated"],
+    [`alias.${ZONE}`, "A", "validated"],
+    [`nope.${ZONE}`, "A", "negative-validated"],
+    [`www.${ZONE}`, "TXT", "negative-validated"],
+  ];
+  const out = await Promise.all(cases.map(async ([n, t, want]) => ({ q: `${k} ${n}/${t}`, verdict: (await delv(port, anchors, ZONE, n, t)).verdict, want })));
+  return out.filter((r) => r.verdict !== r.want);
+}
+
+describe.if(HAVE)("secondaries of a signed zone", () => {
+  test("after AXFR and then IXFR of a signed change, each one's answers validate", async () => {
+    await Promise.all(KINDS.map((k) => serves(k, `www.${ZONE}`, "192.0.2.80", 10_000)));
+    await store.transaction(ZONE, (tx) => {
+      tx.replaceRRset(`www.${ZONE}`, "A", 300, ["192.0.2.81"]);
+      tx.replaceRRset(`new.${ZONE}`, "A", 60, ["192.0.2.7"]);
+    });
+    await Promise.all(KINDS.map((k) => serves(k, `new.${ZONE}`, "192.0.2.7", 5000)));
+    for (const k of KINDS) expect(lastKind(k)).toBe("IXFR");
+    const failures = (await Promise.all(KINDS.map(validated))).flat();
+    expect(failures).toEqual([]);
+  }, 40_000);
+});
