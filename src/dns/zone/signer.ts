@@ -167,10 +167,11 @@ export function signChanges(inp: SignInput): ChainIndex {
       addWithAncestors(n);
       // A cut appeared or went: everything below changes between signed and glue.
       if (n !== zone && types.has("NS")) {
-        for (const m of pre.nodes.keys()) if (m.endsWith("." + n)) {
-          candidates.add(m);
-          resignNames.add(m);
-        }
+        for (const m of pre.nodes.keys())
+          if (m.endsWith("." + n)) {
+            addWithAncestors(m); // the empty non-terminals between it and the cut too
+            resignNames.add(m);
+          }
       }
     }
   }

@@ -88,6 +88,11 @@ describe("a commit on a signed zone", () => {
       expect(z.get("x.y.z.example.org", "AAAA")!.sigs).toBeUndefined(); // now below a cut: glue-like, unsigned
       await store.transaction(ZONE, (tx) => tx.deleteRRset("y.z.example.org", "NS"));
       expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
+      // A cut above an empty non-terminal (y.z between z and x.y.z): its NSEC3 goes and comes back.
+      await store.transaction(ZONE, (tx) => tx.replaceRRset("z.example.org", "NS", 60, ["ns1.example.org."]));
+      expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
+      await store.transaction(ZONE, (tx) => tx.deleteRRset("z.example.org", "NS"));
+      expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
     }
   });
   test("the journal holds the signed change (what IXFR sends)", async () => {
