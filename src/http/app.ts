@@ -29,6 +29,11 @@ const securityHeaders: Record<string, string> = {
 export function createHttpApp(deps: HttpDeps) {
   const trust = new ProxyTrust(deps.config.http.trusted_proxies);
   let app = new Elysia()
+    // RFC 9112 §3.2: a Host header that is not a valid host is a 400. Bun then hands over a relative URL,
+    // which every `new URL(request.url)` further in (and in onError) would throw on: a 500 before this.
+    .onRequest(({ request }) => {
+      if (!URL.canParse(request.url)) return new Response("bad request\n", { status: 400, headers: { "content-type": "text/plain; charset=utf-8", ...securityHeaders } });
+    })
     .decorate("log", deps.log)
     .derive({ as: "global" }, ({ request }): { client: ClientInfo } => ({ client: clientInfo(request, trust) }))
     .onAfterHandle({ as: "global" }, ({ set }) => {
