@@ -38,7 +38,7 @@ describe.skipIf(!ok)("crash safety under an update storm (SIGKILL ×" + KILLS + 
     world = await startWorld({ hosts: HTTP_WORKERS, env: { UPDNS_DNS_JOURNAL_MAX_CHANGES: "1000000" } });
     nsd = await startSecondary("nsd", world.zone, world.dnsPort, world.xfer);
     expect((await world.run("domain", "secondary", "add", world.zone, `127.0.0.1:${nsd.port}`)).code).toBe(0);
-  });
+  }, 30_000);
 
   afterAll(async () => {
     await nsd?.stop();
