@@ -16,7 +16,9 @@ export interface Actor {
   userId: number;
   isStaff: boolean;
   scopes: TokenScopes;
-  /** For log lines and host messages: "api token \"ci\"" or "web session". */
+  /** The token's name (or "#id"), for host messages. */
+  name: string;
+  /** For log lines: 'api token "ci"' or "web session". */
   label: string;
   tokenId?: number;
 }

@@ -213,7 +213,7 @@ export const hostRoutes: ApiRoute[] = [
       for (const kind of ["ipv4", "ipv6"] as const) if (b[kind] === null) remove.push(kind);
       if (b.txt !== undefined) families.push("txt");
       families.push(...remove);
-      const results = await ctx.deps.updates.setAddresses({ kind: "token", tokenId: ctx.actor.tokenId ?? 0, userId: ctx.actor.userId, scopes: ctx.actor.scopes, name: ctx.actor.label }, rec, { set, remove, txt: b.txt === undefined ? undefined : (b.txt ?? "") }, ctx.client);
+      const results = await ctx.deps.updates.setAddresses({ kind: "token", tokenId: ctx.actor.tokenId ?? 0, userId: ctx.actor.userId, scopes: ctx.actor.scopes, name: ctx.actor.name }, rec, { set, remove, txt: b.txt === undefined ? undefined : (b.txt ?? "") }, ctx.client);
       const paired = results.map((r, i) => ({ family: families[i] ?? "?", r }));
       const refused = refusal(paired, rec);
       if (refused) throw refused;

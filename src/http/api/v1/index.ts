@@ -72,7 +72,8 @@ export function apiV1(deps: ApiV1Deps) {
     const limited = requests.retryAfter(key, now.getTime());
     if (limited > 0) throw new ApiError("rate_limited", `more than ${perMinute} requests a minute with this token; retry in ${limited} s`, undefined, { "retry-after": String(limited) });
     requests.fail(key, now.getTime());
-    return { userId: t.userId, isStaff: t.isStaff, scopes: t.scopes, label: `api token ${JSON.stringify(t.name || `#${t.tokenId}`)}`, tokenId: t.tokenId };
+    const name = t.name || `#${t.tokenId}`;
+    return { userId: t.userId, isStaff: t.isStaff, scopes: t.scopes, name, label: `api token ${JSON.stringify(name)}`, tokenId: t.tokenId };
   }
 
   async function readBody(r: ApiRoute, request: Request): Promise<unknown> {

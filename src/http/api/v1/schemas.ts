@@ -6,6 +6,11 @@ const Fqdn = t.String({ minLength: 3, maxLength: 253, description: "Host name in
 const ZoneName = t.String({ minLength: 1, maxLength: 253, description: "Zone name, e.g. dyn.example.org" });
 const DateTime = t.String({ format: "date-time" });
 const Nullable = <T extends TSchema>(s: T) => t.Union([s, t.Null()]);
+/**
+ * Whole numbers as plain JSON Schema (`type: number, multipleOf: 1`): Elysia's t.Integer also accepts digit
+ * strings (it is made for query strings), which a JSON body should not get away with.
+ */
+const Int = (o: { minimum?: number; maximum?: number; default?: number; description?: string } = {}) => t.Number({ multipleOf: 1, ...o });
 
 export const ErrorBody = t.Object(
   {
@@ -22,7 +27,7 @@ export const ErrorBody = t.Object(
 );
 
 export const Pagination = t.Object({
-  limit: t.Optional(t.Integer({ minimum: 1, maximum: 200, default: 50, description: "Items per page" })),
+  limit: t.Optional(Int({ minimum: 1, maximum: 200, default: 50, description: "Items per page" })),
   cursor: t.Optional(t.String({ maxLength: 512, description: "next_cursor of the previous page" })),
 });
 
@@ -43,12 +48,12 @@ export const Host = t.Object(
     available: t.Boolean(),
     abuse: t.Boolean(),
     abuse_blocked: t.Boolean(),
-    ttl: t.Integer(),
-    netmask_ipv4: t.Integer(),
-    netmask_ipv6: t.Integer(),
+    ttl: Int(),
+    netmask_ipv4: Int(),
+    netmask_ipv6: Int(),
     wildcard: t.Boolean(),
-    client_faults: t.Integer(),
-    server_faults: t.Integer(),
+    client_faults: Int(),
+    server_faults: Int(),
     client_result: t.String(),
     server_result: t.String(),
     last_update_ipv4: Nullable(DateTime),
@@ -74,9 +79,9 @@ export const HostPatch = t.Object(
     comment: t.Optional(t.String({ maxLength: 255 })),
     available: t.Optional(t.Boolean()),
     abuse: t.Optional(t.Literal(false, { description: "The owner may clear the abuse flag, not set it" })),
-    ttl: t.Optional(t.Integer({ minimum: 0, maximum: 2147483647 })),
-    netmask_ipv4: t.Optional(t.Integer({ minimum: 0, maximum: 32 })),
-    netmask_ipv6: t.Optional(t.Integer({ minimum: 0, maximum: 64 })),
+    ttl: t.Optional(Int({ minimum: 0, maximum: 2147483647 })),
+    netmask_ipv4: t.Optional(Int({ minimum: 0, maximum: 32 })),
+    netmask_ipv6: t.Optional(Int({ minimum: 0, maximum: 64 })),
     wildcard: t.Optional(t.Boolean()),
   },
   { title: "HostPatch", additionalProperties: false, minProperties: 1 },
@@ -132,8 +137,8 @@ export const Zone = t.Object(
     public: t.Boolean(),
     available: t.Boolean(),
     owned: t.Boolean({ description: "This account manages the zone's own records" }),
-    ttl_min: t.Integer(),
-    ttl_max: t.Integer(),
+    ttl_min: Int(),
+    ttl_max: Int(),
   },
   { title: "Zone" },
 );
@@ -144,7 +149,7 @@ export const RRset = t.Object(
     name: t.String({ description: 'Owner relative to the zone, "@" for the apex' }),
     fqdn: t.String(),
     type: t.String(),
-    ttl: t.Integer(),
+    ttl: Int(),
     data: t.Array(t.String(), { description: "Presentation rdata, as dig prints it" }),
   },
   { title: "RRset" },
@@ -153,7 +158,7 @@ export const RRsetPage = page(RRset, "RRsetPage");
 
 export const RRsetPut = t.Object(
   {
-    ttl: t.Integer({ minimum: 0, maximum: 2147483647 }),
+    ttl: Int({ minimum: 0, maximum: 2147483647 }),
     data: t.Array(t.String({ minLength: 1, maxLength: 4096 }), { maxItems: 100, description: "Presentation rdata; [] deletes the RRset" }),
   },
   { title: "RRsetPut", additionalProperties: false },
@@ -161,7 +166,7 @@ export const RRsetPut = t.Object(
 
 export const TokenSelf = t.Object(
   {
-    id: t.Integer(),
+    id: Int(),
     name: t.String(),
     user: t.String(),
     scopes: t.Object({

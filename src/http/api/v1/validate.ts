@@ -29,12 +29,12 @@ export function check<T>(schema: TSchema, value: unknown, where: string): T {
   throw new ApiError("invalid_request", field ? `${field}: ${message}` : `${where}: ${message}`, field || undefined);
 }
 
-/** Query strings carry text: integers in the schema are read from their digits before the check. */
+/** Query strings carry text: numbers in the schema are read from their digits before the check. */
 export function coerceQuery(schema: TObject, query: Record<string, string>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(query)) {
     const prop = schema.properties[k] as { type?: string } | undefined;
-    out[k] = prop?.type === "integer" && /^-?\d{1,15}$/.test(v) ? Number(v) : v;
+    out[k] = (prop?.type === "number" || prop?.type === "integer") && /^-?\d{1,15}$/.test(v) ? Number(v) : v;
   }
   return out;
 }
