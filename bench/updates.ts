@@ -1,80 +1,28 @@
-// Benchmark of the dyndns2 update path: updates per second and latency percentiles, through the real HTTP
-// listener on loopback, at concurrency 1 and 16, for two paths:
-//   change — every request sends a new address, so every request is a real DNS change (a zone commit);
-//   nochg  — the address is already in DNS (the cheap path most router traffic takes).
+// dyndns2 updates through HTTP against the built server (dist/updns serve, SQLite synchronous=FULL by
+// default, the per-update log line on, as an operator runs it), driven by wrk on loopback:
+//   change — every request carries a new address, so every request is a real DNS change (a zone commit
+//            for an embedded zone, an RFC 2136 UPDATE to BIND for an rfc2136 zone);
+//   nochg  — the address is already in DNS (the cheap path most router traffic takes);
+// at concurrency 1 and 16, with latency percentiles and the server's CPU per update from /proc. Also BIND's
+// own ceiling for the same kind of change sent by nsupdate (16 processes in parallel), and the figures
+// issue 6 measured for nsupdate.info on this machine, for the ratios.
 //
-//   npx bun bench/updates.ts [--backend embedded|fake] [--hosts 64] [--seconds 3] [--synchronous FULL|NORMAL]
-//
-// The embedded backend writes the zone through SQLite and swaps the in-memory zone (what `updns serve`
-// does); the fake one keeps records in a Map and measures the API and core alone. Numbers are printed, never
-// asserted: timing belongs here, not in the tests.
+//   npx bun bench/updates.ts [--seconds 5] [--hosts 64] [--synchronous FULL|NORMAL] [--no-rfc2136]
 import { parseArgs } from "node:util";
-import { rmSync } from "node:fs";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { tmpdir } from "node:os";
-import { loadConfig } from "../src/config/index.ts";
-import { hashSecret, type ZoneBackend } from "../src/core/index.ts";
-import { hosts, openDatabase, users, domains } from "../src/db/index.ts";
-import { createHttpApp, listenHttp } from "../src/http/index.ts";
-import { dyndnsApi } from "../src/http/api/index.ts";
-import { createLogger } from "../src/log/index.ts";
-import { FakeBackend } from "../tests/support/fake-backend.ts";
+import { addRfc2136, addZone, hostA, UPDATE_SECRET } from "./lib/zone.ts";
+import { benchDir, startPeer, startUpdns, type Server } from "./lib/servers.ts";
+import { cpuSeconds } from "./lib/proc.ts";
+import { wrkUpdates } from "./lib/wrk.ts";
+import { which } from "../tests/support/net.ts";
 
-const { values } = parseArgs({
-  options: {
-    backend: { type: "string", default: "embedded" },
-    hosts: { type: "string", default: "64" },
-    seconds: { type: "string", default: "3" },
-    synchronous: { type: "string", default: "FULL" },
-  },
-});
-const HOSTS = Number(values.hosts);
-const SECONDS = Number(values.seconds);
-const ZONE = "bench.example.org";
+/** Measured on this 2-core machine for issue 6 (Django, 4 gunicorn workers, SQLite, BIND primary). */
+export const NSUPDATE_INFO = { change1: 100, change8: 118, change8p99: 260, nochg: 145, change1p50: 10 };
 
-const dir = join(tmpdir(), `updns-bench-${process.pid}`);
-const db = openDatabase(join(dir, "updns.db"), { synchronous: values.synchronous as "FULL" | "NORMAL" });
-const owner = db.insert(users).values({ username: "bench" }).returning().get();
-
-let backend: ZoneBackend;
-let zoneId: number;
-if (values.backend === "embedded") {
-  // The same steps as `updns domain add --embedded` and `updns serve`.
-  const { addEmbeddedZone } = await import("../src/core/admin/domains.ts");
-  const { ZoneStore } = await import("../src/dns/zone/index.ts");
-  const { SqliteZoneStorage, EmbeddedBackend } = await import("../src/backends/embedded/index.ts");
-  const row = await addEmbeddedZone(db, { name: ZONE, ownerId: owner.id }, async (z) => {
-    const s = await ZoneStore.open(new SqliteZoneStorage(db, [z.name]));
-    await s.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) });
-  });
-  zoneId = row.id;
-  const store = await ZoneStore.open(new SqliteZoneStorage(db));
-  backend = new EmbeddedBackend(() => store);
-} else {
-  zoneId = db.insert(domains).values({ name: ZONE, backend: "embedded", ownerId: owner.id }).returning().get().id;
-  backend = new FakeBackend();
-}
-
-const secret = "bench-secret-0123456789";
-const hash = await hashSecret(secret);
-for (let i = 0; i < HOSTS; i++) db.insert(hosts).values({ name: `h${i}`, domainId: zoneId, ownerId: owner.id, netmaskIpv4: 32, updateSecret: hash }).run();
-
-const config = loadConfig({ env: {} });
-const log = createLogger({ level: "warn" });
-const app = createHttpApp({ config, log, health: { check: () => ({}) }, plugins: [dyndnsApi({ db, config, log, backendFor: () => backend })] });
-const listener = listenHttp((req) => app.handle(req), { listen: ["127.0.0.1:0"], maxBodyBytes: 65536 });
-const base = `http://${listener.addresses[0]}`;
-const auth = (i: number) => "Basic " + Buffer.from(`h${i}.${ZONE}:${secret}`).toString("base64");
-
-let counter = 0;
-/** A fresh address every call: 10.x.y.z walks through 16M addresses. */
-const nextAddress = () => {
-  const n = ++counter;
-  return `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${(n & 255) || 1}`;
-};
-
-interface Row {
-  path: string;
+export interface UpdateRow {
+  backend: "embedded" | "rfc2136";
+  path: "change" | "nochg";
   concurrency: number;
   requests: number;
   perSecond: number;
@@ -82,55 +30,121 @@ interface Row {
   p90: number;
   p99: number;
   max: number;
+  /** updns CPU (and BIND's, for rfc2136) per request, µs. */
+  cpuUsPerUpdate: number;
+  /** Requests whose answer was not the expected `good`/`nochg` (errors included). */
   unexpected: number;
 }
 
-async function scenario(path: "change" | "nochg", concurrency: number): Promise<Row> {
-  const fixed = new Map<number, string>();
-  if (path === "nochg") {
-    // Put each host's address in place first; afterwards every request is nochg.
-    for (let i = 0; i < HOSTS; i++) {
-      const a = nextAddress();
-      fixed.set(i, a);
-      await fetch(`${base}/nic/update?myip=${a}`, { headers: { authorization: auth(i) } }).then((r) => r.text());
+export interface NsupdateCeiling {
+  processes: number;
+  updates: number;
+  seconds: number;
+  perSecond: number;
+  failed: number;
+}
+
+export interface UpdatesResult {
+  hosts: number;
+  synchronous: string;
+  rows: UpdateRow[];
+  nsupdate?: NsupdateCeiling;
+}
+
+export interface UpdatesOptions {
+  seconds: number;
+  hosts?: number;
+  synchronous?: "FULL" | "NORMAL";
+  rfc2136?: boolean;
+  /** Updates per nsupdate process for BIND's ceiling. */
+  nsupdatePerProcess?: number;
+  log?: (line: string) => void;
+}
+
+const EMBEDDED = "dyn.bench.test";
+const RFC = "rfc.bench.test";
+
+/** BIND's own ceiling: `processes` nsupdate runs in parallel, each sending `each` UPDATEs one after another. */
+async function nsupdateCeiling(bind: Server, key: { name: string; algorithm: string; secret: string }, processes: number, each: number, dir: string): Promise<NsupdateCeiling> {
+  const bin = which("nsupdate");
+  if (!bin) throw new Error("nsupdate is not installed (bench/setup.sh installs it)");
+  const files: string[] = [];
+  for (let p = 0; p < processes; p++) {
+    const lines = [`server 127.0.0.1 ${bind.port}`, `zone ${RFC}`];
+    for (let k = 0; k < each; k++) {
+      const owner = `n${p}.${RFC}`;
+      lines.push(`update delete ${owner} A`, `update add ${owner} 60 A 10.200.${p}.${(k % 254) + 1}`, "send");
     }
+    const f = join(dir, `nsupdate-${p}.txt`);
+    writeFileSync(f, lines.join("\n") + "\nquit\n");
+    files.push(f);
   }
-  const latencies: number[] = [];
-  let unexpected = 0;
-  const until = performance.now() + SECONDS * 1000;
-  let next = 0;
-  const worker = async () => {
-    while (performance.now() < until) {
-      const i = next++ % HOSTS;
-      const address = path === "change" ? nextAddress() : fixed.get(i)!;
-      const t0 = performance.now();
-      const res = await fetch(`${base}/nic/update?myip=${address}`, { headers: { authorization: auth(i), "user-agent": "updns-bench" } });
-      const body = await res.text();
-      latencies.push(performance.now() - t0);
-      if (res.status !== 200 || !body.startsWith(path === "change" ? "good " : "nochg ")) unexpected++;
+  const t0 = performance.now();
+  const procs = files.map((f) => Bun.spawn([bin, "-y", `${key.algorithm}:${key.name}:${key.secret}`, f], { stdout: "pipe", stderr: "pipe" }));
+  const guard = setTimeout(() => procs.forEach((p) => p.kill("SIGKILL")), 120_000);
+  const codes = await Promise.all(procs.map((p) => p.exited));
+  clearTimeout(guard);
+  const seconds = (performance.now() - t0) / 1000;
+  const updates = processes * each;
+  return { processes, updates, seconds, perSecond: updates / seconds, failed: codes.filter((c) => c !== 0).length };
+}
+
+export async function benchUpdates(o: UpdatesOptions): Promise<UpdatesResult> {
+  const log = o.log ?? (() => {});
+  const hostCount = o.hosts ?? 64;
+  const synchronous = o.synchronous ?? "FULL";
+  const data = benchDir("updates");
+  const key = { name: "bench-key.rfc.bench.test", algorithm: "hmac-sha256", secret: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64") };
+  let bind: Server | undefined;
+  let updns: Server | undefined;
+  const rows: UpdateRow[] = [];
+  let ceiling: NsupdateCeiling | undefined;
+  try {
+    await addZone(data, { zone: EMBEDDED, hosts: hostCount, hostRows: true });
+    if (o.rfc2136 !== false) {
+      const zf = join(data, "rfc.zone");
+      const lines = [`${RFC}. 3600 IN SOA ns1.${RFC}. hostmaster.${RFC}. 1 3600 600 86400 60`, `${RFC}. 3600 IN NS ns1.${RFC}.`, `ns1.${RFC}. 3600 IN A 192.0.2.1`];
+      for (let i = 1; i <= hostCount; i++) lines.push(`h${i}.${RFC}. 60 IN A ${hostA(i)}`);
+      writeFileSync(zf, lines.join("\n") + "\n");
+      bind = await startPeer("bind", { zone: RFC, zoneFile: zf, updateKey: key });
+      await addRfc2136(data, RFC, `127.0.0.1:${bind.port}`, key, hostCount);
     }
-  };
-  const start = performance.now();
-  await Promise.all(Array.from({ length: concurrency }, worker));
-  const elapsed = (performance.now() - start) / 1000;
-  latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
-  return { path, concurrency, requests: latencies.length, perSecond: latencies.length / elapsed, p50: pct(50), p90: pct(90), p99: pct(99), max: latencies[latencies.length - 1], unexpected };
+    updns = await startUpdns({ dataDir: data, zone: EMBEDDED, synchronous });
+    const backends: ("embedded" | "rfc2136")[] = o.rfc2136 !== false ? ["embedded", "rfc2136"] : ["embedded"];
+    for (const backend of backends) {
+      const zone = backend === "embedded" ? EMBEDDED : RFC;
+      const hosts = Array.from({ length: hostCount }, (_, k) => ({ fqdn: `h${k + 1}.${zone}`, address: hostA(k + 1) }));
+      // nochg first: the hosts still hold the addresses the zone was made with.
+      for (const path of ["nochg", "change"] as const) {
+        for (const concurrency of [1, 16]) {
+          const pids = [updns.pid, ...(backend === "rfc2136" && bind ? [bind.pid] : [])];
+          const cpu0 = pids.reduce((s, p) => s + cpuSeconds(p), 0);
+          const r = await wrkUpdates({ url: `http://${updns.http}`, hosts, secret: UPDATE_SECRET, mode: path, connections: concurrency, seconds: o.seconds, dir: data });
+          const cpu = pids.reduce((s, p) => s + cpuSeconds(p), 0) - cpu0;
+          const expected = `200 ${path === "change" ? "good" : "nochg"}`;
+          const unexpected = r.requests - (r.answers[expected] ?? 0) + r.errors;
+          const row: UpdateRow = { backend, path, concurrency, requests: r.requests, perSecond: r.perSecond, p50: r.p50, p90: r.p90, p99: r.p99, max: r.max, cpuUsPerUpdate: (cpu / Math.max(1, r.requests)) * 1e6, unexpected };
+          rows.push(row);
+          log(`${backend} ${path} c${concurrency}: ${r.perSecond.toFixed(0)}/s p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms, ${row.cpuUsPerUpdate.toFixed(0)} µs CPU each, unexpected ${unexpected} ${unexpected ? JSON.stringify(r.answers) : ""}`);
+        }
+      }
+    }
+    if (bind) {
+      ceiling = await nsupdateCeiling(bind, key, 16, o.nsupdatePerProcess ?? 200, data);
+      log(`BIND via nsupdate x${ceiling.processes}: ${ceiling.perSecond.toFixed(0)} updates/s (${ceiling.failed} failed processes)`);
+    }
+  } finally {
+    await updns?.stop();
+    await bind?.stop();
+    if (!process.env.BENCH_KEEP) rmSync(data, { recursive: true, force: true });
+  }
+  return { hosts: hostCount, synchronous, rows, nsupdate: ceiling };
 }
 
-// Warm up: the first verification of each host's secret pays argon2 once (then the short-lived cache).
-for (let i = 0; i < HOSTS; i++) await fetch(`${base}/nic/update?myip=${nextAddress()}`, { headers: { authorization: auth(i) } }).then((r) => r.text());
-
-const rows: Row[] = [];
-for (const path of ["change", "nochg"] as const) for (const c of [1, 16]) rows.push(await scenario(path, c));
-
-const f = (n: number) => n.toFixed(2);
-console.log(`\nupdns dyndns2 update benchmark — backend ${values.backend}, ${HOSTS} hosts, ${SECONDS} s per row, SQLite synchronous=${values.synchronous}, bun ${Bun.version}\n`);
-console.log("| path   | concurrency | requests | updates/s | p50 ms | p90 ms | p99 ms | max ms | unexpected |");
-console.log("|--------|-------------|----------|-----------|--------|--------|--------|--------|------------|");
-for (const r of rows) {
-  console.log(`| ${r.path.padEnd(6)} | ${String(r.concurrency).padStart(11)} | ${String(r.requests).padStart(8)} | ${r.perSecond.toFixed(0).padStart(9)} | ${f(r.p50).padStart(6)} | ${f(r.p90).padStart(6)} | ${f(r.p99).padStart(6)} | ${f(r.max).padStart(6)} | ${String(r.unexpected).padStart(10)} |`);
+if (import.meta.main) {
+  const { values } = parseArgs({
+    options: { seconds: { type: "string", default: "5" }, hosts: { type: "string", default: "64" }, synchronous: { type: "string", default: "FULL" }, "no-rfc2136": { type: "boolean" } },
+  });
+  const r = await benchUpdates({ seconds: Number(values.seconds), hosts: Number(values.hosts), synchronous: values.synchronous as "FULL" | "NORMAL", rfc2136: !values["no-rfc2136"], log: console.log });
+  console.table(r.rows);
 }
-await listener.stop(false);
-db.$client.close();
-rmSync(dir, { recursive: true, force: true });
