@@ -8,7 +8,31 @@
     if (t === "light" || t === "dark") return t;
     return window.matchMedia && window.matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
   }
+  // Copy buttons: show them (without JavaScript the text is selected and copied by hand), copy the text of
+  // the element named by data-copy, and say so where screen readers hear it.
+  function copyButtons(scope) {
+    var buttons = scope.querySelectorAll("button[data-copy]");
+    for (var i = 0; i < buttons.length; i++) {
+      var b = buttons[i];
+      if (b.dataset.ready) continue;
+      b.dataset.ready = "1";
+      b.hidden = false;
+      b.addEventListener("click", function (ev) {
+        var btn = ev.currentTarget;
+        var el = document.getElementById(btn.getAttribute("data-copy"));
+        if (!el || !navigator.clipboard) return;
+        var label = btn.textContent;
+        navigator.clipboard.writeText(el.textContent).then(function () {
+          btn.textContent = "✓ " + label;
+          btn.setAttribute("data-copied", "1");
+          setTimeout(function () { btn.textContent = label; }, 2000);
+        });
+      });
+    }
+  }
+  document.addEventListener("htmx:afterSwap", function (ev) { copyButtons(ev.target); });
   document.addEventListener("DOMContentLoaded", function () {
+    copyButtons(document);
     var button = document.getElementById("theme-toggle");
     if (!button) return;
     button.hidden = false;

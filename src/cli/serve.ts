@@ -19,6 +19,7 @@ import { removeUserDns, systemClock } from "../core/index.ts";
 import { openZones, type ZoneRuntime } from "./zones.ts";
 import { startDns, type DnsRuntime } from "./dns.ts";
 import { metricsRoutes } from "./metrics.ts";
+import type { RRType } from "../dns/zone/index.ts";
 import { createJobScheduler, type Scheduler } from "../jobs/index.ts";
 import { jobContext } from "./jobs.ts";
 import { startAcme, type AcmeRuntime } from "./acme.ts";
@@ -94,6 +95,15 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
           config: cfg,
           log: log.child({ component: "web" }),
           mailer: createMailer(cfg.mail, log.child({ component: "mail" })),
+          backendFor,
+          // Domain pages: embedded zones through the zone store; DNS settings (keys, secondaries) reloaded after.
+          zoneEditor: {
+            create: async (z) => void (await zones!.store.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) })),
+            replace: async (zone, owner, type, ttl, data) => void (await zones!.store.transaction(zone, (tx) => tx.replaceRRset(owner, type as RRType, ttl, data))),
+            forget: async () => void zones!.refresh(),
+            reconfigure: () => dns!.reconfigure(),
+          },
+          checkZone: (zone) => new Rfc2136Backend({ timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 }).checkZone(zone),
           onUserDelete: async (userId) => {
             const errors = await removeUserDns(db, backendFor, userId);
             if (errors.length) log.warn("some DNS records of a deleted account could not be removed", { user_id: userId, errors: errors.join("; ") });

@@ -14,7 +14,7 @@ export { parseScopes, tokenCovers, type TokenScopes } from "./tokens.ts";
 
 export type Principal =
   | { kind: "host"; record: HostRecord; ledger: HostLedger; password: string }
-  | { kind: "token"; tokenId: number; userId: number; scopes: TokenScopes; name: string };
+  | { kind: "token"; tokenId: number; userId: number; scopes: TokenScopes; name: string; session?: boolean };
 
 export type AuthResult =
   | { ok: true; principal: Principal }

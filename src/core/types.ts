@@ -22,6 +22,11 @@ export interface DyndnsRequest {
   authorization: string | null;
   userAgent: string | null;
   client: { address: string; secure: boolean };
+  /**
+   * The web UI's signed-in user (spec §1.9, `/nic/update_authorized`): no credentials are read, no BAD_HOSTS,
+   * BAD_AGENTS or badauth limits apply, and no API-auth bookkeeping is done; only the user's own hosts.
+   */
+  sessionUserId?: number;
 }
 
 /**

@@ -129,10 +129,11 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
       .split(",")
       .map((s) => s.trim())
       .filter((s) => s !== "" && s.toUpperCase() !== "YES");
-    if (requested.some((h) => badHosts.has(h) || badHosts.has(canonicalName(h)))) return answer("forbidden", "abuse");
+    const session = req.sessionUserId !== undefined;
+    if (!session && requested.some((h) => badHosts.has(h) || badHosts.has(canonicalName(h)))) return answer("forbidden", "abuse");
 
     // A client address that keeps failing is told to wait, before any secret is checked again.
-    const wait = limiter.retryAfter(address, now.getTime());
+    const wait = session ? 0 : limiter.retryAfter(address, now.getTime());
     if (wait > 0) return answer("ratelimited", "badauth", [], wait);
 
     // 2–6. Credentials.
@@ -140,7 +141,9 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     if (creds.kind === "basic" && looksLikeFqdn(creds.username) && (badHosts.has(creds.username) || badHosts.has(canonicalName(creds.username)))) {
       return answer("forbidden", "abuse");
     }
-    const auth = await authenticate(db, creds, address, now);
+    const auth: Awaited<ReturnType<typeof authenticate>> = session
+      ? { ok: true, principal: { kind: "token", tokenId: 0, userId: req.sessionUserId!, scopes: {}, name: "web session", session: true } }
+      : await authenticate(db, creds, address, now);
     if (!auth.ok) {
       if (auth.failure) limiter.fail(address, now.getTime());
       return auth.word === "badauth" ? answer("unauthorized", "badauth") : answer("ok", auth.word);
@@ -167,7 +170,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
 
     // 8. Bad user agent.
     const ua = req.userAgent ?? "unknown";
-    if (badAgents.has(ua)) {
+    if (!session && badAgents.has(ua)) {
       for (const t of resolved) t.ledger!.clientMessage(`received update from bad user agent ${JSON.stringify(ua.slice(0, 80))}`, true);
       return finish(answer("ok", "badagent", fqdns));
     }
@@ -251,7 +254,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
       let ledger = byId.get(rec.host.id);
       if (!ledger) {
         ledger = new HostLedger(rec.host.id, rec.fqdn, now);
-        ledger.apiAuthMessage(`api authentication success (api token ${JSON.stringify(principal.name)})`, false);
+        if (!principal.session) ledger.apiAuthMessage(`api authentication success (api token ${JSON.stringify(principal.name)})`, false);
         byId.set(rec.host.id, ledger);
       }
       out.push({ name, record: rec, ledger });

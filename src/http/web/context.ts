@@ -11,6 +11,7 @@ import type { Config } from "../../config/index.ts";
 import type { Db } from "../../db/index.ts";
 import type { Logger } from "../../log/index.ts";
 import type { Clock } from "../../core/ports.ts";
+import { createUpdateService, queueForwarder, type BackendFor, type UpdateService, type ZoneCheck, type ZoneEditor } from "../../core/index.ts";
 import type { User } from "../../core/admin/users.ts";
 import {
   ANON_CSRF_COOKIE,
@@ -47,6 +48,12 @@ export interface WebDeps {
   clock?: Clock;
   /** Removes the DNS records of a user's hosts before the account's rows are deleted. */
   onUserDelete?: UserDeleteHook;
+  /** The zone backends (embedded or rfc2136, by zone.backend): current addresses, manual updates, deletes. */
+  backendFor?: BackendFor;
+  /** Creates embedded zones and edits their static records through the zone store. */
+  zoneEditor?: ZoneEditor;
+  /** The connectivity test of rfc2136 zones (Rfc2136Backend.checkZone). */
+  checkZone?: ZoneCheck;
 }
 
 /** The foundation, built once per app: dependencies plus the state pages share. */
@@ -57,6 +64,11 @@ export interface Web {
   mailer: AppMailer;
   clock: Clock;
   onUserDelete?: UserDeleteHook;
+  backendFor?: BackendFor;
+  zoneEditor?: ZoneEditor;
+  checkZone?: ZoneCheck;
+  /** The dyndns2 use case, for the session-authenticated update and delete of the host page (spec §1.9). */
+  update?: UpdateService;
   /** HMAC key for CSRF tokens and signed cookies. */
   key: Buffer;
   trust: ProxyTrust;
@@ -72,6 +84,12 @@ export function createWeb(deps: WebDeps): Web {
     mailer: deps.mailer,
     clock: deps.clock ?? { now: () => new Date() },
     onUserDelete: deps.onUserDelete,
+    backendFor: deps.backendFor,
+    zoneEditor: deps.zoneEditor,
+    checkZone: deps.checkZone,
+    update: deps.backendFor
+      ? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log.child({ module: "web-update" }), backendFor: deps.backendFor, forwarder: queueForwarder(deps.db, deps.clock ?? { now: () => new Date() }), clock: deps.clock })
+      : undefined,
     key: serverKey(deps.db),
     trust: new ProxyTrust(deps.config.http.trusted_proxies),
     throttle: new Throttle(),

@@ -1,33 +1,141 @@
-// PLACEHOLDER pages until the htmx UI (issue 12) replaces them: the home page and the overview, so that
-// signing in lands somewhere. Issue 12 owns this file and may rewrite it entirely.
+// The home page and the overview (spec §5.1 `/`, `/overview/`): the user's hosts with their current
+// addresses (from the zone, or loaded from the primary with htmx) and the domains they own or may use.
 import { Html } from "@elysiajs/html";
-import { webRoutes, type Web } from "./context.ts";
+import { parseAddress, userHosts, visibleDomains, type HostRecord } from "../../core/index.ts";
+import { webRoutes, type Web, type WebContext } from "./context.ts";
 import { page } from "./layout.tsx";
+import { Addresses } from "./hosts/index.tsx";
+import { YesNo } from "./ui.tsx";
+
+function Home({ c }: { c: WebContext }): JSX.Element {
+  const t = c.t;
+  const a = parseAddress(c.client.address);
+  return (
+    <>
+      <h1 safe>{t("Dynamic DNS for your own domains")}</h1>
+      <p safe>{t("Point a name at a changing address: your router or a small client tells updns, updns updates the zone.")}</p>
+      <section class="card" aria-labelledby="h-you">
+        <h2 id="h-you" safe>{t("Your address")}</h2>
+        <p>
+          <span class="muted" safe>{a?.kind === "ipv6" ? t("IPv6") : t("IPv4")}</span> <code safe>{a?.text ?? c.client.address}</code>
+        </p>
+      </section>
+      {c.user ? (
+        <p>
+          <a class="button" href="/overview/" safe>{t("Go to your overview")}</a>
+        </p>
+      ) : (
+        <p class="actions">
+          <a class="button" href="/account/login" safe>{t("Log in")}</a>
+          <a class="button secondary" href="/account/register" safe>{t("Sign up")}</a>
+        </p>
+      )}
+    </>
+  );
+}
+
+async function HostRow({ c, rec }: { c: WebContext; rec: HostRecord }): Promise<JSX.Element> {
+  const t = c.t;
+  const h = rec.host;
+  const addresses = await Addresses({ c, rec });
+  return (
+    <tr>
+      <td>
+        <a href={`/host/${h.id}/`} safe>{rec.fqdn}</a>
+      </td>
+      <td safe>{h.comment}</td>
+      <td>
+        <YesNo c={c} value={h.available} />
+      </td>
+      <td>
+        <span safe>{`${h.clientFaults} / ${h.serverFaults}`}</span>{" "}
+        {h.abuseBlocked ? <span class="badge bad" safe>{t("Abuse-Blocked")}</span> : h.abuse ? <span class="badge bad" safe>{t("Abuse")}</span> : ""}
+      </td>
+      <td>{addresses}</td>
+    </tr>
+  );
+}
+
+async function Overview({ c }: { c: WebContext }): Promise<JSX.Element> {
+  const t = c.t;
+  const hosts = userHosts(c.web.db, c.user!.id);
+  const rows = await Promise.all(hosts.map((rec) => HostRow({ c, rec })));
+  const doms = visibleDomains(c.web.db, c.user!.id);
+  return (
+    <>
+      <h1 safe>{t("Overview")}</h1>
+      <p class="muted" safe>{t("Signed in as {username}.", { username: c.user!.username })}</p>
+      <section aria-labelledby="h-hosts">
+        <div class="actions">
+          <h2 id="h-hosts" safe>{t("Hosts")}</h2>
+          <a class="button" href="/host/add/" safe>{t("Add host")}</a>
+        </div>
+        {hosts.length === 0 ? (
+          <p class="muted" safe>{t("No hosts yet.")}</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th safe>{t("Host")}</th>
+                  <th safe>{t("Comment")}</th>
+                  <th safe>{t("Available")}</th>
+                  <th safe>{t("Faults (client / server)")}</th>
+                  <th safe>{t("Addresses")}</th>
+                </tr>
+              </thead>
+              <tbody>{rows}</tbody>
+            </table>
+          </div>
+        )}
+      </section>
+      <section aria-labelledby="h-domains">
+        <div class="actions">
+          <h2 id="h-domains" safe>{t("Domains")}</h2>
+          <a class="button secondary" href="/domain/add/" safe>{t("Add domain")}</a>
+        </div>
+        {doms.length === 0 ? (
+          <p class="muted" safe>{t("No domains yet.")}</p>
+        ) : (
+          <div class="table-wrap">
+            <table>
+              <thead>
+                <tr>
+                  <th safe>{t("Domain")}</th>
+                  <th safe>{t("Kind")}</th>
+                  <th safe>{t("Public")}</th>
+                  <th safe>{t("Available")}</th>
+                  <th safe>{t("Owner")}</th>
+                  <th safe>{t("Comment")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {doms.map(({ domain: d, owner, own }) => (
+                  <tr>
+                    <td>{own ? <a href={`/domain/${d.id}/`} safe>{d.name}</a> : <span safe>{d.name}</span>}</td>
+                    <td safe>{d.backend === "embedded" ? t("served by updns") : t("external primary")}</td>
+                    <td>
+                      <YesNo c={c} value={d.public} />
+                    </td>
+                    <td>
+                      <YesNo c={c} value={d.available} />
+                    </td>
+                    <td safe>{owner}</td>
+                    <td safe>{d.comment}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
+    </>
+  );
+}
 
 export function homePages(web: Web) {
   return webRoutes("home", web, (r) => {
-    r.get("/", (c) =>
-      page(
-        c,
-        c.t("Home"),
-        <>
-          <h1 safe>{c.t("Dynamic DNS for your own domains")}</h1>
-          <p safe>{c.t("Point a name at a changing address: your router or a small client tells updns, updns updates the zone.")}</p>
-        </>,
-      ),
-    );
-    r.get(
-      "/overview/",
-      (c) =>
-        page(
-          c,
-          c.t("Overview"),
-          <>
-            <h1 safe>{c.t("Overview")}</h1>
-            <p safe>{c.t("Signed in as {username}.", { username: c.user!.username })}</p>
-          </>,
-        ),
-      "user",
-    );
+    r.get("/", (c) => page(c, c.t("Home"), <Home c={c} />));
+    r.get("/overview/", async (c) => page(c, c.t("Overview"), await Overview({ c })), "user");
   });
 }

@@ -8,6 +8,11 @@ import { accountPages } from "./accounts/index.ts";
 import { adminUserPages } from "./admin/index.ts";
 import { homePages } from "./home.tsx";
 import { setupRoutes } from "./setup.ts";
+import { hostPages } from "./hosts/index.tsx";
+import { domainPages } from "./domains/index.tsx";
+import { relatedPages } from "./related/index.tsx";
+import { forwarderPages } from "./forwarders/index.tsx";
+import { statusPages } from "./status/index.tsx";
 
 export function webApp(deps: WebDeps) {
   const web = createWeb(deps);
@@ -16,7 +21,12 @@ export function webApp(deps: WebDeps) {
     .use(setupRoutes(deps.db, web))
     .use(accountPages(web))
     .use(adminUserPages(web))
-    .use(homePages(web));
+    .use(homePages(web))
+    .use(hostPages(web))
+    .use(relatedPages(web))
+    .use(forwarderPages(web))
+    .use(domainPages(web))
+    .use(statusPages(web));
 }
 
 export {
@@ -44,4 +54,6 @@ export {
 } from "./context.ts";
 export { Layout, page, fragment, CsrfField, Field, FormError, MailNotice, type Errors, type FieldProps } from "./layout.tsx";
 export { assetUrl } from "./assets.ts";
+export { helpTabs, serviceNames, type HelpTab, type HelpInput, type ServiceNames } from "./help/snippets.ts";
+export { secondarySnippets, primarySnippets, type KeyText, type Snippet } from "./domains/snippets.ts";
 export { translator, pickLanguage, addCatalogue, SUPPORTED_LANGUAGES, type Translate } from "./i18n.ts";

@@ -1,0 +1,230 @@
+// Domains (zones) as their owners manage them (spec §5.1 domain pages, updns.md §2–§3): add either kind,
+// settings, a new TSIG secret (shown once), delete, and the static records of embedded zones. The zone
+// store is reached through the ZoneEditor port, which main/serve provides.
+import { and, asc, eq, ne, or } from "drizzle-orm";
+import { domains, hosts, tsigKeys, users, zoneRecords, type Db } from "../db/index.ts";
+import { addEmbeddedZone, addRfc2136Zone, listSecondaries, validateServerAddress, type DomainRow, type NewZoneRecords } from "./admin/domains.ts";
+import { normalizeZoneName, ValidationError } from "./admin/names.ts";
+import { createTsigKey, generateTsigSecret, normalizeAlgorithm, validateSecret, type TsigKeyRow } from "./admin/tsig.ts";
+import { removeHostDns, type BackendFor } from "./dns-cleanup.ts";
+import type { ZoneRef } from "./ports.ts";
+
+/** Changes to embedded zones, through the zone store's one transaction (provided by main/serve). */
+export interface ZoneEditor {
+  /** Create the zone's SOA and NS records. */
+  create(zone: NewZoneRecords): Promise<void>;
+  /** Make (owner, type) hold exactly `data` (presentation rdata) with `ttl`; [] deletes. Throws on invalid rdata. */
+  replace(zone: string, owner: string, type: string, ttl: number, data: string[]): Promise<void>;
+  /** The domain row went: forget the zone. */
+  forget(zone: string): Promise<void>;
+  /** Keys, secondaries or zones changed in the database: reload what the DNS server derives from them. */
+  reconfigure?(): void;
+}
+
+/** The connectivity test of an rfc2136 zone (spec §4.4). */
+export type ZoneCheck = (zone: ZoneRef) => Promise<{ ok: boolean; steps: { step: string; ok: boolean; message: string }[] }>;
+
+export function ownedDomain(db: Db, userId: number, id: number): DomainRow | null {
+  if (!Number.isSafeInteger(id)) return null;
+  return db.select().from(domains).where(and(eq(domains.id, id), eq(domains.ownerId, userId))).get() ?? null;
+}
+
+/** The overview's domain list: own ones, then public ones of others (with the owner's name). */
+export function visibleDomains(db: Db, userId: number): { domain: DomainRow; owner: string; own: boolean }[] {
+  const rows = db
+    .select({ domain: domains, owner: users.username })
+    .from(domains)
+    .leftJoin(users, eq(domains.ownerId, users.id))
+    .where(or(eq(domains.ownerId, userId), eq(domains.public, true)))
+    .orderBy(asc(domains.name))
+    .all()
+    .map((r) => ({ domain: r.domain, owner: r.owner ?? "", own: r.domain.ownerId === userId }));
+  return [...rows.filter((r) => r.own), ...rows.filter((r) => !r.own)];
+}
+
+export interface NewDomainInput {
+  name: string;
+  ownerId: number;
+  comment?: string;
+  backend: "embedded" | "rfc2136";
+  // embedded
+  ns?: string[];
+  secondaries?: string[];
+  // rfc2136
+  primary?: string;
+  queryServer?: string;
+  keyName?: string;
+  algorithm?: string;
+}
+
+/** What a new domain's owner must see once: the TSIG key (rfc2136: the update key; embedded: the transfer key). */
+export interface NewDomain {
+  domain: DomainRow;
+  key: { name: string; algorithm: string; secret: string };
+}
+
+/**
+ * A new domain. rfc2136 zones start unavailable (spec §5.1: the owner configures the primary, then ticks
+ * available, which runs the connectivity test); embedded zones are served at once. Either way a TSIG
+ * secret is generated here and returned to be shown once.
+ */
+export async function addDomain(db: Db, editor: ZoneEditor | undefined, input: NewDomainInput): Promise<NewDomain> {
+  const name = normalizeZoneName(input.name, "name");
+  const comment = (input.comment ?? "").trim();
+  if (comment.length > 255) throw new ValidationError("comment", "At most 255 characters.");
+  if (input.backend === "rfc2136") {
+    if (!input.primary?.trim()) throw new ValidationError("primary", "The primary's address is required.");
+    const algorithm = normalizeAlgorithm(input.algorithm || "hmac-sha512", "algorithm");
+    const secret = generateTsigSecret(algorithm);
+    const d = addRfc2136Zone(db, { name, ownerId: input.ownerId, primary: input.primary, queryServer: input.queryServer?.trim() || undefined, keyName: input.keyName?.trim() || undefined, algorithm, secret });
+    db.update(domains).set({ available: false, comment }).where(eq(domains.id, d.id)).run();
+    return { domain: { ...d, available: false, comment }, key: { name: d.updateKeyName, algorithm: d.updateKeyAlgorithm, secret } };
+  }
+  if (!editor) throw new ValidationError("backend", "This server has no embedded DNS server.");
+  const keyName = `transfer.${name}`;
+  if (db.select({ id: tsigKeys.id }).from(tsigKeys).where(eq(tsigKeys.name, keyName)).get()) throw new ValidationError("name", `a TSIG key named "${keyName}" already exists`);
+  const secondaries = (input.secondaries ?? []).map((s) => s.trim()).filter(Boolean);
+  secondaries.forEach((s) => validateServerAddress(s, "secondaries"));
+  const ns = (input.ns ?? []).map((s) => s.trim()).filter(Boolean);
+  ns.forEach((n) => normalizeZoneName(n, "ns"));
+  if (db.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).get()) throw new ValidationError("name", `a domain named "${name}" already exists`);
+  const key = createTsigKey(db, { name: keyName, algorithm: "hmac-sha256", ownerId: input.ownerId });
+  try {
+    const d = await addEmbeddedZone(db, { name, ownerId: input.ownerId, ns, secondaries, transferKey: keyName }, (z) => editor.create(z));
+    db.update(domains).set({ comment }).where(eq(domains.id, d.id)).run();
+    return { domain: { ...d, comment }, key: { name: key.name, algorithm: key.algorithm, secret: key.secret } };
+  } catch (e) {
+    db.delete(tsigKeys).where(eq(tsigKeys.id, key.id)).run();
+    throw e;
+  }
+}
+
+export function transferKeyOf(db: Db, d: DomainRow): TsigKeyRow | null {
+  return d.transferKeyId ? (db.select().from(tsigKeys).where(eq(tsigKeys.id, d.transferKeyId)).get() ?? null) : null;
+}
+
+export interface DomainSettings {
+  comment: string;
+  public: boolean;
+  available: boolean;
+  // rfc2136 only
+  primary?: string;
+  queryServer?: string;
+  keyName?: string;
+  algorithm?: string;
+  /** Empty keeps the stored secret. */
+  secret?: string;
+}
+
+/**
+ * Stores a domain page's settings. rfc2136: ticking "available" runs the connectivity test first (spec
+ * §5.1 domain_view); public needs available. Returns the test's steps when it ran.
+ */
+export async function updateDomain(db: Db, d: DomainRow, s: DomainSettings, check?: ZoneCheck) {
+  const comment = s.comment.trim();
+  if (comment.length > 255) throw new ValidationError("comment", "At most 255 characters.");
+  if (s.public && !s.available) throw new ValidationError("public", "Domain must be available to be public.");
+  const values: Partial<DomainRow> = { comment, public: s.public, available: s.available, lastUpdate: new Date() };
+  let steps: { step: string; ok: boolean; message: string }[] | undefined;
+  if (d.backend === "rfc2136") {
+    values.primary = validateServerAddress(s.primary ?? d.primary, "primary");
+    values.queryServer = s.queryServer?.trim() ? validateServerAddress(s.queryServer, "query_server") : "";
+    values.updateKeyName = s.keyName?.trim() ? normalizeZoneName(s.keyName, "key_name") : d.name;
+    values.updateKeyAlgorithm = normalizeAlgorithm(s.algorithm || d.updateKeyAlgorithm, "algorithm");
+    values.updateKeySecret = s.secret?.trim() ? validateSecret(s.secret, "secret") : d.updateKeySecret;
+    if (s.available && check) {
+      const r = await check({ id: d.id, name: d.name, backend: "rfc2136", primary: values.primary, queryServer: values.queryServer || undefined, updateKey: { name: values.updateKeyName, algorithm: values.updateKeyAlgorithm, secret: values.updateKeySecret } });
+      steps = r.steps;
+      if (!r.ok) throw Object.assign(new ValidationError("available", "The connectivity test failed: the domain stays unavailable."), { steps });
+    }
+  }
+  db.update(domains).set(values).where(eq(domains.id, d.id)).run();
+  return steps;
+}
+
+/** A new TSIG secret: the update key (rfc2136) or the transfer key (embedded). Returned to be shown once. */
+export function regenerateDomainKey(db: Db, d: DomainRow): { name: string; algorithm: string; secret: string } {
+  if (d.backend === "rfc2136") {
+    const secret = generateTsigSecret(d.updateKeyAlgorithm);
+    db.update(domains).set({ updateKeySecret: secret }).where(eq(domains.id, d.id)).run();
+    return { name: d.updateKeyName || d.name, algorithm: d.updateKeyAlgorithm, secret };
+  }
+  const key = transferKeyOf(db, d);
+  if (!key) {
+    const k = createTsigKey(db, { name: `transfer.${d.name}`, ownerId: d.ownerId ?? undefined });
+    db.update(domains).set({ transferKeyId: k.id }).where(eq(domains.id, d.id)).run();
+    return { name: k.name, algorithm: k.algorithm, secret: k.secret };
+  }
+  const secret = generateTsigSecret(key.algorithm);
+  db.update(tsigKeys).set({ secret }).where(eq(tsigKeys.id, key.id)).run();
+  return { name: key.name, algorithm: key.algorithm, secret };
+}
+
+/** Deletes a domain with its hosts; rfc2136 hosts' records are removed at the primary first. */
+export async function deleteDomain(db: Db, backendFor: BackendFor | undefined, editor: ZoneEditor | undefined, d: DomainRow): Promise<string[]> {
+  const errors: string[] = [];
+  if (d.backend === "rfc2136" && backendFor) {
+    for (const h of db.select({ id: hosts.id }).from(hosts).where(eq(hosts.domainId, d.id)).all()) errors.push(...(await removeHostDns(db, backendFor, h.id)));
+  }
+  const key = transferKeyOf(db, d);
+  db.delete(domains).where(eq(domains.id, d.id)).run();
+  if (key && key.name === `transfer.${d.name}`) db.delete(tsigKeys).where(eq(tsigKeys.id, key.id)).run();
+  if (d.backend === "embedded") await editor?.forget(d.name);
+  return errors;
+}
+
+export { listSecondaries };
+
+// ---- static records of embedded zones (updns.md §2) ----
+
+export const STATIC_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS"] as const;
+export interface StaticRecord {
+  /** Relative to the zone; "@" is the apex. */
+  name: string;
+  type: string;
+  ttl: number;
+  data: string;
+}
+
+const relative = (owner: string, zone: string) => (owner === zone ? "@" : owner.slice(0, -(zone.length + 1)));
+
+/** The zone's records other than SOA, the apex NS and the hosts' dynamic names. */
+export function staticRecords(db: Db, d: DomainRow): StaticRecord[] {
+  const dynamic = new Set(db.select({ name: hosts.name }).from(hosts).where(eq(hosts.domainId, d.id)).all().map((h) => h.name));
+  return db
+    .select()
+    .from(zoneRecords)
+    .where(and(eq(zoneRecords.domainId, d.id), ne(zoneRecords.type, "SOA")))
+    .orderBy(asc(zoneRecords.name), asc(zoneRecords.type), asc(zoneRecords.data))
+    .all()
+    .map((r) => ({ name: relative(r.name, d.name), type: r.type, ttl: r.ttl, data: r.data }))
+    .filter((r) => !(r.name === "@" && r.type === "NS"))
+    .filter((r) => {
+      const label = r.name.replace(/^_acme-challenge\./, "").split(".").pop()!;
+      return !dynamic.has(label);
+    });
+}
+
+/** Validates one static RRset edit: name, type and TTL here; rdata by the zone store. */
+export function checkStaticRecord(db: Db, d: DomainRow, input: { name: string; type: string; ttl: number }): { owner: string; type: string; ttl: number } {
+  const name = input.name.trim().toLowerCase().replace(/\.$/, "") || "@";
+  if (name !== "@" && !/^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/.test(name))
+    throw new ValidationError("name", "A name relative to the zone (letters, digits, - and _), or @ for the apex.");
+  const type = input.type.trim().toUpperCase();
+  if (!(STATIC_TYPES as readonly string[]).includes(type)) throw new ValidationError("type", `One of ${STATIC_TYPES.join(", ")}.`);
+  if (name === "@" && (type === "NS" || type === "CNAME")) throw new ValidationError("type", "The apex NS records come from the domain settings, and the apex cannot be a CNAME.");
+  if (!Number.isInteger(input.ttl) || input.ttl < 0 || input.ttl > 2147483647) throw new ValidationError("ttl", "A TTL in seconds.");
+  const hostNames = new Set(db.select({ name: hosts.name }).from(hosts).where(eq(hosts.domainId, d.id)).all().map((h) => h.name));
+  const last = name.split(".").pop()!;
+  if (hostNames.has(last)) throw new ValidationError("name", "This name belongs to a dynamic host.");
+  return { owner: name === "@" ? d.name : `${name}.${d.name}`, type, ttl: input.ttl };
+}
+
+export async function setStaticRRset(db: Db, editor: ZoneEditor, d: DomainRow, input: { name: string; type: string; ttl: number; data: string[] }): Promise<void> {
+  const r = checkStaticRecord(db, d, input);
+  try {
+    await editor.replace(d.name, r.owner, r.type, r.ttl, input.data.map((s) => s.trim()).filter(Boolean));
+  } catch (e) {
+    throw new ValidationError("data", (e as Error).message);
+  }
+}

@@ -1,0 +1,274 @@
+// Staff lists beside users (updns.md §3, the baseline's Django admin): hosts (abuse_blocked set/clear),
+// domains, third-party services, and the host-name blacklist, each with search and pages.
+import { Html } from "@elysiajs/html";
+import { addService, deleteService, hostById, searchServices, setAbuseBlocked } from "../../../core/index.ts";
+import { addBlacklistEntry, deleteBlacklistEntry, searchBlacklist, searchDomains, searchHosts } from "../../../core/admin/lists.ts";
+import { ValidationError } from "../../../core/admin/names.ts";
+import { notFound, redirect, type Router, type WebContext } from "../context.ts";
+import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
+import { Check, checked, idParam, pageParams, Pager, SearchBox, YesNo } from "../ui.tsx";
+
+const SIZE = 50;
+const v = (c: WebContext, name: string) => c.form.get(name) ?? "";
+
+function errorsOf(c: WebContext, e: unknown): Errors {
+  if (e instanceof ValidationError) return { [e.field]: c.t(e.message) };
+  throw e;
+}
+
+export function AdminNav({ c }: { c: WebContext }): JSX.Element {
+  const t = c.t;
+  const links: [string, string][] = [
+    ["/admin/users", t("Users")],
+    ["/admin/hosts", t("Hosts")],
+    ["/admin/domains", t("Domains")],
+    ["/admin/services", t("Services")],
+    ["/admin/blacklist", t("Blacklist")],
+    ["/status/", t("Status")],
+  ];
+  return (
+    <nav aria-label={t("Admin")} class="actions subnav">
+      {links.map(([href, label]) => (
+        <a href={href} aria-current={c.url.pathname === href ? "page" : undefined} safe>
+          {label}
+        </a>
+      ))}
+    </nav>
+  );
+}
+
+function Hosts({ c }: { c: WebContext }): JSX.Element {
+  const t = c.t;
+  const p = pageParams(c, SIZE);
+  const { rows, total } = searchHosts(c.web.db, p.q, p.offset, p.size);
+  return (
+    <>
+      <AdminNav c={c} />
+      <h1 safe>{t("Hosts")}</h1>
+      <SearchBox c={c} action="/admin/hosts" q={p.q} />
+      <p class="muted" safe>{t("{total} hosts", { total })}</p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th safe>{t("Host")}</th>
+              <th safe>{t("Owner")}</th>
+              <th safe>{t("Faults (client / server / auth)")}</th>
+              <th safe>{t("Abuse")}</th>
+              <th safe>{t("Abuse-Blocked")}</th>
+              <th safe>{t("Actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr>
+                <td safe>{`${r.host.name}.${r.zone}`}</td>
+                <td safe>{r.owner}</td>
+                <td safe>{`${r.host.clientFaults} / ${r.host.serverFaults} / ${r.host.apiAuthFaults}`}</td>
+                <td>
+                  <YesNo c={c} value={r.host.abuse} />
+                </td>
+                <td>
+                  <YesNo c={c} value={r.host.abuseBlocked} />
+                </td>
+                <td>
+                  <form method="post" action={`/admin/hosts/${r.host.id}/abuse`} class="inline">
+                    <CsrfField c={c} />
+                    <input type="hidden" name="blocked" value={r.host.abuseBlocked ? "0" : "1"} />
+                    <button type="submit" class="link" safe>{r.host.abuseBlocked ? t("Unblock") : t("Block for abuse")}</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager c={c} action="/admin/hosts" q={p.q} pageNo={p.pageNo} total={total} size={SIZE} />
+    </>
+  );
+}
+
+function Domains({ c }: { c: WebContext }): JSX.Element {
+  const t = c.t;
+  const p = pageParams(c, SIZE);
+  const { rows, total } = searchDomains(c.web.db, p.q, p.offset, p.size);
+  return (
+    <>
+      <AdminNav c={c} />
+      <h1 safe>{t("Domains")}</h1>
+      <SearchBox c={c} action="/admin/domains" q={p.q} />
+      <p class="muted" safe>{t("{total} domains", { total })}</p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th safe>{t("Domain")}</th>
+              <th safe>{t("Kind")}</th>
+              <th safe>{t("Owner")}</th>
+              <th safe>{t("Public")}</th>
+              <th safe>{t("Available")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr>
+                <td safe>{r.domain.name}</td>
+                <td safe>{r.domain.backend}</td>
+                <td safe>{r.owner || "–"}</td>
+                <td>
+                  <YesNo c={c} value={r.domain.public} />
+                </td>
+                <td>
+                  <YesNo c={c} value={r.domain.available} />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager c={c} action="/admin/domains" q={p.q} pageNo={p.pageNo} total={total} size={SIZE} />
+    </>
+  );
+}
+
+function Services({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Element {
+  const t = c.t;
+  const p = pageParams(c, SIZE);
+  const { rows, total } = searchServices(c.web.db, p.q, p.offset, p.size);
+  return (
+    <>
+      <AdminNav c={c} />
+      <h1 safe>{t("Services")}</h1>
+      <p class="muted" safe>{t("Third-party dyndns2 services users may forward their updates to.")}</p>
+      <SearchBox c={c} action="/admin/services" q={p.q} />
+      <p class="muted" safe>{t("{total} services", { total })}</p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th safe>{t("Name")}</th>
+              <th safe>{t("Server")}</th>
+              <th safe>{t("Path")}</th>
+              <th safe>TLS</th>
+              <th safe>IPv4 / IPv6</th>
+              <th safe>{t("Actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((s) => (
+              <tr>
+                <td safe>{s.name}</td>
+                <td safe>{s.server}</td>
+                <td safe>{s.path}</td>
+                <td>
+                  <YesNo c={c} value={s.secure} />
+                </td>
+                <td safe>{`${s.acceptIpv4 ? "v4" : "–"} / ${s.acceptIpv6 ? "v6" : "–"}`}</td>
+                <td>
+                  <form method="post" action={`/admin/services/${s.id}/delete`} class="inline">
+                    <CsrfField c={c} />
+                    <button type="submit" class="link" safe>{t("Delete")}</button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <Pager c={c} action="/admin/services" q={p.q} pageNo={p.pageNo} total={total} size={SIZE} />
+      <form method="post" action="/admin/services" class="card">
+        <h2 safe>{t("Add a service")}</h2>
+        <CsrfField c={c} />
+        <FormError errors={errors} />
+        <Field name="name" label={t("Name")} value={v(c, "name")} required errors={errors} />
+        <Field name="server" label={t("Server (name or IP, optional :port)")} value={v(c, "server")} required errors={errors} />
+        <Field name="path" label={t("Path")} value={v(c, "path") || "/nic/update"} errors={errors} />
+        <Check name="secure" label={t("Use HTTPS")} checked={c.form.has("name") ? checked(c, "secure") : true} />
+        <Check name="accept_ipv4" label={t("Accepts IPv4")} checked={checked(c, "accept_ipv4")} />
+        <Check name="accept_ipv6" label={t("Accepts IPv6")} checked={checked(c, "accept_ipv6")} />
+        <Field name="comment" label={t("Comment")} value={v(c, "comment")} errors={errors} />
+        <button type="submit" safe>{t("Add")}</button>
+      </form>
+    </>
+  );
+}
+
+function Blacklist({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Element {
+  const t = c.t;
+  const p = pageParams(c, SIZE);
+  const { rows, total } = searchBlacklist(c.web.db, p.q, p.offset, p.size);
+  return (
+    <>
+      <AdminNav c={c} />
+      <h1 safe>{t("Blacklist")}</h1>
+      <p class="muted" safe>{t("Regular expressions searched in new host names; a match refuses the name.")}</p>
+      <SearchBox c={c} action="/admin/blacklist" q={p.q} />
+      <p class="muted" safe>{t("{total} patterns", { total })}</p>
+      <ul>
+        {rows.map((b) => (
+          <li class="actions">
+            <code safe>{b.nameRe}</code>
+            <form method="post" action={`/admin/blacklist/${b.id}/delete`} class="inline">
+              <CsrfField c={c} />
+              <button type="submit" class="link" safe>{t("Delete")}</button>
+            </form>
+          </li>
+        ))}
+      </ul>
+      <Pager c={c} action="/admin/blacklist" q={p.q} pageNo={p.pageNo} total={total} size={SIZE} />
+      <form method="post" action="/admin/blacklist" class="card">
+        <CsrfField c={c} />
+        <Field name="name_re" label={t("Pattern")} value={v(c, "name_re")} required errors={errors} />
+        <button type="submit" safe>{t("Add")}</button>
+      </form>
+    </>
+  );
+}
+
+export function adminListRoutes(r: Router): void {
+  r.get("/admin/hosts", (c) => page(c, c.t("Hosts"), <Hosts c={c} />), "staff");
+  r.post(
+    "/admin/hosts/:id/abuse",
+    async (c) => {
+      const rec = hostById(c.web.db, idParam(c));
+      if (!rec) return notFound(c);
+      const blocked = v(c, "blocked") === "1";
+      const errors = c.web.backendFor ? await setAbuseBlocked(c.web.db, c.web.backendFor, rec, blocked) : [];
+      c.web.log.info(blocked ? "host blocked for abuse" : "host unblocked", { host: rec.fqdn, by: c.user!.username });
+      c.flash(errors.length ? "error" : "info", blocked ? c.t("{fqdn} is blocked.", { fqdn: rec.fqdn }) + (errors.length ? " " + errors.join("; ") : "") : c.t("{fqdn} is unblocked.", { fqdn: rec.fqdn }));
+      return redirect(c, "/admin/hosts");
+    },
+    "staff",
+  );
+  r.get("/admin/domains", (c) => page(c, c.t("Domains"), <Domains c={c} />), "staff");
+  r.get("/admin/services", (c) => page(c, c.t("Services"), <Services c={c} />), "staff");
+  r.post(
+    "/admin/services",
+    (c) => {
+      try {
+        addService(c.web.db, { name: v(c, "name"), server: v(c, "server"), path: v(c, "path"), comment: v(c, "comment"), secure: checked(c, "secure"), acceptIpv4: checked(c, "accept_ipv4"), acceptIpv6: checked(c, "accept_ipv6") }, c.user!.id);
+      } catch (e) {
+        return page(c, c.t("Services"), <Services c={c} errors={errorsOf(c, e)} />, 400);
+      }
+      c.flash("info", c.t("Service added."));
+      return redirect(c, "/admin/services");
+    },
+    "staff",
+  );
+  r.post("/admin/services/:id/delete", (c) => (deleteService(c.web.db, idParam(c)) ? (c.flash("info", c.t("Service deleted.")), redirect(c, "/admin/services")) : notFound(c)), "staff");
+  r.get("/admin/blacklist", (c) => page(c, c.t("Blacklist"), <Blacklist c={c} />), "staff");
+  r.post(
+    "/admin/blacklist",
+    (c) => {
+      try {
+        addBlacklistEntry(c.web.db, v(c, "name_re"), c.user!.id);
+      } catch (e) {
+        return page(c, c.t("Blacklist"), <Blacklist c={c} errors={errorsOf(c, e)} />, 400);
+      }
+      c.flash("info", c.t("Pattern added."));
+      return redirect(c, "/admin/blacklist");
+    },
+    "staff",
+  );
+  r.post("/admin/blacklist/:id/delete", (c) => (deleteBlacklistEntry(c.web.db, idParam(c)) ? (c.flash("info", c.t("Pattern deleted.")), redirect(c, "/admin/blacklist")) : notFound(c)), "staff");
+}

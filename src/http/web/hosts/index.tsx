@@ -1,0 +1,365 @@
+// Host pages (spec §5.1 with updns.md §3): add, view/edit, delete, a new secret (POST, shown once) with the
+// configuration help, the current addresses (htmx fragment), and the session-authenticated manual update
+// and delete (spec §1.9) that the host page's buttons call.
+import { Html } from "@elysiajs/html";
+import {
+  addHost,
+  currentAddresses,
+  deleteHost,
+  domainsForNewHosts,
+  findHost,
+  ownedHost,
+  parseAddress,
+  regenerateHostSecret,
+  updateHostSettings,
+  type HostRecord,
+} from "../../../core/index.ts";
+import { ValidationError } from "../../../core/admin/names.ts";
+import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
+import { CsrfField, Field, FormError, fragment, page, type Errors } from "../layout.tsx";
+import { HelpTabs } from "../help/index.tsx";
+import { ago, Check, checked, confirmDelete, Copyable, idParam, intField, Select } from "../ui.tsx";
+
+const formValue = (c: WebContext, name: string) => c.form.get(name) ?? "";
+
+function errorsOf(c: WebContext, e: unknown): Errors {
+  if (e instanceof ValidationError) return { [e.field]: c.t(e.message) };
+  throw e;
+}
+
+/** The host of the URL if the signed-in user owns it. */
+export function hostOf(c: WebContext, param = "id"): HostRecord | null {
+  return ownedHost(c.web.db, c.user!.id, idParam(c, param));
+}
+
+/** A/AAAA as the zone's server answers them, as text ("none" when absent). */
+export async function addressTexts(c: WebContext, rec: HostRecord, name?: string): Promise<{ a: string; aaaa: string }> {
+  if (!c.web.backendFor) return { a: c.t("unknown"), aaaa: c.t("unknown") };
+  const r = await currentAddresses(c.web.backendFor, rec, name);
+  const show = (v: string[] | string) => (typeof v === "string" ? c.t("error") : v.length ? v.join(", ") : c.t("none"));
+  return { a: show(r.a), aaaa: show(r.aaaa) };
+}
+
+/**
+ * The addresses of a host. Embedded zones answer from memory, so the values are rendered at once; rfc2136
+ * zones need a query to their primary, so the page loads them afterwards with htmx (updns.md §3).
+ */
+export async function Addresses({ c, rec, inline }: { c: WebContext; rec: HostRecord; inline?: boolean }): Promise<JSX.Element> {
+  const url = `/host/${rec.host.id}/addresses`;
+  const refresh = "addresses-changed from:body";
+  if (inline || rec.domain.backend === "embedded") {
+    const v = await addressTexts(c, rec);
+    return (
+      <span class="addresses" hx-get={url} hx-trigger={refresh} hx-swap="outerHTML">
+        <AddressPair c={c} rec={rec} a={v.a} aaaa={v.aaaa} />
+      </span>
+    );
+  }
+  return (
+    <span class="addresses" hx-get={url} hx-trigger={`load, ${refresh}`} hx-swap="outerHTML">
+      <span class="muted" safe>{c.t("loading…")}</span>
+      <noscript>
+        <a href={`/host/${rec.host.id}/`} safe>{c.t("see the host page")}</a>
+      </noscript>
+    </span>
+  );
+}
+
+function AddressPair({ c, rec, a, aaaa }: { c: WebContext; rec: HostRecord; a: string; aaaa: string }): JSX.Element {
+  const h = rec.host;
+  const tls = (on: boolean) => (on ? <span class="badge ok" safe>{c.t("TLS")}</span> : <span class="badge" safe>{c.t("no TLS")}</span>);
+  return (
+    <>
+      <span class="addr">
+        <span class="muted">A </span>
+        <span data-family="a" safe>{a}</span> <small class="muted" safe>{`(${ago(c, h.lastUpdateIpv4)})`}</small> {h.lastUpdateIpv4 ? tls(h.tlsUpdateIpv4) : ""}
+      </span>
+      <span class="addr">
+        <span class="muted">AAAA </span>
+        <span data-family="aaaa" safe>{aaaa}</span> <small class="muted" safe>{`(${ago(c, h.lastUpdateIpv6)})`}</small> {h.lastUpdateIpv6 ? tls(h.tlsUpdateIpv6) : ""}
+      </span>
+    </>
+  );
+}
+
+function AddForm({ c, errors, values }: { c: WebContext; errors?: Errors; values?: Record<string, string> }): JSX.Element {
+  const t = c.t;
+  const choices = domainsForNewHosts(c.web.db, c.user!.id);
+  return (
+    <>
+      <h1 safe>{t("Add a host")}</h1>
+      {choices.length === 0 ? (
+        <p class="flash error" safe>{t("There is no domain you could add a host to yet: add a domain first.")}</p>
+      ) : (
+        <form method="post" action="/host/add/" class="card">
+          <CsrfField c={c} />
+          <FormError errors={errors} />
+          <Field name="name" label={t("Name")} value={values?.name} required errors={errors} autofocus hint={t('Lower-case letters, digits and "-"; the host becomes name.domain.')} />
+          <Select name="domain" label={t("Domain")} value={values?.domain} errors={errors} options={choices.map((d) => ({ value: String(d.id), label: d.name }))} />
+          <Field name="comment" label={t("Comment")} value={values?.comment} errors={errors} />
+          <button type="submit" safe>{t("Add host")}</button>
+        </form>
+      )}
+    </>
+  );
+}
+
+async function HostPage({ c, rec, errors }: { c: WebContext; rec: HostRecord; errors?: Errors }): Promise<JSX.Element> {
+  const t = c.t;
+  const h = rec.host;
+  const base = `/host/${h.id}`;
+  const here = parseAddress(c.client.address);
+  const addresses = await Addresses({ c, rec });
+  return (
+    <>
+      <h1 safe>{rec.fqdn}</h1>
+      {h.abuseBlocked ? <p class="flash error" role="alert" safe>{t("This host is blocked for abuse: updates are refused. Ask the operator.")}</p> : ""}
+      {h.abuse && !h.abuseBlocked ? <p class="flash error" role="alert" safe>{t("This host is flagged for abuse (too many faulty updates): updates are refused until you clear the flag below.")}</p> : ""}
+      {h.updateSecret ? "" : <p class="flash" role="status" safe>{t("This host has no update secret yet: generate one to configure your router or client.")}</p>}
+      <div class="columns">
+        <section class="card" aria-labelledby="h-settings">
+          <h2 id="h-settings" safe>{t("Settings")}</h2>
+          <form method="post" action={`${base}/`}>
+            <CsrfField c={c} />
+            <FormError errors={errors} />
+            <Field name="comment" label={t("Comment")} value={formValueOr(c, "comment", h.comment)} errors={errors} />
+            <Check name="available" label={t("Available (updates are accepted)")} checked={h.available} />
+            {h.abuse ? <Check name="abuse" label={t("Flagged for abuse (untick to clear)")} checked={true} /> : ""}
+            <Field name="netmask_ipv4" type="number" label={t("IPv4 netmask (related hosts)")} value={formValueOr(c, "netmask_ipv4", String(h.netmaskIpv4))} errors={errors} />
+            <Field name="netmask_ipv6" type="number" label={t("IPv6 prefix length (related hosts)")} value={formValueOr(c, "netmask_ipv6", String(h.netmaskIpv6))} errors={errors} />
+            <Field name="ttl" type="number" label={t("TTL in seconds")} value={formValueOr(c, "ttl", String(h.ttl))} errors={errors} hint={t("From {min} to {max} in this domain.", { min: rec.domain.ttlMin, max: rec.domain.ttlMax })} />
+            <Check name="wildcard" label={t("Wildcard (*.name answers like the host)")} checked={h.wildcard} />
+            <button type="submit" safe>{t("Save")}</button>
+          </form>
+        </section>
+        <section class="card" aria-labelledby="h-update">
+          <h2 id="h-update" safe>{t("Current addresses")}</h2>
+          <p>{addresses}</p>
+          <h3 safe>{t("Update by hand")}</h3>
+          <ManualForm c={c} rec={rec} family="v4" value={here?.kind === "ipv4" ? here.text : ""} />
+          <ManualForm c={c} rec={rec} family="v6" value={here?.kind === "ipv6" ? here.text : ""} />
+        </section>
+        <section class="card" aria-labelledby="h-config">
+          <h2 id="h-config" safe>{t("Configuration")}</h2>
+          <form method="post" action={`${base}/secret`}>
+            <CsrfField c={c} />
+            <p class="muted" safe>{h.updateSecret ? t("A new secret replaces the old one at once: clients using it stop working.") : t("Generate the secret your router or client signs in with.")}</p>
+            <button type="submit" safe>{t("Generate new secret")}</button>
+          </form>
+          <ul class="links">
+            <li>
+              <a href={`/generate_secret/${h.id}/`} safe>{t("Configuration help")}</a>
+            </li>
+            <li>
+              <a href={`${base}/related/`} safe>{t("Related hosts")}</a>
+            </li>
+            <li>
+              <a href={`/updater_hostconfig_overview/${h.id}/`} safe>{t("Other services (forwarding)")}</a>
+            </li>
+            {h.abuseBlocked ? (
+              ""
+            ) : (
+              <li>
+                <a href={`${base}/delete/`} safe>{t("Delete host")}</a>
+              </li>
+            )}
+          </ul>
+        </section>
+      </div>
+      <section aria-labelledby="h-results">
+        <h2 id="h-results" safe>{t("Last results")}</h2>
+        <dl class="results">
+          <dt safe>{t("Authentication")}</dt>
+          <dd safe>{h.apiAuthResultMsg || "–"}</dd>
+          <dt safe>{t("Client ({n} faults)", { n: h.clientFaults })}</dt>
+          <dd safe>{h.clientResultMsg || "–"}</dd>
+          <dt safe>{t("Server ({n} faults)", { n: h.serverFaults })}</dt>
+          <dd safe>{h.serverResultMsg || "–"}</dd>
+        </dl>
+      </section>
+    </>
+  );
+}
+
+const formValueOr = (c: WebContext, name: string, dflt: string) => (c.form.has(name) ? formValue(c, name) : dflt);
+
+function ManualForm({ c, rec, family, value }: { c: WebContext; rec: HostRecord; family: "v4" | "v6"; value: string }): JSX.Element {
+  const t = c.t;
+  const id = `manual-${family}`;
+  const out = `${id}-result`;
+  return (
+    <div class="manual">
+      <form method="post" action="/nic/update_authorized" hx-post="/nic/update_authorized" hx-target={`#${out}`} class="actions">
+        <CsrfField c={c} />
+        <input type="hidden" name="hostname" value={rec.fqdn} />
+        <label for={id} safe>{family === "v4" ? t("IPv4 address") : t("IPv6 address")}</label>
+        <input id={id} name="myip" value={value} inputmode={family === "v4" ? "decimal" : "text"} autocomplete="off" />
+        <button type="submit" safe>{t("Update")}</button>
+      </form>
+      <form method="post" action="/nic/delete_authorized" hx-post="/nic/delete_authorized" hx-target={`#${out}`} class="actions">
+        <CsrfField c={c} />
+        <input type="hidden" name="hostname" value={rec.fqdn} />
+        <input type="hidden" name="myip" value={family === "v4" ? "0.0.0.0" : "::"} />
+        <button type="submit" class="secondary" safe>{family === "v4" ? t("Delete A record") : t("Delete AAAA record")}</button>
+        <output id={out} aria-live="polite"></output>
+      </form>
+    </div>
+  );
+}
+
+/** Spec §1.9: session-authenticated update/delete. Invalid myip pieces are skipped; none left = the connection's. */
+async function manual(c: WebContext, mode: "update" | "delete"): Promise<Response> {
+  const hostname = formValue(c, "hostname").trim();
+  let body: string;
+  if (!c.web.update) body = "911";
+  else if (!hostname) body = "nohost";
+  else {
+    const pieces = formValue(c, "myip")
+      .split(",")
+      .map((s) => s.trim())
+      .filter((s) => parseAddress(s.replace(/\/\d+$/, "")) !== null);
+    const params: Record<string, string> = { hostname };
+    if (pieces.length) params.myip = pieces.join(",");
+    const a = await c.web.update.handle({ mode, params, authorization: null, userAgent: "updns web UI", client: { address: c.client.address, secure: c.client.secure }, sessionUserId: c.user!.id });
+    body = a.body;
+  }
+  if (c.htmx) {
+    const res = await fragment(<span safe>{body}</span>);
+    res.headers.set("hx-trigger", "addresses-changed");
+    return res;
+  }
+  // Without JavaScript: back to the host page with the answer as a message.
+  const rec = hostname ? findHost(c.web.db, hostname) : null;
+  c.flash(/^(good|nochg|deleted)/.test(body) ? "info" : "error", c.t("Answer: {answer}", { answer: body }));
+  return redirect(c, rec && rec.host.ownerId === c.user!.id ? `/host/${rec.host.id}/` : "/overview/");
+}
+
+export function hostPages(web: Web) {
+  return webRoutes("hosts", web, (r) => {
+    r.get("/host/add/", (c) => page(c, c.t("Add a host"), <AddForm c={c} />), "user");
+    r.post(
+      "/host/add/",
+      async (c) => {
+        const values = { name: formValue(c, "name"), domain: formValue(c, "domain"), comment: formValue(c, "comment") };
+        try {
+          const rec = addHost(c.web.db, { ownerId: c.user!.id, name: values.name, domainId: Number(values.domain), comment: values.comment });
+          c.web.log.info("host added", { host: rec.fqdn, user: c.user!.username });
+          c.flash("info", c.t("Host added."));
+          return redirect(c, `/host/${rec.host.id}/`);
+        } catch (e) {
+          return page(c, c.t("Add a host"), <AddForm c={c} errors={errorsOf(c, e)} values={values} />, 400);
+        }
+      },
+      "user",
+    );
+    r.get(
+      "/host/:id/",
+      async (c) => {
+        const rec = hostOf(c);
+        return rec ? page(c, rec.fqdn, await HostPage({ c, rec })) : notFound(c);
+      },
+      "user",
+    );
+    r.post(
+      "/host/:id/",
+      async (c) => {
+        const rec = hostOf(c);
+        if (!rec) return notFound(c);
+        try {
+          updateHostSettings(c.web.db, rec, {
+            comment: formValue(c, "comment"),
+            available: checked(c, "available"),
+            abuse: checked(c, "abuse"),
+            netmaskIpv4: intField(c, "netmask_ipv4"),
+            netmaskIpv6: intField(c, "netmask_ipv6"),
+            ttl: intField(c, "ttl"),
+            wildcard: checked(c, "wildcard"),
+          });
+        } catch (e) {
+          return page(c, rec.fqdn, await HostPage({ c, rec, errors: errorsOf(c, e) }), 400);
+        }
+        c.flash("info", c.t("Host updated."));
+        return redirect(c, "/overview/");
+      },
+      "user",
+    );
+    r.get(
+      "/host/:id/addresses",
+      async (c) => {
+        const rec = hostOf(c);
+        if (!rec) return notFound(c);
+        return fragment(await Addresses({ c, rec, inline: true }));
+      },
+      "user",
+    );
+    r.post(
+      "/host/:id/secret",
+      async (c) => {
+        const rec = hostOf(c);
+        if (!rec) return notFound(c);
+        const secret = await regenerateHostSecret(c.web.db, rec.host.id);
+        c.web.log.info("host secret generated", { host: rec.fqdn, user: c.user!.username });
+        return page(c, c.t("Configuration of {fqdn}", { fqdn: rec.fqdn }), <SecretPage c={c} rec={rec} secret={secret} />);
+      },
+      "user",
+    );
+    // Viewing the help never changes the secret (updns.md §3); the baseline's URL still shows it.
+    r.get(
+      "/generate_secret/:id/",
+      (c) => {
+        const rec = hostOf(c);
+        return rec ? page(c, c.t("Configuration of {fqdn}", { fqdn: rec.fqdn }), <SecretPage c={c} rec={rec} secret="" />) : notFound(c);
+      },
+      "user",
+    );
+    r.get(
+      "/host/:id/delete/",
+      (c) => {
+        const rec = hostOf(c);
+        if (!rec || rec.host.abuseBlocked) return notFound(c);
+        return confirmDelete(c, rec.fqdn, `/host/${rec.host.id}/delete/`, `/host/${rec.host.id}/`, c.t("The host, its related hosts and their DNS records go. This cannot be undone."));
+      },
+      "user",
+    );
+    r.post(
+      "/host/:id/delete/",
+      async (c) => {
+        const rec = hostOf(c);
+        if (!rec || rec.host.abuseBlocked) return notFound(c);
+        const errors = await deleteHost(c.web.db, c.web.backendFor ?? noBackend, rec);
+        if (errors.length) c.web.log.warn("some DNS records of a deleted host could not be removed", { host: rec.fqdn, errors: errors.join("; ") });
+        c.flash(errors.length ? "error" : "info", errors.length ? c.t("Host deleted, but some DNS records could not be removed: {errors}", { errors: errors.join("; ") }) : c.t("Host deleted."));
+        return redirect(c, "/overview/");
+      },
+      "user",
+    );
+    r.post("/nic/update_authorized", (c) => manual(c, "update"), "user");
+    r.post("/nic/delete_authorized", (c) => manual(c, "delete"), "user");
+  });
+}
+
+const noBackend = () => {
+  throw new Error("no zone backend configured");
+};
+
+function SecretPage({ c, rec, secret }: { c: WebContext; rec: HostRecord; secret: string }): JSX.Element {
+  const t = c.t;
+  return (
+    <>
+      <h1 safe>{t("Configuration of {fqdn}", { fqdn: rec.fqdn })}</h1>
+      {secret ? (
+        <section class="card secret" aria-labelledby="h-secret">
+          <h2 id="h-secret" safe>{t("Host secret created.")}</h2>
+          <p safe>{t("This is the only time the secret is shown: copy it now. If you lose it, generate a new one.")}</p>
+          <Copyable c={c} id="secret" label={t("Secret")} text={secret} />
+        </section>
+      ) : (
+        <p class="muted" safe>{t("The secret is not shown again: the snippets below carry a placeholder. Generate a new secret on the host page to get them filled in.")}</p>
+      )}
+      <HelpTabs c={c} fqdn={rec.fqdn} secret={secret} />
+      <p>
+        <a href={`/host/${rec.host.id}/`} safe>{t("Back to the host")}</a>
+      </p>
+    </>
+  );
+}
