@@ -9,7 +9,7 @@ import { runHosts } from "./hosts.ts";
 import { runUsers } from "./users.ts";
 
 export interface JobSettings {
-  /** [abuse] flag_abuse_threshold: client faults per run above which a host is flagged. */
+  /** [abuse] flag_abuse_threshold: client faults per run above which a host is flagged; 0 = do not flag. */
   flagAbuseThreshold: number;
 }
 
@@ -26,8 +26,9 @@ export const JOBS: JobDefinition[] = [
   {
     name: "faults",
     description: "flag hosts with too many client faults as abuse, mail their owners, reset the client counters",
-    command: (s) => `updns faults --flag-abuse ${s.flagAbuseThreshold} --reset-client --notify-user`,
-    run: (ctx, s) => runFaults(ctx, { flagAbuse: s.flagAbuseThreshold, resetClient: true, notifyUser: true }),
+    // Threshold 0 means "do not flag" ([abuse] flag_abuse_threshold); the counters are still reset weekly.
+    command: (s) => (s.flagAbuseThreshold > 0 ? `updns faults --flag-abuse ${s.flagAbuseThreshold} --reset-client --notify-user` : "updns faults --reset-client"),
+    run: (ctx, s) => runFaults(ctx, s.flagAbuseThreshold > 0 ? { flagAbuse: s.flagAbuseThreshold, resetClient: true, notifyUser: true } : { resetClient: true }),
   },
   {
     name: "domains_check",
