@@ -140,7 +140,7 @@ function userTypes(view: SignView, name: string): RRType[] {
  * Sign what the commit changed and mend the chain. Returns the new chain index (null: the zone is not
  * signed any more).
  */
-export function signChanges(inp: SignInput): ChainIndex {
+export async function signChanges(inp: SignInput): Promise<ChainIndex> {
   const { view, pre, touched, denial, full } = inp;
   const zone = view.name;
   const suffix = "." + zone;
@@ -262,7 +262,13 @@ export function signChanges(inp: SignInput): ChainIndex {
   const renewBefore = inp.now + inp.policy.refresh;
   const zsks = inp.keys.filter((k) => k.state === "active" && (k.role === "zsk" || k.role === "csk"));
   const ksks = inp.keys.filter((k) => k.state === "active" && (k.role === "ksk" || k.role === "csk"));
+  let signed = 0;
   for (const n of toSign) {
+    // Signing a whole zone takes seconds for 100,000 names: let queries (served from the old snapshot) in.
+    if (signed >= 500) {
+      signed = 0;
+      await new Promise((r) => setImmediate(r));
+    }
     const types = view.typesAt(n);
     if (types.length === 0) continue;
     const chainOnly = types.every((t) => t === "NSEC3");
@@ -279,6 +285,7 @@ export function signChanges(inp: SignInput): ChainIndex {
       if (fresh) continue;
       const signers = t === "DNSKEY" || t === "CDS" || t === "CDNSKEY" ? ksks : zsks;
       view.set(n, t, { ...strip(set), sigs: signSet(set, signers, zone, inp.now, inp.policy, rnd) });
+      signed++;
     }
   }
   return { kind: denial, sorted };

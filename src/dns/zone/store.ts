@@ -604,7 +604,7 @@ export class ZoneStore {
         return;
       }
       // Sign inside the commit: what the journal, IXFR and storage get is already signed.
-      chain = signChanges({
+      chain = await signChanges({
         view: work,
         pre: work.build(),
         touched: work.touchedNames(),

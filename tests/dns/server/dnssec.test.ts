@@ -28,6 +28,7 @@ function ask(name: string, type: string, dnssecOk = true, transport: "udp" | "tc
   return { msg: packet.decode(Buffer.from(out!)), size: out!.length };
 }
 
+const rcodeOf = (m: packet.Packet) => (m as { rcode?: string }).rcode;
 const types = (rrs: packet.Answer[] | undefined) => (rrs ?? []).map((r) => r.type);
 const owners = (rrs: packet.Answer[] | undefined, type: string) => (rrs ?? []).filter((r) => r.type === type).map((r) => r.name.toLowerCase());
 
@@ -44,7 +45,7 @@ describe("the DO bit", () => {
     const { msg } = ask("www.example.org", "A", false);
     expect(types(msg.answers)).toEqual(["A"]);
     const nx = ask("nope.example.org", "A", false).msg;
-    expect(nx.rcode).toBe("NXDOMAIN");
+    expect(rcodeOf(nx)).toBe("NXDOMAIN");
     expect(types(nx.authorities)).toEqual(["SOA"]);
   });
   test("with it: the answer's RRSIG, DO echoed, AD never set by an authoritative server", () => {
@@ -67,7 +68,7 @@ describe("denial proofs (NSEC3, RFC 5155 §7.2)", () => {
   const h = (n: string) => `${nsec3Hash(n)}.example.org`;
   test("NXDOMAIN: closest encloser matched, next closer and wildcard covered, SOA signed", () => {
     const { msg } = ask("a.nope.example.org", "A");
-    expect(msg.rcode).toBe("NXDOMAIN");
+    expect(rcodeOf(msg)).toBe("NXDOMAIN");
     expect(owners(msg.authorities, "SOA")).toEqual(["example.org"]);
     expect(owners(msg.authorities, "RRSIG")).toContain("example.org");
     const nsec3 = owners(msg.authorities, "NSEC3");
@@ -78,7 +79,7 @@ describe("denial proofs (NSEC3, RFC 5155 §7.2)", () => {
   });
   test("NODATA: the NSEC3 matching the name, whose bitmap lacks the type", () => {
     const { msg } = ask("mail.example.org", "AAAA");
-    expect(msg.rcode).toBe("NOERROR");
+    expect(rcodeOf(msg)).toBe("NOERROR");
     expect(msg.answers).toEqual([]);
     expect(owners(msg.authorities, "NSEC3")).toEqual([h("mail.example.org")]);
     const rr = msg.authorities!.find((r) => r.type === "NSEC3") as unknown as { data: { rrtypes: string[] } };
@@ -87,7 +88,7 @@ describe("denial proofs (NSEC3, RFC 5155 §7.2)", () => {
   });
   test("empty non-terminal: NODATA with its own NSEC3", () => {
     const { msg } = ask("b.deep.example.org", "A");
-    expect(msg.rcode).toBe("NOERROR");
+    expect(rcodeOf(msg)).toBe("NOERROR");
     expect(owners(msg.authorities, "NSEC3")).toEqual([h("b.deep.example.org")]);
   });
   test("wildcard answer: the RRSIG's labels show the wildcard, the next closer name is covered", () => {
@@ -118,7 +119,7 @@ describe("denial proofs (NSEC3, RFC 5155 §7.2)", () => {
   });
   test("an NSEC3 owner name is not a name of the zone", () => {
     const { msg } = ask(h("www.example.org"), "A", false);
-    expect(msg.rcode).toBe("NXDOMAIN");
+    expect(rcodeOf(msg)).toBe("NXDOMAIN");
   });
 });
 
