@@ -1,0 +1,49 @@
+// SqliteZoneStorage keeps DNSSEC keys in dnssec_keys: sealed private keys only, a signed zone restarts from
+// the database and keeps signing, switching DNSSEC off or deleting the zone removes its keys.
+import { describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { SqliteZoneStorage } from "../../../src/backends/embedded/index.ts";
+import { dnssecKeys, domains, openDatabase } from "../../../src/db/index.ts";
+import { parseMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
+import { checkSignedZone } from "../../support/dnssec.ts";
+
+const ZONE = "dyn.example.test";
+const TEXT = `
+$ORIGIN ${ZONE}.
+@    300 IN SOA ns1 hostmaster 1 3600 600 86400 60
+@    300 IN NS  ns1
+ns1  300 IN A   192.0.2.53
+home  60 IN A   192.0.2.1
+`;
+
+async function world() {
+  const db = openDatabase(":memory:");
+  db.insert(domains).values({ name: ZONE, backend: "embedded", available: true }).run();
+  const masterKey = randomBytes(32);
+  const store = await ZoneStore.open(new SqliteZoneStorage(db), { dnssec: { masterKey } });
+  await store.createZoneFromRecords(ZONE, parseMasterFile(TEXT, ZONE));
+  return { db, store, masterKey };
+}
+
+describe("DNSSEC keys in SQLite", () => {
+  test("rows hold sealed keys; a restart from the database keeps the zone signed and signing", async () => {
+    const { db, store, masterKey } = await world();
+    await store.enableDnssec(ZONE, { keys: "split", algorithm: 15 });
+    const rows = db.select().from(dnssecKeys).all();
+    expect(rows.map((r) => r.role).sort()).toEqual(["ksk", "zsk"]);
+    for (const r of rows) expect(r.secret.startsWith("aesgcm1:")).toBe(true);
+    const again = await ZoneStore.open(new SqliteZoneStorage(db), { dnssec: { masterKey } });
+    expect(checkSignedZone(again.zone(ZONE)!)).toEqual([]);
+    await again.transaction(ZONE, (tx) => tx.replaceRRset(`home.${ZONE}`, "A", 60, ["192.0.2.2"]));
+    expect(checkSignedZone(again.zone(ZONE)!)).toEqual([]);
+    expect(again.dsRecords(ZONE)).toEqual(store.dsRecords(ZONE));
+  });
+  test("a rollover step updates the row's state; switching off deletes the keys", async () => {
+    const { db, store } = await world();
+    await store.enableDnssec(ZONE, { keys: "split" });
+    await store.rollZsk(ZONE);
+    expect(db.select().from(dnssecKeys).all().map((r) => `${r.role}:${r.state}`).sort()).toEqual(["ksk:active", "zsk:active", "zsk:published"]);
+    await store.disableDnssec(ZONE);
+    expect(db.select().from(dnssecKeys).all()).toEqual([]);
+  });
+});
