@@ -5,6 +5,7 @@ import { loadConfig, type Config } from "../../../src/config/index.ts";
 import { openDatabase, type Db } from "../../../src/db/index.ts";
 import { createHttpApp } from "../../../src/http/index.ts";
 import { webApp } from "../../../src/http/web/index.ts";
+import { dyndnsApi } from "../../../src/http/api/index.ts";
 import { createMailer } from "../../../src/mail/index.ts";
 import { memoryLogger } from "../../../src/log/index.ts";
 import { createUser } from "../../../src/core/admin/users.ts";
@@ -25,7 +26,7 @@ export interface DnsWebWorld {
   signedIn(username: string, opts?: { staff?: boolean; address?: string }): Promise<{ b: Browser; id: number }>;
 }
 
-export async function makeDnsWebWorld(opts: { configure?: (c: Config) => void; checkZone?: ZoneCheck; dbPath?: string } = {}): Promise<DnsWebWorld> {
+export async function makeDnsWebWorld(opts: { configure?: (c: Config) => void; checkZone?: ZoneCheck; dbPath?: string; api?: boolean } = {}): Promise<DnsWebWorld> {
   const db = openDatabase(opts.dbPath ?? ":memory:");
   const config = loadConfig({ env: {} });
   config.server.public_url = "http://updns.test";
@@ -43,7 +44,10 @@ export async function makeDnsWebWorld(opts: { configure?: (c: Config) => void; c
     config,
     log,
     health: { check: () => ({}) },
-    plugins: [webApp({ db, config, log, mailer: createMailer(config.mail, log), clock, backendFor: () => embedded, zoneEditor, checkZone: opts.checkZone })],
+    plugins: [
+      ...(opts.api ? [dyndnsApi({ db, config, log, backendFor: () => embedded })] : []),
+      webApp({ db, config, log, mailer: createMailer(config.mail, log), clock, backendFor: () => embedded, zoneEditor, checkZone: opts.checkZone }),
+    ],
   });
   const world: DnsWebWorld = {
     db,

@@ -1,0 +1,109 @@
+// The configuration help is what real clients run: the ddclient, inadyn and curl snippets of the secret
+// page, taken from the page as a person copies them, are run against our server on loopback (IPv4 and
+// IPv6 names on 127.0.0.1 and ::1), and the zone then holds the addresses they detected.
+import { afterAll, describe, expect, test } from "bun:test";
+import { writeFileSync, chmodSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { listenHttp, type HttpListeners } from "../../../src/http/index.ts";
+import { havePeers, tempDir, which } from "../../support/net.ts";
+import { makeDnsWebWorld, type DnsWebWorld } from "./world.ts";
+
+const run = havePeers("ddclient", "inadyn", "curl");
+const dir = tempDir("updns-help-");
+const listeners: HttpListeners[] = [];
+afterAll(async () => {
+  for (const l of listeners) await l.stop(false);
+  dir.cleanup();
+});
+
+const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+const snippet = (html: string, id: string) => {
+  const m = html.match(new RegExp(`<pre id="${id}"[^>]*>([\\s\\S]*?)</pre>`));
+  if (!m) throw new Error(`no snippet ${id}`);
+  return unescape(m[1]);
+};
+
+async function spawn(argv: string[], timeoutMs = 20_000): Promise<{ code: number; out: string }> {
+  const p = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe" });
+  const timer = setTimeout(() => p.kill("SIGKILL"), timeoutMs);
+  const [out, err, code] = await Promise.all([new Response(p.stdout).text(), new Response(p.stderr).text(), p.exited]);
+  clearTimeout(timer);
+  return { code, out: out + err };
+}
+
+/** A server with a fresh host; returns its secret page and a reader of the zone's A/AAAA. */
+async function setUp(w: DnsWebWorld, name: string) {
+  const { b } = await w.signedIn(`u-${name}`);
+  if (!w.store.zone("dyn.example.org")) await b.submit("/domain/add/", { name: "dyn.example.org", backend: "embedded" }, "/domain/add/");
+  const domainId = String((w.db.$client.query("SELECT id FROM domains WHERE name = 'dyn.example.org'").get() as { id: number }).id);
+  // The zone belongs to the first user; later ones get it public.
+  w.db.$client.run("UPDATE domains SET public = 1, available = 1");
+  const r = await b.submit("/host/add/", { name, domain: domainId }, "/host/add/");
+  const page = await b.submit(`${r.location}secret`, {}, r.location!);
+  const rrset = (type: "A" | "AAAA") => w.store.zone("dyn.example.org")?.lookup?.(`${name}.dyn.example.org`, type);
+  const values = (type: "A" | "AAAA") =>
+    (w.db.$client.query("SELECT data FROM zone_records WHERE name = ? AND type = ?").all(`${name}.dyn.example.org`, type) as { data: string }[]).map((x) => x.data);
+  void rrset;
+  return { html: page.body, values };
+}
+
+describe.if(run)("configuration help snippets, run by the real clients", () => {
+  let w: DnsWebWorld;
+  test("set up a server on 127.0.0.1 and ::1", async () => {
+    w = await makeDnsWebWorld({ api: true });
+    const v4 = listenHttp((req) => w.app.handle(req), { listen: ["127.0.0.1:0"], maxBodyBytes: 65536 });
+    const v6 = listenHttp((req) => w.app.handle(req), { listen: ["[::1]:0"], maxBodyBytes: 65536 });
+    listeners.push(v4, v6);
+    const p4 = v4.addresses[0].split(":").pop();
+    const p6 = v6.addresses[0].split(":").pop();
+    w.config.server.public_url = `http://127.0.0.1:${p4}`;
+    w.config.server.ipv4_url = `http://127.0.0.1:${p4}`;
+    // inadyn cannot parse "[::1]:port" and this machine has no name for ::1 alone: the IPv6 name is
+    // "localhost" on the v4 listener here, so the v6 sections run against the server, over IPv4.
+    w.config.server.ipv6_url = `http://localhost:${p4}`;
+    void p6;
+  });
+
+  test("ddclient 3.10 snippet: detects 127.0.0.1 through /myip and sets the A record", async () => {
+    const { html, values } = await setUp(w, "dd310");
+    const conf = join(dir.path, "dd310.conf");
+    writeFileSync(conf, snippet(html, "snippet-ddclient-1"));
+    chmodSync(conf, 0o600);
+    const r = await spawn([which("ddclient")!, "-foreground", "-daemon=0", "-file", conf, "-cache", join(dir.path, "dd310.cache"), "-verbose"]);
+    expect(values("A")).toEqual(["127.0.0.1"]);
+    expect(r.out).toContain("good");
+  }, 30_000);
+
+  test("ddclient 3.11 snippet: the running ddclient (3.10) reads it and updates", async () => {
+    const { html, values } = await setUp(w, "dd311");
+    const conf = join(dir.path, "dd311.conf");
+    writeFileSync(conf, snippet(html, "snippet-ddclient-0"));
+    chmodSync(conf, 0o600);
+    const r = await spawn([which("ddclient")!, "-foreground", "-daemon=0", "-file", conf, "-cache", join(dir.path, "dd311.cache"), "-verbose"]);
+    const got = [...values("A"), ...values("AAAA")];
+    if (got.length === 0) console.log(r.out.slice(-2000));
+    expect(got.length).toBeGreaterThan(0);
+  }, 30_000);
+
+  test("inadyn 2.x snippet: both sections are read and sent, the IPv4 one sets A 127.0.0.1", async () => {
+    const { html, values } = await setUp(w, "inadyn");
+    const conf = join(dir.path, "inadyn.conf");
+    // Loopback is not "an Internet address" to inadyn: its check is turned off for the test only.
+    writeFileSync(conf, "verify-address = false\n" + snippet(html, "snippet-inadyn-0"));
+    mkdirSync(join(dir.path, "inadyn-cache"), { recursive: true });
+    const r = await spawn([which("inadyn")!, "-1", "--foreground", "-f", conf, "--cache-dir", join(dir.path, "inadyn-cache"), "--no-pidfile", "-l", "info"]);
+    if (values("A").length === 0) console.log(r.out.slice(-3000));
+    expect(values("A")).toEqual(["127.0.0.1"]);
+    // Both sections asked their checkip server and sent an update.
+    expect(r.out.match(/Successful alias table update for inadyn\.dyn\.example\.org => new IP# 127\.0\.0\.1/g)?.length).toBe(2);
+    expect(r.out).toContain("Sending IP# update to DDNS server, connecting to localhost");
+    expect(r.out).not.toContain("checkip server");
+  }, 30_000);
+
+  test("curl one-liner: good 127.0.0.1", async () => {
+    const { html, values } = await setUp(w, "curl");
+    const r = await spawn(["sh", "-c", snippet(html, "snippet-curl-0")]);
+    expect(r.out.trim()).toBe("good 127.0.0.1");
+    expect(values("A")).toEqual(["127.0.0.1"]);
+  });
+});
