@@ -32,7 +32,7 @@ export interface ApiV1Deps {
   updates?: UpdateService;
   forwarder?: Forwarder;
   clock?: Clock;
-  /** Requests per token per minute before 429 (default: config abuse.api_requests_per_minute, else 120). */
+  /** Requests per token per minute before 429 (default: config abuse.api_requests_per_minute). */
   requestsPerMinute?: number;
 }
 
@@ -46,7 +46,7 @@ export function apiV1(deps: ApiV1Deps) {
   const clock = deps.clock ?? systemClock;
   const trust = new ProxyTrust(deps.config.http.trusted_proxies);
   const updates = deps.updates ?? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log, backendFor: deps.backendFor, forwarder: deps.forwarder, clock });
-  const perMinute = deps.requestsPerMinute ?? (deps.config.abuse as { api_requests_per_minute?: number }).api_requests_per_minute ?? 120;
+  const perMinute = deps.requestsPerMinute ?? deps.config.abuse.api_requests_per_minute;
   // Both are sliding windows of events per key: failed authentications per client address, requests per token.
   const authFailures = new BadauthLimiter(deps.config.abuse.badauth_per_minute);
   const requests = new BadauthLimiter(perMinute);

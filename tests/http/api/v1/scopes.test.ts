@@ -28,7 +28,7 @@ const writes = (fqdn: string): [string, string, unknown][] => [
 
 describe("authentication", () => {
   test("no token, a malformed header, an unknown token: 401 with a Bearer challenge", async () => {
-    for (const headers of [{}, { authorization: "Basic YTpi" }, { authorization: "Bearer" }, { authorization: "Bearer updns_" + "x".repeat(43) }]) {
+    for (const headers of [{} as Record<string, string>, { authorization: "Basic YTpi" }, { authorization: "Bearer" }, { authorization: "Bearer updns_" + "x".repeat(43) }]) {
       const r = await w.call("GET", "/api/v1/hosts", { headers, token: null });
       expect(r.status).toBe(401);
       expect(r.body.error.code).toBe("unauthorized");
