@@ -91,6 +91,7 @@ export const settings: Setting[] = [
   { section: "abuse", key: "bad_ips", type: "string[]", default: [], validate: cidrs, help: "Target addresses/prefixes; an update to one flags the host abuse and abuse_blocked." },
   { section: "abuse", key: "flag_abuse_threshold", type: "int", default: 0, validate: range(0, 1000000), help: "The weekly faults job flags hosts with more client faults than this (0: do not flag)." },
   { section: "abuse", key: "badauth_per_minute", type: "int", default: 30, validate: range(1, 100000), help: "Failed update authentications per client address per minute before 429." },
+  { section: "abuse", key: "api_requests_per_minute", type: "int", default: 120, validate: range(1, 1000000), help: "Requests per API token per minute to /api/v1 before 429." },
 
   // [jobs]
   { section: "jobs", key: "faults", type: "string", default: "0 3 * * 0", validate: schedule, help: "Show and reset fault counters, flag abuse." },

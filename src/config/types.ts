@@ -66,6 +66,7 @@ export interface Config {
     bad_ips: string[];
     flag_abuse_threshold: number;
     badauth_per_minute: number;
+    api_requests_per_minute: number;
   };
   "jobs": {
     faults: string;
