@@ -13,10 +13,7 @@ import {
   findJob,
   JOBS,
   JobBusyError,
-  lastRun,
-  leaseHolder,
-  nextRun,
-  parseCron,
+  jobsStatus,
   runDomains,
   runExclusive,
   runFaults,
@@ -216,31 +213,8 @@ async function jobsCommand(argv: string[], io: Io, deps: JobsCliDeps): Promise<v
   const settings = { flagAbuseThreshold: deps.cfg.abuse.flag_abuse_threshold };
   if (sub === "list") {
     noPositionals(positionals, JOBS_USAGE);
-    const db = deps.openDb();
-    const now = deps.context?.clock?.now() ?? new Date();
-    const rows = JOBS.map((j) => {
-      const schedule = schedules[j.name] ?? "";
-      let next = "";
-      if (schedule) {
-        try {
-          next = nextRun(parseCron(schedule), now)?.toISOString() ?? "never";
-        } catch (e) {
-          next = `invalid: ${(e as Error).message}`;
-        }
-      }
-      const last = lastRun(db, j.name);
-      const holder = leaseHolder(db, j.name, now);
-      return {
-        name: j.name,
-        schedule: schedule || "off",
-        next: schedule ? next : "",
-        last_start: last?.startedAt ?? "",
-        last_end: last?.finishedAt ?? "",
-        last_result: holder ? `running (${holder})` : last ? `${last.ok === null ? "" : last.ok ? "ok: " : "FAILED: "}${last.result}` : "never ran",
-        command: j.command(settings),
-      };
-    });
-    return print(io, values.json, rows, () => table(rows, ["name", "schedule", "next", "last_start", "last_end", "last_result"]));
+    const rows = jobsStatus(deps.openDb(), schedules, settings, deps.context?.clock?.now() ?? new Date());
+    return print(io, values.json, rows, () => table(rows as unknown as Record<string, unknown>[], ["name", "schedule", "next", "last_start", "last_end", "last_result"]));
   }
   if (sub === "run") {
     if (positionals.length !== 1) throw new CliError(`jobs run takes one NAME (${JOBS.map((j) => j.name).join(", ")})\nusage: ${JOBS_USAGE}`);

@@ -18,6 +18,7 @@ export { checkSecondaries, zoneChecker, type CheckStep, type ZoneCheck, type Zon
 export { parseCron, cronMatches, nextRun, CronError, type CronSchedule } from "./cron.ts";
 export { runExclusive, lastRun, leaseHolder, JobBusyError, LEASE_MS, type JobRun } from "./runs.ts";
 export { JOBS, findJob, type JobDefinition, type JobSettings } from "./registry.ts";
+export { jobsStatus, type JobStatus } from "./status.ts";
 export { Scheduler, MAX_RETRIES, type SchedulerJob, type SchedulerOptions, type ScheduledState } from "./scheduler.ts";
 
 /**
