@@ -1,0 +1,195 @@
+// ACME DNS-01 end to end against a local CA: Debian's pebble validates every challenge by asking updns's
+// DNS listener, and real clients get real certificates (a name and its wildcard) through each route —
+// the acme-dns API, lego's rfc2136 provider, certbot's dns-rfc2136 plugin, and dyndns2 `txt=`
+// driven by lego's exec provider. Debian's lego is built without its acme-dns provider and acme.sh is not
+// packaged, so the acme-dns route runs certbot with hooks that send acme.sh's requests byte for byte. Afterwards the challenge TXT records are gone.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { chmodSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { run as updns } from "../../src/main.ts";
+import { dig, rdata } from "../support/dig.ts";
+import { havePeers, tempDir, waitFor } from "../support/net.ts";
+import { certificateSans, certificateVerifies, startAcmeWorld, startPebble, type AcmeWorld, type Pebble } from "../support/acme.ts";
+
+const ZONE = "example.test";
+const ACME_ZONE = "acme.example.test";
+const ok = havePeers("pebble", "lego", "certbot", "dig", "openssl", "curl", "nsupdate");
+
+describe.skipIf(!ok)("ACME DNS-01 through updns, with pebble as the CA", () => {
+  let w: AcmeWorld;
+  let pebble: Pebble;
+  const d = tempDir("updns-acme-clients-");
+  let configFile = "";
+  const resolver = () => `127.0.0.1:${w.server.dnsPort}`;
+
+  /** updns's CLI, in this process, on the server's database (what an operator types). */
+  async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    let out = "";
+    let err = "";
+    const code = await updns([...args, "--config", configFile], { out: (t) => void (out += t + "\n"), err: (t) => void (err += t + "\n"), stdin: async () => "" });
+    return { code, out, err };
+  }
+
+  const txtOf = async (name: string) => rdata(await dig("127.0.0.1", w.server.dnsPort, name, "TXT"), "TXT");
+
+  async function exec(cmd: string[], env: Record<string, string>): Promise<{ code: number; out: string }> {
+    const p = Bun.spawn(cmd, { cwd: d.path, env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: d.path, ...env }, stdout: "pipe", stderr: "pipe" });
+    const [o, e, code] = [await new Response(p.stdout).text(), await new Response(p.stderr).text(), await p.exited];
+    return { code, out: o + e };
+  }
+
+  /** lego against pebble; returns the certificate file of the first domain. */
+  async function lego(name: string, domains: string[], dns: string, env: Record<string, string>): Promise<string> {
+    const path = join(d.path, `lego-${name}`);
+    const r = await exec(
+      ["lego", "--server", pebble.directory, "--accept-tos", "--email", "ops@example.test", "--path", path, "--dns", dns, "--dns.resolvers", resolver(), "--dns.disable-cp", "--dns-timeout", "5",
+        ...domains.flatMap((x) => ["-d", x]), "run"],
+      { LEGO_CA_CERTIFICATES: pebble.tlsCaFile, ...env },
+    );
+    if (r.code !== 0) throw new Error(`lego (${dns}) failed:\n${r.out}\n--- pebble:\n${pebble.output().slice(-3000)}`);
+    return join(path, "certificates", `${domains[0].replace(/^\*/, "_")}.crt`);
+  }
+
+  beforeAll(async () => {
+    w = await startAcmeWorld({
+      zones: [ZONE, ACME_ZONE],
+      users: [{ username: "ops", password: "correct horse battery", staff: true }],
+      env: { UPDNS_ACME_DNS_ZONE: ACME_ZONE },
+    });
+    configFile = join(d.path, "updns.toml");
+    writeFileSync(configFile, `[server]\ndata_dir = ${JSON.stringify(w.dataDir)}\n`);
+    pebble = await startPebble(resolver());
+  });
+
+  afterAll(async () => {
+    await pebble?.stop();
+    await w?.close();
+    d.cleanup();
+  });
+
+  /** A shell script for lego's exec provider (called as: script present|cleanup FQDN VALUE). */
+  function script(name: string, body: string): string {
+    const file = join(d.path, name);
+    writeFileSync(file, `#!/bin/sh\nset -e\n${body}\n`);
+    chmodSync(file, 0o755);
+    return file;
+  }
+
+  const gone = async (name: string) => (await txtOf(name)).length === 0;
+
+  /** certbot against pebble; returns the certificate file. */
+  async function certbot(name: string, domains: string[], args: string[], env: Record<string, string> = {}): Promise<string> {
+    const cb = join(d.path, `certbot-${name}`);
+    const r = await exec(
+      ["certbot", "certonly", "--non-interactive", "--agree-tos", "--register-unsafely-without-email", "--server", pebble.directory,
+        "--config-dir", join(cb, "config"), "--work-dir", join(cb, "work"), "--logs-dir", join(cb, "logs"), "--cert-name", name, ...args, ...domains.flatMap((x) => ["-d", x])],
+      { REQUESTS_CA_BUNDLE: pebble.tlsCaFile, ...env },
+    );
+    if (r.code !== 0) throw new Error(`certbot (${name}) failed:\n${r.out}\n--- pebble:\n${pebble.output().slice(-3000)}`);
+    // fullchain.pem: the leaf first, then pebble's intermediate.
+    return join(cb, "config", "live", name, "fullchain.pem");
+  }
+
+  test("acme-dns API: certbot gets a name and its wildcard through hooks that send acme.sh's exact requests", async () => {
+    const reg = await fetch(`${w.server.url}/acme-dns/register`, { method: "POST", headers: { authorization: `Basic ${btoa("ops:correct horse battery")}` } });
+    expect(reg.status).toBe(201);
+    const account = await reg.json();
+    // What every acme-dns client tells the operator to do once: delegate the challenge name to the account.
+    await w.server.zones.store.transaction(ZONE, (tx) => tx.replaceRRset(`_acme-challenge.www.${ZONE}`, "CNAME", 60, [`${account.fulldomain}.`]));
+    // acme.sh's dns_acmedns_add, request for request: the JSON body goes with curl's default
+    // form-urlencoded Content-Type, success is a body holding "<value>". Cleanup uses updns's delete
+    // endpoint (acme-dns has none).
+    const body = `body="{\\"subdomain\\":\\"$ACMEDNS_SUBDOMAIN\\", \\"txt\\": \\"$CERTBOT_VALIDATION\\"}"`;
+    const headers = `-H "X-Api-User: $ACMEDNS_USERNAME" -H "X-Api-Key: $ACMEDNS_PASSWORD"`;
+    const auth = script("acmedns-auth.sh", `${body}\ncurl -sS -f -X POST ${headers} --data "$body" "$ACMEDNS_BASE_URL/update" | grep -q "\\"$CERTBOT_VALIDATION\\""`);
+    const cleanup = script("acmedns-cleanup.sh", `${body}\ncurl -sS -f -X DELETE ${headers} --data "$body" "$ACMEDNS_BASE_URL/update"`);
+    let seen = 0;
+    // certbot runs the hook for every name before it asks for validation, so the name's and the wildcard's
+    // values (both at _acme-challenge.www) are up at once: acme-dns's two slots, here two of max_txt.
+    const watcher = setInterval(async () => void (seen = Math.max(seen, (await txtOf(account.fulldomain)).length)), 100);
+    try {
+      const cert = await certbot("www", [`www.${ZONE}`, `*.www.${ZONE}`], ["--manual", "--preferred-challenges", "dns", "--manual-auth-hook", auth, "--manual-cleanup-hook", cleanup], {
+        ACMEDNS_BASE_URL: `${w.server.url}/acme-dns`,
+        ACMEDNS_USERNAME: account.username,
+        ACMEDNS_PASSWORD: account.password,
+        ACMEDNS_SUBDOMAIN: account.subdomain,
+      });
+      expect(await certificateSans(cert)).toEqual([`*.www.${ZONE}`, `www.${ZONE}`]);
+      expect(await certificateVerifies(cert, await pebble.rootPem(), d.path)).toBe(true);
+    } finally {
+      clearInterval(watcher);
+    }
+    expect(seen).toBe(2);
+    expect(await gone(account.fulldomain)).toBe(true);
+  }, 30_000);
+
+  test("RFC 2136: lego's rfc2136 provider with a key from 'updns tsig add --acme'", async () => {
+    const add = await cli("tsig", "add", "lego-key", "--acme", ZONE, "--json");
+    expect(add.code).toBe(0);
+    const key = JSON.parse(add.out);
+    expect(key.grants).toMatchObject([{ zone: ZONE, match: "acme", name: ZONE, types: "TXT" }]);
+    // The running server takes the new key without a restart.
+    await Bun.sleep(600);
+    const cert = await lego("rfc2136", [`mail.${ZONE}`, `*.mail.${ZONE}`], "rfc2136", {
+      RFC2136_NAMESERVER: resolver(),
+      RFC2136_TSIG_KEY: key.name,
+      RFC2136_TSIG_SECRET: key.secret,
+      RFC2136_TSIG_ALGORITHM: "hmac-sha256.",
+      // lego's rfc2136 provider solves one authorization at a time; no need to pause a minute between them.
+      RFC2136_SEQUENCE_INTERVAL: "1",
+      RFC2136_POLLING_INTERVAL: "1",
+    });
+    expect(await certificateSans(cert)).toEqual([`*.mail.${ZONE}`, `mail.${ZONE}`]);
+    expect(await gone(`_acme-challenge.mail.${ZONE}`)).toBe(true);
+  }, 30_000);
+
+  test("RFC 2136: certbot --dns-rfc2136 with the same kind of key", async () => {
+    const add = await cli("tsig", "add", "certbot-key", "--acme", ZONE, "--json");
+    expect(add.code).toBe(0);
+    const key = JSON.parse(add.out);
+    await Bun.sleep(600);
+    const ini = join(d.path, "rfc2136.ini");
+    writeFileSync(ini, `dns_rfc2136_server = 127.0.0.1\ndns_rfc2136_port = ${w.server.dnsPort}\ndns_rfc2136_name = ${key.name}\ndns_rfc2136_secret = ${key.secret}\ndns_rfc2136_algorithm = HMAC-SHA256\n`);
+    chmodSync(ini, 0o600);
+    const cert = await certbot("cloud", [`cloud.${ZONE}`, `*.cloud.${ZONE}`], ["--dns-rfc2136", "--dns-rfc2136-credentials", ini, "--dns-rfc2136-propagation-seconds", "1"]);
+    expect(await certificateSans(cert)).toEqual([`*.cloud.${ZONE}`, `cloud.${ZONE}`]);
+    expect(await gone(`_acme-challenge.cloud.${ZONE}`)).toBe(true);
+  }, 40_000);
+
+  test("the ACME-scoped key can set nothing but challenge TXT records (nsupdate gets REFUSED)", async () => {
+    const key = JSON.parse((await cli("tsig", "add", "scoped", "--acme", ZONE, "--json")).out);
+    await Bun.sleep(600);
+    const nsupdate = async (line: string) => {
+      const p = Bun.spawn(["nsupdate", "-y", `hmac-sha256:${key.name}:${key.secret}`], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+      p.stdin.write(`server 127.0.0.1 ${w.server.dnsPort}\nzone ${ZONE}\n${line}\nsend\n`);
+      p.stdin.end();
+      return { code: await p.exited, err: await new Response(p.stderr).text() };
+    };
+    expect((await nsupdate(`update add www.${ZONE} 60 A 192.0.2.1`)).err).toContain("REFUSED");
+    expect((await nsupdate(`update add _acme-challenge.www.${ZONE} 60 CNAME elsewhere.example.`)).err).toContain("REFUSED");
+    expect((await nsupdate(`update add x.${ZONE} 60 TXT "hello"`)).err).toContain("REFUSED");
+    expect((await nsupdate(`update add _acme-challenge.deep.host.${ZONE} 60 TXT "token"`)).code).toBe(0);
+    expect(await txtOf(`_acme-challenge.deep.host.${ZONE}`)).toEqual(['"token"']);
+    expect((await nsupdate(`update delete _acme-challenge.deep.host.${ZONE} TXT "token"`)).code).toBe(0);
+  }, 20_000);
+
+  test("dyndns2 txt=: a name and its wildcard, one challenge at a time (lego exec, sequential)", async () => {
+    const host = `nas.${ZONE}`;
+    const added = await cli("host", "add", host, "--owner", "ops", "--json");
+    expect(added.code).toBe(0);
+    const secret = JSON.parse(added.out).update_secret;
+    // The request a router-side script or a curl one-liner sends; an empty txt= deletes the record.
+    const hook = script(
+      "txt.sh",
+      `case "$1" in
+  present) curl -sS -f -u "$DYN_HOST:$DYN_SECRET" "$DYN_URL/nic/update?hostname=$DYN_HOST&txt=$3" | grep -q "^good\\|^nochg" ;;
+  cleanup) curl -sS -f -u "$DYN_HOST:$DYN_SECRET" "$DYN_URL/nic/update?hostname=$DYN_HOST&txt=" ;;
+esac`,
+    );
+    // txt= holds one value per host, so the two challenges must not overlap: EXEC_SEQUENCE_INTERVAL makes
+    // lego present, validate and clean up one authorization after the other.
+    const cert = await lego("txt", [host, `*.${host}`], "exec", { EXEC_PATH: hook, EXEC_SEQUENCE_INTERVAL: "1", EXEC_POLLING_INTERVAL: "1", DYN_URL: w.server.url, DYN_HOST: host, DYN_SECRET: secret });
+    expect(await certificateSans(cert)).toEqual([`*.${host}`, host]);
+    expect(await gone(`_acme-challenge.${host}`)).toBe(true);
+  }, 30_000);
+});
