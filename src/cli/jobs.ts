@@ -14,6 +14,7 @@ import {
   JOBS,
   JobBusyError,
   jobsStatus,
+  zoneChecker,
   runDomains,
   runExclusive,
   runFaults,
@@ -54,6 +55,7 @@ export function jobContext(cfg: Config, db: Db, log: Logger, parts: JobContextPa
     publicUrl,
     translator,
     trimJournals: parts.trimJournals,
+    checkZone: zoneChecker({ timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 }),
   };
 }
 

@@ -23,6 +23,8 @@ export interface JobContext {
   checkZone?: ZoneChecker;
   /** Trims the IXFR journals of the embedded zones; returns the entries dropped (absent: not trimmed). */
   trimJournals?: () => Promise<number>;
+  /** Re-signs the DNSSEC zones whose signatures near expiry; returns a one-line summary (absent: not wired). */
+  resignZones?: () => Promise<string>;
   /** Waits between attempts of a failed mail (default 2 s; tests use 0). */
   mailRetryDelayMs?: number;
 }

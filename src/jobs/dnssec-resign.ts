@@ -1,12 +1,16 @@
-// Slot for re-signing DNSSEC zones before their signatures expire. The DNSSEC helper exports the re-sign
-// function later; until someone wires it in (JobContext is the place: a `resign` function), this job does
-// nothing and says so. It has no [jobs] key yet, so the scheduler never runs it; `updns jobs run dnssec_resign`
-// shows that it is not wired.
-import { newReport, type JobContext, type JobReport } from "./context.ts";
+// Re-signing DNSSEC zones before their signatures expire. The DNSSEC side provides the function (JobContext
+// resignZones); until it is wired, this job does nothing and says so. It has no [jobs] key yet, so the scheduler
+// does not run it; `updns jobs run dnssec_resign` shows whether it is wired.
+import { newReport, note, type JobContext, type JobReport } from "./context.ts";
 
-export async function runDnssecResign(_ctx: JobContext): Promise<JobReport> {
+export async function runDnssecResign(ctx: JobContext): Promise<JobReport> {
   const report = newReport();
-  report.summary = "not wired yet: DNSSEC re-signing is not available in this build";
-  report.lines.push(report.summary);
+  if (!ctx.resignZones) {
+    report.summary = "not wired yet: DNSSEC re-signing is not available in this build";
+    report.lines.push(report.summary);
+    return report;
+  }
+  report.summary = await ctx.resignZones();
+  note(ctx, report, report.summary);
   return report;
 }
