@@ -115,6 +115,8 @@ export class ZoneStore {
   private sinceTrim = new Map<string, number>();
   /** Signed zones: their keys in use and the denial kind. */
   private signing = new Map<string, ZoneSigning>();
+  /** Key reloads in flight after reload() (another process changed the zone). */
+  private keyRefresh = new Map<string, Promise<unknown>>();
   private readonly now: () => Date;
   readonly journalMaxChanges: number;
   readonly journalMaxAgeMs: number;
@@ -141,17 +143,11 @@ export class ZoneStore {
       zones.set(z.name, snap);
       const k = await storage.loadKeys(z.name);
       if (k.length) keys.set(z.name, k);
+
     }
     const store = new ZoneStore(storage, new ZoneSet(zones), opts);
-    for (const [zone, stored] of keys) {
-      if (!opts.dnssec) {
-        // Served as stored (still signed); nothing is re-signed until the master key is configured.
-        opts.log?.(`dns/zone: ${zone} is signed but no DNSSEC master key is configured: changes to it are refused`);
-        store.signing.set(zone, { keys: [], denial: zones.get(zone)!.chain?.kind ?? "nsec3" });
-        continue;
-      }
-      store.signing.set(zone, { keys: stored.map((k) => store.unseal(k)), denial: zones.get(zone)!.chain?.kind ?? "nsec3" });
-    }
+    // Without a master key a signed zone is served as stored; nothing is re-signed, changes are refused.
+    for (const zone of keys.keys()) await store.refreshKeys(zone);
     return store;
   }
 
@@ -265,15 +261,48 @@ export class ZoneStore {
   reload(zones: StoredZone[], gone: string[] = []): void {
     let set = this.current;
     for (const z of zones) {
-      set = set.with(buildSnapshot(z.name, z.serialScheme, z.records));
+      const snap = buildSnapshot(z.name, z.serialScheme, z.records);
+      snap.chain = indexOf(snap);
+      set = set.with(snap);
       this.schemes.set(z.name, z.serialScheme);
     }
     for (const g of gone) {
       set = set.without(normalizeName(g));
       this.schemes.delete(normalizeName(g));
+      this.signing.delete(normalizeName(g));
     }
     this.current = set;
+    // The other process may have switched DNSSEC on or off or rolled a key: take its keys as well.
+    // Commits of the zone wait for this (commitBatch), so none signs with the keys of before.
+    for (const z of zones) {
+      const p = this.refreshKeys(z.name).catch((e) => this.opts.log?.(`dns/zone: loading the DNSSEC keys of ${z.name} failed: ${(e as Error).message}`));
+      this.keyRefresh.set(z.name, p);
+      void p.then(() => {
+        if (this.keyRefresh.get(z.name) === p) this.keyRefresh.delete(z.name);
+      });
+    }
     for (const z of zones) this.notify(z.name, set.zones.get(z.name)!.serial, null);
+  }
+
+  /**
+   * Take the DNSSEC keys of a zone from storage again. A zone is signed when it has keys AND publishes a
+   * DNSKEY at its apex (keys left over from an interrupted switch-off do not make it signed).
+   */
+  async refreshKeys(zoneName: string): Promise<void> {
+    const zone = normalizeName(zoneName);
+    const snap = this.current.zones.get(zone);
+    const stored = snap ? await this.storage.loadKeys(zone) : [];
+    if (!snap || stored.length === 0 || !snap.get(zone, "DNSKEY")) {
+      this.signing.delete(zone);
+      return;
+    }
+    const denial = snap.chain?.kind ?? "nsec3";
+    if (!this.opts.dnssec) {
+      this.opts.log?.(`dns/zone: ${zone} is signed but no DNSSEC master key is configured: changes to it are refused`);
+      this.signing.set(zone, { keys: [], denial });
+      return;
+    }
+    this.signing.set(zone, { keys: stored.map((k) => this.unseal(k)), denial });
   }
 
   // ---------- DNSSEC ----------
@@ -351,6 +380,8 @@ export class ZoneStore {
       cur.denial = denial;
       return this.internalCommit(zone, { full: true, apply: this.keyRecords(zone) });
     }
+    // Keys left over from an interrupted switch-off are not reused.
+    for (const k of await this.storage.loadKeys(zone)) await this.storage.deleteKey(zone, k.id);
     const alg = settings.algorithm ?? 13;
     if (alg !== 13 && alg !== 15) throw new ZoneError(`DNSSEC algorithm ${alg} is not offered (13 ECDSA P-256, 15 Ed25519)`, "invalid");
     const keys = settings.keys === "split" ? [await this.newKey(zone, "ksk", alg, "active"), await this.newKey(zone, "zsk", alg, "active")] : [await this.newKey(zone, "csk", alg, "active")];
@@ -564,6 +595,8 @@ export class ZoneStore {
   }
 
   private async commitBatch(zone: string, batch: Pending[]): Promise<void> {
+    const refreshing = this.keyRefresh.get(zone);
+    if (refreshing) await refreshing;
     const base = this.current.zones.get(zone);
     if (!base) {
       for (const p of batch) p.reject(new ZoneError(`zone ${zone} was deleted`, "nozone"));

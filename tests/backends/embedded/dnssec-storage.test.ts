@@ -47,3 +47,23 @@ describe("DNSSEC keys in SQLite", () => {
     expect(db.select().from(dnssecKeys).all()).toEqual([]);
   });
 });
+
+describe("another process switches DNSSEC (a CLI command while the server runs)", () => {
+  test("the server's store reloads the zone and its keys, signs its next commit, and stops after switch-off", async () => {
+    const { db, store: cli, masterKey } = await world();
+    const storage = new SqliteZoneStorage(db);
+    const server = await ZoneStore.open(storage, { dnssec: { masterKey } });
+    await cli.enableDnssec(ZONE);
+    server.reload(storage.loadZones([ZONE]));
+    // A commit queued right after the reload waits for the keys, so it is signed.
+    await server.transaction(ZONE, (tx) => tx.replaceRRset(`home.${ZONE}`, "A", 60, ["192.0.2.3"]));
+    expect(server.isSigned(ZONE)).toBe(true);
+    expect(checkSignedZone(server.zone(ZONE)!)).toEqual([]);
+    const cli2 = await ZoneStore.open(new SqliteZoneStorage(db), { dnssec: { masterKey } });
+    await cli2.disableDnssec(ZONE);
+    server.reload(storage.loadZones([ZONE]));
+    await server.transaction(ZONE, (tx) => tx.replaceRRset(`home.${ZONE}`, "A", 60, ["192.0.2.4"]));
+    expect(server.isSigned(ZONE)).toBe(false);
+    expect([...server.zone(ZONE)!.records()].some((r) => r.type === "RRSIG")).toBe(false);
+  });
+});
