@@ -36,7 +36,8 @@ export function programVersion(kind: PeerKind | "updns"): string {
   try {
     const r = Bun.spawnSync(cmd[kind].map((c, i) => (i === 0 ? (which(c) ?? c) : c)), { stdout: "pipe", stderr: "pipe" });
     const text = new TextDecoder().decode(r.stdout) + new TextDecoder().decode(r.stderr);
-    return text.split("\n").find((l) => /\d+\.\d+/.test(l))?.trim().slice(0, 60) ?? "?";
+    const v = text.match(/\d+\.\d+\.\d+/)?.[0] ?? "?";
+    return `${PEER_LABEL[kind]} ${v}`;
   } catch {
     return "?";
   }

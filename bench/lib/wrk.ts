@@ -31,9 +31,17 @@ export interface WrkOptions {
   dir: string;
 }
 
-const lua = (o: WrkOptions) => `
+/**
+ * Each run starts its addresses past every address an earlier run of this process sent (runs send far fewer
+ * than a million requests), so a "change" never repeats the address a host got in the run before (which
+ * would be a nochg), and never meets the 10.0.0.0/12 addresses the zones are made with (host numbers).
+ */
+let runs = 0;
+
+const lua = (o: WrkOptions, base: number) => `
 local hosts = {${o.hosts.map((h) => `{"Basic ${Buffer.from(`${h.fqdn}:${o.secret}`).toString("base64")}","${h.address}"}`).join(",")}}
 local mode = "${o.mode}"
+local nthreads = ${Math.min(2, o.connections)}
 local threads = {}
 function setup(thread)
   thread:set("tid", #threads)
@@ -45,12 +53,12 @@ function init(args)
 end
 function request()
   n = n + 1
-  -- A sequence unique across threads: thread id in the low bits.
-  local seq = n * 64 + tid
+  -- A sequence unique across threads (thread id in the low digit), walking over every host.
+  local seq = n * nthreads + tid
   local h = hosts[(seq % #hosts) + 1]
   local addr = h[2]
   if mode == "change" then
-    local k = (seq % 16777213) + 1
+    local k = ((${base} + seq) % 16777213) + 1
     addr = string.format("10.%d.%d.%d", math.floor(k / 65536) % 256, math.floor(k / 256) % 256, k % 256)
   end
   return wrk.format("GET", "/nic/update?myip=" .. addr, { ["Authorization"] = h[1], ["User-Agent"] = "updns-bench/1" })
@@ -78,7 +86,8 @@ export async function wrkUpdates(o: WrkOptions): Promise<WrkResult> {
   const bin = which("wrk");
   if (!bin) throw new Error("wrk is not installed (bench/setup.sh installs it)");
   const script = join(o.dir, `wrk-${o.mode}.lua`);
-  writeFileSync(script, lua(o));
+  writeFileSync(script, lua(o, ++runs * 1_000_003));
+  // Two threads at most: wrk must leave the server the other core.
   const threads = Math.min(2, o.connections);
   const proc = Bun.spawn([bin, "-t", String(threads), "-c", String(o.connections), "-d", `${o.seconds}s`, "--timeout", "5s", "-s", script, o.url], { stdout: "pipe", stderr: "pipe" });
   const guard = setTimeout(() => proc.kill("SIGKILL"), (o.seconds + 20) * 1000);
