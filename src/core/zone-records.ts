@@ -1,12 +1,13 @@
-// Static records of embedded zones (MX, CNAME, SRV, TXT, ... beside the dynamic hosts), as the JSON API and the
-// web UI edit them. The zone store does the DNS rules (names inside the zone, CNAME exclusivity, the apex
-// SOA/NS, rdata syntax) in its transaction; core adds the service's: the SOA is the server's, DNSSEC
-// records are the signer's, and names below a dynamic host belong to that host's updates.
-import type { ChangeOutcome } from "./ports.ts";
+// Static records of embedded zones as RRsets, for the JSON API. The rules on names, types and TTLs are the web
+// UI's (domains-edit.ts checkStaticRecord: one rule set); the zone store does the DNS rules (CNAME stands
+// alone, rdata syntax, the apex keeps its SOA and NS) in its transaction, and its refusals keep their reason
+// here so the API can tell a clash (409) from bad data (400).
+import type { Db } from "../db/index.ts";
+import { ValidationError } from "./admin/names.ts";
+import { checkStaticRecord } from "./domains-edit.ts";
 import type { DomainRow } from "./hosts.ts";
-
-/** Types people may write as static records (the SOA is the server's; DNSSEC types the signer's). */
-export const STATIC_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "PTR", "NS", "DS"] as const;
+import type { ChangeOutcome } from "./ports.ts";
+import { hostLabels } from "./access.ts";
 
 /** One RRset with its owner relative to the zone ("@" for the apex). */
 export interface StaticRRset {
@@ -19,27 +20,31 @@ export interface StaticRRset {
 }
 
 /**
- * The port the embedded backend implements over the zone store. Owners are absolute names. Refusals are
- * ZoneRecordError with the store's reason.
+ * The port over the zone store (backends/embedded EmbeddedZoneRecords, which is also the web UI's
+ * ZoneEditor, domains-edit.ts). Owners are absolute names. Refusals are ZoneRecordError with the store's reason.
  */
 export interface ZoneRecordStore {
   rrsets(zone: string): Promise<{ name: string; type: string; ttl: number; data: string[] }[]>;
-  /** Make (owner, type) hold exactly `data` with `ttl`; [] deletes the RRset. */
-  replace(zone: string, owner: string, type: string, ttl: number, data: string[]): Promise<ChangeOutcome>;
+  /** Make (owner, type) hold exactly `data` with `ttl`; [] deletes the RRset. (ZoneEditor.replace, with the outcome.) */
+  replaceRRset(zone: string, owner: string, type: string, ttl: number, data: string[]): Promise<ChangeOutcome>;
 }
 
-export type ZoneRecordReason = "notzone" | "nozone" | "cname" | "apex" | "invalid" | "exists" | "dynamic" | "type";
+export type ZoneRecordReason = "notzone" | "nozone" | "cname" | "apex" | "invalid" | "exists";
 
 export class ZoneRecordError extends Error {
   constructor(
     message: string,
-    readonly reason: ZoneRecordReason,
+    readonly reason: ZoneRecordReason | (string & {}),
     readonly field?: string,
   ) {
     super(message);
     this.name = "ZoneRecordError";
   }
 }
+
+/** Types that are shown, never written here: the SOA is the server's, DNSSEC records the signer's. */
+const SHOWN_ONLY = new Set(["SOA"]);
+const DNSSEC = new Set(["DNSKEY", "RRSIG", "NSEC", "NSEC3", "NSEC3PARAM", "CDS", "CDNSKEY"]);
 
 /** "@" or "" → apex; "www" → "www.zone"; an absolute "www.zone." is taken as it is. Lower case. */
 export function ownerName(zone: string, name: string): string {
@@ -53,7 +58,7 @@ export function relativeName(zone: string, owner: string): string {
   return owner === zone ? "@" : owner.endsWith(`.${zone}`) ? owner.slice(0, -zone.length - 1) : owner;
 }
 
-/** The host label an owner name falls under (its label just left of the zone), or null for the apex. */
+/** The host label an owner falls under (its label just left of the zone), or null for the apex. */
 function hostLabelOf(zone: string, owner: string): string | null {
   if (owner === zone || !owner.endsWith(`.${zone}`)) return null;
   const rel = owner.slice(0, -zone.length - 1).split(".");
@@ -61,38 +66,37 @@ function hostLabelOf(zone: string, owner: string): string | null {
 }
 
 export class ZoneRecords {
-  constructor(private readonly store: ZoneRecordStore) {}
+  constructor(
+    private readonly db: Db,
+    private readonly store: ZoneRecordStore,
+  ) {}
 
-  /** The zone's RRsets except those of dynamic hosts and DNSSEC; sorted by name, then type. */
-  async list(domain: DomainRow, hostLabels: Set<string>): Promise<StaticRRset[]> {
+  /** The zone's RRsets (SOA and apex NS included, read-only for the SOA) except dynamic hosts' names and DNSSEC. */
+  async list(domain: DomainRow): Promise<StaticRRset[]> {
+    const labels = hostLabels(this.db, domain.id);
     const all = await this.store.rrsets(domain.name);
+    const treeKey = (fqdn: string) => fqdn.split(".").reverse().join(".");
     return all
-      .filter((r) => (STATIC_TYPES as readonly string[]).includes(r.type) || r.type === "SOA")
+      .filter((r) => !DNSSEC.has(r.type))
       .filter((r) => {
         const label = hostLabelOf(domain.name, r.name);
-        return label === null || !hostLabels.has(label);
+        return label === null || !labels.has(label);
       })
       .map((r) => ({ name: relativeName(domain.name, r.name), fqdn: r.name, type: r.type, ttl: r.ttl, data: [...r.data].sort() }))
-      .sort((a, b) => (a.fqdn === b.fqdn ? (a.type < b.type ? -1 : 1) : a.fqdn.split(".").reverse().join(".") < b.fqdn.split(".").reverse().join(".") ? -1 : 1));
+      .sort((a, b) => (a.fqdn === b.fqdn ? (a.type < b.type ? -1 : 1) : treeKey(a.fqdn) < treeKey(b.fqdn) ? -1 : 1));
   }
 
-  async get(domain: DomainRow, hostLabels: Set<string>, name: string, type: string): Promise<StaticRRset | null> {
+  async get(domain: DomainRow, name: string, type: string): Promise<StaticRRset | null> {
     const owner = ownerName(domain.name, name);
-    return (await this.list(domain, hostLabels)).find((r) => r.fqdn === owner && r.type === type.toUpperCase()) ?? null;
+    return (await this.list(domain)).find((r) => r.fqdn === owner && r.type === type.toUpperCase()) ?? null;
   }
 
-  /** Replace (or with `data` empty, delete) one RRset. */
-  async replace(domain: DomainRow, hostLabels: Set<string>, name: string, type: string, ttl: number, data: string[]): Promise<ChangeOutcome> {
-    const t = type.toUpperCase();
-    if (!(STATIC_TYPES as readonly string[]).includes(t))
-      throw new ZoneRecordError(t === "SOA" ? "the SOA is kept by the server (its serial moves on every change)" : `record type ${type} is not one of ${STATIC_TYPES.join(", ")}`, "type", "type");
+  /** Replace (or with `data` empty, delete) one RRset; the web UI's rules first, then the zone store's. */
+  async replace(domain: DomainRow, name: string, type: string, ttl: number, data: string[]): Promise<ChangeOutcome> {
     const owner = ownerName(domain.name, name);
     if (owner !== domain.name && !owner.endsWith(`.${domain.name}`)) throw new ZoneRecordError(`${owner} is not inside zone ${domain.name}`, "notzone", "name");
-    const label = hostLabelOf(domain.name, owner);
-    if (label !== null && hostLabels.has(label))
-      throw new ZoneRecordError(`${owner} belongs to the dynamic host ${label}.${domain.name}: change it through the host (its addresses, related hosts or TXT)`, "dynamic", "name");
-    if (!Number.isInteger(ttl) || ttl < domain.ttlMin || ttl > Math.max(domain.ttlMin, domain.ttlMax))
-      throw new ZoneRecordError(`ttl must be a whole number from ${domain.ttlMin} to ${domain.ttlMax} in ${domain.name}`, "invalid", "ttl");
-    return this.store.replace(domain.name, owner, t, ttl, data);
+    if (SHOWN_ONLY.has(type.toUpperCase())) throw new ValidationError("type", "The SOA is kept by the server (its serial moves on every change).");
+    const r = checkStaticRecord(this.db, domain, { name: relativeName(domain.name, owner), type, ttl });
+    return this.store.replaceRRset(domain.name, r.owner, r.type, r.ttl, data);
   }
 }

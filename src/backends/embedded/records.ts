@@ -1,16 +1,29 @@
-// core's ZoneRecordStore for embedded zones: static records read from the zone's snapshot and changed through
-// the zone store's transaction, so CNAME exclusivity, names inside the zone, the apex SOA/NS and rdata syntax
-// are the store's rules, the serial moves, the journal (IXFR) and NOTIFY follow, as for every other change.
+// core's ZoneRecordStore (the JSON API) and ZoneEditor (the web UI) for embedded zones: records read from the
+// zone's snapshot and changed through the zone store's transaction, so CNAME exclusivity, names inside the
+// zone, the apex SOA/NS and rdata syntax are the store's rules, the serial moves, the journal (IXFR) and
+// NOTIFY follow, as for every other change. One object serves both: serve.ts hands it to each.
+import type { NewZoneRecords } from "../../core/admin/domains.ts";
+import type { ZoneEditor } from "../../core/domains-edit.ts";
 import type { ChangeOutcome } from "../../core/ports.ts";
 import { ZoneRecordError, type ZoneRecordStore } from "../../core/zone-records.ts";
 import { isDnssecType, ZoneError, type RRType, type ZoneStore } from "../../dns/zone/index.ts";
 
-export class EmbeddedZoneRecords implements ZoneRecordStore {
+export class EmbeddedZoneRecords implements ZoneRecordStore, ZoneEditor {
   /** `refresh` as for EmbeddedBackend: reload zones another process committed to, then try once more. */
   constructor(
     private readonly store: () => ZoneStore,
     private readonly refresh?: () => void,
   ) {}
+
+  /** A new zone's SOA and NS (names absolute, given without the trailing dot as core keeps them). */
+  async create(z: NewZoneRecords): Promise<void> {
+    await this.store().createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) });
+  }
+
+  /** The domain row (and with it the records, by cascade) went: drop the zone from memory. */
+  async forget(zone: string): Promise<void> {
+    if (this.store().zone(zone)) this.store().reload([], [zone]);
+  }
 
   async rrsets(zone: string) {
     const snap = this.store().zone(zone);
@@ -18,7 +31,12 @@ export class EmbeddedZoneRecords implements ZoneRecordStore {
     return [...snap.rrsets()].filter((r) => !isDnssecType(r.type)).map((r) => ({ name: r.name, type: r.type as string, ttl: r.ttl, data: [...r.data] }));
   }
 
-  async replace(zone: string, owner: string, type: string, ttl: number, data: string[]): Promise<ChangeOutcome> {
+  /** ZoneEditor's replace (the web UI): the same change, outcome not needed. */
+  async replace(zone: string, owner: string, type: string, ttl: number, data: string[]): Promise<void> {
+    await this.replaceRRset(zone, owner, type, ttl, data);
+  }
+
+  async replaceRRset(zone: string, owner: string, type: string, ttl: number, data: string[]): Promise<ChangeOutcome> {
     let changed = false;
     const attempt = () =>
       this.store().transaction(zone, (tx) => {

@@ -62,7 +62,6 @@ export function toApiError(e: unknown): ApiError | null {
     switch (e.reason) {
       case "cname":
       case "exists":
-      case "dynamic":
       case "apex":
         return new ApiError("conflict", e.message, e.field);
       case "nozone":

@@ -50,7 +50,7 @@ export function apiV1(deps: ApiV1Deps) {
   // Both are sliding windows of events per key: failed authentications per client address, requests per token.
   const authFailures = new BadauthLimiter(deps.config.abuse.badauth_per_minute);
   const requests = new BadauthLimiter(perMinute);
-  const routeDeps: RouteDeps = { db: deps.db, log: deps.log, backendFor: deps.backendFor, updates, records: deps.records ? new ZoneRecords(deps.records) : null };
+  const routeDeps: RouteDeps = { db: deps.db, log: deps.log, backendFor: deps.backendFor, updates, records: deps.records ? new ZoneRecords(deps.db, deps.records) : null };
   const document = JSON.stringify(openApiDocument(pkg.version));
   const matchers = routes.map((r) => ({ r, re: matcherOf(r.path) }));
 

@@ -1,6 +1,6 @@
 // /api/v1/zones and the static records of embedded zones (core/zone-records.ts over the zone store's
 // transaction: CNAME exclusivity, names inside the zone and rdata syntax are the store's rules).
-import { hostLabels, ownsZone, recordZoneFor, requireTypes, zoneFor, zonesFor, type Actor } from "../../../core/access.ts";
+import { ownsZone, recordZoneFor, requireTypes, zoneFor, zonesFor, type Actor } from "../../../core/access.ts";
 import type { DomainRow } from "../../../core/index.ts";
 import { ownerName, relativeName, type ZoneRecords } from "../../../core/zone-records.ts";
 import { ApiError } from "./errors.ts";
@@ -61,7 +61,7 @@ export const zoneRoutes: ApiRoute[] = [
     ok: { status: 200, schema: S.RRsetPage, description: "One page of RRsets" },
     async handler(ctx) {
       const d = recordZoneFor(ctx.deps.db, ctx.actor, ctx.params.zone, "read");
-      return paginate(await records(ctx).list(d, hostLabels(ctx.deps.db, d.id)), recordKey, ctx.query, (r) => r);
+      return paginate(await records(ctx).list(d), recordKey, ctx.query, (r) => r);
     },
   }),
   route({
@@ -75,7 +75,7 @@ export const zoneRoutes: ApiRoute[] = [
     ok: { status: 200, schema: S.RRset, description: "The RRset" },
     async handler(ctx) {
       const d = recordZoneFor(ctx.deps.db, ctx.actor, ctx.params.zone, "read");
-      const r = await records(ctx).get(d, hostLabels(ctx.deps.db, d.id), ctx.params.name, ctx.params.type);
+      const r = await records(ctx).get(d, ctx.params.name, ctx.params.type);
       if (!r) throw new ApiError("not_found", `no ${ctx.params.type.toUpperCase()} records at ${ctx.params.name} in ${d.name}`);
       return r;
     },
@@ -95,10 +95,9 @@ export const zoneRoutes: ApiRoute[] = [
       const d = recordZoneFor(db, ctx.actor, ctx.params.zone, "write");
       const type = ctx.params.type.toUpperCase();
       requireTypes(ctx.actor, [type]);
-      const labels = hostLabels(db, d.id);
-      await records(ctx).replace(d, labels, ctx.params.name, type, ctx.body.ttl, ctx.body.data);
+      await records(ctx).replace(d, ctx.params.name, type, ctx.body.ttl, ctx.body.data);
       ctx.deps.log.info("static records changed", { zone: d.name, name: ctx.params.name, type, by: ctx.actor.label });
-      const now = await records(ctx).get(d, labels, ctx.params.name, type);
+      const now = await records(ctx).get(d, ctx.params.name, type);
       const fqdn = ownerName(d.name, ctx.params.name);
       return now ?? { name: relativeName(d.name, fqdn), fqdn, type, ttl: ctx.body.ttl, data: [] };
     },
@@ -117,9 +116,9 @@ export const zoneRoutes: ApiRoute[] = [
       const d = recordZoneFor(db, ctx.actor, ctx.params.zone, "write");
       const type = ctx.params.type.toUpperCase();
       requireTypes(ctx.actor, [type]);
-      const labels = hostLabels(db, d.id);
-      if (!(await records(ctx).get(d, labels, ctx.params.name, type))) throw new ApiError("not_found", `no ${type} records at ${ctx.params.name} in ${d.name}`);
-      await records(ctx).replace(d, labels, ctx.params.name, type, d.ttlMin, []);
+      const have = await records(ctx).get(d, ctx.params.name, type);
+      if (!have) throw new ApiError("not_found", `no ${type} records at ${ctx.params.name} in ${d.name}`);
+      await records(ctx).replace(d, ctx.params.name, type, have.ttl, []);
       ctx.deps.log.info("static records deleted", { zone: d.name, name: ctx.params.name, type, by: ctx.actor.label });
       return null;
     },
