@@ -76,6 +76,9 @@ export {
 } from "./acme.ts";
 export { ownedHost, hostById, userHosts, domainsForNewHosts, addHost, updateHostSettings, regenerateHostSecret, deleteHost, setAbuseBlocked, currentAddresses, type HostSettings } from "./hosts-edit.ts";
 export { relatedOf, relatedById, addRelated, updateRelated, deleteRelated, type RelatedInput } from "./related-edit.ts";
+export { AccessError, hostFor, hostsFor, zoneForNewHost, requireTypes, zonesFor, zoneFor, ownsZone, recordZoneFor, hostLabels, type Actor, type Need } from "./access.ts";
+export { ZoneRecords, ZoneRecordError, ownerName, relativeName, type ZoneRecordStore, type StaticRRset, type ZoneRecordReason } from "./zone-records.ts";
+export { ValidationError } from "./admin/names.ts";
 export { listServices, hostConfigs, hostConfigById, addHostConfig, updateHostConfig, deleteHostConfig, addService, deleteService, searchServices, type HostConfigInput, type ServiceInput, type ServiceRow, type HostConfigRow } from "./forwarders-edit.ts";
 export {
   ownedDomain,

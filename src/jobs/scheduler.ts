@@ -23,6 +23,8 @@ export interface SchedulerOptions {
   log: Logger;
   clock: Clock;
   jobs: SchedulerJob[];
+  /** Longest real wait between ticks (default: until the next minute boundary). Tests with a fast clock shorten it. */
+  maxWaitMs?: number;
 }
 
 export interface ScheduledState {
@@ -77,9 +79,11 @@ export class Scheduler {
     if (this.stopped) return;
     const now = this.opts.clock.now().getTime();
     // A little past the boundary, so the clock reads the new minute when we look.
-    const delay = 60_000 - (now % 60_000) + 50;
+    const delay = Math.min(60_000 - (now % 60_000) + 50, this.opts.maxWaitMs ?? Infinity);
     this.timer = setTimeout(() => {
-      void this.tick().finally(() => this.arm());
+      // Not awaited: a long run (a slow domain check) must not hold back the ticks of the other jobs.
+      void this.tick();
+      this.arm();
     }, delay);
   }
 

@@ -8,6 +8,7 @@ import { memoryLogger } from "../../src/log/index.ts";
 import { createJobScheduler, CronError, JobBusyError, lastRun, newReport, runExclusive, Scheduler, type JobReport } from "../../src/jobs/index.ts";
 import { TestClock } from "../core/fixture.ts";
 import { makeJobWorld } from "./fixture.ts";
+import { waitFor } from "../support/net.ts";
 
 const MIN = 60_000;
 
@@ -193,5 +194,33 @@ describe("the jobs of config [jobs]", () => {
     expect([w.row(hot)!.abuse, w.row(hot)!.clientFaults]).toEqual([true, 0]);
     expect([w.row(cool)!.abuse, w.row(cool)!.clientFaults]).toEqual([false, 0]);
     expect(w.mails.map((m) => m.to)).toEqual(["ann@example.test"]);
+  });
+});
+
+describe("one slow job does not hold back the others", () => {
+  test("while a run is going, the timer keeps ticking and starts the other job at each of its times (real time)", async () => {
+    const { db, log } = world();
+    const t0 = Date.now();
+    // A clock that runs 600 times faster than real time (a minute every 100 ms), ticking every 20 ms.
+    const clock = { now: () => new Date(t0 + (Date.now() - t0) * 600) };
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let slow = 0;
+    let quick = 0;
+    const s = new Scheduler({
+      db,
+      log,
+      clock,
+      maxWaitMs: 20,
+      jobs: [
+        { name: "slow", schedule: "* * * * *", run: async () => (slow++, await gate, ok()) },
+        { name: "quick", schedule: "* * * * *", run: async () => (quick++, ok()) },
+      ],
+    });
+    s.start();
+    await waitFor("the quick job to run three times while the slow one is held", () => quick >= 3, 3000, 10);
+    expect(slow).toBe(1);
+    release();
+    await s.stop();
   });
 });
