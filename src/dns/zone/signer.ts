@@ -25,6 +25,9 @@ export interface ZoneKey {
 /** NSEC3 per RFC 9276 §3.1: SHA-1, no extra iterations, empty salt, no opt-out. NSEC on request. */
 export type Denial = "nsec3" | "nsec";
 export const NSEC3PARAM_TEXT = "1 0 0 -";
+/** RFC 8078 §4 "delete DS" records, canonical. */
+export const CDS_DELETE = "0 0 0 00";
+export const CDNSKEY_DELETE = "0 3 0 AA==";
 
 export interface SigningPolicy {
   /** Signature validity (seconds), default 14 days. */
@@ -327,14 +330,15 @@ export function signSet(set: RRset, keys: readonly ZoneKey[], zone: string, now:
  * The apex records that publish the keys: DNSKEY (every key in the zone), CDS/CDNSKEY for the newest
  * active SEP key (RFC 7344 §4: what the parent's DS should become), NSEC3PARAM when NSEC3 is used.
  */
-export function setKeyRecords(view: SignView, keys: readonly ZoneKey[], denial: Denial | null, ttl: number): void {
+export function setKeyRecords(view: SignView, keys: readonly ZoneKey[], denial: Denial | null, ttl: number, removeDs = false): void {
   const zone = view.name;
   const put = (type: RRType, data: string[]) =>
     view.set(zone, type, data.length ? { name: zone, type, ttl, data: [...new Set(data)].sort() } : null);
   put("DNSKEY", keys.map((k) => dnskeyText(k.key)));
   const sep = keys.filter((k) => k.state === "active" && k.role !== "zsk").sort((a, b) => b.since - a.since)[0];
-  put("CDNSKEY", sep ? [dnskeyText(sep.key)] : []);
-  put("CDS", sep ? [dsText(zone, sep.key)] : []);
+  // RFC 8078 §4: the signed "delete" CDS/CDNSKEY ask the parent to remove the DS before signing stops.
+  put("CDNSKEY", removeDs ? [CDNSKEY_DELETE] : sep ? [dnskeyText(sep.key)] : []);
+  put("CDS", removeDs ? [CDS_DELETE] : sep ? [dsText(zone, sep.key)] : []);
   put("NSEC3PARAM", denial === "nsec3" ? [NSEC3PARAM_TEXT] : []);
 }
 

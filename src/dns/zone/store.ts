@@ -8,7 +8,7 @@ import { checkName, inZone, parseRdata, RdataError, soaFields, tokenize, withSer
 import { LayeredMap } from "./layered.ts";
 import { buildSnapshot, countBelow, type Node, NodeSets, ZoneSet, ZoneSnapshot } from "./snapshot.ts";
 import type { StoredKey, ZoneStorage } from "./storage.ts";
-import { DEFAULT_POLICY, type Denial, indexOf, type KeyRole, setKeyRecords, signChanges, type SigningPolicy, unsignAll, type ZoneKey } from "./signer.ts";
+import { CDS_DELETE, DEFAULT_POLICY, type Denial, indexOf, type KeyRole, setKeyRecords, signChanges, type SigningPolicy, unsignAll, type ZoneKey } from "./signer.ts";
 import { type DnssecAlgorithm, dsText, dnskeyText, FLAGS_KSK, FLAGS_ZSK, generateKey, keyFromPkcs8, openSecret, sealSecret, toBase64 } from "../dnssec/index.ts";
 import { randomBytes } from "node:crypto";
 import { type Changeset, isDnssecType, isZoneType, type RR, type RRset, type RRType, type SerialScheme, type StoredZone, ZoneError } from "./types.ts";
@@ -100,6 +100,8 @@ interface Pending {
 interface ZoneSigning {
   keys: ZoneKey[];
   denial: Denial;
+  /** CDS/CDNSKEY say "delete the DS" (RFC 8078 §4): switching off is under way. */
+  removeDs?: boolean;
 }
 
 const PROPAGATION_MS = 3600_000;
@@ -302,7 +304,8 @@ export class ZoneStore {
       this.signing.set(zone, { keys: [], denial });
       return;
     }
-    this.signing.set(zone, { keys: stored.map((k) => this.unseal(k)), denial });
+    const removeDs = snap.get(zone, "CDS")?.data[0] === CDS_DELETE;
+    this.signing.set(zone, { keys: stored.map((k) => this.unseal(k)), denial, removeDs });
   }
 
   // ---------- DNSSEC ----------
@@ -356,7 +359,7 @@ export class ZoneStore {
   private keyRecords(zone: string): (o: Overlay) => void {
     return (o) => {
       const s = this.signing.get(zone);
-      setKeyRecords(o, s?.keys ?? [], s ? s.denial : null, this.dnskeyTtl);
+      setKeyRecords(o, s?.keys ?? [], s ? s.denial : null, this.dnskeyTtl, s?.removeDs);
     };
   }
 
@@ -395,7 +398,24 @@ export class ZoneStore {
     }
   }
 
-  /** Switch DNSSEC off: signatures, chain and key records go in one commit, then the keys are deleted. */
+  /**
+   * First step of switching off safely: the zone stays signed and publishes the RFC 8078 §4 "delete"
+   * CDS/CDNSKEY, so a parent that automates DS upkeep removes the DS (others: the operator removes it).
+   * Only once no DS is at the parent may disableDnssec run: a DS pointing at an unsigned zone makes it
+   * bogus for validating resolvers. `undo` goes back to the normal CDS/CDNSKEY.
+   */
+  async requestDsRemoval(zoneName: string, undo = false): Promise<Changeset | null> {
+    const zone = normalizeName(zoneName);
+    const s = this.signing.get(zone);
+    if (!s) throw new ZoneError(`zone ${zone} is not signed`, "invalid");
+    s.removeDs = !undo;
+    return this.internalCommit(zone, { apply: this.keyRecords(zone) });
+  }
+
+  /**
+   * Switch DNSSEC off: signatures, chain and key records go in one commit, then the keys are deleted.
+   * The parent must hold no DS for the zone by then (see requestDsRemoval).
+   */
   async disableDnssec(zoneName: string): Promise<Changeset | null> {
     const zone = normalizeName(zoneName);
     const cur = this.signing.get(zone);

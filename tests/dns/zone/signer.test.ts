@@ -192,6 +192,21 @@ describe("re-signing and rollovers (injected clock)", () => {
 });
 
 describe("switching DNSSEC off", () => {
+  test("first the signed RFC 8078 delete CDS/CDNSKEY, kept across a restart, and undone on request", async () => {
+    const { store, storage, masterKey } = await signedStore();
+    await store.requestDsRemoval(ZONE);
+    let z = store.zone(ZONE)!;
+    expect(z.get(ZONE, "CDS")!.data).toEqual(["0 0 0 00"]);
+    expect(z.get(ZONE, "CDNSKEY")!.data).toEqual(["0 3 0 AA=="]);
+    expect(checkSignedZone(z)).toEqual([]);
+    const again = await ZoneStore.open(storage, { dnssec: { masterKey } });
+    await again.rollKsk(ZONE);
+    expect(again.zone(ZONE)!.get(ZONE, "CDS")!.data).toEqual(["0 0 0 00"]);
+    await again.requestDsRemoval(ZONE, true);
+    z = again.zone(ZONE)!;
+    expect(z.get(ZONE, "CDS")!.data).not.toEqual(["0 0 0 00"]);
+    expect(again.dsRecords(ZONE)).toContain(z.get(ZONE, "CDS")!.data[0]);
+  });
   test("signatures, chain, key records and keys are gone; the zone is as before", async () => {
     const { store, storage } = await signedStore();
     await store.disableDnssec(ZONE);
