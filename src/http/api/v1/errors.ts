@@ -1,9 +1,6 @@
 // One error shape for every /api/v1 answer that is not a success: {"error": {"code", "message", "field"?}}.
 // Core's refusals map to HTTP statuses here; nothing else in this folder picks a status for an error.
-import { ValidationError } from "../../../core/admin/names.ts";
-import { AccessError } from "../../../core/access.ts";
-import { ZoneBackendError } from "../../../core/index.ts";
-import { ZoneRecordError } from "../../../core/zone-records.ts";
+import { AccessError, ValidationError, ZoneBackendError, ZoneRecordError } from "../../../core/index.ts";
 
 export type ErrorCode = "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "method_not_allowed" | "rate_limited" | "unavailable" | "internal";
 

@@ -1,18 +1,32 @@
 // /api/v1/hosts and /api/v1/hosts/{fqdn}/related: the web UI's host use cases (core/hosts-edit.ts,
 // core/related-edit.ts) behind JSON, with access decided by core/access.ts.
-import { hostFor, hostsFor, requireTypes, zoneForNewHost } from "../../../core/access.ts";
-import type { AddressResult, HostRecord } from "../../../core/index.ts";
-import type { AddressKind } from "../../../core/addresses.ts";
-import { addHost, currentAddresses, deleteHost, hostById, regenerateHostSecret, updateHostSettings } from "../../../core/hosts-edit.ts";
-import { addRelated, deleteRelated, relatedOf, updateRelated } from "../../../core/related-edit.ts";
-import type { RelatedHostRow } from "../../../core/hosts.ts";
-import type { BackendFor } from "../../../core/index.ts";
+import {
+  addHost,
+  addRelated,
+  currentAddresses,
+  deleteHost,
+  deleteRelated,
+  hostById,
+  hostFor,
+  hostsFor,
+  regenerateHostSecret,
+  relatedOf,
+  requireTypes,
+  updateHostSettings,
+  updateRelated,
+  zoneForNewHost,
+  type AddressKind,
+  type AddressResult,
+  type BackendFor,
+  type HostRecord,
+} from "../../../core/index.ts";
 import { ApiError, RETRY_AFTER_DNS } from "./errors.ts";
 import { paginate } from "./paginate.ts";
 import { route, type ApiRoute, type Ctx } from "./route.ts";
 import * as S from "./schemas.ts";
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+type RelatedHostRow = ReturnType<typeof relatedOf>[number];
 
 export function hostJson(rec: HostRecord) {
   const h = rec.host;

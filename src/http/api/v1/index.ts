@@ -5,9 +5,7 @@
 import { Elysia } from "elysia";
 import pkg from "../../../../package.json" with { type: "json" };
 import type { Config } from "../../../config/index.ts";
-import type { Actor } from "../../../core/access.ts";
-import { BadauthLimiter, checkApiToken, createUpdateService, systemClock, type BackendFor, type Clock, type Forwarder, type UpdateService } from "../../../core/index.ts";
-import { ZoneRecords, type ZoneRecordStore } from "../../../core/zone-records.ts";
+import { BadauthLimiter, checkApiToken, createUpdateService, systemClock, ZoneRecords, type Actor, type BackendFor, type Clock, type Forwarder, type UpdateService, type ZoneRecordStore } from "../../../core/index.ts";
 import type { Db } from "../../../db/index.ts";
 import type { Logger } from "../../../log/index.ts";
 import { clientInfo, ProxyTrust } from "../../client.ts";

@@ -2,9 +2,7 @@
 // the list on Elysia, openapi.ts describes the same list, validate.ts checks requests against its schemas.
 import type { TSchema } from "elysia";
 import type { TObject } from "@sinclair/typebox";
-import type { Actor } from "../../../core/access.ts";
-import type { BackendFor, UpdateService } from "../../../core/index.ts";
-import type { ZoneRecords } from "../../../core/zone-records.ts";
+import type { Actor, BackendFor, UpdateService, ZoneRecords } from "../../../core/index.ts";
 import type { Db } from "../../../db/index.ts";
 import type { Logger } from "../../../log/index.ts";
 import type { ClientInfo } from "../../client.ts";

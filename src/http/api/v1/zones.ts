@@ -1,8 +1,6 @@
 // /api/v1/zones and the static records of embedded zones (core/zone-records.ts over the zone store's
 // transaction: CNAME exclusivity, names inside the zone and rdata syntax are the store's rules).
-import { ownsZone, recordZoneFor, requireTypes, zoneFor, zonesFor, type Actor } from "../../../core/access.ts";
-import type { DomainRow } from "../../../core/index.ts";
-import { ownerName, relativeName, type ZoneRecords } from "../../../core/zone-records.ts";
+import { ownerName, ownsZone, recordZoneFor, relativeName, requireTypes, zoneFor, zonesFor, type Actor, type DomainRow, type ZoneRecords } from "../../../core/index.ts";
 import { ApiError } from "./errors.ts";
 import { paginate } from "./paginate.ts";
 import { route, type ApiRoute, type Ctx } from "./route.ts";
