@@ -24,6 +24,11 @@ export interface AcmeSettings {
   txtLifetimeMs: number;
 }
 
+/** The settings from the [acme_dns] config section. */
+export function acmeSettingsFrom(section: { zone: string; max_txt: number; txt_ttl: number; txt_lifetime: number }): AcmeSettings {
+  return { zone: section.zone.toLowerCase().replace(/\.$/, ""), maxTxt: section.max_txt, txtTtl: section.txt_ttl, txtLifetimeMs: section.txt_lifetime * 1000 };
+}
+
 export interface AcmeDeps {
   db: Db;
   backendFor: (zone: ZoneRef) => ZoneBackend;

@@ -63,6 +63,7 @@ export {
   acmeAccountById,
   revokeAcmeAccount,
   isAcmeChallengeName,
+  acmeSettingsFrom,
   embeddedZoneOf,
   grantUpdate,
   listGrants,

@@ -13,6 +13,7 @@ import { domainPages } from "./domains/index.tsx";
 import { relatedPages } from "./related/index.tsx";
 import { forwarderPages } from "./forwarders/index.tsx";
 import { statusPages } from "./status/index.tsx";
+import { acmePages } from "./acme/index.tsx";
 
 export function webApp(deps: WebDeps) {
   const web = createWeb(deps);
@@ -26,7 +27,8 @@ export function webApp(deps: WebDeps) {
     .use(relatedPages(web))
     .use(forwarderPages(web))
     .use(domainPages(web))
-    .use(statusPages(web));
+    .use(statusPages(web))
+    .use(acmePages(web));
 }
 
 export {

@@ -7,6 +7,7 @@ import type { Config } from "../../../config/index.ts";
 import {
   AcmeError,
   BadauthLimiter,
+  acmeSettingsFrom,
   addAcmeTxt,
   authenticateAcme,
   deleteAcmeTxt,
@@ -41,8 +42,7 @@ export interface AcmeDnsApiDeps {
 
 /** The core settings from [acme_dns]. */
 export function acmeSettings(config: Config): AcmeSettings {
-  const c = config.acme_dns;
-  return { zone: c.zone.toLowerCase().replace(/\.$/, ""), maxTxt: c.max_txt, txtTtl: c.txt_ttl, txtLifetimeMs: c.txt_lifetime * 1000 };
+  return acmeSettingsFrom(config.acme_dns);
 }
 
 /** acme-dns answers: JSON on a single line (acme.sh reads it with sed), never cached. */

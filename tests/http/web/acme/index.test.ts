@@ -1,0 +1,107 @@
+// The acme-dns accounts page: who sees which accounts, registering one in the web UI (key shown once),
+// and revoking (the key stops working and the TXT records leave DNS at once).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { Browser, textOf } from "../harness.ts";
+import { dig } from "../../../support/dig.ts";
+import { havePeers } from "../../../support/net.ts";
+import { startAcmeWorld, type AcmeWorld } from "../../../support/acme.ts";
+
+const ZONE = "acme.example.test";
+const ok = havePeers("dig");
+
+/** A Browser whose requests go over HTTP to the running server (which has the zone backends wired). */
+function browserFor(url: string): Browser {
+  return new Browser(
+    {
+      async handle(req: Request) {
+        const u = new URL(req.url);
+        const body = req.method === "GET" ? undefined : await req.text();
+        return fetch(url + u.pathname + u.search, { method: req.method, headers: req.headers, body, redirect: "manual" });
+      },
+    },
+    "127.0.0.1",
+    false,
+  );
+}
+
+describe.skipIf(!ok)("web UI: acme-dns accounts", () => {
+  let w: AcmeWorld;
+  let boss: Browser;
+  let pat: Browser;
+  let account: { username: string; password: string; subdomain: string; fulldomain: string };
+  let accountId = 0;
+
+  beforeAll(async () => {
+    w = await startAcmeWorld({
+      zones: [ZONE],
+      users: [
+        { username: "boss", password: "correct horse battery", staff: true },
+        { username: "pat", password: "another long password" },
+      ],
+      env: { UPDNS_ACME_DNS_ZONE: ZONE, UPDNS_SERVER_PUBLIC_URL: "http://updns.test" },
+    });
+    boss = browserFor(w.server.url);
+    pat = browserFor(w.server.url);
+    expect((await boss.login("boss", "correct horse battery")).status).toBe(303);
+    expect((await pat.login("pat", "another long password")).status).toBe(303);
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  test("with registration = staff a user sees no accounts and no form, and cannot post one", async () => {
+    const p = await pat.get("/acme/");
+    expect(p.status).toBe(200);
+    expect(textOf(p.body)).toContain("No accounts yet.");
+    expect(p.body).not.toContain('name="allowfrom"');
+    expect((await pat.request("POST", "/acme/", new URLSearchParams({ _csrf: pat.csrf(), allowfrom: "" }))).status).toBe(404);
+  });
+
+  test("a bad allowfrom entry is said plainly and nothing is registered", async () => {
+    const p = await boss.submit("/acme/", { allowfrom: "10.0.0.0/8, 1.2.3.4" }, "/acme/");
+    expect(p.status).toBe(400);
+    expect(textOf(p.body)).toContain("Each entry must be a CIDR prefix");
+    expect(w.server.db.$client.query("SELECT count(*) AS n FROM acme_dns_accounts").get()).toEqual({ n: 0 });
+  });
+
+  test("staff register an account: the key is shown once and works with the API", async () => {
+    const p = await boss.submit("/acme/", { allowfrom: "127.0.0.0/8, ::1/128" }, "/acme/");
+    expect(p.status).toBe(200);
+    const json = textOf(p.body).match(/\{"username".*?"allowfrom":\[[^\]]*\]\}/)![0];
+    account = JSON.parse(json);
+    expect(account.password).toMatch(/^[A-Za-z0-9_-]{40}$/);
+    expect(textOf(p.body)).toContain(`_acme-challenge.www.example.org. CNAME ${account.fulldomain}.`);
+    const list = textOf((await boss.get("/acme/")).body);
+    expect(list).toContain(account.fulldomain);
+    expect(list).not.toContain(account.password);
+    accountId = (w.server.db.$client.query("SELECT id FROM acme_dns_accounts").get() as { id: number }).id;
+    const r = await fetch(`${w.server.url}/acme-dns/update`, {
+      method: "POST",
+      headers: { "X-Api-User": account.username, "X-Api-Key": account.password },
+      body: JSON.stringify({ subdomain: account.subdomain, txt: "v".repeat(43) }),
+    });
+    expect(r.status).toBe(200);
+    expect((await dig("127.0.0.1", w.server.dnsPort, account.fulldomain, "TXT")).answer).toHaveLength(1);
+  });
+
+  test("another user neither sees nor revokes someone else's account", async () => {
+    expect(textOf((await pat.get("/acme/")).body)).not.toContain(account.fulldomain);
+    expect((await pat.get(`/acme/${accountId}/revoke`)).status).toBe(404);
+    expect((await pat.request("POST", `/acme/${accountId}/revoke`, new URLSearchParams({ _csrf: pat.csrf() }))).status).toBe(404);
+  });
+
+  test("revoking removes the TXT records from DNS and the key stops working", async () => {
+    const confirm = await boss.get(`/acme/${accountId}/revoke`);
+    expect(confirm.status).toBe(200);
+    const done = await boss.submit(`/acme/${accountId}/revoke`, {});
+    expect(done.status).toBe(303);
+    expect((await dig("127.0.0.1", w.server.dnsPort, account.fulldomain, "TXT")).status).toBe("NXDOMAIN");
+    const r = await fetch(`${w.server.url}/acme-dns/update`, {
+      method: "POST",
+      headers: { "X-Api-User": account.username, "X-Api-Key": account.password },
+      body: JSON.stringify({ subdomain: account.subdomain, txt: "w".repeat(43) }),
+    });
+    expect([r.status, await r.text()]).toEqual([401, '{"error":"forbidden"}']);
+    expect(textOf((await boss.get("/acme/")).body)).toContain("The account was revoked.");
+  });
+});
