@@ -65,7 +65,7 @@ async function step<T>(name: string, fn: () => Promise<T>): Promise<T | undefine
 
 if (only.has("dns")) serving = await step("DNS answers and AXFR", () => benchServing({ hosts: zoneHosts, seconds: dnsSeconds, servers: ["updns", "nsd", "knot", "bind"], log: progress }));
 if (only.has("updates")) updates = await step("dyndns2 updates", () => benchUpdates({ seconds: updSeconds, synchronous: values.synchronous as "FULL" | "NORMAL", nsupdatePerProcess: quick ? 50 : 200, log: progress }));
-if (only.has("scale")) scale = await step(`${scaleHosts.toLocaleString("en-US")} hosts`, () => benchScale({ hosts: scaleHosts, seconds: quick ? 2 : 10, log: progress }));
+if (only.has("scale")) scale = await step(`${scaleHosts.toLocaleString("en-US")} hosts`, () => benchScale({ hosts: scaleHosts, seconds: Number(values.seconds ?? (quick ? 2 : 10)), log: progress }));
 
 const out: string[] = [];
 const cpu = cpus()[0]?.model ?? "?";
