@@ -6,12 +6,14 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { listenDns, Responder, type DnsListener } from "../../src/dns/server/index.ts";
+import { listenDns, policyFromRules, Responder, type DnsListener } from "../../src/dns/server/index.ts";
+import { tsigKeyFromBase64 } from "../../src/dns/wire/index.ts";
 import { MemoryZoneStorage, parseMasterFile, ZoneStore, type DnssecSettings } from "../../src/dns/zone/index.ts";
 import { axfr, delv, verifyZoneFile, writeAnchors } from "../support/dnssec.ts";
-import { freePort, havePeers, tempDir } from "../support/net.ts";
+import { freePort, havePeers, tempDir, which } from "../support/net.ts";
 
-const HAVE = havePeers("dig", "delv", "dnssec-verify", "ldns-verify-zone", "kzonecheck");
+const HAVE = havePeers("dig", "delv", "dnssec-verify", "ldns-verify-zone", "kzonecheck", "nsupdate");
+const UPD = { name: "upd-key", secret: randomBytes(32).toString("base64") };
 
 const VARIANTS: [string, DnssecSettings][] = [
   ["nsec3-ecdsa.test", { algorithm: 13, denial: "nsec3" }],
@@ -56,7 +58,12 @@ beforeAll(async () => {
     writeAnchors(join(dir.path, `${z}.anchors`), z, store.dnssecStatus(z)!.keys.filter((k) => k.role !== "zsk").map((k) => k.dnskey));
   }
   port = await freePort();
-  const responder = new Responder({ store, acl });
+  const responder = new Responder({
+    store,
+    acl,
+    keys: [tsigKeyFromBase64(UPD.name, "hmac-sha256", UPD.secret)],
+    updatePolicy: policyFromRules(VARIANTS.map(([z]) => ({ action: "grant" as const, key: UPD.name, match: "zone" as const, name: z, types: "ANY" as const }))),
+  });
   listener = await listenDns({ listen: [`127.0.0.1:${port}`], responder });
 });
 
@@ -128,4 +135,26 @@ describe.if(HAVE)("a change through the transaction API", () => {
       expect((await delv(port, anchors, z, `mail.${z}`, "A")).verdict).toBe("negative-validated");
     }
   }, 60_000);
+});
+
+describe.if(HAVE)("RFC 2136 UPDATE on a signed zone", () => {
+  test("nsupdate adds and deletes; the zone verifies and delv validates the new answers; DNSSEC types are refused", async () => {
+    const z = VARIANTS[0][0];
+    const nsupdate = async (lines: string[]) => {
+      const script = [`server 127.0.0.1 ${port}`, `zone ${z}.`, ...lines, "send", ""].join("\n");
+      const p = Bun.spawn([which("nsupdate")!, "-y", `hmac-sha256:${UPD.name}:${UPD.secret}`], { stdin: new TextEncoder().encode(script), stdout: "pipe", stderr: "pipe" });
+      const out = (await new Response(p.stdout).text()) + (await new Response(p.stderr).text());
+      return { code: await p.exited, out };
+    };
+    expect((await nsupdate([`update add dyn.${z}. 60 A 192.0.2.44`, `update delete alias.${z}. CNAME`])).code).toBe(0);
+    const anchors = join(dir.path, `${z}.anchors`);
+    const added = await delv(port, anchors, z, `dyn.${z}`, "A");
+    expect(added.verdict).toBe("validated");
+    expect(added.out).toContain("192.0.2.44");
+    expect((await delv(port, anchors, z, `alias.${z}`, "A")).verdict).toBe("negative-validated");
+    expect(await verifyAfterAxfr(z)).toEqual([]);
+    const refused = await nsupdate([`update add x.${z}. 60 NSEC3PARAM 1 0 0 -`]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.out).toMatch(/REFUSED/);
+  }, 30_000);
 });
