@@ -34,10 +34,9 @@ function Home({ c }: { c: WebContext }): JSX.Element {
   );
 }
 
-async function HostRow({ c, rec }: { c: WebContext; rec: HostRecord }): Promise<JSX.Element> {
+function HostRow({ c, rec }: { c: WebContext; rec: HostRecord }): JSX.Element {
   const t = c.t;
   const h = rec.host;
-  const addresses = await Addresses({ c, rec });
   return (
     <tr>
       <td>
@@ -51,7 +50,9 @@ async function HostRow({ c, rec }: { c: WebContext; rec: HostRecord }): Promise<
         <span safe>{`${h.clientFaults} / ${h.serverFaults}`}</span>{" "}
         {h.abuseBlocked ? <span class="badge bad" safe>{t("Abuse-Blocked")}</span> : h.abuse ? <span class="badge bad" safe>{t("Abuse")}</span> : ""}
       </td>
-      <td>{addresses}</td>
+      <td>
+        <Addresses c={c} rec={rec} />
+      </td>
     </tr>
   );
 }
@@ -59,7 +60,7 @@ async function HostRow({ c, rec }: { c: WebContext; rec: HostRecord }): Promise<
 async function Overview({ c }: { c: WebContext }): Promise<JSX.Element> {
   const t = c.t;
   const hosts = userHosts(c.web.db, c.user!.id);
-  const rows = await Promise.all(hosts.map((rec) => HostRow({ c, rec })));
+  const rows: JSX.Element[] = hosts.map((rec) => HostRow({ c, rec }));
   const doms = visibleDomains(c.web.db, c.user!.id);
   return (
     <>

@@ -113,7 +113,7 @@ function Domains({ c }: { c: WebContext }): JSX.Element {
             {rows.map((r) => (
               <tr>
                 <td safe>{r.domain.name}</td>
-                <td safe>{r.domain.backend}</td>
+                <td>{r.domain.backend === "embedded" ? "embedded" : "rfc2136"}</td>
                 <td safe>{r.owner || "–"}</td>
                 <td>
                   <YesNo c={c} value={r.domain.public} />
@@ -149,8 +149,8 @@ function Services({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Elemen
               <th safe>{t("Name")}</th>
               <th safe>{t("Server")}</th>
               <th safe>{t("Path")}</th>
-              <th safe>TLS</th>
-              <th safe>IPv4 / IPv6</th>
+              <th>TLS</th>
+              <th>IPv4 / IPv6</th>
               <th safe>{t("Actions")}</th>
             </tr>
           </thead>

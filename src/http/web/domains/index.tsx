@@ -226,7 +226,7 @@ function StaticRecords({ c, d, errors }: { c: WebContext; d: DomainRow; errors?:
             <tr>
               <th safe>{t("Name")}</th>
               <th safe>{t("Type")}</th>
-              <th safe>TTL</th>
+              <th>TTL</th>
               <th safe>{t("Data")}</th>
               <th safe>{t("Actions")}</th>
             </tr>

@@ -61,8 +61,8 @@ function Overview({ c, rec, errors }: { c: WebContext; rec: HostRecord; errors?:
               <tr>
                 <th safe>{t("Service")}</th>
                 <th safe>{t("Host name")}</th>
-                <th safe>IPv4</th>
-                <th safe>IPv6</th>
+                <th>IPv4</th>
+                <th>IPv6</th>
                 <th safe>{t("Last result")}</th>
                 <th safe>{t("Comment")}</th>
               </tr>
@@ -80,7 +80,7 @@ function Overview({ c, rec, errors }: { c: WebContext; rec: HostRecord; errors?:
                   <td>
                     <YesNo c={c} value={cfg.giveIpv6} />
                   </td>
-                  <td safe>{cfg.lastResult ? `${cfg.lastResult} (${ago(c, cfg.lastResultAt)})` : "–"}</td>
+                  <td safe>{cfg.lastResult ? `${cfg.lastResult} (${ago(c, cfg.lastResultAt)})` : String("–")}</td>
                   <td safe>{cfg.comment}</td>
                 </tr>
               ))}

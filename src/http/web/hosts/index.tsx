@@ -44,7 +44,7 @@ export async function addressTexts(c: WebContext, rec: HostRecord, name?: string
  * The addresses of a host. Embedded zones answer from memory, so the values are rendered at once; rfc2136
  * zones need a query to their primary, so the page loads them afterwards with htmx (updns.md §3).
  */
-export async function Addresses({ c, rec, inline }: { c: WebContext; rec: HostRecord; inline?: boolean }): Promise<JSX.Element> {
+export async function Addresses({ c, rec, inline }: { c: WebContext; rec: HostRecord; inline?: boolean }): Promise<string> {
   const url = `/host/${rec.host.id}/addresses`;
   const refresh = "addresses-changed from:body";
   if (inline || rec.domain.backend === "embedded") {
@@ -53,7 +53,7 @@ export async function Addresses({ c, rec, inline }: { c: WebContext; rec: HostRe
       <span class="addresses" hx-get={url} hx-trigger={refresh} hx-swap="outerHTML">
         <AddressPair c={c} rec={rec} a={v.a} aaaa={v.aaaa} />
       </span>
-    );
+    ) as string;
   }
   return (
     <span class="addresses" hx-get={url} hx-trigger={`load, ${refresh}`} hx-swap="outerHTML">
@@ -62,7 +62,7 @@ export async function Addresses({ c, rec, inline }: { c: WebContext; rec: HostRe
         <a href={`/host/${rec.host.id}/`} safe>{c.t("see the host page")}</a>
       </noscript>
     </span>
-  );
+  ) as string;
 }
 
 function AddressPair({ c, rec, a, aaaa }: { c: WebContext; rec: HostRecord; a: string; aaaa: string }): JSX.Element {
@@ -109,7 +109,6 @@ async function HostPage({ c, rec, errors }: { c: WebContext; rec: HostRecord; er
   const h = rec.host;
   const base = `/host/${h.id}`;
   const here = parseAddress(c.client.address);
-  const addresses = await Addresses({ c, rec });
   return (
     <>
       <h1 safe>{rec.fqdn}</h1>
@@ -134,7 +133,9 @@ async function HostPage({ c, rec, errors }: { c: WebContext; rec: HostRecord; er
         </section>
         <section class="card" aria-labelledby="h-update">
           <h2 id="h-update" safe>{t("Current addresses")}</h2>
-          <p>{addresses}</p>
+          <p>
+            <Addresses c={c} rec={rec} />
+          </p>
           <h3 safe>{t("Update by hand")}</h3>
           <ManualForm c={c} rec={rec} family="v4" value={here?.kind === "ipv4" ? here.text : ""} />
           <ManualForm c={c} rec={rec} family="v6" value={here?.kind === "ipv6" ? here.text : ""} />
