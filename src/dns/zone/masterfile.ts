@@ -4,7 +4,7 @@
 import { normalizeName } from "../wire/index.ts";
 import { absoluteName, parseRdata, parseTtl, RdataError, type Token } from "./rdata.ts";
 import { canonicalCompare } from "./snapshot.ts";
-import { isZoneType, type RR, type RRType } from "./types.ts";
+import { isDnssecType, isZoneType, type RR, type RRType } from "./types.ts";
 
 export class MasterFileError extends Error {
   constructor(
@@ -124,7 +124,8 @@ export function parseMasterFile(text: string, origin: string, defaultTtl = 3600)
       }
       if (i >= t.length) fail("record type missing");
       const type = t[i++].text.toUpperCase();
-      if (!isZoneType(type)) fail(`record type ${type} is not supported (use one of SOA, NS, A, AAAA, CNAME, MX, TXT, SRV, CAA, PTR)`);
+      // DNSSEC records of a signed zone's file are read (so an export can be imported); the store drops them.
+      if (!isZoneType(type) && !isDnssecType(type)) fail(`record type ${type} is not supported (use one of SOA, NS, A, AAAA, CNAME, MX, TXT, SRV, CAA, PTR, DS)`);
       const rtype = type as RRType;
       const data = parseRdata(rtype, t.slice(i), org);
       const useTtl = recTtl ?? ttl ?? (rtype === "SOA" ? Math.min(Number(data.split(" ")[6]), lastTtl) : lastTtl);

@@ -211,8 +211,10 @@ export class ZoneStore {
    * Create a zone from a whole record list (a parsed master file): it must hold one SOA at the apex and
    * NS records there. The SOA serial is kept as given.
    */
-  async createZoneFromRecords(name: string, records: RR[], serialScheme: SerialScheme = "unixtime"): Promise<ZoneSnapshot> {
+  async createZoneFromRecords(name: string, all: RR[], serialScheme: SerialScheme = "unixtime"): Promise<ZoneSnapshot> {
     const zone = normalizeName(name);
+    // A signed zone's file: its signatures, keys and chain are not ours to keep (enableDnssec makes new ones).
+    const records = all.filter((r) => !isDnssecType(r.type));
     const soa = records.filter((r) => r.type === "SOA");
     if (soa.length !== 1 || soa[0].name !== zone) throw new ZoneError(`zone ${zone} needs exactly one SOA record, at its apex`, "apex");
     const f = soaFields(soa[0].data);
@@ -230,8 +232,10 @@ export class ZoneStore {
    * Make an existing zone hold exactly `records` (a master file import) in ONE transaction: every other
    * RRset goes, the SOA timers are taken from the file's SOA (its serial is ignored: ours only grows).
    */
-  importZone(name: string, records: RR[]): Promise<Changeset | null> {
+  importZone(name: string, all: RR[]): Promise<Changeset | null> {
     const zone = normalizeName(name);
+    // DNSSEC records in the file are dropped: a signed zone is signed anew by this store's keys.
+    const records = all.filter((r) => !isDnssecType(r.type));
     return this.transaction(zone, (tx) => {
       const snap = this.current.zones.get(zone)!;
       const groups = new Map<string, { name: string; type: RRType; ttl: number; data: string[] }>();

@@ -3,7 +3,7 @@
 // they expire (injected clock), rollovers publish and retire keys, and switching off removes it all.
 import { describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { MemoryZoneStorage, parseMasterFile, type RR, ZoneStore } from "../../../src/dns/zone/index.ts";
+import { MemoryZoneStorage, parseMasterFile, type RR, writeMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
 import { checkSignedZone } from "../../support/dnssec.ts";
 
 const ZONE = "example.org";
@@ -102,6 +102,24 @@ describe("a commit on a signed zone", () => {
     const [cs] = (await store.journalSince(ZONE, from))!;
     expect(sigRows(cs.added)).toContain("h.example.org A");
     expect(cs.added.some((r) => r.type === "NSEC3")).toBe(true);
+  });
+});
+
+describe("master files of signed zones", () => {
+  test("an exported signed zone imports: its DNSSEC records are dropped and the zone signed with our keys", async () => {
+    const { store } = await signedStore();
+    const text = writeMasterFile(ZONE, store.zone(ZONE)!.records());
+    const records = parseMasterFile(text, ZONE);
+    expect(records.some((r) => r.type === "RRSIG")).toBe(true);
+    const other = await signedStore({ denial: "nsec" });
+    await other.store.importZone(ZONE, records.map((r) => (r.name === `www.${ZONE}` && r.type === "A" ? { ...r, data: "192.0.2.99" } : r)));
+    const z = other.store.zone(ZONE)!;
+    expect(z.get(`www.${ZONE}`, "A")!.data).toEqual(["192.0.2.99"]);
+    expect(z.get(ZONE, "NSEC3PARAM")).toBeUndefined();
+    expect(checkSignedZone(z)).toEqual([]);
+    const fresh = await ZoneStore.open(new MemoryZoneStorage());
+    await fresh.createZoneFromRecords("example.org", records);
+    expect([...fresh.zone(ZONE)!.records()].some((r) => r.type === "RRSIG" || r.type === "NSEC3")).toBe(false);
   });
 });
 
