@@ -15,6 +15,7 @@ import {
   updateHostSettings,
   updateRelated,
   zoneForNewHost,
+  ValidationError,
   type AddressKind,
   type AddressResult,
   type BackendFor,
@@ -186,7 +187,15 @@ export const hostRoutes: ApiRoute[] = [
       const rec = hostFor(ctx.deps.db, ctx.actor, ctx.params.fqdn, "write");
       // Deleting takes every record type the host owns out of DNS: the token must be allowed all of them.
       requireTypes(ctx.actor, ["A", "AAAA", "TXT"]);
-      logCleanup(ctx, rec.fqdn, await deleteHost(ctx.deps.db, ctx.deps.backendFor, rec));
+      let errors: string[];
+      try {
+        errors = await deleteHost(ctx.deps.db, ctx.deps.backendFor, rec);
+      } catch (e) {
+        // Core refuses to delete a host staff blocked for abuse: the request is fine, the host's state is not.
+        if (e instanceof ValidationError && e.field === "host") throw new ApiError("conflict", e.message);
+        throw e;
+      }
+      logCleanup(ctx, rec.fqdn, errors);
       ctx.deps.log.info("host deleted", { host: rec.fqdn, by: ctx.actor.label });
       return null;
     },

@@ -196,6 +196,13 @@ describe("DELETE /hosts/{fqdn}", () => {
     for (const [owner, type] of [[HOME, "A"], [HOME, "AAAA"], [`_acme-challenge.${HOME}`, "TXT"], [`pc.${HOME}`, "A"], [`pc.${HOME}`, "AAAA"]]) expect(w.dns(owner, type)).toEqual([]);
     expect((await w.call("GET", `/api/v1/hosts/${HOME}`, { token: tok })).status).toBe(404);
   });
+
+  test("a host staff blocked for abuse cannot be deleted by its owner (409), and keeps its row", async () => {
+    w.db.$client.run("UPDATE hosts SET abuse = 1, abuse_blocked = 1 WHERE name = 'home'");
+    const r = await w.call("DELETE", `/api/v1/hosts/${HOME}`, { token: tok });
+    expect([r.status, r.body.error.code]).toEqual([409, "conflict"]);
+    expect(w.hostRow(HOME)).toBeDefined();
+  });
 });
 
 describe("related hosts", () => {
