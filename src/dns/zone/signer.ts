@@ -210,7 +210,14 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
       if (node.has("NSEC") && (denial !== "nsec" || !wanted.has(n))) view.set(n, "NSEC", null);
     }
   } else {
-    sorted = [...old.sorted];
+    // Copied only when the order changes: most commits (an address changed) leave the chain's names alone.
+    sorted = old.sorted as string[];
+    let copied = false;
+    const own = () => {
+      if (!copied) sorted = [...sorted];
+      copied = true;
+      return sorted;
+    };
     const present = (k: string) => {
       const i = lowerBound(sorted, k, cmp);
       return i < sorted.length && sorted[i] === k;
@@ -219,14 +226,14 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
     for (const k of unwanted) {
       if (!present(k)) continue;
       const i = lowerBound(sorted, k, cmp);
-      sorted.splice(i, 1);
+      own().splice(i, 1);
       if (denial === "nsec3") view.set(hashOwner(k), "NSEC3", null);
       else view.set(k, "NSEC", null);
       if (sorted.length) dirty.add(prevOf(k));
     }
     for (const [k] of wanted) {
       if (!present(k)) {
-        sorted.splice(lowerBound(sorted, k, cmp), 0, k);
+        own().splice(lowerBound(sorted, k, cmp), 0, k);
         dirty.add(prevOf(k));
       }
       dirty.add(k);
