@@ -39,7 +39,7 @@ export async function tsigCommand(argv: string[], io: Io, openDb: () => Db): Pro
         return { k, grants: acme.map((n) => grant(db, k.id, n, "acme")) };
       });
       // The one time the secret is printed: the operator copies it to the other side.
-      return print(io, values.json, { name: k.name, algorithm: k.algorithm, secret: k.secret, grants }, () =>
+      return print(io, values.json, { name: k.name, algorithm: k.algorithm, secret: k.secret, ...(grants.length ? { grants } : {}) }, () =>
         [bindKeyStanza(k), ...grants.map((g) => `# may set TXT at _acme-challenge.${g.name} and below (zone ${g.zone})`)].join("\n"),
       );
     }
