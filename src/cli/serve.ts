@@ -103,6 +103,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
             forget: async () => void zones!.refresh(),
             reconfigure: () => dns!.reconfigure(),
           },
+          dnsAddresses: () => dns!.addresses,
           checkZone: (zone) => new Rfc2136Backend({ timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 }).checkZone(zone),
           onUserDelete: async (userId) => {
             const errors = await removeUserDns(db, backendFor, userId);

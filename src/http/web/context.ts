@@ -54,6 +54,8 @@ export interface WebDeps {
   zoneEditor?: ZoneEditor;
   /** The connectivity test of rfc2136 zones (Rfc2136Backend.checkZone). */
   checkZone?: ZoneCheck;
+  /** Where the embedded DNS server listens ("ip:port"), for the secondaries' snippets; else [dns] listen. */
+  dnsAddresses?: () => string[];
 }
 
 /** The foundation, built once per app: dependencies plus the state pages share. */
@@ -67,6 +69,7 @@ export interface Web {
   backendFor?: BackendFor;
   zoneEditor?: ZoneEditor;
   checkZone?: ZoneCheck;
+  dnsAddresses?: () => string[];
   /** The dyndns2 use case, for the session-authenticated update and delete of the host page (spec §1.9). */
   update?: UpdateService;
   /** HMAC key for CSRF tokens and signed cookies. */
@@ -87,6 +90,7 @@ export function createWeb(deps: WebDeps): Web {
     backendFor: deps.backendFor,
     zoneEditor: deps.zoneEditor,
     checkZone: deps.checkZone,
+    dnsAddresses: deps.dnsAddresses,
     update: deps.backendFor
       ? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log.child({ module: "web-update" }), backendFor: deps.backendFor, forwarder: queueForwarder(deps.db, deps.clock ?? { now: () => new Date() }), clock: deps.clock })
       : undefined,

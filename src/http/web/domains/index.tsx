@@ -15,7 +15,7 @@ import {
   STATIC_TYPES,
   type DomainRow,
 } from "../../../core/index.ts";
-import { listSecondaries } from "../../../core/admin/domains.ts";
+import { addSecondary, listSecondaries, removeSecondary } from "../../../core/admin/domains.ts";
 import { ValidationError } from "../../../core/admin/names.ts";
 import { TSIG_ALGORITHMS } from "../../../core/admin/tsig.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
@@ -80,7 +80,7 @@ function AddForm({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Element
 
 /** Where updns' DNS listens, for the secondaries' configuration; a wildcard address is not usable there. */
 function primaryAddress(c: WebContext): string {
-  const first = c.web.config.dns.listen[0] ?? "";
+  const first = c.web.dnsAddresses?.()[0] ?? c.web.config.dns.listen[0] ?? "";
   return /^(0\.0\.0\.0|\[::\]|::)(:|$)/.test(first) || !first ? "<updns address>" : first;
 }
 
@@ -193,11 +193,21 @@ function DomainPage({ c, d, errors, steps }: { c: WebContext; d: DomainRow; erro
               <h3 safe>{t("Secondaries")}</h3>
               <ul>
                 {listSecondaries(c.web.db, d.id).map((s) => (
-                  <li>
+                  <li class="actions">
                     <code safe>{s.address}</code> <small class="muted" safe>{s.lastNotifyResult}</small>
+                    <form method="post" action={`/domain/${d.id}/secondaries/remove`} class="inline">
+                      <CsrfField c={c} />
+                      <input type="hidden" name="address" value={s.address} />
+                      <button type="submit" class="link" aria-label={t("Remove secondary {address}", { address: s.address })} safe>{t("Remove")}</button>
+                    </form>
                   </li>
                 ))}
               </ul>
+              <form method="post" action={`/domain/${d.id}/secondaries`} class="actions">
+                <CsrfField c={c} />
+                <Field name="address" label={t("Add a secondary (IP or IP:port)")} value={c.form.has("address") ? v(c, "address") : ""} errors={errors} />
+                <button type="submit" class="secondary" safe>{t("Add")}</button>
+              </form>
             </>
           )}
           <p>
@@ -355,6 +365,22 @@ export function domainPages(web: Web) {
       },
       "user",
     );
+    const secondary = (add: boolean) => async (c: WebContext) => {
+      const d = domainOf(c);
+      if (!d || d.backend !== "embedded") return notFound(c);
+      try {
+        if (add) addSecondary(c.web.db, d.name, v(c, "address"));
+        else removeSecondary(c.web.db, d.name, v(c, "address"));
+      } catch (e) {
+        const errors = errorsOf(c, e);
+        return page(c, d.name, <DomainPage c={c} d={d} errors={{ address: errors.secondary ?? errors.zone ?? Object.values(errors)[0] }} />, 400);
+      }
+      c.web.zoneEditor?.reconfigure?.();
+      c.flash("info", add ? c.t("Secondary added: it gets a NOTIFY after every change.") : c.t("Secondary removed."));
+      return redirect(c, `/domain/${d.id}/`);
+    };
+    r.post("/domain/:id/secondaries", secondary(true), "user");
+    r.post("/domain/:id/secondaries/remove", secondary(false), "user");
     r.get(
       "/generate_ns_secret/:id/",
       (c) => {
