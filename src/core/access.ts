@@ -73,11 +73,13 @@ export function requireTypes(actor: Actor, types: string[]): void {
   if (missing.length) throw new AccessError("forbidden", `this token may not write ${missing.join(", ")} records`);
 }
 
-/** Zones the caller can see: offered for new hosts, or holding one of its hosts; narrowed by the token. */
+/** Zones the caller can see: offered for new hosts, holding one of its hosts, or (staff) owned by nobody; narrowed by the token. */
 export function zonesFor(db: Db, actor: Actor): DomainRow[] {
   const byId = new Map<number, DomainRow>();
   for (const d of domainsForNewHosts(db, actor.userId)) byId.set(d.id, d);
   for (const r of userHosts(db, actor.userId)) byId.set(r.domain.id, r.domain);
+  // Staff manage the zones nobody owns (ownsZone): they see them too.
+  if (actor.isStaff) for (const d of db.select().from(domains).where(isNull(domains.ownerId)).all()) byId.set(d.id, d);
   const s = actor.scopes;
   const hostZones = new Set((s.hosts ?? []).map((h) => splitFqdn(h)?.zone));
   return [...byId.values()]

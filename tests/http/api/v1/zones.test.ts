@@ -27,6 +27,18 @@ describe("zones", () => {
     expect((await w.call("GET", `/api/v1/zones/${ZONE}`, { token: tok })).body.name).toBe(ZONE);
   });
 
+  test("staff see and manage the records of zones nobody owns; others do not see them", async () => {
+    w.db.$client.run(`INSERT INTO domains (name, backend, public) VALUES ('ops.example.org', 'embedded', 0)`);
+    await w.store.createZone({ name: "ops.example.org", serialScheme: "unixtime", soa: { mname: "ns1.ops.example.org.", rname: "hostmaster.ops.example.org." }, ns: ["ns1.ops.example.org."] });
+    expect((await w.call("GET", "/api/v1/zones/ops.example.org", { token: tok })).status).toBe(404);
+    expect((await w.call("PUT", "/api/v1/zones/ops.example.org/records/www/A", { token: tok, body: { ttl: 300, data: ["192.0.2.1"] } })).status).toBe(404);
+    w.db.$client.run(`UPDATE users SET is_staff = 1 WHERE id = ${w.bob}`);
+    const staff = w.token(w.bob);
+    expect((await w.call("GET", "/api/v1/zones/ops.example.org", { token: staff })).body).toMatchObject({ name: "ops.example.org", owned: true });
+    expect((await w.call("PUT", "/api/v1/zones/ops.example.org/records/www/A", { token: staff, body: { ttl: 300, data: ["192.0.2.1"] } })).status).toBe(200);
+    expect([...(w.store.zone("ops.example.org")!.get("www.ops.example.org", "A")?.data ?? [])]).toEqual(["192.0.2.1"]);
+  });
+
   test("a host-scoped token sees the zone of its host only", async () => {
     const t = w.token(w.bob, { hosts: [`bobhost.${ZONE}`] });
     expect((await w.call("GET", "/api/v1/zones", { token: t })).body.items.map((z: any) => z.name)).toEqual([ZONE]);
