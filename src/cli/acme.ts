@@ -2,7 +2,8 @@
 // sweep that removes expired TXT values, and a low negative TTL on the challenge zone. Rules live in
 // core/acme.ts; this file only connects them to the database, the zone store and the auth module.
 import type { Config } from "../config/index.ts";
-import type { Db } from "../db/index.ts";
+import { eq } from "drizzle-orm";
+import { domains, type Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
 import { checkPasswordLogin, findLoginUser } from "../auth/index.ts";
 import { startAcmeSweep, type ZoneBackend, type ZoneRef } from "../core/index.ts";
@@ -44,8 +45,12 @@ export async function startAcme(cfg: Config, db: Db, store: () => ZoneStore, bac
   const settings = acmeSettings(cfg);
   if (!settings.zone) return { plugin: null, stop: async () => {} };
   const acmeLog = log.child({ component: "acme-dns" });
-  if (!store().zone(settings.zone)) {
-    acmeLog.warn("acme_dns.zone is not an embedded zone of this server: registrations fail until it is added", { zone: settings.zone });
+  const row = db.select({ backend: domains.backend }).from(domains).where(eq(domains.name, settings.zone)).get();
+  if (!row) {
+    acmeLog.warn("acme_dns.zone is no zone of this server: registrations fail until it is added", { zone: settings.zone });
+  } else if (row.backend === "rfc2136") {
+    // RFC 2308 §5: the primary's SOA decides how long resolvers cache "no such TXT"; keep it low there.
+    acmeLog.info("acme_dns.zone is an rfc2136 zone: TXT values go to its primary by UPDATE; keep its SOA minimum low", { zone: settings.zone });
   } else if (await lowerNegativeTtl(store(), settings.zone, settings.txtTtl)) {
     acmeLog.info("lowered the challenge zone's negative TTL", { zone: settings.zone, ttl: settings.txtTtl });
   }

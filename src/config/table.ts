@@ -101,7 +101,7 @@ export const settings: Setting[] = [
   { section: "jobs", key: "cleanup", type: "string", default: "15 * * * *", validate: schedule, help: "Expired sessions, tokens and registrations." },
 
   // [acme_dns]
-  { section: "acme_dns", key: "zone", type: "string", default: "", help: "Embedded zone that holds the acme-dns accounts' subdomains (e.g. acme.example.org); empty: the acme-dns API is off." },
+  { section: "acme_dns", key: "zone", type: "string", default: "", help: "Zone that holds the acme-dns accounts' subdomains (e.g. acme.example.org): an embedded zone, or an rfc2136 zone whose primary gets the TXT records by UPDATE; empty: the acme-dns API is off." },
   { section: "acme_dns", key: "base_path", type: "string", default: "/acme-dns", validate: (v) => (/^(\/[A-Za-z0-9._~-]+)+$/.test(v as string) ? null : 'must be a path like "/acme-dns"'), help: "Where the acme-dns API is mounted; clients take http(s)://host<base_path> as their base URL." },
   { section: "acme_dns", key: "registration", type: "string", default: "staff", validate: oneOf("off", "staff", "token", "open"), help: '"off" (404), "staff" (HTTP Basic with a staff account, or the web UI), "token" (only under <base_path>/<registration_token>/register) or "open".' },
   { section: "acme_dns", key: "registration_token", type: "string", default: "", secret: true, validate: (v) => (v === "" || /^[A-Za-z0-9_-]{16,128}$/.test(v as string) ? null : "must be 16 to 128 characters of [A-Za-z0-9_-]"), help: 'Secret path segment for registration = "token".' },

@@ -14,7 +14,7 @@ import { systemClock, type Clock, type ZoneBackend, type ZoneRef } from "./ports
 export type AcmeAccountRow = typeof acmeDnsAccounts.$inferSelect;
 
 export interface AcmeSettings {
-  /** The embedded zone holding the accounts' subdomains ("acme.example.org"); "" = off. */
+  /** The zone holding the accounts' subdomains ("acme.example.org"), embedded or rfc2136; "" = off. */
   zone: string;
   /** Values kept per account; the oldest goes first. */
   maxTxt: number;
@@ -150,10 +150,13 @@ export function allowfromOf(account: AcmeAccountRow): string[] {
   }
 }
 
-/** The challenge zone as a backend sees it; AcmeError("db_error") when [acme_dns] zone is no embedded zone. */
+/**
+ * The challenge zone as a backend sees it: an embedded zone, or an rfc2136 zone whose primary then gets the
+ * TXT changes by UPDATE. AcmeError("db_error") when [acme_dns] zone names no zone of this server.
+ */
 export function challengeZone(db: Db, settings: AcmeSettings): ZoneRef {
   const d = settings.zone ? db.select().from(domains).where(eq(domains.name, settings.zone.toLowerCase().replace(/\.$/, ""))).get() : undefined;
-  if (!d || d.backend !== "embedded") throw new AcmeError("db_error", `acme_dns.zone "${settings.zone}" is not an embedded zone (create it with "updns domain add")`);
+  if (!d) throw new AcmeError("db_error", `acme_dns.zone "${settings.zone}" is no zone of this server (create it with "updns domain add")`);
   return zoneRefOf(d);
 }
 
