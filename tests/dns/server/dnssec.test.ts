@@ -133,3 +133,19 @@ describe("size", () => {
     expect(types(tcp.msg.answers).filter((t) => t === "RRSIG")).toEqual(["RRSIG"]);
   });
 });
+
+describe("robustness", () => {
+  test("random names and types with DO: every answer decodes, fits 1232 octets, and is NOERROR or NXDOMAIN", () => {
+    const labels = ["www", "wild", "x", "deep", "b", "a", "sub", "ns", "mail", "alias", "nope", "_tcp", "_sip", "*"];
+    const typeNames = Object.keys(TYPES);
+    let seed = 7;
+    const rnd = (n: number) => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n);
+    for (let i = 0; i < 400; i++) {
+      const depth = rnd(4);
+      const name = [...Array.from({ length: depth }, () => labels[rnd(labels.length)]), "example.org"].join(".");
+      const { msg, size } = ask(name, typeNames[rnd(typeNames.length)]);
+      expect(size).toBeLessThanOrEqual(1232);
+      expect(["NOERROR", "NXDOMAIN"]).toContain(rcodeOf(msg)!);
+    }
+  });
+});
