@@ -2,7 +2,8 @@
 // data directory (created on first use, mode 0600) unless the config gives one; a database copied away
 // without that file holds no usable private key.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 
 const PREFIX = "aesgcm1:";
 
@@ -45,4 +46,11 @@ export function loadOrCreateMasterKey(path: string): Uint8Array {
   writeFileSync(path, key.toString("base64") + "\n", { mode: 0o600, flag: "wx" });
   chmodSync(path, 0o600);
   return Uint8Array.from(key);
+}
+
+/** The master key: the configured value when there is one ([dnssec] master_key), else `<dataDir>/dnssec.key`. */
+export function dnssecMasterKey(opts: { configured?: string | null; dataDir: string }): Uint8Array {
+  if (opts.configured && opts.configured.trim()) return parseMasterKey(opts.configured);
+  mkdirSync(opts.dataDir, { recursive: true });
+  return loadOrCreateMasterKey(join(opts.dataDir, "dnssec.key"));
 }

@@ -6,7 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   base32hex, decodeTypeBitmap, dnskeyWire, dsText, encodeTypeBitmap, fromBase32hex, fromBase64, generateKey, keyFromPkcs8, keyTag,
-  loadOrCreateMasterKey, nsec3Hash, openSecret, parseSigTime, sealSecret, signedData, signRRset, sigTime, verifyBytes,
+  dnssecMasterKey, loadOrCreateMasterKey, nsec3Hash, openSecret, parseSigTime, sealSecret, signedData, signRRset, sigTime, verifyBytes,
 } from "../../../src/dns/dnssec/index.ts";
 
 // RFC 6605 §6.1: the example KSK of example.net and its DS.
@@ -86,5 +86,9 @@ describe("sealed private keys", () => {
     const a = loadOrCreateMasterKey(join(dir, "dnssec.key"));
     expect(statSync(join(dir, "dnssec.key")).mode & 0o777).toBe(0o600);
     expect(loadOrCreateMasterKey(join(dir, "dnssec.key"))).toEqual(a);
+    // The config value wins over the file; a bad one is an error, not a silent fallback.
+    expect(dnssecMasterKey({ dataDir: dir })).toEqual(a);
+    expect(dnssecMasterKey({ dataDir: dir, configured: "ab".repeat(32) })).toEqual(Uint8Array.from(Buffer.alloc(32, 0xab)));
+    expect(() => dnssecMasterKey({ dataDir: dir, configured: "short" })).toThrow(/32 octets/);
   });
 });
