@@ -8,6 +8,7 @@ import { createLogger } from "./log/index.ts";
 import { ValidationError } from "./core/admin/names.ts";
 import { CliError, parse, processIo, type Io } from "./cli/args.ts";
 import { databasePath, startServer } from "./cli/serve.ts";
+import { removeUserAcme } from "./cli/acme.ts";
 import { userCommand } from "./cli/users.ts";
 import { tsigCommand } from "./cli/tsig.ts";
 import { domainCommand } from "./cli/domains.ts";
@@ -92,6 +93,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         case "user":
           await userCommand(rest, io, openDb, async (d, userId) => {
             for (const e of await removeUserDns(d, cliBackends(d, cfg), userId)) io.err(`updns: warning: could not remove ${e}`);
+            for (const e of await removeUserAcme(cfg, d, cliBackends(d, cfg), userId)) io.err(`updns: warning: could not remove ${e}`);
           });
           return 0;
         case "tsig":

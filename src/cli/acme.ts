@@ -6,7 +6,7 @@ import { eq } from "drizzle-orm";
 import { domains, type Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
 import { checkPasswordLogin, findLoginUser } from "../auth/index.ts";
-import { startAcmeSweep, type ZoneBackend, type ZoneRef } from "../core/index.ts";
+import { acmeSettingsFrom, revokeUserAcmeAccounts, startAcmeSweep, type ZoneBackend, type ZoneRef } from "../core/index.ts";
 import { acmeDnsApi, acmeSettings } from "../http/api/acme-dns/index.ts";
 import { soaFields, type ZoneStore } from "../dns/zone/index.ts";
 
@@ -38,12 +38,19 @@ export async function lowerNegativeTtl(store: ZoneStore, zone: string, ttl: numb
 export interface AcmeRuntime {
   /** The acme-dns API plugin, or null when [acme_dns] zone is empty. */
   plugin: ReturnType<typeof acmeDnsApi> | null;
+  /** For the user-delete hook: revokes the user's acme-dns accounts; returns what could not be removed. */
+  removeUser(userId: number): Promise<string[]>;
   stop(): Promise<void>;
+}
+
+/** The same for the CLI (`updns user remove`), with the CLI's backends. */
+export function removeUserAcme(cfg: Config, db: Db, backendFor: (zone: ZoneRef) => ZoneBackend, userId: number): Promise<string[]> {
+  return revokeUserAcmeAccounts({ db, backendFor, settings: acmeSettingsFrom(cfg.acme_dns) }, userId);
 }
 
 export async function startAcme(cfg: Config, db: Db, store: () => ZoneStore, backendFor: (zone: ZoneRef) => ZoneBackend, log: Logger): Promise<AcmeRuntime> {
   const settings = acmeSettings(cfg);
-  if (!settings.zone) return { plugin: null, stop: async () => {} };
+  if (!settings.zone) return { plugin: null, removeUser: async () => [], stop: async () => {} };
   const acmeLog = log.child({ component: "acme-dns" });
   const row = db.select({ backend: domains.backend }).from(domains).where(eq(domains.name, settings.zone)).get();
   if (!row) {
@@ -64,6 +71,7 @@ export async function startAcme(cfg: Config, db: Db, store: () => ZoneStore, bac
   );
   return {
     plugin: acmeDnsApi({ db, config: cfg, log: acmeLog, backendFor, staffLogin: staffLogin(db) }),
+    removeUser: (userId) => revokeUserAcmeAccounts({ db, backendFor, settings }, userId),
     stop: () => sweep.stop(),
   };
 }

@@ -106,7 +106,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
           dnsAddresses: () => dns!.addresses,
           checkZone: (zone) => new Rfc2136Backend({ timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 }).checkZone(zone),
           onUserDelete: async (userId) => {
-            const errors = await removeUserDns(db, backendFor, userId);
+            const errors = [...(await removeUserDns(db, backendFor, userId)), ...(await acme!.removeUser(userId))];
             if (errors.length) log.warn("some DNS records of a deleted account could not be removed", { user_id: userId, errors: errors.join("; ") });
           },
         }),

@@ -342,9 +342,11 @@ export function acmeAccountById(db: Db, id: number): AcmeAccountRow | null {
 /** Revokes an account: its credentials stop working at once and its TXT records leave the zone. */
 export async function revokeAcmeAccount(deps: AcmeDeps, account: AcmeAccountRow): Promise<void> {
   await serialised(account.id, async () => {
-    deps.db.delete(acmeDnsAccounts).where(eq(acmeDnsAccounts.id, account.id)).run();
+    // DNS first: if the nameserver fails, the account stays listed (and revocable again) rather than
+    // leaving TXT records nobody can see or remove.
     const zone = challengeZone(deps.db, deps.settings);
     await deps.backendFor(zone).remove(zone, account.subdomain, "TXT");
+    deps.db.delete(acmeDnsAccounts).where(eq(acmeDnsAccounts.id, account.id)).run();
   });
 }
 
@@ -410,4 +412,21 @@ export function listGrants(db: Db, keyId?: number): GrantView[] {
     .orderBy(asc(updatePolicies.position), asc(updatePolicies.id))
     .all()
     .map(({ p, key, zone }) => ({ id: p.id, key, zone, action: p.action, match: p.match, name: p.name, types: p.types }));
+}
+
+/**
+ * Before a user account goes: revoke the acme-dns accounts it registered, so their TXT records leave DNS
+ * (the rows would go with the user by ON DELETE CASCADE, the records would not). Returns what failed.
+ */
+export async function revokeUserAcmeAccounts(deps: AcmeDeps, userId: number): Promise<string[]> {
+  if (!deps.settings.zone) return [];
+  const errors: string[] = [];
+  for (const a of deps.db.select().from(acmeDnsAccounts).where(eq(acmeDnsAccounts.ownerId, userId)).all()) {
+    try {
+      await revokeAcmeAccount(deps, a);
+    } catch (e) {
+      errors.push(`${fulldomainOf(deps.settings, a.subdomain)} TXT: ${(e as Error).message}`);
+    }
+  }
+  return errors;
 }

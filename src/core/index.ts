@@ -62,6 +62,7 @@ export {
   listAcmeAccounts,
   acmeAccountById,
   revokeAcmeAccount,
+  revokeUserAcmeAccounts,
   isAcmeChallengeName,
   acmeSettingsFrom,
   embeddedZoneOf,
