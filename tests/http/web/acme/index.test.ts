@@ -105,3 +105,41 @@ describe.skipIf(!ok)("web UI: acme-dns accounts", () => {
     expect(textOf((await boss.get("/acme/")).body)).toContain("The account was revoked.");
   });
 });
+
+describe.skipIf(!ok)("web UI: acme-dns accounts with registration = open", () => {
+  let w: AcmeWorld;
+  beforeAll(async () => {
+    w = await startAcmeWorld({
+      zones: [ZONE],
+      users: [
+        { username: "boss", password: "correct horse battery", staff: true },
+        { username: "pat", password: "another long password" },
+      ],
+      env: { UPDNS_ACME_DNS_ZONE: ZONE, UPDNS_ACME_DNS_REGISTRATION: "open", UPDNS_SERVER_PUBLIC_URL: "http://updns.test" },
+    });
+  });
+  afterAll(async () => {
+    await w?.close();
+  });
+
+  test("any user registers; when staff delete that user, the account's TXT records leave DNS", async () => {
+    const pat = browserFor(w.server.url);
+    await pat.login("pat", "another long password");
+    const p = await pat.submit("/acme/", { allowfrom: "" }, "/acme/");
+    expect(p.status).toBe(200);
+    const a = JSON.parse(textOf(p.body).match(/\{"username".*?"allowfrom":\[[^\]]*\]\}/)![0]);
+    const r = await fetch(`${w.server.url}/acme-dns/update`, {
+      method: "POST",
+      headers: { "X-Api-User": a.username, "X-Api-Key": a.password },
+      body: JSON.stringify({ subdomain: a.subdomain, txt: "u".repeat(43) }),
+    });
+    expect(r.status).toBe(200);
+    expect((await dig("127.0.0.1", w.server.dnsPort, a.fulldomain, "TXT")).answer).toHaveLength(1);
+    const boss = browserFor(w.server.url);
+    await boss.login("boss", "correct horse battery");
+    const patId = (w.server.db.$client.query("SELECT id FROM users WHERE username = 'pat'").get() as { id: number }).id;
+    expect((await boss.submit(`/admin/users/${patId}/delete`, {}, `/admin/users/${patId}/delete`)).status).toBe(303);
+    expect((await dig("127.0.0.1", w.server.dnsPort, a.fulldomain, "TXT")).status).toBe("NXDOMAIN");
+    expect(w.server.db.$client.query("SELECT count(*) AS n FROM acme_dns_accounts").get()).toEqual({ n: 0 });
+  });
+});
