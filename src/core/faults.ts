@@ -55,12 +55,9 @@ export class HostLedger {
     return Object.keys(this.patch).length > 0 || this.client + this.server + this.apiAuth > 0;
   }
 
-  /**
-   * Write everything collected in one UPDATE; a no-op when nothing changed. Plain SQL through bun:sqlite's
-   * statement cache: the same set of columns (the common case) reuses one prepared statement.
-   */
-  flush(db: Db): void {
-    if (!this.dirty) return;
+  /** The UPDATE that writes everything collected, or null when nothing changed. */
+  private statement(): { sql: string; params: (string | number | null)[] } | null {
+    if (!this.dirty) return null;
     const fields: Record<string, unknown> = { ...this.patch, lastUpdate: this.now };
     const columns: string[] = [];
     const params: (string | number | null)[] = [];
@@ -76,8 +73,87 @@ export class HostLedger {
       }
     }
     params.push(this.hostId);
-    db.$client.query(`UPDATE "hosts" SET ${columns.join(", ")} WHERE "id" = ?`).run(...params);
     this.patch = {};
     this.client = this.server = this.apiAuth = 0;
+    return { sql: `UPDATE "hosts" SET ${columns.join(", ")} WHERE "id" = ?`, params };
+  }
+
+  /**
+   * Write everything collected in one UPDATE; a no-op when nothing changed. Plain SQL through bun:sqlite's
+   * statement cache: the same set of columns (the common case) reuses one prepared statement.
+   */
+  flush(db: Db): void {
+    const st = this.statement();
+    if (st) db.$client.query(st.sql).run(...st.params);
+  }
+
+  /**
+   * The same write, group-committed: the UPDATEs of every request that finishes in this event-loop turn go
+   * into one SQLite transaction (one fsync under synchronous=FULL instead of one per request). Resolves
+   * once that transaction is durable, so the caller still answers only after its row is written.
+   */
+  flushGrouped(db: Db): Promise<void> {
+    const st = this.statement();
+    if (!st) return Promise.resolve();
+    let g = groups.get(db);
+    if (!g) groups.set(db, (g = new GroupWriter(db)));
+    return g.add(st.sql, st.params);
   }
 }
+
+interface Queued {
+  sql: string;
+  params: (string | number | null)[];
+  resolve: () => void;
+  reject: (e: unknown) => void;
+}
+
+/** Host-row writes waiting for the end of the current event-loop turn, per database. */
+class GroupWriter {
+  private queue: Queued[] = [];
+
+  constructor(private readonly db: Db) {}
+
+  add(sql: string, params: (string | number | null)[]): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.queue.length === 0) setImmediate(() => this.commit());
+      this.queue.push({ sql, params, resolve, reject });
+    });
+  }
+
+  private commit(): void {
+    const batch = this.queue;
+    this.queue = [];
+    const sqlite = this.db.$client;
+    // These rows are bookkeeping (last update times, result messages, fault counters), not DNS data: their
+    // commit skips the fsync (synchronous=NORMAL, WAL) and becomes durable with the next zone commit or
+    // checkpoint, which syncs the whole write-ahead log. A power cut may lose the newest of them; a process
+    // crash loses none. The DNS changes themselves keep the configured level.
+    const level = (sqlite.query("PRAGMA synchronous").get() as { synchronous: number }).synchronous;
+    const relax = level > 1;
+    if (relax) sqlite.exec("PRAGMA synchronous = NORMAL");
+    try {
+      // IMMEDIATE: take the write lock first, so a concurrent writer (the CLI) makes us wait, never fail midway.
+      sqlite.exec("BEGIN IMMEDIATE");
+      try {
+        for (const q of batch) sqlite.query(q.sql).run(...q.params);
+        sqlite.exec("COMMIT");
+      } catch (e) {
+        try {
+          sqlite.exec("ROLLBACK");
+        } catch {
+          // A failed COMMIT may already have rolled back.
+        }
+        throw e;
+      }
+    } catch (e) {
+      for (const q of batch) q.reject(e);
+      return;
+    } finally {
+      if (relax) sqlite.exec(`PRAGMA synchronous = ${level}`);
+    }
+    for (const q of batch) q.resolve();
+  }
+}
+
+const groups = new WeakMap<Db, GroupWriter>();

@@ -161,8 +161,9 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     const ledgers = [...new Map(targets.filter((t) => t.ledger).map((t) => [t.record!.host.id, t.ledger!])).values()];
     if (principal.kind === "host" && !ledgers.includes(principal.ledger)) ledgers.push(principal.ledger);
     const fqdns = targets.map((t) => t.name);
-    const finish = (a: DyndnsAnswer) => {
-      for (const l of ledgers) l.flush(db);
+    const finish = async (a: DyndnsAnswer) => {
+      // Group-committed with the other requests of this moment; the answer waits until the row is durable.
+      await Promise.all(ledgers.map((l) => l.flushGrouped(db)));
       log.info("dyndns2 request", { mode: req.mode, hosts: fqdns.join(","), result: a.body.replaceAll("\n", "|"), client: address, ua: req.userAgent ?? "unknown" });
       return a;
     };

@@ -75,31 +75,50 @@ export class SqliteZoneStorage implements ZoneStorage {
     });
   }
 
+  /** The commit's statements, prepared once (building drizzle queries per record cost more than the writes). */
+  private commitSql?: {
+    domain: Statement;
+    serial: Statement;
+    victim: Statement;
+    remove: Statement;
+    insert: Statement;
+    journal: Statement;
+    bump: Statement;
+  };
+
   async commit(cs: Changeset): Promise<void> {
-    const id = this.domainId(cs.zone);
-    this.db.transaction(
-      (tx) => {
-        const row = tx.select({ serial: domains.serial }).from(domains).where(eq(domains.id, id)).get();
+    // Let the requests that are already here reach the zone store first: they queue behind this commit and
+    // go together into the next one (one transaction, one fsync, one serial for all of them), instead of
+    // one commit each. Costs one event-loop turn.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const sqlite = this.db.$client;
+    const q = (this.commitSql ??= {
+      domain: sqlite.prepare("SELECT id, backend FROM domains WHERE name = ?"),
+      serial: sqlite.prepare("SELECT serial FROM domains WHERE id = ?"),
+      victim: sqlite.prepare("SELECT id FROM zone_records WHERE domain_id = ? AND name = ? AND type = ? AND data = ? LIMIT 1"),
+      remove: sqlite.prepare("DELETE FROM zone_records WHERE id = ?"),
+      insert: sqlite.prepare("INSERT INTO zone_records (domain_id, name, type, ttl, data) VALUES (?, ?, ?, ?, ?)"),
+      journal: sqlite.prepare("INSERT INTO zone_journal (domain_id, serial_from, serial_to, removed, added, created) VALUES (?, ?, ?, ?, ?, ?)"),
+      bump: sqlite.prepare("UPDATE domains SET serial = ?, last_update = ? WHERE id = ?"),
+    });
+    const d = q.domain.get(cs.zone) as { id: number; backend: string } | null;
+    if (!d || d.backend !== "embedded") throw new Error(`no embedded domain named ${cs.zone}`);
+    const id = d.id;
+    sqlite
+      .transaction(() => {
+        const row = q.serial.get(id) as { serial: number } | null;
         if (!row || row.serial !== cs.serialFrom) throw new ZoneConflictError(cs.zone, cs.serialFrom, row?.serial ?? -1);
         for (const r of cs.removed) {
-          const victim = tx
-            .select({ id: zoneRecords.id })
-            .from(zoneRecords)
-            .where(and(eq(zoneRecords.domainId, id), eq(zoneRecords.name, r.name), eq(zoneRecords.type, r.type), eq(zoneRecords.data, r.data)))
-            .limit(1)
-            .get();
-          if (victim) tx.delete(zoneRecords).where(eq(zoneRecords.id, victim.id)).run();
+          const victim = q.victim.get(id, r.name, r.type, r.data) as { id: number } | null;
+          if (victim) q.remove.run(victim.id);
         }
-        for (const r of cs.added) tx.insert(zoneRecords).values({ domainId: id, name: r.name, type: r.type, ttl: r.ttl, data: r.data }).run();
+        for (const r of cs.added) q.insert.run(id, r.name, r.type, r.ttl, r.data);
         // A TTL change of a kept record is a remove + add of the same data: the rows above already did it.
-        tx.insert(zoneJournal)
-          .values({ domainId: id, serialFrom: cs.serialFrom, serialTo: cs.serialTo, removed: JSON.stringify(cs.removed), added: JSON.stringify(cs.added), created: new Date(cs.time) })
-          .run();
-        tx.update(domains).set({ serial: cs.serialTo, lastUpdate: new Date(cs.time) }).where(eq(domains.id, id)).run();
-      },
+        q.journal.run(id, cs.serialFrom, cs.serialTo, JSON.stringify(cs.removed), JSON.stringify(cs.added), cs.time);
+        q.bump.run(cs.serialTo, cs.time, id);
+      })
       // IMMEDIATE takes the write lock at once, so the serial read above cannot go stale before the write.
-      { behavior: "immediate" },
-    );
+      .immediate();
   }
 
   async journalFrom(zone: string, serial: number): Promise<Changeset[]> {
