@@ -36,12 +36,21 @@ export interface AcmeWorld {
 export async function startAcmeWorld(opts: { zones: string[]; users?: { username: string; password: string; staff?: boolean }[]; env?: Record<string, string> }): Promise<AcmeWorld> {
   const dir = tempDir("updns-acme-");
   await seedData(dir.path, opts);
-  const server = await startInProcess({ ...opts.env, UPDNS_SERVER_DATA_DIR: dir.path });
+  // A DNS port free for both UDP and TCP: with port 0 the listener takes UDP's pick for TCP too, which
+  // another socket may hold (then startServer fails with "address already in use"); retry on a new port.
+  let server: InProcess | undefined;
+  for (let attempt = 1; !server; attempt++) {
+    try {
+      server = await startInProcess({ UPDNS_DNS_LISTEN: `127.0.0.1:${await freePort()}`, ...opts.env, UPDNS_SERVER_DATA_DIR: dir.path });
+    } catch (e) {
+      if (attempt >= 3 || !/already in use/.test((e as Error).message)) throw e;
+    }
+  }
   return {
-    server,
+    server: server!,
     dataDir: dir.path,
     async close() {
-      await server.close();
+      await server!.close();
       dir.cleanup();
     },
   };

@@ -251,6 +251,15 @@ describe.skipIf(!ok)("acme-dns API, protected registration", () => {
     }
   });
 
+  test("allowfrom checks the connection's address; X-Forwarded-For counts only from [http] trusted_proxies", async () => {
+    const register = async (url: string) => JSON.parse((await post(`${url}/acme-dns/register`, JSON.stringify({ allowfrom: ["10.0.0.0/8"] }))).text) as Account;
+    const update = (url: string, a: Account) => post(`${url}/acme-dns/update`, JSON.stringify({ subdomain: a.subdomain, txt: TOKEN43("x") }), { ...auth(a), "x-forwarded-for": "10.1.2.3" });
+    const direct = await start({ UPDNS_ACME_DNS_REGISTRATION: "open" });
+    expect(await update(direct.server.url, await register(direct.server.url))).toMatchObject({ status: 401, text: '{"error":"forbidden"}' });
+    const proxied = await start({ UPDNS_ACME_DNS_REGISTRATION: "open", UPDNS_HTTP_TRUSTED_PROXIES: "127.0.0.1" });
+    expect(await update(proxied.server.url, await register(proxied.server.url))).toMatchObject({ status: 200 });
+  });
+
   test("without [acme_dns] zone the API is not there", async () => {
     const w = await startAcmeWorld({ zones: [] });
     worlds.push(w);
