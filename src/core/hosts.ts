@@ -29,16 +29,18 @@ export function zoneRefOf(d: DomainRow): ZoneRef {
 }
 
 // The update path runs these on every request: prepared once per database (building a drizzle query and
-// preparing its SQL each time cost more than the query itself).
+// preparing its SQL each time cost more than the query itself). The host is read in three indexed lookups,
+// not one join: bun:sqlite spends about three times the CPU on the joined row (measured 50 µs against 16 µs
+// per lookup), and the join bought nothing but that.
 function prepareQueries(db: Db) {
   return {
+    domain: db.select().from(domains).where(eq(domains.name, sql.placeholder("zone"))).prepare(),
     host: db
-      .select({ host: hosts, domain: domains, ownerActive: users.isActive })
+      .select()
       .from(hosts)
-      .innerJoin(domains, eq(hosts.domainId, domains.id))
-      .innerJoin(users, eq(hosts.ownerId, users.id))
-      .where(and(eq(hosts.name, sql.placeholder("host")), eq(domains.name, sql.placeholder("zone"))))
+      .where(and(eq(hosts.name, sql.placeholder("host")), eq(hosts.domainId, sql.placeholder("domain"))))
       .prepare(),
+    owner: db.select({ active: users.isActive }).from(users).where(eq(users.id, sql.placeholder("id"))).prepare(),
     related: db.select().from(relatedHosts).where(eq(relatedHosts.mainHostId, sql.placeholder("id"))).orderBy(asc(relatedHosts.name)).prepare(),
   };
 }
@@ -53,8 +55,15 @@ function queries(db: Db) {
 export function findHost(db: Db, fqdn: string): HostRecord | null {
   const split = splitFqdn(fqdn);
   if (!split) return null;
-  const row = queries(db).host.get({ host: split.host, zone: split.zone });
-  return row ? { ...row, fqdn: `${row.host.name}.${row.domain.name}` } : null;
+  const q = queries(db);
+  const domain = q.domain.get({ zone: split.zone });
+  if (!domain) return null;
+  const host = q.host.get({ host: split.host, domain: domain.id });
+  if (!host) return null;
+  const owner = q.owner.get({ id: host.ownerId });
+  // The owner row always exists (foreign key, cascading delete); without it the host is not there either.
+  if (!owner) return null;
+  return { host, domain, ownerActive: owner.active, fqdn: `${host.name}.${domain.name}` };
 }
 
 export function relatedHostsOf(db: Db, hostId: number): RelatedHostRow[] {
