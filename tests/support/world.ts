@@ -61,9 +61,12 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     const upd = JSON.parse(await must("tsig", "add", "upd", "--json"));
     await must("domain", "add", zone, "--embedded", "--owner", "ops", "--ns", "ns1.example.test", "--transfer-key", "xfer", "--update-key", "upd");
     const hosts: WorldHost[] = [];
-    for (let i = 0; i < (opts.hosts ?? 4); i++) {
-      const fqdn = `h${i}.${zone}`;
-      hosts.push({ fqdn, secret: JSON.parse(await must("host", "add", fqdn, "--owner", "ops", "--json")).update_secret });
+    const count = opts.hosts ?? 4;
+    // A few CLI processes at a time (each one is a binary start plus a password hash).
+    for (let i = 0; i < count; i += 4) {
+      const batch = Array.from({ length: Math.min(4, count - i) }, (_, j) => `h${i + j}.${zone}`);
+      const secrets = await Promise.all(batch.map(async (fqdn) => JSON.parse(await must("host", "add", fqdn, "--owner", "ops", "--json")).update_secret as string));
+      batch.forEach((fqdn, j) => hosts.push({ fqdn, secret: secrets[j] }));
     }
     const world: World = {
       dir: d.path,
@@ -111,11 +114,30 @@ export async function nicUpdate(url: string, host: WorldHost, ip: string, signal
   return { status: res.status, body: await res.text() };
 }
 
-/** Resident set size (kB) and open file descriptors of a process, from /proc. */
-export function processUsage(pid: number): { rssKb: number; fds: number } {
+/**
+ * Resident set size (kB) and open file descriptors of a process, from /proc; with `ports`, also how many
+ * of those descriptors are established TCP connections to these local ports (a client's keep-alive
+ * connections are in use, not leaked, so a leak check subtracts them).
+ */
+export function processUsage(pid: number, ports: number[] = []): { rssKb: number; fds: number; established: number } {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");
   const rssKb = Number(status.match(/VmRSS:\s+(\d+)/)?.[1] ?? 0);
-  return { rssKb, fds: readdirSync(`/proc/${pid}/fd`).length };
+  let established = 0;
+  const hex = new Set(ports.map((p) => p.toString(16).toUpperCase().padStart(4, "0")));
+  for (const f of ["tcp", "tcp6"]) {
+    let text = "";
+    try {
+      text = readFileSync(`/proc/${pid}/net/${f}`, "utf8");
+    } catch {
+      continue;
+    }
+    for (const line of text.split("\n").slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      // local_address is "ADDR:PORT" in hex; state 01 is ESTABLISHED.
+      if (cols.length > 3 && cols[3] === "01" && hex.has(cols[1].split(":")[1])) established++;
+    }
+  }
+  return { rssKb, fds: readdirSync(`/proc/${pid}/fd`).length, established };
 }
 
 /** "name TTL IN TYPE data" lines of a dig AXFR (SOA and all), whitespace-collapsed, without duplicates. */
