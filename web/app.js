@@ -31,8 +31,23 @@
     }
   }
   document.addEventListener("htmx:afterSwap", function (ev) { copyButtons(ev.target); });
+  // IP detection: ask each detect URL once (the ipv4./ipv6. names answer 204 and remember the address for
+  // this browser's token), then let htmx reload the addresses.
+  function detect() {
+    var spans = document.querySelectorAll("[data-detect]");
+    var target = document.getElementById("ips");
+    if (!spans.length || !target || !window.fetch) return;
+    var asks = [];
+    for (var i = 0; i < spans.length; i++) {
+      asks.push(fetch(spans[i].getAttribute("data-detect"), { mode: "no-cors", cache: "no-store", credentials: "omit" }).catch(function () {}));
+    }
+    Promise.all(asks).then(function () {
+      if (window.htmx) window.htmx.trigger(target, "detected");
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
     copyButtons(document);
+    detect();
     var button = document.getElementById("theme-toggle");
     if (!button) return;
     button.hidden = false;

@@ -6,9 +6,9 @@ import type { Config } from "../config/index.ts";
 import { openDatabase, type Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
 import { createHttpApp, listenHttp, type HttpListeners } from "../http/index.ts";
-import { dyndnsApi } from "../http/api/index.ts";
+import { dyndnsApi, DetectIpTokens } from "../http/api/index.ts";
 import { apiV1 } from "../http/api/v1/index.ts";
-import { webApp } from "../http/web/index.ts";
+import { webApp, webSessionIps } from "../http/web/index.ts";
 import { createMailer } from "../mail/index.ts";
 import { issueSetupToken } from "../core/admin/setup.ts";
 import type { ZoneBackend, ZoneRef } from "../core/ports.ts";
@@ -60,6 +60,9 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
     dns = await startDns(cfg, db, zones, log);
     zones.onExternalChange(() => dns!.reconfigure());
     const backendFor = backendsFor(cfg, zones);
+    // IP detection: /detectip (http/api) records addresses the home and host pages (http/web) read.
+    const sessionIps = webSessionIps();
+    const detectTokens = new DetectIpTokens();
     acme = await startAcme(cfg, db, () => zones!.store, backendFor, log);
     forwarder = createForwardWorker({ db, log: log.child({ component: "forwarder" }) });
     forwarder.start(5000);
@@ -88,7 +91,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
         },
       },
       plugins: [
-        dyndnsApi({ db, config: cfg, log: log.child({ component: "dyndns2" }), backendFor, forwarder: queueForwarder(db, systemClock) }),
+        dyndnsApi({ db, config: cfg, log: log.child({ component: "dyndns2" }), backendFor, forwarder: queueForwarder(db, systemClock), sessionIps, detectTokens }),
         apiV1({ db, config: cfg, log: log.child({ component: "api" }), backendFor, records: new EmbeddedZoneRecords(() => zones!.store, () => zones!.refresh()), forwarder: queueForwarder(db, systemClock) }),
         webApp({
           db,
@@ -104,6 +107,8 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
             reconfigure: () => dns!.reconfigure(),
           },
           dnsAddresses: () => dns!.addresses,
+          sessionIps,
+          detectTokens,
           checkZone: (zone) => new Rfc2136Backend({ timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 }).checkZone(zone),
           onUserDelete: async (userId) => {
             const errors = [...(await removeUserDns(db, backendFor, userId)), ...(await acme!.removeUser(userId))];

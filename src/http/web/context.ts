@@ -37,6 +37,7 @@ import { clientInfo, ProxyTrust, type ClientInfo } from "../client.ts";
 import { pickLanguage, translator, type Translate } from "./i18n.ts";
 // A cycle on purpose, of functions only (called per request, long after both modules loaded).
 import { forbiddenPage, notFoundPage } from "./errors.tsx";
+import type { DetectTokens, SessionIps } from "./detect.ts";
 
 /** What main.ts hands to webApp(). */
 export interface WebDeps {
@@ -56,6 +57,9 @@ export interface WebDeps {
   checkZone?: ZoneCheck;
   /** Where the embedded DNS server listens ("ip:port"), for the secondaries' snippets; else [dns] listen. */
   dnsAddresses?: () => string[];
+  /** IP detection: the token table and address store http/api's /detectip and /ajax_get_ips use too. */
+  detectTokens?: DetectTokens;
+  sessionIps?: SessionIps;
 }
 
 /** The foundation, built once per app: dependencies plus the state pages share. */
@@ -70,6 +74,8 @@ export interface Web {
   zoneEditor?: ZoneEditor;
   checkZone?: ZoneCheck;
   dnsAddresses?: () => string[];
+  detectTokens?: DetectTokens;
+  sessionIps?: SessionIps;
   /** The dyndns2 use case, for the session-authenticated update and delete of the host page (spec §1.9). */
   update?: UpdateService;
   /** HMAC key for CSRF tokens and signed cookies. */
@@ -91,6 +97,8 @@ export function createWeb(deps: WebDeps): Web {
     zoneEditor: deps.zoneEditor,
     checkZone: deps.checkZone,
     dnsAddresses: deps.dnsAddresses,
+    detectTokens: deps.detectTokens,
+    sessionIps: deps.sessionIps,
     update: deps.backendFor
       ? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log.child({ module: "web-update" }), backendFor: deps.backendFor, forwarder: queueForwarder(deps.db, deps.clock ?? { now: () => new Date() }), clock: deps.clock })
       : undefined,

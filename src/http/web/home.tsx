@@ -1,24 +1,54 @@
 // The home page and the overview (spec §5.1 `/`, `/overview/`): the user's hosts with their current
 // addresses (from the zone, or loaded from the primary with htmx) and the domains they own or may use.
 import { Html } from "@elysiajs/html";
-import { parseAddress, userHosts, visibleDomains, type HostRecord } from "../../core/index.ts";
+import { userHosts, visibleDomains, type HostRecord } from "../../core/index.ts";
 import { webRoutes, type Web, type WebContext } from "./context.ts";
-import { page } from "./layout.tsx";
+import { fragment, page } from "./layout.tsx";
+import { detectedIps } from "./detect.ts";
 import { Addresses } from "./hosts/index.tsx";
 import { YesNo } from "./ui.tsx";
 
+function Ips({ c }: { c: WebContext }): JSX.Element {
+  const ips = detectedIps(c);
+  return (
+    <dl class="ips">
+      <dt safe>IPv4</dt>
+      <dd>
+        <code data-family="ipv4" safe>{ips.ipv4 || c.t("not detected")}</code>
+      </dd>
+      <dt safe>IPv6</dt>
+      <dd>
+        <code data-family="ipv6" safe>{ips.ipv6 || c.t("not detected")}</code>
+      </dd>
+    </dl>
+  );
+}
+
+/** URLs the page script asks once each (over IPv4 and IPv6 names) so /detectip learns both addresses. */
+function detectUrls(c: WebContext): string[] {
+  const key = c.web.sessionIps?.keyOf(c.request);
+  if (!key || !c.web.detectTokens) return [];
+  const token = c.web.detectTokens.create(key, c.now.getTime());
+  const s = c.web.config.server;
+  const bases = [s.ipv4_url, s.ipv6_url].filter(Boolean).map((u) => u.replace(/\/$/, ""));
+  return (bases.length ? bases : [""]).map((b) => `${b}/detectip/${token}/`);
+}
+
 function Home({ c }: { c: WebContext }): JSX.Element {
   const t = c.t;
-  const a = parseAddress(c.client.address);
   return (
     <>
       <h1 safe>{t("Dynamic DNS for your own domains")}</h1>
       <p safe>{t("Point a name at a changing address: your router or a small client tells updns, updns updates the zone.")}</p>
       <section class="card" aria-labelledby="h-you">
-        <h2 id="h-you" safe>{t("Your address")}</h2>
-        <p>
-          <span class="muted" safe>{a?.kind === "ipv6" ? t("IPv6") : t("IPv4")}</span> <code safe>{a?.text ?? c.client.address}</code>
-        </p>
+        <h2 id="h-you" safe>{t("Your addresses")}</h2>
+        {/* app.js asks the detect URLs, then htmx reloads the addresses; without JavaScript the connection's address shows. */}
+        <div id="ips" hx-get="/ips" hx-trigger="detected" aria-live="polite">
+          <Ips c={c} />
+        </div>
+        {detectUrls(c).map((u) => (
+          <span hidden data-detect={u}></span>
+        ))}
       </section>
       {c.user ? (
         <p>
@@ -137,6 +167,7 @@ async function Overview({ c }: { c: WebContext }): Promise<JSX.Element> {
 export function homePages(web: Web) {
   return webRoutes("home", web, (r) => {
     r.get("/", (c) => page(c, c.t("Home"), <Home c={c} />));
+    r.get("/ips", (c) => fragment(<Ips c={c} />));
     r.get("/overview/", async (c) => page(c, c.t("Overview"), await Overview({ c })), "user");
   });
 }

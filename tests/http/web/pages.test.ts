@@ -299,3 +299,29 @@ describe("staff lists", () => {
 });
 
 export type { DnsWebWorld };
+
+describe("IP detection", () => {
+  test("the home page hands out detect URLs on the ipv4./ipv6. names; what they see fills the addresses and the host page's inputs", async () => {
+    const w = await makeDnsWebWorld({ api: true, configure: (c) => Object.assign(c.server, { ipv4_url: "http://ipv4.updns.test", ipv6_url: "http://ipv6.updns.test/" }) });
+    const { b } = await w.signedIn("dora", { address: "192.0.2.30" });
+    await b.get("/"); // the anonymous CSRF cookie exists from here on
+    const home = await b.get("/");
+    const urls = [...home.body.matchAll(/data-detect="([^"]+)"/g)].map((m) => m[1]);
+    expect(urls.map((u) => u.replace(/[0-9a-f]{32}/, "T"))).toEqual(["http://ipv4.updns.test/detectip/T/", "http://ipv6.updns.test/detectip/T/"]);
+    expect(home.headers.get("content-security-policy")).toContain("connect-src 'self' http://ipv4.updns.test http://ipv6.updns.test");
+    // The browser asks the IPv6 name from its IPv6 address (no cookies go there: the token is enough).
+    const v6 = w.browser({ address: "2001:db8::30" });
+    expect((await v6.get(new URL(urls[1]).pathname)).status).toBe(204);
+    const ips = textOf((await b.get("/ips", { "hx-request": "true" })).body);
+    expect(ips).toContain("IPv4 192.0.2.30");
+    expect(ips).toContain("IPv6 2001:db8::30");
+    // A made-up token teaches nothing.
+    expect((await w.browser({ address: "2001:db8::99" }).get("/detectip/00000000000000000000000000000000/")).status).toBe(204);
+    expect(textOf((await b.get("/ips")).body)).toContain("2001:db8::30");
+    await b.submit("/domain/add/", { name: "dyn.example.org", backend: "embedded" }, "/domain/add/");
+    await b.submit("/host/add/", { name: "home", domain: "1" }, "/host/add/");
+    const host = (await b.get("/host/1/")).body;
+    expect(host).toContain('id="manual-v6" name="myip" value="2001:db8::30"');
+    expect(host).toContain('id="manual-v4" name="myip" value="192.0.2.30"');
+  });
+});

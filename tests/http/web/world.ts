@@ -5,7 +5,8 @@ import { loadConfig, type Config } from "../../../src/config/index.ts";
 import { openDatabase, type Db } from "../../../src/db/index.ts";
 import { createHttpApp } from "../../../src/http/index.ts";
 import { webApp } from "../../../src/http/web/index.ts";
-import { dyndnsApi } from "../../../src/http/api/index.ts";
+import { dyndnsApi, DetectIpTokens } from "../../../src/http/api/index.ts";
+import { webSessionIps } from "../../../src/http/web/index.ts";
 import { createMailer } from "../../../src/mail/index.ts";
 import { memoryLogger } from "../../../src/log/index.ts";
 import { createUser } from "../../../src/core/admin/users.ts";
@@ -40,13 +41,15 @@ export async function makeDnsWebWorld(opts: { configure?: (c: Config) => void; c
     replace: async (zone, owner, type, ttl, data) => void (await store.transaction(zone, (tx) => tx.replaceRRset(owner, type as RRType, ttl, data))),
     forget: async (zone) => void store.reload([], [zone]),
   };
+  const sessionIps = webSessionIps();
+  const detectTokens = new DetectIpTokens();
   const app = createHttpApp({
     config,
     log,
     health: { check: () => ({}) },
     plugins: [
-      ...(opts.api ? [dyndnsApi({ db, config, log, backendFor: () => embedded })] : []),
-      webApp({ db, config, log, mailer: createMailer(config.mail, log), clock, backendFor: () => embedded, zoneEditor, checkZone: opts.checkZone }),
+      ...(opts.api ? [dyndnsApi({ db, config, log, backendFor: () => embedded, sessionIps, detectTokens, clock })] : []),
+      webApp({ db, config, log, mailer: createMailer(config.mail, log), clock, backendFor: () => embedded, zoneEditor, checkZone: opts.checkZone, sessionIps, detectTokens }),
     ],
   });
   const world: DnsWebWorld = {

@@ -18,6 +18,7 @@ import { ValidationError } from "../../../core/admin/names.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, fragment, page, type Errors } from "../layout.tsx";
 import { HelpTabs } from "../help/index.tsx";
+import { detectedIps } from "../detect.ts";
 import { ago, Check, checked, confirmDelete, Copyable, idParam, intField, Select } from "../ui.tsx";
 
 const formValue = (c: WebContext, name: string) => c.form.get(name) ?? "";
@@ -108,7 +109,7 @@ async function HostPage({ c, rec, errors }: { c: WebContext; rec: HostRecord; er
   const t = c.t;
   const h = rec.host;
   const base = `/host/${h.id}`;
-  const here = parseAddress(c.client.address);
+  const here = detectedIps(c);
   return (
     <>
       <h1 safe>{rec.fqdn}</h1>
@@ -137,8 +138,8 @@ async function HostPage({ c, rec, errors }: { c: WebContext; rec: HostRecord; er
             <Addresses c={c} rec={rec} />
           </p>
           <h3 safe>{t("Update by hand")}</h3>
-          <ManualForm c={c} rec={rec} family="v4" value={here?.kind === "ipv4" ? here.text : ""} />
-          <ManualForm c={c} rec={rec} family="v6" value={here?.kind === "ipv6" ? here.text : ""} />
+          <ManualForm c={c} rec={rec} family="v4" value={here.ipv4} />
+          <ManualForm c={c} rec={rec} family="v6" value={here.ipv6} />
         </section>
         <section class="card" aria-labelledby="h-config">
           <h2 id="h-config" safe>{t("Configuration")}</h2>
