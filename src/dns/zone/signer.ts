@@ -5,6 +5,7 @@
 // same overlay, so the journal, IXFR and storage carry the signed changes.
 import { canonicalCompare, parentName, type ZoneSnapshot } from "./snapshot.ts";
 import { canonicalWire } from "./rdata.ts";
+import { SortedSet } from "./sortedset.ts";
 import { isDnssecType, type RRset, type RRType, TYPE_CODE } from "./types.ts";
 import { dnskeyText, dsText, nsec3Hash, signRRset, type SigningKey } from "../dnssec/index.ts";
 import { parseSigTime } from "../dnssec/encoding.ts";
@@ -45,8 +46,8 @@ export const DEFAULT_POLICY: SigningPolicy = { validity: 14 * 86400, refresh: 7 
 /** The zone's chain of denial records in order: NSEC3 hash labels or NSEC owner names. Immutable. */
 export interface ChainIndex {
   kind: Denial;
-  /** NSEC3: lower case base32hex hash labels, ascending; NSEC: owner names in canonical order. */
-  sorted: readonly string[];
+  /** NSEC3: lower case base32hex hash labels (string order is hash order); NSEC: names in canonical order. */
+  order: SortedSet;
 }
 
 /** What the signer reads and writes: the commit's overlay. */
@@ -91,31 +92,16 @@ export function indexOf(z: ZoneSnapshot): ChainIndex | null {
     if (node.has("NSEC3")) hashes.push(n.slice(0, n.length - suffix.length));
     if (node.has("NSEC")) names.push(n);
   }
-  if (z.get(z.name, "NSEC3PARAM")) return { kind: "nsec3", sorted: hashes.sort() };
-  if (names.length) return { kind: "nsec", sorted: names.sort(canonicalCompare) };
+  if (z.get(z.name, "NSEC3PARAM")) return { kind: "nsec3", order: SortedSet.fromSorted(hashes.sort(), strCmp) };
+  if (names.length) return { kind: "nsec", order: SortedSet.fromSorted(names.sort(canonicalCompare), canonicalCompare) };
   return null;
-}
-
-function lowerBound<T>(arr: readonly T[], x: T, cmp: (a: T, b: T) => number): number {
-  let lo = 0;
-  let hi = arr.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (cmp(arr[mid], x) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 const strCmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The entry of the chain at or before `x` (wrapping to the last): the record that matches or covers it. */
 export function chainPredecessor(idx: ChainIndex, x: string): string | undefined {
-  if (idx.sorted.length === 0) return undefined;
-  const cmp = idx.kind === "nsec3" ? strCmp : canonicalCompare;
-  const i = lowerBound(idx.sorted, x, cmp);
-  if (i < idx.sorted.length && idx.sorted[i] === x) return x;
-  return idx.sorted[(i - 1 + idx.sorted.length) % idx.sorted.length];
+  return idx.order.atOrBefore(x);
 }
 
 /** The lowest ancestor strictly between apex and name that holds NS (a cut above `name`), if any. */
@@ -199,10 +185,11 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
 
   // 3. The new order: the old one with removals and insertions (full: from scratch).
   const cmp = denial === "nsec3" ? strCmp : canonicalCompare;
-  let sorted: string[];
+  let order: SortedSet;
   const dirty = new Set<string>();
   if (full || !old) {
-    sorted = [...wanted.keys()].sort(cmp);
+    const sorted = [...wanted.keys()].sort(cmp);
+    order = SortedSet.fromSorted(sorted, cmp);
     for (const k of sorted) dirty.add(k);
     // Every chain record of another kind or for a name gone is removed.
     for (const [n, node] of pre.nodes) {
@@ -210,42 +197,27 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
       if (node.has("NSEC") && (denial !== "nsec" || !wanted.has(n))) view.set(n, "NSEC", null);
     }
   } else {
-    // Copied only when the order changes: most commits (an address changed) leave the chain's names alone.
-    sorted = old.sorted as string[];
-    let copied = false;
-    const own = () => {
-      if (!copied) sorted = [...sorted];
-      copied = true;
-      return sorted;
-    };
-    const present = (k: string) => {
-      const i = lowerBound(sorted, k, cmp);
-      return i < sorted.length && sorted[i] === k;
-    };
-    const prevOf = (k: string) => sorted[(lowerBound(sorted, k, cmp) - 1 + sorted.length) % sorted.length];
-    for (const k of unwanted) {
-      if (!present(k)) continue;
-      const i = lowerBound(sorted, k, cmp);
-      own().splice(i, 1);
+    const removals = [...unwanted].filter((k) => old.order.has(k));
+    const additions = [...wanted.keys()].filter((k) => !old.order.has(k));
+    for (const k of removals) {
       if (denial === "nsec3") view.set(hashOwner(k), "NSEC3", null);
       else view.set(k, "NSEC", null);
-      if (sorted.length) dirty.add(prevOf(k));
     }
-    for (const [k] of wanted) {
-      if (!present(k)) {
-        own().splice(lowerBound(sorted, k, cmp), 0, k);
-        dirty.add(prevOf(k));
-      }
-      dirty.add(k);
+    // Most commits (an address changed) leave the chain's names alone and keep the order as it is.
+    order = removals.length || additions.length ? old.order.with(removals, additions) : old.order;
+    // The neighbours before a removed or added entry get a new next pointer.
+    for (const k of [...removals, ...additions]) {
+      const prev = order.before(k);
+      if (prev !== undefined) dirty.add(prev);
     }
+    for (const k of wanted.keys()) dirty.add(k);
   }
 
   // 4. Write the dirty chain records: next pointer from the new order, types from `wanted` or as they were.
   const ttl = pre.negativeTtl; // RFC 9077 §3.3: min(SOA TTL, SOA MINIMUM)
   for (const k of dirty) {
-    const i = lowerBound(sorted, k, cmp);
-    if (sorted[i] !== k) continue;
-    const next = sorted[(i + 1) % sorted.length];
+    if (!order.has(k)) continue;
+    const next = order.after(k)!;
     if (denial === "nsec3") {
       const owner = hashOwner(k);
       const types = wanted.get(k)?.types ?? (view.get(owner, "NSEC3")?.data[0].split(" ").slice(5) ?? []);
@@ -298,7 +270,7 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
       signed++;
     }
   }
-  return { kind: denial, sorted };
+  return { kind: denial, order };
 }
 
 function strip(s: RRset): RRset {
