@@ -18,7 +18,7 @@ export function rawTcp(host: string, port: number, data: Uint8Array | string, ti
     };
     const timer = setTimeout(() => finish(false), timeoutMs);
     sock.on("connect", () => sock.write(typeof data === "string" ? Buffer.from(data, "latin1") : data));
-    sock.on("data", (c) => {
+    sock.on("data", (c: Buffer) => {
       chunks.push(c);
       if (until?.(Buffer.concat(chunks))) finish(false);
     });
