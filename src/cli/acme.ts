@@ -70,7 +70,16 @@ export async function startAcme(cfg: Config, db: Db, store: () => ZoneStore, bac
     },
   );
   return {
-    plugin: acmeDnsApi({ db, config: cfg, log: acmeLog, backendFor, staffLogin: staffLogin(db) }),
+    plugin: acmeDnsApi({
+      db,
+      config: cfg,
+      log: acmeLog,
+      backendFor,
+      staffLogin: staffLogin(db),
+      prepareZone: async () => {
+        if (await lowerNegativeTtl(store(), settings.zone, settings.txtTtl)) acmeLog.info("lowered the challenge zone's negative TTL", { zone: settings.zone, ttl: settings.txtTtl });
+      },
+    }),
     removeUser: (userId) => revokeUserAcmeAccounts({ db, backendFor, settings }, userId),
     stop: () => sweep.stop(),
   };

@@ -7,6 +7,7 @@ import { sweepAcmeTxt } from "../../../src/core/index.ts";
 import { backendsFor } from "../../../src/cli/serve.ts";
 import { loadConfig } from "../../../src/config/index.ts";
 import { acmeSettings } from "../../../src/http/api/acme-dns/index.ts";
+import { addEmbeddedZone } from "../../../src/core/admin/domains.ts";
 import { dig, rdata } from "../../support/dig.ts";
 import { havePeers } from "../../support/net.ts";
 import { startAcmeWorld, type AcmeWorld } from "../../support/acme.ts";
@@ -258,6 +259,21 @@ describe.skipIf(!ok)("acme-dns API, protected registration", () => {
     expect(await update(direct.server.url, await register(direct.server.url))).toMatchObject({ status: 401, text: '{"error":"forbidden"}' });
     const proxied = await start({ UPDNS_ACME_DNS_REGISTRATION: "open", UPDNS_HTTP_TRUSTED_PROXIES: "127.0.0.1" });
     expect(await update(proxied.server.url, await register(proxied.server.url))).toMatchObject({ status: 200 });
+  });
+
+  test("a challenge zone added while the server runs gets its low negative TTL at the first registration", async () => {
+    const w = await startAcmeWorld({ zones: [], env: { UPDNS_ACME_DNS_ZONE: ZONE, UPDNS_ACME_DNS_REGISTRATION: "open", UPDNS_ACME_DNS_TXT_TTL: "5" } });
+    worlds.push(w);
+    await addEmbeddedZone(w.server.db, { name: ZONE }, async (z) => {
+      await w.server.zones.store.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) });
+    });
+    const negativeTtl = async () => {
+      const soa = (await dig("127.0.0.1", w.server.dnsPort, `none.${ZONE}`, "TXT")).authority.find((l) => l.split(" ")[3] === "SOA")!.split(" ");
+      return Math.min(Number(soa[1]), Number(soa[10]));
+    };
+    expect(await negativeTtl()).toBeGreaterThan(5);
+    expect((await post(`${w.server.url}/acme-dns/register`, "")).status).toBe(201);
+    expect(await negativeTtl()).toBe(5);
   });
 
   test("without [acme_dns] zone the API is not there", async () => {

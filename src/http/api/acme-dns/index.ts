@@ -37,6 +37,8 @@ export interface AcmeDnsApiDeps {
    * is an active staff account, else null. main/serve wires it to auth's password check.
    */
   staffLogin?: (username: string, password: string) => Promise<number | null>;
+  /** Runs before each registration: serve lowers the challenge zone's negative TTL (a zone added later too). */
+  prepareZone?: () => Promise<void>;
   clock?: Clock;
 }
 
@@ -86,7 +88,9 @@ export function acmeDnsApi(deps: AcmeDnsApiDeps) {
     const body = parseLooseJson(await bodyOf(request));
     if (!body) return error("malformed_json_payload", 400);
     try {
-      const account = registerAcmeAccount(core, { allowfrom: parseAllowfrom(body.allowfrom), ownerId });
+      const allowfrom = parseAllowfrom(body.allowfrom);
+      await deps.prepareZone?.();
+      const account = registerAcmeAccount(core, { allowfrom, ownerId });
       log.info("acme-dns account registered", { username: account.username, subdomain: account.subdomain, client });
       return json(account, 201);
     } catch (e) {
