@@ -4,13 +4,14 @@
 //
 //   npm run bench                       full run (~10 min: 20 s per DNS server, 1,000,000 hosts)
 //   npm run bench -- --quick            everything small (< 2 min)
-//   npm run bench -- --only dns,updates,scale  --seconds N  --hosts N  --zone-hosts N  --out FILE
+//   npm run bench -- --only dns,updates,propagation,scale  --seconds N  --hosts N  --zone-hosts N  --out FILE
 import { parseArgs } from "node:util";
 import { cpus, loadavg, release } from "node:os";
 import { writeFileSync } from "node:fs";
 import { benchServing, type ServingResult } from "./dns.ts";
 import { benchUpdates, NSUPDATE_INFO, type UpdatesResult } from "./updates.ts";
 import { benchScale, type ScaleResult } from "./scale.ts";
+import { benchPropagation, type PropagationResult } from "./propagation.ts";
 import { programVersion } from "./lib/servers.ts";
 
 const { values } = parseArgs({
@@ -26,7 +27,7 @@ const { values } = parseArgs({
   },
 });
 const quick = Boolean(values.quick);
-const only = new Set((values.only ?? "dns,updates,scale").split(",").map((s) => s.trim()));
+const only = new Set((values.only ?? "dns,updates,propagation,scale").split(",").map((s) => s.trim()));
 const dnsSeconds = Number(values.seconds ?? (quick ? 3 : 20));
 const updSeconds = Number(values.seconds ?? (quick ? 2 : 10));
 const scaleHosts = Number(values.hosts ?? (quick ? 20_000 : 1_000_000));
@@ -49,6 +50,7 @@ const load = loadavg()[0];
 let serving: ServingResult | undefined;
 let updates: UpdatesResult | undefined;
 let scale: ScaleResult | undefined;
+let propagation: PropagationResult | undefined;
 const failures: string[] = [];
 
 async function step<T>(name: string, fn: () => Promise<T>): Promise<T | undefined> {
@@ -65,6 +67,7 @@ async function step<T>(name: string, fn: () => Promise<T>): Promise<T | undefine
 
 if (only.has("dns")) serving = await step("DNS answers and AXFR", () => benchServing({ hosts: zoneHosts, seconds: dnsSeconds, servers: ["updns", "nsd", "knot", "bind"], log: progress }));
 if (only.has("updates")) updates = await step("dyndns2 updates", () => benchUpdates({ seconds: updSeconds, synchronous: values.synchronous as "FULL" | "NORMAL", nsupdatePerProcess: quick ? 50 : 200, log: progress }));
+if (only.has("propagation")) propagation = await step("update → NSD secondary", () => benchPropagation({ samples: quick ? 50 : 1000, log: progress }));
 if (only.has("scale")) scale = await step(`${scaleHosts.toLocaleString("en-US")} hosts`, () => benchScale({ hosts: scaleHosts, seconds: Number(values.seconds ?? (quick ? 2 : 10)), log: progress }));
 
 const out: string[] = [];
@@ -119,6 +122,17 @@ if (updates) {
   }
 }
 
+if (propagation) {
+  const p = propagation;
+  out.push("");
+  out.push("### Update acknowledged → an NSD secondary answers it");
+  out.push("");
+  out.push(
+    `${f0(p.samples)} changes one after another through dyndns2; from updns's \`good\` the secondary (NOTIFY, then IXFR) is asked every 2 ms until it serves the new address: ` +
+      `p50 ${f1(p.p50)} ms, p90 ${f1(p.p90)} ms, p99 ${f1(p.p99)} ms, max ${f1(p.max)} ms${p.missed ? `; ${p.missed} not seen within 5 s` : ""}.`,
+  );
+}
+
 if (scale) {
   const sNsd = scale.dns.find((d) => d.server === "NSD");
   const sUs = scale.dns.find((d) => d.server === "updns");
@@ -156,6 +170,7 @@ const rf16 = row("rfc2136", "change", 16);
 if (ch16) targets.push(["real updates/s, embedded, 16 clients", `${f0(ch16.perSecond)}/s, p99 ${f1(ch16.p99)} ms`, "≥ 5,000/s, p99 ≤ 20 ms", mark(ch16.perSecond >= 5000 && ch16.p99 <= 20 && ch16.unexpected === 0)]);
 if (no16) targets.push(["nochg/s, 16 clients", `${f0(no16.perSecond)}/s`, "≥ 10,000/s", mark(no16.perSecond >= 10000 && no16.unexpected === 0)]);
 if (rf16) targets.push(["real updates/s, rfc2136 on BIND, 16 clients", `${f0(rf16.perSecond)}/s (${ratio(rf16.perSecond, NSUPDATE_INFO.change8)} nsupdate.info)`, "≥ 10× nsupdate.info", mark(rf16.perSecond >= 10 * NSUPDATE_INFO.change8 && rf16.unexpected === 0)]);
+if (propagation) targets.push(["update → NSD secondary answers (p99)", `${f0(propagation.p99)} ms`, "≤ 1,000 ms", mark(propagation.p99 <= 1000 && propagation.missed === 0)]);
 if (scale) {
   const sNsd = scale.dns.find((d) => d.server === "NSD");
   const sUs = scale.dns.find((d) => d.server === "updns");

@@ -215,3 +215,41 @@ zone "${o.zone}" {
   }
   return launch(kind, cmd, dir, port, o.zone, undefined, o.timeoutMs);
 }
+
+/**
+ * NSD as a secondary of `zone` pulling from updns at 127.0.0.1@primaryPort (NOTIFY accepted from loopback),
+ * on `port`. It reloads as soon as a transfer lands (xfrd-reload-timeout 0; NSD's default waits a second).
+ */
+export async function startNsdSecondary(zone: string, port: number, primaryPort: number): Promise<Server> {
+  const bin = which("nsd");
+  if (!bin) throw new Error("nsd is not installed (bench/setup.sh installs it)");
+  const dir = benchDir("nsd-secondary");
+  const conf = join(dir, "nsd.conf");
+  writeFileSync(
+    conf,
+    `server:
+  ip-address: 127.0.0.1
+  port: ${port}
+  username: ""
+  chroot: ""
+  zonesdir: "${dir}"
+  database: ""
+  pidfile: "${dir}/nsd.pid"
+  xfrdfile: "${dir}/xfrd.state"
+  zonelistfile: "${dir}/zone.list"
+  xfrdir: "${dir}"
+  verbosity: 1
+  server-count: 1
+  rrl-ratelimit: 0
+  xfrd-reload-timeout: 0
+remote-control:
+  control-enable: no
+zone:
+  name: "${zone}"
+  zonefile: "${zone}.zone"
+  request-xfr: 127.0.0.1@${primaryPort} NOKEY
+  allow-notify: 127.0.0.1 NOKEY
+`,
+  );
+  return launch("nsd", [bin, "-d", "-c", conf], dir, port, zone, undefined, 30_000);
+}

@@ -21,6 +21,7 @@ describe.if(havePeers("dnsperf", "wrk", "nsd", "knotd", "named", "nsupdate", "di
     for (const zone of ["embedded", "rfc2136"]) for (const path of ["change", "nochg"]) for (const c of [1, 16]) expect(out).toMatch(new RegExp(`^\\| ${zone} \\| ${path} \\| ${c} \\| [\\d,]+ \\|`, "m"));
     // Every update the runner sent got the answer its path expects (good for a change, nochg otherwise).
     expect(out).not.toMatch(/^\| (embedded|rfc2136) \| \w+ \| \d+ \|( [^|]+ \|){5} [1-9]\d* \|/m);
+    expect(out).toMatch(/^50 changes one after another .* p99 [\d.]+ ms, max [\d.]+ ms\.$/m);
     expect(out).toContain("### 5,000 hosts in one embedded zone (A + AAAA each: 10,006 RRs)");
     expect(out).toContain("### Against the targets of issue 6");
   }, 150_000);
