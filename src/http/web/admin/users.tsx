@@ -7,6 +7,7 @@ import { invitationMail } from "../../../mail/index.ts";
 import { notFound, redirect, type Router, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, MailNotice, page, type Errors } from "../layout.tsx";
 import { field, formErrors } from "../accounts/forms.ts";
+import { AdminNav } from "./lists.tsx";
 
 const PAGE_SIZE = 50;
 
@@ -19,6 +20,7 @@ function UsersPage({ c, errors, values }: { c: WebContext; errors?: Errors; valu
   const link = (p: number) => `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`;
   return (
     <>
+      <AdminNav c={c} />
       <h1 safe>{t("Users")}</h1>
       <form method="get" action="/admin/users" role="search" class="actions">
         <label for="q" safe>{t("Search")}</label>
