@@ -35,12 +35,14 @@ export interface WorldOptions {
   zone?: string;
   hosts?: number;
   env?: Record<string, string>;
+  /** Run in this folder (e.g. a small tmpfs) instead of a fresh temporary one; it is left in place. */
+  cwd?: string;
 }
 
 /** Start the binary and set up a zone with `hosts` hosts (each with its update secret). */
 export async function startWorld(opts: WorldOptions = {}): Promise<World> {
   const zone = opts.zone ?? "storm.example.test";
-  const d = tempDir("updns-world-");
+  const d = opts.cwd ? { path: opts.cwd, cleanup: () => {} } : tempDir("updns-world-");
   const httpPort = await freePort();
   const dnsPort = await freePort();
   const env = {
