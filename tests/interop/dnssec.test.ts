@@ -158,3 +158,27 @@ describe.if(HAVE)("RFC 2136 UPDATE on a signed zone", () => {
     expect(refused.out).toMatch(/REFUSED/);
   }, 30_000);
 });
+
+describe.if(HAVE)("a signed child served here too", () => {
+  test("the parent publishes the child's DS (dsRecords) and delv validates the child from the parent's anchor", async () => {
+    const [parent] = VARIANTS[0];
+    const child = `child.${parent}`;
+    await store.createZoneFromRecords(child, parseMasterFile(`$ORIGIN ${child}.\n@ 300 IN SOA ns1 hostmaster 1 60 30 3600 60\n@ 300 IN NS ns1\nns1 300 IN A 192.0.2.60\nwww 300 IN A 192.0.2.61\n`, child));
+    await store.enableDnssec(child, { algorithm: 15 });
+    await store.transaction(parent, (tx) => {
+      tx.replaceRRset(child, "NS", 300, [`ns1.${child}.`]);
+      tx.replaceRRset(`ns1.${child}`, "A", 300, ["192.0.2.60"]);
+      tx.replaceRRset(child, "DS", 300, store.dsRecords(child));
+    });
+    const anchors = join(dir.path, `${parent}.anchors`);
+    const ds = await delv(port, anchors, parent, child, "DS");
+    expect(ds.verdict).toBe("validated");
+    const www = await delv(port, anchors, parent, `www.${child}`, "A");
+    expect(www.verdict).toBe("validated");
+    expect(www.out).toContain("192.0.2.61");
+    expect((await delv(port, anchors, parent, `nope.${child}`, "A")).verdict).toBe("negative-validated");
+    // A wrong DS at the parent breaks the chain: delv says so instead of validating.
+    await store.transaction(parent, (tx) => tx.replaceRRset(child, "DS", 300, [`1 15 2 ${"00".repeat(32)}`]));
+    expect((await delv(port, anchors, parent, `www.${child}`, "A")).verdict).toBe("failed");
+  }, 30_000);
+});

@@ -74,7 +74,15 @@ function addTargets(z: ZoneSet, a: Answer, sets: RR[], only?: (target: string) =
  */
 export function answer(zones: ZoneSet, qname: string, qtype: number, dnssecOk = false): Answer {
   const a: Answer = { rcode: RCODE.NOERROR, aa: false, answer: [], authority: [], additional: [], singleZone: true };
-  const first = zones.find(qname);
+  let first = zones.find(qname);
+  // RFC 4035 §3.1.4.1: a DS lives on the parent side of the cut; when we serve the parent too, it answers.
+  if (qtype === TYPE.DS && first && first.name === qname && qname !== "") {
+    const parent = zones.find(parentName(qname));
+    if (parent && parent.get(qname, "NS")) {
+      first = parent;
+      a.singleZone = false; // cached by qname's zone (the child), but it is the parent's answer
+    }
+  }
   if (!first) {
     a.rcode = RCODE.REFUSED; // not authoritative for this name, and no recursion offered
     return a;
