@@ -26,6 +26,12 @@ const securityHeaders: Record<string, string> = {
   "permissions-policy": "camera=(), microphone=(), geolocation=()",
 };
 
+/**
+ * Over HTTPS (ours, or a trusted proxy's), browsers are told to keep to HTTPS for a year, as Miniflux
+ * does; never over plain HTTP, where it would pin a name to HTTPS that may not exist (RFC 6797 §7.2).
+ */
+const HSTS = "max-age=31536000";
+
 export function createHttpApp(deps: HttpDeps) {
   const trust = new ProxyTrust(deps.config.http.trusted_proxies);
   let app = new Elysia()
@@ -36,11 +42,13 @@ export function createHttpApp(deps: HttpDeps) {
     })
     .decorate("log", deps.log)
     .derive({ as: "global" }, ({ request }): { client: ClientInfo } => ({ client: clientInfo(request, trust) }))
-    .onAfterHandle({ as: "global" }, ({ set }) => {
+    .onAfterHandle({ as: "global" }, ({ set, client }) => {
       for (const [k, v] of Object.entries(securityHeaders)) set.headers[k] ??= v;
+      if (client.secure) set.headers["strict-transport-security"] ??= HSTS;
     })
     .onError({ as: "global" }, ({ code, error, set, request }) => {
       for (const [k, v] of Object.entries(securityHeaders)) set.headers[k] ??= v;
+      if (clientInfo(request, trust).secure) set.headers["strict-transport-security"] ??= HSTS;
       if (code === "NOT_FOUND") {
         set.status = 404;
         return "not found\n";
