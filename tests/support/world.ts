@@ -23,6 +23,8 @@ export interface World {
   /** Transfer key (secondaries use it) and update key (RFC 2136 UPDATE is granted the whole zone). */
   xfer: { name: string; algorithm: string; secret: string };
   updateKey: TsigKey;
+  /** The update key's secret as the operator got it (base64). */
+  updateKeySecret: string;
   run(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }>;
   /** Start the binary again on the same ports and data (after kill()). */
   restart(): Promise<BinaryServer>;
@@ -80,6 +82,7 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       hosts,
       xfer: { name: xfer.name, algorithm: xfer.algorithm, secret: xfer.secret },
       updateKey: tsigKeyFromBase64(upd.name, upd.algorithm, upd.secret),
+      updateKeySecret: upd.secret,
       run,
       async restart() {
         server = await startBinary(env, d.path);
