@@ -12,11 +12,11 @@ function Ips({ c }: { c: WebContext }): JSX.Element {
   const ips = detectedIps(c);
   return (
     <dl class="ips">
-      <dt safe>IPv4</dt>
+      <dt>IPv4</dt>
       <dd>
         <code data-family="ipv4" safe>{ips.ipv4 || c.t("not detected")}</code>
       </dd>
-      <dt safe>IPv6</dt>
+      <dt>IPv6</dt>
       <dd>
         <code data-family="ipv6" safe>{ips.ipv6 || c.t("not detected")}</code>
       </dd>

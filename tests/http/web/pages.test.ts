@@ -215,6 +215,9 @@ describe("domains", () => {
     expect(textOf((await add({ name: "a..b", backend: "embedded" })).body)).toContain("invalid label");
     expect(textOf((await add({ name: "dyn.example.org", backend: "embedded" })).body)).toContain("already exists");
     expect(textOf((await add({ name: "ext.example.org", backend: "rfc2136" })).body)).toContain("The primary's address is required.");
+    const badPrimary = await add({ name: "ext.example.org", backend: "rfc2136", primary: "not an address" });
+    expect(badPrimary.status).toBe(400);
+    expect(badPrimary.body).toMatch(/id="f-primary-err" class="error">[^<]*must be an IP address/);
     const r = await add({ name: "ext.example.org", backend: "rfc2136", primary: "192.0.2.53", algorithm: "hmac-sha256" });
     expect(r.status).toBe(200);
     const secret = r.body.match(/<pre id="tsig-secret"[^>]*>([^<]+)<\/pre>/)![1];

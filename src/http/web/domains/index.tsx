@@ -27,9 +27,13 @@ const v = (c: WebContext, name: string) => c.form.get(name) ?? "";
 const lines = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
 type Steps = { step: string; ok: boolean; message: string }[];
 
+const FIELDS = new Set(["name", "comment", "ns", "secondaries", "primary", "query_server", "key_name", "algorithm", "secret", "available", "public", "address", "type", "ttl", "data"]);
+
+/** A core ValidationError on its form field (core names some like CLI flags: "--primary"); others on the form. */
 function errorsOf(c: WebContext, e: unknown): Errors {
-  if (e instanceof ValidationError) return { [e.field]: c.t(e.message) };
-  throw e;
+  if (!(e instanceof ValidationError)) throw e;
+  const field = e.field.replace(/^--/, "").replace(/-/g, "_").replace(/^zone$/, "name").replace(/^secondary$/, "address");
+  return { [FIELDS.has(field) ? field : ""]: c.t(e.message) };
 }
 
 const domainOf = (c: WebContext) => ownedDomain(c.web.db, c.user!.id, idParam(c));
@@ -315,9 +319,6 @@ export function domainPages(web: Web) {
           );
         } catch (e) {
           const errors = errorsOf(c, e);
-          // Fields of the core's messages that have no input of their own show at the top.
-          if (errors.zone) errors.name = errors.zone;
-          if (errors["--ns"]) errors.ns = errors["--ns"];
           return page(c, c.t("Add a domain"), <AddForm c={c} errors={errors} />, 400);
         }
       },
@@ -372,8 +373,7 @@ export function domainPages(web: Web) {
         if (add) addSecondary(c.web.db, d.name, v(c, "address"));
         else removeSecondary(c.web.db, d.name, v(c, "address"));
       } catch (e) {
-        const errors = errorsOf(c, e);
-        return page(c, d.name, <DomainPage c={c} d={d} errors={{ address: errors.secondary ?? errors.zone ?? Object.values(errors)[0] }} />, 400);
+        return page(c, d.name, <DomainPage c={c} d={d} errors={errorsOf(c, e)} />, 400);
       }
       c.web.zoneEditor?.reconfigure?.();
       c.flash("info", add ? c.t("Secondary added: it gets a NOTIFY after every change.") : c.t("Secondary removed."));
