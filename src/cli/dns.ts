@@ -2,7 +2,7 @@
 // and the NOTIFY sender, configured from the database and reconfigured when it changes.
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
-import { listenDns, Notifier, Responder, type DnsListener } from "../dns/server/index.ts";
+import { listenDns, Notifier, Responder, ResponseRateLimiter, type DnsListener } from "../dns/server/index.ts";
 import type { Logger } from "../log/index.ts";
 import { loadDnsConfig, updatePolicyOf } from "./dns-config.ts";
 import type { ZoneRuntime } from "./zones.ts";
@@ -39,6 +39,13 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
       responder,
       tcpIdleMs: cfg.dns.tcp_idle_timeout * 1000,
       maxTcpConnections: cfg.dns.tcp_max_connections,
+      maxTcpConnectionsPerAddress: cfg.dns.tcp_max_connections_per_address,
+      rrl: new ResponseRateLimiter({
+        responsesPerSecond: cfg.dns.rrl_responses_per_second,
+        slip: cfg.dns.rrl_slip,
+        ipv4PrefixLength: cfg.dns.rrl_ipv4_prefix,
+        ipv6PrefixLength: cfg.dns.rrl_ipv6_prefix,
+      }),
       log: (msg) => dnsLog.warn(msg),
     });
   } catch (e) {

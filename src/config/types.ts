@@ -22,6 +22,11 @@ export interface Config {
     max_udp_size: number;
     tcp_idle_timeout: number;
     tcp_max_connections: number;
+    tcp_max_connections_per_address: number;
+    rrl_responses_per_second: number;
+    rrl_slip: number;
+    rrl_ipv4_prefix: number;
+    rrl_ipv6_prefix: number;
     query_timeout: number;
     backoff: number;
     journal_max_changes: number;

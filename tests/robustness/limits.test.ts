@@ -11,6 +11,8 @@ import { dig } from "../support/dig.ts";
 import { nicUpdate, startWorld, type World } from "../support/world.ts";
 import { WebClient } from "../support/web-client.ts";
 import { cli, startBinary, type BinaryServer } from "../support/updns.ts";
+import { udpBlast } from "../support/raw.ts";
+import { buildQuery } from "../../src/dns/rfc2136/index.ts";
 
 const ok = havePeers("dig", "openssl");
 const PASSWORD = "correct horse battery staple";
@@ -28,7 +30,7 @@ describe.skipIf(!ok)("limits and security defaults over HTTP", () => {
 
   beforeAll(async () => {
     // 127.0.0.1 is a trusted proxy here, so X-Forwarded-For can play two different client addresses.
-    world = await startWorld({ hosts: 1, env: { UPDNS_HTTP_TRUSTED_PROXIES: "127.0.0.1/32", UPDNS_ABUSE_BADAUTH_PER_MINUTE: "5", UPDNS_DNS_TCP_MAX_CONNECTIONS: "4" } });
+    world = await startWorld({ hosts: 1, env: { UPDNS_HTTP_TRUSTED_PROXIES: "127.0.0.1/32", UPDNS_ABUSE_BADAUTH_PER_MINUTE: "5", UPDNS_DNS_TCP_MAX_CONNECTIONS_PER_ADDRESS: "3" } });
     expect((await cli(["user", "add", "alice", "--email", "alice@example.test", "--password-stdin"], { cwd: world.dir, stdin: PASSWORD + "\n" })).code).toBe(0);
   }, 30_000);
 
@@ -130,22 +132,67 @@ describe.skipIf(!ok)("limits and security defaults over HTTP", () => {
     expect(Number(retry)).toBeGreaterThan(0);
   });
 
-  test("DNS over TCP: connections beyond dns.tcp_max_connections are closed, UDP keeps answering", async () => {
-    const socks = Array.from({ length: 8 }, () => {
-      const s = connect(world.dnsPort, "127.0.0.1");
+  test("DNS over TCP: one address gets dns.tcp_max_connections_per_address connections, another address still gets in", async () => {
+    const open = (localAddress: string) => {
+      const s = connect({ port: world.dnsPort, host: "127.0.0.1", localAddress });
       const state = { closed: false };
       s.on("close", () => (state.closed = true));
       s.on("error", () => (state.closed = true));
       return { s, state };
-    });
+    };
+    const socks = Array.from({ length: 8 }, () => open("127.0.0.1"));
     try {
       await Bun.sleep(500);
-      const closed = socks.filter((x) => x.state.closed).length;
-      expect(closed).toBeGreaterThanOrEqual(4);
+      expect(socks.filter((x) => x.state.closed).length).toBe(5);
+      // 127.0.0.2 is another client: a query over TCP from it is answered.
+      const other = open("127.0.0.2");
+      socks.push(other);
+      const answer = await new Promise<Buffer | null>((resolve) => {
+        const q = buildQuery(0x4242, world.zone, "SOA");
+        other.s.on("data", (d: Buffer) => resolve(d));
+        other.s.write(Buffer.concat([Buffer.from([q.length >> 8, q.length & 255]), Buffer.from(q)]));
+        setTimeout(() => resolve(null), 2000);
+      });
+      expect(answer?.[2]).toBe(0x42);
       expect((await dig("127.0.0.1", world.dnsPort, world.zone, "SOA")).status).toBe("NOERROR");
     } finally {
       for (const x of socks) x.s.destroy();
     }
+  });
+
+  test("DNS response rate limiting is off by default: every one of a burst of identical queries is answered", async () => {
+    const q = buildQuery(7, world.zone, "NS");
+    const answers = await udpBlast("127.0.0.1", world.dnsPort, Array.from({ length: 300 }, () => q), 500);
+    expect(answers.length).toBeGreaterThan(290);
+  });
+});
+
+describe.skipIf(!ok)("DNS response rate limiting turned on ([dns] rrl_responses_per_second)", () => {
+  let world: World;
+
+  beforeAll(async () => {
+    world = await startWorld({ hosts: 1, env: { UPDNS_DNS_RRL_RESPONSES_PER_SECOND: "10" } });
+  }, 30_000);
+
+  afterAll(async () => {
+    await world?.close();
+  });
+
+  test("a burst of one question from one network gets about the rate in full answers, every second one truncated, the rest nothing: no amplification", async () => {
+    const q = buildQuery(7, world.zone, "NS");
+    const burst = 400;
+    const answers = await udpBlast("127.0.0.1", world.dnsPort, Array.from({ length: burst }, () => q), 500);
+    const full = answers.filter((a) => !(a[2] & 0x02));
+    const truncated = answers.filter((a) => a[2] & 0x02);
+    const bytesOut = answers.reduce((n, a) => n + a.length, 0);
+    console.log(`rrl: ${burst} queries (${burst * q.length} octets) → ${full.length} answers, ${truncated.length} truncated, ${burst - answers.length} dropped; ${bytesOut} octets out (x${(bytesOut / (burst * q.length)).toFixed(2)})`);
+    expect(full.length).toBeGreaterThanOrEqual(10);
+    expect(full.length).toBeLessThanOrEqual(20);
+    expect(truncated.length).toBeGreaterThan(burst / 2 - 40);
+    for (const t of truncated) expect([t[6], t[7], t[8], t[9], t[10], t[11]]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(bytesOut).toBeLessThan(burst * q.length * 1.5); // no amplification
+    // TCP is never limited: a resolver told to retry there gets its answer.
+    expect((await dig("127.0.0.1", world.dnsPort, world.zone, "NS", ["+tcp"])).status).toBe("NOERROR");
   });
 });
 

@@ -2,6 +2,7 @@
 // messages are length-prefixed and may be pipelined; idle connections close; a connection limit holds.
 import type { Socket, TCPSocketListener, udp } from "bun";
 import type { Peer, Responder } from "./responder.ts";
+import { truncatedAnswer, type ResponseRateLimiter } from "./rrl.ts";
 
 export interface ListenOptions {
   /** "127.0.0.1:5353", "[::1]:5353", "0.0.0.0:53" */
@@ -11,6 +12,10 @@ export interface ListenOptions {
   tcpIdleMs?: number;
   /** Open TCP connections at most; more are closed at once. */
   maxTcpConnections?: number;
+  /** Open TCP connections per client address at most (one address cannot take them all). */
+  maxTcpConnectionsPerAddress?: number;
+  /** Response rate limiting of UDP answers (rrl.ts); absent or rate 0: off. */
+  rrl?: ResponseRateLimiter;
   log?: (msg: string) => void;
 }
 
@@ -47,6 +52,9 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
   const idleSec = Math.max(1, Math.round((opts.tcpIdleMs ?? 10_000) / 1000));
   const maxConns = opts.maxTcpConnections ?? 256;
   let conns = 0;
+  const maxPerAddress = opts.maxTcpConnectionsPerAddress ?? maxConns;
+  const perAddress = new Map<string, number>();
+  const rrl = opts.rrl?.enabled ? opts.rrl : undefined;
   const r = opts.responder;
 
   const flush = (s: Socket<Conn>) => {
@@ -109,7 +117,18 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
         socket: {
           data(sock, buf, rport, raddr) {
             const peer: Peer = { transport: "udp", address: raddr, port: rport };
-            const res = r.handle(buf, peer, (out) => queueSend(sock, out, rport, raddr));
+            const res = r.handle(
+              buf,
+              peer,
+              rrl
+                ? (out) => {
+                    const d = rrl.decide(raddr, out, Date.now());
+                    const t = d === "slip" ? truncatedAnswer(out) : null;
+                    if (d === "send") queueSend(sock, out, rport, raddr);
+                    else if (t) queueSend(sock, t, rport, raddr);
+                  }
+                : (out) => queueSend(sock, out, rport, raddr),
+            );
             if (res instanceof Promise) res.catch(() => {});
           },
           // An ICMP "port unreachable" for an answer to a client that went away surfaces here
@@ -129,7 +148,9 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
           open(s) {
             s.data = { buf: new Uint8Array(0), queue: [], queued: 0, peer: { transport: "tcp", address: s.remoteAddress, port: 0 } };
             conns++;
-            if (conns > maxConns) {
+            const n = (perAddress.get(s.remoteAddress) ?? 0) + 1;
+            perAddress.set(s.remoteAddress, n);
+            if (conns > maxConns || n > maxPerAddress) {
               s.end();
               return;
             }
@@ -181,8 +202,11 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
           timeout(s) {
             s.end();
           },
-          close() {
+          close(s) {
             conns--;
+            const n = (perAddress.get(s.data.peer.address) ?? 1) - 1;
+            if (n > 0) perAddress.set(s.data.peer.address, n);
+            else perAddress.delete(s.data.peer.address);
           },
           error(_s, e) {
             opts.log?.(`dns/server: tcp: ${e.message}`);
