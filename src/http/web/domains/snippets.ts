@@ -117,6 +117,13 @@ zone "${zone}" {
     secret: ${key.secret}
 
 acl:
+  - id: updns-deny
+    key: ${key.name}
+    action: update
+    deny: on
+    update-owner: name
+    update-owner-match: equal
+    update-owner-name: [${zone}., www.${zone}., ipv4.${zone}., ipv6.${zone}.]
   - id: updns-update
     key: ${key.name}
     action: update
@@ -125,7 +132,7 @@ acl:
 zone:
   - domain: ${zone}
     file: ${zone}.zone
-    acl: updns-update
+    acl: [updns-deny, updns-update]
 `,
     },
     {
