@@ -114,7 +114,7 @@ const FROZEN = [
   "SELECT * FROM tsig_keys",
   "SELECT * FROM update_policies",
   "SELECT * FROM related_hosts",
-  "SELECT * FROM api_tokens",
+  "SELECT id, user_id, token_hash, scopes, expires_at FROM api_tokens", // last use is bookkeeping
   "SELECT * FROM oauth_identities",
   "SELECT * FROM zone_secondaries",
 ];
@@ -161,15 +161,24 @@ describe.skipIf(!ok)("HTTP fuzzing of every route of dist/updns", () => {
   }
 
   let before = new Set<string>();
+  let readOnly = "";
+  let write = "";
   beforeAll(async () => {
     // The badauth throttle is proven in limits.test.ts; here it would only turn every later answer into 429.
-    world = await startWorld({ hosts: 2, env: { UPDNS_ABUSE_BADAUTH_PER_MINUTE: "100000" } });
+    world = await startWorld({ hosts: 2, env: { UPDNS_ABUSE_BADAUTH_PER_MINUTE: "100000", UPDNS_ABUSE_API_REQUESTS_PER_MINUTE: "100000" } });
     const r = await cli(["user", "add", "boss", "--email", "boss@example.test", "--staff", "--password-stdin"], { cwd: world.dir, stdin: "correct horse battery staple\n" });
     expect(r.code).toBe(0);
     staff = new WebClient(world.url);
     const login = await staff.login("boss", "correct horse battery staple");
     expect(login.status).toBe(303);
     expect((await nicUpdate(world.url, world.hosts[0], "192.0.2.1")).body).toBe("good 192.0.2.1");
+    const token = async (...extra: string[]) => {
+      const r = await world.run("token", "add", "ops", "--json", ...extra);
+      if (r.code !== 0) throw new Error(`token add: ${r.stderr}`);
+      return JSON.parse(r.stdout).token as string;
+    };
+    readOnly = await token("--read-only");
+    write = await token("--hosts", world.hosts[0].fqdn);
     before = stored();
   }, 30_000);
 
@@ -213,6 +222,35 @@ describe.skipIf(!ok)("HTTP fuzzing of every route of dist/updns", () => {
     for (const route of API_V1)
       for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"])
         for (const val of VALUES.slice(0, 12)) await send(`${method} ${route}`, `${world.url}${route}?id=${enc(val)}`, { method, body: method === "GET" ? undefined : JSON.stringify({ name: val.v, ttl: val.v, address: val.v }), headers: { "content-type": "application/json", authorization: "Bearer " + val.v.replace(/[^\x21-\x7e]/g, "x").slice(0, 200) } });
+    expect(failures).toEqual([]);
+  }, 60_000);
+
+  test("/api/v1 with real tokens: hostile paths, queries and JSON bodies get 4xx and change nothing", async () => {
+    const [h] = world.hosts;
+    const segments = [h.fqdn, world.zone, ...VALUES.map(enc)];
+    const paths = [
+      "/api/v1/token",
+      "/api/v1/hosts",
+      ...segments.flatMap((x) => [`/api/v1/hosts/${x}`, `/api/v1/hosts/${x}/addresses`, `/api/v1/hosts/${x}/secret`, `/api/v1/hosts/${x}/related`, `/api/v1/hosts/${h.fqdn}/related/${x}`, `/api/v1/zones/${x}`, `/api/v1/zones/${x}/records`, `/api/v1/zones/${world.zone}/records/${x}/A`, `/api/v1/zones/${world.zone}/records/h0/${x}`]),
+    ];
+    const bodies = (v: string) => [JSON.stringify({ fqdn: v, comment: v, ipv4: v, ipv6: v, txt: v, ttl: v, data: [v], name: v }), `{"fqdn": ${JSON.stringify(v)}`, JSON.stringify([v]), JSON.stringify({ ttl: 1e309, data: v.repeat(10) }), v];
+    const r = rng(SEED + 2);
+    // The read-only token: everything reads or is refused; nothing changes.
+    for (const path of paths)
+      for (const method of ["GET", "POST", "PUT", "PATCH", "DELETE"]) {
+        const v = VALUES[Math.floor(r() * VALUES.length)].v;
+        const q = `?limit=${enc(VALUES[Math.floor(r() * VALUES.length)])}&cursor=${enc(VALUES[Math.floor(r() * VALUES.length)])}`;
+        await send(`${method} ${path.slice(0, 60)} (read-only token)`, `${world.url}${path}${q}`, { method, body: method === "GET" || method === "DELETE" ? undefined : bodies(v)[Math.floor(r() * 5)], headers: { authorization: `Bearer ${readOnly}`, "content-type": "application/json" } });
+      }
+    // A write token with bodies that do not fit the schema: 400 before anything is done.
+    const malformed = ['{"ipv4": ', "[]", '"x"', '{"ipv4": 1}', '{"ipv4": ["192.0.2.9"]}', '{"ipv4": "256.0.0.1"}', '{"ipv4": "1.2.3"}', '{"ipv4": "192.0.2.9\u0000"}', '{"ipv6": "::ffff:zz"}', '{"txt": ' + JSON.stringify("t".repeat(70000)) + "}", '{"ipv4": "192.0.2.9", "owner_id": 1, "__proto__": {"admin": true}}', "\xff\xfe", '{"comment": {"$ne": 1}}', '{"ttl": -1}', '{"ttl": "60; DROP TABLE hosts"}'];
+    for (const body of malformed)
+      for (const [method, path] of [["PUT", `/api/v1/hosts/${h.fqdn}/addresses`], ["PATCH", `/api/v1/hosts/${h.fqdn}`], ["POST", "/api/v1/hosts"], ["POST", `/api/v1/hosts/${h.fqdn}/related`]]) {
+        const status = await send(`${method} ${path} ${body.slice(0, 40)} (write token)`, `${world.url}${path}`, { method, body, headers: { authorization: `Bearer ${write}`, "content-type": "application/json" } });
+        if (status < 400 && !(body.includes("owner_id") && method === "PUT")) failures.push(`${method} ${path} with ${body.slice(0, 60)}: accepted (${status})`);
+      }
+    // Broken Bearer tokens.
+    for (const val of VALUES) await send(`GET /api/v1/hosts bearer ${val.v.slice(0, 20)}`, `${world.url}/api/v1/hosts`, { headers: { authorization: `Bearer ${val.v.replace(/[^\x21-\x7e]/g, "x").slice(0, 4000)}` } });
     expect(failures).toEqual([]);
   }, 60_000);
 
