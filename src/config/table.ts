@@ -31,9 +31,24 @@ const cidrs = (v: Value) => {
   for (const c of v as string[]) if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(c)) return `must be a list of addresses or CIDR prefixes, got "${c}"`;
   return null;
 };
-/** Five-field cron expression or "" (job off). */
-const schedule = (v: Value) =>
-  v === "" || /^(\S+\s+){4}\S+$/.test(v as string) ? null : 'must be a cron expression of five fields ("m h dom mon dow") or "" to turn the job off';
+/** Five-field cron expression (UTC) or "" (job off); each field checked against its range. */
+const CRON_RANGES: [string, number, number][] = [["minute", 0, 59], ["hour", 0, 23], ["day of month", 1, 31], ["month", 1, 12], ["day of week", 0, 7]];
+const schedule = (v: Value): string | null => {
+  if (v === "") return null;
+  const fields = (v as string).trim().split(/\s+/);
+  const usage = 'must be a cron expression of five fields ("m h dom mon dow", e.g. "0 3 * * 0") or "" to turn the job off';
+  if (fields.length !== 5) return usage;
+  for (let i = 0; i < 5; i++) {
+    const [name, min, max] = CRON_RANGES[i];
+    for (const part of fields[i].split(",")) {
+      const m = part.match(/^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/);
+      const nums = m ? [m[2], m[3], m[4]].filter((x) => x !== undefined).map(Number) : [];
+      const inRange = m && [m[2], m[3]].filter((x) => x !== undefined).every((x) => Number(x) >= min && Number(x) <= max) && (m[4] === undefined || Number(m[4]) > 0);
+      if (!m || !inRange || nums.some(Number.isNaN)) return `${usage}; its ${name} field "${fields[i]}" must use numbers from ${min} to ${max}`;
+    }
+  }
+  return null;
+};
 
 export const settings: Setting[] = [
   // [server]
@@ -94,7 +109,7 @@ export const settings: Setting[] = [
   { section: "abuse", key: "bad_agents", type: "string[]", default: [], help: "User-Agent values that get `badagent` (exact match)." },
   { section: "abuse", key: "bad_hosts", type: "string[]", default: [], help: "Host names (hostname parameter or user name) answered `abuse` (403) before authentication." },
   { section: "abuse", key: "bad_ips", type: "string[]", default: [], validate: cidrs, help: "Target addresses/prefixes; an update to one flags the host abuse and abuse_blocked." },
-  { section: "abuse", key: "flag_abuse_threshold", type: "int", default: 0, validate: range(0, 1000000), help: "The weekly faults job flags hosts with more client faults than this (0: do not flag)." },
+  { section: "abuse", key: "flag_abuse_threshold", type: "int", default: 150, validate: range(0, 1000000), help: "The weekly faults job flags hosts with more client faults than this (the baseline's advice: 150) and mails their owners; 0: do not flag." },
   { section: "abuse", key: "badauth_per_minute", type: "int", default: 30, validate: range(1, 100000), help: "Failed update authentications per client address per minute before 429." },
   { section: "abuse", key: "api_requests_per_minute", type: "int", default: 120, validate: range(1, 1000000), help: "Requests per API token per minute to /api/v1 before 429." },
 

@@ -102,3 +102,15 @@ describe("configuration", () => {
     for (const s of settings) expect(committed).toContain(`${s.key} = `);
   });
 });
+
+describe("job schedules", () => {
+  test("a cron field out of range is refused at load time, naming the key and the field", () => {
+    expect(errorOf(() => loadConfig({ env: { UPDNS_JOBS_FAULTS: "99 * * * *" } }))).toContain('jobs.faults must be a cron expression of five fields ("m h dom mon dow", e.g. "0 3 * * 0") or "" to turn the job off; its minute field "99" must use numbers from 0 to 59');
+    expect(errorOf(() => loadConfig({ env: { UPDNS_JOBS_CLEANUP: "0 3 * *" } }))).toContain("jobs.cleanup must be a cron expression of five fields");
+  });
+  test("lists, ranges, steps and an empty string (off) are accepted", () => {
+    const c = loadConfig({ env: { UPDNS_JOBS_FAULTS: "0,30 1-5 */2 1-12/3 0", UPDNS_JOBS_CLEANUP: "" } });
+    expect(c.jobs.faults).toBe("0,30 1-5 */2 1-12/3 0");
+    expect(c.jobs.cleanup).toBe("");
+  });
+});
