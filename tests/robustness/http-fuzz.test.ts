@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
 import { join } from "node:path";
-import { havePeers } from "../support/net.ts";
+import { havePeers, waitFor } from "../support/net.ts";
 import { nicUpdate, startWorld, type World } from "../support/world.ts";
 import { WebClient } from "../support/web-client.ts";
 import { cli } from "../support/updns.ts";
@@ -162,6 +162,8 @@ describe.skipIf(!ok)("HTTP fuzzing of every route of dist/updns", () => {
 
   let before = new Set<string>();
   let readOnly = "";
+  let dripping: ReturnType<typeof slowClient> | undefined;
+  let drippingSince = 0;
   let write = "";
   beforeAll(async () => {
     // The badauth throttle is proven in limits.test.ts; here it would only turn every later answer into 429.
@@ -177,12 +179,17 @@ describe.skipIf(!ok)("HTTP fuzzing of every route of dist/updns", () => {
       if (r.code !== 0) throw new Error(`token add: ${r.stderr}`);
       return JSON.parse(r.stdout).token as string;
     };
+    // A slowloris client that drips a header line every 2 s and never ends its request: started now, and
+    // checked at the end, by which time the server must have closed it (Bun's 10 s request timeout).
+    dripping = slowClient("127.0.0.1", world.httpPort, ["GET /myip HTTP/1.1\r\n", "Host: x\r\n", ...Array.from({ length: 30 }, (_, i) => `X-Drip-${i}: y\r\n`)], 2000);
+    drippingSince = Date.now();
     readOnly = await token("--read-only");
     write = await token("--hosts", world.hosts[0].fqdn);
     before = stored();
   }, 30_000);
 
   afterAll(async () => {
+    dripping?.end();
     await world?.close();
   });
 
@@ -389,7 +396,9 @@ describe.skipIf(!ok)("HTTP fuzzing of every route of dist/updns", () => {
     expect(world.server.proc.exitCode).toBeNull();
     expect((await nicUpdate(world.url, world.hosts[0], "192.0.2.2")).body).toBe("good 192.0.2.2");
     expect(world.server.output()).not.toMatch(/request failed|uncaught|unhandled/i);
+    await waitFor("the server to close the dripping slowloris connection", () => dripping!.closedByServer(), Math.max(1000, drippingSince + 20_000 - Date.now()), 100);
+    console.log(`http fuzz: a client dripping one header line every 2 s had been cut off by the server when checked ${((Date.now() - drippingSince) / 1000).toFixed(1)} s after it started`);
     const byStatus = [...statuses].sort((a, b) => a[0] - b[0]).map(([s, n]) => `${s}:${n}`).join(" ");
     console.log(`http fuzz: ${cases} cases tried (seed ${SEED}), answers by status ${byStatus}, failures ${failures.length}`);
-  });
+  }, 30_000);
 });
