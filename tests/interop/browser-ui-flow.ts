@@ -67,6 +67,14 @@ export async function mainFlow(width: number) {
   await page.waitForSelector("text=Domain added.");
   expect(await page.textContent("#tsig-secret")).toMatch(/^[A-Za-z0-9+/]+=*$/);
   await shot("domain-added");
+  await page.click("a:has-text('Go to the domain')");
+  await page.fill("#f-name", "www");
+  await page.selectOption("#f-type", "A");
+  await page.fill("#f-data", "192.0.2.80");
+  await page.click("button:has-text('Save records')");
+  await page.waitForSelector("text=Records saved.");
+  expect(await page.textContent("#h-records + p + .table-wrap")).toContain("192.0.2.80");
+  await shot("domain");
 
   await page.goto(`${base}/host/add/`);
   await page.fill("#f-name", "home");
