@@ -69,18 +69,18 @@ function HostRow({ c, rec }: { c: WebContext; rec: HostRecord }): JSX.Element {
   const h = rec.host;
   return (
     <tr>
-      <td>
+      <td data-label={t("Host")}>
         <a href={`/host/${h.id}/`} safe>{rec.fqdn}</a>
       </td>
-      <td safe>{h.comment}</td>
-      <td>
+      <td data-label={t("Comment")} safe>{h.comment}</td>
+      <td data-label={t("Available")}>
         <YesNo c={c} value={h.available} />
       </td>
-      <td>
+      <td data-label={t("Faults")}>
         <span safe>{`${h.clientFaults} / ${h.serverFaults}`}</span>{" "}
         {h.abuseBlocked ? <span class="badge bad" safe>{t("Abuse-Blocked")}</span> : h.abuse ? <span class="badge bad" safe>{t("Abuse")}</span> : ""}
       </td>
-      <td>
+      <td data-label={t("Addresses")}>
         <Addresses c={c} rec={rec} />
       </td>
     </tr>
@@ -105,7 +105,7 @@ async function Overview({ c }: { c: WebContext }): Promise<JSX.Element> {
           <p class="muted" safe>{t("No hosts yet.")}</p>
         ) : (
           <div class="table-wrap">
-            <table>
+            <table class="stack">
               <thead>
                 <tr>
                   <th safe>{t("Host")}</th>
@@ -129,7 +129,7 @@ async function Overview({ c }: { c: WebContext }): Promise<JSX.Element> {
           <p class="muted" safe>{t("No domains yet.")}</p>
         ) : (
           <div class="table-wrap">
-            <table>
+            <table class="stack">
               <thead>
                 <tr>
                   <th safe>{t("Domain")}</th>
@@ -143,16 +143,16 @@ async function Overview({ c }: { c: WebContext }): Promise<JSX.Element> {
               <tbody>
                 {doms.map(({ domain: d, owner, own }) => (
                   <tr>
-                    <td>{own ? <a href={`/domain/${d.id}/`} safe>{d.name}</a> : <span safe>{d.name}</span>}</td>
-                    <td safe>{d.backend === "embedded" ? t("served by updns") : t("external primary")}</td>
-                    <td>
+                    <td data-label={t("Domain")}>{own ? <a href={`/domain/${d.id}/`} safe>{d.name}</a> : <span safe>{d.name}</span>}</td>
+                    <td data-label={t("Kind")} safe>{d.backend === "embedded" ? t("served by updns") : t("external primary")}</td>
+                    <td data-label={t("Public")}>
                       <YesNo c={c} value={d.public} />
                     </td>
-                    <td>
+                    <td data-label={t("Available")}>
                       <YesNo c={c} value={d.available} />
                     </td>
-                    <td safe>{owner}</td>
-                    <td safe>{d.comment}</td>
+                    <td data-label={t("Owner")} safe>{owner}</td>
+                    <td data-label={t("Comment")} safe>{d.comment}</td>
                   </tr>
                 ))}
               </tbody>
