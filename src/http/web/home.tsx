@@ -164,10 +164,28 @@ async function Overview({ c }: { c: WebContext }): Promise<JSX.Element> {
   );
 }
 
+function About({ c }: { c: WebContext }): JSX.Element {
+  const t = c.t;
+  return (
+    <>
+      <h1 safe>{t("About this service")}</h1>
+      <p safe>{t("updns keeps DNS names pointing at addresses that change: routers and small clients report the current address, updns writes it into the zone, either serving the zone itself or updating your own name server.")}</p>
+      <h2 safe>{t("Fair use")}</h2>
+      <ul>
+        <li safe>{t("Update only when your address changed; clients that keep sending the same address are flagged for abuse and then refused.")}</li>
+        <li safe>{t("Do not use names to deceive people (phishing, malware): such hosts are blocked.")}</li>
+        <li safe>{t("The service comes without warranty: keep a way to reach your machines that does not depend on it.")}</li>
+      </ul>
+      <p safe>{t("Questions go to the operator of this server.")}</p>
+    </>
+  );
+}
+
 export function homePages(web: Web) {
   return webRoutes("home", web, (r) => {
     r.get("/", (c) => page(c, c.t("Home"), <Home c={c} />));
     r.get("/ips", (c) => fragment(<Ips c={c} />));
+    r.get("/about/", (c) => page(c, c.t("About"), <About c={c} />));
     r.get("/overview/", async (c) => page(c, c.t("Overview"), await Overview({ c })), "user");
   });
 }

@@ -101,7 +101,9 @@ export function Layout({ c, title, children }: LayoutProps): JSX.Element {
           {children}
         </main>
         <footer>
-          <p safe>{t("updns — self-hosted dynamic DNS")}</p>
+          <p>
+            <span safe>{t("updns — self-hosted dynamic DNS")}</span> · <a href="/about/" safe>{t("About")}</a>
+          </p>
         </footer>
       </body>
     </html>

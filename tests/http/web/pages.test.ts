@@ -48,6 +48,7 @@ describe("access", () => {
     const { w } = await fixture();
     const anon = w.browser({ address: "198.51.100.1" });
     expect((await anon.get("/")).status).toBe(200);
+    expect(textOf((await anon.get("/about/")).body)).toContain("Fair use");
     for (const path of [...OWNED_GETS, ...USER_GETS, ...STAFF_GETS]) {
       const r = await anon.get(path);
       expect([path, r.status]).toEqual([path, 303]);
