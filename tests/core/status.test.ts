@@ -1,0 +1,35 @@
+// The status page's counts (spec §5.1 /status/): periods are "strictly newer than", TLS counted apart.
+import { expect, test } from "bun:test";
+import { openDatabase, domains, hosts, users } from "../../src/db/index.ts";
+import { statusCounts } from "../../src/core/index.ts";
+
+test("counts of domains, hosts, updates per period and users", () => {
+  const db = openDatabase(":memory:");
+  const now = new Date("2026-06-01T12:00:00Z");
+  const ago = (days: number) => new Date(now.getTime() - days * 86400_000);
+  const u = db.insert(users).values({ username: "a", lastLogin: ago(1), dateJoined: ago(100) }).returning().get();
+  db.insert(users).values({ username: "b", isActive: false, lastLogin: ago(20), dateJoined: ago(1) }).run();
+  const d = db.insert(domains).values({ name: "dyn.example.org", public: true, ownerId: u.id }).returning().get();
+  db.insert(domains).values({ name: "x.example.org", available: false, ownerId: u.id }).run();
+  const h = (name: string, v: Partial<typeof hosts.$inferInsert>) => db.insert(hosts).values({ name, domainId: d.id, ownerId: u.id, ...v }).run();
+  h("a", { lastUpdateIpv4: ago(1), tlsUpdateIpv4: true, lastUpdateIpv6: ago(10) });
+  h("b", { lastUpdateIpv4: ago(2), abuse: true }); // exactly 2 days: not "newer than 2 days"
+  h("c", { lastUpdateIpv4: ago(700), available: false, abuseBlocked: true, abuse: true });
+  const s = statusCounts(db, now);
+  expect(s.domains).toEqual({ total: 2, public: 1, unavailable: 1 });
+  expect(s.hosts).toEqual({ total: 3, unavailable: 1, abuse: 2, abuseBlocked: 1 });
+  expect(s.updates).toEqual([
+    { period: "2d", ipv4: 1, ipv4Tls: 1, ipv6: 0, ipv6Tls: 0 },
+    { period: "2w", ipv4: 2, ipv4Tls: 1, ipv6: 1, ipv6Tls: 0 },
+    { period: "2m", ipv4: 2, ipv4Tls: 1, ipv6: 1, ipv6Tls: 0 },
+    { period: "2y", ipv4: 3, ipv4Tls: 1, ipv6: 1, ipv6Tls: 0 },
+  ]);
+  expect(s.users.total).toBe(2);
+  expect(s.users.active).toBe(1);
+  expect(s.users.periods.map((p) => [p.period, p.loggedIn, p.joined])).toEqual([
+    ["2d", 1, 1],
+    ["2w", 1, 1],
+    ["2m", 2, 1],
+    ["2y", 2, 2],
+  ]);
+});
