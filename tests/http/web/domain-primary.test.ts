@@ -90,6 +90,8 @@ describe.if(run)("rfc2136 domains with the primary snippets", () => {
       expect(r.body).toContain("good 192.0.2.123");
       expect((await dig("127.0.0.1", port, `home.${zone}`, "A")).answer.join("\n")).toContain("192.0.2.123");
       expect(textOf((await b.get(`${host.location}addresses`)).body)).toContain("A 192.0.2.123");
+      // The overview does not wait for the primary: the addresses load afterwards with htmx.
+      expect((await b.get("/overview/")).body).toContain(`hx-get="${host.location}addresses" hx-trigger="load, addresses-changed from:body"`);
       expect((await b.submit(`${host.location}delete/`, {}, `${host.location}delete/`)).location).toBe("/overview/");
       expect(textOf((await b.get("/overview/")).body)).toContain("Host deleted.");
       expect([kind, (await dig("127.0.0.1", port, `home.${zone}`, "A")).status]).toEqual([kind, "NXDOMAIN"]);
