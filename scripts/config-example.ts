@@ -1,5 +1,5 @@
-// Writes config.example.toml from the settings table (run: bun scripts/config-example.ts). A test checks the
-// committed file equals this output, so the documentation cannot drift from the code.
+// Writes config.example.toml and src/config/types.ts from the settings table (run: bun scripts/config-example.ts).
+// A test checks the committed files equal this output, so documentation and types cannot drift from the code.
 import { settings, envName } from "../src/config/index.ts";
 
 export function renderExample(): string {
@@ -19,4 +19,20 @@ export function renderExample(): string {
   return lines.join("\n") + "\n";
 }
 
-if (import.meta.main) await Bun.write("config.example.toml", renderExample());
+/** src/config/types.ts: the Config interface, one member per section of the table. */
+export function renderTypes(): string {
+  const sections = new Map<string, typeof settings>();
+  for (const s of settings) {
+    if (!sections.has(s.section)) sections.set(s.section, []);
+    sections.get(s.section)!.push(s);
+  }
+  const ts = { string: "string", int: "number", bool: "boolean", "string[]": "string[]" } as const;
+  let out = "// Generated shape of the configuration (one interface per section of the table in table.ts).\n// Keep in step with table.ts; tests/config/config.test.ts checks it.\n\nexport interface Config {\n";
+  for (const [sec, list] of sections) out += `  ${JSON.stringify(sec)}: {\n` + list.map((s) => `    ${s.key}: ${ts[s.type]};\n`).join("") + "  };\n";
+  return out + "}\n";
+}
+
+if (import.meta.main) {
+  await Bun.write("config.example.toml", renderExample());
+  await Bun.write("src/config/types.ts", renderTypes());
+}

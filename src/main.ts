@@ -100,7 +100,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           await tsigCommand(rest, io, openDb);
           return 0;
         case "domain":
-          await domainCommand(rest, io, openDb);
+          await domainCommand(rest, io, openDb, cfg);
           return 0;
         case "host":
           await hostCommand(rest, io, openDb, async (d, fqdn) => {

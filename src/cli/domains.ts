@@ -4,8 +4,10 @@ import { zoneRefOf } from "../core/index.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
 import { checkSecondaries } from "../jobs/index.ts";
 import { requireUser } from "../core/admin/users.ts";
-import { SqliteZoneStorage } from "../backends/embedded/index.ts";
-import { ZoneStore } from "../dns/zone/index.ts";
+import type { Config } from "../config/index.ts";
+import { domains } from "../db/index.ts";
+import { eq } from "drizzle-orm";
+import { openZoneStore } from "./zones.ts";
 import { CliError, parse, print, table, type Io } from "./args.ts";
 
 const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns NAME]... [--secondary IP[:PORT]]... [--transfer-key KEYNAME] [--update-key KEYNAME] [--serial-scheme unixtime|dateserial]
@@ -13,9 +15,11 @@ const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns 
        updns domain list
        updns domain remove ZONE
        updns domain secondary add|remove ZONE IP[:PORT]
-       updns domain check ZONE`;
+       updns domain check ZONE
+       updns domain dnssec ZONE on [--algorithm 13|15] [--nsec] [--split] | off [--force] | status | roll-zsk | roll-ksk | complete-ksk
+       updns domain ds ZONE`;
 
-export async function domainCommand(argv: string[], io: Io, openDb: () => Db): Promise<void> {
+export async function domainCommand(argv: string[], io: Io, openDb: () => Db, cfg: Config): Promise<void> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
   const { values, positionals } = parse(
@@ -35,6 +39,9 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db): P
       "key-name": { type: "string" },
       algorithm: { type: "string" },
       secret: { type: "string" },
+      nsec: { type: "boolean" },
+      split: { type: "boolean" },
+      force: { type: "boolean" },
     },
     USAGE,
   );
@@ -60,7 +67,7 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db): P
           serialScheme: scheme,
         }, async (z) => {
           // Only this zone is loaded: the command must stay quick however many zones the server holds.
-          const store = await ZoneStore.open(new SqliteZoneStorage(db, [z.name]));
+          const store = await openZoneStore(db, cfg, [z.name]);
           // Names end in a dot: the zone store reads rdata as master-file text, where a name without one is relative.
           await store.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) });
         });
@@ -115,7 +122,65 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db): P
       if (!result.ok) throw new CliError(`domain check of ${d.name} failed`, 1);
       return;
     }
+    case "dnssec":
+      return dnssecCommand(db, cfg, io, values, positionals);
+    case "ds": {
+      if (positionals.length !== 1) throw new CliError(`domain ds takes one ZONE\nusage: ${USAGE}`);
+      const d = requireDomain(db, positionals[0]);
+      const store = await openZoneStore(db, cfg, [d.name]);
+      if (d.backend !== "embedded" || !store.isSigned(d.name)) throw new CliError(`${d.name} is not a signed embedded zone (turn signing on with "updns domain dnssec ${d.name} on")`, 1);
+      const ds = store.dsRecords(d.name).map((r) => `${d.name}. IN DS ${r}`);
+      return print(io, values.json, { zone: d.name, ds }, () => ds.join("\n"));
+    }
     default:
       throw new CliError(`unknown domain command "${sub}"\nusage: ${USAGE}`);
+  }
+}
+
+/** `domain dnssec ZONE on|off|status|roll-zsk|roll-ksk|complete-ksk`: the zone store does the work in one commit. */
+async function dnssecCommand(db: Db, cfg: Config, io: Io, values: { json: boolean; algorithm?: string; nsec?: boolean; split?: boolean; force?: boolean }, positionals: string[]): Promise<void> {
+  const [zoneName, action] = positionals;
+  if (!zoneName || !action || positionals.length !== 2) throw new CliError("usage: updns domain dnssec ZONE on [--algorithm 13|15] [--nsec] [--split] | off [--force] | status | roll-zsk | roll-ksk | complete-ksk");
+  const d = requireDomain(db, zoneName);
+  if (d.backend !== "embedded") throw new CliError(`${d.name} is an rfc2136 zone: its primary signs it, not updns`, 1);
+  const store = await openZoneStore(db, cfg, [d.name]);
+  const status = () => store.dnssecStatus(d.name);
+  switch (action) {
+    case "on": {
+      const algorithm = values.algorithm === undefined ? cfg.dnssec.default_algorithm : Number(values.algorithm);
+      if (algorithm !== 13 && algorithm !== 15) throw new CliError("--algorithm must be 13 (ECDSA P-256) or 15 (Ed25519)");
+      await store.enableDnssec(d.name, { algorithm, denial: values.nsec ? "nsec" : "nsec3", keys: values.split ? "split" : "csk" });
+      db.update(domains).set({ dnssec: true }).where(eq(domains.id, d.id)).run();
+      const ds = store.dsRecords(d.name);
+      return print(io, values.json, { zone: d.name, signed: true, ds }, () => [`${d.name} is signed. Give the parent zone this DS record:`, ...ds.map((r) => `${d.name}. IN DS ${r}`)].join("\n"));
+    }
+    case "off": {
+      // A DS left at the parent makes the unsigned zone bogus for every validating resolver.
+      if (!values.force && store.isSigned(d.name)) {
+        await store.requestDsRemoval(d.name);
+        throw new CliError(`${d.name}: published CDS/CDNSKEY "delete" records (RFC 8078). Remove the DS at the parent, wait for its TTL, then run "updns domain dnssec ${d.name} off --force"`, 1);
+      }
+      await store.disableDnssec(d.name);
+      db.update(domains).set({ dnssec: false }).where(eq(domains.id, d.id)).run();
+      return print(io, values.json, { zone: d.name, signed: false }, () => `${d.name} is no longer signed`);
+    }
+    case "status": {
+      const st = status();
+      return print(io, values.json, st ?? { zone: d.name, signed: false }, () =>
+        st ? [`${d.name}: signed, ${st.denial}`, ...st.keys.map((k) => `  key ${k.keyTag} ${k.role} ${k.state} algorithm ${k.algorithm}`), ...st.ds.map((r) => `  DS ${r}`)].join("\n") : `${d.name}: not signed`,
+      );
+    }
+    case "roll-zsk":
+    case "roll-ksk":
+    case "complete-ksk": {
+      if (!store.isSigned(d.name)) throw new CliError(`${d.name} is not signed`, 1);
+      if (action === "roll-zsk") await store.rollZsk(d.name);
+      else if (action === "roll-ksk") await store.rollKsk(d.name);
+      else await store.completeKskRollover(d.name);
+      const st = status()!;
+      return print(io, values.json, st, () => [`${d.name}: ${action} done`, ...st.ds.map((r) => `  DS ${r}`)].join("\n"));
+    }
+    default:
+      throw new CliError(`unknown dnssec action "${action}" (on, off, status, roll-zsk, roll-ksk, complete-ksk)`);
   }
 }

@@ -25,12 +25,15 @@ import {
   type JobReport,
 } from "../jobs/index.ts";
 import { cliBackends } from "./backends.ts";
+import { openZoneStore } from "./zones.ts";
 import { CliError, parse, print, table, type Io } from "./args.ts";
 
 export interface JobContextParts {
   backendFor: BackendFor;
   /** Trims the journals of the embedded zones (serve: the zone store's; CLI: straight in the database). */
   trimJournals?: () => Promise<number>;
+  /** Renews DNSSEC signatures and rolls keys that are due (serve: the zone store's dnssecTick). */
+  resignZones?: () => Promise<string>;
   clock?: Clock;
   /** Where the mailer writes (with no smtp_host the mails themselves); defaults to `log`. */
   mailLog?: Logger;
@@ -55,6 +58,7 @@ export function jobContext(cfg: Config, db: Db, log: Logger, parts: JobContextPa
     publicUrl,
     translator,
     trimJournals: parts.trimJournals,
+    resignZones: parts.resignZones,
     checkZone: zoneChecker({ timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 }),
   };
 }
@@ -67,6 +71,23 @@ export function trimJournalsIn(db: Db, cfg: Config, clock: Clock = systemClock):
     let n = 0;
     for (const d of listDomains(db)) if (d.backend === "embedded") n += await storage.trimJournal(d.name, cfg.dns.journal_max_changes, before);
     return n;
+  };
+}
+
+/** What one dnssecTick did, in one line for the job report. */
+export function describeTick(results: { zone: string; renewed: boolean; steps: string[] }[]): string {
+  const renewed = results.filter((r) => r.renewed).map((r) => r.zone);
+  const steps = results.flatMap((r) => r.steps.map((s) => `${r.zone}: ${s}`));
+  return `${results.length} signed zone(s), signatures renewed in ${renewed.length ? renewed.join(", ") : "none"}${steps.length ? `; ${steps.join("; ")}` : ""}`;
+}
+
+/** Re-signing for a CLI run: the signed embedded zones are loaded, ticked and committed like the server does. */
+export function resignZonesIn(db: Db, cfg: Config): () => Promise<string> {
+  return async () => {
+    const signed = listDomains(db).filter((d) => d.backend === "embedded" && d.dnssec).map((d) => d.name);
+    if (signed.length === 0) return describeTick([]);
+    const store = await openZoneStore(db, cfg, signed);
+    return describeTick(await store.dnssecTick());
   };
 }
 
@@ -91,7 +112,7 @@ function cliContext(deps: JobsCliDeps, io: Io): JobContext {
   const log = createLogger({ level: "warn", format: deps.cfg.log.format as "logfmt", write: (l) => io.err(l) });
   const mailLog = createLogger({ level: "info", format: deps.cfg.log.format as "logfmt", write: (l) => io.err(l) });
   const clock = deps.context?.clock ?? systemClock;
-  return { ...jobContext(deps.cfg, db, log, { backendFor: cliBackends(db, deps.cfg), trimJournals: trimJournalsIn(db, deps.cfg, clock), clock, mailLog }), ...deps.context };
+  return { ...jobContext(deps.cfg, db, log, { backendFor: cliBackends(db, deps.cfg), trimJournals: trimJournalsIn(db, deps.cfg, clock), resignZones: resignZonesIn(db, deps.cfg), clock, mailLog }), ...deps.context };
 }
 
 async function exclusive<R extends JobReport>(ctx: JobContext, name: string, fn: () => Promise<R>): Promise<R> {

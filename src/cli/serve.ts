@@ -21,7 +21,7 @@ import { startDns, type DnsRuntime } from "./dns.ts";
 import { metricsRoutes } from "./metrics.ts";
 import type { RRType } from "../dns/zone/index.ts";
 import { createJobScheduler, type Scheduler } from "../jobs/index.ts";
-import { jobContext } from "./jobs.ts";
+import { describeTick, jobContext } from "./jobs.ts";
 import { startAcme, type AcmeRuntime } from "./acme.ts";
 
 export interface Running {
@@ -56,7 +56,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   let scheduler: Scheduler | undefined;
   let acme: AcmeRuntime | undefined;
   try {
-    zones = await openZones(db, log, { journalMaxChanges: cfg.dns.journal_max_changes, journalMaxAgeMs: cfg.dns.journal_max_age_days * 86400_000 });
+    zones = await openZones(db, cfg, log);
     dns = await startDns(cfg, db, zones, log);
     zones.onExternalChange(() => dns!.reconfigure());
     const backendFor = backendsFor(cfg, zones);
@@ -74,7 +74,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       clock: systemClock,
       schedules: cfg.jobs as unknown as Record<string, string>,
       settings: { flagAbuseThreshold: cfg.abuse.flag_abuse_threshold },
-      context: jobContext(cfg, db, jobsLog, { backendFor, trimJournals: () => zones!.store.trimJournal(), mailLog: log.child({ component: "mail" }) }),
+      context: jobContext(cfg, db, jobsLog, { backendFor, trimJournals: () => zones!.store.trimJournal(), resignZones: async () => describeTick(await zones!.store.dnssecTick()), mailLog: log.child({ component: "mail" }) }),
     });
     const app = createHttpApp({
       config: cfg,

@@ -1,7 +1,10 @@
 // The embedded zones of a running server: the zone store over SQLite, kept in step with commits made by
 // other processes (a CLI command while the server runs). SQLite's data_version tells, cheaply, when another
 // connection committed; then the zones whose stored serial differs from memory are reloaded.
+import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
+import { dnssecMasterKey } from "../dns/dnssec/index.ts";
+import type { ZoneStoreOptions } from "../dns/zone/index.ts";
 import { SqliteZoneStorage } from "../backends/embedded/index.ts";
 import { ZoneStore } from "../dns/zone/index.ts";
 import type { Logger } from "../log/index.ts";
@@ -16,13 +19,24 @@ export interface ZoneRuntime {
   stop(): void;
 }
 
-export async function openZones(db: Db, log: Logger, opts: { journalMaxChanges: number; journalMaxAgeMs: number; pollMs?: number }): Promise<ZoneRuntime> {
+/** How every process opens zone stores: journal limits and the key that unseals DNSSEC private keys. */
+export function zoneStoreOptions(cfg: Config, log?: Logger): ZoneStoreOptions {
+  return {
+    journalMaxChanges: cfg.dns.journal_max_changes,
+    journalMaxAgeMs: cfg.dns.journal_max_age_days * 86400_000,
+    dnssec: { masterKey: dnssecMasterKey({ configured: cfg.dnssec.master_key, dataDir: cfg.server.data_dir }) },
+    log: log ? (msg) => log.warn(msg) : undefined,
+  };
+}
+
+/** A store of just the named zones, for a one-shot CLI command. */
+export function openZoneStore(db: Db, cfg: Config, only: string[]): Promise<ZoneStore> {
+  return ZoneStore.open(new SqliteZoneStorage(db, only), zoneStoreOptions(cfg));
+}
+
+export async function openZones(db: Db, cfg: Config, log: Logger, opts: { pollMs?: number } = {}): Promise<ZoneRuntime> {
   const storage = new SqliteZoneStorage(db);
-  const store = await ZoneStore.open(storage, {
-    journalMaxChanges: opts.journalMaxChanges,
-    journalMaxAgeMs: opts.journalMaxAgeMs,
-    log: (msg) => log.warn(msg),
-  });
+  const store = await ZoneStore.open(storage, zoneStoreOptions(cfg, log));
   const listeners: (() => void)[] = [];
   const dataVersion = () => (db.$client.query("PRAGMA data_version").get() as { data_version: number }).data_version;
   let seen = dataVersion();

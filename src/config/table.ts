@@ -118,6 +118,7 @@ export const settings: Setting[] = [
   { section: "jobs", key: "domains_check", type: "string", default: "30 4 * * *", validate: schedule, help: "Check every domain's nameserver." },
   { section: "jobs", key: "hosts_stale_check", type: "string", default: "0 5 * * *", validate: schedule, help: "Raise staleness of hosts not updated for long." },
   { section: "jobs", key: "users_stale_check", type: "string", default: "0 6 * * 0", validate: schedule, help: "Remove accounts never used or inactive for long, after notice." },
+  { section: "jobs", key: "dnssec_resign", type: "string", default: "23 * * * *", validate: schedule, help: "Renew DNSSEC signatures before they expire, roll ZSKs when due." },
   { section: "jobs", key: "cleanup", type: "string", default: "15 * * * *", validate: schedule, help: "Expired sessions, tokens and registrations." },
 
   // [acme_dns]
@@ -128,6 +129,10 @@ export const settings: Setting[] = [
   { section: "acme_dns", key: "max_txt", type: "int", default: 10, validate: range(1, 100), help: "TXT values kept per account; the oldest goes when a new one arrives (acme-dns keeps 2)." },
   { section: "acme_dns", key: "txt_ttl", type: "int", default: 30, validate: range(1, 60), help: "TTL of the challenge TXT records, and the negative TTL of the challenge zone (RFC 2308), in seconds." },
   { section: "acme_dns", key: "txt_lifetime", type: "int", default: 3600, validate: range(60, 604800), help: "Seconds a TXT value lives before the sweep removes it." },
+
+  // [dnssec]
+  { section: "dnssec", key: "master_key", type: "string", default: "", secret: true, help: "Key (64 hex digits or base64 of 32 bytes) that encrypts DNSSEC private keys in the database; empty: kept in <data_dir>/dnssec.key (back it up with the database)." },
+  { section: "dnssec", key: "default_algorithm", type: "int", default: 13, validate: (v) => (v === 13 || v === 15 ? null : "must be 13 (ECDSA P-256) or 15 (Ed25519)"), help: "Algorithm for newly signed zones: 13 (ECDSA P-256/SHA-256) or 15 (Ed25519)." },
 
   // [log]
   { section: "log", key: "level", type: "string", default: "info", validate: oneOf("debug", "info", "warn", "error"), help: "Least important level logged." },

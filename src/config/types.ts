@@ -78,6 +78,7 @@ export interface Config {
     domains_check: string;
     hosts_stale_check: string;
     users_stale_check: string;
+    dnssec_resign: string;
     cleanup: string;
   };
   "acme_dns": {
@@ -88,6 +89,10 @@ export interface Config {
     max_txt: number;
     txt_ttl: number;
     txt_lifetime: number;
+  };
+  "dnssec": {
+    master_key: string;
+    default_algorithm: number;
   };
   "log": {
     level: string;

@@ -1,6 +1,6 @@
-// Re-signing DNSSEC zones before their signatures expire. The DNSSEC side provides the function (JobContext
-// resignZones); until it is wired, this job does nothing and says so. It has no [jobs] key yet, so the scheduler
-// does not run it; `updns jobs run dnssec_resign` shows whether it is wired.
+// Re-signing DNSSEC zones before their signatures expire, and rolling ZSKs that are due. The zone store does
+// the work (JobContext resignZones: serve passes its store's dnssecTick, the CLI opens the signed zones);
+// config [jobs] dnssec_resign schedules it (hourly by default).
 import { newReport, note, type JobContext, type JobReport } from "./context.ts";
 
 export async function runDnssecResign(ctx: JobContext): Promise<JobReport> {

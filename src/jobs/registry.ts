@@ -56,7 +56,7 @@ export const JOBS: JobDefinition[] = [
   },
   {
     name: "dnssec_resign",
-    description: "re-sign DNSSEC zones (not wired yet: does nothing)",
+    description: "renew DNSSEC signatures before they expire, roll ZSKs that are due",
     command: () => "updns jobs run dnssec_resign",
     run: (ctx) => runDnssecResign(ctx),
   },

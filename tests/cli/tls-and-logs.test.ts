@@ -22,7 +22,7 @@ function peerCn(hostPort: string): Promise<string> {
     const s = connect({ host, port, rejectUnauthorized: false }, () => {
       const cn = s.getPeerCertificate().subject.CN;
       s.end();
-      resolve(Array.isArray(cn) ? cn[0] : cn);
+      resolve(String(Array.isArray(cn) ? cn[0] : cn));
     });
     s.once("error", reject);
   });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, defaults, loadConfig, settings, describeConfig } from "../../src/config/index.ts";
-import { renderExample } from "../../scripts/config-example.ts";
+import { renderExample, renderTypes } from "../../scripts/config-example.ts";
 import { tempDir } from "../support/net.ts";
 
 function withFile(text: string): string {
@@ -100,6 +100,10 @@ describe("configuration", () => {
     expect(committed).toBe(renderExample());
     expect(loadConfig({ file: join(import.meta.dir, "../../config.example.toml"), env: {} })).toEqual(defaults() as never);
     for (const s of settings) expect(committed).toContain(`${s.key} = `);
+  });
+
+  test("src/config/types.ts is the table's shape", () => {
+    expect(readFileSync(join(import.meta.dir, "../../src/config/types.ts"), "utf8")).toBe(renderTypes());
   });
 });
 

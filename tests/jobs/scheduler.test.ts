@@ -173,7 +173,7 @@ describe("the jobs of config [jobs]", () => {
     const cfg = loadConfig({ env: {} });
     const s = createJobScheduler({ db: w.db, log: w.log, clock: w.clock, schedules: { ...cfg.jobs, cleanup: "30 12 * * *", faults: "" }, context: w.ctx, settings: { flagAbuseThreshold: 150 } });
     const names = s.state().map((j) => j.name);
-    expect(names).toEqual(["faults", "domains_check", "hosts_stale_check", "users_stale_check", "cleanup"]);
+    expect(names).toEqual(["faults", "domains_check", "hosts_stale_check", "users_stale_check", "cleanup", "dnssec_resign"]);
     expect(s.state().find((j) => j.name === "faults")!.next).toBeNull();
     w.clock.advance(30 * MIN);
     await s.tick();
