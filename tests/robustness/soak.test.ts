@@ -16,7 +16,7 @@ describe.skipIf(!ok)("soak (60 s of mixed load)", () => {
       queriesPerSecond: Number(process.env.UPDNS_SOAK_QPS ?? 20000),
       warmupSeconds: 20,
       sampleSeconds: 5,
-      hosts: 40,
+      hosts: 16,
     };
     const r = await runSoak(o);
     console.log("soak:\n" + formatReport(r, o));
