@@ -220,6 +220,29 @@ export function checkStaticRecord(db: Db, d: DomainRow, input: { name: string; t
   return { owner: name === "@" ? d.name : `${name}.${d.name}`, type, ttl: input.ttl };
 }
 
+/** The apex NS names of an embedded zone (absolute, no trailing dot). */
+export function apexNs(db: Db, d: DomainRow): string[] {
+  return db
+    .select({ data: zoneRecords.data })
+    .from(zoneRecords)
+    .where(and(eq(zoneRecords.domainId, d.id), eq(zoneRecords.name, d.name), eq(zoneRecords.type, "NS")))
+    .all()
+    .map((r) => r.data.replace(/\.$/, ""))
+    .sort();
+}
+
+/** Replaces the apex NS RRset of an embedded zone (at least one name; the TTL of the old set is kept). */
+export async function setApexNs(db: Db, editor: ZoneEditor, d: DomainRow, names: string[]): Promise<void> {
+  const ns = [...new Set(names.map((n) => normalizeZoneName(n, "ns")))];
+  if (ns.length === 0) throw new ValidationError("ns", "A zone needs at least one name server.");
+  const ttl = db.select({ ttl: zoneRecords.ttl }).from(zoneRecords).where(and(eq(zoneRecords.domainId, d.id), eq(zoneRecords.name, d.name), eq(zoneRecords.type, "NS"))).get()?.ttl ?? 3600;
+  try {
+    await editor.replace(d.name, d.name, "NS", ttl, ns.map((n) => `${n}.`));
+  } catch (e) {
+    throw new ValidationError("ns", (e as Error).message);
+  }
+}
+
 export async function setStaticRRset(db: Db, editor: ZoneEditor, d: DomainRow, input: { name: string; type: string; ttl: number; data: string[] }): Promise<void> {
   const r = checkStaticRecord(db, d, input);
   try {

@@ -92,6 +92,8 @@ export {
   transferKeyOf,
   staticRecords,
   setStaticRRset,
+  apexNs,
+  setApexNs,
   checkStaticRecord,
   STATIC_TYPES,
   type ZoneEditor,

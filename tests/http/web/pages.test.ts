@@ -247,6 +247,16 @@ describe("domains", () => {
     expect(w.db.$client.query("SELECT available, public FROM domains").get()).toEqual({ available: 1, public: 1 });
   });
 
+  test("the apex NS names of an embedded zone are edited on the domain page", async () => {
+    const { w, alice } = await fixture();
+    expect((await alice.get("/domain/1/")).body).toMatch(/<textarea id="f-ns"[^>]*>ns1\.dyn\.example\.org<\/textarea>/);
+    expect((await alice.submit("/domain/1/", { comment: "", available: "1", ns: "" }, "/domain/1/")).status).toBe(400);
+    expect((await alice.submit("/domain/1/", { comment: "", available: "1", ns: "a..b" }, "/domain/1/")).status).toBe(400);
+    expect((await alice.submit("/domain/1/", { comment: "", available: "1", ns: "ns1.example.net\nns2.example.net." }, "/domain/1/")).status).toBe(303);
+    expect(w.db.$client.query("SELECT data FROM zone_records WHERE type = 'NS' AND name = 'dyn.example.org' ORDER BY data").all()).toEqual([{ data: "ns1.example.net." }, { data: "ns2.example.net." }]);
+    expect((await alice.get("/domain/1/")).body).toMatch(/<textarea id="f-ns"[^>]*>ns1\.example\.net\nns2\.example\.net<\/textarea>/);
+  });
+
   test("static records of an embedded zone: validated, set, listed, deleted", async () => {
     const { w, alice } = await fixture();
     const set = (f: Record<string, string>) => alice.submit("/domain/1/records", f, "/domain/1/");

@@ -9,6 +9,8 @@ import {
   regenerateDomainKey,
   setStaticRRset,
   staticRecords,
+  apexNs,
+  setApexNs,
   transferKeyOf,
   updateDomain,
   zoneRefOf,
@@ -161,6 +163,7 @@ function DomainPage({ c, d, errors, steps }: { c: WebContext; d: DomainRow; erro
             {errors?.available ? <p class="flash error" safe>{errors.available}</p> : ""}
             <Check name="public" label={t("Public (everyone may add hosts)")} checked={has("comment") ? checked(c, "public") : d.public} />
             {errors?.public ? <p class="flash error" safe>{errors.public}</p> : ""}
+            {rfc ? "" : <TextArea name="ns" label={t("Name servers (one per line)")} value={has("ns") ? v(c, "ns") : apexNs(c.web.db, d).join("\n")} errors={errors} hint={t("The zone's NS records: updns and its secondaries.")} />}
             {rfc ? (
               <>
                 <Field name="primary" label={t("Primary (IP or IP:port)")} value={has("primary") ? v(c, "primary") : d.primary} errors={errors} />
@@ -338,12 +341,19 @@ export function domainPages(web: Web) {
         const d = domainOf(c);
         if (!d) return notFound(c);
         try {
+          // The NS set first: it is validated by the zone store, and a refusal leaves everything as it was.
+          const ns = lines(v(c, "ns"));
+          if (d.backend === "embedded" && c.web.zoneEditor && c.form.has("ns") && ns.join(" ") !== apexNs(c.web.db, d).join(" ")) {
+            if (checked(c, "public") && !checked(c, "available")) throw new ValidationError("public", "Domain must be available to be public.");
+            await setApexNs(c.web.db, c.web.zoneEditor, d, ns);
+          }
           const steps = await updateDomain(
             c.web.db,
             d,
             { comment: v(c, "comment"), public: checked(c, "public"), available: checked(c, "available"), primary: v(c, "primary"), queryServer: v(c, "query_server"), keyName: v(c, "key_name"), algorithm: v(c, "algorithm"), secret: v(c, "secret") },
             d.available && d.backend === "rfc2136" && d.primary === v(c, "primary") ? undefined : c.web.checkZone,
           );
+
           c.flash("info", c.t("Domain updated."));
           if (steps) c.flash("info", steps.map((s) => `${s.step}: ${s.message}`).join(" · "));
           return redirect(c, "/overview/");
