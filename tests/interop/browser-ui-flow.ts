@@ -93,6 +93,15 @@ export async function mainFlow(width: number) {
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toContain("login=home.dyn.example.org");
   expect(copied).toContain(`password='${secret}'`);
+  // Keyboard only: open the inadyn section, tab to its copy button, press Enter.
+  await page.focus("#help-inadyn > summary");
+  await page.keyboard.press("Enter");
+  expect(await page.$eval("#help-inadyn", (el) => (el as HTMLDetailsElement).open)).toBe(true);
+  await page.keyboard.press("Tab");
+  expect(await page.evaluate(() => document.activeElement?.getAttribute("data-copy"))).toBe("snippet-inadyn-0");
+  await page.keyboard.press("Enter");
+  await page.waitForSelector("button[data-copy='snippet-inadyn-0'][data-copied]");
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toContain(`password = ${secret}`);
   await shot("secret-and-help");
 
   await page.goto(hostUrl);
