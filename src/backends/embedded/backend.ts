@@ -27,15 +27,24 @@ function presentValue(type: DynamicType, data: string): string {
 export class EmbeddedBackend implements ZoneBackend {
   /**
    * `refresh` reloads zones that another process committed to; it is called when a commit finds the stored
-   * serial moved (ZoneConflictError), and the change is then tried once more on the fresh zone.
+   * serial moved (ZoneConflictError), and the change is then tried once more on the fresh zone. It is also
+   * called when a zone is not loaded at all: one just added by the CLI may not have been picked up yet.
    */
   constructor(
     private readonly store: () => ZoneStore,
     private readonly refresh?: () => void,
   ) {}
 
+  /** The zone's snapshot, reloading first when it is missing (added by another process a moment ago). */
+  private loaded(zone: string) {
+    const snap = this.store().zone(zone);
+    if (snap || !this.refresh) return snap;
+    this.refresh();
+    return this.store().zone(zone);
+  }
+
   async read(zone: ZoneRef, name: string, type: DynamicType): Promise<string[]> {
-    const snap = this.store().zone(zone.name);
+    const snap = this.loaded(zone.name);
     if (!snap) throw new ZoneBackendError(`zone ${zone.name} is not loaded`, true);
     return [...(snap.get(absoluteOwner(zone.name, name), type)?.data ?? [])].map((d) => presentValue(type, d));
   }
@@ -69,6 +78,7 @@ export class EmbeddedBackend implements ZoneBackend {
 
   private async change(zone: ZoneRef, owner: string, fn: (tx: Parameters<Parameters<ZoneStore["transaction"]>[1]>[0]) => boolean): Promise<ChangeOutcome> {
     let changed = false;
+    this.loaded(zone.name);
     const attempt = () =>
       this.store().transaction(zone.name, (tx) => {
         changed = fn(tx);

@@ -1,0 +1,38 @@
+// EmbeddedBackend (core's ZoneBackend over the zone store): a zone that another process (the CLI) has just
+// added is found by reloading, not refused as "not loaded" (a client's first update used to get dnserr).
+import { describe, expect, test } from "bun:test";
+import { EmbeddedBackend } from "../../../src/backends/embedded/backend.ts";
+import { MemoryZoneStorage, ZoneStore } from "../../../src/dns/zone/index.ts";
+
+const ZONE = "dyn.example.test";
+const ref = { id: 1, name: ZONE, backend: "embedded" as const };
+
+describe("EmbeddedBackend and zones added by another process", () => {
+  test("reading a zone the server has not loaded yet reloads it first", async () => {
+    const storage = new MemoryZoneStorage();
+    const server = await ZoneStore.open(storage);
+    const cli = await ZoneStore.open(storage);
+    await cli.createZone({ name: ZONE, soa: { mname: "ns1.example.test.", rname: "hostmaster.example.test." }, ns: ["ns1.example.test."] });
+    const zones = await storage.loadAll();
+    const backend = new EmbeddedBackend(() => server, () => server.reload(zones));
+    expect(server.zone(ZONE)).toBeUndefined();
+    expect(await backend.read(ref, "home", "A")).toEqual([]);
+  });
+
+  test("a change to such a zone is applied, not refused", async () => {
+    const storage = new MemoryZoneStorage();
+    const server = await ZoneStore.open(storage);
+    const cli = await ZoneStore.open(storage);
+    await cli.createZone({ name: ZONE, soa: { mname: "ns1.example.test.", rname: "hostmaster.example.test." }, ns: ["ns1.example.test."] });
+    const zones = await storage.loadAll();
+    const backend = new EmbeddedBackend(() => server, () => server.reload(zones));
+    expect(await backend.replace(ref, "home", "A", ["192.0.2.1"], 60)).toBe("changed");
+    expect(await backend.read(ref, "home", "A")).toEqual(["192.0.2.1"]);
+  });
+
+  test("without a way to reload, a missing zone is still a transient error (503 dnserr, the client retries)", async () => {
+    const empty = await ZoneStore.open(new MemoryZoneStorage());
+    const backend = new EmbeddedBackend(() => empty); // no refresh
+    await expect(backend.read(ref, "home", "A")).rejects.toThrow(/not loaded/);
+  });
+});
