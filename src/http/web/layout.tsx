@@ -41,6 +41,13 @@ export function Layout({ c, title, children }: LayoutProps): JSX.Element {
               ) : (
                 ""
               )}
+              {user && c.web.config.acme_dns.zone !== "" ? (
+                <li>
+                  <a href="/acme/" safe>{t("ACME")}</a>
+                </li>
+              ) : (
+                ""
+              )}
               {user?.isStaff ? (
                 <li>
                   <a href="/admin/users" safe>{t("Admin")}</a>
@@ -57,6 +64,9 @@ export function Layout({ c, title, children }: LayoutProps): JSX.Element {
                   </li>
                   <li>
                     <a href="/account/settings" safe>{t("Settings")}</a>
+                  </li>
+                  <li>
+                    <a href="/account/tokens" safe>{t("API tokens")}</a>
                   </li>
                   <li>
                     <form method="post" action="/account/logout" class="inline">
