@@ -1,47 +1,80 @@
 // The one translation function every user-facing text goes through. Messages are the English text itself
-// (gettext style), with {name} placeholders; catalogues for other languages come later and plug in here
-// (a map per language from the English text to the translation). A missing translation falls back to English.
+// (gettext style), with {name} placeholders; the catalogues of the other languages live in src/i18n (one
+// module per language, compiled into the binary). A missing translation falls back to English.
 //
 // t() returns PLAIN TEXT. In JSX put it in an element with the `safe` attribute (<p safe>{t("...")}</p>)
 // or in an attribute (attributes are escaped): Kita does not escape children by itself.
+import { CATALOGUES, LANGUAGES, formatDate, formatDateTime, formatNumber } from "../../i18n/index.ts";
+
+export { formatDate, formatDateTime, formatNumber };
 
 export type Translate = (msg: string, params?: Record<string, string | number>) => string;
 
-/** Languages with a catalogue ("en" needs none). The profile offers these. */
-export const SUPPORTED_LANGUAGES: { code: string; name: string }[] = [{ code: "en", name: "English" }];
+/** Languages with a catalogue (and English). The profile and the language menu offer these. */
+export const SUPPORTED_LANGUAGES: { code: string; name: string }[] = LANGUAGES.map((l) => ({ ...l }));
+
+/** The cookie the language menu sets (for people without a profile language, or not signed in). */
+export const LANGUAGE_COOKIE = "updns_lang";
 
 const catalogues: Record<string, Record<string, string>> = {};
+for (const [lang, messages] of Object.entries(CATALOGUES)) catalogues[lang] = { ...messages };
+const translators = new Map<string, Translate>();
 
-/** Adds or replaces the catalogue of a language (English text → translation). */
+/** Adds or replaces messages of a language (English text → translation); tests use it for made-up languages. */
 export function addCatalogue(lang: string, messages: Record<string, string>): void {
   catalogues[lang] = { ...(catalogues[lang] ?? {}), ...messages };
+  translators.delete(lang);
 }
 
+const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m));
+
+/** The translation function of a language (one per language, made once): a property read, then the placeholders. */
 export function translator(lang: string): Translate {
+  let t = translators.get(lang);
+  if (t) return t;
   const cat = catalogues[lang];
-  return (msg, params) => {
-    const text = cat?.[msg] ?? msg;
-    return params ? text.replace(/\{(\w+)\}/g, (m, k: string) => (k in params ? String(params[k]) : m)) : text;
+  t = (msg, params) => {
+    // Own properties only: a message like "constructor" must not find Object.prototype's.
+    const text = cat && Object.hasOwn(cat, msg) ? cat[msg] : msg;
+    return params ? fill(text, params) : text;
   };
+  if (cat || lang === "en") translators.set(lang, t);
+  return t;
 }
 
-/** The person's language: their profile's choice, else the best Accept-Language match, else English. */
-export function pickLanguage(profileLanguage: string, acceptLanguage: string | null): string {
-  const known = new Set(SUPPORTED_LANGUAGES.map((l) => l.code));
-  if (profileLanguage && known.has(profileLanguage)) return profileLanguage;
+const known = () => new Set(SUPPORTED_LANGUAGES.map((l) => l.code));
+
+/** The best supported match of an Accept-Language header (RFC 9110 §12.5.4: q-values, q=0 means "not this"), or "". */
+export function fromAcceptLanguage(acceptLanguage: string | null): string {
+  const codes = known();
   const wanted = (acceptLanguage ?? "")
     .split(",")
-    .map((part) => {
+    .slice(0, 32)
+    .map((part, i) => {
       const [tag, ...rest] = part.trim().split(";");
-      const q = rest.find((r) => r.trim().startsWith("q="));
-      return { tag: tag.toLowerCase(), q: q ? Number(q.trim().slice(2)) || 0 : 1 };
+      const q = rest.find((r) => r.trim().toLowerCase().startsWith("q="));
+      const qv = q ? Number(q.trim().slice(2)) : 1;
+      return { tag: tag.trim().toLowerCase(), q: Number.isFinite(qv) ? qv : 0, i };
     })
     .filter((w) => w.tag && w.q > 0)
-    .sort((a, b) => b.q - a.q);
+    // Highest q first; equal q keeps the order the browser sent.
+    .sort((a, b) => b.q - a.q || a.i - b.i);
   for (const w of wanted) {
-    if (known.has(w.tag)) return w.tag;
+    if (w.tag === "*") return "en";
+    if (codes.has(w.tag)) return w.tag;
     const primary = w.tag.split("-")[0];
-    if (known.has(primary)) return primary;
+    if (codes.has(primary)) return primary;
   }
-  return "en";
+  return "";
+}
+
+/**
+ * The person's language: their profile's choice, else the language menu's cookie, else the best
+ * Accept-Language match, else English.
+ */
+export function pickLanguage(profileLanguage: string, acceptLanguage: string | null, cookieLanguage = ""): string {
+  const codes = known();
+  if (profileLanguage && codes.has(profileLanguage)) return profileLanguage;
+  if (cookieLanguage && codes.has(cookieLanguage)) return cookieLanguage;
+  return fromAcceptLanguage(acceptLanguage) || "en";
 }

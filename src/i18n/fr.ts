@@ -1,0 +1,4 @@
+// fr catalogue: English text → translation. See index.ts.
+const messages: Record<string, string> = {
+};
+export default messages;
