@@ -8,6 +8,7 @@ import { validateEmail, validatePassword, validateUsername, type User } from "..
 import { ValidationError } from "../core/admin/names.ts";
 import { hashPassword, verifyPassword, burnTime } from "./password.ts";
 import { invalidateUserSessions } from "./session.ts";
+import { LANGUAGE_CODES } from "../i18n/index.ts";
 
 export { ValidationError };
 
@@ -161,10 +162,11 @@ export async function checkNewEmail(db: Db, user: User, email: string, policy: E
   return e;
 }
 
-export const LANGUAGES = ["", "en"] as const;
+/** "" follows the browser (cookie of the language menu, then Accept-Language); else one of src/i18n's languages. */
+export const LANGUAGES: readonly string[] = ["", ...LANGUAGE_CODES];
 
 export function setLanguage(db: Db, userId: number, language: string): void {
-  if (!(LANGUAGES as readonly string[]).includes(language)) throw new ValidationError("language", "Unknown language.");
+  if (!LANGUAGES.includes(language)) throw new ValidationError("language", "Unknown language.");
   db.update(users).set({ language }).where(eq(users.id, userId)).run();
 }
 

@@ -34,7 +34,7 @@ import {
 } from "../../auth/index.ts";
 import type { AppMailer } from "../../mail/index.ts";
 import { clientInfo, ProxyTrust, type ClientInfo } from "../client.ts";
-import { pickLanguage, translator, type Translate } from "./i18n.ts";
+import { LANGUAGE_COOKIE, pickLanguage, translator, type Translate } from "./i18n.ts";
 // A cycle on purpose, of functions only (called per request, long after both modules loaded).
 import { forbiddenPage, notFoundPage } from "./errors.tsx";
 import type { DetectTokens, SessionIps } from "./detect.ts";
@@ -260,7 +260,7 @@ export async function handle(web: Web, request: Request, params: Record<string, 
   }
   const binding = () => (session ? `s:${session.idHash}` : `a:${anon}`);
 
-  const lang = pickLanguage(user?.language ?? "", request.headers.get("accept-language"));
+  const lang = pickLanguage(user?.language ?? "", request.headers.get("accept-language"), cookies[LANGUAGE_COOKIE]);
   const c: WebContext = {
     web,
     request,

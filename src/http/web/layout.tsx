@@ -7,6 +7,8 @@ import { Html, type PropsWithChildren } from "@elysiajs/html";
 import { CSRF_FIELD, CSRF_HEADER } from "../../auth/index.ts";
 import { assetUrl } from "./assets.ts";
 import { html, type WebContext } from "./context.ts";
+import { SUPPORTED_LANGUAGES } from "./i18n.ts";
+import { SETLANG_PATH } from "./language.ts";
 
 export type LayoutProps = PropsWithChildren<{ c: WebContext; title: string }>;
 
@@ -114,6 +116,7 @@ export function Layout({ c, title, children }: LayoutProps): JSX.Element {
           <p>
             <span safe>{t("updns — self-hosted dynamic DNS")}</span> · <a href="/about/" safe>{t("About")}</a>
           </p>
+          <LanguageMenu c={c} />
         </footer>
       </body>
     </html>
@@ -121,6 +124,25 @@ export function Layout({ c, title, children }: LayoutProps): JSX.Element {
 }
 
 const LOGIN_HREF = "/account/login";
+
+/** The language menu: a plain form (no script needed), each language named in itself. */
+function LanguageMenu({ c }: { c: WebContext }): JSX.Element {
+  return (
+    <form method="post" action={SETLANG_PATH} class="inline language-menu">
+      <CsrfField c={c} />
+      <input type="hidden" name="next" value={c.url.pathname + c.url.search} />
+      <label for="language-menu" safe>{c.t("Language")}</label>
+      <select id="language-menu" name="language">
+        {SUPPORTED_LANGUAGES.map((l) => (
+          <option value={l.code} lang={l.code} selected={l.code === c.lang} safe>
+            {l.name}
+          </option>
+        ))}
+      </select>
+      <button type="submit" class="secondary" safe>{c.t("Change language")}</button>
+    </form>
+  );
+}
 
 /** A whole page as a Response. */
 export async function page(c: WebContext, title: string, body: JSX.Element, status = 200, headers: Record<string, string> = {}): Promise<Response> {

@@ -90,9 +90,12 @@ describe("translation", () => {
     expect(translator("xx")("Log out")).toBe("Log out");
   });
 
-  test("the language is the profile's, else the best Accept-Language match, else English", () => {
-    expect(pickLanguage("", "de-DE,de;q=0.9,en;q=0.8")).toBe("en");
+  test("the language is the profile's, else the menu's cookie, else the best Accept-Language match, else English", () => {
+    expect(pickLanguage("", "de-DE,de;q=0.9,en;q=0.8")).toBe("de");
+    expect(pickLanguage("", "sv,en;q=0.8")).toBe("en");
     expect(pickLanguage("en", "fr")).toBe("en");
+    expect(pickLanguage("", "fr", "it")).toBe("it");
+    expect(pickLanguage("de", "fr", "it")).toBe("de");
     expect(pickLanguage("", null)).toBe("en");
   });
 });
