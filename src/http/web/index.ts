@@ -14,11 +14,13 @@ import { relatedPages } from "./related/index.tsx";
 import { forwarderPages } from "./forwarders/index.tsx";
 import { statusPages } from "./status/index.tsx";
 import { acmePages } from "./acme/index.tsx";
+import { languagePages } from "./language.ts";
 
 export function webApp(deps: WebDeps) {
   const web = createWeb(deps);
   return new Elysia({ name: "web" })
     .use(assetRoutes)
+    .use(languagePages(web))
     .use(setupRoutes(deps.db, web))
     .use(accountPages(web))
     .use(adminUserPages(web))
