@@ -15,6 +15,7 @@ import { forwarderPages } from "./forwarders/index.tsx";
 import { statusPages } from "./status/index.tsx";
 import { acmePages } from "./acme/index.tsx";
 import { languagePages } from "./language.ts";
+import { tokenPages } from "./tokens/index.tsx";
 
 export function webApp(deps: WebDeps) {
   const web = createWeb(deps);
@@ -30,7 +31,8 @@ export function webApp(deps: WebDeps) {
     .use(forwarderPages(web))
     .use(domainPages(web))
     .use(statusPages(web))
-    .use(acmePages(web));
+    .use(acmePages(web))
+    .use(tokenPages(web));
 }
 
 export {
