@@ -4,7 +4,7 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { cli, startBinary, type BinaryServer } from "./updns.ts";
-import { freePort, tempDir } from "./net.ts";
+import { freePort, tempDir, waitFor } from "./net.ts";
 import { tsigKeyFromBase64, type TsigKey } from "../../src/dns/rfc2136/index.ts";
 
 export interface WorldHost {
@@ -72,6 +72,10 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
       const secrets = await Promise.all(batch.map(async (fqdn) => JSON.parse(await must("host", "add", fqdn, "--owner", "ops", "--json")).update_secret as string));
       batch.forEach((fqdn, j) => hosts.push({ fqdn, secret: secrets[j] }));
     }
+    // Ready when the zone is served with its transfer key: the server takes the CLI's changes on its next
+    // look at the database (every 250 ms), the zone and its ACL together.
+    const xferKey = { name: xfer.name as string, algorithm: xfer.algorithm as string, secret: xfer.secret as string };
+    await waitFor("the new zone to be served and transferable", () => axfrLines("127.0.0.1", dnsPort, zone, xferKey), 5000, 50);
     const world: World = {
       dir: d.path,
       zone,
