@@ -32,6 +32,9 @@ export function extractKeys(files = sourceFiles()): Found {
   for (const f of files) {
     const text = readFileSync(join(ROOT, f), "utf8");
     for (const m of text.matchAll(CALL)) {
+      // A t("...") in a line comment is an example, not a use ("https://" is not a comment: ':' before it).
+      const lineStart = text.lastIndexOf("\n", m.index) + 1;
+      if (/(^|[^:])\/\//.test(text.slice(lineStart, m.index))) continue;
       const line = text.slice(0, m.index).split("\n").length;
       const where = `${f}:${line}`;
       if (m[1].startsWith("`") && m[1].includes("${")) {

@@ -16,10 +16,12 @@ import {
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
 import { confirmDelete, Copyable } from "../ui.tsx";
+import { formatDateTime } from "../i18n.ts";
 
 export const ACME_PAGE = "/acme/";
 
-const utc = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace("T", " ") + " UTC" : "");
+// Dates as the person's language writes them (UTC: we keep no time zone per person).
+const utc = (c: WebContext, d: Date | null) => (d ? formatDateTime(c.lang, d) : "");
 
 function mayRegister(c: WebContext): boolean {
   const mode = c.web.config.acme_dns.registration;
@@ -72,8 +74,8 @@ function AccountsPage({ c, errors, allowfrom }: { c: WebContext; errors?: Errors
                   </td>
                   {staff ? <td safe>{a.owner ?? t("(anonymous)")}</td> : ""}
                   <td safe>{a.allowfrom.length ? a.allowfrom.join(", ") : t("anywhere")}</td>
-                  <td safe>{a.txt.length ? t("{count}, the last expires {when}", { count: a.txt.length, when: utc(a.txt[a.txt.length - 1].expiresAt) }) : t("none")}</td>
-                  <td safe>{a.lastUsedAt ? `${utc(a.lastUsedAt)} (${a.lastUsedFrom})` : t("never")}</td>
+                  <td safe>{a.txt.length ? t("{count}, the last expires {when}", { count: a.txt.length, when: utc(c, a.txt[a.txt.length - 1].expiresAt) }) : t("none")}</td>
+                  <td safe>{a.lastUsedAt ? `${utc(c, a.lastUsedAt)} (${a.lastUsedFrom})` : t("never")}</td>
                   <td>
                     <a href={`${ACME_PAGE}${a.id}/revoke`} safe>{t("Revoke")}</a>
                   </td>

@@ -8,6 +8,7 @@ import { notFound, redirect, type Router, type WebContext } from "../context.ts"
 import { CsrfField, Field, FormError, MailNotice, page, type Errors } from "../layout.tsx";
 import { field, formErrors } from "../accounts/forms.ts";
 import { AdminNav } from "./lists.tsx";
+import { formatDateTime } from "../i18n.ts";
 
 const PAGE_SIZE = 50;
 
@@ -50,7 +51,7 @@ function UsersPage({ c, errors, values }: { c: WebContext; errors?: Errors; valu
                 </td>
                 <td safe>{u.isActive ? t("yes") : t("no")}</td>
                 <td safe>{u.isStaff ? t("yes") : t("no")}</td>
-                <td safe>{u.lastLogin ? u.lastLogin.toISOString().slice(0, 16).replace("T", " ") + " UTC" : t("never")}</td>
+                <td safe>{u.lastLogin ? formatDateTime(c.lang, u.lastLogin) : t("never")}</td>
                 <td>
                   {u.id === c.user!.id ? (
                     <small class="muted" safe>{t("(you)")}</small>

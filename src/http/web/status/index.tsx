@@ -3,6 +3,7 @@ import { Html } from "@elysiajs/html";
 import { statusCounts } from "../../../core/index.ts";
 import { webRoutes, type Web, type WebContext } from "../context.ts";
 import { page } from "../layout.tsx";
+import { formatNumber } from "../i18n.ts";
 
 function Status({ c }: { c: WebContext }): JSX.Element {
   const t = c.t;
@@ -11,7 +12,7 @@ function Status({ c }: { c: WebContext }): JSX.Element {
   const row = (name: string, value: number) => (
     <tr>
       <th scope="row" safe>{name}</th>
-      <td safe>{String(value)}</td>
+      <td safe>{formatNumber(c.lang, value)}</td>
     </tr>
   );
   return (
@@ -58,10 +59,10 @@ function Status({ c }: { c: WebContext }): JSX.Element {
             {s.updates.map((u, i) => (
               <tr>
                 <th scope="row" safe>{label[u.period]}</th>
-                <td safe>{`${u.ipv4} (${u.ipv4Tls})`}</td>
-                <td safe>{`${u.ipv6} (${u.ipv6Tls})`}</td>
-                <td safe>{String(s.users.periods[i].loggedIn)}</td>
-                <td safe>{String(s.users.periods[i].joined)}</td>
+                <td safe>{`${formatNumber(c.lang, u.ipv4)} (${formatNumber(c.lang, u.ipv4Tls)})`}</td>
+                <td safe>{`${formatNumber(c.lang, u.ipv6)} (${formatNumber(c.lang, u.ipv6Tls)})`}</td>
+                <td safe>{formatNumber(c.lang, s.users.periods[i].loggedIn)}</td>
+                <td safe>{formatNumber(c.lang, s.users.periods[i].joined)}</td>
               </tr>
             ))}
           </tbody>

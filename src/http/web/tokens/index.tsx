@@ -7,10 +7,12 @@ import { createToken, listTokens, parseExpiry, revokeToken, SCOPE_TYPES, Validat
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
 import { ago, Check, confirmDelete, Copyable, idParam, TextArea } from "../ui.tsx";
+import { formatDateTime } from "../i18n.ts";
 
 export const TOKENS_PAGE = "/account/tokens";
 
-const utc = (d: Date) => d.toISOString().slice(0, 16).replace("T", " ") + " UTC";
+// Dates as the person's language writes them (UTC: we keep no time zone per person).
+const utc = (c: WebContext, d: Date) => formatDateTime(c.lang, d);
 
 /** The form as typed, to show it again with the errors. */
 interface TokenForm {
@@ -105,9 +107,9 @@ function TokensPage({ c, errors, form }: { c: WebContext; errors?: Errors; form?
                   {!tok.expiresAt ? (
                     <span safe>{t("never")}</span>
                   ) : tok.expiresAt.getTime() <= c.now.getTime() ? (
-                    <span class="badge bad" safe>{t("expired {when}", { when: utc(tok.expiresAt) })}</span>
+                    <span class="badge bad" safe>{t("expired {when}", { when: utc(c, tok.expiresAt) })}</span>
                   ) : (
-                    <span safe>{utc(tok.expiresAt)}</span>
+                    <span safe>{utc(c, tok.expiresAt)}</span>
                   )}
                 </td>
                 <td data-label={t("Last used")} class="addr" safe>
