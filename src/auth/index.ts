@@ -51,4 +51,4 @@ export {
   type UserPage,
 } from "./accounts.ts";
 export { findIdentityUser, listIdentities, linkIdentity, unlinkIdentity, createUserFromIdentity, freeUsername, type Identity } from "./identities.ts";
-export { configuredProviders, isPending, OAuthError, PROVIDER_NAMES, type OAuthProvider, type ProviderName, type ExternalIdentity, type PendingAuthorization } from "./oauth.ts";
+export { configuredProviders, githubEndpoints, isPending, OAuthError, PROVIDER_NAMES, type OAuthProvider, type ProviderName, type ExternalIdentity, type PendingAuthorization } from "./oauth.ts";

@@ -6,12 +6,13 @@
 //             authorization code flow with PKCE (S256), state and nonce;
 //   - gitlab: the same OpenID flow against gitlab.com or a self-hosted GitLab (its issuer URL);
 //   - google: the same OpenID flow against https://accounts.google.com;
-//   - github: plain OAuth 2.0 (GitHub has no ID tokens): the user comes from its REST API.
+//   - github: plain OAuth 2.0 (GitHub has no ID tokens): the user comes from its REST API; github.com or a
+//             GitHub Enterprise Server ([oauth.github] base_url).
 //
 // arctic builds the authorization URL and exchanges the code; it only *decodes* ID tokens, so every ID
 // token is verified here with jose: signature against the provider's JWKS, issuer, audience, expiry, and
 // our nonce. Foreign JSON is read as `unknown` and narrowed (arctic's habit).
-import { CodeChallengeMethod, GitHub, OAuth2Client, OAuth2RequestError, ArcticFetchError, generateCodeVerifier, generateState } from "arctic";
+import { CodeChallengeMethod, OAuth2Client, OAuth2RequestError, ArcticFetchError, generateCodeVerifier, generateState } from "arctic";
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from "jose";
 import type { Config } from "../config/index.ts";
 import { randomToken } from "./crypto.ts";
@@ -160,38 +161,73 @@ class OidcProvider implements OAuthProvider {
   }
 }
 
-/** GitHub: OAuth 2.0 without OpenID; the identity comes from the REST API with the access token. */
+/**
+ * Where a GitHub lives: github.com has its API on api.github.com; a GitHub Enterprise Server at
+ * https://github.example.com has the same OAuth paths under its own host and the API under /api/v3.
+ */
+export function githubEndpoints(baseUrl: string): { authorize: string; token: string; api: string } {
+  const base = (baseUrl.trim() || "https://github.com").replace(/\/+$/, "");
+  const api = /^https:\/\/github\.com$/i.test(base) ? "https://api.github.com" : `${base}/api/v3`;
+  return { authorize: `${base}/login/oauth/authorize`, token: `${base}/login/oauth/access_token`, api };
+}
+
+/**
+ * GitHub: OAuth 2.0 without OpenID; the identity comes from the REST API with the access token.
+ * arctic's GitHub class hard-codes github.com's endpoints, so GitHub Enterprise Server (and a local test
+ * GitHub) go through arctic's generic OAuth2Client with the endpoints of `base_url`. GitHub answers a bad
+ * code with HTTP 200 and {"error": ...}, which the generic client takes for tokens: checked here.
+ */
 class GitHubProvider implements OAuthProvider {
   readonly name = "github" as const;
-  readonly label = "GitHub";
+  readonly label: string;
+  private readonly endpoints: ReturnType<typeof githubEndpoints>;
   constructor(
     private readonly clientId: string,
     private readonly clientSecret: string,
-    private readonly apiBase = "https://api.github.com",
-  ) {}
+    baseUrl: string,
+  ) {
+    this.endpoints = githubEndpoints(baseUrl);
+    const host = hostLabel(this.endpoints.authorize);
+    this.label = host === "github.com" ? "GitHub" : `GitHub (${host})`;
+  }
+
+  private client(redirectUri: string): OAuth2Client {
+    return new OAuth2Client(this.clientId, this.clientSecret, redirectUri);
+  }
 
   async start(redirectUri: string) {
     const pending: PendingAuthorization = { provider: "github", state: generateState(), codeVerifier: "", nonce: "" };
-    const url = new GitHub(this.clientId, this.clientSecret, redirectUri).createAuthorizationURL(pending.state, ["read:user", "user:email"]);
+    const url = this.client(redirectUri).createAuthorizationURL(this.endpoints.authorize, pending.state, ["read:user", "user:email"]);
     return { url, pending };
   }
 
   async finish(redirectUri: string, code: string): Promise<ExternalIdentity> {
-    const tokens = await exchange(() => new GitHub(this.clientId, this.clientSecret, redirectUri).validateAuthorizationCode(code));
+    const tokens = await exchange(() => this.client(redirectUri).validateAuthorizationCode(this.endpoints.token, code, null));
+    const refused = (tokens.data as Record<string, unknown>).error;
+    if (typeof refused === "string") throw new OAuthError("provider", `The sign-in provider refused the code (${refused.slice(0, 60)}).`);
+    let accessToken: string;
+    try {
+      accessToken = tokens.accessToken();
+    } catch {
+      throw new OAuthError("provider", "GitHub sent no access token.");
+    }
     const get = async (path: string): Promise<unknown> => {
-      const res = await fetch(this.apiBase + path, {
-        headers: { authorization: `Bearer ${tokens.accessToken()}`, accept: "application/vnd.github+json", "user-agent": "updns" },
+      const res = await fetch(this.endpoints.api + path, {
+        headers: { authorization: `Bearer ${accessToken}`, accept: "application/vnd.github+json", "user-agent": "updns" },
         signal: AbortSignal.timeout(10_000),
       }).catch((e: Error) => {
         throw new OAuthError("provider", `GitHub could not be reached (${e.message}).`);
       });
       if (!res.ok) throw new OAuthError("provider", `GitHub answered HTTP ${res.status}.`);
-      return res.json();
+      return res.json().catch(() => {
+        throw new OAuthError("provider", "GitHub sent an answer that is not JSON.");
+      });
     };
     const user = await get("/user");
     if (typeof user !== "object" || user === null || !("id" in user) || typeof user.id !== "number") throw new OAuthError("provider", "GitHub sent no user id.");
     const login = "login" in user && typeof user.login === "string" ? user.login : "";
     let email = "";
+    // Only the primary address GitHub has verified is taken (without user:email, this list is refused: no address).
     const emails = await get("/user/emails").catch(() => []);
     if (Array.isArray(emails)) {
       const primary = emails.find((e: unknown) => typeof e === "object" && e !== null && (e as Record<string, unknown>).primary === true && (e as Record<string, unknown>).verified === true);
@@ -220,7 +256,7 @@ export function configuredProviders(config: Config): OAuthProvider[] {
   const gitlab = config["oauth.gitlab"];
   if (gitlab.client_id) out.push(new OidcProvider("gitlab", "GitLab", gitlab.issuer || "https://gitlab.com", gitlab.client_id, gitlab.client_secret));
   const github = config["oauth.github"];
-  if (github.client_id) out.push(new GitHubProvider(github.client_id, github.client_secret));
+  if (github.client_id) out.push(new GitHubProvider(github.client_id, github.client_secret, github.base_url));
   const google = config["oauth.google"];
   if (google.client_id) out.push(new OidcProvider("google", "Google", "https://accounts.google.com", google.client_id, google.client_secret));
   return out;

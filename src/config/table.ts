@@ -103,6 +103,18 @@ export const settings: Setting[] = [
     ...(p === "gitlab" || p === "oidc"
       ? [{ section: `oauth.${p}`, key: "issuer", type: "string" as const, default: p === "gitlab" ? "https://gitlab.com" : "", validate: url, help: "Issuer / base URL of the provider." }]
       : []),
+    ...(p === "github"
+      ? [
+          {
+            section: "oauth.github",
+            key: "base_url",
+            type: "string" as const,
+            default: "https://github.com",
+            validate: url,
+            help: "Where GitHub runs: https://github.com, or a GitHub Enterprise Server (e.g. https://github.example.com; its API is <base_url>/api/v3).",
+          },
+        ]
+      : []),
   ]),
 
   // [abuse]

@@ -50,6 +50,7 @@ export interface Config {
   "oauth.github": {
     client_id: string;
     client_secret: string;
+    base_url: string;
   };
   "oauth.gitlab": {
     client_id: string;
