@@ -57,6 +57,8 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   let acme: AcmeRuntime | undefined;
   try {
     zones = await openZones(db, cfg, log);
+    // Loading a large zone leaves much garbage behind (rows, strings); give it back before serving.
+    Bun.gc(true);
     dns = await startDns(cfg, db, zones, log);
     zones.onExternalChange(() => dns!.reconfigure());
     const backendFor = backendsFor(cfg, zones);

@@ -81,7 +81,25 @@ export class Rfc2136Backend implements ZoneBackend {
     return values;
   }
 
+  /**
+   * Changes of one (zone, name, type) run one after the other: two routers' requests for the same host must
+   * not interleave read, UPDATE and read-back, or each would see the other's value and report a false error.
+   */
+  private readonly inFlight = new Map<string, Promise<unknown>>();
+
   async replace(zone: ZoneRef, name: string, type: DynamicType, values: string[], ttl: number): Promise<ChangeOutcome> {
+    const key = `${zone.name}\0${name}\0${type}`.toLowerCase();
+    const before = this.inFlight.get(key) ?? Promise.resolve();
+    const mine = before.catch(() => {}).then(() => this.replaceNow(zone, name, type, values, ttl));
+    this.inFlight.set(key, mine);
+    try {
+      return await mine;
+    } finally {
+      if (this.inFlight.get(key) === mine) this.inFlight.delete(key);
+    }
+  }
+
+  private async replaceNow(zone: ZoneRef, name: string, type: DynamicType, values: string[], ttl: number): Promise<ChangeOutcome> {
     const wanted = canonicalValues(type, values);
     // Configuration mistakes are reported before any packet is sent (and start no back-off).
     const owner = ownerName(zone, name);

@@ -110,111 +110,124 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
   try {
     for (const l of opts.listen) {
       const { host, port } = parseListen(l);
-      const u = await Bun.udpSocket({
-        hostname: host,
-        port,
-        binaryType: "uint8array",
-        socket: {
-          data(sock, buf, rport, raddr) {
-            const peer: Peer = { transport: "udp", address: raddr, port: rport };
-            const res = r.handle(
-              buf,
-              peer,
-              rrl
-                ? (out) => {
-                    const d = rrl.decide(raddr, out, Date.now());
-                    const t = d === "slip" ? truncatedAnswer(out) : null;
-                    if (d === "send") queueSend(sock, out, rport, raddr);
-                    else if (t) queueSend(sock, t, rport, raddr);
-                  }
-                : (out) => queueSend(sock, out, rport, raddr),
-            );
-            if (res instanceof Promise) res.catch(() => {});
+      // With port 0 the OS picks the UDP port and TCP must take the same one; if another socket holds it
+      // for TCP, pick again (bounded).
+      for (let attempt = 0; ; attempt++) {
+        const u = await Bun.udpSocket({
+          hostname: host,
+          port,
+          binaryType: "uint8array",
+          socket: {
+            data(sock, buf, rport, raddr) {
+              const peer: Peer = { transport: "udp", address: raddr, port: rport };
+              const res = r.handle(
+                buf,
+                peer,
+                rrl
+                  ? (out) => {
+                      const d = rrl.decide(raddr, out, Date.now());
+                      const t = d === "slip" ? truncatedAnswer(out) : null;
+                      if (d === "send") queueSend(sock, out, rport, raddr);
+                      else if (t) queueSend(sock, t, rport, raddr);
+                    }
+                  : (out) => queueSend(sock, out, rport, raddr),
+              );
+              if (res instanceof Promise) res.catch(() => {});
+            },
+            // An ICMP "port unreachable" for an answer to a client that went away surfaces here
+            // (ECONNREFUSED); it concerns that one client only, so it is logged at most and ignored.
+            error(a: unknown, b?: unknown) {
+              // Bun 1.4 passes the error alone (as `this`-bound handler), its typings say (socket, error).
+              const e = ((b ?? a) ?? {}) as { code?: string; message?: string };
+              if (e.code !== "ECONNREFUSED") opts.log?.(`dns/server: udp: ${e.message ?? String(e)}`);
+            },
           },
-          // An ICMP "port unreachable" for an answer to a client that went away surfaces here
-          // (ECONNREFUSED); it concerns that one client only, so it is logged at most and ignored.
-          error(a: unknown, b?: unknown) {
-            // Bun 1.4 passes the error alone (as `this`-bound handler), its typings say (socket, error).
-            const e = ((b ?? a) ?? {}) as { code?: string; message?: string };
-            if (e.code !== "ECONNREFUSED") opts.log?.(`dns/server: udp: ${e.message ?? String(e)}`);
-          },
-        },
-      });
-      udpSockets.push(u);
-      const tcp = Bun.listen<Conn>({
-        hostname: host,
-        port: port === 0 ? u.port : port,
-        socket: {
-          open(s) {
-            s.data = { buf: new Uint8Array(0), queue: [], queued: 0, peer: { transport: "tcp", address: s.remoteAddress, port: 0 } };
-            conns++;
-            const n = (perAddress.get(s.remoteAddress) ?? 0) + 1;
-            perAddress.set(s.remoteAddress, n);
-            if (conns > maxConns || n > maxPerAddress) {
-              s.end();
-              return;
-            }
-            s.timeout(idleSec);
-          },
-          data(s, chunk) {
-            const d = s.data;
-            const joined = new Uint8Array(d.buf.length + chunk.length);
-            joined.set(d.buf);
-            joined.set(chunk, d.buf.length);
-            if (joined.length > MAX_TCP_BUFFER) {
-              s.end(); // a client that sends faster than we answer, or garbage lengths: close
-              return;
-            }
-            let off = 0;
-            // Each pass consumes one whole message; the loop ends when no complete one is left.
-            while (off + 2 <= joined.length) {
-              const len = (joined[off] << 8) | joined[off + 1];
-              if (off + 2 + len > joined.length) break;
-              const msg = joined.slice(off + 2, off + 2 + len);
-              off += 2 + len;
-              if (len < 12) {
-                s.end(); // RFC 7766 §8: nothing valid is shorter than a header
-                return;
-              }
-              const send = (out: Uint8Array) => {
-                if (out.length > 65535) return;
-                const framed = new Uint8Array(out.length + 2);
-                framed[0] = out.length >> 8;
-                framed[1] = out.length & 0xff;
-                framed.set(out, 2);
-                // A client that does not read (several big transfers, say) is cut off, not buffered forever.
-                if (d.queued + framed.length > MAX_TCP_QUEUED) {
+        });
+        let tcp: TCPSocketListener<Conn>;
+        try {
+          tcp = Bun.listen<Conn>({
+            hostname: host,
+            port: port === 0 ? u.port : port,
+            socket: {
+              open(s) {
+                s.data = { buf: new Uint8Array(0), queue: [], queued: 0, peer: { transport: "tcp", address: s.remoteAddress, port: 0 } };
+                conns++;
+                const n = (perAddress.get(s.remoteAddress) ?? 0) + 1;
+                perAddress.set(s.remoteAddress, n);
+                if (conns > maxConns || n > maxPerAddress) {
                   s.end();
                   return;
                 }
-                d.queue.push(framed);
-                d.queued += framed.length;
+                s.timeout(idleSec);
+              },
+              data(s, chunk) {
+                const d = s.data;
+                const joined = new Uint8Array(d.buf.length + chunk.length);
+                joined.set(d.buf);
+                joined.set(chunk, d.buf.length);
+                if (joined.length > MAX_TCP_BUFFER) {
+                  s.end(); // a client that sends faster than we answer, or garbage lengths: close
+                  return;
+                }
+                let off = 0;
+                // Each pass consumes one whole message; the loop ends when no complete one is left.
+                while (off + 2 <= joined.length) {
+                  const len = (joined[off] << 8) | joined[off + 1];
+                  if (off + 2 + len > joined.length) break;
+                  const msg = joined.slice(off + 2, off + 2 + len);
+                  off += 2 + len;
+                  if (len < 12) {
+                    s.end(); // RFC 7766 §8: nothing valid is shorter than a header
+                    return;
+                  }
+                  const send = (out: Uint8Array) => {
+                    if (out.length > 65535) return;
+                    const framed = new Uint8Array(out.length + 2);
+                    framed[0] = out.length >> 8;
+                    framed[1] = out.length & 0xff;
+                    framed.set(out, 2);
+                    // A client that does not read (several big transfers, say) is cut off, not buffered forever.
+                    if (d.queued + framed.length > MAX_TCP_QUEUED) {
+                      s.end();
+                      return;
+                    }
+                    d.queue.push(framed);
+                    d.queued += framed.length;
+                    flush(s);
+                  };
+                  const res = r.handle(msg, d.peer, send);
+                  if (res instanceof Promise) res.catch(() => {});
+                }
+                d.buf = joined.slice(off);
+              },
+              drain(s) {
                 flush(s);
-              };
-              const res = r.handle(msg, d.peer, send);
-              if (res instanceof Promise) res.catch(() => {});
-            }
-            d.buf = joined.slice(off);
-          },
-          drain(s) {
-            flush(s);
-          },
-          timeout(s) {
-            s.end();
-          },
-          close(s) {
-            conns--;
-            const n = (perAddress.get(s.data.peer.address) ?? 1) - 1;
-            if (n > 0) perAddress.set(s.data.peer.address, n);
-            else perAddress.delete(s.data.peer.address);
-          },
-          error(_s, e) {
-            opts.log?.(`dns/server: tcp: ${e.message}`);
-          },
-        },
-      });
-      tcpServers.push(tcp);
-      addresses.push({ host, udpPort: u.port, tcpPort: tcp.port });
+              },
+              timeout(s) {
+                s.end();
+              },
+              close(s) {
+                conns--;
+                const n = (perAddress.get(s.data.peer.address) ?? 1) - 1;
+                if (n > 0) perAddress.set(s.data.peer.address, n);
+                else perAddress.delete(s.data.peer.address);
+              },
+              error(_s, e) {
+                opts.log?.(`dns/server: tcp: ${e.message}`);
+              },
+            },
+          });
+        } catch (e) {
+          u.close();
+          const inUse = (e as NodeJS.ErrnoException).code === "EADDRINUSE" || /in use/i.test((e as Error).message);
+          if (port === 0 && inUse && attempt < 20) continue;
+          throw e;
+        }
+        udpSockets.push(u);
+        tcpServers.push(tcp);
+        addresses.push({ host, udpPort: u.port, tcpPort: tcp.port });
+        break;
+      }
     }
   } catch (e) {
     for (const u of udpSockets) u.close();

@@ -64,6 +64,15 @@ export function primaryScenarios(
       expect(await p.lookup(fqdn("v6"), "A")).toEqual(["192.0.2.6"]);
     });
 
+    test("concurrent changes of one name are applied one after the other, never a false error", async () => {
+      const z = zoneFor();
+      const addresses = Array.from({ length: 12 }, (_, i) => `192.0.2.${100 + i}`);
+      const results = await Promise.allSettled(addresses.map((a) => backend.replace(z, "busy", "A", [a], 60)));
+      expect(results.map((r) => r.status)).toEqual(addresses.map(() => "fulfilled"));
+      // They ran in the order they were asked for, so the last one holds.
+      expect(await p.lookup(fqdn("busy"), "A")).toEqual([addresses[addresses.length - 1]]);
+    });
+
     test("TXT values, two-label related-host names", async () => {
       const z = zoneFor();
       expect(await backend.replace(z, "_acme-challenge.home", "TXT", ["token-1"], 60)).toBe("changed");
