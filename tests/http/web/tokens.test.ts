@@ -151,6 +151,15 @@ describe("creating a token", () => {
     expect((await w.call("/api/v1/hosts", w.bearer(token), "10.1.2.3")).status).toBe(200);
     expect(textOf((await b.get("/account/tokens")).body)).toContain("from: 10.0.0.0/8, 2001:db8::/48");
   });
+  test("an expiry as a duration: the token works until then, afterwards it is 401 and the list says expired", async () => {
+    const b = await w.signedIn("alice", "192.0.2.20");
+    const token = shownToken((await create(b, { name: "short", expires: "12h" })).body);
+    expect(textOf((await b.get("/account/tokens")).body)).toContain("2026-11-27 00:00 UTC");
+    expect((await w.call("/api/v1/hosts", w.bearer(token))).status).toBe(200);
+    w.clock.advance(12 * 3600_000 + 1000);
+    expect((await w.call("/api/v1/hosts", w.bearer(token))).status).toBe(401);
+    expect(textOf((await b.get("/account/tokens")).body)).toContain("expired 2026-11-27 00:00 UTC");
+  });
 });
 
 describe("revoking", () => {
