@@ -99,3 +99,20 @@ describe("translation", () => {
     expect(pickLanguage("", null)).toBe("en");
   });
 });
+
+describe("menu links", () => {
+  test("signed in: the account menu links the API tokens; the ACME page is linked only when acme-dns is on", async () => {
+    for (const zone of ["", "acme.example.org"]) {
+      const w = await makeWebWorld({ configure: (c) => (c.acme_dns.zone = zone) });
+      const u = await w.user("menu");
+      const b = w.browser();
+      const anon = await b.get("/");
+      expect(anon.body).not.toContain('href="/account/tokens"');
+      await b.login("menu", u.password);
+      const page = await b.get("/overview/");
+      expect(page.body).toContain('href="/account/tokens"');
+      expect(page.body.includes('href="/acme/"')).toBe(zone !== "");
+      if (zone) expect((await b.get("/acme/")).status).toBe(200);
+    }
+  });
+});
