@@ -42,6 +42,11 @@ export function translator(lang: string): Translate {
   return t;
 }
 
+/** The translation function for mail to a person: their profile's language when they chose one, else the page's. */
+export function mailTranslator(personLanguage: string | null | undefined, pageT: Translate): Translate {
+  return personLanguage && SUPPORTED_LANGUAGES.some((l) => l.code === personLanguage) ? translator(personLanguage) : pageT;
+}
+
 const known = () => new Set(SUPPORTED_LANGUAGES.map((l) => l.code));
 
 /** The best supported match of an Accept-Language header (RFC 9110 §12.5.4: q-values, q=0 means "not this"), or "". */

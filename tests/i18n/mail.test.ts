@@ -1,0 +1,41 @@
+// Every mail template, rendered with a shipped catalogue: no English sentence is left in subject or body
+// (only the values passed in: names, links, the log line of an event).
+import { describe, expect, test } from "bun:test";
+import { translator } from "../../src/http/web/i18n.ts";
+import { abuseMail, domainUnavailableMail, invitationMail, resetPasswordMail, secondariesBehindMail, staleAccountMail, staleHostMail, verifyEmailMail } from "../../src/mail/index.ts";
+
+const english = { t: translator("en"), site: "dyn.example.org" };
+
+function all(c: typeof english) {
+  return [
+    verifyEmailMail(c, "a@example.test", "ann", "https://dyn.example.org/v/x", 7),
+    resetPasswordMail(c, "a@example.test", "ann", "https://dyn.example.org/r/x", 2),
+    invitationMail(c, "a@example.test", "bob", "https://dyn.example.org/i/x", 7),
+    abuseMail(c, "a@example.test", { username: "ann", fqdn: "home.dyn.example.org", comment: "router", faults: 1234 }),
+    domainUnavailableMail(c, "a@example.test", { username: "ann", domain: "dyn.example.org", comment: "", problem: "SERVFAIL" }),
+    secondariesBehindMail(c, "a@example.test", { username: "ann", domain: "dyn.example.org", comment: "", problems: ["192.0.2.1: serial 3"] }),
+    staleHostMail(c, "a@example.test", { username: "ann", fqdn: "home.dyn.example.org", comment: "", issue: "no update for 200 days", stage: "fix" }),
+    staleHostMail(c, "a@example.test", { username: "ann", fqdn: "home.dyn.example.org", comment: "", issue: "no update for 300 days", stage: "unavailable" }),
+    staleHostMail(c, "a@example.test", { username: "ann", fqdn: "home.dyn.example.org", comment: "", issue: "no update for 400 days", stage: "deleted" }),
+    staleAccountMail(c, "a@example.test", { username: "ann", lastUsed: "2026-01-02", days: 30, loginUrl: "https://dyn.example.org/account/login" }),
+  ];
+}
+
+const englishLines = new Set(all(english).flatMap((m) => [m.subject, ...m.text.split("\n")]).filter((l) => /[a-z]{3}/.test(l) && !/^(https?:|- 192|no update)/.test(l)));
+
+describe("mails", () => {
+  for (const lang of ["de", "fr", "it", "el", "hu"]) {
+    test(`${lang}: every sentence of every mail is translated`, () => {
+      const mails = all({ t: translator(lang), site: "dyn.example.org" });
+      const left = mails.flatMap((m) => [m.subject, ...m.text.split("\n")]).filter((l) => englishLines.has(l));
+      expect(left).toEqual([]);
+    });
+  }
+
+  test("a German abuse notice reads as German, with the values filled in", () => {
+    const m = abuseMail({ t: translator("de"), site: "dyn.example.org" }, "a@example.test", { username: "ann", fqdn: "home.dyn.example.org", comment: "router", faults: 1234 });
+    expect(m.subject).toBe("Problem mit Ihrem Host home.dyn.example.org");
+    expect(m.text.split("\n").slice(0, 3)).toEqual(["Hallo ann,", "", "wir haben Ihren Host home.dyn.example.org (Ihr Kommentar: router) bei dyn.example.org wegen Missbrauchs markiert."]);
+    expect(m.text).toContain("Fehlerhafte Updates seit der letzten Prüfung: 1234");
+  });
+});
