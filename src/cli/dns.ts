@@ -45,6 +45,7 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
         slip: cfg.dns.rrl_slip,
         ipv4PrefixLength: cfg.dns.rrl_ipv4_prefix,
         ipv6PrefixLength: cfg.dns.rrl_ipv6_prefix,
+        counters: responder.counters.rrl,
       }),
       log: (msg) => dnsLog.warn(msg),
     });

@@ -20,6 +20,7 @@ export function renderMetrics(dns: DnsCounters): string {
   family("updns_dns_transfers_total", "counter", "Zone transfers, by outcome.", Object.entries(dns.transfers).map(([k, n]) => line("updns_dns_transfers_total", { kind: k }, n)));
   family("updns_dns_notifies_total", "counter", "NOTIFY messages, by outcome.", Object.entries(dns.notifies).map(([k, n]) => line("updns_dns_notifies_total", { outcome: k }, n)));
   family("updns_dns_updates_total", "counter", "RFC 2136 UPDATEs received, by outcome.", Object.entries(dns.updates).map(([k, n]) => line("updns_dns_updates_total", { outcome: k }, n)));
+  family("updns_dns_rrl_total", "counter", "UDP answers over the response rate limit, by what became of them.", Object.entries(dns.rrl).map(([k, n]) => line("updns_dns_rrl_total", { action: k }, n)));
   const mem = process.memoryUsage();
   family("process_resident_memory_bytes", "gauge", "Resident memory size in bytes.", [line("process_resident_memory_bytes", {}, mem.rss)]);
   family("process_uptime_seconds", "gauge", "Seconds since the process started.", [line("process_uptime_seconds", {}, Math.round(process.uptime()))]);

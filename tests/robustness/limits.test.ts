@@ -191,6 +191,10 @@ describe.skipIf(!ok)("DNS response rate limiting turned on ([dns] rrl_responses_
     expect(truncated.length).toBeGreaterThan(burst / 2 - 40);
     for (const t of truncated) expect([t[6], t[7], t[8], t[9], t[10], t[11]]).toEqual([0, 0, 0, 0, 0, 0]);
     expect(bytesOut).toBeLessThan(burst * q.length * 1.5); // no amplification
+    // The operator sees it in /metrics.
+    const metrics = await (await fetch(`${world.url}/metrics`)).text();
+    expect(Number(metrics.match(/updns_dns_rrl_total\{action="slipped"\} (\d+)/)?.[1])).toBe(truncated.length);
+    expect(Number(metrics.match(/updns_dns_rrl_total\{action="dropped"\} (\d+)/)?.[1])).toBeGreaterThan(burst / 2 - 40);
     // TCP is never limited: a resolver told to retry there gets its answer.
     expect((await dig("127.0.0.1", world.dnsPort, world.zone, "NS", ["+tcp"])).status).toBe("NOERROR");
   });

@@ -11,6 +11,8 @@ export interface DnsCounters {
   transfers: { axfr: number; ixfr: number; ixfrAsAxfr: number; ixfrUpToDate: number; refused: number };
   notifies: { sent: number; acknowledged: number; failed: number };
   updates: { applied: number; noop: number; refused: number; notauth: number; prereqFailed: number; formerr: number };
+  /** UDP answers over the response rate limit (rrl.ts): sent truncated, or not sent. */
+  rrl: { slipped: number; dropped: number };
 }
 
 export function newCounters(): DnsCounters {
@@ -22,6 +24,7 @@ export function newCounters(): DnsCounters {
     transfers: { axfr: 0, ixfr: 0, ixfrAsAxfr: 0, ixfrUpToDate: 0, refused: 0 },
     notifies: { sent: 0, acknowledged: 0, failed: 0 },
     updates: { applied: 0, noop: 0, refused: 0, notauth: 0, prereqFailed: 0, formerr: 0 },
+    rrl: { slipped: 0, dropped: 0 },
   };
 }
 

@@ -14,6 +14,8 @@ export interface RrlOptions {
   ipv6PrefixLength?: number;
   /** Buckets kept at most; when full, the table starts afresh (bounded memory under a spoofed flood). */
   maxBuckets?: number;
+  /** Where slipped and dropped answers are counted too (the server's /metrics counters). */
+  counters?: { slipped: number; dropped: number };
 }
 
 export type RrlDecision = "send" | "slip" | "drop";
@@ -106,8 +108,10 @@ export class ResponseRateLimiter {
   private readonly v4: number;
   private readonly v6: number;
   private readonly max: number;
+  private readonly counters?: { slipped: number; dropped: number };
 
   constructor(opts: RrlOptions) {
+    this.counters = opts.counters;
     this.rate = opts.responsesPerSecond;
     this.slip = opts.slip ?? 2;
     this.v4 = opts.ipv4PrefixLength ?? 24;
@@ -141,9 +145,11 @@ export class ResponseRateLimiter {
     b.limited++;
     if (this.slip > 0 && b.limited % this.slip === 0) {
       this.stats.slipped++;
+      if (this.counters) this.counters.slipped++;
       return "slip";
     }
     this.stats.dropped++;
+    if (this.counters) this.counters.dropped++;
     return "drop";
   }
 }

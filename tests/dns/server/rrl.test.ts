@@ -33,6 +33,13 @@ describe("response rate limiting", () => {
     expect(l.stats).toEqual({ limited: 20, slipped: 10, dropped: 10 });
   });
 
+  test("slipped and dropped answers are also counted where the server's /metrics reads them", () => {
+    const counters = { slipped: 0, dropped: 0 };
+    const l = new ResponseRateLimiter({ responsesPerSecond: 1, slip: 2, counters });
+    decisions(l, "192.0.2.1", answer("a.example"), 5, 0);
+    expect(counters).toEqual({ slipped: 2, dropped: 2 });
+  });
+
   test("slip 0 drops every limited answer", () => {
     const l = new ResponseRateLimiter({ responsesPerSecond: 2, slip: 0 });
     expect(decisions(l, "192.0.2.1", answer("a.example"), 6, 0)).toEqual(["send", "send", "drop", "drop", "drop", "drop"]);
