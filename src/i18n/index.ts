@@ -1,37 +1,13 @@
-// The message catalogues of updns: one module per language, each a Record from the English text (the key,
-// gettext style, with {name} placeholders) to its translation. They are plain objects imported here, so the
-// bundler puts them into the binary and a lookup is one property read. English needs no catalogue.
-// tests/i18n/catalogues.test.ts keeps them complete: every key the code passes to t() is in every catalogue,
-// no stale ones, and the placeholders of a translation are those of the English text.
+// Translations of updns (src/i18n): the languages, their catalogues (one module per language, each a Record
+// from the English text — the key, gettext style, with {name} placeholders — to its translation, compiled
+// into the binary), the translation function, the choice of language, and dates and numbers per language.
+// tests/i18n/catalogues.test.ts keeps the catalogues complete: every key the code passes to t() (and every
+// message of core's and the API's errors) is in every catalogue, no stale ones, and the placeholders of a
+// translation are those of the English text.
 //
 // A leaf module: it imports nothing of ours, so auth (profile validation), http, mail and jobs may use it.
-import de from "./de.ts";
-import el from "./el.ts";
-import fr from "./fr.ts";
-import hu from "./hu.ts";
-import it from "./it.ts";
-
-export interface Language {
-  /** BCP 47 primary tag, the value stored in the profile and the cookie. */
-  code: string;
-  /** The language's name in itself, as the language menu shows it. */
-  name: string;
-}
-
-/** Every language people can choose; "en" is the source text and the fallback. */
-export const LANGUAGES: readonly Language[] = [
-  { code: "en", name: "English" },
-  { code: "de", name: "Deutsch" },
-  { code: "fr", name: "Français" },
-  { code: "it", name: "Italiano" },
-  { code: "el", name: "Ελληνικά" },
-  { code: "hu", name: "Magyar" },
-];
-
-export const LANGUAGE_CODES: readonly string[] = LANGUAGES.map((l) => l.code);
-
-/** The shipped catalogues (English text → translation), by language code. */
-export const CATALOGUES: Readonly<Record<string, Readonly<Record<string, string>>>> = { de, fr, it, el, hu };
+export { LANGUAGES, LANGUAGE_CODES, CATALOGUE_MODULES as CATALOGUES, type Language } from "./languages.ts";
+export { translator, addCatalogue, pickLanguage, fromAcceptLanguage, isLanguage, type Translate } from "./translate.ts";
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();

@@ -1,0 +1,113 @@
+// The translation function and the choice of language. Messages are the English text itself (gettext
+// style) with {name} placeholders. A lookup is one own-property read in the language's catalogue; only a
+// miss (a message built at run time, such as core's `no host named home.dyn.example.org`) is tried against
+// the catalogue's keys with placeholders, compiled once into patterns, so that error messages of core and
+// the API translate too. A message nobody translated stays English.
+import { CATALOGUE_MODULES, LANGUAGES } from "./languages.ts";
+
+export type Translate = (msg: string, params?: Record<string, string | number>) => string;
+
+const catalogues: Record<string, Record<string, string>> = {};
+for (const [lang, messages] of Object.entries(CATALOGUE_MODULES)) catalogues[lang] = { ...messages };
+const translators = new Map<string, Translate>();
+
+/** Adds or replaces messages of a language (English text → translation); tests use it for made-up languages. */
+export function addCatalogue(lang: string, messages: Record<string, string>): void {
+  catalogues[lang] = { ...(catalogues[lang] ?? {}), ...messages };
+  translators.delete(lang);
+}
+
+const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (m, k: string) => (Object.hasOwn(params, k) ? String(params[k]) : m));
+
+interface Pattern {
+  /** The literal text before the first placeholder: a cheap test before the regular expression. */
+  prefix: string;
+  re: RegExp;
+  names: string[];
+  translation: string;
+}
+
+const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/** The keys with placeholders as patterns that match the finished English text ("no host named {fqdn}"). */
+function compilePatterns(cat: Record<string, string>): Pattern[] {
+  const out: Pattern[] = [];
+  for (const [key, translation] of Object.entries(cat)) {
+    if (!key.includes("{")) continue;
+    const names: string[] = [];
+    const parts = key.split(/\{(\w+)\}/g);
+    if (parts.length < 3) continue;
+    let src = "^";
+    for (let i = 0; i < parts.length; i++) {
+      if (i % 2 === 0) src += escapeRe(parts[i]);
+      else {
+        names.push(parts[i]);
+        src += "([\\s\\S]+?)";
+      }
+    }
+    out.push({ prefix: parts[0], re: new RegExp(src + "$"), names, translation });
+  }
+  // Longer literal prefixes first: the most specific pattern wins.
+  return out.sort((a, b) => b.prefix.length - a.prefix.length);
+}
+
+/** The translation function of a language (made once per language). */
+export function translator(lang: string): Translate {
+  let t = translators.get(lang);
+  if (t) return t;
+  const cat = catalogues[lang];
+  let patterns: Pattern[] | undefined;
+  t = (msg, params) => {
+    // Own properties only: a message like "constructor" must not find Object.prototype's.
+    if (cat && Object.hasOwn(cat, msg)) return params ? fill(cat[msg], params) : cat[msg];
+    if (cat && !params) {
+      patterns ??= compilePatterns(cat);
+      for (const p of patterns) {
+        if (!msg.startsWith(p.prefix)) continue;
+        const m = p.re.exec(msg);
+        if (m) return fill(p.translation, Object.fromEntries(p.names.map((n, i) => [n, m[i + 1]])));
+      }
+    }
+    return params ? fill(msg, params) : msg;
+  };
+  if (cat || lang === "en") translators.set(lang, t);
+  return t;
+}
+
+const known = new Set(LANGUAGES.map((l) => l.code));
+
+/** Whether updns has this language (a code of LANGUAGES). */
+export const isLanguage = (code: string | null | undefined): code is string => !!code && known.has(code);
+
+/** The best supported match of an Accept-Language header (RFC 9110 §12.5.4: q-values, q=0 means "not this"), or "". */
+export function fromAcceptLanguage(acceptLanguage: string | null | undefined): string {
+  const wanted = (acceptLanguage ?? "")
+    .split(",")
+    .slice(0, 32)
+    .map((part, i) => {
+      const [tag, ...rest] = part.trim().split(";");
+      const q = rest.find((r) => r.trim().toLowerCase().startsWith("q="));
+      const qv = q ? Number(q.trim().slice(2)) : 1;
+      return { tag: tag.trim().toLowerCase(), q: Number.isFinite(qv) ? qv : 0, i };
+    })
+    .filter((w) => w.tag && w.q > 0)
+    // Highest q first; equal q keeps the order the client sent.
+    .sort((a, b) => b.q - a.q || a.i - b.i);
+  for (const w of wanted) {
+    if (w.tag === "*") return "en";
+    if (known.has(w.tag)) return w.tag;
+    const primary = w.tag.split("-")[0];
+    if (known.has(primary)) return primary;
+  }
+  return "";
+}
+
+/**
+ * The person's language: their profile's choice, else the language menu's cookie, else the best
+ * Accept-Language match, else English.
+ */
+export function pickLanguage(profileLanguage: string, acceptLanguage: string | null, cookieLanguage = ""): string {
+  if (isLanguage(profileLanguage)) return profileLanguage;
+  if (isLanguage(cookieLanguage)) return cookieLanguage;
+  return fromAcceptLanguage(acceptLanguage) || "en";
+}
