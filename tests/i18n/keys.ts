@@ -12,6 +12,42 @@ export interface Found {
   dynamic: string[]; // "file:line" of template literals with ${} given to t()
 }
 
+const ERROR = /new (?:ValidationError|AccessError|OAuthError|ApiError)\(\s*(?:[\w.]+|"[^"\n]*")\s*,\s*("(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)/g;
+/** Files whose errors only the command line shows (English, like the rest of the CLI). */
+const CLI_ONLY = new Set(["src/core/admin/import-nsupdate.ts"]);
+const NOT_NAMES = new Set(["as", "Error", "JSON", "stringify", "slice", "join", "toUpperCase", "toLowerCase", "toISOString", "Object", "keys", "String", "this"]);
+
+/** A template literal as a message key: `no host named ${rec.fqdn}` → "no host named {fqdn}". */
+export function templateKey(lit: string): string {
+  const body = lit.slice(1, -1);
+  const used = new Map<string, number>();
+  let out = "";
+  let i = 0;
+  while (i < body.length) {
+    if (body[i] === "\\") {
+      out += body[i + 1] === "n" ? "\n" : body[i + 1];
+      i += 2;
+    } else if (body.startsWith("${", i)) {
+      let depth = 1;
+      let j = i + 2;
+      while (j < body.length && depth > 0) {
+        if (body[j] === "{") depth++;
+        else if (body[j] === "}") depth--;
+        j++;
+      }
+      const expr = body.slice(i + 2, j - 1).replace(/"[^"]*"|'[^']*'/g, "");
+      const ids = (expr.match(/[A-Za-z_]\w*/g) ?? []).filter((x) => !NOT_NAMES.has(x));
+      let name = ids.at(-1) ?? "value";
+      const n = (used.get(name) ?? 0) + 1;
+      used.set(name, n);
+      if (n > 1) name += n;
+      out += `{${name}}`;
+      i = j;
+    } else out += body[i++];
+  }
+  return out;
+}
+
 const CALL = /(?<![\w$])t\(\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)/g;
 
 /** The value of a JS string literal as written in the source. */
@@ -42,6 +78,12 @@ export function extractKeys(files = sourceFiles()): Found {
         continue;
       }
       const key = unquote(m[1]);
+      keys.set(key, [...(keys.get(key) ?? []), where]);
+    }
+    if (CLI_ONLY.has(f)) continue;
+    for (const m of text.matchAll(ERROR)) {
+      const key = m[1].startsWith("`") ? templateKey(m[1]) : unquote(m[1]);
+      const where = `${f}:${text.slice(0, m.index).split("\n").length}`;
       keys.set(key, [...(keys.get(key) ?? []), where]);
     }
   }

@@ -1,6 +1,7 @@
 // One error shape for every /api/v1 answer that is not a success: {"error": {"code", "message", "field"?}}.
 // Core's refusals map to HTTP statuses here; nothing else in this folder picks a status for an error.
 import { AccessError, ValidationError, ZoneBackendError, ZoneRecordError } from "../../../core/index.ts";
+import { fromAcceptLanguage, translator } from "../../../i18n/index.ts";
 
 export type ErrorCode = "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "method_not_allowed" | "rate_limited" | "unavailable" | "internal";
 
@@ -37,10 +38,15 @@ export function json(status: number, value: unknown, headers: Record<string, str
   return new Response(status === 204 ? null : JSON.stringify(value), { status, headers: { ...JSON_HEADERS, ...headers } });
 }
 
-export function errorResponse(e: ApiError): Response {
-  const body: { code: ErrorCode; message: string; field?: string } = { code: e.code, message: e.message };
+/**
+ * The error as JSON. `message` is for people: in the client's Accept-Language when updns has that language
+ * (Content-Language says which), else English; `code` and `field` are for programs and never change.
+ */
+export function errorResponse(e: ApiError, acceptLanguage?: string | null): Response {
+  const lang = fromAcceptLanguage(acceptLanguage) || "en";
+  const body: { code: ErrorCode; message: string; field?: string } = { code: e.code, message: translator(lang)(e.message) };
   if (e.field) body.field = e.field;
-  return json(e.status, { error: body }, e.headers);
+  return json(e.status, { error: body }, { ...e.headers, "content-language": lang, vary: "Accept-Language" });
 }
 
 /** Seconds a client is told to wait after a transient nameserver failure. */

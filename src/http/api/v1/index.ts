@@ -110,15 +110,15 @@ export function apiV1(deps: ApiV1Deps) {
         deps.log.error("api request failed", { route: `${r.method} ${r.path}`, error: e instanceof Error ? e.message : String(e), client: client.address });
         api = new ApiError("internal", "internal error (logged on the server)");
       }
-      return errorResponse(api);
+      return errorResponse(api, request.headers.get("accept-language"));
     }
   }
 
   const unrouted = ({ request }: { request: Request }) => {
     const path = new URL(request.url).pathname;
     const allowed = matchers.filter((m) => m.re.test(path)).map((m) => m.r.method);
-    if (allowed.length) return errorResponse(new ApiError("method_not_allowed", `${request.method} is not allowed here (allowed: ${allowed.join(", ")})`, undefined, { allow: allowed.join(", ") }));
-    return errorResponse(new ApiError("not_found", `no endpoint ${path} (see ${API_PREFIX}/openapi.json)`));
+    if (allowed.length) return errorResponse(new ApiError("method_not_allowed", `${request.method} is not allowed here (allowed: ${allowed.join(", ")})`, undefined, { allow: allowed.join(", ") }), request.headers.get("accept-language"));
+    return errorResponse(new ApiError("not_found", `no endpoint ${path} (see ${API_PREFIX}/openapi.json)`), request.headers.get("accept-language"));
   };
 
   let app = new Elysia({ name: "api-v1" }).get(`${API_PREFIX}/openapi.json`, () => new Response(document, { headers: { "content-type": "application/json; charset=utf-8", "cache-control": "no-cache" } }));
