@@ -27,8 +27,9 @@ export function formatDateTime(lang: string, d: Date): string {
   return `${f.format(d)} UTC`;
 }
 
-/** A calendar date (UTC) in the language's way: "26 Nov 2026", "26.11.2026". */
+/** A calendar date (UTC) in the language's way: "26.11.2026", "26 nov. 2026" (English: 2026-11-26). */
 export function formatDate(lang: string, d: Date): string {
+  if (lang === "en" || !lang) return d.toISOString().slice(0, 10);
   return cached(dateFormats, lang, () => new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeZone: "UTC" })).format(d);
 }
 

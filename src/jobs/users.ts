@@ -7,6 +7,7 @@ import { deleteAccount } from "../auth/index.ts";
 import { removeUserDns } from "../core/index.ts";
 import { domains, hosts, sessions, users } from "../db/index.ts";
 import { staleAccountMail } from "../mail/index.ts";
+import { formatDate } from "../i18n/index.ts";
 import { day, mailContext, newReport, note, sendMail, type JobContext, type JobReport } from "./context.ts";
 
 const DAY = 86400_000;
@@ -80,7 +81,7 @@ async function staleCheck(ctx: JobContext, o: UsersOptions, report: UsersReport)
         report.notified.push(u.username);
         note(ctx, report, `${who} hasn't logged in for ${years}y, has no hosts and no domains -> notified, deletion after ${day(new Date(now.getTime() + graceMs))}.`);
         const loginUrl = ctx.publicUrl ? `${ctx.publicUrl.replace(/\/$/, "")}/account/login` : "";
-        await sendMail(ctx, report, staleAccountMail(mailContext(ctx, u.language), u.email, { username: u.username, lastUsed: day(new Date(lastUsed)), days: o.graceDays ?? ACCOUNT_GRACE_DAYS, loginUrl }));
+        await sendMail(ctx, report, staleAccountMail(mailContext(ctx, u.language), u.email, { username: u.username, lastUsed: formatDate(u.language || "en", new Date(lastUsed)), days: o.graceDays ?? ACCOUNT_GRACE_DAYS, loginUrl }));
       } else if (now.getTime() - notifiedAt >= graceMs) {
         await deleteAccount(ctx.db, u.id, async (id) => {
           for (const e of await removeUserDns(ctx.db, ctx.backendFor, id)) note(ctx, report, `could not remove ${e}`);

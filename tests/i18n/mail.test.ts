@@ -2,6 +2,10 @@
 // (only the values passed in: names, links, the log line of an event).
 import { describe, expect, test } from "bun:test";
 import { translator } from "../../src/http/web/i18n.ts";
+import { eq } from "drizzle-orm";
+import { users } from "../../src/db/index.ts";
+import { runUsers } from "../../src/jobs/index.ts";
+import { makeJobWorld } from "../jobs/fixture.ts";
 import { abuseMail, domainUnavailableMail, invitationMail, resetPasswordMail, secondariesBehindMail, staleAccountMail, staleHostMail, verifyEmailMail } from "../../src/mail/index.ts";
 
 const english = { t: translator("en"), site: "dyn.example.org" };
@@ -37,5 +41,17 @@ describe("mails", () => {
     expect(m.subject).toBe("Problem mit Ihrem Host home.dyn.example.org");
     expect(m.text.split("\n").slice(0, 3)).toEqual(["Hallo ann,", "", "wir haben Ihren Host home.dyn.example.org (Ihr Kommentar: router) bei dyn.example.org wegen Missbrauchs markiert."]);
     expect(m.text).toContain("Fehlerhafte Updates seit der letzten Prüfung: 1234");
+  });
+
+  test("a job's notice to a person whose profile says German is German, date included", async () => {
+    const w = makeJobWorld();
+    // bob's profile language is "de"; he has nothing and was last seen long ago.
+    w.db.update(users).set({ lastLogin: new Date("2025-01-02T10:00:00Z") }).where(eq(users.id, w.bobId)).run();
+    await runUsers(w.ctx, { staleCheck: true });
+    const m = w.mails.find((x) => x.to === "bob@example.test")!;
+    expect(m.subject).toBe("Ihr ungenutztes Konto bei dyn.example.test");
+    expect(m.text).toContain("Hallo bob,");
+    expect(m.text).toContain("Ihr Konto bei dyn.example.test hat keine Hosts und keine Domains und wurde zuletzt am 02.01.2025 benutzt.");
+    expect(m.text).toContain("Wir löschen es in ");
   });
 });
