@@ -13,15 +13,17 @@ if (files.length === 0) {
   process.exit(1);
 }
 
-const SHARDS = Math.min(Number(process.env.UPDNS_TEST_SHARDS ?? 2), files.length);
-// Interop suites (real daemons) are the slow ones: deal them out first so each shard gets its share.
-const weight = (f: string) => (f.includes("/interop/") ? 1e9 : 0) + statSync(f).size;
+const SHARDS = Math.min(Number(process.env.TEST_SHARDS ?? 2), files.length);
+// Interop and robustness suites (real daemons, load, kills) are the slow ones: deal them out first so each
+// shard gets its share.
+const slow = (f: string) => f.includes("/interop/") || f.includes("/robustness/") || f.includes("/bench/");
+const weight = (f: string) => (slow(f) ? 1e9 : 0) + statSync(f).size;
 const shards: string[][] = Array.from({ length: SHARDS }, () => []);
 const load = new Array(SHARDS).fill(0);
 for (const f of [...files].sort((a, b) => weight(b) - weight(a))) {
   const i = load.indexOf(Math.min(...load));
   shards[i].push(f);
-  load[i] += f.includes("/interop/") ? 4 * statSync(f).size : statSync(f).size;
+  load[i] += slow(f) ? 4 * statSync(f).size : statSync(f).size;
 }
 
 const started = Date.now();
@@ -30,7 +32,7 @@ const results = await Promise.all(
     const proc = Bun.spawn([process.execPath, "test", "--timeout", "60000", ...list.map((f) => "./" + f)], {
       stdout: "pipe",
       stderr: "pipe",
-      env: { ...process.env, UPDNS_TEST_SHARD: String(i) },
+      env: { ...process.env, TEST_SHARD: String(i) },
     });
     const [out, err] = await Promise.all([new Response(proc.stdout).text(), new Response(proc.stderr).text()]);
     const code = await proc.exited;
