@@ -667,6 +667,17 @@ const messages: Record<string, string> = {
   "Hello,": "Hallo,",
   "{inviter} invites you to create an account at {site}. Open this link to sign up:": "{inviter} lädt Sie ein, ein Konto bei {site} anzulegen. Öffnen Sie diesen Link, um sich zu registrieren:",
   "The link works once and for {days} days.": "Der Link funktioniert einmal und {days} Tage lang.",
+  "Initial zone file": "Erste Zonendatei",
+  "Invalid host name: only \"a-z\", \"0-9\" and \"-\" is allowed (not at the start or end).": "Ungültiger Hostname: Erlaubt sind nur „a-z“, „0-9“ und „-“ (nicht am Anfang oder Ende).",
+  "Not a valid regular expression: {message}": "Kein gültiger regulärer Ausdruck: {message}",
+  "The host name must be at most 63 characters long.": "Der Hostname darf höchstens 63 Zeichen lang sein.",
+  "The host name must not be empty.": "Der Hostname darf nicht leer sein.",
+  "The password is wrong.": "Das Passwort ist falsch.",
+  "The pattern must be 1 to 255 characters long.": "Das Muster muss 1 bis 255 Zeichen lang sein.",
+  "This name is blacklisted.": "Dieser Name steht auf der Sperrliste.",
+  "Type your username to confirm.": "Geben Sie zur Bestätigung Ihren Benutzernamen ein.",
+  "this token has expired": "dieses Token ist abgelaufen",
+  "unknown or revoked token": "unbekanntes oder widerrufenes Token",
 };
 
 export default messages;

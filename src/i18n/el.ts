@@ -667,6 +667,17 @@ const messages: Record<string, string> = {
   "Hello,": "Γεια σας,",
   "{inviter} invites you to create an account at {site}. Open this link to sign up:": "Ο/Η {inviter} σας προσκαλεί να δημιουργήσετε λογαριασμό στο {site}. Ανοίξτε αυτόν τον σύνδεσμο για να εγγραφείτε:",
   "The link works once and for {days} days.": "Ο σύνδεσμος λειτουργεί μία φορά και για {days} ημέρες.",
+  "Initial zone file": "Αρχικό αρχείο ζώνης",
+  "Invalid host name: only \"a-z\", \"0-9\" and \"-\" is allowed (not at the start or end).": "Μη έγκυρο όνομα κόμβου: επιτρέπονται μόνο «a-z», «0-9» και «-» (όχι στην αρχή ή στο τέλος).",
+  "Not a valid regular expression: {message}": "Μη έγκυρη κανονική έκφραση: {message}",
+  "The host name must be at most 63 characters long.": "Το όνομα κόμβου πρέπει να έχει το πολύ 63 χαρακτήρες.",
+  "The host name must not be empty.": "Το όνομα κόμβου δεν μπορεί να είναι κενό.",
+  "The password is wrong.": "Ο κωδικός πρόσβασης είναι λάθος.",
+  "The pattern must be 1 to 255 characters long.": "Το μοτίβο πρέπει να έχει από 1 έως 255 χαρακτήρες.",
+  "This name is blacklisted.": "Αυτό το όνομα βρίσκεται στη μαύρη λίστα.",
+  "Type your username to confirm.": "Πληκτρολογήστε το όνομα χρήστη σας για επιβεβαίωση.",
+  "this token has expired": "αυτό το διακριτικό έχει λήξει",
+  "unknown or revoked token": "άγνωστο ή ανακληθέν διακριτικό",
 };
 
 export default messages;

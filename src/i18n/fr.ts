@@ -667,6 +667,17 @@ const messages: Record<string, string> = {
   "Hello,": "Bonjour,",
   "{inviter} invites you to create an account at {site}. Open this link to sign up:": "{inviter} vous invite à créer un compte sur {site}. Ouvrez ce lien pour vous inscrire :",
   "The link works once and for {days} days.": "Le lien fonctionne une seule fois et pendant {days} jours.",
+  "Initial zone file": "Fichier de zone initial",
+  "Invalid host name: only \"a-z\", \"0-9\" and \"-\" is allowed (not at the start or end).": "Nom d'hôte non valable : seuls « a-z », « 0-9 » et « - » sont permis (pas au début ni à la fin).",
+  "Not a valid regular expression: {message}": "Expression régulière non valable : {message}",
+  "The host name must be at most 63 characters long.": "Le nom d'hôte doit faire 63 caractères au plus.",
+  "The host name must not be empty.": "Le nom d'hôte ne doit pas être vide.",
+  "The password is wrong.": "Le mot de passe est incorrect.",
+  "The pattern must be 1 to 255 characters long.": "Le motif doit faire de 1 à 255 caractères.",
+  "This name is blacklisted.": "Ce nom est sur la liste noire.",
+  "Type your username to confirm.": "Saisissez votre nom d'utilisateur pour confirmer.",
+  "this token has expired": "ce jeton a expiré",
+  "unknown or revoked token": "jeton inconnu ou révoqué",
 };
 
 export default messages;

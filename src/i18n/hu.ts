@@ -667,6 +667,17 @@ const messages: Record<string, string> = {
   "Hello,": "Üdvözöljük!",
   "{inviter} invites you to create an account at {site}. Open this link to sign up:": "{inviter} meghívja Önt, hogy hozzon létre fiókot itt: {site}. A regisztrációhoz nyissa meg ezt a hivatkozást:",
   "The link works once and for {days} days.": "A hivatkozás egyszer és {days} napig működik.",
+  "Initial zone file": "Kezdeti zónafájl",
+  "Invalid host name: only \"a-z\", \"0-9\" and \"-\" is allowed (not at the start or end).": "Érvénytelen gépnév: csak „a-z”, „0-9” és „-” megengedett (az elején és a végén nem állhat „-”).",
+  "Not a valid regular expression: {message}": "Érvénytelen reguláris kifejezés: {message}",
+  "The host name must be at most 63 characters long.": "A gépnév legfeljebb 63 karakter hosszú lehet.",
+  "The host name must not be empty.": "A gépnév nem lehet üres.",
+  "The password is wrong.": "A jelszó hibás.",
+  "The pattern must be 1 to 255 characters long.": "A minta 1–255 karakter hosszú lehet.",
+  "This name is blacklisted.": "Ez a név tiltólistán van.",
+  "Type your username to confirm.": "A megerősítéshez írja be a felhasználónevét.",
+  "this token has expired": "ez a token lejárt",
+  "unknown or revoked token": "ismeretlen vagy visszavont token",
 };
 
 export default messages;

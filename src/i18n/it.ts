@@ -667,6 +667,17 @@ const messages: Record<string, string> = {
   "Hello,": "Ciao,",
   "{inviter} invites you to create an account at {site}. Open this link to sign up:": "{inviter} ti invita a creare un account su {site}. Apri questo link per registrarti:",
   "The link works once and for {days} days.": "Il link funziona una sola volta e per {days} giorni.",
+  "Initial zone file": "File di zona iniziale",
+  "Invalid host name: only \"a-z\", \"0-9\" and \"-\" is allowed (not at the start or end).": "Nome host non valido: sono ammessi solo «a-z», «0-9» e «-» (non all'inizio né alla fine).",
+  "Not a valid regular expression: {message}": "Espressione regolare non valida: {message}",
+  "The host name must be at most 63 characters long.": "Il nome host può avere al massimo 63 caratteri.",
+  "The host name must not be empty.": "Il nome host non può essere vuoto.",
+  "The password is wrong.": "La password è errata.",
+  "The pattern must be 1 to 255 characters long.": "Il modello deve avere da 1 a 255 caratteri.",
+  "This name is blacklisted.": "Questo nome è nella lista nera.",
+  "Type your username to confirm.": "Scrivi il tuo nome utente per confermare.",
+  "this token has expired": "questo token è scaduto",
+  "unknown or revoked token": "token sconosciuto o revocato",
 };
 
 export default messages;

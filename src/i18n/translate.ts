@@ -7,6 +7,12 @@ import { CATALOGUE_MODULES, LANGUAGES } from "./languages.ts";
 
 export type Translate = (msg: string, params?: Record<string, string | number>) => string;
 
+/**
+ * Marks an English text as a message that is translated later, where it is shown (`c.t(label)`): gettext's
+ * N_(). It returns the text unchanged; the key extractor of tests/i18n finds it like a t() call.
+ */
+export const msg = (text: string): string => text;
+
 const catalogues: Record<string, Record<string, string>> = {};
 for (const [lang, messages] of Object.entries(CATALOGUE_MODULES)) catalogues[lang] = { ...messages };
 const translators = new Map<string, Translate>();

@@ -1,5 +1,5 @@
 // Finds every message key the code hands to the translation function: t("..."), t('...'), t(`...`) (also as
-// c.t(...)), in src/**/*.ts and *.tsx (the mail templates are .ts files in src/mail). A template literal
+// c.t(...)) and msg("...") (a text translated later, where it is shown), in src/**/*.ts and *.tsx (the mail templates are .ts files in src/mail). A template literal
 // with ${...} cannot be a key: it is reported as such, so the test can fail on it.
 import { Glob } from "bun";
 import { readFileSync } from "node:fs";
@@ -13,6 +13,15 @@ export interface Found {
 }
 
 const ERROR = /new (?:ValidationError|AccessError|OAuthError|ApiError)\(\s*(?:[\w.]+|"[^"\n]*")\s*,\s*("(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)/g;
+/** `new XError(field, cond ? "…" : "…")`: both texts are keys. */
+const ERROR_CHOICE = /new (?:ValidationError|AccessError|OAuthError|ApiError)\(\s*(?:[\w.]+|"[^"\n]*")\s*,\s*[^,;()]*?\?\s*("(?:[^"\\\n]|\\.)*")\s*:\s*("(?:[^"\\\n]|\\.)*")/g;
+/**
+ * Core functions that return a problem text (or null) which the caller throws as a ValidationError: every
+ * text literal in their bodies is a key.
+ */
+const PROBLEM_FUNCTIONS: Record<string, string[]> = { "src/core/names.ts": ["validateHostName", "validateBlacklistPattern", "checkNewHostName"] };
+const LITERAL = /"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g;
+
 /** Files whose errors only the command line shows (English, like the rest of the CLI). */
 const CLI_ONLY = new Set(["src/core/admin/import-nsupdate.ts"]);
 const NOT_NAMES = new Set(["as", "Error", "JSON", "stringify", "slice", "join", "toUpperCase", "toLowerCase", "toISOString", "Object", "keys", "String", "this"]);
@@ -48,7 +57,7 @@ export function templateKey(lit: string): string {
   return out;
 }
 
-const CALL = /(?<![\w$])t\(\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)/g;
+const CALL = /(?<![\w$])(?:t|msg)\(\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)/g;
 
 /** The value of a JS string literal as written in the source. */
 export function unquote(lit: string): string {
@@ -80,7 +89,22 @@ export function extractKeys(files = sourceFiles()): Found {
       const key = unquote(m[1]);
       keys.set(key, [...(keys.get(key) ?? []), where]);
     }
+    for (const fn of PROBLEM_FUNCTIONS[f] ?? []) {
+      const start = text.indexOf(`export function ${fn}(`);
+      if (start < 0) throw new Error(`${f}: ${fn} not found (update PROBLEM_FUNCTIONS)`);
+      const end = text.indexOf("\n}\n", start);
+      for (const m of text.slice(start, end).matchAll(LITERAL)) {
+        const key = m[0].startsWith("`") ? templateKey(m[0]) : unquote(m[0]);
+        if (!/\p{L}{2,}.* /u.test(key)) continue;
+        const where = `${f}:${text.slice(0, start + m.index).split("\n").length}`;
+        keys.set(key, [...(keys.get(key) ?? []), where]);
+      }
+    }
     if (CLI_ONLY.has(f)) continue;
+    for (const m of text.matchAll(ERROR_CHOICE)) {
+      const where = `${f}:${text.slice(0, m.index).split("\n").length}`;
+      for (const lit of [m[1], m[2]]) keys.set(unquote(lit), [...(keys.get(unquote(lit)) ?? []), where]);
+    }
     for (const m of text.matchAll(ERROR)) {
       const key = m[1].startsWith("`") ? templateKey(m[1]) : unquote(m[1]);
       const where = `${f}:${text.slice(0, m.index).split("\n").length}`;

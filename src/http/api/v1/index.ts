@@ -10,6 +10,7 @@ import type { Db } from "../../../db/index.ts";
 import type { Logger } from "../../../log/index.ts";
 import { clientInfo, ProxyTrust } from "../../client.ts";
 import { ApiError, errorResponse, json, toApiError } from "./errors.ts";
+import { msg } from "../../../i18n/index.ts";
 import { openApiDocument } from "./openapi.ts";
 import type { ApiRoute, RouteDeps } from "./route.ts";
 import { routes } from "./routes.ts";
@@ -62,7 +63,7 @@ export function apiV1(deps: ApiV1Deps) {
     if (!result.ok) {
       if (result.reason === "subnet") throw new ApiError("forbidden", `this token may not be used from ${address || "this address"}`);
       authFailures.fail(address, now.getTime());
-      const why = result.reason === "expired" ? "this token has expired" : "unknown or revoked token";
+      const why = result.reason === "expired" ? msg("this token has expired") : msg("unknown or revoked token");
       throw new ApiError("unauthorized", why, undefined, { "www-authenticate": `${CHALLENGE}, error="invalid_token"` });
     }
     const t = result.token;

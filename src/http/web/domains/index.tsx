@@ -125,7 +125,7 @@ function KeyAndSnippets({ c, d, tsig: key }: { c: WebContext; d: DomainRow; tsig
             : t("Your primary must accept updates signed with this key; the policy lets it change A, AAAA and TXT records below the zone only. NSD cannot be the primary here: it takes no updates.")}
         </p>
         {snippets.map((s, i) => (
-          <Copyable c={c} id={`ns-snippet-${i}`} label={s.label} text={s.text} />
+          <Copyable c={c} id={`ns-snippet-${i}`} label={c.t(s.label)} text={s.text} />
         ))}
       </section>
     </>

@@ -3,6 +3,8 @@
 // primary updns sends UPDATEs to, with an update policy limited to what updns writes. The secondary
 // snippets are started as real daemons in tests/http/web/domain-snippets.test.ts.
 
+import { msg } from "../i18n.ts";
+
 export interface KeyText {
   name: string;
   algorithm: string;
@@ -136,7 +138,7 @@ zone:
 `,
     },
     {
-      label: "Initial zone file",
+      label: msg("Initial zone file"),
       text: `$TTL 3600
 @\tIN SOA ns1.${zone}. hostmaster.${zone}. ( ${serial} 7200 1800 604800 60 )
 @\tIN NS ns1.${zone}.
