@@ -14,6 +14,7 @@ import { tsigCommand } from "./cli/tsig.ts";
 import { domainCommand } from "./cli/domains.ts";
 import { hostCommand } from "./cli/hosts.ts";
 import { importCommand } from "./cli/import.ts";
+import { recordCommand, zoneCommand } from "./cli/records.ts";
 import { tokenCommand } from "./cli/tokens.ts";
 import { cliBackends } from "./cli/backends.ts";
 import { requireHost } from "./core/admin/hosts.ts";
@@ -34,6 +35,8 @@ usage: updns COMMAND [options]     (every command takes --config FILE, --json an
   tsig add|list|remove|grant|grants  TSIG keys and what they may UPDATE
   domain add|list|remove  zones (embedded or rfc2136)
   host add|list|remove  dynamic hosts
+  record add|remove|list  static records of embedded zones
+  zone import|export    RFC 1035 master files in and out of embedded zones
   token add|list|revoke  account API tokens (JSON API at /api/v1, dyndns2 Bearer)
   import nsupdate --from DB  move an nsupdate.info installation over
   faults [options]      show and reset fault counters, flag abuse (--help for the options)
@@ -115,6 +118,12 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         case "users":
         case "jobs":
           await maintenanceCommand(command, rest, io, { cfg, openDb });
+          return 0;
+        case "record":
+          await recordCommand(rest, io, openDb, cfg);
+          return 0;
+        case "zone":
+          await zoneCommand(rest, io, openDb, cfg);
           return 0;
         case "import":
           await importCommand(rest, io, openDb);
