@@ -331,7 +331,8 @@ function finish(c: WebContext, response: Response, outCookies: string[], outFlas
   for (const v of outCookies) h.append("set-cookie", v);
   if (!h.has("cache-control")) h.set("cache-control", "no-store");
   if (!h.has("content-security-policy")) h.set("content-security-policy", contentSecurityPolicy(c.web.config));
-  h.set("vary", "Cookie");
+  // The language comes from the profile, the cookie or Accept-Language (i18n).
+  h.set("vary", "Cookie, Accept-Language");
   return response;
 }
 
