@@ -535,7 +535,7 @@ const messages: Record<string, string> = {
   "This server sends no mail (no SMTP server is configured): the link was written to the server's log. Ask its operator.": "Ez a szerver nem küld leveleket (nincs SMTP-szerver beállítva): a hivatkozás a szerver naplójába került. Forduljon az üzemeltetőhöz.",
   "The related host becomes name.{fqdn}": "A kapcsolódó gép neve név.{fqdn} lesz",
   "IPv4 interface id (empty: no A record)": "IPv4-interfészazonosító (üres: nincs A rekord)",
-  "Added to the host's network (netmask {n}), e.g. 0.0.0.12.": "A gép hálózatához adódik hozzá ({n} hálózati maszk), pl. 0.0.0.12.",
+  "Added to the host's network (netmask {n}), e.g. 0.0.0.12.": "A gép hálózatához adódik hozzá (hálózati maszk: {n}), pl. 0.0.0.12.",
   "IPv6 interface id (empty: no AAAA record)": "IPv6-interfészazonosító (üres: nincs AAAA rekord)",
   "Added to the host's prefix (/{n}), e.g. ::1:2ff:fe3:4.": "A gép előtagjához adódik hozzá (/{n}), pl. ::1:2ff:fe3:4.",
   "Add related host": "Kapcsolódó gép hozzáadása",
