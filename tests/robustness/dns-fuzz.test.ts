@@ -9,23 +9,12 @@ import { axfrLines, nicUpdate, startWorld, type World } from "../support/world.t
 import { tcpDns, udpBlast } from "../support/raw.ts";
 import { buildQuery, buildUpdate } from "../../src/dns/rfc2136/index.ts";
 import { signMessage } from "../../src/dns/wire/index.ts";
+import { rng } from "../support/rng.ts";
 
 const ok = havePeers("dig");
 const SEED = Number(process.env.UPDNS_FUZZ_SEED ?? 1126);
 const UDP_PACKETS = 4000;
 const TCP_MESSAGES = 150;
-
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
 
 describe.skipIf(!ok)("DNS fuzzing over the wire against dist/updns", () => {
   let world: World;

@@ -11,22 +11,12 @@ import { nicUpdate, startWorld, type World } from "../support/world.ts";
 import { WebClient } from "../support/web-client.ts";
 import { cli } from "../support/updns.ts";
 import { rawStatus, rawTcp, slowClient } from "../support/raw.ts";
+import { rng } from "../support/rng.ts";
 
 const ok = havePeers("dig");
 
-// A small deterministic PRNG (xorshift32): a failure names its seed and replays.
+// Seeded (tests/support/rng.ts): a failure names its seed and replays.
 const SEED = Number(process.env.UPDNS_FUZZ_SEED ?? 20261126);
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
 
 /** Values for query strings and form fields. `raw` ones go into a URL as they are (already %-encoded). */
 const VALUES: { v: string; raw?: true }[] = [

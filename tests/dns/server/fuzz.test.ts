@@ -7,19 +7,7 @@ import { signMessage, tsigKeyFromBase64 } from "../../../src/dns/wire/index.ts";
 import { dig } from "../../support/dig.ts";
 import { freePort, havePeers } from "../../support/net.ts";
 import { fixtureStore } from "./fixture.ts";
-
-// A small deterministic PRNG (xorshift32) so a failure can be replayed from its seed.
-function rng(seed: number) {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 2 ** 32;
-  };
-}
+import { rng } from "../../support/rng.ts";
 
 function q(name: string, type: number, opts: { opcode?: number; edns?: number[]; an?: number[]; ns?: number[]; counts?: number[] } = {}): Uint8Array {
   const out = [0x12, 0x34, (opts.opcode ?? 0) << 3, 0, 0, 1, 0, opts.an ? 1 : 0, 0, opts.ns ? 1 : 0, 0, opts.edns ? 1 : 0];
