@@ -8,33 +8,14 @@ import { join } from "node:path";
 import { createUser } from "../../../src/core/admin/users.ts";
 import { dig } from "../../support/dig.ts";
 import { freePort, havePeers, tempDir, waitFor, which } from "../../support/net.ts";
-import { startInProcess, type InProcess } from "../../support/updns.ts";
-import { Browser } from "./harness.ts";
+import { startInProcess } from "../../support/updns.ts";
+import { httpBrowser, preBlock as block } from "./harness.ts";
 
 const run = havePeers("named", "nsd", "knotd", "dig");
 const stops: (() => Promise<void>)[] = [];
 afterAll(async () => {
   for (const s of stops.reverse()) await s();
 });
-
-const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#34;/g, '"').replace(/&#x27;/g, "'").replace(/&amp;/g, "&");
-const block = (html: string, id: string) => unescape(html.match(new RegExp(`<pre id="${id}"[^>]*>([\\s\\S]*?)</pre>`))![1]);
-
-/** Our Browser over real HTTP to the running server. */
-function httpBrowser(server: InProcess): Browser {
-  return new Browser(
-    {
-      async handle(req: Request) {
-        const u = new URL(req.url);
-        const headers = new Headers(req.headers);
-        headers.delete("host");
-        return fetch(server.url + u.pathname + u.search, { method: req.method, headers, body: req.method === "POST" ? await req.text() : undefined, redirect: "manual" });
-      },
-    },
-    "127.0.0.1",
-    false,
-  );
-}
 
 type Kind = "bind" | "nsd" | "knot";
 const SNIPPET: Record<Kind, number> = { bind: 0, knot: 1, nsd: 2 };

@@ -135,3 +135,26 @@ export function textOf(html: string): string {
     .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ");
 }
+
+/** The text of a page's `<pre id="…">` block as a person copies it (a snippet, entities decoded). */
+export function preBlock(html: string, id: string): string {
+  const m = html.match(new RegExp(`<pre id="${id}"[^>]*>([\\s\\S]*?)</pre>`));
+  if (!m) throw new Error(`no block ${id} on the page`);
+  return m[1].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#34;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&amp;/g, "&");
+}
+
+/** Our Browser over real HTTP to a running server (serve's whole wiring) at `server.url`. */
+export function httpBrowser(server: { url: string }): Browser {
+  return new Browser(
+    {
+      async handle(req: Request) {
+        const u = new URL(req.url);
+        const headers = new Headers(req.headers);
+        headers.delete("host");
+        return fetch(server.url + u.pathname + u.search, { method: req.method, headers, body: req.method === "POST" ? await req.text() : undefined, redirect: "manual" });
+      },
+    },
+    "127.0.0.1",
+    false,
+  );
+}

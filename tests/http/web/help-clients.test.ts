@@ -7,6 +7,7 @@ import { join } from "node:path";
 import { listenHttp, type HttpListeners } from "../../../src/http/index.ts";
 import { havePeers, tempDir, which } from "../../support/net.ts";
 import { makeDnsWebWorld, type DnsWebWorld } from "./world.ts";
+import { preBlock as snippet } from "./harness.ts";
 
 const run = havePeers("ddclient", "inadyn", "curl");
 const dir = tempDir("updns-help-");
@@ -15,13 +16,6 @@ afterAll(async () => {
   for (const l of listeners) await l.stop(false);
   dir.cleanup();
 });
-
-const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#x27;/g, "'").replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-const snippet = (html: string, id: string) => {
-  const m = html.match(new RegExp(`<pre id="${id}"[^>]*>([\\s\\S]*?)</pre>`));
-  if (!m) throw new Error(`no snippet ${id}`);
-  return unescape(m[1]);
-};
 
 async function spawn(argv: string[], timeoutMs = 20_000): Promise<{ code: number; out: string }> {
   const p = Bun.spawn(argv, { stdout: "pipe", stderr: "pipe" });
