@@ -21,21 +21,7 @@ export function namesEqual(a: string, b: string): boolean {
 /** Labels in presentation form, leftmost first; the root has none. Escaped dots stay inside a label. */
 export function splitLabels(name: string): string[] {
   const n = normalizeName(name);
-  if (n === "") return [];
-  const out: string[] = [];
-  let cur = "";
-  for (let i = 0; i < n.length; i++) {
-    const c = n[i];
-    if (c === "\\" && i + 1 < n.length) {
-      cur += c + n[i + 1];
-      i++;
-    } else if (c === ".") {
-      out.push(cur);
-      cur = "";
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
+  return n === "" ? [] : splitRaw(n);
 }
 
 /** True when `name` is `zone` itself or below it ("a.b.example" is a subdomain of "example"). */
@@ -108,7 +94,7 @@ export function encodeName(name: string, canonical = true): Uint8Array {
   return Uint8Array.from(bytes);
 }
 
-/** Like splitLabels but without changing case (encodeName decides about case). */
+/** Labels of a non-empty name as written, case kept (encodeName decides about case; splitLabels normalizes first). */
 function splitRaw(n: string): string[] {
   const out: string[] = [];
   let cur = "";
