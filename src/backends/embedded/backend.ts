@@ -24,6 +24,20 @@ function presentValue(type: DynamicType, data: string): string {
   return parts.join("");
 }
 
+/**
+ * Runs one zone transaction. When another process committed to the zone first (the store finds the stored
+ * serial "changed underneath"), `refresh` reloads the zone and the transaction runs once more on it.
+ */
+export async function withRefreshRetry(attempt: () => Promise<unknown>, refresh?: () => void): Promise<void> {
+  try {
+    await attempt();
+  } catch (e) {
+    if (!refresh || !/changed underneath/.test((e as Error).message)) throw e;
+    refresh();
+    await attempt();
+  }
+}
+
 export class EmbeddedBackend implements ZoneBackend {
   /**
    * `refresh` reloads zones that another process committed to; it is called when a commit finds the stored
@@ -84,13 +98,7 @@ export class EmbeddedBackend implements ZoneBackend {
         changed = fn(tx);
       });
     try {
-      try {
-        await attempt();
-      } catch (e) {
-        if (!this.refresh || !/changed underneath/.test((e as Error).message)) throw e;
-        this.refresh();
-        await attempt();
-      }
+      await withRefreshRetry(attempt, this.refresh);
     } catch (e) {
       if (e instanceof ZoneError) throw new ZoneBackendError(`${owner}: ${e.message}`, e.reason === "nozone");
       // Storage failures (disk full, database locked for too long) may pass: the client should retry.

@@ -7,6 +7,7 @@ import type { ZoneEditor } from "../../core/domains-edit.ts";
 import type { ChangeOutcome } from "../../core/ports.ts";
 import { ZoneRecordError, type ZoneRecordStore } from "../../core/zone-records.ts";
 import { isDnssecType, ZoneError, type RRType, type ZoneStore } from "../../dns/zone/index.ts";
+import { withRefreshRetry } from "./backend.ts";
 
 export class EmbeddedZoneRecords implements ZoneRecordStore, ZoneEditor {
   /** `refresh` as for EmbeddedBackend: reload zones another process committed to, then try once more. */
@@ -50,13 +51,7 @@ export class EmbeddedZoneRecords implements ZoneRecordStore, ZoneEditor {
         changed = !(before && after && before.ttl === after.ttl && before.data.length === after.data.length && before.data.every((d, i) => d === after.data[i]));
       });
     try {
-      try {
-        await attempt();
-      } catch (e) {
-        if (!this.refresh || !/changed underneath/.test((e as Error).message)) throw e;
-        this.refresh();
-        await attempt();
-      }
+      await withRefreshRetry(attempt, this.refresh);
     } catch (e) {
       if (e instanceof ZoneError) throw new ZoneRecordError(e.message, e.reason, e.reason === "invalid" ? "data" : e.reason === "notzone" ? "name" : undefined);
       throw e;
