@@ -108,7 +108,8 @@ export interface ResponseParts {
 
 export const FLAG = { QR: 0x8000, AA: 0x0400, TC: 0x0200, RD: 0x0100, RA: 0x0080, CD: 0x0010 } as const;
 
-function writeRR(w: WireWriter, rr: RR): void {
+/** One resource record in wire form, class IN, RDLENGTH filled in after the rdata (RFC 1035 §4.1.3). */
+export function writeRR(w: WireWriter, rr: RR): void {
   w.name(rr.name);
   w.u16(TYPE[rr.type]);
   w.u16(1);

@@ -1,8 +1,8 @@
 // Zone transfers out: AXFR (RFC 5936) from one snapshot, IXFR (RFC 1995) from the journal, condensed.
 // Messages are built here unsigned and with ID 0; the responder patches the ID and signs each one.
-import { type Changeset, type RR, WireWriter, type ZoneSnapshot, writeRdata } from "../zone/index.ts";
-import { QTYPE, TYPE } from "./constants.ts";
-import { FLAG, HEADER } from "./message.ts";
+import { type Changeset, type RR, WireWriter, type ZoneSnapshot } from "../zone/index.ts";
+import { QTYPE } from "./constants.ts";
+import { FLAG, HEADER, writeRR } from "./message.ts";
 
 /** Target size of one transfer message; well below the 65535 TCP limit, with room for TSIG. */
 const MESSAGE_TARGET = 16_000;
@@ -14,17 +14,6 @@ function header(w: WireWriter, withQuestion: boolean) {
   w.u16(0);
   w.u16(0);
   w.u16(0);
-}
-
-function writeRR(w: WireWriter, rr: RR) {
-  w.name(rr.name);
-  w.u16(TYPE[rr.type]);
-  w.u16(1);
-  w.u32(rr.ttl);
-  const at = w.pos;
-  w.u16(0);
-  writeRdata(w, rr.type, rr.data);
-  w.view.setUint16(at, w.pos - at - 2);
 }
 
 /**
