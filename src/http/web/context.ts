@@ -11,7 +11,7 @@ import type { Config } from "../../config/index.ts";
 import type { Db } from "../../db/index.ts";
 import type { Logger } from "../../log/index.ts";
 import type { Clock } from "../../core/ports.ts";
-import { createUpdateService, queueForwarder, type BackendFor, type UpdateService, type ZoneCheck, type ZoneEditor } from "../../core/index.ts";
+import { createUpdateService, queueForwarder, type BackendFor, type DnssecPort, type UpdateService, type ZoneCheck, type ZoneEditor } from "../../core/index.ts";
 import type { User } from "../../core/admin/users.ts";
 import {
   ANON_CSRF_COOKIE,
@@ -37,7 +37,7 @@ import { clientInfo, ProxyTrust, type ClientInfo } from "../client.ts";
 import { LANGUAGE_COOKIE, pickLanguage, translator, type Translate } from "./i18n.ts";
 // A cycle on purpose, of functions only (called per request, long after both modules loaded).
 import { forbiddenPage, notFoundPage } from "./errors.tsx";
-import type { DetectTokens, SessionIps } from "./detect.ts";
+import type { DetectTokens, ReverseLookup, SessionIps } from "./detect.ts";
 
 /** What main.ts hands to webApp(). */
 export interface WebDeps {
@@ -53,6 +53,8 @@ export interface WebDeps {
   backendFor?: BackendFor;
   /** Creates embedded zones and edits their static records through the zone store. */
   zoneEditor?: ZoneEditor;
+  /** DNSSEC of embedded zones through the zone store (state, signing on/off, rollovers); without it the domain page has no DNSSEC section. */
+  dnssec?: DnssecPort;
   /** The connectivity test of rfc2136 zones (Rfc2136Backend.checkZone). */
   checkZone?: ZoneCheck;
   /** Where the embedded DNS server listens ("ip:port"), for the secondaries' snippets; else [dns] listen. */
@@ -60,6 +62,8 @@ export interface WebDeps {
   /** IP detection: the token table and address store http/api's /detectip and /ajax_get_ips use too. */
   detectTokens?: DetectTokens;
   sessionIps?: SessionIps;
+  /** Reverse names (PTR) of the visitor's addresses, for the home page; without it no names show. */
+  reverse?: ReverseLookup;
 }
 
 /** The foundation, built once per app: dependencies plus the state pages share. */
@@ -72,10 +76,12 @@ export interface Web {
   onUserDelete?: UserDeleteHook;
   backendFor?: BackendFor;
   zoneEditor?: ZoneEditor;
+  dnssec?: DnssecPort;
   checkZone?: ZoneCheck;
   dnsAddresses?: () => string[];
   detectTokens?: DetectTokens;
   sessionIps?: SessionIps;
+  reverse?: ReverseLookup;
   /** The dyndns2 use case, for the session-authenticated update and delete of the host page (spec §1.9). */
   update?: UpdateService;
   /** HMAC key for CSRF tokens and signed cookies. */
@@ -95,10 +101,12 @@ export function createWeb(deps: WebDeps): Web {
     onUserDelete: deps.onUserDelete,
     backendFor: deps.backendFor,
     zoneEditor: deps.zoneEditor,
+    dnssec: deps.dnssec,
     checkZone: deps.checkZone,
     dnsAddresses: deps.dnsAddresses,
     detectTokens: deps.detectTokens,
     sessionIps: deps.sessionIps,
+    reverse: deps.reverse,
     update: deps.backendFor
       ? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log.child({ module: "web-update" }), backendFor: deps.backendFor, forwarder: queueForwarder(deps.db, deps.clock ?? { now: () => new Date() }), clock: deps.clock })
       : undefined,

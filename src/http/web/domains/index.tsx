@@ -24,6 +24,7 @@ import { notFound, redirect, webRoutes, type Web, type WebContext } from "../con
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
 import { Check, checked, confirmDelete, Copyable, idParam, intField, Select, TextArea } from "../ui.tsx";
 import { primarySnippets, secondarySnippets, type KeyText } from "./snippets.ts";
+import { DnssecSection, dnssecRoutes } from "./dnssec.tsx";
 
 const v = (c: WebContext, name: string) => c.form.get(name) ?? "";
 const lines = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
@@ -222,6 +223,7 @@ function DomainPage({ c, d, errors, steps }: { c: WebContext; d: DomainRow; erro
           </p>
         </section>
       </div>
+      {rfc ? "" : <DnssecSection c={c} d={d} />}
       {rfc ? "" : <StaticRecords c={c} d={d} errors={errors} />}
     </>
   );
@@ -391,6 +393,7 @@ export function domainPages(web: Web) {
     };
     r.post("/domain/:id/secondaries", secondary(true), "user");
     r.post("/domain/:id/secondaries/remove", secondary(false), "user");
+    dnssecRoutes(r);
     r.get(
       "/generate_ns_secret/:id/",
       (c) => {
