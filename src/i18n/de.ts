@@ -728,6 +728,7 @@ const messages: Record<string, string> = {
   "KSK rollover started: give the parent the new DS record, then complete the rollover.": "KSK-Wechsel begonnen: Geben Sie der übergeordneten Zone den neuen DS-Eintrag und schließen Sie dann den Wechsel ab.",
   "KSK rollover completed: the old key stops signing.": "KSK-Wechsel abgeschlossen: Der alte Schlüssel signiert nicht mehr.",
   "Unknown key action.": "Unbekannte Schlüsselaktion.",
+  "reverse DNS name": "Reverse-DNS-Name",
 };
 
 export default messages;

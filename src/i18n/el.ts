@@ -728,6 +728,7 @@ const messages: Record<string, string> = {
   "KSK rollover started: give the parent the new DS record, then complete the rollover.": "Η εναλλαγή KSK ξεκίνησε: δώστε στη γονική ζώνη τη νέα εγγραφή DS και μετά ολοκληρώστε την εναλλαγή.",
   "KSK rollover completed: the old key stops signing.": "Η εναλλαγή KSK ολοκληρώθηκε: το παλιό κλειδί δεν υπογράφει πλέον.",
   "Unknown key action.": "Άγνωστη ενέργεια κλειδιού.",
+  "reverse DNS name": "όνομα αντίστροφου DNS",
 };
 
 export default messages;

@@ -728,6 +728,7 @@ const messages: Record<string, string> = {
   "KSK rollover started: give the parent the new DS record, then complete the rollover.": "Renouvellement de KSK commencé : donnez le nouvel enregistrement DS à la zone parente, puis terminez le renouvellement.",
   "KSK rollover completed: the old key stops signing.": "Renouvellement de KSK terminé : l'ancienne clé ne signe plus.",
   "Unknown key action.": "Action de clé inconnue.",
+  "reverse DNS name": "nom DNS inverse",
 };
 
 export default messages;

@@ -728,6 +728,7 @@ const messages: Record<string, string> = {
   "KSK rollover started: give the parent the new DS record, then complete the rollover.": "KSK-csere elindítva: adja meg a szülőzónának az új DS rekordot, majd fejezze be a cserét.",
   "KSK rollover completed: the old key stops signing.": "KSK-csere befejezve: a régi kulcs már nem ír alá.",
   "Unknown key action.": "Ismeretlen kulcsművelet.",
+  "reverse DNS name": "fordított DNS-név",
 };
 
 export default messages;

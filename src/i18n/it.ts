@@ -728,6 +728,7 @@ const messages: Record<string, string> = {
   "KSK rollover started: give the parent the new DS record, then complete the rollover.": "Rinnovo della KSK avviato: dai il nuovo record DS alla zona padre, poi completa il rinnovo.",
   "KSK rollover completed: the old key stops signing.": "Rinnovo della KSK completato: la vecchia chiave non firma più.",
   "Unknown key action.": "Azione sulla chiave sconosciuta.",
+  "reverse DNS name": "nome DNS inverso",
 };
 
 export default messages;
