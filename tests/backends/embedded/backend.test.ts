@@ -7,25 +7,26 @@ import { MemoryZoneStorage, ZoneStore } from "../../../src/dns/zone/index.ts";
 const ZONE = "dyn.example.test";
 const ref = { id: 1, name: ZONE, backend: "embedded" as const };
 
+/** The server's zone store and a second one (the CLI's) on the same storage; the CLI has just added ZONE. */
+async function zoneAddedByCli() {
+  const storage = new MemoryZoneStorage();
+  const server = await ZoneStore.open(storage);
+  const cli = await ZoneStore.open(storage);
+  await cli.createZone({ name: ZONE, soa: { mname: "ns1.example.test.", rname: "hostmaster.example.test." }, ns: ["ns1.example.test."] });
+  const zones = await storage.loadAll();
+  const backend = new EmbeddedBackend(() => server, () => server.reload(zones));
+  return { server, backend };
+}
+
 describe("EmbeddedBackend and zones added by another process", () => {
   test("reading a zone the server has not loaded yet reloads it first", async () => {
-    const storage = new MemoryZoneStorage();
-    const server = await ZoneStore.open(storage);
-    const cli = await ZoneStore.open(storage);
-    await cli.createZone({ name: ZONE, soa: { mname: "ns1.example.test.", rname: "hostmaster.example.test." }, ns: ["ns1.example.test."] });
-    const zones = await storage.loadAll();
-    const backend = new EmbeddedBackend(() => server, () => server.reload(zones));
+    const { server, backend } = await zoneAddedByCli();
     expect(server.zone(ZONE)).toBeUndefined();
     expect(await backend.read(ref, "home", "A")).toEqual([]);
   });
 
   test("a change to such a zone is applied, not refused", async () => {
-    const storage = new MemoryZoneStorage();
-    const server = await ZoneStore.open(storage);
-    const cli = await ZoneStore.open(storage);
-    await cli.createZone({ name: ZONE, soa: { mname: "ns1.example.test.", rname: "hostmaster.example.test." }, ns: ["ns1.example.test."] });
-    const zones = await storage.loadAll();
-    const backend = new EmbeddedBackend(() => server, () => server.reload(zones));
+    const { backend } = await zoneAddedByCli();
     expect(await backend.replace(ref, "home", "A", ["192.0.2.1"], 60)).toBe("changed");
     expect(await backend.read(ref, "home", "A")).toEqual(["192.0.2.1"]);
   });
