@@ -20,6 +20,7 @@ import { openZones, type ZoneRuntime } from "./zones.ts";
 import { startDns, type DnsRuntime } from "./dns.ts";
 import { metricsRoutes } from "./metrics.ts";
 import type { RRType } from "../dns/zone/index.ts";
+import { parseServer, reverseResolver, systemResolvers } from "../dns/rfc2136/index.ts";
 import { createJobScheduler, type Scheduler } from "../jobs/index.ts";
 import { describeTick, jobContext } from "./jobs.ts";
 import { startAcme, type AcmeRuntime } from "./acme.ts";
@@ -63,7 +64,9 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
     zones.onExternalChange(() => dns!.reconfigure());
     const backendFor = backendsFor(cfg, zones);
     // IP detection: /detectip (http/api) records addresses the home and host pages (http/web) read.
-    const sessionIps = webSessionIps();
+    // Reverse names of visitors' addresses (home page, /ajax_get_ips/): [dns] resolver, else resolv.conf's.
+    const reverse = reverseResolver({ servers: cfg.dns.resolver.length ? cfg.dns.resolver.map((s) => parseServer(s)) : systemResolvers() });
+    const sessionIps = webSessionIps(reverse);
     const detectTokens = new DetectIpTokens();
     acme = await startAcme(cfg, db, () => zones!.store, backendFor, log);
     forwarder = createForwardWorker({ db, log: log.child({ component: "forwarder" }) });
@@ -125,6 +128,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
           dnsAddresses: () => dns!.addresses,
           sessionIps,
           detectTokens,
+          reverse,
           checkZone: (zone) => new Rfc2136Backend({ timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 }).checkZone(zone),
           onUserDelete: async (userId) => {
             const errors = [...(await removeUserDns(db, backendFor, userId)), ...(await acme!.removeUser(userId))];

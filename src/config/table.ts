@@ -23,6 +23,14 @@ const hostPort = (v: Value): string | null => {
   }
   return null;
 };
+/** Resolver addresses: an IP literal with an optional port (a name would need a resolver itself). */
+const resolvers = (v: Value): string | null => {
+  for (const item of v as string[]) {
+    const m = item.match(/^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/) ?? item.match(/^([0-9.]+)(?::(\d{1,5}))?$/) ?? item.match(/^([0-9a-fA-F:]*:[0-9a-fA-F:.]*)()$/);
+    if (!m || (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535))) return `must be a list of "ip" or "ip:port" (IPv6 as "[::1]:53"), got "${item}"`;
+  }
+  return null;
+};
 const oneHostPort = (v: Value) => hostPort([v as string]);
 const oneOf = (...allowed: string[]) => (v: Value) => (allowed.includes(v as string) ? null : `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}`);
 const range = (min: number, max: number) => (v: Value) => ((v as number) >= min && (v as number) <= max ? null : `must be between ${min} and ${max}`);
@@ -76,6 +84,7 @@ export const settings: Setting[] = [
   { section: "dns", key: "rrl_slip", type: "int", default: 2, validate: range(0, 10), help: "With RRL, every n-th limited answer goes out empty with TC=1 so real resolvers retry over TCP; 0: drop them all." },
   { section: "dns", key: "rrl_ipv4_prefix", type: "int", default: 24, validate: range(8, 32), help: "With RRL, IPv4 clients are counted per network of this prefix length." },
   { section: "dns", key: "rrl_ipv6_prefix", type: "int", default: 56, validate: range(16, 128), help: "With RRL, IPv6 clients are counted per network of this prefix length." },
+  { section: "dns", key: "resolver", type: "string[]", default: [], validate: resolvers, help: 'Recursive resolvers for the reverse names (PTR) of visitors\' addresses, as "ip" or "ip:port" (IPv6 as "[::1]:53"); empty: the nameservers of /etc/resolv.conf.' },
   { section: "dns", key: "query_timeout", type: "int", default: 5, validate: range(1, 60), help: "Seconds to wait for an external primary (rfc2136 zones) before one retry." },
   { section: "dns", key: "backoff", type: "int", default: 120, validate: range(0, 86400), help: "Seconds an external primary is left alone after it failed." },
   { section: "dns", key: "journal_max_changes", type: "int", default: 1000, validate: range(1, 10000000), help: "Changesets kept per embedded zone for IXFR." },

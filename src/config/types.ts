@@ -27,6 +27,7 @@ export interface Config {
     rrl_slip: number;
     rrl_ipv4_prefix: number;
     rrl_ipv6_prefix: number;
+    resolver: string[];
     query_timeout: number;
     backoff: number;
     journal_max_changes: number;

@@ -226,16 +226,21 @@ export interface QueryResult {
 }
 
 /**
- * Ask the servers in order (query server first, then the primary) with RD off; the first NOERROR or
+ * Ask the servers in order (query server first, then the primary) with RD off unless asked; the first NOERROR or
  * NXDOMAIN answer wins. When every server fails, the last failure is thrown.
  */
-export async function query(servers: ServerAddress[], name: string, type: RecordTypeName, opts: ExchangeOptions = {}): Promise<QueryResult> {
+export interface QueryOptions extends ExchangeOptions {
+  /** Set RD: the servers are recursive resolvers, not the zone's own servers. Default off. */
+  recursionDesired?: boolean;
+}
+
+export async function query(servers: ServerAddress[], name: string, type: RecordTypeName, opts: QueryOptions = {}): Promise<QueryResult> {
   if (servers.length === 0) throw new DnsError("no server to ask", "bad-request", false);
   let last: DnsError | undefined;
   const qname = normalizeName(name);
   for (const server of servers) {
     try {
-      const r = await exchange(server, buildQuery(newId(), qname, type), opts);
+      const r = await exchange(server, buildQuery(newId(), qname, type, opts.recursionDesired), opts);
       if (r.peerTsigError) throw new DnsError(tsigMessage(r.peerTsigError.rcode, opts.key, formatServer(server)), "tsig", false, r.peerTsigError.rcode);
       const rc = r.response.rcode;
       if (rc !== "NOERROR" && rc !== "NXDOMAIN") throw new DnsError(`${formatServer(server)} answered ${rc} for ${qname} ${type}`, "rcode", rc === "SERVFAIL", rc);
@@ -260,7 +265,7 @@ export async function querySoa(servers: ServerAddress[], zone: string, opts: Exc
 }
 
 /** Names the server gives for an address (PTR); [] when there are none. */
-export async function reverseLookup(servers: ServerAddress[], address: string, opts: ExchangeOptions = {}): Promise<string[]> {
+export async function reverseLookup(servers: ServerAddress[], address: string, opts: QueryOptions = {}): Promise<string[]> {
   let name: string;
   try {
     name = reverseName(address);

@@ -1,6 +1,8 @@
 // dns/rfc2136: the client for external primaries (RFC 2136 UPDATE signed with TSIG, RD-off queries).
 export { DnsError, exchange, query, querySoa, reverseLookup, sendUpdate } from "./client.ts";
-export type { DnsErrorKind, ExchangeOptions, ExchangeResult, QueryResult } from "./client.ts";
+export type { DnsErrorKind, ExchangeOptions, ExchangeResult, QueryOptions, QueryResult } from "./client.ts";
+export { reverseResolver, resolvConfServers, systemResolvers } from "./resolver.ts";
+export type { ReverseLookup, ReverseResolverOptions } from "./resolver.ts";
 export { buildQuery, buildUpdate, decodeResponse, rcodeName, replaceOps, reverseName } from "./message.ts";
 export type { AnswerRecord, DecodedResponse, Prerequisite, RecordTypeName, SoaData, UpdateOp } from "./message.ts";
 export { formatServer, parseServer, UDP_LIMIT } from "./transport.ts";

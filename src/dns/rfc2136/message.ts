@@ -90,9 +90,12 @@ export function buildUpdate(id: number, zone: string, ops: UpdateOp[], prerequis
   return Uint8Array.from([...header, ...encodeName(z, false), ...u16(TYPE.SOA), ...u16(CLASS_IN), ...pre, ...upd]);
 }
 
-/** A standard query with RD off (we ask authoritative servers directly). */
-export function buildQuery(id: number, name: string, type: RecordTypeName): Uint8Array {
-  const header = [...u16(id), ...u16(OPCODE_QUERY << 11), ...u16(1), 0, 0, 0, 0, 0, 0];
+/**
+ * A standard query, RD off by default (we ask authoritative servers directly); `recursionDesired` sets RD
+ * (RFC 1035 §4.1.1) for a recursive resolver, as the reverse lookups of visitors' addresses need.
+ */
+export function buildQuery(id: number, name: string, type: RecordTypeName, recursionDesired = false): Uint8Array {
+  const header = [...u16(id), ...u16((OPCODE_QUERY << 11) | (recursionDesired ? 0x0100 : 0)), ...u16(1), 0, 0, 0, 0, 0, 0];
   return Uint8Array.from([...header, ...encodeName(normalizeName(name), false), ...u16(TYPE[type]), ...u16(CLASS_IN)]);
 }
 

@@ -22,6 +22,8 @@ export interface SessionIps {
   record(key: string, address: string, now: number): void;
   /** The session's addresses; families not seen recently are "". */
   read(key: string, now: number): DetectedIps;
+  /** Like read, with ipv4_rdns/ipv6_rdns looked up (the web UI's store has a resolver; bounded in time). */
+  resolve?(key: string, now: number): Promise<DetectedIps>;
 }
 
 /** Tokens live 60 s and may be used several times within that time (spec §2.2). */

@@ -49,9 +49,9 @@ export function dyndnsApi(deps: DyndnsApiDeps) {
     if (key) sessions.record(key, clientInfo(request, trust).address, now());
     return new Response(null, { status: 204, headers: { "cache-control": "no-store" } });
   };
-  const ajaxIps = (request: Request) => {
+  const ajaxIps = async (request: Request) => {
     const key = sessions.keyOf(request);
-    const ips = key ? sessions.read(key, now()) : { ipv4: "", ipv4_rdns: "", ipv6: "", ipv6_rdns: "" };
+    const ips = !key ? { ipv4: "", ipv4_rdns: "", ipv6: "", ipv6_rdns: "" } : sessions.resolve ? await sessions.resolve(key, now()) : sessions.read(key, now());
     return new Response(JSON.stringify(ips), { headers: { "content-type": "application/json", "cache-control": "no-store" } });
   };
 

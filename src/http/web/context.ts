@@ -37,7 +37,7 @@ import { clientInfo, ProxyTrust, type ClientInfo } from "../client.ts";
 import { LANGUAGE_COOKIE, pickLanguage, translator, type Translate } from "./i18n.ts";
 // A cycle on purpose, of functions only (called per request, long after both modules loaded).
 import { forbiddenPage, notFoundPage } from "./errors.tsx";
-import type { DetectTokens, SessionIps } from "./detect.ts";
+import type { DetectTokens, ReverseLookup, SessionIps } from "./detect.ts";
 
 /** What main.ts hands to webApp(). */
 export interface WebDeps {
@@ -62,6 +62,8 @@ export interface WebDeps {
   /** IP detection: the token table and address store http/api's /detectip and /ajax_get_ips use too. */
   detectTokens?: DetectTokens;
   sessionIps?: SessionIps;
+  /** Reverse names (PTR) of the visitor's addresses, for the home page; without it no names show. */
+  reverse?: ReverseLookup;
 }
 
 /** The foundation, built once per app: dependencies plus the state pages share. */
@@ -79,6 +81,7 @@ export interface Web {
   dnsAddresses?: () => string[];
   detectTokens?: DetectTokens;
   sessionIps?: SessionIps;
+  reverse?: ReverseLookup;
   /** The dyndns2 use case, for the session-authenticated update and delete of the host page (spec §1.9). */
   update?: UpdateService;
   /** HMAC key for CSRF tokens and signed cookies. */
@@ -103,6 +106,7 @@ export function createWeb(deps: WebDeps): Web {
     dnsAddresses: deps.dnsAddresses,
     detectTokens: deps.detectTokens,
     sessionIps: deps.sessionIps,
+    reverse: deps.reverse,
     update: deps.backendFor
       ? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log.child({ module: "web-update" }), backendFor: deps.backendFor, forwarder: queueForwarder(deps.db, deps.clock ?? { now: () => new Date() }), clock: deps.clock })
       : undefined,

@@ -4,21 +4,39 @@ import { Html } from "@elysiajs/html";
 import { userHosts, visibleDomains, type HostRecord } from "../../core/index.ts";
 import { webRoutes, type Web, type WebContext } from "./context.ts";
 import { fragment, page } from "./layout.tsx";
-import { detectedIps } from "./detect.ts";
+import { detectedIps, reverseNames } from "./detect.ts";
 import { Addresses } from "./hosts/index.tsx";
 import { YesNo } from "./ui.tsx";
 
-function Ips({ c }: { c: WebContext }): JSX.Element {
+/** A detected address, with its reverse name when one was looked up: "address (name)". */
+function Address({ c, family, address, name }: { c: WebContext; family: string; address: string; name?: string }): JSX.Element {
+  return (
+    <>
+      <code data-family={family} safe>{address || c.t("not detected")}</code>
+      {name ? (
+        <>
+          {" "}
+          <span class="rdns" data-rdns={family} title={c.t("reverse DNS name")} safe>{`(${name})`}</span>
+        </>
+      ) : (
+        ""
+      )}
+    </>
+  );
+}
+
+/** The visitor's addresses; with `names`, their reverse names (the lookup has a deadline of its own). */
+function Ips({ c, names }: { c: WebContext; names?: [string, string] }): JSX.Element {
   const ips = detectedIps(c);
   return (
     <dl class="ips">
       <dt>IPv4</dt>
       <dd>
-        <code data-family="ipv4" safe>{ips.ipv4 || c.t("not detected")}</code>
+        <Address c={c} family="ipv4" address={ips.ipv4} name={names?.[0]} />
       </dd>
       <dt>IPv6</dt>
       <dd>
-        <code data-family="ipv6" safe>{ips.ipv6 || c.t("not detected")}</code>
+        <Address c={c} family="ipv6" address={ips.ipv6} name={names?.[1]} />
       </dd>
     </dl>
   );
@@ -43,7 +61,8 @@ function Home({ c }: { c: WebContext }): JSX.Element {
       <section class="card" aria-labelledby="h-you">
         <h2 id="h-you" safe>{t("Your addresses")}</h2>
         {/* app.js asks the detect URLs, then htmx reloads the addresses; without JavaScript the connection's address shows. */}
-        <div id="ips" hx-get="/ips" hx-trigger="detected" aria-live="polite">
+        {/* The page never waits for DNS: the reverse names come with the first htmx reload ("load"). */}
+        <div id="ips" hx-get="/ips" hx-trigger={c.web.reverse ? "load, detected" : "detected"} aria-live="polite">
           <Ips c={c} />
         </div>
         {detectUrls(c).map((u) => (
@@ -184,7 +203,7 @@ function About({ c }: { c: WebContext }): JSX.Element {
 export function homePages(web: Web) {
   return webRoutes("home", web, (r) => {
     r.get("/", (c) => page(c, c.t("Home"), <Home c={c} />));
-    r.get("/ips", (c) => fragment(<Ips c={c} />));
+    r.get("/ips", async (c) => fragment(<Ips c={c} names={await reverseNames(c.web.reverse, detectedIps(c))} />));
     r.get("/about/", (c) => page(c, c.t("About"), <About c={c} />));
     r.get("/overview/", async (c) => page(c, c.t("Overview"), await Overview({ c })), "user");
   });
