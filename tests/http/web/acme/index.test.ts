@@ -1,7 +1,7 @@
 // The acme-dns accounts page: who sees which accounts, registering one in the web UI (key shown once),
 // and revoking (the key stops working and the TXT records leave DNS at once).
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { Browser, textOf } from "../harness.ts";
+import { Browser, httpBrowser, textOf } from "../harness.ts";
 import { dig } from "../../../support/dig.ts";
 import { havePeers } from "../../../support/net.ts";
 import { startAcmeWorld, type AcmeWorld } from "../../../support/acme.ts";
@@ -10,25 +10,26 @@ const ZONE = "acme.example.test";
 const ok = havePeers("dig");
 
 /** A Browser whose requests go over HTTP to the running server (which has the zone backends wired). */
-function browserFor(url: string): Browser {
-  return new Browser(
-    {
-      async handle(req: Request) {
-        const u = new URL(req.url);
-        const body = req.method === "GET" ? undefined : await req.text();
-        return fetch(url + u.pathname + u.search, { method: req.method, headers: req.headers, body, redirect: "manual" });
-      },
-    },
-    "127.0.0.1",
-    false,
-  );
-}
+const browserFor = (url: string): Browser => httpBrowser({ url });
+
+type Account = { username: string; password: string; subdomain: string; fulldomain: string };
+
+/** The account JSON the registration page shows once. */
+const shownAccount = (html: string): Account & { allowfrom: string[] } => JSON.parse(textOf(html).match(/\{"username".*?"allowfrom":\[[^\]]*\]\}/)![0]);
+
+/** An ACME client setting the account's TXT through the acme-dns API. */
+const acmeUpdate = (url: string, a: Account, txt: string) =>
+  fetch(`${url}/acme-dns/update`, {
+    method: "POST",
+    headers: { "X-Api-User": a.username, "X-Api-Key": a.password },
+    body: JSON.stringify({ subdomain: a.subdomain, txt }),
+  });
 
 describe.skipIf(!ok)("web UI: acme-dns accounts", () => {
   let w: AcmeWorld;
   let boss: Browser;
   let pat: Browser;
-  let account: { username: string; password: string; subdomain: string; fulldomain: string };
+  let account: Account;
   let accountId = 0;
 
   beforeAll(async () => {
@@ -67,19 +68,14 @@ describe.skipIf(!ok)("web UI: acme-dns accounts", () => {
   test("staff register an account: the key is shown once and works with the API", async () => {
     const p = await boss.submit("/acme/", { allowfrom: "127.0.0.0/8, ::1/128" }, "/acme/");
     expect(p.status).toBe(200);
-    const json = textOf(p.body).match(/\{"username".*?"allowfrom":\[[^\]]*\]\}/)![0];
-    account = JSON.parse(json);
+    account = shownAccount(p.body);
     expect(account.password).toMatch(/^[A-Za-z0-9_-]{40}$/);
     expect(textOf(p.body)).toContain(`_acme-challenge.www.example.org. CNAME ${account.fulldomain}.`);
     const list = textOf((await boss.get("/acme/")).body);
     expect(list).toContain(account.fulldomain);
     expect(list).not.toContain(account.password);
     accountId = (w.server.db.$client.query("SELECT id FROM acme_dns_accounts").get() as { id: number }).id;
-    const r = await fetch(`${w.server.url}/acme-dns/update`, {
-      method: "POST",
-      headers: { "X-Api-User": account.username, "X-Api-Key": account.password },
-      body: JSON.stringify({ subdomain: account.subdomain, txt: "v".repeat(43) }),
-    });
+    const r = await acmeUpdate(w.server.url, account, "v".repeat(43));
     expect(r.status).toBe(200);
     expect((await dig("127.0.0.1", w.server.dnsPort, account.fulldomain, "TXT")).answer).toHaveLength(1);
   });
@@ -96,11 +92,7 @@ describe.skipIf(!ok)("web UI: acme-dns accounts", () => {
     const done = await boss.submit(`/acme/${accountId}/revoke`, {});
     expect(done.status).toBe(303);
     expect((await dig("127.0.0.1", w.server.dnsPort, account.fulldomain, "TXT")).status).toBe("NXDOMAIN");
-    const r = await fetch(`${w.server.url}/acme-dns/update`, {
-      method: "POST",
-      headers: { "X-Api-User": account.username, "X-Api-Key": account.password },
-      body: JSON.stringify({ subdomain: account.subdomain, txt: "w".repeat(43) }),
-    });
+    const r = await acmeUpdate(w.server.url, account, "w".repeat(43));
     expect([r.status, await r.text()]).toEqual([401, '{"error":"forbidden"}']);
     expect(textOf((await boss.get("/acme/")).body)).toContain("The account was revoked.");
   });
@@ -127,12 +119,8 @@ describe.skipIf(!ok)("web UI: acme-dns accounts with registration = open", () =>
     await pat.login("pat", "another long password");
     const p = await pat.submit("/acme/", { allowfrom: "" }, "/acme/");
     expect(p.status).toBe(200);
-    const a = JSON.parse(textOf(p.body).match(/\{"username".*?"allowfrom":\[[^\]]*\]\}/)![0]);
-    const r = await fetch(`${w.server.url}/acme-dns/update`, {
-      method: "POST",
-      headers: { "X-Api-User": a.username, "X-Api-Key": a.password },
-      body: JSON.stringify({ subdomain: a.subdomain, txt: "u".repeat(43) }),
-    });
+    const a = shownAccount(p.body);
+    const r = await acmeUpdate(w.server.url, a, "u".repeat(43));
     expect(r.status).toBe(200);
     expect((await dig("127.0.0.1", w.server.dnsPort, a.fulldomain, "TXT")).answer).toHaveLength(1);
     const boss = browserFor(w.server.url);
