@@ -16,25 +16,28 @@ const PASSWORD = "sweep staff password 1";
 // Everything but sessions (a crawl refreshes its own session) and host fault counters.
 const FROZEN = ["users", "hosts", "domains", "zone_records", "zone_journal", "tsig_keys", "update_policies", "related_hosts", "api_tokens", "user_tokens", "zone_secondaries", "oauth_identities"];
 
+/** The FROZEN tables' rows as text, read from the server's database file, to prove a sweep changed nothing. */
+function frozenTables(dataDir: string): string {
+  const db = new Database(join(dataDir, "updns.sqlite3"), { readonly: true });
+  try {
+    return FROZEN.map((t) => {
+      try {
+        return `${t}:${JSON.stringify(db.query(`SELECT * FROM ${t}`).all())}`;
+      } catch {
+        return `${t}:absent`;
+      }
+    }).join("\n");
+  } finally {
+    db.close();
+  }
+}
+
 describe.skipIf(!ok)("web UI sweep: GET is safe, every form needs its token and our Origin", () => {
   let world: World;
   let staff: WebClient;
   const actions = new Map<string, string>(); // "POST /path" → page it was found on
 
-  function stored(): string {
-    const db = new Database(join(world.server.dataDir, "updns.sqlite3"), { readonly: true });
-    try {
-      return FROZEN.map((t) => {
-        try {
-          return `${t}:${JSON.stringify(db.query(`SELECT * FROM ${t}`).all())}`;
-        } catch {
-          return `${t}:absent`;
-        }
-      }).join("\n");
-    } finally {
-      db.close();
-    }
-  }
+  const stored = () => frozenTables(world.server.dataDir);
 
   beforeAll(async () => {
     world = await startWorld({ hosts: 2 });
@@ -164,20 +167,7 @@ describe.skipIf(!ok)("web UI sweep between two accounts: IDOR and mass assignmen
   let mallory: WebClient;
   let aliceCrawl: Awaited<ReturnType<typeof crawl>>;
 
-  function snapshot(): string {
-    const db = new Database(join(world.server.dataDir, "updns.sqlite3"), { readonly: true });
-    try {
-      return FROZEN.map((t) => {
-        try {
-          return `${t}:${JSON.stringify(db.query(`SELECT * FROM ${t}`).all())}`;
-        } catch {
-          return `${t}:absent`;
-        }
-      }).join("\n");
-    } finally {
-      db.close();
-    }
-  }
+  const snapshot = () => frozenTables(world.server.dataDir);
 
   beforeAll(async () => {
     world = await startWorld({ hosts: 1 });
