@@ -5,8 +5,8 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, waitFor, which } from "../../tests/support/net.ts";
-import { dig } from "../../tests/support/dig.ts";
+import { freePort, which } from "../../tests/support/net.ts";
+import { stopProcess, waitForZone } from "../../tests/support/daemon.ts";
 
 export const UPDNS_BINARY = join(import.meta.dir, "../../dist/updns");
 
@@ -49,25 +49,11 @@ async function launch(kind: Server["kind"], cmd: string[], dir: string, port: nu
   const proc = Bun.spawn(cmd, { cwd: dir, stdout: Bun.file(logPath), stderr: Bun.file(join(dir, "server.err")), env: env ?? (process.env as Record<string, string>) });
   const log = () => ["server.log", "server.err"].map((f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), "utf8") : "")).join("");
   const stop = async () => {
-    if (proc.exitCode === null) proc.kill("SIGTERM");
-    const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(5000).then(() => false)]);
-    if (!exited) {
-      proc.kill("SIGKILL");
-      await proc.exited;
-    }
+    await stopProcess(proc, 5000);
     if (ownsDir && !process.env.BENCH_KEEP) rmSync(dir, { recursive: true, force: true });
   };
   try {
-    await waitFor(
-      `${kind} to serve ${zone} on port ${port}`,
-      async () => {
-        if (proc.exitCode !== null) throw new Error(`${kind} exited with ${proc.exitCode}: ${log().slice(-2000)}`);
-        const r = await dig("127.0.0.1", port, zone, "SOA", ["+time=1", "+tries=1"]);
-        return r.status === "NOERROR" && r.flags.includes("aa");
-      },
-      timeoutMs,
-      25,
-    );
+    await waitForZone(kind, proc, log, port, zone, timeoutMs, 25);
   } catch (e) {
     const text = log();
     await stop();

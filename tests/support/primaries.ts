@@ -4,7 +4,8 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { dig } from "./dig.ts";
-import { freePort, tempDir, waitFor, which } from "./net.ts";
+import { collectOutput, stopProcess, waitForZone } from "./daemon.ts";
+import { freePort, tempDir, which } from "./net.ts";
 
 export const PRIMARY_ZONE = "dyn.example.test";
 /** The name every key is denied (update policy), to test REFUSED. */
@@ -60,36 +61,17 @@ function zoneFile(o: PrimaryOptions = {}): string {
 
 async function startProcess(kind: RunningPrimary["kind"], cmd: string[], port: number, dir: { path: string; cleanup: () => void }, keys: PrimaryKey[]): Promise<RunningPrimary> {
   const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", cwd: dir.path });
-  let output = "";
-  const drain = async (s: ReadableStream<Uint8Array>) => {
-    for await (const chunk of s) output = (output + new TextDecoder().decode(chunk)).slice(-20000);
-  };
-  void drain(proc.stdout);
-  void drain(proc.stderr);
+  const output = collectOutput(proc, 20000);
   const stop = async () => {
-    if (process.env.PRIMARY_LOG) console.log(output);
-    proc.kill("SIGTERM");
-    const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(3000).then(() => false)]);
-    if (!exited) {
-      proc.kill("SIGKILL");
-      await proc.exited;
-    }
+    if (process.env.PRIMARY_LOG) console.log(output());
+    await stopProcess(proc);
     dir.cleanup();
   };
   try {
-    await waitFor(
-      `${kind} to serve ${PRIMARY_ZONE} on port ${port}`,
-      async () => {
-        if (proc.exitCode !== null) throw new Error(`${kind} exited with ${proc.exitCode}: ${output.slice(-2000)}`);
-        const r = await dig("127.0.0.1", port, PRIMARY_ZONE, "SOA", ["+time=1"]);
-        return r.status === "NOERROR" && r.flags.includes("aa");
-      },
-      15000,
-      100,
-    );
+    await waitForZone(kind, proc, output, port, PRIMARY_ZONE, 15000, 100);
   } catch (e) {
     await stop();
-    throw new Error(`${(e as Error).message}\n--- ${kind} output ---\n${output.slice(-3000)}`);
+    throw new Error(`${(e as Error).message}\n--- ${kind} output ---\n${output().slice(-3000)}`);
   }
   return {
     kind,

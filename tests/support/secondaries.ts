@@ -2,6 +2,7 @@
 // in the foreground, transferring one zone from our primary with a TSIG key. Killed by stop().
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { collectOutput, stopProcess } from "./daemon.ts";
 import { freePort, tempDir, waitFor, which } from "./net.ts";
 import { dig } from "./dig.ts";
 
@@ -128,35 +129,24 @@ export async function startSecondary(kind: SecondaryKind, zone: string, primaryP
     cmd = [bin, "-c", conf];
   }
   const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", cwd: dir.path });
-  let out = "";
-  const pump = async (s: ReadableStream<Uint8Array>) => {
-    const dec = new TextDecoder();
-    for await (const chunk of s) out += dec.decode(chunk);
-  };
-  void pump(proc.stdout);
-  void pump(proc.stderr);
+  const out = collectOutput(proc);
   const sec: Secondary = {
     kind,
     port,
-    log: () => out,
+    log: out,
     async addresses(name: string) {
       const d = await dig("127.0.0.1", port, name, "A");
       return d.status === "NOERROR" ? d.answer.filter((l) => l.split(" ")[3] === "A").map((l) => l.split(" ")[4]) : [];
     },
     async stop() {
-      proc.kill("SIGTERM");
-      const exited = await Promise.race([proc.exited.then(() => true), Bun.sleep(3000).then(() => false)]);
-      if (!exited) {
-        proc.kill("SIGKILL");
-        await proc.exited;
-      }
+      await stopProcess(proc);
       dir.cleanup();
     },
   };
   // Ready when it answers at all (REFUSED/SERVFAIL are fine here: the zone may not be loaded yet).
   try {
     await waitFor(`${kind} to listen on ${port}`, async () => {
-      if (proc.exitCode !== null) throw new Error(`${kind} exited: ${out.slice(-2000)}`);
+      if (proc.exitCode !== null) throw new Error(`${kind} exited: ${out().slice(-2000)}`);
       const d = await dig("127.0.0.1", port, zone, "SOA");
       return d.status !== "NO-ANSWER";
     }, 10_000, 100);

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createUser } from "../../../src/core/admin/users.ts";
+import { collectOutput, stopProcess } from "../../support/daemon.ts";
 import { dig } from "../../support/dig.ts";
 import { freePort, havePeers, tempDir, waitFor, which } from "../../support/net.ts";
 import { startInProcess } from "../../support/updns.ts";
@@ -33,15 +34,13 @@ async function startPrimary(kind: "bind" | "knot", zone: string, port: number, p
   }
   const cmd = kind === "bind" ? [which("named")!, "-g", "-c", conf, "-p", String(port), "-n", "1"] : [which("knotd")!, "-c", conf];
   const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", cwd: dir.path });
-  let out = "";
-  for (const s of [proc.stdout, proc.stderr]) void (async () => { for await (const c of s) out += new TextDecoder().decode(c); })();
+  const out = collectOutput(proc);
   stops.push(async () => {
-    proc.kill("SIGTERM");
-    if (!(await Promise.race([proc.exited.then(() => true), Bun.sleep(3000).then(() => false)]))) proc.kill("SIGKILL");
+    await stopProcess(proc);
     dir.cleanup();
   });
   await waitFor(`${kind} to serve ${zone}`, async () => ((await dig("127.0.0.1", port, zone, "SOA")).status === "NOERROR" ? true : undefined), 10_000, 100).catch((e) => {
-    throw new Error(`${e.message}\n${out.slice(-3000)}`);
+    throw new Error(`${e.message}\n${out().slice(-3000)}`);
   });
 }
 

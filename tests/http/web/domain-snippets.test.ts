@@ -6,6 +6,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createUser } from "../../../src/core/admin/users.ts";
+import { collectOutput, stopProcess } from "../../support/daemon.ts";
 import { dig } from "../../support/dig.ts";
 import { freePort, havePeers, tempDir, waitFor, which } from "../../support/net.ts";
 import { startInProcess } from "../../support/updns.ts";
@@ -35,14 +36,12 @@ async function startDaemon(kind: Kind, snippet: string): Promise<{ port: number;
   writeFileSync(conf, baseConfig(kind, dir.path, port) + "\n" + snippet);
   const cmd = kind === "bind" ? [which("named")!, "-g", "-c", conf, "-p", String(port), "-n", "1"] : kind === "nsd" ? [which("nsd")!, "-d", "-c", conf] : [which("knotd")!, "-c", conf];
   const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", cwd: dir.path });
-  let out = "";
-  for (const s of [proc.stdout, proc.stderr]) void (async () => { for await (const c of s) out += new TextDecoder().decode(c); })();
+  const out = collectOutput(proc);
   stops.push(async () => {
-    proc.kill("SIGTERM");
-    if (!(await Promise.race([proc.exited.then(() => true), Bun.sleep(3000).then(() => false)]))) proc.kill("SIGKILL");
+    await stopProcess(proc);
     dir.cleanup();
   });
-  return { port, log: () => out };
+  return { port, log: out };
 }
 
 const aOf = async (port: number, name: string) => {
