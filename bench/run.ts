@@ -43,6 +43,7 @@ const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : "—");
 const f3 = (n: number) => (Number.isFinite(n) ? n.toFixed(3) : "—");
 const mib = (b: number) => f0(b / 2 ** 20);
 const ratio = (a: number, b: number | undefined) => (b && Number.isFinite(a) && Number.isFinite(b) ? `${(a / b).toFixed(2)}×` : "—");
+const zoneLabel = (b: string) => (b === "signed" ? "embedded, DNSSEC" : b);
 const table = (head: string[], rows: string[][]) => [`| ${head.join(" | ")} |`, `|${head.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
 const started = new Date();
@@ -105,6 +106,7 @@ if (updates) {
   out.push("");
   out.push(
     `wrk, ${updSeconds} s per row. change: every request sends a new address (a real DNS change: an embedded zone commit, or an RFC 2136 UPDATE to a local BIND); nochg: the address is already in DNS. ` +
+      `"embedded, DNSSEC": the same change path on an embedded zone signed with ECDSA P-256, NSEC3 and one CSK (each commit re-signs the changed A set and the SOA). ` +
       `nsupdate.info on the same machine (issue 6): ${NSUPDATE_INFO.change1} changes/s with 1 client, ${NSUPDATE_INFO.change8}/s with 8 (p99 ${NSUPDATE_INFO.change8p99} ms), ${NSUPDATE_INFO.nochg} nochg/s.`,
   );
   out.push("");
@@ -112,9 +114,20 @@ if (updates) {
   out.push(
     table(
       ["zone", "path", "clients", "updates/s", "p50 ms", "p90 ms", "p99 ms", "server CPU µs/update", "unexpected answers", "vs nsupdate.info"],
-      updates.rows.map((r) => [r.backend, r.path, String(r.concurrency), f0(r.perSecond), f2(r.p50), f2(r.p90), f2(r.p99), f0(r.cpuUsPerUpdate), String(r.unexpected), ratio(r.perSecond, base(r))]),
+      updates.rows.map((r) => [zoneLabel(r.backend), r.path, String(r.concurrency), f0(r.perSecond), f2(r.p50), f2(r.p90), f2(r.p99), f0(r.cpuUsPerUpdate), String(r.unexpected), ratio(r.perSecond, base(r))]),
     ),
   );
+  const signingCost = [1, 16].flatMap((c) => {
+    const plain = updates!.rows.find((r) => r.backend === "embedded" && r.path === "change" && r.concurrency === c);
+    const signed = updates!.rows.find((r) => r.backend === "signed" && r.path === "change" && r.concurrency === c);
+    return plain && signed
+      ? [`${c} client${c > 1 ? "s" : ""}: ${f0(signed.perSecond)} vs ${f0(plain.perSecond)} changes/s (${ratio(signed.perSecond, plain.perSecond)}), ${f0(signed.cpuUsPerUpdate)} vs ${f0(plain.cpuUsPerUpdate)} µs server CPU per update (${ratio(signed.cpuUsPerUpdate, plain.cpuUsPerUpdate)})`]
+      : [];
+  });
+  if (signingCost.length) {
+    out.push("");
+    out.push(`Signed vs unsigned embedded zone (the cost of DNSSEC per change): ${signingCost.join("; ")}.`);
+  }
   if (updates.nsupdate) {
     const n = updates.nsupdate;
     out.push("");
@@ -167,7 +180,9 @@ const row = (b: string, p: string, c: number) => updates?.rows.find((r) => r.bac
 const ch16 = row("embedded", "change", 16);
 const no16 = row("embedded", "nochg", 16);
 const rf16 = row("rfc2136", "change", 16);
+const sg16 = row("signed", "change", 16);
 if (ch16) targets.push(["real updates/s, embedded, 16 clients", `${f0(ch16.perSecond)}/s, p99 ${f1(ch16.p99)} ms`, "≥ 5,000/s, p99 ≤ 20 ms", mark(ch16.perSecond >= 5000 && ch16.p99 <= 20 && ch16.unexpected === 0)]);
+if (sg16) targets.push(["real updates/s, signed embedded (DNSSEC), 16 clients", `${f0(sg16.perSecond)}/s, p99 ${f1(sg16.p99)} ms`, "≥ 5,000/s, p99 ≤ 20 ms", mark(sg16.perSecond >= 5000 && sg16.p99 <= 20 && sg16.unexpected === 0)]);
 if (no16) targets.push(["nochg/s, 16 clients", `${f0(no16.perSecond)}/s`, "≥ 10,000/s", mark(no16.perSecond >= 10000 && no16.unexpected === 0)]);
 if (rf16) targets.push(["real updates/s, rfc2136 on BIND, 16 clients", `${f0(rf16.perSecond)}/s (${ratio(rf16.perSecond, NSUPDATE_INFO.change8)} nsupdate.info)`, "≥ 10× nsupdate.info", mark(rf16.perSecond >= 10 * NSUPDATE_INFO.change8 && rf16.unexpected === 0)]);
 if (propagation) targets.push(["update → NSD secondary answers (p99)", `${f0(propagation.p99)} ms`, "≤ 1,000 ms", mark(propagation.p99 <= 1000 && propagation.missed === 0)]);

@@ -3,25 +3,29 @@
 //   change — every request carries a new address, so every request is a real DNS change (a zone commit
 //            for an embedded zone, an RFC 2136 UPDATE to BIND for an rfc2136 zone);
 //   nochg  — the address is already in DNS (the cheap path most router traffic takes);
+//   signed — the change path on a second embedded zone with DNSSEC on (ECDSA P-256, NSEC3, a CSK): each
+//            commit also signs the changed A set and the SOA (issue 10), so signed vs unsigned is the cost;
 // at concurrency 1 and 16, with latency percentiles and the server's CPU per update from /proc. Also BIND's
 // own ceiling for the same kind of change sent by nsupdate (16 processes in parallel), and the figures
 // issue 6 measured for nsupdate.info on this machine, for the ratios.
 //
-//   npx bun bench/updates.ts [--seconds 5] [--hosts 64] [--synchronous FULL|NORMAL] [--no-rfc2136]
+//   npx bun bench/updates.ts [--seconds 5] [--hosts 64] [--synchronous FULL|NORMAL] [--no-rfc2136] [--no-signed]
 import { parseArgs } from "node:util";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { addRfc2136, addZone, hostA, UPDATE_SECRET } from "./lib/zone.ts";
+import { addRfc2136, addZone, hostA, signZone, UPDATE_SECRET } from "./lib/zone.ts";
 import { benchDir, startPeer, startUpdns, type Server } from "./lib/servers.ts";
 import { cpuSeconds } from "./lib/proc.ts";
 import { wrkUpdates } from "./lib/wrk.ts";
 import { which } from "../tests/support/net.ts";
+import { dig } from "../tests/support/dig.ts";
 
 /** Measured on this 2-core machine for issue 6 (Django, 4 gunicorn workers, SQLite, BIND primary). */
 export const NSUPDATE_INFO = { change1: 100, change8: 118, change8p99: 260, nochg: 145, change1p50: 10 };
 
 export interface UpdateRow {
-  backend: "embedded" | "rfc2136";
+  /** "signed": an embedded zone with DNSSEC on. */
+  backend: "embedded" | "signed" | "rfc2136";
   path: "change" | "nochg";
   concurrency: number;
   requests: number;
@@ -56,6 +60,8 @@ export interface UpdatesOptions {
   hosts?: number;
   synchronous?: "FULL" | "NORMAL";
   rfc2136?: boolean;
+  /** The change path on a DNSSEC-signed embedded zone too (default true). */
+  signed?: boolean;
   /** Updates per nsupdate process for BIND's ceiling. */
   nsupdatePerProcess?: number;
   log?: (line: string) => void;
@@ -63,6 +69,7 @@ export interface UpdatesOptions {
 
 const EMBEDDED = "dyn.bench.test";
 const RFC = "rfc.bench.test";
+const SIGNED = "signed.bench.test";
 
 /** BIND's own ceiling: `processes` nsupdate runs in parallel, each sending `each` UPDATEs one after another. */
 async function nsupdateCeiling(bind: Server, key: { name: string; algorithm: string; secret: string }, processes: number, each: number, dir: string): Promise<NsupdateCeiling> {
@@ -101,6 +108,10 @@ export async function benchUpdates(o: UpdatesOptions): Promise<UpdatesResult> {
   let ceiling: NsupdateCeiling | undefined;
   try {
     await addZone(data, { zone: EMBEDDED, hosts: hostCount, hostRows: true });
+    if (o.signed !== false) {
+      await addZone(data, { zone: SIGNED, hosts: hostCount, hostRows: true });
+      await signZone(data, SIGNED);
+    }
     if (o.rfc2136 !== false) {
       const zf = join(data, "rfc.zone");
       const lines = [`${RFC}. 3600 IN SOA ns1.${RFC}. hostmaster.${RFC}. 1 3600 600 86400 60`, `${RFC}. 3600 IN NS ns1.${RFC}.`, `ns1.${RFC}. 3600 IN A 192.0.2.1`];
@@ -110,12 +121,13 @@ export async function benchUpdates(o: UpdatesOptions): Promise<UpdatesResult> {
       await addRfc2136(data, RFC, `127.0.0.1:${bind.port}`, key, hostCount);
     }
     updns = await startUpdns({ dataDir: data, zone: EMBEDDED, synchronous });
-    const backends: ("embedded" | "rfc2136")[] = o.rfc2136 !== false ? ["embedded", "rfc2136"] : ["embedded"];
+    const backends: UpdateRow["backend"][] = ["embedded", ...(o.signed !== false ? (["signed"] as const) : []), ...(o.rfc2136 !== false ? (["rfc2136"] as const) : [])];
     for (const backend of backends) {
-      const zone = backend === "embedded" ? EMBEDDED : RFC;
+      const zone = backend === "embedded" ? EMBEDDED : backend === "signed" ? SIGNED : RFC;
       const hosts = Array.from({ length: hostCount }, (_, k) => ({ fqdn: `h${k + 1}.${zone}`, address: hostA(k + 1) }));
-      // nochg first: the hosts still hold the addresses the zone was made with.
-      for (const path of ["nochg", "change"] as const) {
+      // nochg first: the hosts still hold the addresses the zone was made with. A nochg never reaches the
+      // signer, so the signed zone runs the change path only.
+      for (const path of backend === "signed" ? (["change"] as const) : (["nochg", "change"] as const)) {
         for (const concurrency of [1, 16]) {
           const pids = [updns.pid, ...(backend === "rfc2136" && bind ? [bind.pid] : [])];
           const cpu0 = pids.reduce((s, p) => s + cpuSeconds(p), 0);
@@ -125,6 +137,11 @@ export async function benchUpdates(o: UpdatesOptions): Promise<UpdatesResult> {
           const unexpected = r.requests - (r.answers[expected] ?? 0) + r.errors;
           const row: UpdateRow = { backend, path, concurrency, requests: r.requests, perSecond: r.perSecond, p50: r.p50, p90: r.p90, p99: r.p99, max: r.max, cpuUsPerUpdate: (cpu / Math.max(1, r.requests)) * 1e6, unexpected };
           rows.push(row);
+          if (backend === "signed") {
+            // The figures only count if the server really signed: the changed host's A comes with its RRSIG.
+            const a = await dig("127.0.0.1", updns.port, hosts[0].fqdn, "A", ["+dnssec"]);
+            if (!a.answer.some((l) => l.split(" ")[3] === "RRSIG")) throw new Error(`${SIGNED} answered without RRSIG after the signed run: ${a.raw}`);
+          }
           log(`${backend} ${path} c${concurrency}: ${r.perSecond.toFixed(0)}/s p50 ${r.p50.toFixed(2)} ms p99 ${r.p99.toFixed(2)} ms, ${row.cpuUsPerUpdate.toFixed(0)} µs CPU each, unexpected ${unexpected} ${unexpected ? JSON.stringify(r.answers) : ""}`);
         }
       }
@@ -143,8 +160,8 @@ export async function benchUpdates(o: UpdatesOptions): Promise<UpdatesResult> {
 
 if (import.meta.main) {
   const { values } = parseArgs({
-    options: { seconds: { type: "string", default: "5" }, hosts: { type: "string", default: "64" }, synchronous: { type: "string", default: "FULL" }, "no-rfc2136": { type: "boolean" } },
+    options: { seconds: { type: "string", default: "5" }, hosts: { type: "string", default: "64" }, synchronous: { type: "string", default: "FULL" }, "no-rfc2136": { type: "boolean" }, "no-signed": { type: "boolean" } },
   });
-  const r = await benchUpdates({ seconds: Number(values.seconds), hosts: Number(values.hosts), synchronous: values.synchronous as "FULL" | "NORMAL", rfc2136: !values["no-rfc2136"], log: console.log });
+  const r = await benchUpdates({ seconds: Number(values.seconds), hosts: Number(values.hosts), synchronous: values.synchronous as "FULL" | "NORMAL", rfc2136: !values["no-rfc2136"], signed: !values["no-signed"], log: console.log });
   console.table(r.rows);
 }

@@ -9,6 +9,7 @@ import { addEmbeddedZone, addRfc2136Zone } from "../../src/core/admin/domains.ts
 import { hashSecret } from "../../src/core/index.ts";
 import { ZoneStore } from "../../src/dns/zone/index.ts";
 import { SqliteZoneStorage } from "../../src/backends/embedded/index.ts";
+import { dnssecMasterKey } from "../../src/dns/dnssec/index.ts";
 
 /** The records beside the hosts: 2 NS, their glue and www. With SOA that is 6 RRs + 2 per host. */
 const FIXED = (zone: string): [string, string, string][] => [
@@ -80,6 +81,21 @@ export async function addZone(dir: string, spec: ZoneSpec): Promise<number> {
     }
     sqlite.exec("COMMIT");
     return 6 + 2 * spec.hosts;
+  } finally {
+    db.$client.close();
+  }
+}
+
+/**
+ * Sign an embedded zone in the updns database at `dir` the way `updns domain dnssec ZONE on` does (keys sealed
+ * with the data dir's dnssec.key, which `updns serve` then finds): ECDSA P-256, NSEC3, one CSK by default.
+ */
+export async function signZone(dir: string, zone: string, settings: { algorithm?: 13 | 15; denial?: "nsec3" | "nsec"; keys?: "csk" | "split" } = {}): Promise<void> {
+  const db = openDatabase(join(dir, "updns.sqlite3"), { synchronous: "NORMAL" });
+  try {
+    const store = await ZoneStore.open(new SqliteZoneStorage(db, [zone]), { dnssec: { masterKey: dnssecMasterKey({ dataDir: dir }) } });
+    await store.enableDnssec(zone, settings);
+    db.update(domains).set({ dnssec: true }).where(eq(domains.name, zone)).run();
   } finally {
     db.$client.close();
   }

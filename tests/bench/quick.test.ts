@@ -19,8 +19,11 @@ describe.if(havePeers("dnsperf", "wrk", "nsd", "knotd", "named", "nsupdate", "di
     expect(out).toContain("### DNS answers and AXFR — zone of 4,006 RRs");
     for (const server of ["updns", "NSD", "Knot", "BIND"]) expect(out).toMatch(new RegExp(`^\\| ${server} \\| [\\d,]+ \\| [\\d.]+ \\|`, "m"));
     for (const zone of ["embedded", "rfc2136"]) for (const path of ["change", "nochg"]) for (const c of [1, 16]) expect(out).toMatch(new RegExp(`^\\| ${zone} \\| ${path} \\| ${c} \\| [\\d,]+ \\|`, "m"));
+    // The change path on a DNSSEC-signed zone, and its cost beside the unsigned one (issue 10).
+    for (const c of [1, 16]) expect(out).toMatch(new RegExp(`^\\| embedded, DNSSEC \\| change \\| ${c} \\| [\\d,]+ \\|`, "m"));
+    expect(out).toMatch(/^Signed vs unsigned embedded zone \(the cost of DNSSEC per change\): 1 client: [\d,]+ vs [\d,]+ changes\/s .*µs server CPU per update/m);
     // Every update the runner sent got the answer its path expects (good for a change, nochg otherwise).
-    expect(out).not.toMatch(/^\| (embedded|rfc2136) \| \w+ \| \d+ \|( [^|]+ \|){5} [1-9]\d* \|/m);
+    expect(out).not.toMatch(/^\| (embedded|embedded, DNSSEC|rfc2136) \| \w+ \| \d+ \|( [^|]+ \|){5} [1-9]\d* \|/m);
     expect(out).toMatch(/^50 changes one after another .* p99 [\d.]+ ms, max [\d.]+ ms\.$/m);
     expect(out).toContain("### 5,000 hosts in one embedded zone (A + AAAA each: 10,006 RRs)");
     expect(out).toContain("### Against the targets of issue 6");
