@@ -4,12 +4,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
-import { listenDns, Notifier, Responder, type DnsListener } from "../../src/dns/server/index.ts";
-import { tsigKeyFromBase64 } from "../../src/dns/wire/index.ts";
+import type { Responder } from "../../src/dns/server/index.ts";
 import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../src/dns/zone/index.ts";
 import { delv, writeAnchors } from "../support/dnssec.ts";
-import { freePort, havePeers, tempDir, waitFor } from "../support/net.ts";
-import { type Secondary, SECONDARY_PROGRAMS, type SecondaryKind, startSecondary, type TransferKey } from "../support/secondaries.ts";
+import { havePeers, tempDir, waitFor } from "../support/net.ts";
+import { type PrimaryWithSecondaries, type Secondary, SECONDARY_PROGRAMS, type SecondaryKind, serveToSecondaries, type TransferKey } from "../support/secondaries.ts";
 
 const KINDS: SecondaryKind[] = ["bind", "knot", "nsd"];
 const HAVE = havePeers("dig", "delv", ...KINDS.map((k) => SECONDARY_PROGRAMS[k]));
@@ -28,9 +27,8 @@ alias  IN CNAME www
 `;
 
 let store: ZoneStore;
+let primary: PrimaryWithSecondaries | undefined;
 let responder: Responder;
-let notifier: Notifier;
-let listener: DnsListener;
 const secs: Partial<Record<SecondaryKind, Secondary>> = {};
 const dir = tempDir("updns-dnssec-sec-");
 const anchors = join(dir.path, "anchors");
@@ -41,22 +39,13 @@ beforeAll(async () => {
   await store.createZoneFromRecords(ZONE, parseMasterFile(TEXT, ZONE), "unixtime");
   await store.enableDnssec(ZONE);
   writeAnchors(anchors, ZONE, store.dnssecStatus(ZONE)!.keys.map((k) => k.dnskey));
-  const port = await freePort();
-  responder = new Responder({ store, keys: KINDS.map((k) => tsigKeyFromBase64(KEYS[k].name, KEYS[k].algorithm, KEYS[k].secret)) });
-  listener = await listenDns({ listen: [`127.0.0.1:${port}`], responder });
-  const transferKeys = KINDS.map((k) => KEYS[k].name);
-  responder.setAcl({ [ZONE]: { transferKeys, transferAddresses: [], notify: [] } });
-  const started = await Promise.all(KINDS.map((k) => startSecondary(k, ZONE, port, KEYS[k])));
-  for (const s of started) secs[s.kind] = s;
-  responder.setAcl({ [ZONE]: { transferKeys, transferAddresses: [], notify: started.map((s) => ({ address: "127.0.0.1", port: s.port, key: KEYS[s.kind].name })) } });
-  notifier = new Notifier({ store, targets: (z) => responder.notifyTargets(z), lookupKey: responder.lookupKey, counters: responder.counters, firstTimeoutMs: 300 });
-  notifier.start();
+  primary = await serveToSecondaries(store, ZONE, KEYS, KINDS);
+  responder = primary.responder;
+  Object.assign(secs, primary.secondaries);
 }, 30_000);
 
 afterAll(async () => {
-  await notifier?.stop();
-  await Promise.all(Object.values(secs).map((s) => s?.stop()));
-  await listener?.stop();
+  await primary?.stop();
   dir.cleanup();
 });
 

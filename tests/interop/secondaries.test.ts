@@ -3,11 +3,10 @@
 // to NOTIFY), AXFR once the journal was trimmed, and a secondary without a key is refused.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { listenDns, Notifier, Responder, type DnsListener } from "../../src/dns/server/index.ts";
-import { tsigKeyFromBase64 } from "../../src/dns/wire/index.ts";
+import type { Responder } from "../../src/dns/server/index.ts";
 import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../src/dns/zone/index.ts";
-import { type Secondary, SECONDARY_PROGRAMS, type SecondaryKind, startSecondary, type TransferKey } from "../support/secondaries.ts";
-import { freePort, havePeers, waitFor } from "../support/net.ts";
+import { type PrimaryWithSecondaries, type Secondary, SECONDARY_PROGRAMS, type SecondaryKind, serveToSecondaries, startSecondary, type TransferKey } from "../support/secondaries.ts";
+import { havePeers, waitFor } from "../support/net.ts";
 
 const KINDS: SecondaryKind[] = ["bind", "nsd", "knot"];
 const HAVE = havePeers("dig", ...KINDS.map((k) => SECONDARY_PROGRAMS[k]));
@@ -24,9 +23,8 @@ www  IN A   192.0.2.80
 `;
 
 let store: ZoneStore;
+let primary: PrimaryWithSecondaries | undefined;
 let responder: Responder;
-let notifier: Notifier;
-let listener: DnsListener;
 let primaryPort: number;
 const secs: Partial<Record<SecondaryKind, Secondary>> = {};
 let unkeyed: Secondary | null = null;
@@ -38,22 +36,14 @@ beforeAll(async () => {
   if (!HAVE) return;
   store = await ZoneStore.open(new MemoryZoneStorage());
   await store.createZoneFromRecords(ZONE, parseMasterFile(ZONE_TEXT, ZONE), "unixtime");
-  primaryPort = await freePort();
-  responder = new Responder({ store, keys: KINDS.map((k) => tsigKeyFromBase64(KEYS[k].name, KEYS[k].algorithm, KEYS[k].secret)) });
-  listener = await listenDns({ listen: [`127.0.0.1:${primaryPort}`], responder });
-  const transferKeys = KINDS.map((k) => KEYS[k].name);
-  responder.setAcl({ [ZONE]: { transferKeys, transferAddresses: [], notify: [] } });
-  const started = await Promise.all(KINDS.map((k) => startSecondary(k, ZONE, primaryPort, KEYS[k])));
-  for (const s of started) secs[s.kind] = s;
-  responder.setAcl({ [ZONE]: { transferKeys, transferAddresses: [], notify: started.map((s) => ({ address: "127.0.0.1", port: s.port, key: KEYS[s.kind].name })) } });
-  notifier = new Notifier({ store, targets: (z) => responder.notifyTargets(z), lookupKey: responder.lookupKey, counters: responder.counters, firstTimeoutMs: 300 });
-  notifier.start();
+  primary = await serveToSecondaries(store, ZONE, KEYS, KINDS);
+  ({ responder, port: primaryPort } = primary);
+  Object.assign(secs, primary.secondaries);
 }, 30_000);
 
 afterAll(async () => {
-  await notifier?.stop();
-  await Promise.all([...Object.values(secs), unkeyed].map((s) => s?.stop()));
-  await listener?.stop();
+  await primary?.stop();
+  await unkeyed?.stop();
 });
 
 const change = (addr: string) => store.transaction(ZONE, (tx) => tx.replaceRRset("www.example.org", "A", 300, [addr]));

@@ -5,6 +5,9 @@ import { join } from "node:path";
 import { collectOutput, stopProcess } from "./daemon.ts";
 import { freePort, tempDir, waitFor, which } from "./net.ts";
 import { dig } from "./dig.ts";
+import { listenDns, Notifier, Responder } from "../../src/dns/server/index.ts";
+import { tsigKeyFromBase64 } from "../../src/dns/wire/index.ts";
+import type { ZoneStore } from "../../src/dns/zone/index.ts";
 
 export type SecondaryKind = "bind" | "nsd" | "knot";
 
@@ -155,4 +158,45 @@ export async function startSecondary(kind: SecondaryKind, zone: string, primaryP
     throw e;
   }
   return sec;
+}
+
+/** Our primary (Responder + listener + Notifier) of one zone, with real secondaries it NOTIFYs. */
+export interface PrimaryWithSecondaries {
+  /** The primary's DNS port on 127.0.0.1. */
+  port: number;
+  responder: Responder;
+  secondaries: Partial<Record<SecondaryKind, Secondary>>;
+  /** Stops the notifier, the secondaries, then the listener. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Serves `zone` out of `store` on a free loopback port and starts one secondary of each kind, each with its
+ * own transfer key (so the transfer log tells them apart). The ACL first allows the keys to transfer, and
+ * names the secondaries as NOTIFY targets once their ports are known.
+ */
+export async function serveToSecondaries(store: ZoneStore, zone: string, keys: Record<SecondaryKind, TransferKey>, kinds: SecondaryKind[]): Promise<PrimaryWithSecondaries> {
+  const port = await freePort();
+  const responder = new Responder({ store, keys: kinds.map((k) => tsigKeyFromBase64(keys[k].name, keys[k].algorithm, keys[k].secret)) });
+  const listener = await listenDns({ listen: [`127.0.0.1:${port}`], responder });
+  const transferKeys = kinds.map((k) => keys[k].name);
+  responder.setAcl({ [zone]: { transferKeys, transferAddresses: [], notify: [] } });
+  const secondaries: Partial<Record<SecondaryKind, Secondary>> = {};
+  let notifier: Notifier | undefined;
+  const stop = async () => {
+    await notifier?.stop();
+    await Promise.all(Object.values(secondaries).map((s) => s?.stop()));
+    await listener.stop();
+  };
+  try {
+    const started = await Promise.all(kinds.map((k) => startSecondary(k, zone, port, keys[k])));
+    for (const s of started) secondaries[s.kind] = s;
+    responder.setAcl({ [zone]: { transferKeys, transferAddresses: [], notify: started.map((s) => ({ address: "127.0.0.1", port: s.port, key: keys[s.kind].name })) } });
+    notifier = new Notifier({ store, targets: (z) => responder.notifyTargets(z), lookupKey: responder.lookupKey, counters: responder.counters, firstTimeoutMs: 300 });
+    notifier.start();
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, responder, secondaries, stop };
 }
