@@ -13,7 +13,7 @@ import { createUser } from "../../../src/core/admin/users.ts";
 import { dig, rdata } from "../../support/dig.ts";
 import { havePeers, tempDir, which } from "../../support/net.ts";
 import { startInProcess, type InProcess } from "../../support/updns.ts";
-import { Browser, textOf } from "./harness.ts";
+import { Browser, httpBrowser, preBlock, textOf } from "./harness.ts";
 
 const run = havePeers("dig", "dnssec-dsfromkey");
 const ZONE = "signed.example.org";
@@ -21,25 +21,8 @@ let server: InProcess;
 let owner: Browser;
 let domainId = 0;
 
-/** Our Browser over real HTTP to the running server. */
-function httpBrowser(s: InProcess): Browser {
-  return new Browser(
-    {
-      async handle(req: Request) {
-        const u = new URL(req.url);
-        const headers = new Headers(req.headers);
-        headers.delete("host");
-        return fetch(s.url + u.pathname + u.search, { method: req.method, headers, body: req.method === "POST" ? await req.text() : undefined, redirect: "manual" });
-      },
-    },
-    "127.0.0.1",
-    false,
-  );
-}
-
-const unescape = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-/** The DS lines in the page's copyable block. */
-const shownDs = (html: string) => unescape(html.match(/<pre id="dnssec-ds"[^>]*>([\s\S]*?)<\/pre>/)?.[1] ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+/** The DS lines in the page's copyable block ([] when the page shows none). */
+const shownDs = (html: string) => (html.includes('<pre id="dnssec-ds"') ? preBlock(html, "dnssec-ds").split("\n").map((l) => l.trim()).filter(Boolean) : []);
 const page = () => owner.get(`/domain/${domainId}/`);
 const post = (what: string, fields: Record<string, string> = {}) => owner.submit(`/domain/${domainId}/dnssec/${what}`, fields, `/domain/${domainId}/`);
 const sigsOf = (r: { answer: string[] }) => r.answer.filter((l) => l.split(" ")[3] === "RRSIG");
@@ -129,6 +112,33 @@ describe.if(run)("DNSSEC on a domain page", () => {
     expect((await post("roll", { action: "roll-zsk" })).status).toBe(303);
     expect(textOf((await page()).body)).toContain("ZSK rollover started: the new key signs once caches know it.");
     expect(textOf((await page()).body)).toMatch(/\d+ ZSK published, not signing yet/);
+  });
+
+  test("ECDSA with NSEC and one CSK: NXDOMAIN proven with NSEC, no ZSK to roll (a forged ZSK roll is refused with a reason)", async () => {
+    const other = await owner.submit("/domain/add/", { name: "csk.example.org", backend: "embedded" }, "/domain/add/");
+    const id = Number(other.body.match(/href="\/domain\/(\d+)\/"/)![1]);
+    expect((await owner.submit(`/domain/${id}/dnssec/on`, { dnssec_algorithm: "13", denial: "nsec", keys: "csk" }, `/domain/${id}/`)).status).toBe(303);
+    const p = await owner.get(`/domain/${id}/`);
+    const text = textOf(p.body);
+    expect(text).toContain("The zone is signed; names that do not exist are proven with NSEC.");
+    expect(text).toMatch(/\d+ CSK active ECDSA P-256 \/ SHA-256 \(13\)/);
+    expect(p.body).not.toContain('value="roll-zsk"');
+    expect(shownDs(p.body)).toEqual(server.zones.store.dsRecords("csk.example.org").map((r) => `csk.example.org. IN DS ${r}`));
+    const nx = await dig("127.0.0.1", server.dnsPort, "nothing.csk.example.org", "A", ["+dnssec"]);
+    expect(nx.status).toBe("NXDOMAIN");
+    expect(nx.authority.some((l) => l.split(" ")[3] === "NSEC")).toBe(true);
+    expect((await owner.submit(`/domain/${id}/dnssec/roll`, { action: "roll-zsk" }, `/domain/${id}/`)).status).toBe(303);
+    expect(textOf((await owner.get(`/domain/${id}/`)).body)).toContain("This zone signs with one combined key (CSK): roll it with the KSK rollover.");
+  });
+
+  test("a zone at an external primary has no DNSSEC section and its DNSSEC POSTs are 404", async () => {
+    const added = await owner.submit("/domain/add/", { name: "ext.example.org", backend: "rfc2136", primary: "127.0.0.1:5399", algorithm: "hmac-sha256" }, "/domain/add/");
+    expect(added.status).toBe(200);
+    const id = Number(added.body.match(/href="\/domain\/(\d+)\/"/)![1]);
+    const p = await owner.get(`/domain/${id}/`);
+    expect(p.status).toBe(200);
+    expect(p.body).not.toContain('id="h-dnssec"');
+    expect((await owner.submit(`/domain/${id}/dnssec/on`, { dnssec_algorithm: "13" }, `/domain/${id}/`)).status).toBe(404);
   });
 
   test("another user gets 404 for the DNSSEC POSTs; a POST without the CSRF token gets 403", async () => {
