@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, which } from "../../tests/support/net.ts";
-import { stopProcess, waitForZone } from "../../tests/support/daemon.ts";
+import { nsdServerClause, stopProcess, waitForZone } from "../../tests/support/daemon.ts";
 
 export const UPDNS_BINARY = join(import.meta.dir, "../../dist/updns");
 
@@ -113,18 +113,7 @@ export async function startPeer(kind: PeerKind, o: PeerOptions): Promise<Server>
   if (kind === "nsd") {
     writeFileSync(
       conf,
-      `server:
-  ip-address: 127.0.0.1
-  port: ${port}
-  username: ""
-  chroot: ""
-  zonesdir: "${dir}"
-  database: ""
-  pidfile: "${dir}/nsd.pid"
-  xfrdfile: "${dir}/xfrd.state"
-  zonelistfile: "${dir}/zone.list"
-  xfrdir: "${dir}"
-  verbosity: 1
+      `${nsdServerClause(dir, port)}  verbosity: 1
   server-count: ${workers}
   rrl-ratelimit: 0
   rrl-whitelist-ratelimit: 0
@@ -213,18 +202,7 @@ export async function startNsdSecondary(zone: string, port: number, primaryPort:
   const conf = join(dir, "nsd.conf");
   writeFileSync(
     conf,
-    `server:
-  ip-address: 127.0.0.1
-  port: ${port}
-  username: ""
-  chroot: ""
-  zonesdir: "${dir}"
-  database: ""
-  pidfile: "${dir}/nsd.pid"
-  xfrdfile: "${dir}/xfrd.state"
-  zonelistfile: "${dir}/zone.list"
-  xfrdir: "${dir}"
-  verbosity: 1
+    `${nsdServerClause(dir, port)}  verbosity: 1
   server-count: 1
   rrl-ratelimit: 0
   xfrd-reload-timeout: 0

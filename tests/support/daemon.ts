@@ -48,3 +48,23 @@ export async function waitForZone(kind: string, proc: Subprocess, output: () => 
     intervalMs,
   );
 }
+
+/**
+ * The start of an NSD `server:` clause that runs it in the foreground from a temp folder on 127.0.0.1@port:
+ * no user switch, no chroot, no zone database, every state file (pid, xfrd state, zone list, transfers)
+ * inside `dir`. The caller appends its own server options (indented two spaces) and the other clauses.
+ */
+export function nsdServerClause(dir: string, port: number): string {
+  return `server:
+  ip-address: 127.0.0.1
+  port: ${port}
+  username: ""
+  chroot: ""
+  zonesdir: "${dir}"
+  database: ""
+  pidfile: "${dir}/nsd.pid"
+  xfrdfile: "${dir}/xfrd.state"
+  zonelistfile: "${dir}/zone.list"
+  xfrdir: "${dir}"
+`;
+}

@@ -2,7 +2,7 @@
 // in the foreground, transferring one zone from our primary with a TSIG key. Killed by stop().
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { collectOutput, stopProcess } from "./daemon.ts";
+import { collectOutput, nsdServerClause, stopProcess } from "./daemon.ts";
 import { freePort, tempDir, waitFor, which } from "./net.ts";
 import { dig } from "./dig.ts";
 import { listenDns, Notifier, Responder } from "../../src/dns/server/index.ts";
@@ -55,18 +55,7 @@ zone "${zone}" {
 
 function nsdConf(dir: string, port: number, zone: string, primaryPort: number, key: TransferKey | null): string {
   return `
-server:
-  ip-address: 127.0.0.1
-  port: ${port}
-  username: ""
-  chroot: ""
-  zonesdir: "${dir}"
-  database: ""
-  pidfile: "${dir}/nsd.pid"
-  xfrdfile: "${dir}/xfrd.state"
-  zonelistfile: "${dir}/zone.list"
-  xfrdir: "${dir}"
-  verbosity: 5
+${nsdServerClause(dir, port)}  verbosity: 5
   server-count: 1
   rrl-ratelimit: 0
   xfrd-reload-timeout: 0

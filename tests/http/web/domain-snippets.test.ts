@@ -6,7 +6,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createUser } from "../../../src/core/admin/users.ts";
-import { collectOutput, stopProcess } from "../../support/daemon.ts";
+import { collectOutput, nsdServerClause, stopProcess } from "../../support/daemon.ts";
 import { dig } from "../../support/dig.ts";
 import { freePort, havePeers, tempDir, waitFor, which } from "../../support/net.ts";
 import { startInProcess } from "../../support/updns.ts";
@@ -25,7 +25,7 @@ function baseConfig(kind: Kind, dir: string, port: number): string {
   if (kind === "bind")
     return `options {\n  directory "${dir}";\n  pid-file "${dir}/named.pid";\n  listen-on port ${port} { 127.0.0.1; };\n  listen-on-v6 { none; };\n  recursion no;\n  notify no;\n  dnssec-validation no;\n};\ncontrols { };\n`;
   if (kind === "nsd")
-    return `server:\n  ip-address: 127.0.0.1\n  port: ${port}\n  username: ""\n  chroot: ""\n  zonesdir: "${dir}"\n  database: ""\n  pidfile: "${dir}/nsd.pid"\n  xfrdfile: "${dir}/xfrd.state"\n  zonelistfile: "${dir}/zone.list"\n  xfrdir: "${dir}"\n  server-count: 1\n  xfrd-reload-timeout: 0\nremote-control:\n  control-enable: no\n`;
+    return `${nsdServerClause(dir, port)}  server-count: 1\n  xfrd-reload-timeout: 0\nremote-control:\n  control-enable: no\n`;
   return `server:\n  listen: 127.0.0.1@${port}\n  rundir: "${dir}"\n  pidfile: "${dir}/knot.pid"\ncontrol:\n  listen: "${dir}/knot.sock"\nlog:\n  - target: stderr\n    any: info\ndatabase:\n  storage: "${dir}"\ntemplate:\n  - id: default\n    storage: "${dir}"\n`;
 }
 
