@@ -8,6 +8,11 @@ import { startAcmeWorld, type AcmeWorld } from "../../../support/acme.ts";
 
 const ZONE = "acme.example.test";
 const ok = havePeers("dig");
+/** Staff "boss" and plain user "pat", in both worlds. */
+const USERS = [
+  { username: "boss", password: "correct horse battery", staff: true },
+  { username: "pat", password: "another long password" },
+];
 
 /** A Browser whose requests go over HTTP to the running server (which has the zone backends wired). */
 const browserFor = (url: string): Browser => httpBrowser({ url });
@@ -35,10 +40,7 @@ describe.skipIf(!ok)("web UI: acme-dns accounts", () => {
   beforeAll(async () => {
     w = await startAcmeWorld({
       zones: [ZONE],
-      users: [
-        { username: "boss", password: "correct horse battery", staff: true },
-        { username: "pat", password: "another long password" },
-      ],
+      users: USERS,
       env: { UPDNS_ACME_DNS_ZONE: ZONE, UPDNS_SERVER_PUBLIC_URL: "http://updns.test" },
     });
     boss = browserFor(w.server.url);
@@ -103,10 +105,7 @@ describe.skipIf(!ok)("web UI: acme-dns accounts with registration = open", () =>
   beforeAll(async () => {
     w = await startAcmeWorld({
       zones: [ZONE],
-      users: [
-        { username: "boss", password: "correct horse battery", staff: true },
-        { username: "pat", password: "another long password" },
-      ],
+      users: USERS,
       env: { UPDNS_ACME_DNS_ZONE: ZONE, UPDNS_ACME_DNS_REGISTRATION: "open", UPDNS_SERVER_PUBLIC_URL: "http://updns.test" },
     });
   });
