@@ -1,6 +1,6 @@
 // Staff lists beside users (updns.md §3, the baseline's Django admin): hosts (abuse_blocked set/clear),
 // domains, third-party services, and the host-name blacklist, each with search and pages.
-import { Html } from "@elysiajs/html";
+import { Html, type PropsWithChildren } from "@elysiajs/html";
 import { addService, deleteService, hostById, searchServices, setAbuseBlocked } from "../../../core/index.ts";
 import { addBlacklistEntry, deleteBlacklistEntry, searchBlacklist, searchDomains, searchHosts } from "../../../core/admin/lists.ts";
 import { ValidationError } from "../../../core/admin/names.ts";
@@ -37,29 +37,48 @@ export function AdminNav({ c }: { c: WebContext }): JSX.Element {
   );
 }
 
+/** The frame every staff list shares: navigation, title, an optional note, search, count, table and pages. */
+function AdminList(props: PropsWithChildren<{ c: WebContext; title: string; note?: string; action: string; q: string; pageNo: number; total: number; count: string; headers: string[] }>): JSX.Element {
+  const { c } = props;
+  return (
+    <>
+      <AdminNav c={c} />
+      <h1 safe>{props.title}</h1>
+      {props.note ? <p class="muted" safe>{props.note}</p> : ""}
+      <SearchBox c={c} action={props.action} q={props.q} />
+      <p class="muted" safe>{props.count}</p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              {props.headers.map((h) => (
+                <th safe>{h}</th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>{props.children}</tbody>
+        </table>
+      </div>
+      <Pager c={c} action={props.action} q={props.q} pageNo={props.pageNo} total={props.total} size={SIZE} />
+    </>
+  );
+}
+
 function Hosts({ c }: { c: WebContext }): JSX.Element {
   const t = c.t;
   const p = pageParams(c, SIZE);
   const { rows, total } = searchHosts(c.web.db, p.q, p.offset, p.size);
   return (
-    <>
-      <AdminNav c={c} />
-      <h1 safe>{t("Hosts")}</h1>
-      <SearchBox c={c} action="/admin/hosts" q={p.q} />
-      <p class="muted" safe>{t("{total} hosts", { total })}</p>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th safe>{t("Host")}</th>
-              <th safe>{t("Owner")}</th>
-              <th safe>{t("Faults (client / server / auth)")}</th>
-              <th safe>{t("Abuse")}</th>
-              <th safe>{t("Abuse-Blocked")}</th>
-              <th safe>{t("Actions")}</th>
-            </tr>
-          </thead>
-          <tbody>
+    <AdminList
+      c={c}
+      title={t("Hosts")}
+      action="/admin/hosts"
+      q={p.q}
+      pageNo={p.pageNo}
+      total={total}
+      count={t("{total} hosts", { total })}
+      headers={[t("Host"), t("Owner"), t("Faults (client / server / auth)"), t("Abuse"), t("Abuse-Blocked"), t("Actions")]}
+    >
             {rows.map((r) => (
               <tr>
                 <td safe>{`${r.host.name}.${r.zone}`}</td>
@@ -80,11 +99,7 @@ function Hosts({ c }: { c: WebContext }): JSX.Element {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
-      <Pager c={c} action="/admin/hosts" q={p.q} pageNo={p.pageNo} total={total} size={SIZE} />
-    </>
+    </AdminList>
   );
 }
 
@@ -93,23 +108,16 @@ function Domains({ c }: { c: WebContext }): JSX.Element {
   const p = pageParams(c, SIZE);
   const { rows, total } = searchDomains(c.web.db, p.q, p.offset, p.size);
   return (
-    <>
-      <AdminNav c={c} />
-      <h1 safe>{t("Domains")}</h1>
-      <SearchBox c={c} action="/admin/domains" q={p.q} />
-      <p class="muted" safe>{t("{total} domains", { total })}</p>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th safe>{t("Domain")}</th>
-              <th safe>{t("Kind")}</th>
-              <th safe>{t("Owner")}</th>
-              <th safe>{t("Public")}</th>
-              <th safe>{t("Available")}</th>
-            </tr>
-          </thead>
-          <tbody>
+    <AdminList
+      c={c}
+      title={t("Domains")}
+      action="/admin/domains"
+      q={p.q}
+      pageNo={p.pageNo}
+      total={total}
+      count={t("{total} domains", { total })}
+      headers={[t("Domain"), t("Kind"), t("Owner"), t("Public"), t("Available")]}
+    >
             {rows.map((r) => (
               <tr>
                 <td safe>{r.domain.name}</td>
@@ -123,11 +131,7 @@ function Domains({ c }: { c: WebContext }): JSX.Element {
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
-      <Pager c={c} action="/admin/domains" q={p.q} pageNo={p.pageNo} total={total} size={SIZE} />
-    </>
+    </AdminList>
   );
 }
 
@@ -137,24 +141,17 @@ function Services({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Elemen
   const { rows, total } = searchServices(c.web.db, p.q, p.offset, p.size);
   return (
     <>
-      <AdminNav c={c} />
-      <h1 safe>{t("Services")}</h1>
-      <p class="muted" safe>{t("Third-party dyndns2 services users may forward their updates to.")}</p>
-      <SearchBox c={c} action="/admin/services" q={p.q} />
-      <p class="muted" safe>{t("{total} services", { total })}</p>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th safe>{t("Name")}</th>
-              <th safe>{t("Server")}</th>
-              <th safe>{t("Path")}</th>
-              <th>TLS</th>
-              <th>IPv4 / IPv6</th>
-              <th safe>{t("Actions")}</th>
-            </tr>
-          </thead>
-          <tbody>
+      <AdminList
+        c={c}
+        title={t("Services")}
+        note={t("Third-party dyndns2 services users may forward their updates to.")}
+        action="/admin/services"
+        q={p.q}
+        pageNo={p.pageNo}
+        total={total}
+        count={t("{total} services", { total })}
+        headers={[t("Name"), t("Server"), t("Path"), "TLS", "IPv4 / IPv6", t("Actions")]}
+      >
             {rows.map((s) => (
               <tr>
                 <td safe>{s.name}</td>
@@ -172,10 +169,7 @@ function Services({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Elemen
                 </td>
               </tr>
             ))}
-          </tbody>
-        </table>
-      </div>
-      <Pager c={c} action="/admin/services" q={p.q} pageNo={p.pageNo} total={total} size={SIZE} />
+      </AdminList>
       <form method="post" action="/admin/services" class="card">
         <h2 safe>{t("Add a service")}</h2>
         <CsrfField c={c} />
