@@ -19,7 +19,6 @@ import { removeUserDns, systemClock } from "../core/index.ts";
 import { openZones, type ZoneRuntime } from "./zones.ts";
 import { startDns, type DnsRuntime } from "./dns.ts";
 import { metricsRoutes } from "./metrics.ts";
-import type { RRType } from "../dns/zone/index.ts";
 import { parseServer, reverseResolver, systemResolvers } from "../dns/rfc2136/index.ts";
 import { createJobScheduler, type Scheduler } from "../jobs/index.ts";
 import { describeTick, jobContext } from "./jobs.ts";
@@ -41,11 +40,14 @@ export function databasePath(cfg: Config): string {
   return join(cfg.server.data_dir, "updns.sqlite3");
 }
 
-/** One backend object per kind: the rfc2136 one keeps the per-zone back-off state in memory. */
-export function backendsFor(cfg: Config, zones: ZoneRuntime): (zone: ZoneRef) => ZoneBackend {
+/**
+ * One backend object per kind: the rfc2136 one keeps the per-zone back-off state in memory, so the
+ * connectivity check (which ends a back-off when it succeeds) must use that same object.
+ */
+export function backendsFor(cfg: Config, zones: ZoneRuntime): ((zone: ZoneRef) => ZoneBackend) & { rfc2136: Rfc2136Backend } {
   const embedded = new EmbeddedBackend(() => zones.store, () => zones.refresh());
   const rfc2136 = new Rfc2136Backend({ backoffMs: cfg.dns.backoff * 1000, timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 });
-  return (zone) => (zone.backend === "embedded" ? embedded : rfc2136);
+  return Object.assign((zone: ZoneRef) => (zone.backend === "embedded" ? embedded : rfc2136), { rfc2136 });
 }
 
 export async function startServer(cfg: Config, log: Logger): Promise<Running> {
@@ -63,6 +65,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
     dns = await startDns(cfg, db, zones, log);
     zones.onExternalChange(() => dns!.reconfigure());
     const backendFor = backendsFor(cfg, zones);
+    const records = new EmbeddedZoneRecords(() => zones!.store, () => zones!.refresh());
     // IP detection: /detectip (http/api) records addresses the home and host pages (http/web) read.
     // Reverse names of visitors' addresses (home page, /ajax_get_ips/): [dns] resolver, else resolv.conf's.
     const reverse = reverseResolver({ servers: cfg.dns.resolver.length ? cfg.dns.resolver.map((s) => parseServer(s)) : systemResolvers() });
@@ -97,20 +100,16 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       },
       plugins: [
         dyndnsApi({ db, config: cfg, log: log.child({ component: "dyndns2" }), backendFor, forwarder: queueForwarder(db, systemClock), sessionIps, detectTokens }),
-        apiV1({ db, config: cfg, log: log.child({ component: "api" }), backendFor, records: new EmbeddedZoneRecords(() => zones!.store, () => zones!.refresh()), forwarder: queueForwarder(db, systemClock) }),
+        apiV1({ db, config: cfg, log: log.child({ component: "api" }), backendFor, records, forwarder: queueForwarder(db, systemClock) }),
         webApp({
           db,
           config: cfg,
           log: log.child({ component: "web" }),
           mailer: createMailer(cfg.mail, log.child({ component: "mail" })),
           backendFor,
-          // Domain pages: embedded zones through the zone store; DNS settings (keys, secondaries) reloaded after.
-          zoneEditor: {
-            create: async (z) => void (await zones!.store.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) })),
-            replace: async (zone, owner, type, ttl, data) => void (await zones!.store.transaction(zone, (tx) => tx.replaceRRset(owner, type as RRType, ttl, data))),
-            forget: async () => void zones!.refresh(),
-            reconfigure: () => dns!.reconfigure(),
-          },
+          // Domain pages: embedded zones through the zone store (the API's records object, with its retry after
+          // another process committed); DNS settings (keys, secondaries) reloaded after a change.
+          zoneEditor: Object.assign(records, { reconfigure: () => dns!.reconfigure() }),
           // Domain pages' DNSSEC section: the zone store's own operations (rules in core/dnssec-edit.ts). The
           // RFC 8078 §4 "delete" CDS at the apex tells that the first step of switching off is done.
           dnssec: {
@@ -129,7 +128,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
           sessionIps,
           detectTokens,
           reverse,
-          checkZone: (zone) => new Rfc2136Backend({ timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 }).checkZone(zone),
+          checkZone: (zone) => backendFor.rfc2136.checkZone(zone),
           onUserDelete: async (userId) => {
             const errors = [...(await removeUserDns(db, backendFor, userId)), ...(await acme!.removeUser(userId))];
             if (errors.length) log.warn("some DNS records of a deleted account could not be removed", { user_id: userId, errors: errors.join("; ") });
