@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError, describeConfig, loadConfig, type Config } from "./config/index.ts";
-import { backupDatabase, DatabaseTooNewError, migrate, openDatabase, type Db } from "./db/index.ts";
+import { backupDatabase, DatabaseTooNewError, migrate, openDatabase, pendingMigrations, type Db } from "./db/index.ts";
 import { createLogger } from "./log/index.ts";
 import { ValidationError } from "./core/admin/names.ts";
 import { CliError, parse, processIo, type Io } from "./cli/args.ts";
@@ -72,6 +72,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       if (db) return db;
       const path = databasePath(cfg);
       db = openDatabase(path, { synchronous: cfg.server.synchronous as "FULL" | "NORMAL", migrate: !existsSync(path) });
+      const pending = pendingMigrations(db.$client);
+      if (pending > 0) throw new CliError(`the database at ${path} needs ${pending} migration(s) from this newer updns: run "updns migrate" (or start "updns serve") first`, 1);
       return db;
     };
     try {

@@ -58,3 +58,23 @@ describe("database and migrations", () => {
     expect(db.$client.query("SELECT count(*) AS n FROM domains").get()).toEqual({ n: 0 });
   });
 });
+
+describe("a CLI command on a database that needs migrating", () => {
+  test("says to run updns migrate and changes nothing", async () => {
+    const { cli } = await import("../support/updns.ts");
+    const d = tempDir();
+    const path = join(d.path, "data", "updns.sqlite3");
+    openDatabase(path).$client.close();
+    // Pretend this database was made by an older updns: one migration short.
+    const raw = new Database(path);
+    raw.exec(`PRAGMA user_version = ${migrations.length - 1}`);
+    raw.close();
+    const r = await cli(["user", "list"], { cwd: d.path });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('needs 1 migration(s) from this newer updns: run "updns migrate"');
+    const check = new Database(path, { readonly: true });
+    expect((check.query("PRAGMA user_version").get() as { user_version: number }).user_version).toBe(migrations.length - 1);
+    check.close();
+    d.cleanup();
+  });
+});
