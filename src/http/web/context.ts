@@ -66,22 +66,9 @@ export interface WebDeps {
   reverse?: ReverseLookup;
 }
 
-/** The foundation, built once per app: dependencies plus the state pages share. */
-export interface Web {
-  db: Db;
-  config: Config;
-  log: Logger;
-  mailer: AppMailer;
+/** The foundation, built once per app: the dependencies (with a clock always set) plus the state pages share. */
+export interface Web extends Omit<WebDeps, "clock"> {
   clock: Clock;
-  onUserDelete?: UserDeleteHook;
-  backendFor?: BackendFor;
-  zoneEditor?: ZoneEditor;
-  dnssec?: DnssecPort;
-  checkZone?: ZoneCheck;
-  dnsAddresses?: () => string[];
-  detectTokens?: DetectTokens;
-  sessionIps?: SessionIps;
-  reverse?: ReverseLookup;
   /** The dyndns2 use case, for the session-authenticated update and delete of the host page (spec §1.9). */
   update?: UpdateService;
   /** HMAC key for CSRF tokens and signed cookies. */
