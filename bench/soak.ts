@@ -21,6 +21,8 @@ export interface SoakOptions {
   warmupSeconds: number;
   sampleSeconds: number;
   hosts?: number;
+  /** Largest growth of the mean RSS between the halves after warm-up that counts as flat (default 10%). */
+  maxRssGrowthPct?: number;
   /** Progress lines while it runs (the table rows as they come). */
   progress?: (line: string) => void;
 }
@@ -203,7 +205,8 @@ export async function runSoak(o: SoakOptions): Promise<SoakReport> {
       problems: [],
     };
     const p = report.problems;
-    if (growthPct > 10) p.push(`RSS grew ${growthPct.toFixed(1)}% after the warm-up (mean ${base.toFixed(1)} → ${late.toFixed(1)} MB)`);
+    const maxGrowth = o.maxRssGrowthPct ?? 10;
+    if (growthPct > maxGrowth) p.push(`RSS grew ${growthPct.toFixed(1)}% after the warm-up, more than ${maxGrowth}% (mean ${base.toFixed(1)} → ${late.toFixed(1)} MB)`);
     if (q.lost > q.sent / 1000) p.push(`${q.lost} of ${q.sent} queries lost`);
     const badRcodes = Object.entries(q.rcodes).filter(([k, n]) => k !== "NOERROR" && n > 0);
     if (badRcodes.length) p.push(`error rcodes: ${badRcodes.map(([k, n]) => `${k} ${n}`).join(", ")}`);
