@@ -70,14 +70,14 @@ export async function addZone(dir: string, spec: ZoneSpec): Promise<number> {
     const sqlite = db.$client;
     const ins = sqlite.prepare("INSERT INTO zone_records (domain_id, name, type, ttl, data) VALUES (?, ?, ?, ?, ?)");
     const hostIns = sqlite.prepare("INSERT INTO hosts (name, domain_id, owner_id, update_secret, netmask_ipv4) VALUES (?, ?, ?, ?, 32)");
-    const hash = spec.hostRows ? await hashSecret(UPDATE_SECRET) : "";
     sqlite.exec("BEGIN");
     for (const [n, t, d] of FIXED(spec.zone)) ins.run(row.id, n, t, 3600, d);
     for (let i = 1; i <= spec.hosts; i++) {
       const n = hostName(i, spec.zone);
       ins.run(row.id, n, "A", 60, hostA(i));
       ins.run(row.id, n, "AAAA", 60, hostAAAA(i));
-      if (spec.hostRows) hostIns.run(`h${i}`, row.id, ownerId, hash);
+      // A hash of its own per host (its own salt), as generated secrets are stored: no verification is a repeat.
+      if (spec.hostRows) hostIns.run(`h${i}`, row.id, ownerId, hashSecret(UPDATE_SECRET));
     }
     sqlite.exec("COMMIT");
     return 6 + 2 * spec.hosts;
@@ -106,11 +106,10 @@ export async function addRfc2136(dir: string, zone: string, primary: string, key
   const db = openDatabase(join(dir, "updns.sqlite3"), { synchronous: "NORMAL" });
   try {
     const row = addRfc2136Zone(db, { name: zone, ownerId: owner(db), primary, keyName: key.name, algorithm: key.algorithm, secret: key.secret });
-    const hash = await hashSecret(UPDATE_SECRET);
     const sqlite = db.$client;
     const hostIns = sqlite.prepare("INSERT INTO hosts (name, domain_id, owner_id, update_secret, netmask_ipv4) VALUES (?, ?, ?, ?, 32)");
     sqlite.exec("BEGIN");
-    for (let i = 1; i <= hostCount; i++) hostIns.run(`h${i}`, row.id, ownerId, hash);
+    for (let i = 1; i <= hostCount; i++) hostIns.run(`h${i}`, row.id, ownerId, hashSecret(UPDATE_SECRET));
     sqlite.exec("COMMIT");
   } finally {
     db.$client.close();

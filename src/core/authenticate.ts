@@ -7,7 +7,7 @@ import type { Credentials } from "./credentials.ts";
 import { HostLedger } from "./faults.ts";
 import { findHost, type HostRecord } from "./hosts.ts";
 import { looksLikeFqdn } from "./names.ts";
-import { hashSecret, looksLikeApiToken, verifySecret } from "./secrets.ts";
+import { hashChosenSecret, looksLikeApiToken, verifySecret } from "./secrets.ts";
 import { checkApiToken, type TokenScopes } from "./tokens.ts";
 
 export { parseScopes, tokenCovers, type TokenScopes } from "./tokens.ts";
@@ -46,7 +46,8 @@ export async function checkHostSecret(db: Db, record: HostRecord, password: stri
   }
   ledger.apiAuthMessage(`api authentication success (${via})`, false);
   if (v.needsRehash) {
-    const rehashed = await hashSecret(password);
+    // An imported secret's strength is unknown: it keeps a slow hash.
+    const rehashed = await hashChosenSecret(password);
     db.update(hosts).set({ updateSecret: rehashed }).where(eq(hosts.id, record.host.id)).run();
     record.host.updateSecret = rehashed;
   }

@@ -96,7 +96,7 @@ export function updateHostSettings(db: Db, rec: HostRecord, s: HostSettings): vo
 /** A new update secret: the old one stops working now. Returns the cleartext, to be shown once. */
 export async function regenerateHostSecret(db: Db, hostId: number): Promise<string> {
   const secret = generateSecret();
-  db.update(hosts).set({ updateSecret: await hashSecret(secret) }).where(eq(hosts.id, hostId)).run();
+  db.update(hosts).set({ updateSecret: hashSecret(secret) }).where(eq(hosts.id, hostId)).run();
   return secret;
 }
 

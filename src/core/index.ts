@@ -8,6 +8,7 @@ export { authenticate, checkHostSecret, parseScopes, tokenCovers, type Principal
 export {
   generateSecret,
   hashSecret,
+  hashChosenSecret,
   verifySecret,
   clearVerifyCache,
   constantTimeEqual,

@@ -1,12 +1,15 @@
 // Update secrets and account API tokens (spec §8.1, DESIGN "Secrets").
 //
-// Update secrets are server-generated with ≥128 bits, so a slow password hash buys little: they are stored
-// as argon2id with cheap parameters (m=1024 KiB, t=1, the baseline's "weakargon2") so a busy appliance can
-// verify thousands of updates a second. A short-lived in-memory cache of *successful* verifications, keyed
-// by SHA-256(stored hash, secret), spares the argon2 work for routers that update every few minutes. Old
-// formats (Django's `sha1$salt$hex`, `weakargon2$argon2id$...`, `argon2$argon2id$...`) are verified and
-// re-hashed on success.
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+// Secrets the server generates carry ≥128 random bits: nobody can search that space, so a slow password
+// hash would only cost every update its time (issue 6). They are stored as a salted keyed hash,
+// `$hmac-sha256$<salt>$<mac>` with mac = HMAC-SHA256(key = 16 random salt bytes, secret), and verified in a
+// few microseconds. A secret the operator chose (`host add --secret-stdin`) may be guessable, so it gets
+// argon2id with cheap parameters (m=1024 KiB, t=1, the baseline's "weakargon2"); a short-lived in-memory cache
+// of *successful* argon2 verifications, keyed by SHA-256(stored hash, secret), spares that work for routers
+// that update every few minutes. Old formats (Django's `sha1$salt$hex`, `weakargon2$argon2id$...`,
+// `argon2$argon2id$...`) are verified and re-hashed with argon2id on success: an imported secret's strength
+// is unknown.
+import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 /** The unambiguous alphabet of the baseline (no 0/O, 1/l/I). */
 const ALPHABET = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -29,7 +32,19 @@ export function generateSecret(): string {
   return out.join("");
 }
 
-export function hashSecret(secret: string): Promise<string> {
+const KEYED_PREFIX = "$hmac-sha256$";
+const SALT_BYTES = 16;
+
+const keyedMac = (salt: Buffer, secret: string) => createHmac("sha256", salt).update(secret).digest("base64url");
+
+/** The stored form of a server-generated secret (≥128 random bits): salted HMAC-SHA256, fast to verify. */
+export function hashSecret(secret: string): string {
+  const salt = randomBytes(SALT_BYTES);
+  return `${KEYED_PREFIX}${salt.toString("base64url")}$${keyedMac(salt, secret)}`;
+}
+
+/** The stored form of a secret a person chose: argon2id, since it may be guessable. */
+export function hashChosenSecret(secret: string): Promise<string> {
   return Bun.password.hash(secret, ARGON2_PARAMS);
 }
 
@@ -82,14 +97,24 @@ class VerifyCache {
 
 const cache = new VerifyCache(5 * 60_000, 50_000);
 
-/** For tests and for `secret regenerate`: forget every remembered verification. */
+/** For tests and for `secret regenerate`: forget every remembered argon2 verification. */
 export function clearVerifyCache(): void {
   cache.clear();
+}
+
+/** Check a `$hmac-sha256$` hash; false for a malformed one. */
+function verifyKeyed(secret: string, stored: string): boolean {
+  const parts = stored.slice(KEYED_PREFIX.length).split("$");
+  if (parts.length !== 2) return false;
+  const salt = Buffer.from(parts[0], "base64url");
+  if (salt.length !== SALT_BYTES) return false;
+  return constantTimeEqual(keyedMac(salt, secret), parts[1]);
 }
 
 /** Check `secret` against a stored hash of any supported format. Never throws on a malformed hash. */
 export async function verifySecret(secret: string, stored: string): Promise<VerifyResult> {
   if (!stored) return { ok: false, needsRehash: false };
+  if (stored.startsWith(KEYED_PREFIX)) return { ok: verifyKeyed(secret, stored), needsRehash: false };
   const key = sha256(stored + "\0" + secret);
   const now = Date.now();
   if (cache.has(key, now)) return { ok: true, needsRehash: !stored.startsWith(CURRENT_PREFIX) };

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { createHash } from "node:crypto";
-import { clearVerifyCache, constantTimeEqual, generateApiToken, generateSecret, hashApiToken, hashSecret, looksLikeApiToken, verifySecret } from "../../src/core/index.ts";
+import { clearVerifyCache, constantTimeEqual, generateApiToken, generateSecret, hashApiToken, hashChosenSecret, hashSecret, looksLikeApiToken, verifySecret } from "../../src/core/index.ts";
 
 describe("update secrets (spec §8.1)", () => {
   test("generated secrets carry at least 128 bits and differ", () => {
@@ -10,8 +10,29 @@ describe("update secrets (spec §8.1)", () => {
     expect(new Set(Array.from({ length: 50 }, generateSecret)).size).toBe(50);
   });
 
-  test("argon2id with cheap parameters; verify true/false; no rehash needed", async () => {
-    const h = await hashSecret("s3cret");
+  test("generated secrets are stored as a salted HMAC-SHA256: fast, salted, and never the cleartext", async () => {
+    const secret = generateSecret();
+    const h = hashSecret(secret);
+    expect(h).toMatch(/^\$hmac-sha256\$[A-Za-z0-9_-]{22}\$[A-Za-z0-9_-]{43}$/);
+    expect(h).not.toContain(secret);
+    // A fresh salt each time: the same secret never stores the same way twice.
+    expect(hashSecret(secret)).not.toBe(h);
+    expect(await verifySecret(secret, h)).toEqual({ ok: true, needsRehash: false });
+    expect(await verifySecret(secret + "x", h)).toEqual({ ok: false, needsRehash: false });
+    expect((await verifySecret(secret.slice(1), h)).ok).toBe(false);
+  });
+
+  test("tampered or malformed keyed hashes never verify", async () => {
+    const secret = generateSecret();
+    const h = hashSecret(secret);
+    const [, , salt, mac] = h.split("$");
+    const flip = (s: string) => (s[0] === "A" ? "B" : "A") + s.slice(1);
+    for (const bad of [`$hmac-sha256$${flip(salt)}$${mac}`, `$hmac-sha256$${salt}$${flip(mac)}`, `$hmac-sha256$${salt}`, `$hmac-sha256$$${mac}`, `$hmac-sha256$${salt}$${mac}$`, "$hmac-sha256$"])
+      expect(await verifySecret(secret, bad)).toEqual({ ok: false, needsRehash: false });
+  });
+
+  test("chosen secrets: argon2id with cheap parameters; verify true/false; no rehash needed", async () => {
+    const h = await hashChosenSecret("s3cret");
     expect(h).toStartWith("$argon2id$v=19$m=1024,t=1,p=1$");
     expect(await verifySecret("s3cret", h)).toEqual({ ok: true, needsRehash: false });
     expect(await verifySecret("s3cret!", h)).toEqual({ ok: false, needsRehash: false });

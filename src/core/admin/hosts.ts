@@ -2,7 +2,7 @@
 // Creating a host writes nothing to DNS (updns.md §1.12): the first address comes from a client.
 import { and, eq } from "drizzle-orm";
 import { domains, hosts, type Db } from "../../db/index.ts";
-import { generateSecret, hashSecret } from "../secrets.ts";
+import { generateSecret, hashChosenSecret, hashSecret } from "../secrets.ts";
 import { checkNewHostName, splitFqdn } from "../names.ts";
 import { ValidationError } from "./names.ts";
 import { requireUser } from "./users.ts";
@@ -29,7 +29,7 @@ export async function createHost(db: Db, input: { fqdn: string; owner: string; s
     throw new ValidationError("secret", "a given update secret must be 8–128 characters without spaces or colons");
   const row = db
     .insert(hosts)
-    .values({ name: split.host, domainId: domain.id, ownerId: owner.id, updateSecret: await hashSecret(secret) })
+    .values({ name: split.host, domainId: domain.id, ownerId: owner.id, updateSecret: input.secret === undefined ? hashSecret(secret) : await hashChosenSecret(secret) })
     .returning()
     .get();
   return { id: row.id, fqdn: `${split.host}.${split.zone}`, updateSecret: secret };
