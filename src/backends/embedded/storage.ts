@@ -39,14 +39,26 @@ export class SqliteZoneStorage implements ZoneStorage {
     const rows = this.db.select({ id: domains.id, name: domains.name, scheme: domains.serialScheme }).from(domains).where(where).all();
     const out: StoredZone[] = [];
     for (const d of rows) {
-      // Straight to RR objects with the four columns a record needs: a million hosts are two million rows,
-      // and drizzle's full rows plus a mapped copy doubled the memory and the time of a start-up.
-      const records = this.db.$client.query("SELECT name, type, ttl, data FROM zone_records WHERE domain_id = ?").all(d.id) as RR[];
       // A domain row whose records were never written (an interrupted create) is not a zone yet.
-      if (!records.some((r) => r.type === "SOA")) continue;
-      out.push({ name: d.name, serialScheme: d.scheme, records });
+      // (The apex's SOA, found through the owner index without reading the zone.)
+      if (!this.db.$client.query("SELECT 1 FROM zone_records WHERE domain_id = ? AND name = ? AND type = 'SOA' LIMIT 1").get(d.id, d.name)) continue;
+      out.push({ name: d.name, serialScheme: d.scheme, records: this.recordsOf(d.id) });
     }
     return out;
+  }
+
+  /**
+   * The records of a zone, read row by row as the zone store builds its snapshot: a million hosts are two
+   * million rows, and holding them all as objects at once (`.all()`) set the peak memory of a start-up.
+   * A statement of its own, so two zones can be read side by side.
+   */
+  private *recordsOf(id: number): Generator<RR> {
+    const stmt = this.db.$client.prepare("SELECT name, type, ttl, data FROM zone_records WHERE domain_id = ?");
+    try {
+      yield* stmt.iterate(id) as IterableIterator<RR>;
+    } finally {
+      stmt.finalize();
+    }
   }
 
   /** The serial the database holds for each embedded zone (cheap: one row per zone). */
@@ -57,11 +69,12 @@ export class SqliteZoneStorage implements ZoneStorage {
 
   async createZone(zone: StoredZone): Promise<void> {
     const id = this.domainId(zone.name);
-    const soa = zone.records.find((r) => r.type === "SOA");
+    const records = [...zone.records];
+    const soa = records.find((r) => r.type === "SOA");
     this.db.transaction((tx) => {
       const existing = tx.select({ n: sql<number>`count(*)` }).from(zoneRecords).where(eq(zoneRecords.domainId, id)).get();
       if (existing && existing.n > 0) throw new Error(`zone ${zone.name} already has records`);
-      for (const r of zone.records) tx.insert(zoneRecords).values({ domainId: id, name: r.name, type: r.type, ttl: r.ttl, data: r.data }).run();
+      for (const r of records) tx.insert(zoneRecords).values({ domainId: id, name: r.name, type: r.type, ttl: r.ttl, data: r.data }).run();
       tx.update(domains).set({ serial: soa ? soaSerial(soa.data) : 0, serialScheme: zone.serialScheme }).where(eq(domains.id, id)).run();
     }, { behavior: "immediate" });
   }

@@ -5,6 +5,16 @@
 // O(n) fold is spread over many commits.
 
 const GONE: unique symbol = Symbol("gone");
+
+/** A base that folds changes into a fresh copy of its own kind (packed.ts keeps a zone compact that way). */
+export interface FoldableMap<K, V> extends ReadonlyMap<K, V> {
+  /** A new map: this one with `changes` applied (undefined deletes). */
+  fold(changes: ReadonlyMap<K, V | undefined>): ReadonlyMap<K, V>;
+}
+
+function foldable<K, V>(m: ReadonlyMap<K, V>): m is FoldableMap<K, V> {
+  return typeof (m as Partial<FoldableMap<K, V>>).fold === "function";
+}
 type Slot<V> = V | typeof GONE;
 
 export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
@@ -53,6 +63,12 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
     const limit = Math.max(1024, Math.ceil(4 * Math.sqrt(this.base.size)));
     if (layer.size <= limit) return new LayeredMap(this.base, layer, size);
     // Fold: a fresh flat base.
+    if (foldable(this.base)) {
+      const changes = new Map<K, V | undefined>();
+      for (const [k, v] of layer) changes.set(k, v === GONE ? undefined : v);
+      const folded = this.base.fold(changes);
+      return new LayeredMap(folded, new Map(), folded.size);
+    }
     const flat = new Map<K, V>();
     for (const [k, v] of this.base) {
       const l = layer.get(k);

@@ -5,40 +5,9 @@ import { inZone, soaFields } from "./rdata.ts";
 import type { RR, RRset, RRType, SerialScheme } from "./types.ts";
 import type { ChainIndex } from "./signer.ts";
 
-export type Node = ReadonlyMap<RRType, RRset>;
-
-/**
- * The RRsets of one name. A name holds one to a few RRsets, so an array scanned in order is smaller and
- * faster than a Map (a zone of a million hosts holds a million of these).
- */
-export class NodeSets implements ReadonlyMap<RRType, RRset> {
-  constructor(private readonly sets: readonly RRset[]) {}
-  get size(): number {
-    return this.sets.length;
-  }
-  get(t: RRType): RRset | undefined {
-    for (let i = 0; i < this.sets.length; i++) if (this.sets[i].type === t) return this.sets[i];
-    return undefined;
-  }
-  has(t: RRType): boolean {
-    return this.get(t) !== undefined;
-  }
-  *entries(): MapIterator<[RRType, RRset]> {
-    for (const s of this.sets) yield [s.type, s];
-  }
-  *keys(): MapIterator<RRType> {
-    for (const s of this.sets) yield s.type;
-  }
-  *values(): MapIterator<RRset> {
-    yield* this.sets;
-  }
-  [Symbol.iterator](): MapIterator<[RRType, RRset]> {
-    return this.entries();
-  }
-  forEach(fn: (value: RRset, key: RRType, map: ReadonlyMap<RRType, RRset>) => void): void {
-    for (const s of this.sets) fn(s, s.type, this);
-  }
-}
+export { NodeSets, type Node } from "./node.ts";
+import { NodeSets, type Node } from "./node.ts";
+import { PackedBuilder } from "./packed.ts";
 
 /** RFC 4034 §6.1 canonical name order: compare label by label from the right. */
 export function canonicalCompare(a: string, b: string): number {
@@ -135,28 +104,35 @@ export class ZoneSnapshot {
 
 /** Build a snapshot from a list of records (start-up, tests). */
 export function buildSnapshot(zone: string, scheme: SerialScheme, records: Iterable<RR>): ZoneSnapshot {
-  // Group into plain arrays first (no Set per RRset: a million-host zone builds in seconds, not tens).
+  // A and AAAA rows go straight into the packed form (packed.ts); the rest is grouped into plain arrays
+  // (no Set per RRset: a million-host zone builds in seconds, not tens).
+  const packed = new PackedBuilder();
   const groups = new Map<string, { type: RRType; ttl: number; data: string[]; sigs?: string[] }[]>();
+  const group = (name: string, type: RRType, ttl: number, data: string) => {
+    let g = groups.get(name);
+    if (!g) groups.set(name, (g = []));
+    let s = g.find((x) => x.type === type);
+    if (!s) g.push((s = { type, ttl, data: [] }));
+    s.ttl = Math.min(s.ttl, ttl);
+    s.data.push(data);
+  };
   const rrsigs: RR[] = [];
   for (const rr of records) {
-    if (rr.type === "RRSIG") {
-      rrsigs.push(rr);
-      continue;
+    if (rr.type === "A" || rr.type === "AAAA") {
+      const id = packed.intern(rr.name);
+      if (id >= 0 && packed.addRow(id, rr.type, rr.ttl, rr.data)) continue;
     }
-    let g = groups.get(rr.name);
-    if (!g) groups.set(rr.name, (g = []));
-    let s = g.find((x) => x.type === rr.type);
-    if (!s) g.push((s = { type: rr.type, ttl: rr.ttl, data: [] }));
-    s.ttl = Math.min(s.ttl, rr.ttl);
-    s.data.push(rr.data);
+    if (rr.type === "RRSIG") rrsigs.push(rr);
+    else group(rr.name, rr.type, rr.ttl, rr.data);
   }
+  // A name with other records or signatures is kept whole as a NodeSets: its packed rows come back as text.
+  packed.settleRows([...groups.keys(), ...rrsigs.map((r) => r.name)], group);
   // RRSIG rows go with the set they cover (the first field of their rdata); one without a set is dropped.
   for (const rr of rrsigs) {
     const covered = rr.data.slice(0, rr.data.indexOf(" "));
     const s = groups.get(rr.name)?.find((x) => x.type === covered);
     if (s) (s.sigs ??= []).push(rr.data);
   }
-  const nodes = new Map<string, Node>();
   const below = new Map<string, number>();
   let cuts = 0;
   for (const [name, g] of groups) {
@@ -165,11 +141,13 @@ export function buildSnapshot(zone: string, scheme: SerialScheme, records: Itera
       return x.sigs ? { ...set, sigs: [...new Set(x.sigs)].sort() } : set;
     });
     const node = new NodeSets(sets);
-    nodes.set(name, node);
+    packed.addNode(name, node);
     if (name !== zone && node.has("NS")) cuts++;
     countBelow(below, name, zone, +1);
   }
-  return new ZoneSnapshot(zone, scheme, LayeredMap.of(nodes), LayeredMap.of(below), cuts);
+  const direct = packed.countUnder(zone, (name) => countBelow(below, name, zone, +1));
+  if (direct > 0) below.set(zone, (below.get(zone) ?? 0) + direct);
+  return new ZoneSnapshot(zone, scheme, LayeredMap.of(packed.finish()), LayeredMap.of(below), cuts);
 }
 
 /** Add `delta` to the below-count of every proper ancestor of `name` down to the apex. */

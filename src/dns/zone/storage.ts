@@ -1,7 +1,7 @@
 // The persistence port of the zone store. dns/zone never touches SQLite: the integrator implements this
 // interface over the database (tables zones, records, journal); tests use MemoryZoneStorage below.
 // DESIGN.md: every change goes to storage first (durable), then the in-memory swap, then NOTIFY.
-import type { Changeset, StoredZone } from "./types.ts";
+import type { Changeset, RR, StoredZone } from "./types.ts";
 
 /**
  * A DNSSEC key as stored (table dnssec_keys). `secret` is the PKCS#8 private key sealed with AES-256-GCM
@@ -59,7 +59,7 @@ const rowKey = (r: { name: string; type: string; data: string }) => `${r.name}\0
 
 export class MemoryZoneStorage implements ZoneStorage {
   /** Per zone: its scheme and its records keyed like a UNIQUE(zone, name, type, data) index. */
-  private zones = new Map<string, { name: string; serialScheme: StoredZone["serialScheme"]; rows: Map<string, StoredZone["records"][number]> }>();
+  private zones = new Map<string, { name: string; serialScheme: StoredZone["serialScheme"]; rows: Map<string, RR> }>();
   private journals = new Map<string, Changeset[]>();
   /** Set to make the next commit fail, to test that nothing changes in memory either. */
   failNext: Error | null = null;
@@ -70,7 +70,7 @@ export class MemoryZoneStorage implements ZoneStorage {
   }
   async createZone(zone: StoredZone): Promise<void> {
     if (this.zones.has(zone.name)) throw new Error(`zone ${zone.name} exists`);
-    this.zones.set(zone.name, { name: zone.name, serialScheme: zone.serialScheme, rows: new Map(zone.records.map((r) => [rowKey(r), r])) });
+    this.zones.set(zone.name, { name: zone.name, serialScheme: zone.serialScheme, rows: new Map([...zone.records].map((r) => [rowKey(r), r])) });
     this.journals.set(zone.name, []);
   }
   async deleteZone(name: string): Promise<void> {

@@ -65,8 +65,8 @@ export interface SoaFields {
 export interface StoredZone {
   name: string;
   serialScheme: SerialScheme;
-  /** Every record of the zone, the apex SOA included. */
-  records: RR[];
+  /** Every record of the zone, the apex SOA included (storage may read them as they are iterated, once). */
+  records: Iterable<RR>;
 }
 
 /**
