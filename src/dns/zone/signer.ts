@@ -85,6 +85,9 @@ export function isNsec3Node(node: ReadonlyMap<RRType, RRset> | undefined): boole
 
 /** Rebuild the chain index of a loaded zone (start-up). */
 export function indexOf(z: ZoneSnapshot): ChainIndex | null {
+  // A chain always reaches the apex: NSEC3PARAM there (RFC 5155 §4), or the apex's own NSEC (RFC 4034 §4).
+  // Without either there is none, and the names need not be walked (a million hosts, at every start-up).
+  if (!z.get(z.name, "NSEC3PARAM") && !z.get(z.name, "NSEC")) return null;
   const hashes: string[] = [];
   const names: string[] = [];
   const suffix = "." + z.name;
