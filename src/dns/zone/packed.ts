@@ -10,10 +10,8 @@
 // Immutable once built, like the snapshot that holds it: a commit's changes go into the LayeredMap layer
 // on top, and fold() makes a fresh PackedNodes when that layer grows too large.
 import { NodeSets, type Node } from "./node.ts";
-import type { RRset, RRType } from "./types.ts";
+import type { RRset } from "./types.ts";
 
-const A = 1;
-const AAAA = 2;
 /** More addresses than this in one set, and the name is kept as a NodeSets. */
 const MAX_SET = 255;
 
@@ -109,27 +107,32 @@ export function packAAAA(s: string, out: Uint8Array, at: number): boolean {
 
 /** RFC 5952 §4: lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as "::". */
 export function unpackAAAA(b: Uint8Array, at: number): string {
-  const g = new Array<number>(8);
-  for (let i = 0; i < 8; i++) g[i] = (b[at + 2 * i] << 8) | b[at + 2 * i + 1];
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (g[i] !== 0) {
+    if (b[at + 2 * i] !== 0 || b[at + 2 * i + 1] !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && g[j] === 0) j++;
+    while (j < 8 && b[at + 2 * j] === 0 && b[at + 2 * j + 1] === 0) j++;
     if (j - i > bestLen) {
       best = i;
       bestLen = j - i;
     }
     i = j;
   }
-  if (best < 0) return g.map((x) => x.toString(16)).join(":");
-  const head = g.slice(0, best).map((x) => x.toString(16)).join(":");
-  const tail = g.slice(best + bestLen).map((x) => x.toString(16)).join(":");
-  return `${head}::${tail}`;
+  let out = "";
+  for (let i = 0; i < 8; i++) {
+    if (i === best) {
+      out += "::";
+      i += bestLen - 1;
+      continue;
+    }
+    if (out.length > 0 && !out.endsWith(":")) out += ":";
+    out += ((b[at + 2 * i] << 8) | b[at + 2 * i + 1]).toString(16);
+  }
+  return out;
 }
 
 function same16(b: Uint8Array, x: number, y: number): boolean {
@@ -142,6 +145,14 @@ function latin1(b: Uint8Array, s: number, e: number): string {
   let out = "";
   for (let i = s; i < e; i++) out += String.fromCharCode(b[i]);
   return out;
+}
+
+/**
+ * The first `n` items of a grown array: a view when little would be wasted (no copy at the peak of a
+ * start-up), a copy when most of it is slack.
+ */
+function fit<T extends Uint8Array | Uint32Array | Int32Array>(a: T, n: number): T {
+  return (n >= a.length * 0.75 ? a.subarray(0, n) : a.slice(0, n)) as T;
 }
 
 /** A growable byte/word array. */
@@ -444,17 +455,6 @@ export class PackedBuilder {
     return direct;
   }
 
-  /**
-   * Add a name from loose rows: `v4` as numbers, `v6` as 16 octets each (both already without duplicates).
-   * The name must be packable (ASCII) and hold at most MAX_SET addresses per set.
-   */
-  addRows(name: string, ttl4: number, v4: ArrayLike<number>, ttl6: number, v6: Uint8Array, n6: number): void {
-    const id = this.reserve();
-    this.putName(id, name, nameHash(name));
-    this.put4(id, ttl4, v4);
-    this.put6(id, ttl6, v6, n6);
-  }
-
   finish(): PackedNodes {
     const n = this.count;
     let live = 0;
@@ -474,30 +474,23 @@ export class PackedBuilder {
     const out = new PackedNodes(
       n,
       live,
-      this.blob.slice(0, this.blobLen),
-      this.nameOff.slice(0, n + 1),
-      this.hashes.slice(0, n),
+      fit(this.blob, this.blobLen),
+      fit(this.nameOff, n + 1),
+      fit(this.hashes, n),
       table,
-      this.ttl4.slice(0, n),
-      this.ttl6.slice(0, n),
-      this.off4.slice(0, n),
-      this.off6.slice(0, n),
-      this.cnt4.slice(0, n),
-      this.cnt6.slice(0, n),
-      this.addr4.slice(0, this.n4),
-      this.addr6.slice(0, 16 * this.n6),
+      fit(this.ttl4, n),
+      fit(this.ttl6, n),
+      fit(this.off4, n),
+      fit(this.off6, n),
+      fit(this.cnt4, n),
+      fit(this.cnt6, n),
+      fit(this.addr4, this.n4),
+      fit(this.addr6, 16 * this.n6),
       this.overflow,
     );
     return out;
   }
 }
-
-/** Whether a name and its RRsets would be packed (the A/AAAA-only, unsigned, ASCII case). */
-export function packableType(t: RRType): boolean {
-  return t === "A" || t === "AAAA";
-}
-
-export { nameHash as packedNameHash };
 
 export class PackedNodes implements ReadonlyMap<string, Node> {
   readonly size: number;
