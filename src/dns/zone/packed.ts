@@ -202,9 +202,9 @@ export class PackedBuilder {
     return id;
   }
 
-  /** A name that is not packed (or not packable): kept as it is. */
-  addNode(name: string, node: Node): void {
-    if (!this.addPackable(name, node)) this.overflow.set(name, node);
+  /** A name, packed when it can be (`pack`), kept as the NodeSets it is otherwise. */
+  addNode(name: string, node: Node, pack = true): void {
+    if (!pack || !this.addPackable(name, node)) this.overflow.set(name, node);
   }
 
   /** Pack a NodeSets of A/AAAA sets without signatures; false (nothing added) when it does not fit. */

@@ -102,8 +102,12 @@ export class ZoneSnapshot {
   }
 }
 
-/** Build a snapshot from a list of records (start-up, tests). */
-export function buildSnapshot(zone: string, scheme: SerialScheme, records: Iterable<RR>): ZoneSnapshot {
+/**
+ * Build a snapshot from a list of records (start-up, tests). `pack: false` (a signed zone: none of its
+ * names can be packed) skips the packing attempt; the result is the same either way.
+ */
+export function buildSnapshot(zone: string, scheme: SerialScheme, records: Iterable<RR>, opts: { pack?: boolean } = {}): ZoneSnapshot {
+  const pack = opts.pack !== false;
   // A and AAAA rows go straight into the packed form (packed.ts); the rest is grouped into plain arrays
   // (no Set per RRset: a million-host zone builds in seconds, not tens).
   const packed = new PackedBuilder();
@@ -118,7 +122,7 @@ export function buildSnapshot(zone: string, scheme: SerialScheme, records: Itera
   };
   const rrsigs: RR[] = [];
   for (const rr of records) {
-    if (rr.type === "A" || rr.type === "AAAA") {
+    if (pack && (rr.type === "A" || rr.type === "AAAA")) {
       const id = packed.intern(rr.name);
       if (id >= 0 && packed.addRow(id, rr.type, rr.ttl, rr.data)) continue;
     }
@@ -141,7 +145,7 @@ export function buildSnapshot(zone: string, scheme: SerialScheme, records: Itera
       return x.sigs ? { ...set, sigs: [...new Set(x.sigs)].sort() } : set;
     });
     const node = new NodeSets(sets);
-    packed.addNode(name, node);
+    packed.addNode(name, node, pack);
     if (name !== zone && node.has("NS")) cuts++;
     countBelow(below, name, zone, +1);
   }

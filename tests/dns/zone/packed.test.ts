@@ -125,6 +125,15 @@ describe("packed nodes in a snapshot", () => {
     expect([...snap.records()].length).toBe(15);
   });
 
+  test("built without packing (a signed zone), the snapshot holds the very same records", () => {
+    const loose = buildSnapshot(ZONE, "unixtime", records, { pack: false });
+    expect((loose.nodes as unknown as { base: PackedNodes }).base.count).toBe(0);
+    // (The order of the sets within one name may differ; the sets do not.)
+    const rows = (z: typeof snap) => [...z.records()].map((r) => `${r.name} ${r.type} ${r.ttl} ${r.data}`).sort();
+    expect(rows(loose)).toEqual(rows(snap));
+    expect(loose.below).toEqual(snap.below);
+  });
+
   test("a signature on an address set keeps that name whole, with its signature", () => {
     const signed = buildSnapshot(ZONE, "unixtime", [
       ...apex,
