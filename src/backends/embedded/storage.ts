@@ -107,10 +107,6 @@ export class SqliteZoneStorage implements ZoneStorage {
   };
 
   async commit(cs: Changeset): Promise<void> {
-    // Let the requests that are already here reach the zone store first: they queue behind this commit and
-    // go together into the next one (one transaction, one fsync, one serial for all of them), instead of
-    // one commit each. Costs one event-loop turn.
-    await new Promise<void>((resolve) => setImmediate(resolve));
     const sqlite = this.db.$client;
     const q = (this.commitSql ??= {
       domain: sqlite.prepare("SELECT id, backend FROM domains WHERE name = ?"),
