@@ -188,4 +188,43 @@ describe("folding changes into a packed base", () => {
     expect(before.has("new.z.test")).toBe(false);
     expect(before.get("t.z.test")?.get("TXT")).toBeDefined();
   });
+
+  test("folds of folds keep every untouched name as it was, around names that moved out", () => {
+    const next = rng(7);
+    // Names with one or two addresses of each kind, some with a TXT (those are kept as NodeSets).
+    const rows: RR[] = [...apex];
+    const want = new Map<string, { type: RRType; data: string[] }[]>();
+    for (let i = 0; i < 400; i++) {
+      const name = `n${i}.z.test`;
+      const sets: { type: RRType; data: string[] }[] = [];
+      const a = Array.from({ length: next() % 3 }, (_, k) => `10.1.${i & 255}.${k}`);
+      const aaaa = Array.from({ length: next() % 3 }, (_, k) => `2001:db8:${i.toString(16)}::${k + 1}`);
+      if (a.length + aaaa.length === 0) a.push("10.9.9.9");
+      if (a.length) sets.push({ type: "A", data: a });
+      if (aaaa.length) sets.push({ type: "AAAA", data: aaaa });
+      if (i % 37 === 0) sets.push({ type: "TXT", data: ['"t"'] });
+      for (const s of sets) for (const d of s.data) rows.push(rr(name, s.type, d));
+      want.set(name, sets);
+    }
+    const view = (n: Node | undefined) => (n ? [...n.values()].map((s) => `${s.type}=${s.data.join(",")}`).sort() : undefined);
+    const expectAll = (m: ReadonlyMap<string, Node>) => {
+      for (const [name, sets] of want) expect(view(m.get(name))).toEqual(sets.map((s) => `${s.type}=${[...s.data].sort().join(",")}`).sort());
+      expect(m.size).toBe(want.size + 1);
+    };
+    let base = (buildSnapshot(ZONE, "unixtime", rows).nodes as unknown as { base: PackedNodes }).base;
+    expectAll(base);
+    for (let round = 0; round < 3; round++) {
+      const changes = new Map<string, Node | undefined>();
+      for (let k = 0; k < 40; k++) {
+        const name = `n${next() % 400}.z.test`;
+        const sets = [{ type: "AAAA" as RRType, data: [`2001:db8:ffff::${round + 1}`, `2001:db8:ffff::${k + 100}`] }];
+        changes.set(name, new NodeSets(sets.map((s) => set(name, s.type, s.data))));
+        want.set(name, sets);
+      }
+      const old = base;
+      base = base.fold(changes);
+      expectAll(base);
+      expect(old.get([...changes.keys()][0])?.get("AAAA")?.data).not.toEqual(changes.get([...changes.keys()][0])?.get("AAAA")?.data);
+    }
+  });
 });
