@@ -7,19 +7,23 @@ import { parseAddress, type AddressKind } from "./addresses.ts";
 import type { Clock, Forwarder } from "./ports.ts";
 
 /** Host configs that take an address of this family: given by the host config and accepted by the service. */
-const prepareTargets = (db: Db) =>
-  db
+const prepareTargets = (db: Db) => ({
+  any: db.$client.prepare<{ any: number }, [number]>("SELECT EXISTS (SELECT 1 FROM service_updater_host_configs WHERE host_id = ?) AS any"),
+  targets: db
     .select({ id: serviceUpdaterHostConfigs.id, give4: serviceUpdaterHostConfigs.giveIpv4, give6: serviceUpdaterHostConfigs.giveIpv6, accept4: serviceUpdaters.acceptIpv4, accept6: serviceUpdaters.acceptIpv6 })
     .from(serviceUpdaterHostConfigs)
     .innerJoin(serviceUpdaters, eq(serviceUpdaterHostConfigs.serviceId, serviceUpdaters.id))
     .where(eq(serviceUpdaterHostConfigs.hostId, sql.placeholder("id")))
-    .prepare();
+    .prepare(),
+});
 const targetQueries = new WeakMap<Db, ReturnType<typeof prepareTargets>>();
 
 export function forwardTargets(db: Db, hostId: number, kind: AddressKind): number[] {
+  // Most hosts forward nowhere: a bare EXISTS first (see relatedHostsOf).
   let q = targetQueries.get(db);
   if (!q) targetQueries.set(db, (q = prepareTargets(db)));
-  const rows = q.all({ id: hostId });
+  if (!q.any.get(hostId)!.any) return [];
+  const rows = q.targets.all({ id: hostId });
   return rows.filter((r) => (kind === "ipv4" ? r.give4 && r.accept4 : r.give6 && r.accept6)).map((r) => r.id);
 }
 
