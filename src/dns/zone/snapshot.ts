@@ -80,11 +80,14 @@ export class ZoneSnapshot {
    */
   *rrsets(sorted = true): Generator<RRset> {
     yield this.soa;
-    const names = sorted ? [...this.nodes.keys()].sort(canonicalCompare) : this.nodes.keys();
-    for (const n of names) {
-      const node = this.nodes.get(n)!;
-      for (const set of node.values()) if (!(n === this.name && set.type === "SOA")) yield set;
-    }
+    // Unsorted, the names are walked with their nodes (no second lookup of each name).
+    const nodes = sorted ? this.sortedNodes() : this.nodes.entries();
+    for (const [n, node] of nodes) for (const set of node.values()) if (!(n === this.name && set.type === "SOA")) yield set;
+  }
+
+  /** The nodes in canonical name order, each built only when reached (packed names, see packed.ts). */
+  private *sortedNodes(): Generator<[string, Node]> {
+    for (const n of [...this.nodes.keys()].sort(canonicalCompare)) yield [n, this.nodes.get(n)!];
   }
 
   /** Every record, SOA first (canonical name order when `sorted`); each set's RRSIGs follow it. */
