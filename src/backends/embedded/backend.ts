@@ -2,7 +2,7 @@
 // the in-memory swap, then NOTIFY through the store's commit listeners).
 import ipaddr from "ipaddr.js";
 import { ZoneBackendError, type ChangeOutcome, type DynamicType, type ZoneBackend, type ZoneRef } from "../../core/ports.ts";
-import { ZoneError, type ZoneStore } from "../../dns/zone/index.ts";
+import { ZoneError, type RRset, type ZoneStore } from "../../dns/zone/index.ts";
 
 /** "home" → "home.dyn.example.org"; "@" → the apex. */
 export function absoluteOwner(zone: string, name: string): string {
@@ -71,10 +71,13 @@ export class EmbeddedBackend implements ZoneBackend {
     } catch {
       throw new ZoneBackendError(`invalid ${type} value for ${owner}`, false);
     }
+    const same = (have: RRset | undefined) => (have ? have.ttl === ttl && have.data.length === wanted.length && [...have.data].sort().every((d, i) => d === wanted[i]) : wanted.length === 0);
+    // A nochg (a router's keep-alive, most of the traffic) needs no transaction while none is queued for the
+    // zone: the committed snapshot is then exactly what the transaction would see.
+    const snap = this.store().zone(zone.name);
+    if (snap && !this.store().busy(zone.name) && same(snap.get(owner, type))) return "unchanged";
     return this.change(zone, owner, (tx) => {
-      const have = tx.get(owner, type);
-      const same = have ? have.ttl === ttl && have.data.length === wanted.length && [...have.data].sort().every((d, i) => d === wanted[i]) : wanted.length === 0;
-      if (same) return false;
+      if (same(tx.get(owner, type))) return false;
       if (wanted.length === 0) tx.deleteRRset(owner, type);
       else tx.replaceRRset(owner, type, ttl, wanted);
       return true;

@@ -167,6 +167,12 @@ export class ZoneStore {
     return this.current.zones.get(normalizeName(name));
   }
 
+  /** Whether a transaction on the zone is queued or being committed: its snapshot may be about to change. */
+  busy(name: string): boolean {
+    const zone = normalizeName(name);
+    return this.running.has(zone) || (this.queues.get(zone)?.length ?? 0) > 0;
+  }
+
   /** Subscribe to commits; returns the unsubscribe function. Listeners run after the swap. */
   onCommit(listener: CommitListener): () => void {
     this.listeners.push(listener);
