@@ -37,3 +37,34 @@ describe("EmbeddedBackend and zones added by another process", () => {
     await expect(backend.read(ref, "home", "A")).rejects.toThrow(/not loaded/);
   });
 });
+
+describe("EmbeddedBackend: changes and nochg in order", () => {
+  async function zoneWithHome() {
+    const store = await ZoneStore.open(new MemoryZoneStorage());
+    await store.createZone({ name: ZONE, soa: { mname: "ns1.example.test.", rname: "hostmaster.example.test." }, ns: ["ns1.example.test."] });
+    const backend = new EmbeddedBackend(() => store);
+    expect(await backend.replace(ref, "home", "A", ["192.0.2.1"], 60)).toBe("changed");
+    return { store, backend };
+  }
+
+  test("the address already served is unchanged, and the serial stays", async () => {
+    const { store, backend } = await zoneWithHome();
+    const serial = store.zone(ZONE)!.serial;
+    expect(await backend.replace(ref, "home", "A", ["192.0.2.1"], 60)).toBe("unchanged");
+    expect(store.zone(ZONE)!.serial).toBe(serial);
+  });
+
+  test("behind a queued change, the old address is a change again, not a nochg, and it wins", async () => {
+    const { backend } = await zoneWithHome();
+    const first = backend.replace(ref, "home", "A", ["192.0.2.2"], 60);
+    const second = backend.replace(ref, "home", "A", ["192.0.2.1"], 60);
+    expect(await first).toBe("changed");
+    expect(await second).toBe("changed");
+    expect(await backend.read(ref, "home", "A")).toEqual(["192.0.2.1"]);
+  });
+
+  test("a new TTL with the same address is a change", async () => {
+    const { backend } = await zoneWithHome();
+    expect(await backend.replace(ref, "home", "A", ["192.0.2.1"], 300)).toBe("changed");
+  });
+});
