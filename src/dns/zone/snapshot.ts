@@ -134,13 +134,16 @@ export function buildSnapshot(zone: string, scheme: SerialScheme, records: Itera
   }
   // A name with other records or signatures is kept whole as a NodeSets: its packed rows come back as text.
   packed.settleRows([...groups.keys(), ...rrsigs.map((r) => r.name)], group);
+  // Below-counts: the packed names now, those in `groups` below (addNode may pack some of them too).
+  const below = new Map<string, number>();
+  const direct = packed.countUnder(zone, (name) => countBelow(below, name, zone, +1));
+  if (direct > 0) below.set(zone, (below.get(zone) ?? 0) + direct);
   // RRSIG rows go with the set they cover (the first field of their rdata); one without a set is dropped.
   for (const rr of rrsigs) {
     const covered = rr.data.slice(0, rr.data.indexOf(" "));
     const s = groups.get(rr.name)?.find((x) => x.type === covered);
     if (s) (s.sigs ??= []).push(rr.data);
   }
-  const below = new Map<string, number>();
   let cuts = 0;
   for (const [name, g] of groups) {
     const sets: RRset[] = g.map((x) => {
@@ -152,8 +155,6 @@ export function buildSnapshot(zone: string, scheme: SerialScheme, records: Itera
     if (name !== zone && node.has("NS")) cuts++;
     countBelow(below, name, zone, +1);
   }
-  const direct = packed.countUnder(zone, (name) => countBelow(below, name, zone, +1));
-  if (direct > 0) below.set(zone, (below.get(zone) ?? 0) + direct);
   return new ZoneSnapshot(zone, scheme, LayeredMap.of(packed.finish()), LayeredMap.of(below), cuts);
 }
 

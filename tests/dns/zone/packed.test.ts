@@ -142,6 +142,18 @@ describe("packed nodes in a snapshot", () => {
     ]);
     expect(signed.get("h1.z.test", "A")?.sigs).toEqual(["A 13 3 60 20300101000000 20200101000000 1 z.test. AAAA"]);
   });
+
+  test("a name set aside for a signature that covers nothing is packed after all, and counted once", () => {
+    const z = buildSnapshot(ZONE, "unixtime", [
+      ...apex,
+      rr("h1.z.test", "A", "10.0.0.1"),
+      rr("h2.z.test", "A", "10.0.0.2"),
+      rr("h2.z.test", "RRSIG", "TXT 13 3 60 20300101000000 20200101000000 1 z.test. AAAA"),
+    ]);
+    expect(z.get("h2.z.test", "A")).toEqual({ name: "h2.z.test", type: "A", ttl: 60, data: ["10.0.0.2"] });
+    expect(z.below.get(ZONE)).toBe(2);
+    expect(z.nodes.size).toBe(3);
+  });
 });
 
 describe("folding changes into a packed base", () => {
