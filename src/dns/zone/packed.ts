@@ -86,7 +86,8 @@ export function packAAAA(s: string, out: Uint8Array, at: number): boolean {
       } else if (i === len) return false;
     } else {
       const d = c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1;
-      if (d < 0 || ++digits > 4) return false;
+      // RFC 5952 §4.1: no leading zeros ("0" alone is a group of its own).
+      if (d < 0 || ++digits > 4 || (digits > 1 && cur === 0)) return false;
       cur = cur * 16 + d;
       i++;
     }
@@ -99,29 +100,44 @@ export function packAAAA(s: string, out: Uint8Array, at: number): boolean {
   const fill = 8 - g;
   for (let k = 0, src = 0; k < 8; k++) {
     const v = gap >= 0 && k >= gap && k < gap + fill ? 0 : scratch[src++];
+    groups8[k] = v;
     out[at + 2 * k] = v >>> 8;
     out[at + 2 * k + 1] = v & 255;
   }
-  return unpackAAAA(out, at) === s;
+  // RFC 5952 §4.2: "::" stands for the longest run of two or more zero groups (the first of equals), and
+  // only for it. Checked on the numbers, so loading a million addresses makes no strings.
+  const run = zeroRun(groups8);
+  return gap < 0 ? run < 0 : run === gap * 16 + fill;
 }
 
-/** RFC 5952 §4: lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as "::". */
-export function unpackAAAA(b: Uint8Array, at: number): string {
+const groups8 = new Uint16Array(8);
+
+/** The first longest run of two or more zero groups as start * 16 + length, or -1 when there is none. */
+function zeroRun(g: ArrayLike<number>): number {
   let best = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {
-    if (b[at + 2 * i] !== 0 || b[at + 2 * i + 1] !== 0) {
+    if (g[i] !== 0) {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && b[at + 2 * j] === 0 && b[at + 2 * j + 1] === 0) j++;
+    while (j < 8 && g[j] === 0) j++;
     if (j - i > bestLen) {
       best = i;
       bestLen = j - i;
     }
     i = j;
   }
+  return best < 0 ? -1 : best * 16 + bestLen;
+}
+
+/** RFC 5952 §4: lower-case hex, no leading zeros, the longest run (≥ 2) of zero groups as "::". */
+export function unpackAAAA(b: Uint8Array, at: number): string {
+  for (let i = 0; i < 8; i++) groups8[i] = (b[at + 2 * i] << 8) | b[at + 2 * i + 1];
+  const run = zeroRun(groups8);
+  const best = run < 0 ? -1 : run >> 4;
+  const bestLen = run < 0 ? 1 : run & 15;
   let out = "";
   for (let i = 0; i < 8; i++) {
     if (i === best) {
@@ -285,7 +301,7 @@ export class PackedBuilder {
     const id = this.reserve();
     this.putName(id, name, h);
     this.put4(id, a ? a.ttl : 0, v4);
-    this.put6(id, aaaa ? aaaa.ttl : 0, six, aaaa?.data.length ?? 0);
+    this.put6(id, aaaa ? aaaa.ttl : 0, six, Array.from({ length: aaaa?.data.length ?? 0 }, (_, i) => 16 * i));
     return true;
   }
 
@@ -306,12 +322,17 @@ export class PackedBuilder {
     for (let i = 0; i < v.length; i++) this.addr4[this.n4++] = v[i];
   }
 
-  private put6(id: number, ttl: number, b: Uint8Array, n: number): void {
+  /** The AAAA set of `id`: 16 octets from each of `src`'s offsets `at` (byte loops: no view objects per name). */
+  private put6(id: number, ttl: number, src: Uint8Array, at: readonly number[]): void {
+    const n = at.length;
     this.ttl6[id] = ttl;
     this.off6[id] = this.n6;
     this.cnt6[id] = n;
     this.addr6 = grow(this.addr6, 16 * (this.n6 + n));
-    this.addr6.set(b.subarray(0, 16 * n), 16 * this.n6);
+    for (let i = 0; i < n; i++) {
+      const w = 16 * (this.n6 + i);
+      for (let k = 0; k < 16; k++) this.addr6[w + k] = src[at[i] + k];
+    }
     this.n6 += n;
   }
 
@@ -421,7 +442,6 @@ export class PackedBuilder {
     for (let r = 0; r < this.rows; r++) order[fill[this.rowNode[r]]++] = r;
     const v4: number[] = [];
     const v6: number[] = [];
-    const b6 = new Uint8Array(16 * (MAX_SET + 1));
     for (let id = 0; id < n; id++) {
       let ttl4 = 0xffffffff;
       let ttl6 = 0xffffffff;
@@ -436,7 +456,9 @@ export class PackedBuilder {
         } else {
           if (this.rowTtl[r] < ttl6) ttl6 = this.rowTtl[r];
           const at = 16 * (-val - 1);
-          if (!v6.some((o) => same16(this.row6, o, at))) v6.push(at);
+          let seen = false;
+          for (let i = 0; i < v6.length && !seen; i++) seen = same16(this.row6, v6[i], at);
+          if (!seen) v6.push(at);
         }
       }
       if (dead[id] || v4.length > MAX_SET || v6.length > MAX_SET) {
@@ -452,8 +474,7 @@ export class PackedBuilder {
         continue;
       }
       this.put4(id, v4.length ? ttl4 : 0, v4);
-      for (let i = 0; i < v6.length; i++) b6.set(this.row6.subarray(v6[i], v6[i] + 16), 16 * i);
-      this.put6(id, v6.length ? ttl6 : 0, b6, v6.length);
+      this.put6(id, v6.length ? ttl6 : 0, this.row6, v6);
     }
     this.rows = 0;
     this.rowNode = new Int32Array(0);

@@ -52,6 +52,25 @@ describe("address packing", () => {
     }
   });
 
+  test("of many spellings of the same address, exactly the canonical one packs", () => {
+    const next = rng(9);
+    const out = new Uint8Array(16);
+    for (let i = 0; i < 1000; i++) {
+      const g: number[] = [];
+      for (let k = 0; k < 8; k++) g.push(next() % 2 === 0 ? 0 : next() % 4 === 0 ? next() & 0xf : next() & 0xffff);
+      const canonical = ipaddr.fromByteArray(g.flatMap((v) => [v >>> 8, v & 255])).toString();
+      const spellings = new Set<string>([g.map((v) => v.toString(16)).join(":"), g.map((v) => v.toString(16).padStart(4, "0")).join(":")]);
+      // "::" in place of every run of zero groups, long or short.
+      for (let a = 0; a < 8; a++)
+        for (let b = a + 1; b <= 8; b++)
+          if (g.slice(a, b).every((v) => v === 0)) spellings.add(`${g.slice(0, a).map((v) => v.toString(16)).join(":")}::${g.slice(b).map((v) => v.toString(16)).join(":")}`);
+      for (const text of spellings) {
+        expect(ipaddr.IPv6.parse(text).toString()).toBe(canonical);
+        expect([text, packAAAA(text, out, 0)]).toEqual([text, text === canonical]);
+      }
+    }
+  });
+
   test("AAAA text that is not in canonical form is not packed", () => {
     const out = new Uint8Array(16);
     for (const s of ["2001:DB8::1", "2001:db8:0:0::1", "2001:0db8::1", "::ffff:192.0.2.1", ":::", "1:::2", "1::2::3", "1:2:3:4:5:6:7", "1:0:0:2:0:0:0:3", "1:2:3:4:5:6:7:8:9", "1:", ":1", "12345::", "1:0:2:3:4:5:6:7x"])
