@@ -1,7 +1,7 @@
 // Fault counters and result messages of a host (spec §1.3, §1.10), collected during a request and written in
 // one UPDATE at its end. Counters are incremented in SQL so two requests for the same host never lose one.
 import type { Db } from "../db/index.ts";
-import { hosts } from "../db/index.ts";
+import { hosts, runStatements, type SqlStatement } from "../db/index.ts";
 
 export const MESSAGE_MAX = 255;
 
@@ -101,9 +101,7 @@ export class HostLedger {
   }
 }
 
-interface Queued {
-  sql: string;
-  params: (string | number | null)[];
+interface Queued extends SqlStatement {
   resolve: () => void;
   reject: (e: unknown) => void;
 }
@@ -124,33 +122,15 @@ class GroupWriter {
   private commit(): void {
     const batch = this.queue;
     this.queue = [];
-    const sqlite = this.db.$client;
     // These rows are bookkeeping (last update times, result messages, fault counters), not DNS data: their
-    // commit skips the fsync (synchronous=NORMAL, WAL) and becomes durable with the next zone commit or
-    // checkpoint, which syncs the whole write-ahead log. A power cut may lose the newest of them; a process
-    // crash loses none. The DNS changes themselves keep the configured level.
-    const level = (sqlite.query("PRAGMA synchronous").get() as { synchronous: number }).synchronous;
-    const relax = level > 1;
-    if (relax) sqlite.exec("PRAGMA synchronous = NORMAL");
+    // commit skips the fsync (relaxed) and becomes durable with the next zone commit or checkpoint, which
+    // syncs the whole write-ahead log. A power cut may lose the newest of them; a process crash loses none.
+    // The DNS changes themselves keep the configured level.
     try {
-      // IMMEDIATE: take the write lock first, so a concurrent writer (the CLI) makes us wait, never fail midway.
-      sqlite.exec("BEGIN IMMEDIATE");
-      try {
-        for (const q of batch) sqlite.query(q.sql).run(...q.params);
-        sqlite.exec("COMMIT");
-      } catch (e) {
-        try {
-          sqlite.exec("ROLLBACK");
-        } catch {
-          // A failed COMMIT may already have rolled back.
-        }
-        throw e;
-      }
+      runStatements(this.db.$client, batch, { relaxed: true });
     } catch (e) {
       for (const q of batch) q.reject(e);
       return;
-    } finally {
-      if (relax) sqlite.exec(`PRAGMA synchronous = ${level}`);
     }
     for (const q of batch) q.resolve();
   }

@@ -1,3 +1,4 @@
 export { EmbeddedBackend, absoluteOwner } from "./backend.ts";
-export { SqliteZoneStorage, ZoneConflictError } from "./storage.ts";
+export { SqliteZoneStorage } from "./storage.ts";
+export { ZoneConflictError } from "./commit.ts";
 export { EmbeddedZoneRecords } from "./records.ts";

@@ -1,18 +1,10 @@
 // The zone store's persistence port over SQLite: zone_records holds every record of an embedded zone,
 // zone_journal the changesets IXFR sends, domains.serial mirrors the SOA serial. A commit is one SQLite
 // transaction (durable before the store swaps its snapshot in, DESIGN.md "Serving DNS from memory").
-import type { Statement } from "bun:sqlite";
 import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
 import { dnssecKeys, domains, zoneJournal, zoneRecords, type Db } from "../../db/index.ts";
 import type { Changeset, RR, StoredKey, StoredZone, ZoneStorage } from "../../dns/zone/index.ts";
-
-/** Another process (a CLI command, a second server) committed to the zone first; reload and retry. */
-export class ZoneConflictError extends Error {
-  constructor(readonly zone: string, readonly expected: number, readonly found: number) {
-    super(`zone ${zone} changed underneath (expected serial ${expected}, database has ${found})`);
-    this.name = "ZoneConflictError";
-  }
-}
+import { commitChangeset, trimJournalRows } from "./commit.ts";
 
 const soaSerial = (data: string) => Number(data.split(" ")[2]);
 
@@ -95,46 +87,8 @@ export class SqliteZoneStorage implements ZoneStorage {
     });
   }
 
-  /** The commit's statements, prepared once (building drizzle queries per record cost more than the writes). */
-  private commitSql?: {
-    domain: Statement;
-    serial: Statement;
-    victim: Statement;
-    remove: Statement;
-    insert: Statement;
-    journal: Statement;
-    bump: Statement;
-  };
-
   async commit(cs: Changeset): Promise<void> {
-    const sqlite = this.db.$client;
-    const q = (this.commitSql ??= {
-      domain: sqlite.prepare("SELECT id, backend FROM domains WHERE name = ?"),
-      serial: sqlite.prepare("SELECT serial FROM domains WHERE id = ?"),
-      victim: sqlite.prepare("SELECT id FROM zone_records WHERE domain_id = ? AND name = ? AND type = ? AND data = ? LIMIT 1"),
-      remove: sqlite.prepare("DELETE FROM zone_records WHERE id = ?"),
-      insert: sqlite.prepare("INSERT INTO zone_records (domain_id, name, type, ttl, data) VALUES (?, ?, ?, ?, ?)"),
-      journal: sqlite.prepare("INSERT INTO zone_journal (domain_id, serial_from, serial_to, removed, added, created) VALUES (?, ?, ?, ?, ?, ?)"),
-      bump: sqlite.prepare("UPDATE domains SET serial = ?, last_update = ? WHERE id = ?"),
-    });
-    const d = q.domain.get(cs.zone) as { id: number; backend: string } | null;
-    if (!d || d.backend !== "embedded") throw new Error(`no embedded domain named ${cs.zone}`);
-    const id = d.id;
-    sqlite
-      .transaction(() => {
-        const row = q.serial.get(id) as { serial: number } | null;
-        if (!row || row.serial !== cs.serialFrom) throw new ZoneConflictError(cs.zone, cs.serialFrom, row?.serial ?? -1);
-        for (const r of cs.removed) {
-          const victim = q.victim.get(id, r.name, r.type, r.data) as { id: number } | null;
-          if (victim) q.remove.run(victim.id);
-        }
-        for (const r of cs.added) q.insert.run(id, r.name, r.type, r.ttl, r.data);
-        // A TTL change of a kept record is a remove + add of the same data: the rows above already did it.
-        q.journal.run(id, cs.serialFrom, cs.serialTo, JSON.stringify(cs.removed), JSON.stringify(cs.added), cs.time);
-        q.bump.run(cs.serialTo, cs.time, id);
-      })
-      // IMMEDIATE takes the write lock at once, so the serial read above cannot go stale before the write.
-      .immediate();
+    commitChangeset(this.db.$client, cs);
   }
 
   async journalFrom(zone: string, serial: number): Promise<Changeset[]> {
@@ -157,19 +111,7 @@ export class SqliteZoneStorage implements ZoneStorage {
   }
 
   async trimJournal(zone: string, keep: number, before: number): Promise<number> {
-    const id = this.domainId(zone);
-    const newest = this.db
-      .select({ id: zoneJournal.id })
-      .from(zoneJournal)
-      .where(eq(zoneJournal.domainId, id))
-      .orderBy(desc(zoneJournal.id))
-      .limit(1)
-      .offset(Math.max(0, keep - 1))
-      .get();
-    let removed = 0;
-    if (newest) removed += this.db.delete(zoneJournal).where(and(eq(zoneJournal.domainId, id), lt(zoneJournal.id, newest.id))).returning({ id: zoneJournal.id }).all().length;
-    removed += this.db.delete(zoneJournal).where(and(eq(zoneJournal.domainId, id), lt(zoneJournal.created, new Date(before)))).returning({ id: zoneJournal.id }).all().length;
-    return removed;
+    return trimJournalRows(this.db.$client, zone, keep, before);
   }
 
   async loadKeys(zone: string): Promise<StoredKey[]> {
