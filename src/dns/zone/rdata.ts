@@ -5,6 +5,7 @@
 import ipaddr from "ipaddr.js";
 import { normalizeName, readName, NameFormatError } from "../wire/index.ts";
 import { TYPE_CODE, type RRType } from "./types.ts";
+import { packAAAA } from "./packed.ts";
 import { base32hex, decodeTypeBitmap, encodeTypeBitmap, fromBase32hex, fromBase64, fromHex, parseSigTime, sigTime, toBase64, toHex } from "../dnssec/encoding.ts";
 
 /** One token of presentation text; `quoted` tokens came from "..." and may hold spaces. */
@@ -354,7 +355,8 @@ export class WireWriter {
     this.buf = new Uint8Array(size);
     this.view = new DataView(this.buf.buffer);
   }
-  private room(n: number) {
+  /** Make sure `n` more octets fit at `pos`. */
+  room(n: number) {
     if (this.pos + n <= this.buf.length) return;
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
@@ -435,6 +437,12 @@ export function writeRdata(w: WireWriter, type: RRType, data: string): void {
       return w.u32(v * 256 + part);
     }
     case "AAAA":
+      // Stored AAAA text is canonical (RFC 5952): parsed by hand, as packed names are; ipaddr.js otherwise.
+      w.room(16);
+      if (packAAAA(data, w.buf, w.pos)) {
+        w.pos += 16;
+        return;
+      }
       return w.bytes(Uint8Array.from(ipaddr.IPv6.parse(data).toByteArray()));
     case "NS":
     case "CNAME":
