@@ -144,7 +144,8 @@ if (updates) {
   if (updates.nsupdate) {
     const n = updates.nsupdate;
     out.push("");
-    out.push(`BIND's own ceiling for the same change (${n.processes} nsupdate processes in parallel, ${f0(n.updates)} UPDATEs): ${f0(n.perSecond)} updates/s${n.failed ? ` (${n.failed} processes failed)` : ""}.`);
+    const failed = n.failed ? `; ${n.failed} of the ${n.processes} processes failed (${JSON.stringify(n.failure ?? "")}) and count for none of their UPDATEs` : "";
+    out.push(`BIND's own ceiling for the same change (${n.processes} nsupdate processes in parallel, ${f0(n.updates)} UPDATEs answered): ${f0(n.perSecond)} updates/s${failed}.`);
   }
 }
 
