@@ -48,18 +48,82 @@ export const UDP_LIMIT = 512;
 /** Returns null when the answer is acceptable, else the reason it is not. */
 export type Accept = (wire: Uint8Array) => string | null;
 
+/**
+ * Connected UDP sockets kept per server between exchanges. Opening and closing a socket for every query
+ * was a third of the CPU of an update sent to an external primary (a read, the UPDATE, a read-back:
+ * issue 6). A socket goes back to its pool only after a valid answer; after a timeout or a refused answer
+ * it is closed, so a late datagram never meets the next exchange. Answers are still matched by random ID
+ * and question (and TSIG where signed), as with a fresh socket. Idle sockets do not keep a process alive
+ * and are closed after IDLE_MS.
+ */
+interface PooledSocket {
+  sock: { send(data: Uint8Array): boolean; close(): void; ref(): void; unref(): void; readonly closed: boolean };
+  onData: ((w: Uint8Array) => void) | null;
+  onError: (() => void) | null;
+  idle?: ReturnType<typeof setTimeout>;
+}
+
+const pools = new Map<string, PooledSocket[]>();
+/** Idle sockets kept per server at most, and for how long. */
+const POOL_MAX = 16;
+const IDLE_MS = 10_000;
+
+async function acquire(server: ServerAddress): Promise<PooledSocket> {
+  const p = pools.get(formatServer(server))?.pop();
+  if (p) {
+    clearTimeout(p.idle);
+    p.sock.ref();
+    return p;
+  }
+  const entry: PooledSocket = { sock: undefined!, onData: null, onError: null };
+  entry.sock = await Bun.udpSocket({
+    connect: { hostname: server.host, port: server.port },
+    socket: {
+      data(_s, buf) {
+        entry.onData?.(new Uint8Array(buf));
+      },
+      // On a connected socket Linux reports the ICMP port-unreachable of a closed port here.
+      error() {
+        entry.onError?.();
+      },
+    },
+  });
+  return entry;
+}
+
+function release(server: ServerAddress, p: PooledSocket, reusable: boolean): void {
+  p.onData = p.onError = null;
+  const key = formatServer(server);
+  const free = pools.get(key) ?? [];
+  if (!reusable || p.sock.closed || free.length >= POOL_MAX) {
+    try {
+      p.sock.close();
+    } catch {}
+    return;
+  }
+  p.sock.unref();
+  p.idle = setTimeout(() => {
+    const i = free.indexOf(p);
+    if (i >= 0) free.splice(i, 1);
+    try {
+      p.sock.close();
+    } catch {}
+  }, IDLE_MS);
+  (p.idle as { unref?: () => void }).unref?.();
+  free.push(p);
+  pools.set(key, free);
+}
+
 export function udpExchange(server: ServerAddress, wire: Uint8Array, timeoutMs: number, accept: Accept): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     let done = false;
     let lastProblem: string | null = null;
-    let sock: Awaited<ReturnType<typeof Bun.udpSocket>> | undefined;
+    let sock: PooledSocket | undefined;
     const finish = (err: Error | null, value?: Uint8Array) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      try {
-        sock?.close();
-      } catch {}
+      if (sock) release(server, sock, err === null);
       if (err) reject(err);
       else resolve(value!);
     };
@@ -70,26 +134,18 @@ export function udpExchange(server: ServerAddress, wire: Uint8Array, timeoutMs: 
           : new TransportError(`timeout: no answer from ${formatServer(server)} within ${timeoutMs} ms`, "timeout"),
       );
     }, timeoutMs);
-    Bun.udpSocket({
-      connect: { hostname: server.host, port: server.port },
-      socket: {
-        data(_s, buf) {
+    acquire(server)
+      .then((s) => {
+        if (done) return release(server, s, true);
+        sock = s;
+        s.onData = (w) => {
           if (done) return;
-          const w = new Uint8Array(buf);
           const problem = w.length > UDP_LIMIT ? `it is ${w.length} octets, more than the ${UDP_LIMIT} allowed over UDP` : accept(w);
           if (problem === null) finish(null, w);
           else lastProblem = problem;
-        },
-        // On a connected socket Linux reports the ICMP port-unreachable of a closed port here.
-        error() {
-          finish(new TransportError(`connection refused by ${formatServer(server)} (nothing listens on that UDP port)`, "refused"));
-        },
-      },
-    })
-      .then((s) => {
-        sock = s;
-        if (done) return s.close();
-        if (!s.send(wire)) finish(new TransportError(`could not send to ${formatServer(server)}`, "network"));
+        };
+        s.onError = () => finish(new TransportError(`connection refused by ${formatServer(server)} (nothing listens on that UDP port)`, "refused"));
+        if (!s.sock.send(wire)) finish(new TransportError(`could not send to ${formatServer(server)}`, "network"));
       })
       .catch((e) => finish(new TransportError(`cannot reach ${formatServer(server)}: ${(e as Error).message}`, "network")));
   });
