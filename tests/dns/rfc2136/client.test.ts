@@ -199,6 +199,22 @@ describe("transport", () => {
     expect(took).toBeLessThan(1500);
   });
 
+  test("a UDP socket serves the next query after a valid answer; after a timeout a fresh one is used", async () => {
+    let silent = false;
+    server = await startFakeServer((req) => (silent ? null : answer(req, { answers: [{ type: A, rdata: [192, 0, 2, 1] }] })));
+    await query([at(server)], "a.example.test", "A", { timeoutMs: 500 });
+    await query([at(server)], "b.example.test", "A", { timeoutMs: 500 });
+    const [first, second] = server.requests.map((r) => r.port);
+    expect(second).toBe(first);
+    silent = true;
+    await fail(query([at(server)], "c.example.test", "A", { timeoutMs: 200, retries: 0 }));
+    silent = false;
+    expect((await query([at(server)], "d.example.test", "A", { timeoutMs: 500 })).values).toEqual(["192.0.2.1"]);
+    const ports = server.requests.map((r) => r.port);
+    // The socket that timed out is closed: a late answer to it can never meet the next query.
+    expect(ports[3]).not.toBe(ports[2]);
+  });
+
   test("a port nobody listens on: connection refused, at once", async () => {
     const port = await freePort();
     const t0 = Date.now();

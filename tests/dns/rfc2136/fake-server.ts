@@ -6,7 +6,8 @@ export type Responder = (request: Uint8Array, via: "udp" | "tcp") => Uint8Array 
 
 export interface FakeServer {
   port: number;
-  requests: { via: "udp" | "tcp"; wire: Uint8Array }[];
+  /** `port`: the client's source port (UDP). */
+  requests: { via: "udp" | "tcp"; wire: Uint8Array; port?: number }[];
   respond: Responder;
   stop(): void;
 }
@@ -21,7 +22,7 @@ export async function startFakeServer(respond: Responder): Promise<FakeServer> {
     socket: {
       data(sock, buf, rport, raddr) {
         const wire = new Uint8Array(buf);
-        state.requests.push({ via: "udp", wire });
+        state.requests.push({ via: "udp", wire, port: rport });
         for (const out of toList(state.respond(wire, "udp"))) sock.send(out, rport, raddr);
       },
     },
