@@ -99,6 +99,9 @@ export class Rfc2136Backend implements ZoneBackend {
     }
   }
 
+  // One UPDATE per change, never several hosts' changes in one message (measured: twice the rate on BIND).
+  // Knot applies an ACL owner rule to an UPDATE only when every owner in it matches, so a name its policy
+  // denies would pass inside a batch of allowed ones (tests/backends/rfc2136/scenarios.ts).
   private async replaceNow(zone: ZoneRef, name: string, type: DynamicType, values: string[], ttl: number): Promise<ChangeOutcome> {
     const wanted = canonicalValues(type, values);
     // Configuration mistakes are reported before any packet is sent (and start no back-off).

@@ -135,6 +135,35 @@ export function primaryScenarios(
         expect(await p.lookup(fqdn("www"), "A")).toEqual(["192.0.2.80"]);
       });
 
+    test("changes made at the same moment all land", async () => {
+      const z = zoneFor();
+      const names = ["b1", "b2", "b3", "b4", "b5"];
+      const outcomes = await Promise.all(names.map((n, i) => backend.replace(z, n, "A", [`192.0.2.${60 + i}`], 60)));
+      expect(outcomes).toEqual(names.map(() => "changed"));
+      for (const [i, n] of names.entries()) expect(await p.lookup(fqdn(n), "A")).toEqual([`192.0.2.${60 + i}`]);
+    });
+
+    // Each change is its own UPDATE. Batched into one message, a name the policy denies would pass on Knot:
+    // its ACL applies an owner rule to an UPDATE only when every owner in it matches.
+    test("a change the primary refuses fails alone; the others of the same moment land", async () => {
+      const z = zoneFor();
+      const results = await Promise.all(
+        ["c1", "www", "c2"].map((n, i) =>
+          backend.replace(z, n, "A", [`192.0.2.${70 + i}`], 60).then(
+            (o) => o,
+            (e: ZoneBackendError) => e,
+          ),
+        ),
+      );
+      expect(results[0]).toBe("changed");
+      expect(results[2]).toBe("changed");
+      expect(results[1]).toBeInstanceOf(ZoneBackendError);
+      expect(await p.lookup(fqdn("c1"), "A")).toEqual(["192.0.2.70"]);
+      expect(await p.lookup(fqdn("c2"), "A")).toEqual(["192.0.2.72"]);
+      expect(await p.lookup(fqdn("www"), "A")).toEqual(["192.0.2.80"]);
+      expect(backend.backoffState(p.zone)).toBeNull();
+    });
+
     if (opts.policyRefusal === "silent")
       test("a name the update policy skips while answering NOERROR: caught by reading back", async () => {
         const err = await new Rfc2136Backend({ timeoutMs: 2000 }).replace(zoneFor(), "www", "A", ["192.0.2.99"], 60).catch((e) => e);
