@@ -207,7 +207,7 @@ export const hosts = sqliteTable(
     name: text("name").notNull(),
     domainId: integer("domain_id").notNull().references(() => domains.id, { onDelete: "cascade" }),
     ownerId: integer("owner_id").notNull().references(() => users.id, { onDelete: "cascade" }),
-    /** Hashed update secret (argon2id PHC, or an imported legacy format upgraded on first use). */
+    /** Hashed update secret: `$hmac-sha256$salt$mac` for a generated one, argon2id PHC for a chosen or imported one (imported legacy formats are upgraded on first use). */
     updateSecret: text("update_secret").notNull().default(""),
     comment: text("comment").notNull().default(""),
     available: bool("available", true),
