@@ -1,7 +1,7 @@
 // The zone store's persistence port over SQLite: zone_records holds every record of an embedded zone,
 // zone_journal the changesets IXFR sends, domains.serial mirrors the SOA serial. A commit is one SQLite
 // transaction (durable before the store swaps its snapshot in, DESIGN.md "Serving DNS from memory").
-import { and, asc, desc, eq, gte, inArray, lt, sql } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, sql } from "drizzle-orm";
 import { dnssecKeys, domains, zoneJournal, zoneRecords, type Db } from "../../db/index.ts";
 import type { Changeset, RR, StoredKey, StoredZone, ZoneStorage } from "../../dns/zone/index.ts";
 import { commitChangeset, trimJournalRows } from "./commit.ts";
