@@ -19,6 +19,9 @@ export interface ServingRow {
   qps: number;
   cpuUsPerQuery: number;
   latencyMs: number;
+  /** Latency percentiles at the same load, from a short run of their own (dnsperf -v). */
+  p50Ms: number;
+  p99Ms: number;
   lostShare: number;
   rcodes: string;
   memoryBytes: number;
@@ -74,12 +77,14 @@ export async function benchServing(o: ServingOptions): Promise<ServingResult> {
         const first = await transfer();
         let r = { qps: NaN, completed: 0, latencyMs: NaN, lost: 0, sent: 0, rcodes: "" };
         let cpu = NaN;
+        let latency: { p50Ms?: number; p99Ms?: number } = {};
         if (!o.axfrOnly) {
           // Warm-up: caches, lazily built answers, the JIT.
           await dnsperf({ port: server.port, queryFile: queries, seconds: 1 });
           const cpu0 = cpuSeconds(server.pid);
           r = await dnsperf({ port: server.port, queryFile: queries, seconds: o.seconds });
           cpu = cpuSeconds(server.pid) - cpu0;
+          latency = await dnsperf({ port: server.port, queryFile: queries, seconds: Math.min(3, o.seconds), latencies: true });
         }
         const mem = memoryBytes(server.pid);
         // Let the tail of the query load drain before timing transfers.
@@ -94,6 +99,8 @@ export async function benchServing(o: ServingOptions): Promise<ServingResult> {
           qps: r.qps,
           cpuUsPerQuery: (cpu / Math.max(1, r.completed)) * 1e6,
           latencyMs: r.latencyMs,
+          p50Ms: latency.p50Ms ?? NaN,
+          p99Ms: latency.p99Ms ?? NaN,
           lostShare: r.lost / Math.max(1, r.sent),
           rcodes: r.rcodes,
           memoryBytes: mem,

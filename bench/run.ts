@@ -94,7 +94,10 @@ if (serving) {
   out.push(`### ${axfrOnly ? "AXFR" : "DNS answers and AXFR"} — zone of ${f0(serving.rrs)} RRs`);
   out.push("");
   if (!axfrOnly)
-    out.push(`dnsperf -c 10 -q 100 -e, ${dnsSeconds} s per server, questions: A and AAAA of random hosts and 10% names that do not exist (NXDOMAIN with SOA). RRL off on every peer.`);
+    out.push(
+      `dnsperf -c 10 -q 100 -e, ${dnsSeconds} s per server, questions: A and AAAA of random hosts and 10% names that do not exist (NXDOMAIN with SOA). RRL off on every peer. ` +
+        `Latency percentiles come from a ${Math.min(3, dnsSeconds)} s run of their own at the same load with dnsperf -v (every answer listed, which slows the client: its q/s are not counted).`,
+    );
   out.push(
     `AXFR: whole transfers with a minimal client (it counts records from the headers and decodes only the last message); "first" is the first transfer after start-up (updns builds the transfer's messages then and keeps them for that version of the zone), "best" the best of five after ${axfrOnly ? "it" : "the query load"}.`,
   );
@@ -107,8 +110,8 @@ if (serving) {
           serving.rows.map((r) => [r.server, ms(r.axfrFirstSeconds), ms(r.axfrSeconds), ratio(r.axfrFirstSeconds, knot?.axfrFirstSeconds), ratio(r.axfrSeconds, knot?.axfrSeconds)]),
         )
       : table(
-          ["server", "q/s", "server CPU µs/query", "mean latency ms", "memory MiB", "start-up s", "AXFR ms, first", "AXFR ms, best", "q/s vs NSD", "CPU/query vs NSD", "AXFR best vs Knot"],
-          serving.rows.map((r) => [r.server, f0(r.qps), f1(r.cpuUsPerQuery), f2(r.latencyMs), mib(r.memoryBytes), f2(r.startup), ms(r.axfrFirstSeconds), ms(r.axfrSeconds), ratio(r.qps, nsd?.qps), ratio(r.cpuUsPerQuery, nsd?.cpuUsPerQuery), ratio(r.axfrSeconds, knot?.axfrSeconds)]),
+          ["server", "q/s", "server CPU µs/query", "latency ms: mean / p50 / p99", "memory MiB", "start-up s", "AXFR ms, first", "AXFR ms, best", "q/s vs NSD", "CPU/query vs NSD", "AXFR best vs Knot"],
+          serving.rows.map((r) => [r.server, f0(r.qps), f1(r.cpuUsPerQuery), `${f2(r.latencyMs)} / ${f2(r.p50Ms)} / ${f2(r.p99Ms)}`, mib(r.memoryBytes), f2(r.startup), ms(r.axfrFirstSeconds), ms(r.axfrSeconds), ratio(r.qps, nsd?.qps), ratio(r.cpuUsPerQuery, nsd?.cpuUsPerQuery), ratio(r.axfrSeconds, knot?.axfrSeconds)]),
         ),
   );
 }

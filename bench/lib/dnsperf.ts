@@ -11,6 +11,9 @@ export interface DnsperfResult {
   latencySdMs: number;
   rcodes: string;
   seconds: number;
+  /** Latency percentiles, ms: only with `latencies` (read from dnsperf -v, one line per answer). */
+  p50Ms?: number;
+  p99Ms?: number;
 }
 
 export interface DnsperfOptions {
@@ -21,6 +24,11 @@ export interface DnsperfOptions {
   outstanding?: number;
   /** EDNS0 on every query (default on: the answering rules must hold with it). */
   edns?: boolean;
+  /**
+   * Percentiles of the latency: dnsperf 2.10 prints none, so -v has it print every answer with its
+   * latency. That costs the client time, so a run with this on is for latency, not for q/s.
+   */
+  latencies?: boolean;
 }
 
 export async function dnsperf(o: DnsperfOptions): Promise<DnsperfResult> {
@@ -28,6 +36,7 @@ export async function dnsperf(o: DnsperfOptions): Promise<DnsperfResult> {
   if (!bin) throw new Error("dnsperf is not installed (bench/setup.sh installs it)");
   const args = [bin, "-s", "127.0.0.1", "-p", String(o.port), "-d", o.queryFile, "-l", String(o.seconds), "-c", String(o.clients ?? 10), "-q", String(o.outstanding ?? 100), "-t", "2"];
   if (o.edns !== false) args.push("-e");
+  if (o.latencies) args.push("-v");
   const proc = Bun.spawn(args, { stdout: "pipe", stderr: "pipe" });
   // dnsperf stops itself after -l seconds; the kill is a bound in case it does not.
   const guard = setTimeout(() => proc.kill("SIGKILL"), (o.seconds + 15) * 1000);
@@ -46,5 +55,14 @@ export async function dnsperf(o: DnsperfOptions): Promise<DnsperfResult> {
     seconds: num(/Run time \(s\):\s+([\d.]+)/),
   };
   if (!Number.isFinite(r.qps)) throw new Error(`dnsperf gave no figures: ${out.slice(-1000)} ${err.slice(-1000)}`);
+  if (o.latencies) {
+    // "> NOERROR h1.bench.test A 0.000151": the last field is the latency in seconds.
+    const seconds: number[] = [];
+    for (const line of out.split("\n")) if (line.startsWith("> ")) seconds.push(Number(line.slice(line.lastIndexOf(" ") + 1)));
+    seconds.sort((a, b) => a - b);
+    const at = (q: number) => (seconds.length ? seconds[Math.min(seconds.length - 1, Math.floor(q * seconds.length))] * 1000 : NaN);
+    r.p50Ms = at(0.5);
+    r.p99Ms = at(0.99);
+  }
   return r;
 }

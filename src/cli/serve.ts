@@ -5,7 +5,7 @@ import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import { openDatabase, type Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
-import { createHttpApp, listenHttp, type HttpListeners } from "../http/index.ts";
+import { createHttpApp, directFirst, listenHttp, type HttpListeners } from "../http/index.ts";
 import { dyndnsApi, DetectIpTokens } from "../http/api/index.ts";
 import { apiV1 } from "../http/api/v1/index.ts";
 import { webApp, webSessionIps } from "../http/web/index.ts";
@@ -84,6 +84,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       settings: { flagAbuseThreshold: cfg.abuse.flag_abuse_threshold },
       context: jobContext(cfg, db, jobsLog, { backendFor, trimJournals: () => zones!.store.trimJournal(), resignZones: async () => describeTick(await zones!.store.dnssecTick()), mailLog: log.child({ component: "mail" }) }),
     });
+    const dyndns = dyndnsApi({ db, config: cfg, log: log.child({ component: "dyndns2" }), backendFor, forwarder: queueForwarder(db, systemClock), sessionIps, detectTokens });
     const app = createHttpApp({
       config: cfg,
       log,
@@ -99,7 +100,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
         },
       },
       plugins: [
-        dyndnsApi({ db, config: cfg, log: log.child({ component: "dyndns2" }), backendFor, forwarder: queueForwarder(db, systemClock), sessionIps, detectTokens }),
+        dyndns,
         apiV1({ db, config: cfg, log: log.child({ component: "api" }), backendFor, records, forwarder: queueForwarder(db, systemClock) }),
         webApp({
           db,
@@ -138,7 +139,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
         metricsRoutes(() => dns!.responder.counters),
       ],
     });
-    http = listenHttp((req) => app.handle(req), {
+    http = listenHttp(directFirst((req) => app.handle(req), [dyndns.direct], cfg.http.trusted_proxies), {
       listen: cfg.http.listen,
       tlsCert: cfg.http.tls_cert || undefined,
       tlsKey: cfg.http.tls_key || undefined,

@@ -18,6 +18,12 @@ export interface HttpDeps {
   plugins?: Elysia<any, any, any, any, any, any, any>[];
 }
 
+/**
+ * A request a feature answers without the framework's routing and hooks (the dyndns2 update path, issue 6),
+ * or undefined to leave it to the app. What it answers gets the same security headers (see directFirst).
+ */
+export type DirectRoute = (request: Request) => Promise<Response> | undefined;
+
 const securityHeaders: Record<string, string> = {
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
@@ -32,6 +38,25 @@ const securityHeaders: Record<string, string> = {
  */
 const HSTS = "max-age=31536000";
 
+const SECURITY_HEADER_ENTRIES = Object.entries(securityHeaders);
+
+/** The app's handler with `direct` routes tried first; their answers get the headers every answer gets. */
+export function directFirst(handle: (request: Request) => Response | Promise<Response>, direct: DirectRoute[], trustedProxies: string[]): (request: Request) => Response | Promise<Response> {
+  const trust = new ProxyTrust(trustedProxies);
+  const finish = (request: Request, res: Response) => {
+    for (const [k, v] of SECURITY_HEADER_ENTRIES) if (!res.headers.has(k)) res.headers.set(k, v);
+    if (!res.headers.has("strict-transport-security") && clientInfo(request, trust).secure) res.headers.set("strict-transport-security", HSTS);
+    return res;
+  };
+  return (request) => {
+    for (const d of direct) {
+      const r = d(request);
+      if (r) return r.then((res) => finish(request, res));
+    }
+    return handle(request);
+  };
+}
+
 export function createHttpApp(deps: HttpDeps) {
   const trust = new ProxyTrust(deps.config.http.trusted_proxies);
   let app = new Elysia()
@@ -43,7 +68,7 @@ export function createHttpApp(deps: HttpDeps) {
     .decorate("log", deps.log)
     .derive({ as: "global" }, ({ request }): { client: ClientInfo } => ({ client: clientInfo(request, trust) }))
     .onAfterHandle({ as: "global" }, ({ set, client }) => {
-      for (const [k, v] of Object.entries(securityHeaders)) set.headers[k] ??= v;
+      for (const [k, v] of SECURITY_HEADER_ENTRIES) set.headers[k] ??= v;
       if (client.secure) set.headers["strict-transport-security"] ??= HSTS;
     })
     .onError({ as: "global" }, ({ code, error, set, request }) => {

@@ -45,12 +45,22 @@ describe("health and /myip", () => {
   });
 
   test("every answer carries the security headers", async () => {
-    for (const path of ["/myip", "/healthz", "/no-such-page"]) {
+    // /nic/update answers before the router (http/app.ts directFirst): the same headers all the same.
+    for (const path of ["/myip", "/healthz", "/no-such-page", "/nic/update?myip=192.0.2.1", "//nic/update/"]) {
       const r = await fetch(`${s.url}${path}`);
       expect(r.headers.get("x-content-type-options")).toBe("nosniff");
       expect(r.headers.get("x-frame-options")).toBe("DENY");
       expect(r.headers.get("referrer-policy")).toBe("same-origin");
+      expect(r.headers.get("permissions-policy")).toBe("camera=(), microphone=(), geolocation=()");
+      expect(r.headers.get("strict-transport-security")).toBeNull();
     }
+  });
+
+  test("behind a trusted proxy that says HTTPS, the dyndns2 answer carries HSTS too", async () => {
+    const r = await fetch(`${proxied.url}/nic/update?myip=192.0.2.1`, { headers: { "x-forwarded-proto": "https", forwarded: "proto=https" } });
+    expect(r.status).toBe(401);
+    expect(r.headers.get("www-authenticate")).toContain("Basic");
+    expect(r.headers.get("strict-transport-security")).toBe("max-age=31536000");
   });
 
   test("an unknown path is 404 without a stack trace", async () => {

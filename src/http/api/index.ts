@@ -55,13 +55,16 @@ export function dyndnsApi(deps: DyndnsApiDeps) {
     return new Response(JSON.stringify(ips), { headers: { "content-type": "application/json", "cache-control": "no-store" } });
   };
 
-  return new Elysia({ name: "dyndns-api" })
+  const dyndns = dyndnsRoutes({ service, trust, log: deps.log });
+  const plugin = new Elysia({ name: "dyndns-api" })
     .use(myipRoutes)
-    .use(dyndnsRoutes({ service, trust, log: deps.log }))
+    .use(dyndns)
     .get("/nic/checkip.html", ({ request }) => html(`<html><head><title>Current IP Check</title></head><body>Current IP Address: ${clientInfo(request, trust).address}</body></html>\n`))
     .get("/detectip/:token", ({ request, params }) => detect(request, params.token))
     .get("/detectip/:token/", ({ request, params }) => detect(request, params.token))
     .get("/ajax_get_ips/", ({ request }) => ajaxIps(request))
     .get("/ajax_get_ips", ({ request }) => ajaxIps(request))
     .get(UPDATER_SCRIPT_PATH, () => updaterScript());
+  /** The update path for a server to try before the router (http/app.ts directFirst). */
+  return Object.assign(plugin, { direct: dyndns.direct });
 }
