@@ -28,6 +28,8 @@ export interface ScaleOptions {
   hosts: number;
   seconds: number;
   peer?: boolean;
+  /** Query rounds alternating between updns and NSD; each one's best counts. Default 2. */
+  rounds?: number;
   log?: (line: string) => void;
 }
 
@@ -51,16 +53,30 @@ export async function benchScale(o: ScaleOptions): Promise<ScaleResult> {
     const memory = memoryBytes(updns.pid);
     log(`scale: updns up in ${startupSeconds.toFixed(2)} s, ${(memory / 2 ** 20).toFixed(0)} MiB`);
 
-    const dns: ScaleResult["dns"] = [];
-    const measure = async (s: Server, label: string) => {
-      await dnsperf({ port: s.port, queryFile: queries, seconds: 1 });
-      const c0 = cpuSeconds(s.pid);
-      const r = await dnsperf({ port: s.port, queryFile: queries, seconds: o.seconds });
-      const cpu = cpuSeconds(s.pid) - c0;
-      dns.push({ server: label, qps: r.qps, cpuUsPerQuery: (cpu / Math.max(1, r.completed)) * 1e6, startupSeconds: s.startup, memoryBytes: memoryBytes(s.pid) });
-      log(`scale: ${label} ${r.qps.toFixed(0)} q/s, ${((cpu / Math.max(1, r.completed)) * 1e6).toFixed(1)} µs CPU/query`);
-    };
-    await measure(updns, "updns");
+    // NSD beside it on the same zone, both running, so the query rounds can alternate between them (a shift
+    // in the shared machine's load then touches both alike); each server's better round counts.
+    if (o.peer !== false) {
+      const zoneFile = join(data, "zone.db");
+      await dumpMasterFile(data, ZONE, zoneFile);
+      nsd = await startPeer("nsd", { zone: ZONE, zoneFile, timeoutMs: 600_000 });
+    }
+    const servers = [{ s: updns, label: "updns" }, ...(nsd ? [{ s: nsd, label: "NSD" }] : [])];
+    const best = new Map<string, ScaleResult["dns"][number]>();
+    for (const { s } of servers) await dnsperf({ port: s.port, queryFile: queries, seconds: 1 }); // warm-up
+    for (let round = 0; round < (o.rounds ?? 2); round++) {
+      for (const { s, label } of servers) {
+        const c0 = cpuSeconds(s.pid);
+        const r = await dnsperf({ port: s.port, queryFile: queries, seconds: o.seconds });
+        const cpu = cpuSeconds(s.pid) - c0;
+        const row = { server: label, qps: r.qps, cpuUsPerQuery: (cpu / Math.max(1, r.completed)) * 1e6, startupSeconds: s.startup, memoryBytes: memoryBytes(s.pid) };
+        log(`scale: ${label} round ${round + 1}: ${r.qps.toFixed(0)} q/s, ${row.cpuUsPerQuery.toFixed(1)} µs CPU/query`);
+        const prev = best.get(label);
+        if (!prev || row.qps > prev.qps) best.set(label, row);
+      }
+    }
+    const dns = [...best.values()];
+    await nsd?.stop();
+    nsd = undefined;
 
     // Updates spread over the whole zone: 1,000 hosts from one end to the other.
     const step = Math.max(1, Math.floor(o.hosts / 1000));
@@ -76,13 +92,6 @@ export async function benchScale(o: ScaleOptions): Promise<ScaleResult> {
     const peak = peakRss(updns.pid);
     await updns.stop();
     updns = undefined;
-
-    if (o.peer !== false) {
-      const zoneFile = join(data, "zone.db");
-      await dumpMasterFile(data, ZONE, zoneFile);
-      nsd = await startPeer("nsd", { zone: ZONE, zoneFile, timeoutMs: 600_000 });
-      await measure(nsd, "NSD");
-    }
     return { hosts: o.hosts, rrs, loadSeconds, startupSeconds, memoryBytes: memory, peakRssBytes: peak, update, dns };
   } finally {
     await updns?.stop();
