@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # 1,000,000 hosts (--hosts N): bulk load, start-up, RSS, q/s beside NSD, update latency.
 # Prints markdown: the figures, the ratios against the peers measured in the same run, the targets of issue 6.
-# Needs bench/setup.sh once (the peers and load generators from Debian, dist/updns). Extra arguments go to
+# Runs bench/setup.sh first when the peers, the load generators or dist/updns are missing. Extra arguments go to
 # bench/run.ts (e.g. --seconds 5, --quick, --out results.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source bench/lib/ensure-peers.sh
 exec node_modules/.bin/bun bench/run.ts --only scale "$@"
