@@ -72,15 +72,17 @@ export async function benchServing(o: ServingOptions): Promise<ServingResult> {
     return a;
   };
   const rows: ServingRow[] = [];
-  const servers: { kind: (typeof o.servers)[number]; server: Server; first: AxfrResult }[] = [];
+  const servers: { kind: (typeof o.servers)[number]; server: Server; first: AxfrResult | null }[] = [];
   try {
     // All servers run side by side (idle ones cost nothing) so the rounds below can alternate between them:
     // a shift in the shared machine's load then touches every server alike, not the one measured just then.
     for (const kind of o.servers) {
       const server = kind === "updns" ? await startUpdns({ dataDir: data, zone, logLevel: "warn" }) : await startPeer(kind, { zone, zoneFile });
-      servers.push({ kind, server, first: undefined! });
+      // Listed before its first transfer, so the finally below stops it even if that transfer fails.
+      const entry: (typeof servers)[number] = { kind, server, first: null };
+      servers.push(entry);
       // The first transfer right after start-up: nothing prepared yet, code not yet warm.
-      servers[servers.length - 1].first = await transfer(kind, server);
+      entry.first = await transfer(kind, server);
     }
     type Run = { qps: number; completed: number; latencyMs: number; lost: number; sent: number; rcodes: string; cpu: number };
     const best = new Map<string, Run>();
@@ -103,7 +105,7 @@ export async function benchServing(o: ServingOptions): Promise<ServingResult> {
       const mem = memoryBytes(server.pid);
       // Let the tail of the query load drain before timing transfers.
       await Bun.sleep(200);
-      let bestAxfr = first;
+      let bestAxfr = first!;
       for (let i = 0; i < (o.axfrRuns ?? 5); i++) {
         const a = await transfer(kind, server);
         if (a.seconds < bestAxfr.seconds) bestAxfr = a;
@@ -120,7 +122,7 @@ export async function benchServing(o: ServingOptions): Promise<ServingResult> {
         memoryBytes: mem,
         startup: server.startup,
         axfrSeconds: bestAxfr.seconds,
-        axfrFirstSeconds: first.seconds,
+        axfrFirstSeconds: first!.seconds,
         axfrMessages: bestAxfr.messages,
       };
       rows.push(row);
