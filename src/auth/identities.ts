@@ -1,7 +1,7 @@
 // Links between accounts and OAuth/OIDC identities (provider + subject). An identity signs in exactly one
-// account. We never link by e-mail address on our own: an attacker who controls a provider account with
-// the victim's address (unverified, or at a provider that lets you type any address) would otherwise take
-// over the victim's account. Linking is done by a signed-in person from their settings page.
+// account. A first sign-in joins an existing account by e-mail address only when both sides have verified
+// that address (see accountWithVerifiedEmail); otherwise linking is done by a signed-in person from their
+// settings page.
 import { and, eq, sql } from "drizzle-orm";
 import { oauthIdentities, users, type Db } from "../db/index.ts";
 import type { User } from "../core/admin/users.ts";
@@ -29,6 +29,24 @@ export function linkIdentity(db: Db, userId: number, identity: ExternalIdentity)
   if (owner && owner.id !== userId) throw new ValidationError("identity", "This sign-in is already linked to another account.");
   if (owner) return;
   db.insert(oauthIdentities).values({ userId, provider: identity.provider, subject: identity.subject }).run();
+}
+
+/**
+ * The existing account a first sign-in with `identity` belongs to by its e-mail address, or null. Only when
+ * the provider vouches for the address (`email_verified: true`; for GitHub its verified primary address)
+ * AND exactly one account has confirmed the same address with us: trusting an unverified claim would let
+ * anyone who types the victim's address at a provider take the account over, and trusting an unconfirmed
+ * address here would hand the provider's user an account someone registered with their address beforehand.
+ */
+export function accountWithVerifiedEmail(db: Db, identity: ExternalIdentity): User | null {
+  if (!identity.emailVerified || identity.email === "") return null;
+  const found = db
+    .select()
+    .from(users)
+    .where(and(eq(sql`lower(${users.email})`, identity.email.toLowerCase()), eq(users.emailVerified, true)))
+    .limit(2)
+    .all();
+  return found.length === 1 ? found[0] : null;
 }
 
 /** Unlinking the last way to sign in would lock the person out, so it is refused. */

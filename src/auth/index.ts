@@ -50,5 +50,5 @@ export {
   type UserDeleteHook,
   type UserPage,
 } from "./accounts.ts";
-export { findIdentityUser, listIdentities, linkIdentity, unlinkIdentity, createUserFromIdentity, freeUsername, type Identity } from "./identities.ts";
+export { accountWithVerifiedEmail, findIdentityUser, listIdentities, linkIdentity, unlinkIdentity, createUserFromIdentity, freeUsername, type Identity } from "./identities.ts";
 export { configuredProviders, githubEndpoints, isPending, OAuthError, PROVIDER_NAMES, type OAuthProvider, type ProviderName, type ExternalIdentity, type PendingAuthorization } from "./oauth.ts";

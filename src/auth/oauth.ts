@@ -10,8 +10,10 @@
 //             GitHub Enterprise Server ([oauth.github] base_url).
 //
 // arctic builds the authorization URL and exchanges the code; it only *decodes* ID tokens, so every ID
-// token is verified here with jose: signature against the provider's JWKS, issuer, audience, expiry, and
-// our nonce. Foreign JSON is read as `unknown` and narrowed (arctic's habit).
+// token is verified here with jose: signature against the provider's JWKS (RS256, ES256, ... whatever the
+// provider's keys say), issuer, audience, expiry, and our nonce. The profile and e-mail claims come from the
+// userinfo endpoint where the provider has one (OIDC Core §5.4: with an access token issued, a provider may
+// leave them out of the ID token). Foreign JSON is read as `unknown` and narrowed (arctic's habit).
 import { CodeChallengeMethod, OAuth2Client, OAuth2RequestError, ArcticFetchError, generateCodeVerifier, generateState } from "arctic";
 import { createRemoteJWKSet, jwtVerify, errors as joseErrors } from "jose";
 import type { Config } from "../config/index.ts";
@@ -65,12 +67,13 @@ interface Discovery {
   authorization_endpoint: string;
   token_endpoint: string;
   jwks_uri: string;
+  userinfo_endpoint?: string;
 }
 
 function isDiscovery(v: unknown): v is Discovery {
   if (typeof v !== "object" || v === null) return false;
   const o = v as Record<string, unknown>;
-  return ["issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"].every((k) => typeof o[k] === "string");
+  return ["issuer", "authorization_endpoint", "token_endpoint", "jwks_uri"].every((k) => typeof o[k] === "string") && (o.userinfo_endpoint === undefined || typeof o.userinfo_endpoint === "string");
 }
 
 const DISCOVERY_TTL_MS = 3600_000;
@@ -149,6 +152,8 @@ class OidcProvider implements OAuthProvider {
     }
     // OIDC Core §3.1.3.7 item 11: the nonce binds the token to this browser's sign-in attempt (no replay).
     if (claims.nonce !== pending.nonce) throw new OAuthError("nonce", "The ID token from the sign-in provider does not belong to this sign-in (nonce mismatch).");
+    const accessToken = (tokens.data as Record<string, unknown>).access_token;
+    if (doc.userinfo_endpoint && typeof accessToken === "string") claims = { ...claims, ...(await userinfo(doc.userinfo_endpoint, accessToken, String(claims.sub))) };
     const str = (k: string) => (typeof claims[k] === "string" ? (claims[k] as string) : "");
     return {
       provider: this.name,
@@ -159,6 +164,25 @@ class OidcProvider implements OAuthProvider {
       preferredUsername: str("preferred_username") || str("nickname") || str("email").split("@")[0] || "",
     };
   }
+}
+
+/**
+ * The claims of the userinfo endpoint (OIDC Core §5.3), asked with the access token. Its `sub` must be the
+ * ID token's (§5.3.2: else the answer is about someone else and must not be used).
+ */
+async function userinfo(endpoint: string, accessToken: string, subject: string): Promise<Record<string, unknown>> {
+  let info: Record<string, unknown>;
+  try {
+    const res = await fetch(endpoint, { headers: { authorization: `Bearer ${accessToken}`, accept: "application/json" }, signal: AbortSignal.timeout(10_000) });
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    const body: unknown = await res.json();
+    if (typeof body !== "object" || body === null) throw new Error("not a JSON object");
+    info = body as Record<string, unknown>;
+  } catch (e) {
+    throw new OAuthError("provider", `The sign-in provider's user information could not be read (${(e as Error).message}).`);
+  }
+  if (info.sub !== subject) throw new OAuthError("provider", "The sign-in provider's user information is about someone else (sub mismatch).");
+  return info;
 }
 
 /**

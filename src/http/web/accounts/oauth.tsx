@@ -5,10 +5,11 @@
 //           send the browser to the provider;
 // callback: the state in the URL must equal the cookie's (else: a forged or stale callback, refused), the
 //           code is exchanged, the ID token verified (signature, issuer, audience, expiry, nonce). Then:
-//           linking (signed in, ?link=1), or signing in the linked account, or - where sign-up is open - a
-//           new account. An existing account is never taken over just because the e-mail address matches.
+//           linking (signed in, ?link=1), or signing in the linked account, or the account with the same
+//           e-mail address when both the provider and we have verified it (then linked), or - where sign-up
+//           is open - a new account. An unverified address never joins an existing account.
 import { Html } from "@elysiajs/html";
-import { constantTimeEqual, createUserFromIdentity, findIdentityUser, isPending, linkIdentity, OAuthError, sign, unlinkIdentity, unsign, ValidationError, type PendingAuthorization } from "../../../auth/index.ts";
+import { accountWithVerifiedEmail, constantTimeEqual, createUserFromIdentity, findIdentityUser, isPending, linkIdentity, OAuthError, sign, unlinkIdentity, unsign, ValidationError, type PendingAuthorization } from "../../../auth/index.ts";
 import { cookie, redirect, safeNext, type Router, type WebContext } from "../context.ts";
 import { page } from "../layout.tsx";
 import { startSession } from "./login.tsx";
@@ -116,9 +117,14 @@ async function callback(c: WebContext): Promise<Response> {
     return redirect(c, "/account/settings");
   }
 
-  const existing = findIdentityUser(c.web.db, identity.provider, identity.subject);
+  const linked = findIdentityUser(c.web.db, identity.provider, identity.subject);
+  const existing = linked ?? accountWithVerifiedEmail(c.web.db, identity);
   if (existing) {
     if (!existing.isActive) return refused(c, t("This account is deactivated."), 403);
+    if (!linked) {
+      linkIdentity(c.web.db, existing.id, identity);
+      c.web.log.info("oauth identity linked by verified e-mail", { user: existing.username, provider: provider.name });
+    }
     startSession(c, existing, false);
     c.web.log.info("login", { user: existing.username, provider: provider.name, client: c.client.address });
     return redirect(c, flow.next);
