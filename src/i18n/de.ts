@@ -22,6 +22,8 @@ const messages: Record<string, string> = {
   "The ID token from the sign-in provider is not for us ({claim}).": "Das ID-Token des Anmeldedienstes ist nicht für uns bestimmt ({claim}).",
   "The ID token from the sign-in provider could not be verified.": "Das ID-Token des Anmeldedienstes ließ sich nicht prüfen.",
   "The ID token from the sign-in provider does not belong to this sign-in (nonce mismatch).": "Das ID-Token des Anmeldedienstes gehört nicht zu dieser Anmeldung (Nonce stimmt nicht überein).",
+  "The sign-in provider's user information could not be read ({message}).": "Die Benutzerinformationen des Anmeldedienstes ließen sich nicht lesen ({message}).",
+  "The sign-in provider's user information is about someone else (sub mismatch).": "Die Benutzerinformationen des Anmeldedienstes betreffen jemand anderen (sub stimmt nicht überein).",
   "The sign-in provider refused the code ({refused}).": "Der Anmeldedienst hat den Code abgelehnt ({refused}).",
   "GitHub sent no access token.": "GitHub hat kein Zugriffstoken geschickt.",
   "GitHub could not be reached ({message}).": "GitHub war nicht erreichbar ({message}).",

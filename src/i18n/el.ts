@@ -22,6 +22,8 @@ const messages: Record<string, string> = {
   "The ID token from the sign-in provider is not for us ({claim}).": "Το διακριτικό ταυτότητας του παρόχου σύνδεσης δεν προορίζεται για εμάς ({claim}).",
   "The ID token from the sign-in provider could not be verified.": "Το διακριτικό ταυτότητας του παρόχου σύνδεσης δεν μπόρεσε να επαληθευτεί.",
   "The ID token from the sign-in provider does not belong to this sign-in (nonce mismatch).": "Το διακριτικό ταυτότητας του παρόχου σύνδεσης δεν ανήκει σε αυτή τη σύνδεση (το nonce δεν ταιριάζει).",
+  "The sign-in provider's user information could not be read ({message}).": "Οι πληροφορίες χρήστη του παρόχου σύνδεσης δεν μπόρεσαν να διαβαστούν ({message}).",
+  "The sign-in provider's user information is about someone else (sub mismatch).": "Οι πληροφορίες χρήστη του παρόχου σύνδεσης αφορούν κάποιον άλλον (το sub δεν ταιριάζει).",
   "The sign-in provider refused the code ({refused}).": "Ο πάροχος σύνδεσης απέρριψε τον κωδικό ({refused}).",
   "GitHub sent no access token.": "Το GitHub δεν έστειλε διακριτικό πρόσβασης.",
   "GitHub could not be reached ({message}).": "Το GitHub δεν ήταν προσβάσιμο ({message}).",

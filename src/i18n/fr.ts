@@ -22,6 +22,8 @@ const messages: Record<string, string> = {
   "The ID token from the sign-in provider is not for us ({claim}).": "Le jeton d'identité du fournisseur de connexion ne nous est pas destiné ({claim}).",
   "The ID token from the sign-in provider could not be verified.": "Le jeton d'identité du fournisseur de connexion n'a pas pu être vérifié.",
   "The ID token from the sign-in provider does not belong to this sign-in (nonce mismatch).": "Le jeton d'identité du fournisseur de connexion n'appartient pas à cette connexion (nonce différent).",
+  "The sign-in provider's user information could not be read ({message}).": "Les informations d'utilisateur du fournisseur de connexion n'ont pas pu être lues ({message}).",
+  "The sign-in provider's user information is about someone else (sub mismatch).": "Les informations d'utilisateur du fournisseur de connexion concernent quelqu'un d'autre (sub différent).",
   "The sign-in provider refused the code ({refused}).": "Le fournisseur de connexion a refusé le code ({refused}).",
   "GitHub sent no access token.": "GitHub n'a envoyé aucun jeton d'accès.",
   "GitHub could not be reached ({message}).": "GitHub est injoignable ({message}).",

@@ -22,6 +22,8 @@ const messages: Record<string, string> = {
   "The ID token from the sign-in provider is not for us ({claim}).": "A bejelentkezési szolgáltató azonosító tokenje nem nekünk szól ({claim}).",
   "The ID token from the sign-in provider could not be verified.": "A bejelentkezési szolgáltató azonosító tokenjét nem sikerült ellenőrizni.",
   "The ID token from the sign-in provider does not belong to this sign-in (nonce mismatch).": "A bejelentkezési szolgáltató azonosító tokenje nem ehhez a bejelentkezéshez tartozik (eltérő nonce).",
+  "The sign-in provider's user information could not be read ({message}).": "A bejelentkezési szolgáltató felhasználói adatai nem olvashatók ({message}).",
+  "The sign-in provider's user information is about someone else (sub mismatch).": "A bejelentkezési szolgáltató felhasználói adatai valaki másra vonatkoznak (eltérő sub).",
   "The sign-in provider refused the code ({refused}).": "A bejelentkezési szolgáltató elutasította a kódot ({refused}).",
   "GitHub sent no access token.": "A GitHub nem küldött hozzáférési tokent.",
   "GitHub could not be reached ({message}).": "A GitHub nem volt elérhető ({message}).",

@@ -22,6 +22,8 @@ const messages: Record<string, string> = {
   "The ID token from the sign-in provider is not for us ({claim}).": "L'ID token del fornitore di accesso non è destinato a noi ({claim}).",
   "The ID token from the sign-in provider could not be verified.": "Non è stato possibile verificare l'ID token del fornitore di accesso.",
   "The ID token from the sign-in provider does not belong to this sign-in (nonce mismatch).": "L'ID token del fornitore di accesso non appartiene a questo accesso (nonce non corrispondente).",
+  "The sign-in provider's user information could not be read ({message}).": "Le informazioni utente del fornitore di accesso non si sono potute leggere ({message}).",
+  "The sign-in provider's user information is about someone else (sub mismatch).": "Le informazioni utente del fornitore di accesso riguardano un'altra persona (sub non corrispondente).",
   "The sign-in provider refused the code ({refused}).": "Il fornitore di accesso ha rifiutato il codice ({refused}).",
   "GitHub sent no access token.": "GitHub non ha inviato alcun token di accesso.",
   "GitHub could not be reached ({message}).": "GitHub non è raggiungibile ({message}).",

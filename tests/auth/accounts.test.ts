@@ -2,7 +2,7 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { openDatabase, users } from "../../src/db/index.ts";
-import { deleteUnverifiedAccounts, checkPasswordLogin, createUserFromIdentity, deleteOwnAccount, findLoginUser, freeUsername, linkIdentity, unlinkIdentity, listIdentities, registerAccount } from "../../src/auth/index.ts";
+import { accountWithVerifiedEmail, deleteUnverifiedAccounts, checkPasswordLogin, createUserFromIdentity, deleteOwnAccount, findLoginUser, freeUsername, linkIdentity, unlinkIdentity, listIdentities, registerAccount } from "../../src/auth/index.ts";
 
 const now = new Date("2026-11-26T12:00:00Z");
 
@@ -60,6 +60,20 @@ describe("accounts", () => {
     linkIdentity(db, u.id, { provider: "gitlab", subject: "g1", email: "", emailVerified: false, preferredUsername: "" });
     unlinkIdentity(db, u, id.id);
     expect(listIdentities(db, u.id).map((i) => i.provider)).toEqual(["gitlab"]);
+  });
+
+  test("a first sign-in belongs to an existing account by e-mail only when the provider and the account both verified it, and one account has it", () => {
+    const db = openDatabase(":memory:");
+    db.insert(users).values({ username: "vic", email: "Vic@Example.test", emailVerified: true }).run();
+    db.insert(users).values({ username: "una", email: "una@example.test", emailVerified: false }).run();
+    const identity = (email: string, emailVerified: boolean) => ({ provider: "oidc" as const, subject: "s", email, emailVerified, preferredUsername: "" });
+    expect(accountWithVerifiedEmail(db, identity("vic@example.TEST", true))?.username).toBe("vic");
+    expect(accountWithVerifiedEmail(db, identity("vic@example.test", false))).toBeNull();
+    expect(accountWithVerifiedEmail(db, identity("una@example.test", true))).toBeNull();
+    expect(accountWithVerifiedEmail(db, identity("", true))).toBeNull();
+    // Two accounts with the same confirmed address (the database does not forbid it): neither is chosen.
+    db.insert(users).values({ username: "vic2", email: "vic@example.test", emailVerified: true }).run();
+    expect(accountWithVerifiedEmail(db, identity("vic@example.test", true))).toBeNull();
   });
 
   test("the clean-up removes sign-ups never confirmed within 7 days, nothing else", () => {
