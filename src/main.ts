@@ -162,17 +162,24 @@ async function serveCommand(argv: string[], cfg: Config, io: Io): Promise<number
   const { values } = parse(argv, {}, "updns serve [--config FILE]");
   if (values.help) return io.out("usage: updns serve [--config FILE]\nWith no config file: data in ./data, web on 127.0.0.1:8080, DNS on 127.0.0.1:5353."), 0;
   const log = createLogger({ level: cfg.log.level as "info", format: cfg.log.format as "logfmt" });
+  // The handlers are in place before start-up: a SIGTERM that arrives while listeners open or jobs start
+  // (systemd stopping a unit that is still starting) is kept and honoured once start-up is done, instead of
+  // killing the process half-way (exit 143) with the database open.
+  let requested: ((signal: string) => void) | null = null;
+  let early: string | null = null;
+  const onSignal = (signal: string) => (requested ? requested(signal) : (early ??= signal));
+  process.once("SIGTERM", () => onSignal("SIGTERM"));
+  process.once("SIGINT", () => onSignal("SIGINT"));
   const server = await startServer(cfg, log);
   await new Promise<void>((resolve) => {
-    const stop = (signal: string) => {
+    requested = (signal: string) => {
       log.info("stopping", { signal });
       server.stop().then(() => {
         log.info("stopped");
         resolve();
       });
     };
-    process.once("SIGTERM", () => stop("SIGTERM"));
-    process.once("SIGINT", () => stop("SIGINT"));
+    if (early) requested(early);
     process.on("SIGHUP", () => {
       try {
         server.reloadTls();
