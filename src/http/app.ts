@@ -3,7 +3,7 @@
 import { Elysia } from "elysia";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../log/index.ts";
-import { clientInfo, ProxyTrust, type ClientInfo } from "./client.ts";
+import { badForwardedAnswer, clientInfo, ProxyTrust, type ClientInfo } from "./client.ts";
 
 export interface HealthSource {
   /** name → "ok" or a problem text. */
@@ -49,6 +49,8 @@ export function directFirst(handle: (request: Request) => Response | Promise<Res
     return res;
   };
   return (request) => {
+    const bad = badForwardedAnswer(request, trust, securityHeaders);
+    if (bad) return bad;
     for (const d of direct) {
       const r = d(request);
       if (r) return r.then((res) => finish(request, res));
@@ -64,6 +66,9 @@ export function createHttpApp(deps: HttpDeps) {
     // which every `new URL(request.url)` further in (and in onError) would throw on: a 500 before this.
     .onRequest(({ request }) => {
       if (!URL.canParse(request.url)) return new Response("bad request\n", { status: 400, headers: { "content-type": "text/plain; charset=utf-8", ...securityHeaders } });
+      // A trusted proxy that forwards a non-address is a 400 before anything reads the client address.
+      const bad = badForwardedAnswer(request, trust, securityHeaders);
+      if (bad) return bad;
     })
     .decorate("log", deps.log)
     .derive({ as: "global" }, ({ request }): { client: ClientInfo } => ({ client: clientInfo(request, trust) }))
