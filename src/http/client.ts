@@ -174,7 +174,8 @@ export function clientInfo(request: Request, trust: ProxyTrust): ClientInfo {
     const proto = forwardedProto(request);
     return { address: forwarded ?? direct, secure: proto ? proto.toLowerCase() === "https" : Boolean(peer?.tls) };
   }
-  return { address: direct, secure: Boolean(peer?.tls) || new URL(request.url).protocol === "https:" };
+  // No URL parsing here: a request with a bad Host has a URL that does not parse and is answered 400 later.
+  return { address: direct, secure: Boolean(peer?.tls) || request.url.startsWith("https:") };
 }
 
 /**
@@ -183,8 +184,10 @@ export function clientInfo(request: Request, trust: ProxyTrust): ClientInfo {
  * is misconfigured"), and nothing is changed.
  */
 export function badForwardedAnswer(request: Request, trust: ProxyTrust, headers: Record<string, string> = {}): Response | null {
+  const peer = peers.get(request);
+  if (!peer || !trust.trusts(normalizeAddress(peer.address))) return null;
   try {
-    clientInfo(request, trust);
+    forwardedFor(request, trust);
     return null;
   } catch (e) {
     if (!(e instanceof ForwardedHeaderError)) throw e;
