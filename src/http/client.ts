@@ -178,19 +178,24 @@ export function clientInfo(request: Request, trust: ProxyTrust): ClientInfo {
   return { address: direct, secure: Boolean(peer?.tls) || request.url.startsWith("https:") };
 }
 
-/**
- * The answer for a request whose forwarded address does not parse, or null when it is fine. Plain text and
- * 400 for every path: a dyndns2 client shows the body to its user (there is no dyndns2 code for "your proxy
- * is misconfigured"), and nothing is changed.
- */
-export function badForwardedAnswer(request: Request, trust: ProxyTrust, headers: Record<string, string> = {}): Response | null {
+/** What is wrong with the forwarding headers a trusted peer sent, or null (also for any untrusted peer). */
+export function forwardedProblem(request: Request, trust: ProxyTrust): ForwardedHeaderError | null {
   const peer = peers.get(request);
   if (!peer || !trust.trusts(normalizeAddress(peer.address))) return null;
   try {
     forwardedFor(request, trust);
     return null;
   } catch (e) {
-    if (!(e instanceof ForwardedHeaderError)) throw e;
-    return new Response(`${e.message}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...headers } });
+    if (e instanceof ForwardedHeaderError) return e;
+    throw e;
   }
+}
+
+/**
+ * The answer to a request whose forwarded address does not parse: 400, plain text, for every path. A dyndns2
+ * client shows the body to its user (dyndns2 has no code for "your proxy is misconfigured"), and nothing is
+ * changed.
+ */
+export function badForwardedAnswer(problem: ForwardedHeaderError, headers: Record<string, string> = {}): Response {
+  return new Response(`${problem.message}\n`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store", ...headers } });
 }

@@ -82,6 +82,13 @@ describe("client address from a trusted proxy", () => {
       });
     }
   });
+
+  test("the operator reads in the log which header the proxy got wrong", async () => {
+    await myip(proxied, { forwarded: 'for="_secret-proxy-name"' });
+    const line = proxied.logLines.find((l) => l.includes("_secret-proxy-name"));
+    expect(line).toContain("a trusted proxy forwarded a client address that is not an IP address");
+    expect(line).toContain("Forwarded");
+  });
 });
 
 describe("client address from an untrusted peer", () => {
