@@ -3,7 +3,7 @@
 // values and get a User or a ValidationError whose message is shown to the person.
 import { and, eq, lt, ne, or, sql } from "drizzle-orm";
 import { resolve4, resolve6, resolveMx } from "node:dns/promises";
-import { users, type Db } from "../db/index.ts";
+import { apiTokens, users, type Db } from "../db/index.ts";
 import { validateEmail, validatePassword, validateUsername, type User } from "../core/admin/users.ts";
 import { ValidationError } from "../core/admin/names.ts";
 import { hashPassword, verifyPassword, burnTime } from "./password.ts";
@@ -125,16 +125,37 @@ export async function checkPasswordLogin(db: Db, user: User | null, password: st
   return { ok: true, user: { ...user, ...set } };
 }
 
-/** Password change: needs the current password; every other session of the user ends, this one stays. */
-export async function changePassword(db: Db, user: User, current: string, next: string, next2: string, keepSessionIdHash: string): Promise<void> {
+/**
+ * Deletes every API token of an account. Tokens are credentials of their own (update clients keep them for
+ * months), so signing out sessions does not end them; a password reset must, or whoever took over the
+ * account keeps a door open. Returns how many were revoked.
+ */
+export function revokeAllApiTokens(db: Db, userId: number): number {
+  return db.delete(apiTokens).where(eq(apiTokens.userId, userId)).returning({ id: apiTokens.id }).all().length;
+}
+
+/**
+ * Password change: needs the current password; every other session of the user ends, this one stays. The API
+ * tokens stay unless the user asks to revoke them too (a change is routine; a reset is not, see below).
+ */
+export async function changePassword(
+  db: Db,
+  user: User,
+  current: string,
+  next: string,
+  next2: string,
+  keepSessionIdHash: string,
+  opts: { revokeApiTokens?: boolean } = {},
+): Promise<{ revokedTokens: number }> {
   // An OAuth-only account has no current password; it may set a first one.
   if (user.passwordHash && !(await verifyPassword(current, user.passwordHash)).ok) throw new ValidationError("current", "The current password is wrong.");
   validatePassword(next);
   if (next !== next2) throw new ValidationError("password2", "The two passwords differ.");
   const passwordHash = await hashPassword(next);
-  db.transaction((tx) => {
+  return db.transaction((tx) => {
     tx.update(users).set({ passwordHash }).where(eq(users.id, user.id)).run();
     invalidateUserSessions(tx as unknown as Db, user.id, keepSessionIdHash);
+    return { revokedTokens: opts.revokeApiTokens ? revokeAllApiTokens(tx as unknown as Db, user.id) : 0 };
   });
 }
 
@@ -145,12 +166,18 @@ export async function newPasswordHash(next: string, next2: string): Promise<stri
   return hashPassword(next);
 }
 
-/** Sets a password from a reset link: all sessions end (whoever knew the old password is signed out). */
-export function setPasswordHash(db: Db, userId: number, passwordHash: string): void {
+/**
+ * Sets a password from a reset link (the forgotten-password path): all sessions end and all API tokens are
+ * revoked — a reset is what someone does when the account may be in other hands, and whoever knew the old
+ * password may have made a token with it. The caller runs this inside the transaction that uses the link.
+ */
+export function setPasswordHash(db: Db, userId: number, passwordHash: string): { revokedTokens: number } {
   db.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
   invalidateUserSessions(db, userId);
+  const revokedTokens = revokeAllApiTokens(db, userId);
   // Following a link mailed to the address proves the address works.
   db.update(users).set({ emailVerified: true }).where(eq(users.id, userId)).run();
+  return { revokedTokens };
 }
 
 /** Checks a requested new e-mail address; the change happens only when its verification link is followed. */

@@ -134,6 +134,16 @@ export const settings: Setting[] = [
   { section: "abuse", key: "badauth_per_minute", type: "int", default: 30, validate: range(1, 100000), help: "Failed update authentications per client address per minute before 429." },
   { section: "abuse", key: "api_requests_per_minute", type: "int", default: 120, validate: range(1, 1000000), help: "Requests per API token per minute to /api/v1 before 429." },
 
+  // [update]
+  {
+    section: "update",
+    key: "max_addresses",
+    type: "int",
+    default: 16,
+    validate: range(1, 1024),
+    help: "Most IPv4 and most IPv6 addresses one dyndns2 request may carry (myip, myipv4, ipv4, myipv6, ipv6, myip6 together, each family counted on its own); more is answered `dnserr` (the client's fault) and changes nothing.",
+  },
+
   // [jobs]
   { section: "jobs", key: "faults", type: "string", default: "0 3 * * 0", validate: schedule, help: "Show and reset fault counters, flag abuse." },
   { section: "jobs", key: "domains_check", type: "string", default: "30 4 * * *", validate: schedule, help: "Check every domain's nameserver." },

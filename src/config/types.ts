@@ -75,6 +75,9 @@ export interface Config {
     badauth_per_minute: number;
     api_requests_per_minute: number;
   };
+  "update": {
+    max_addresses: number;
+  };
   "jobs": {
     faults: string;
     domains_check: string;

@@ -34,4 +34,11 @@ export function singleLine(results: AddressResult[]): string {
   return `${word} ${ips.join(",")}`;
 }
 
-export const hasTransientError = (results: AddressResult[]): boolean => results.some((r) => isError(r) && r.transient === true);
+/**
+ * The dnserr rule (updns.md §1.7): a per-address dnserr is always a fault the client cannot fix — the
+ * primary refused or timed out, TSIG BADSIG/BADKEY/BADTIME, a back-off in force, the zone switched off — so
+ * it is answered 503 with Retry-After, the first time and every time. The client's own dnserr (a bad `myip`
+ * or `txt`, too many addresses) never gets here: it refuses the whole request before any host is touched
+ * and is a 200.
+ */
+export const hasServerFault = (results: AddressResult[]): boolean => results.some((r) => isError(r) && r.code === "dnserr");

@@ -10,6 +10,10 @@ export type AddressResult =
   | { code: "good"; ip: string }
   | { code: "nochg"; ip: string }
   | { code: "deleted"; type: string }
+  /**
+   * A per-address dnserr is always a server fault (answered 503, results.ts hasServerFault); `transient` only
+   * says whether trying again may work by itself (a timeout) or needs the operator (a refusal, a wrong key).
+   */
   | { code: ErrorWord; transient?: boolean };
 
 export type UpdateMode = "update" | "delete";

@@ -11,13 +11,13 @@ import { effectiveTtl, findHost, relatedHostsOf, zoneRefOf, type HostRecord } fr
 import { canonicalName, looksLikeFqdn } from "./names.ts";
 import { systemClock, ZoneBackendError, type Clock, type Forwarder, type ZoneBackend, type ZoneRef } from "./ports.ts";
 import { updateRelatedHosts } from "./related.ts";
-import { combineResults, hasTransientError, singleLine } from "./results.ts";
+import { combineResults, hasServerFault, singleLine } from "./results.ts";
 import type { AddressResult, DyndnsAnswer, DyndnsRequest, UpdateMode } from "./types.ts";
 import { ValidationError } from "./admin/names.ts";
 
 /** Dyn's limit on `hostname=a,b,...` (updns.md §1.2). */
 export const MAX_HOSTS = 20;
-/** What a client is told to wait after a transient nameserver failure. */
+/** What a client is told to wait after a server-side dnserr (503), from the first such answer on. */
 export const RETRY_AFTER_SECONDS = 60;
 
 export interface AbuseSettings {
@@ -35,6 +35,8 @@ export interface UpdateDeps {
   /** Defaults to the SQLite queue that backends/forwarder drains. */
   forwarder?: Forwarder;
   clock?: Clock;
+  /** `update.max_addresses` (default DEFAULT_MAX_ADDRESSES). */
+  maxAddresses?: number;
 }
 
 export interface UpdateService {
@@ -77,11 +79,18 @@ interface SentAddress {
   sent: string;
 }
 
-type AddressList = { ok: true; given: boolean; list: SentAddress[] } | { ok: false; bad: string };
+type AddressList = { ok: true; given: boolean; list: SentAddress[] } | { ok: false; bad: string } | { ok: false; tooMany: AddressKind; limit: number };
 
-/** §1.2 step 9 with updns.md §1.1/§1.4: any invalid piece spoils the request; absent families stay absent. */
-export function addressesFrom(params: Record<string, string>): AddressList {
+/** `update.max_addresses`: each update of a host's A or AAAA is a zone version, so a request may hold few. */
+export const DEFAULT_MAX_ADDRESSES = 16;
+
+/**
+ * §1.2 step 9 with updns.md §1.1/§1.4: any invalid piece spoils the request; absent families stay absent.
+ * More than `maxAddresses` pieces of one family (duplicates counted: each was sent) spoil it too.
+ */
+export function addressesFrom(params: Record<string, string>, maxAddresses = DEFAULT_MAX_ADDRESSES): AddressList {
   const list: SentAddress[] = [];
+  const count: Record<AddressKind, number> = { ipv4: 0, ipv6: 0 };
   let given = false;
   for (const [name, kind] of ADDRESS_PARAMS) {
     const raw = params[name];
@@ -91,6 +100,7 @@ export function addressesFrom(params: Record<string, string>): AddressList {
       const sent = stripPrefixLength(piece);
       const addr = parseAddress(sent);
       if (!addr || (kind && addr.kind !== kind)) return { ok: false, bad: piece.slice(0, 64) };
+      if (++count[addr.kind] > maxAddresses) return { ok: false, tooMany: addr.kind, limit: maxAddresses };
       if (!list.some((x) => x.addr.kind === addr.kind && x.addr.value === addr.value)) list.push({ addr, sent });
     }
   }
@@ -115,6 +125,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
   const badAgents = new Set(deps.abuse.bad_agents);
   const badIps = new AddressSet(deps.abuse.bad_ips);
   const limiter = new BadauthLimiter(deps.abuse.badauth_per_minute);
+  const maxAddresses = deps.maxAddresses ?? DEFAULT_MAX_ADDRESSES;
   const { db, log } = deps;
 
   const answer = (status: DyndnsAnswer["status"], body: string, hosts: string[] = [], retryAfter?: number): DyndnsAnswer => ({ status, body, hosts, retryAfter });
@@ -177,11 +188,18 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     }
 
     // 9. Addresses (and the TXT value): one bad piece answers dnserr, a client fault (updns.md §1.7).
-    const parsed = addressesFrom(p);
+    // Too many addresses is the same kind of client fault: 200 dnserr, nothing changed.
+    const parsed = addressesFrom(p, maxAddresses);
     const txt = req.mode === "update" ? p.txt : undefined;
-    const bad = !parsed.ok ? parsed.bad : txt !== undefined && !validTxt(txt) ? "txt" : null;
-    if (bad !== null || !parsed.ok) {
-      for (const t of resolved) t.ledger!.clientMessage(bad === "txt" ? "received a bad txt value" : `received bad ip address ${JSON.stringify(bad)}`, true);
+    const complaint = !parsed.ok
+      ? "bad" in parsed
+        ? `received bad ip address ${JSON.stringify(parsed.bad)}`
+        : `received more than ${parsed.limit} ${parsed.tooMany} addresses in one request (update.max_addresses)`
+      : txt !== undefined && !validTxt(txt)
+        ? "received a bad txt value"
+        : null;
+    if (complaint !== null || !parsed.ok) {
+      for (const t of resolved) t.ledger!.clientMessage(complaint ?? "", true);
       return finish(answer("ok", "dnserr", fqdns));
     }
     let list = parsed.list;
@@ -207,8 +225,9 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
       perHost.push(results);
       lines.push(targets.length === 1 ? combineResults(results) : singleLine(results));
     }
-    if (perHost.some(hasTransientError)) {
-      // The client will retry everything it sent: those retries are on us, not on it (updns.md §1.8).
+    if (perHost.some(hasServerFault)) {
+      // 503 + Retry-After (results.ts hasServerFault). The client will retry everything it sent: those
+      // retries are on us, not on it (updns.md §1.8).
       for (const t of resolved) t.ledger!.set({ lastServerFaultAt: now });
       return finish(answer("unavailable", lines.join("\n"), fqdns, RETRY_AFTER_SECONDS));
     }
@@ -414,7 +433,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     };
     const results = await processHost(rec, ledger, list, change.txt, "update", client.secure, now, principal);
     if (change.remove.length > 0) results.push(...(await processHost(rec, ledger, change.remove.map((k) => zero[k]), undefined, "delete", client.secure, now, principal)));
-    if (hasTransientError(results)) ledger.set({ lastServerFaultAt: now });
+    if (hasServerFault(results)) ledger.set({ lastServerFaultAt: now });
     ledger.flush(db);
     log.info("json api address change", { host: rec.fqdn, result: singleLine(results), client: client.address });
     return results;

@@ -3,7 +3,7 @@
 import { Elysia } from "elysia";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../log/index.ts";
-import { clientInfo, ProxyTrust, type ClientInfo } from "./client.ts";
+import { badForwardedAnswer, clientInfo, forwardedProblem, ProxyTrust, type ClientInfo } from "./client.ts";
 
 export interface HealthSource {
   /** name → "ok" or a problem text. */
@@ -49,6 +49,8 @@ export function directFirst(handle: (request: Request) => Response | Promise<Res
     return res;
   };
   return (request) => {
+    // A bad forwarded address is the app's to answer (and log): see createHttpApp's onRequest.
+    if (forwardedProblem(request, trust)) return handle(request);
     for (const d of direct) {
       const r = d(request);
       if (r) return r.then((res) => finish(request, res));
@@ -64,6 +66,13 @@ export function createHttpApp(deps: HttpDeps) {
     // which every `new URL(request.url)` further in (and in onError) would throw on: a 500 before this.
     .onRequest(({ request }) => {
       if (!URL.canParse(request.url)) return new Response("bad request\n", { status: 400, headers: { "content-type": "text/plain; charset=utf-8", ...securityHeaders } });
+      // A trusted proxy that forwards a non-address is a 400 before anything reads the client address.
+      const problem = forwardedProblem(request, trust);
+      if (problem) {
+        // The operator's to fix (the proxy's configuration): every client behind it gets this 400.
+        deps.log.warn("a trusted proxy forwarded a client address that is not an IP address", { header: problem.header, value: problem.value.slice(0, 80), path: new URL(request.url).pathname });
+        return badForwardedAnswer(problem, securityHeaders);
+      }
     })
     .decorate("log", deps.log)
     .derive({ as: "global" }, ({ request }): { client: ClientInfo } => ({ client: clientInfo(request, trust) }))

@@ -38,6 +38,8 @@ export function resetPasswordMail(c: MailContext, to: string, username: string, 
       link,
       "",
       c.t("The link works once and for {hours} hours. If you did not ask for this, ignore this mail: your password stays as it is.", { hours }),
+      "",
+      c.t("Setting a new password signs out all sessions of the account and revokes all its API tokens: update clients that use a token need a new one."),
     ].join("\n"),
   };
 }

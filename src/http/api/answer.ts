@@ -1,5 +1,5 @@
 // The dyndns2 answer on the wire (updns.md §1.7): protocol results 200 with the bare code, badauth 401 with a
-// Basic challenge, abuse from BAD_HOSTS 403, too many failed logins 429, transient server faults 503; both
+// Basic challenge, abuse from BAD_HOSTS 403, too many failed logins 429, server-side dnserr 503; both
 // of the last two with Retry-After. Bodies are exactly `text/plain`, no charset (spec §1.1).
 import type { DyndnsAnswer } from "../../core/index.ts";
 

@@ -31,7 +31,7 @@ export interface DyndnsApiDeps {
 
 /** The update service behind the plugin, for callers that need it directly (bench, web UI). */
 export function updateServiceFor(deps: DyndnsApiDeps): UpdateService {
-  return createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log, backendFor: deps.backendFor, forwarder: deps.forwarder, clock: deps.clock });
+  return createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log, backendFor: deps.backendFor, forwarder: deps.forwarder, clock: deps.clock, maxAddresses: deps.config.update.max_addresses });
 }
 
 const html = (body: string) => new Response(body, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });

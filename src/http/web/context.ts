@@ -95,7 +95,7 @@ export function createWeb(deps: WebDeps): Web {
     sessionIps: deps.sessionIps,
     reverse: deps.reverse,
     update: deps.backendFor
-      ? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log.child({ module: "web-update" }), backendFor: deps.backendFor, forwarder: queueForwarder(deps.db, deps.clock ?? { now: () => new Date() }), clock: deps.clock })
+      ? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log.child({ module: "web-update" }), backendFor: deps.backendFor, forwarder: queueForwarder(deps.db, deps.clock ?? { now: () => new Date() }), clock: deps.clock, maxAddresses: deps.config.update.max_addresses })
       : undefined,
     key: serverKey(deps.db),
     trust: new ProxyTrust(deps.config.http.trusted_proxies),

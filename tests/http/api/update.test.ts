@@ -106,6 +106,16 @@ describe("addresses (updns.md §1.4, §1.5)", () => {
     expect(w.backend.get(HOST, "A")).toEqual(["2.2.2.2"]);
   });
 
+  test("myip in the inet_aton forms (hex, one number, octal-looking, three parts) is dnserr and changes nothing", async () => {
+    await w.call("/nic/update?myip=192.0.2.1");
+    for (const ip of ["0xc6.0x33.0x64.7", "3232235777", "010.1.1.1", "1.2.3", "192.0.2.1.", "0300.0250.0.1"]) {
+      const r = await w.call(`/nic/update?myip=${ip}`);
+      expect([ip, r.status, r.body]).toEqual([ip, 200, "dnserr"]);
+    }
+    expect(w.backend.get(HOST, "A")).toEqual(["192.0.2.1"]);
+    expect(w.host().clientResultMsg).toContain('received bad ip address "0300.0250.0.1"');
+  });
+
   test("a scoped IPv6 address is dnserr with a client fault", async () => {
     expect((await w.call("/nic/update?myip=fe80::1%25eth0")).body).toBe("dnserr");
     expect(w.host().clientFaults).toBe(1);
@@ -235,13 +245,32 @@ describe("faults and messages (spec §1.3, §1.10, updns.md §1.8)", () => {
     expect(w.host().clientFaults).toBe(1);
   });
 
-  test("a permanent nameserver error (e.g. REFUSED) is 200 dnserr and a server fault", async () => {
+  test("a permanent nameserver error (e.g. REFUSED) is 503 dnserr + Retry-After as well: the client cannot fix it", async () => {
     w.backend.fail({ transient: false, message: "REFUSED" });
     const r = await w.call("/nic/update?myip=192.0.2.2");
-    expect([r.status, r.body]).toEqual([200, "dnserr"]);
-    expect(r.headers.get("retry-after")).toBeNull();
+    expect([r.status, r.body, r.headers.get("retry-after")]).toEqual([503, "dnserr", "60"]);
     expect(w.host().serverFaults).toBe(1);
+    expect(w.host().clientFaults).toBe(0);
     expect(w.host().serverResultMsg).toContain("[REFUSED]");
+    // The same answer the second time (with a back-off in force, a transient error): one fault, one answer.
+    w.backend.fail({ transient: true, message: "back-off" });
+    const again = await w.call("/nic/update?myip=192.0.2.2");
+    expect([again.status, again.body, again.headers.get("retry-after")]).toEqual([503, "dnserr", "60"]);
+  });
+
+  test("a zone switched off is 503 dnserr + Retry-After, a server fault", async () => {
+    w.db.update(domains).set({ available: false }).where(eq(domains.id, w.zoneId)).run();
+    const r = await w.call("/nic/update?myip=192.0.2.2");
+    expect([r.status, r.body, r.headers.get("retry-after")]).toEqual([503, "dnserr", "60"]);
+    expect(w.host()).toMatchObject({ serverFaults: 1, clientFaults: 0 });
+  });
+
+  test("only the client's own bad input is 200 dnserr, without Retry-After", async () => {
+    for (const q of ["myip=192.0.2.300", "txt=%07bell"]) {
+      const r = await w.call(`/nic/update?${q}`);
+      expect([q, r.status, r.body, r.headers.get("retry-after")]).toEqual([q, 200, "dnserr", null]);
+    }
+    expect(w.host()).toMatchObject({ serverFaults: 0, clientFaults: 2 });
   });
 
   test("messages are timestamped and cut to 255 characters", async () => {
@@ -390,7 +419,50 @@ describe("several hosts and API tokens (updns.md §1.2, §1.3)", () => {
   });
 });
 
+describe("addresses per request (update.max_addresses)", () => {
+  const v4 = (n: number, from = 101) => Array.from({ length: n }, (_, i) => `192.0.2.${from + i}`);
+  const v6 = (n: number) => Array.from({ length: n }, (_, i) => `2001:db8::${(i + 1).toString(16)}`);
+
+  test("17 IPv4 addresses (the default limit is 16) are 200 dnserr, a client fault, and change nothing", async () => {
+    await w.call("/nic/update?myip=192.0.2.201");
+    const r = await w.call(`/nic/update?myip=${v4(17).join(",")}`);
+    expect([r.status, r.body, r.headers.get("retry-after")]).toEqual([200, "dnserr", null]);
+    expect(w.backend.get(HOST, "A")).toEqual(["192.0.2.201"]);
+    expect(w.host().clientResultMsg).toContain("received more than 16 ipv4 addresses in one request (update.max_addresses)");
+    expect(w.host().clientFaults).toBe(1);
+  });
+
+  test("the limit is per family, across myip, myipv4 and the other address parameters, duplicates counted", async () => {
+    const ok = await w.call(`/nic/update?myip=${[...v4(16), ...v6(16)].join(",")}`);
+    expect(ok.status).toBe(200);
+    expect(ok.body.startsWith("good ")).toBe(true);
+    expect((await w.call(`/nic/update?myip=${v6(16).join(",")}&myipv6=2001:db8::99`)).body).toBe("dnserr");
+    expect((await w.call(`/nic/update?myip=${v4(9).join(",")}&myipv4=${v4(8, 50).join(",")}`)).body).toBe("dnserr");
+    expect((await w.call(`/nic/update?myip=${Array(17).fill("192.0.2.7").join(",")}`)).body).toBe("dnserr");
+    expect(w.backend.get(HOST, "A")).toEqual(["192.0.2.116"]);
+    expect(w.backend.get(HOST, "AAAA")).toEqual(["2001:db8::10"]);
+  });
+});
+
 describe("client address behind a proxy (updns.md §1.6)", () => {
+  test("a forwarded address that does not parse is a 400 naming the header, and the host keeps its address", async () => {
+    const v = await makeWorld({ trusted_proxies: ["10.0.0.1"] });
+    await v.call("/nic/update?myip=192.0.2.1");
+    for (const [headers, message] of [
+      [{ "x-forwarded-for": "garbage" }, "X-Forwarded-For: garbage is not an IP address"],
+      [{ forwarded: 'for="_hidden"' }, 'Forwarded: for="_hidden" is not an IP address'],
+      [{ forwarded: "for=unknown" }, "Forwarded: for=unknown is not an IP address"],
+      [{ "x-forwarded-for": "3232235777" }, "X-Forwarded-For: 3232235777 is not an IP address"],
+    ] as [Record<string, string>, string][]) {
+      const r = await v.call("/nic/update", { peer: "10.0.0.1", headers });
+      expect([r.status, r.body]).toEqual([400, `${message}\n`]);
+    }
+    expect(v.backend.get(HOST, "A")).toEqual(["192.0.2.1"]);
+    // With a port, as RFC 7239 §6 allows and nginx's $remote_addr:$remote_port style writes it.
+    expect((await v.call("/nic/update", { peer: "10.0.0.1", headers: { forwarded: 'for="198.51.100.7:4711"' } })).body).toBe("good 198.51.100.7");
+    expect((await v.call("/nic/update", { peer: "10.0.0.1", headers: { "x-forwarded-for": "198.51.100.8:4711" } })).body).toBe("good 198.51.100.8");
+  });
+
   test("X-Forwarded-For counts only from a trusted proxy", async () => {
     const v = await makeWorld({ trusted_proxies: ["10.0.0.1"] });
     const h = { "x-forwarded-for": "198.51.100.20", "x-forwarded-proto": "https" };

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { users, userTokens } from "../../../src/db/index.ts";
 import { haveSmtpSink, linkIn, startSmtpSink, type SmtpSink } from "../../support/smtp-sink.ts";
+import { checkApiToken, createToken } from "../../../src/core/index.ts";
 import { makeWebWorld, textOf, type WebWorld } from "./harness.ts";
 
 const run = haveSmtpSink();
@@ -92,6 +93,43 @@ describe.skipIf(!run)("accounts over HTTP with mail", () => {
     expect((await b.login("frank", "brand new secret")).status).toBe(303);
     // The session opened with the old password is gone.
     expect((await other.get("/account/profile")).status).toBe(303);
+  });
+
+  test("password reset revokes every API token of the account; the mail, the form and the answer say so", async () => {
+    const u = await w.user("fiona");
+    const router = createToken(w.db, u.id, { name: "router" });
+    createToken(w.db, u.id, { name: "backup" });
+    const b = w.browser();
+    await b.submit("/account/password-reset", { identifier: "fiona" }, "/account/password-reset");
+    const mail = await sink.next(u.email);
+    expect(mail.text).toContain("Setting a new password signs out all sessions of the account and revokes all its API tokens: update clients that use a token need a new one.");
+    const path = pathOf(linkIn(mail));
+    expect(textOf((await b.get(path)).body)).toContain("revokes all its API tokens");
+    expect(checkApiToken(w.db, router.token, "192.0.2.1", new Date()).ok).toBe(true);
+    const done = await b.submit(path, { password: "fiona's new secret", password2: "fiona's new secret" }, path);
+    expect(done.status).toBe(303);
+    const login = await b.get(done.location!);
+    expect(textOf(login.body)).toContain("All sessions are signed out and all API tokens (2) revoked.");
+    expect(checkApiToken(w.db, router.token, "192.0.2.1", new Date())).toEqual({ ok: false, reason: "unknown" });
+    expect((await b.login("fiona", "fiona's new secret")).status).toBe(303);
+    expect(textOf((await b.get("/account/tokens")).body)).toContain("No API tokens yet.");
+  });
+
+  test("a password change keeps the API tokens unless \"also revoke all my API tokens\" is ticked", async () => {
+    const u = await w.user("gus");
+    const kept = createToken(w.db, u.id, { name: "router" });
+    const b = w.browser();
+    expect((await b.login("gus", u.password)).status).toBe(303);
+    const form = await b.get("/account/settings");
+    expect(textOf(form.body)).toContain("Also revoke all my API tokens");
+    expect(form.body).toMatch(/<input type="checkbox" name="revoke_tokens" value="1"\s*\/?>/);
+    const plain = await b.submit("/account/password", { current: u.password, password: "gus's second pw", password2: "gus's second pw" }, "/account/settings");
+    expect(plain.status).toBe(303);
+    expect(checkApiToken(w.db, kept.token, "192.0.2.1", new Date()).ok).toBe(true);
+    const revoking = await b.submit("/account/password", { current: "gus's second pw", password: "gus's third pw!", password2: "gus's third pw!", revoke_tokens: "1" }, "/account/settings");
+    expect(revoking.status).toBe(303);
+    expect(textOf((await b.get(revoking.location!)).body)).toContain("Your other sessions are signed out and your API tokens (1) revoked.");
+    expect(checkApiToken(w.db, kept.token, "192.0.2.1", new Date())).toEqual({ ok: false, reason: "unknown" });
   });
 
   test("password reset for an unknown account looks the same and sends nothing", async () => {

@@ -1,11 +1,13 @@
-// Password change (signed in; the current password is required; other sessions end, this one stays) and
-// password reset by e-mail (single-use link, 2 hours; the answer never says whether an account exists).
+// Password change (signed in; the current password is required; other sessions end, this one stays; API
+// tokens only when asked) and password reset by e-mail (single-use link, 2 hours; the answer never says
+// whether an account exists; all sessions end and all API tokens are revoked).
 import { Html } from "@elysiajs/html";
 import { changePassword, consumeToken, findLoginUser, issueToken, listIdentities, newPasswordHash, peekToken, setPasswordHash, TOKEN_LIFETIME_MS } from "../../../auth/index.ts";
 import { resetPasswordMail } from "../../../mail/index.ts";
 import { redirect, type Router, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, MailNotice, page, type Errors } from "../layout.tsx";
 import { field, formErrors } from "./forms.ts";
+import { Check, checked } from "../ui.tsx";
 import { mailTranslator } from "../i18n.ts";
 
 function SettingsPage({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Element {
@@ -25,6 +27,7 @@ function SettingsPage({ c, errors }: { c: WebContext; errors?: Errors }): JSX.El
         {user.passwordHash ? <Field name="current" label={t("Current password")} type="password" required autocomplete="current-password" errors={errors} /> : ""}
         <Field name="password" label={t("New password")} type="password" required minlength={10} autocomplete="new-password" errors={errors} hint={t("At least 10 characters. Your other sessions will be signed out.")} />
         <Field name="password2" label={t("New password again")} type="password" required minlength={10} autocomplete="new-password" errors={errors} />
+        <Check name="revoke_tokens" label={t("Also revoke all my API tokens")} checked={false} hint={t("Update clients that use a token then need a new one.")} />
         <div class="actions">
           <button type="submit" safe>{t("Change password")}</button>
           <a href="/account/password-reset" safe>{t("Forgot your password?")}</a>
@@ -66,13 +69,20 @@ function SettingsPage({ c, errors }: { c: WebContext; errors?: Errors }): JSX.El
 }
 
 async function change(c: WebContext): Promise<Response> {
+  const revokeApiTokens = checked(c, "revoke_tokens");
+  let revokedTokens: number;
   try {
-    await changePassword(c.web.db, c.user!, field(c, "current"), field(c, "password"), field(c, "password2"), c.session!.idHash);
+    ({ revokedTokens } = await changePassword(c.web.db, c.user!, field(c, "current"), field(c, "password"), field(c, "password2"), c.session!.idHash, { revokeApiTokens }));
   } catch (e) {
     return page(c, c.t("Settings"), <SettingsPage c={c} errors={formErrors(c, e)} />, 400);
   }
-  c.web.log.info("password changed", { user: c.user!.username });
-  c.flash("info", c.t("Your password was changed. Your other sessions are signed out."));
+  c.web.log.info("password changed", { user: c.user!.username, revoked_api_tokens: revokedTokens });
+  c.flash(
+    "info",
+    revokeApiTokens
+      ? c.t("Your password was changed. Your other sessions are signed out and your API tokens ({count}) revoked.", { count: revokedTokens })
+      : c.t("Your password was changed. Your other sessions are signed out."),
+  );
   return redirect(c, "/account/settings");
 }
 
@@ -119,6 +129,7 @@ function NewPasswordForm({ c, errors }: { c: WebContext; errors?: Errors }): JSX
   return (
     <>
       <h1 safe>{t("Choose a new password")}</h1>
+      <p safe>{t("Setting a new password signs out all sessions of the account and revokes all its API tokens: update clients that use a token need a new one.")}</p>
       <form method="post" action={`/account/password-reset/${encodeURIComponent(c.params.token)}`}>
         <CsrfField c={c} />
         <FormError errors={errors} />
@@ -154,13 +165,10 @@ async function reset(c: WebContext): Promise<Response> {
   } catch (e) {
     return page(c, c.t("Choose a new password"), <NewPasswordForm c={c} errors={formErrors(c, e)} />, 400);
   }
-  const used = consumeToken(c.web.db, "reset_password", c.params.token, c.now, (row, tx) => {
-    if (row.userId) setPasswordHash(tx, row.userId, hash);
-    return row.userId;
-  });
+  const used = consumeToken(c.web.db, "reset_password", c.params.token, c.now, (row, tx) => (row.userId ? { userId: row.userId, ...setPasswordHash(tx, row.userId, hash) } : null));
   if (!used?.result) return invalidLink(c);
-  c.web.log.info("password reset", { user_id: used.result });
-  c.flash("info", c.t("Your password was set. Log in with it."));
+  c.web.log.info("password reset", { user_id: used.result.userId, revoked_api_tokens: used.result.revokedTokens });
+  c.flash("info", c.t("Your password was set. All sessions are signed out and all API tokens ({count}) revoked. Log in with the new password.", { count: used.result.revokedTokens }));
   return redirect(c, "/account/login");
 }
 
