@@ -78,14 +78,16 @@ export function listenHttp(handle: (req: Request) => Response | Promise<Response
       const t = tls();
       for (let i = 0; i < servers.length; i++) {
         const old = servers[i];
+        // Read before stop(): a stopped server no longer knows the port it had (0 when 0 was asked for).
+        const [host, port] = [old.hostname!, old.port!];
         // The address is exclusive, so the new listener binds once the old one stops accepting (at once);
         // connections the old one already has finish their requests with the old certificate.
         void old.stop(false);
         try {
-          servers[i] = serve(old.hostname!, old.port!, t);
+          servers[i] = serve(host, port, t);
         } catch (e) {
           // Taken in between (another process): keep serving with the certificate we had, if we still can.
-          servers[i] = serve(old.hostname!, old.port!, current);
+          servers[i] = serve(host, port, current);
           throw e;
         }
       }
