@@ -48,6 +48,8 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
     USAGE,
   );
   if (values.help) return io.out(`usage: ${USAGE}`);
+  // Read before the database is opened: a refused secret leaves nothing behind.
+  const secret = sub === "add" && values.rfc2136 ? await givenSecret(io, values) : undefined;
   // `domain add` may be the first command of an installation; the others need its domains.
   const db = openDb({ create: sub === "add" });
   switch (sub) {
@@ -76,7 +78,6 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
         });
       } else {
         for (const req of ["primary", "algorithm"] as const) if (!values[req]) throw new CliError(`domain add --rfc2136 needs --${req}`);
-        const secret = await givenSecret(io, values);
         if (!secret) throw new CliError("domain add --rfc2136 needs the key's secret: --secret-stdin (or --secret BASE64)");
         row = addRfc2136Zone(db, {
           name: positionals[0],

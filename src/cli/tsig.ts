@@ -30,12 +30,13 @@ export async function tsigCommand(argv: string[], io: Io, openDb: OpenDb): Promi
     USAGE,
   );
   if (values.help) return io.out(`usage: ${USAGE}`);
+  // Read before the database is opened: a refused secret leaves nothing behind.
+  const secret = sub === "add" ? await givenSecret(io, values) : undefined;
   // `tsig add` may be the first command of an installation (a transfer key); the others need its keys.
   const db = openDb({ create: sub === "add" });
   switch (sub) {
     case "add": {
       if (positionals.length !== 1) throw new CliError(`tsig add takes one NAME\nusage: ${USAGE}`);
-      const secret = await givenSecret(io, values);
       const acme = values.acme ?? [];
       // The key and its grants together: a key meant for ACME must never exist without its scope.
       const { k, grants } = db.transaction(() => {

@@ -24,7 +24,7 @@ const DEFAULT = { http: ["127.0.0.1:8080"], dns: ["127.0.0.1:5353"] };
 function readmeExamples(certs: { cert: string; key: string }): Example[] {
   const out: Example[] = [];
   for (const m of README.matchAll(/`(http|dns)\.listen = (\[[^`]*\])`/g)) {
-    const listen = Bun.TOML.parse(`v = ${m[2]}`).v as string[];
+    const listen = (Bun.TOML.parse(`v = ${m[2]}`) as { v: string[] }).v;
     out.push({ where: m[0], config: `[${m[1]}]\nlisten = ${m[2]}\n`, ...DEFAULT, [m[1]]: listen });
   }
   for (const m of README.matchAll(/```toml\n([\s\S]*?)```/g)) {
