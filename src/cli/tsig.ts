@@ -5,10 +5,10 @@ import { CliError, givenSecret, parse, print, table, type Io, type OpenDb } from
 
 const USAGE = `updns tsig add NAME [--algorithm hmac-sha256] [--secret-stdin | --secret BASE64] [--acme NAME]... | updns tsig list | updns tsig remove NAME
        updns tsig grant KEY NAME [--match name|subdomain|wildcard|acme] [--types TXT,...] | updns tsig grants [KEY]
-  --secret-stdin  the base64 secret of an existing key, read from standard input (without either, a new one is made)
-  --secret BASE64 the same as an argument: it shows in \`ps\` and in shell history, prefer --secret-stdin
-  --acme NAME   the key may only set TXT at _acme-challenge.NAME and _acme-challenge.<anything below NAME>
-                (certbot dns-rfc2136, lego rfc2136); NAME is an embedded zone or a name in one`;
+  --secret-stdin   the base64 secret of an existing key, read from standard input (without either, a new one is made)
+  --secret BASE64  the same as an argument: it shows in \`ps\` and in shell history, prefer --secret-stdin
+  --acme NAME      the key may only set TXT at _acme-challenge.NAME and _acme-challenge.<anything below NAME>
+                   (certbot dns-rfc2136, lego rfc2136); NAME is an embedded zone or a name in one`;
 
 const MATCHES: GrantMatch[] = ["name", "subdomain", "wildcard", "acme"];
 
