@@ -11,13 +11,14 @@ export async function userCommand(argv: string[], io: Io, openDb: OpenDb, remove
   if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
   const { values, positionals } = parse(rest, { email: { type: "string" }, staff: { type: "boolean" }, "no-staff": { type: "boolean" }, active: { type: "boolean" }, inactive: { type: "boolean" }, "password-stdin": { type: "boolean" } }, USAGE);
   if (values.help) return io.out(`usage: ${USAGE}`);
+  // Read before the database is opened: a refused password leaves nothing behind.
+  const password = sub === "add" && values["password-stdin"] ? await secretFromStdin(io, "--password-stdin") : undefined;
   // `user add` may be the first command of an installation; the others need the users it made.
   const db = openDb({ create: sub === "add" });
   switch (sub) {
     case "add": {
       if (positionals.length !== 1) throw new CliError(`user add takes one NAME\nusage: ${USAGE}`);
       if (values.email === undefined) throw new CliError("user add needs --email EMAIL");
-      const password = values["password-stdin"] ? await secretFromStdin(io, "--password-stdin") : undefined;
       const u = await createUser(db, { username: positionals[0], email: values.email, password, staff: values.staff });
       return print(io, values.json, { id: u.id, username: u.username, email: u.email, staff: u.isStaff }, () => `user ${u.username} created${u.isStaff ? " (staff)" : ""}`);
     }
