@@ -52,6 +52,16 @@ describe("--secret-stdin", () => {
     expect(json(await cli(["domain", "list", "--json"], { cwd: d.path }))).toEqual([]);
   });
 
+  test("host add --secret-stdin and user add --password-stdin refuse an empty input the same way", async () => {
+    const d = tempDir();
+    expect((await cli(["user", "add", "ops", "--email", "ops@example.test"], { cwd: d.path })).code).toBe(0);
+    const host = await cli(["host", "add", "h.example.test", "--owner", "ops", "--secret-stdin"], { cwd: d.path, stdin: "\n" });
+    expect({ code: host.code, stderr: host.stderr.trim() }).toEqual({ code: 2, stderr: "updns: --secret-stdin: standard input is empty; pipe the secret in" });
+    const user = await cli(["user", "add", "eve", "--email", "eve@example.test", "--password-stdin"], { cwd: d.path, stdin: "" });
+    expect({ code: user.code, stderr: user.stderr.trim() }).toEqual({ code: 2, stderr: "updns: --password-stdin: standard input is empty; pipe the secret in" });
+    expect(json(await cli(["user", "list", "--json"], { cwd: d.path })).map((u: { username: string }) => u.username)).toEqual(["ops"]);
+  });
+
   test("a terminal on standard input is a clear error (nothing was piped in)", async () => {
     const d = tempDir();
     const config = join(d.path, "config.toml");
