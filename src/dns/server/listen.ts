@@ -141,8 +141,8 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
   let binding = "";
   try {
     for (const l of opts.listen) {
-      const { host, port } = parseListen(l);
       binding = l;
+      const { host, port } = parseListen(l);
       const ipv6Only = host.includes(":");
       // With port 0 the OS picks the UDP port and TCP must take the same one; if another socket holds it
       // for TCP, pick again (bounded).
@@ -183,7 +183,8 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
           tcp = Bun.listen<Conn>({
             hostname: host,
             port: port === 0 ? u.port : port,
-            // Exclusive (no SO_REUSEPORT): a second server on this address fails to start.
+            // IPv6-only like the UDP socket (Bun.listen takes ipv6Only; its typings list it for connect only).
+            // No reusePort: a second server on this address fails to start.
             ...({ ipv6Only } as object),
             socket: {
               open(s) {
