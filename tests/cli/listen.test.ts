@@ -1,7 +1,7 @@
 // One updns per address, and every listen example of the README started as written: port 53 and the
 // wildcard addresses in a network namespace of the test's own (tests/support/netns.ts), so nothing on the
 // machine is met; "0.0.0.0" and "[::]" on one port together (IPv6 sockets are IPv6-only).
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, startBinary } from "../support/updns.ts";
@@ -86,8 +86,10 @@ describe("one updns per address", () => {
 
 describe("the README's listen examples, each started as written in a network namespace", () => {
   const ok = haveNetns() && havePeers("openssl");
-  const certs = ok ? makeCert(tempDir().path) : { cert: "", key: "" };
+  const certDir = tempDir();
+  const certs = ok ? makeCert(certDir.path) : { cert: "", key: "" };
   const examples = readmeExamples(certs);
+  afterAll(() => certDir.cleanup());
 
   test("the README shows the dual-stack port-53 example, a TLS one and environment ones", () => {
     expect(examples.map((e) => e.where)).toContain('`dns.listen = ["0.0.0.0:53", "[::]:53"]`');

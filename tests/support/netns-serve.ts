@@ -7,7 +7,8 @@ import { dig } from "./dig.ts";
 import { tempDir, waitFor } from "./net.ts";
 
 const spec = JSON.parse(process.argv[2]) as { config?: string; env?: Record<string, string>; second?: boolean };
-const dir = tempDir().path;
+const tmp = tempDir();
+const dir = tmp.path;
 const args = [requireBinary(), "serve"];
 if (spec.config !== undefined) {
   writeFileSync(join(dir, "config.toml"), spec.config);
@@ -43,12 +44,15 @@ try {
     out.dns[addr] = { udp: (await dig(host, port, "nothing.example", "A")).status, tcp: (await dig(host, port, "nothing.example", "A", ["+tcp"])).status };
   }
   if (spec.second) {
-    const again = Bun.spawn(args, { cwd: tempDir().path, env, stdout: "pipe", stderr: "pipe" });
+    const other = tempDir();
+    const again = Bun.spawn(args, { cwd: other.path, env, stdout: "pipe", stderr: "pipe" });
     const stderr = await new Response(again.stderr).text();
     out.second = { code: await again.exited, stderr: stderr.trim() };
+    other.cleanup();
   }
   process.stdout.write(JSON.stringify(out) + "\n");
 } finally {
   proc.kill("SIGTERM");
   await proc.exited;
+  tmp.cleanup();
 }
