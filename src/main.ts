@@ -140,7 +140,8 @@ export async function run(argv: string[], io: Io = processIo, opts: RunOptions =
         case "check": {
           const { values } = parse(rest, {}, "updns check");
           if (values.help) return io.out("usage: updns check [--config FILE] [--json]"), 0;
-          io.out(describeConfig(cfg, values.json));
+          // Which file the commands on this machine read, as a TOML comment (the text stays valid TOML).
+          io.out(values.json ? describeConfig(cfg, true) : `# ${file ? `config file ${file}` : "no config file: built-in defaults"} (and UPDNS_* variables)\n${describeConfig(cfg)}`);
           return 0;
         }
         case "user":

@@ -67,6 +67,15 @@ describe("which config the CLI reads", () => {
     }
   });
 
+  test("updns check says which config file it read", async () => {
+    const s = await service();
+    const withFile = await cli(["check", "--config", s.config], { cwd: s.dir });
+    expect(withFile.stdout.split("\n")[0]).toBe(`# config file ${s.config} (and UPDNS_* variables)`);
+    expect(withFile.stdout).toContain(`data_dir = ${JSON.stringify(s.dataDir)}`);
+    const none = await cli(["check"], { cwd: s.dir, env: { UPDNS_CONFIG: "" } });
+    expect(none.stdout.split("\n")[0]).toBe("# no config file: built-in defaults (and UPDNS_* variables)");
+  });
+
   test("--config without a file, or given twice, is a usage error", async () => {
     const cwd = tempDir().path;
     const missing = await cli(["user", "list", "--config"], { cwd });
