@@ -1,12 +1,13 @@
 #!/usr/bin/env bun
 // updns command line: dispatch only. This is the one place that wires concrete parts together.
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError, describeConfig, loadConfig, type Config } from "./config/index.ts";
 import { backupDatabase, DatabaseTooNewError, migrate, openDatabase, pendingMigrations, type Db } from "./db/index.ts";
 import { createLogger } from "./log/index.ts";
 import { ValidationError } from "./core/admin/names.ts";
-import { CliError, parse, processIo, type Io } from "./cli/args.ts";
+import { CliError, parse, processIo, type Io, type OpenDb } from "./cli/args.ts";
 import { databasePath, startServer } from "./cli/serve.ts";
 import { removeUserAcme } from "./cli/acme.ts";
 import { userCommand } from "./cli/users.ts";
@@ -28,6 +29,10 @@ const USAGE = `updns ${pkg.version} — self-hosted dynamic DNS
 
 usage: updns COMMAND [options]     (every command takes --config FILE, --json and --help)
 
+The config file: --config FILE (before or after the command), else $UPDNS_CONFIG (empty: none), else
+/etc/updns/config.toml when it exists, else none (built-in defaults: data in ./data). Commands that only
+read (list, export, jobs list, faults --show-*, backup, ...) need the database and never create one.
+
   serve                 run the server (web UI, dyndns2 API, DNS)
   migrate               apply database migrations
   check                 validate the configuration and print it (secrets redacted)
@@ -47,15 +52,53 @@ usage: updns COMMAND [options]     (every command takes --config FILE, --json an
   backup FILE           consistent online copy of the database
   version               print the version`;
 
-function configFrom(argv: string[]): { cfg: Config; file?: string } {
-  const i = argv.findIndex((a) => a === "--config" || a.startsWith("--config="));
-  const file = i < 0 ? undefined : argv[i].includes("=") ? argv[i].slice(9) : argv[i + 1];
-  return { cfg: loadConfig({ file }), file };
+/** The config file of the packaged service, read when neither --config nor UPDNS_CONFIG names one. */
+export const DEFAULT_CONFIG = "/etc/updns/config.toml";
+
+export interface RunOptions {
+  /** Where the default config file is looked for (tests point it elsewhere). */
+  defaultConfig?: string;
 }
 
-export async function run(argv: string[], io: Io = processIo): Promise<number> {
-  const [command, ...rest] = argv;
+/** `--config FILE` or `--config=FILE` anywhere on the line, before or after the command; the rest of argv. */
+function takeConfigOption(argv: string[]): { file?: string; rest: string[] } {
+  const rest: string[] = [];
+  let file: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === "--") {
+      rest.push(...argv.slice(i));
+      break;
+    }
+    if (a !== "--config" && !a.startsWith("--config=")) {
+      rest.push(a);
+      continue;
+    }
+    if (file !== undefined) throw new CliError("--config is given twice");
+    file = a === "--config" ? argv[++i] : a.slice("--config=".length);
+    if (!file || (a === "--config" && file.startsWith("-"))) throw new CliError("--config needs a FILE");
+  }
+  return { file, rest };
+}
+
+/** The config file the command acts on: --config, else UPDNS_CONFIG (set but empty: none), else the default when it exists. */
+function configFile(flag: string | undefined, defaultConfig: string): string | undefined {
+  if (flag !== undefined) return flag;
+  const env = process.env.UPDNS_CONFIG;
+  if (env !== undefined) return env || undefined;
+  return existsSync(defaultConfig) ? defaultConfig : undefined;
+}
+
+/** Where the data directory came from, for messages about the database. */
+function dataDirOrigin(cfg: Config, file: string | undefined): string {
+  const origin = process.env.UPDNS_SERVER_DATA_DIR !== undefined ? "from UPDNS_SERVER_DATA_DIR" : file ? `config ${file}` : "no config file";
+  return `server.data_dir = ${JSON.stringify(cfg.server.data_dir)}, ${origin}`;
+}
+
+export async function run(argv: string[], io: Io = processIo, opts: RunOptions = {}): Promise<number> {
   try {
+    const taken = takeConfigOption(argv);
+    const [command, ...rest] = taken.rest;
     if (!command || command === "--help" || command === "-h" || command === "help") {
       io.out(USAGE);
       return command ? 0 : 2;
@@ -65,13 +108,18 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
       io.out(values.json ? JSON.stringify({ version: pkg.version, bun: Bun.version }) : `updns ${pkg.version} (bun ${Bun.version})`);
       return 0;
     }
-    const { cfg } = configFrom(rest);
+    const file = configFile(taken.file, opts.defaultConfig ?? DEFAULT_CONFIG);
+    // An empty name reads no file (loadConfig would otherwise look at UPDNS_CONFIG again).
+    const cfg = loadConfig({ file: file ?? "" });
     let db: Db | undefined;
     // Commands other than serve/migrate do not migrate: a CLI run must not surprise a running server.
-    const openDb = (): Db => {
+    const openDb: OpenDb = ({ create = false } = {}) => {
       if (db) return db;
       const path = databasePath(cfg);
-      db = openDatabase(path, { synchronous: cfg.server.synchronous as "FULL" | "NORMAL", migrate: !existsSync(path) });
+      const fresh = !existsSync(path);
+      if (fresh && !create) throw new CliError(`no database at ${resolve(path)} (${dataDirOrigin(cfg, file)}): give the service's config with --config FILE, or create the database with "updns migrate"`, 1);
+      db = openDatabase(path, { synchronous: cfg.server.synchronous as "FULL" | "NORMAL", migrate: fresh });
+      if (fresh) io.err(`updns: created a new database at ${resolve(path)} (${dataDirOrigin(cfg, file)})`);
       const pending = pendingMigrations(db.$client);
       if (pending > 0) throw new CliError(`the database at ${path} needs ${pending} migration(s) from this newer updns: run "updns migrate" (or start "updns serve") first`, 1);
       return db;
@@ -92,7 +140,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         case "check": {
           const { values } = parse(rest, {}, "updns check");
           if (values.help) return io.out("usage: updns check [--config FILE] [--json]"), 0;
-          io.out(describeConfig(cfg, values.json));
+          // Which file the commands on this machine read, as a TOML comment (the text stays valid TOML).
+          io.out(values.json ? describeConfig(cfg, true) : `# ${file ? `config file ${file}` : "no config file: built-in defaults"} (and UPDNS_* variables)\n${describeConfig(cfg)}`);
           return 0;
         }
         case "user":

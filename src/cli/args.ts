@@ -1,5 +1,7 @@
 // Shared CLI plumbing: option parsing with errors that name the option, --json output, exit codes.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { isatty } from "node:tty";
+import type { Db } from "../db/index.ts";
 
 export class CliError extends Error {
   constructor(message: string, readonly exitCode = 2) {
@@ -12,13 +14,39 @@ export interface Io {
   out(text: string): void;
   err(text: string): void;
   stdin(): Promise<string>;
+  /** True when standard input is a terminal, i.e. nothing was piped in. */
+  stdinIsTty?(): boolean;
 }
 
 export const processIo: Io = {
   out: (t) => process.stdout.write(t.endsWith("\n") ? t : t + "\n"),
   err: (t) => process.stderr.write(t.endsWith("\n") ? t : t + "\n"),
   stdin: async () => await new Response(Bun.stdin.stream()).text(),
+  stdinIsTty: () => isatty(0),
 };
+
+/**
+ * The service's database. Commands that can start from nothing (user add, tsig add, ...) pass `create`; every
+ * other one fails when it is missing, rather than acting on a new empty database the service never sees.
+ */
+export type OpenDb = (opts?: { create?: boolean }) => Db;
+
+/**
+ * A secret piped in (`--secret-stdin`, `--password-stdin`): what was read, its final newline dropped. A secret
+ * given as an argument shows in `ps` and in shell history; standard input does not.
+ */
+export async function secretFromStdin(io: Io, option: string): Promise<string> {
+  if (io.stdinIsTty?.()) throw new CliError(`${option} reads the secret from standard input, which is a terminal here: pipe it in, e.g. printf '%s\\n' "$SECRET" | updns ...`);
+  const secret = (await io.stdin()).replace(/\r?\n$/, "");
+  if (!secret) throw new CliError(`${option}: standard input is empty; pipe the secret in`);
+  return secret;
+}
+
+/** A secret from --secret-stdin or --secret (both: an error), or undefined when neither is given. */
+export async function givenSecret(io: Io, values: { secret?: string; "secret-stdin"?: boolean }): Promise<string | undefined> {
+  if (values.secret !== undefined && values["secret-stdin"]) throw new CliError("give the secret once: --secret-stdin or --secret, not both");
+  return values["secret-stdin"] ? await secretFromStdin(io, "--secret-stdin") : values.secret;
+}
 
 export const commonOptions = {
   config: { type: "string" },

@@ -2,7 +2,7 @@
 // and the NOTIFY sender, configured from the database and reconfigured when it changes.
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
-import { listenDns, Notifier, Responder, ResponseRateLimiter, type DnsListener } from "../dns/server/index.ts";
+import { BindError, listenDns, Notifier, Responder, ResponseRateLimiter, type DnsListener } from "../dns/server/index.ts";
 import type { Logger } from "../log/index.ts";
 import { loadDnsConfig, updatePolicyOf } from "./dns-config.ts";
 import type { ZoneRuntime } from "./zones.ts";
@@ -50,9 +50,9 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
       log: (msg) => dnsLog.warn(msg),
     });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const addr = (e as Error).message.match(/\d+\.\d+\.\d+\.\d+:\d+|\[[^\]]+\]:\d+/)?.[0] ?? cfg.dns.listen.join(", ");
-    throw new DnsListenError(`cannot listen on ${addr} (dns.listen): ${code === "EADDRINUSE" || /in use/i.test((e as Error).message) ? "address already in use" : (e as Error).message}`);
+    const addr = e instanceof BindError ? e.address : cfg.dns.listen.join(", ");
+    const inUse = (e as NodeJS.ErrnoException).code === "EADDRINUSE" || /in use/i.test((e as Error).message);
+    throw new DnsListenError(`cannot listen on ${addr} (dns.listen): ${inUse ? "address already in use" : (e as Error).message}`);
   }
   const notifier = new Notifier({
     store: zones.store,

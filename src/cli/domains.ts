@@ -8,10 +8,11 @@ import type { Config } from "../config/index.ts";
 import { domains } from "../db/index.ts";
 import { eq } from "drizzle-orm";
 import { openZoneStore } from "./zones.ts";
-import { CliError, parse, print, table, type Io } from "./args.ts";
+import { CliError, givenSecret, parse, print, table, type Io, type OpenDb } from "./args.ts";
 
 const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns NAME]... [--secondary IP[:PORT]]... [--transfer-key KEYNAME] [--update-key KEYNAME] [--serial-scheme unixtime|dateserial]
-       updns domain add ZONE --rfc2136 --primary IP[:PORT] [--query-server IP[:PORT]] --key-name NAME --algorithm ALG --secret BASE64 [--owner USER] [--public]
+       updns domain add ZONE --rfc2136 --primary IP[:PORT] [--query-server IP[:PORT]] --key-name NAME --algorithm ALG --secret-stdin|--secret BASE64 [--owner USER] [--public]
+         (--secret-stdin reads the base64 secret from standard input; --secret shows it in \`ps\` and shell history)
        updns domain list
        updns domain remove ZONE
        updns domain secondary add|remove ZONE IP[:PORT]
@@ -19,7 +20,7 @@ const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns 
        updns domain dnssec ZONE on [--algorithm 13|15] [--nsec] [--split] | off [--force] | status | roll-zsk | roll-ksk | complete-ksk
        updns domain ds ZONE`;
 
-export async function domainCommand(argv: string[], io: Io, openDb: () => Db, cfg: Config): Promise<void> {
+export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg: Config): Promise<void> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
   const { values, positionals } = parse(
@@ -39,6 +40,7 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db, cf
       "key-name": { type: "string" },
       algorithm: { type: "string" },
       secret: { type: "string" },
+      "secret-stdin": { type: "boolean" },
       nsec: { type: "boolean" },
       split: { type: "boolean" },
       force: { type: "boolean" },
@@ -46,7 +48,10 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db, cf
     USAGE,
   );
   if (values.help) return io.out(`usage: ${USAGE}`);
-  const db = openDb();
+  // Read before the database is opened: a refused secret leaves nothing behind.
+  const secret = sub === "add" && values.rfc2136 ? await givenSecret(io, values) : undefined;
+  // `domain add` may be the first command of an installation; the others need its domains.
+  const db = openDb({ create: sub === "add" });
   switch (sub) {
     case "add": {
       if (positionals.length !== 1) throw new CliError(`domain add takes one ZONE\nusage: ${USAGE}`);
@@ -72,7 +77,8 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db, cf
           await store.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) });
         });
       } else {
-        for (const req of ["primary", "algorithm", "secret"] as const) if (!values[req]) throw new CliError(`domain add --rfc2136 needs --${req}`);
+        for (const req of ["primary", "algorithm"] as const) if (!values[req]) throw new CliError(`domain add --rfc2136 needs --${req}`);
+        if (!secret) throw new CliError("domain add --rfc2136 needs the key's secret: --secret-stdin (or --secret BASE64)");
         row = addRfc2136Zone(db, {
           name: positionals[0],
           ownerId,
@@ -81,7 +87,7 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db, cf
           queryServer: values["query-server"],
           keyName: values["key-name"],
           algorithm: values.algorithm!,
-          secret: values.secret!,
+          secret,
         });
       }
       return print(io, values.json, { id: row.id, name: row.name, backend: row.backend, serial: row.serial }, () => `domain ${row.name} (${row.backend}) added`);

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { hosts, type Db } from "../db/index.ts";
 import { createHost, listHosts, requireHost } from "../core/admin/hosts.ts";
-import { CliError, parse, print, table, type Io } from "./args.ts";
+import { CliError, parse, print, secretFromStdin, table, type Io } from "./args.ts";
 
 const USAGE = "updns host add FQDN --owner USER [--secret-stdin] | updns host list | updns host remove FQDN";
 
@@ -17,7 +17,7 @@ export async function hostCommand(argv: string[], io: Io, openDb: () => Db, remo
     case "add": {
       if (positionals.length !== 1) throw new CliError(`host add takes one FQDN\nusage: ${USAGE}`);
       if (!values.owner) throw new CliError("host add needs --owner USER");
-      const secret = values["secret-stdin"] ? (await io.stdin()).replace(/\r?\n$/, "") : undefined;
+      const secret = values["secret-stdin"] ? await secretFromStdin(io, "--secret-stdin") : undefined;
       const h = await createHost(db, { fqdn: positionals[0], owner: values.owner, secret });
       // The only time the secret is shown: the client (router, ddclient, ...) is configured with it now.
       return print(io, values.json, { fqdn: h.fqdn, update_secret: h.updateSecret }, () => `host ${h.fqdn} created\nupdate secret: ${h.updateSecret}`);

@@ -1,12 +1,14 @@
 import type { Db } from "../db/index.ts";
 import { bindKeyStanza, createTsigKey, listTsigKeys, removeTsigKey, requireTsigKey } from "../core/admin/tsig.ts";
 import { AcmeError, grantUpdate, listGrants, type GrantMatch } from "../core/index.ts";
-import { CliError, parse, print, table, type Io } from "./args.ts";
+import { CliError, givenSecret, parse, print, table, type Io, type OpenDb } from "./args.ts";
 
-const USAGE = `updns tsig add NAME [--algorithm hmac-sha256] [--secret BASE64] [--acme NAME]... | updns tsig list | updns tsig remove NAME
+const USAGE = `updns tsig add NAME [--algorithm hmac-sha256] [--secret-stdin | --secret BASE64] [--acme NAME]... | updns tsig list | updns tsig remove NAME
        updns tsig grant KEY NAME [--match name|subdomain|wildcard|acme] [--types TXT,...] | updns tsig grants [KEY]
-  --acme NAME   the key may only set TXT at _acme-challenge.NAME and _acme-challenge.<anything below NAME>
-                (certbot dns-rfc2136, lego rfc2136); NAME is an embedded zone or a name in one`;
+  --secret-stdin   the base64 secret of an existing key, read from standard input (without either, a new one is made)
+  --secret BASE64  the same as an argument: it shows in \`ps\` and in shell history, prefer --secret-stdin
+  --acme NAME      the key may only set TXT at _acme-challenge.NAME and _acme-challenge.<anything below NAME>
+                   (certbot dns-rfc2136, lego rfc2136); NAME is an embedded zone or a name in one`;
 
 const MATCHES: GrantMatch[] = ["name", "subdomain", "wildcard", "acme"];
 
@@ -19,23 +21,26 @@ function grant(db: Db, keyId: number, name: string, match: GrantMatch, types?: s
   }
 }
 
-export async function tsigCommand(argv: string[], io: Io, openDb: () => Db): Promise<void> {
+export async function tsigCommand(argv: string[], io: Io, openDb: OpenDb): Promise<void> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
   const { values, positionals } = parse(
     rest,
-    { algorithm: { type: "string" }, secret: { type: "string" }, acme: { type: "string", multiple: true }, match: { type: "string" }, types: { type: "string" } },
+    { algorithm: { type: "string" }, secret: { type: "string" }, "secret-stdin": { type: "boolean" }, acme: { type: "string", multiple: true }, match: { type: "string" }, types: { type: "string" } },
     USAGE,
   );
   if (values.help) return io.out(`usage: ${USAGE}`);
-  const db = openDb();
+  // Read before the database is opened: a refused secret leaves nothing behind.
+  const secret = sub === "add" ? await givenSecret(io, values) : undefined;
+  // `tsig add` may be the first command of an installation (a transfer key); the others need its keys.
+  const db = openDb({ create: sub === "add" });
   switch (sub) {
     case "add": {
       if (positionals.length !== 1) throw new CliError(`tsig add takes one NAME\nusage: ${USAGE}`);
       const acme = values.acme ?? [];
       // The key and its grants together: a key meant for ACME must never exist without its scope.
       const { k, grants } = db.transaction(() => {
-        const k = createTsigKey(db, { name: positionals[0], algorithm: values.algorithm, secret: values.secret });
+        const k = createTsigKey(db, { name: positionals[0], algorithm: values.algorithm, secret });
         return { k, grants: acme.map((n) => grant(db, k.id, n, "acme")) };
       });
       // The one time the secret is printed: the operator copies it to the other side.

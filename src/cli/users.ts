@@ -1,22 +1,24 @@
 import type { Db } from "../db/index.ts";
 import { createUser, listUsers, requireUser } from "../core/admin/users.ts";
 import { deleteAccount, setActive, setStaff } from "../auth/index.ts";
-import { CliError, parse, print, table, type Io } from "./args.ts";
+import { CliError, parse, print, secretFromStdin, table, type Io, type OpenDb } from "./args.ts";
 
 const USAGE = "updns user add NAME --email EMAIL [--staff] [--password-stdin] | updns user list | updns user remove NAME | updns user set NAME [--active|--inactive] [--staff|--no-staff]";
 
 /** `removeDns` takes the user's hosts out of DNS before the account and its rows go. */
-export async function userCommand(argv: string[], io: Io, openDb: () => Db, removeDns?: (db: Db, userId: number) => Promise<void>): Promise<void> {
+export async function userCommand(argv: string[], io: Io, openDb: OpenDb, removeDns?: (db: Db, userId: number) => Promise<void>): Promise<void> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
   const { values, positionals } = parse(rest, { email: { type: "string" }, staff: { type: "boolean" }, "no-staff": { type: "boolean" }, active: { type: "boolean" }, inactive: { type: "boolean" }, "password-stdin": { type: "boolean" } }, USAGE);
   if (values.help) return io.out(`usage: ${USAGE}`);
-  const db = openDb();
+  // Read before the database is opened: a refused password leaves nothing behind.
+  const password = sub === "add" && values["password-stdin"] ? await secretFromStdin(io, "--password-stdin") : undefined;
+  // `user add` may be the first command of an installation; the others need the users it made.
+  const db = openDb({ create: sub === "add" });
   switch (sub) {
     case "add": {
       if (positionals.length !== 1) throw new CliError(`user add takes one NAME\nusage: ${USAGE}`);
       if (values.email === undefined) throw new CliError("user add needs --email EMAIL");
-      const password = values["password-stdin"] ? (await io.stdin()).replace(/\r?\n$/, "") : undefined;
       const u = await createUser(db, { username: positionals[0], email: values.email, password, staff: values.staff });
       return print(io, values.json, { id: u.id, username: u.username, email: u.email, staff: u.isStaff }, () => `user ${u.username} created${u.isStaff ? " (staff)" : ""}`);
     }

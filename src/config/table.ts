@@ -68,14 +68,14 @@ export const settings: Setting[] = [
   { section: "server", key: "shutdown_timeout", type: "int", default: 5, validate: range(1, 60), help: "Seconds SIGTERM waits for requests in flight." },
 
   // [http]
-  { section: "http", key: "listen", type: "string[]", default: ["127.0.0.1:8080"], validate: hostPort, help: 'Addresses of the web UI and the APIs ("[::]:443" for IPv6).' },
+  { section: "http", key: "listen", type: "string[]", default: ["127.0.0.1:8080"], validate: hostPort, help: 'Addresses of the web UI and the APIs, each this server\'s alone; "[::]:443" is IPv6 only, list "0.0.0.0:443" too for IPv4.' },
   { section: "http", key: "tls_cert", type: "string", default: "", help: "PEM certificate chain; with tls_key, serve HTTPS. Reloaded on SIGHUP." },
   { section: "http", key: "tls_key", type: "string", default: "", help: "PEM private key for tls_cert." },
   { section: "http", key: "trusted_proxies", type: "string[]", default: [], validate: cidrs, help: "Peers whose X-Forwarded-For / Forwarded / X-Forwarded-Proto are believed." },
   { section: "http", key: "max_body_bytes", type: "int", default: 65536, validate: range(1024, 16777216), help: "Largest request body accepted." },
 
   // [dns]
-  { section: "dns", key: "listen", type: "string[]", default: ["127.0.0.1:5353"], validate: hostPort, help: "UDP and TCP addresses the embedded primary answers on." },
+  { section: "dns", key: "listen", type: "string[]", default: ["127.0.0.1:5353"], validate: hostPort, help: 'UDP and TCP addresses the embedded primary answers on; "[::]:53" is IPv6 only: ["0.0.0.0:53", "[::]:53"] for both.' },
   { section: "dns", key: "max_udp_size", type: "int", default: 1232, validate: range(512, 4096), help: "Largest UDP answer, whatever the client's EDNS buffer says (RFC 6891, DNS flag day 2020)." },
   { section: "dns", key: "tcp_idle_timeout", type: "int", default: 10, validate: range(1, 300), help: "Seconds an idle TCP connection is kept (RFC 7766)." },
   { section: "dns", key: "tcp_max_connections", type: "int", default: 250, validate: range(1, 100000), help: "Concurrent TCP connections." },

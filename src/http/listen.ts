@@ -1,5 +1,7 @@
 // Listening: one Bun.serve per configured address (Elysia's own listen takes one), TLS from files that
-// SIGHUP reloads, and a clean stop that lets requests in flight finish.
+// SIGHUP reloads, and a clean stop that lets requests in flight finish. Each address is ours alone: no
+// SO_REUSEPORT, so a second updns on the same address fails to start instead of receiving half of the
+// routers' updates and logins into its own database.
 import { readFileSync } from "node:fs";
 import type { Server } from "bun";
 import { rememberPeer } from "./client.ts";
@@ -35,8 +37,10 @@ export function listenHttp(handle: (req: Request) => Response | Promise<Response
       hostname: host,
       port,
       tls: t,
-      // Lets a reload bind a second listener with the new certificate before the old one closes.
-      reusePort: true,
+      reusePort: false,
+      // "[::]" means IPv6 only: with Linux's default bindv6only=0 it would also take IPv4 and collide with
+      // "0.0.0.0" on the same port (and show IPv4 clients as ::ffff:a.b.c.d).
+      ipv6Only: host.includes(":"),
       maxRequestBodySize: opts.maxBodyBytes,
       development: false,
       fetch(req, server) {
@@ -49,8 +53,9 @@ export function listenHttp(handle: (req: Request) => Response | Promise<Response
       },
     });
   const servers: Server<unknown>[] = [];
+  let current: ReturnType<typeof tls>;
   try {
-    const t = tls();
+    const t = (current = tls());
     for (const addr of opts.listen) {
       const { host, port } = splitHostPort(addr);
       try {
@@ -73,10 +78,20 @@ export function listenHttp(handle: (req: Request) => Response | Promise<Response
       const t = tls();
       for (let i = 0; i < servers.length; i++) {
         const old = servers[i];
-        servers[i] = serve(old.hostname!, old.port!, t);
-        // The old listener stops accepting; connections it already has finish their requests.
+        // Read before stop(): a stopped server no longer knows the port it had (0 when 0 was asked for).
+        const [host, port] = [old.hostname!, old.port!];
+        // The address is exclusive, so the new listener binds once the old one stops accepting (at once);
+        // connections the old one already has finish their requests with the old certificate.
         void old.stop(false);
+        try {
+          servers[i] = serve(host, port, t);
+        } catch (e) {
+          // Taken in between (another process): keep serving with the certificate we had, if we still can.
+          servers[i] = serve(host, port, current);
+          throw e;
+        }
       }
+      current = t;
     },
     async stop(graceful = true) {
       await Promise.all(servers.map((s) => s.stop(!graceful)));

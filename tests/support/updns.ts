@@ -60,7 +60,8 @@ export async function startBinary(env: Record<string, string> = {}, cwd?: string
   const dir = cwd ?? tempDir().path;
   const proc = Bun.spawn([requireBinary(), "serve"], {
     cwd: dir,
-    env: { PATH: process.env.PATH ?? "", UPDNS_HTTP_LISTEN: "127.0.0.1:0", UPDNS_DNS_LISTEN: "127.0.0.1:0", ...env },
+    // UPDNS_CONFIG empty: the machine's /etc/updns/config.toml, if there is one, is not read.
+    env: { PATH: process.env.PATH ?? "", UPDNS_CONFIG: "", UPDNS_HTTP_LISTEN: "127.0.0.1:0", UPDNS_DNS_LISTEN: "127.0.0.1:0", ...env },
     stdout: "pipe",
     stderr: "pipe",
   });
@@ -96,7 +97,7 @@ export async function startBinary(env: Record<string, string> = {}, cwd?: string
 export async function cli(args: string[], opts: { cwd: string; env?: Record<string, string>; stdin?: string }): Promise<{ code: number; stdout: string; stderr: string }> {
   const proc = Bun.spawn([requireBinary(), ...args], {
     cwd: opts.cwd,
-    env: { PATH: process.env.PATH ?? "", ...opts.env },
+    env: { PATH: process.env.PATH ?? "", UPDNS_CONFIG: "", ...opts.env },
     stdin: opts.stdin === undefined ? "ignore" : new TextEncoder().encode(opts.stdin),
     stdout: "pipe",
     stderr: "pipe",

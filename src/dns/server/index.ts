@@ -1,7 +1,7 @@
 // dns/server: the embedded authoritative primary — answers, AXFR/IXFR out, NOTIFY out, UPDATE in.
 export { answer, type Answer } from "./answer.ts";
 export { Responder, type ResponderOptions, type Peer, type Send, type TransferRecord } from "./responder.ts";
-export { listenDns, parseListen, type ListenOptions, type DnsListener } from "./listen.ts";
+export { BindError, listenDns, parseListen, type ListenOptions, type DnsListener } from "./listen.ts";
 export { Notifier, type NotifierOptions } from "./notify.ts";
 export { policyFromRules, addressAllowed, type ZoneAcl, type UpdateRule, type UpdatePolicy, type UpdateRequest } from "./policy.ts";
 export { newCounters, type DnsCounters } from "./counters.ts";

@@ -25,6 +25,25 @@ export interface DnsListener {
   stop(): Promise<void>;
 }
 
+/** A configured address that could not be bound (`code`: EADDRINUSE, EACCES, ... when the system gave one). */
+export class BindError extends Error {
+  constructor(
+    readonly address: string,
+    readonly code: string | undefined,
+    message: string,
+  ) {
+    super(message);
+    this.name = "BindError";
+  }
+}
+
+/**
+ * IPV6_V6ONLY for an IPv6 address: "[::]:53" then takes IPv6 alone and "0.0.0.0:53" beside it binds (with
+ * Linux's default bindv6only=0 the two would collide, and IPv4 clients would show as ::ffff:a.b.c.d).
+ * Bun.udpSocket takes it as `flags` bit 8, as Bun's own node:dgram passes `ipv6Only` to it.
+ */
+const UDP_IPV6_ONLY = 8;
+
 export function parseListen(s: string): { host: string; port: number } {
   const m = s.match(/^\[([^\]]+)\]:(\d+)$/) ?? s.match(/^([^:]+):(\d+)$/);
   if (!m) throw new Error(`bad listen address ${JSON.stringify(s)} (use "127.0.0.1:53" or "[::1]:53")`);
@@ -119,15 +138,19 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
     }
   };
 
+  let binding = "";
   try {
     for (const l of opts.listen) {
+      binding = l;
       const { host, port } = parseListen(l);
+      const ipv6Only = host.includes(":");
       // With port 0 the OS picks the UDP port and TCP must take the same one; if another socket holds it
       // for TCP, pick again (bounded).
       for (let attempt = 0; ; attempt++) {
         const u = await Bun.udpSocket({
           hostname: host,
           port,
+          ...(ipv6Only ? { flags: UDP_IPV6_ONLY } : {}),
           binaryType: "uint8array",
           socket: {
             data(sock, buf, rport, raddr) {
@@ -160,6 +183,9 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
           tcp = Bun.listen<Conn>({
             hostname: host,
             port: port === 0 ? u.port : port,
+            // IPv6-only like the UDP socket (Bun.listen takes ipv6Only; its typings list it for connect only).
+            // No reusePort: a second server on this address fails to start.
+            ...({ ipv6Only } as object),
             socket: {
               open(s) {
                 s.data = { buf: new Uint8Array(0), queue: [], queued: 0, peer: { transport: "tcp", address: s.remoteAddress, port: 0 }, active: Date.now() };
@@ -245,7 +271,7 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
     clearInterval(sweep);
     for (const u of udpSockets) u.close();
     for (const t of tcpServers) t.stop(true);
-    throw e;
+    throw binding ? new BindError(binding, (e as NodeJS.ErrnoException).code, (e as Error).message) : e;
   }
   return {
     addresses,
