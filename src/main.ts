@@ -71,7 +71,7 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
     const openDb = (): Db => {
       if (db) return db;
       const path = databasePath(cfg);
-      db = openDatabase(path, { synchronous: cfg.server.synchronous as "FULL" | "NORMAL", migrate: !existsSync(path) });
+      db = openDatabase(path, { synchronous: cfg.server.synchronous as "FULL" | "NORMAL", migrate: !existsSync(path), masterKey: cfg.dnssec.master_key, warn: (m) => io.err(`updns: warning: ${m}`) });
       const pending = pendingMigrations(db.$client);
       if (pending > 0) throw new CliError(`the database at ${path} needs ${pending} migration(s) from this newer updns: run "updns migrate" (or start "updns serve") first`, 1);
       return db;
@@ -83,8 +83,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         case "migrate": {
           const { values } = parse(rest, {}, "updns migrate");
           if (values.help) return io.out("usage: updns migrate [--config FILE]"), 0;
-          const d = openDatabase(databasePath(cfg), { migrate: false });
-          const applied = migrate(d.$client);
+          const d = openDatabase(databasePath(cfg), { migrate: false, masterKey: cfg.dnssec.master_key, warn: (m) => io.err(`updns: warning: ${m}`) });
+          const applied = migrate(d.$client, undefined, { masterKey: d.$masterKey });
           d.$client.close();
           io.out(values.json ? JSON.stringify({ applied }) : applied.length ? `applied ${applied.join(", ")}` : "database is up to date");
           return 0;
