@@ -3,8 +3,8 @@
 // copied away without that file holds no usable secret. DNSSEC private keys (dns/zone) and the secrets the
 // server must be able to use again — TSIG secrets, forwarder passwords — are sealed the same way.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { chownSync, existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { ensurePrivateDir, tightenPrivateFile, writePrivateFile } from "./files.ts";
 
 /** Every sealed value starts so; a stored value without it is clear text from before sealing. */
@@ -54,6 +54,12 @@ export function loadOrCreateMasterKey(path: string): Uint8Array {
   }
   const key = randomBytes(32);
   writePrivateFile(path, key.toString("base64") + "\n");
+  // Made by root (a CLI command before the service ever ran): it belongs to the data directory's owner, the
+  // service user, as SQLite does for the database files it creates as root.
+  if (process.getuid?.() === 0) {
+    const dir = statSync(dirname(path));
+    chownSync(path, dir.uid, dir.gid);
+  }
   return Uint8Array.from(key);
 }
 
