@@ -3,7 +3,7 @@
 import { Database } from "bun:sqlite";
 import { drizzle, type BunSQLiteDatabase } from "drizzle-orm/bun-sqlite";
 import { randomBytes } from "node:crypto";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import * as schema from "./schema.ts";
 import { migrations, type Migration, type MigrationContext } from "./migrations.ts";
 import { chmodPrivate, ensurePrivateDir, tightenPrivateFile, withPrivateUmask } from "./files.ts";
@@ -33,7 +33,8 @@ export interface OpenOptions {
 
 export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   const memory = path === ":memory:";
-  if (!memory) secureFiles(path, opts.warn ?? ((m) => console.warn(`updns: warning: ${m}`)));
+  const warn = opts.warn ?? ((m: string) => console.warn(`updns: warning: ${m}`));
+  if (!memory) secureFiles(path, warn);
   // umask 0077 while SQLite creates the file: it is private from its first byte. SQLite gives the -wal and
   // -shm files it creates later (at any time, in any process) the database file's own mode.
   const sqlite = withPrivateUmask(() => new Database(path, { create: true, strict: true }));
@@ -48,17 +49,18 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
     sqlite.close();
     throw new DatabaseTooNewError(applied, migrations.length);
   }
-  const masterKey = memo(() => (memory && !opts.masterKey?.trim() ? Uint8Array.from(randomBytes(32)) : masterKeyFor({ configured: opts.masterKey, dataDir: dirname(path) })));
+  const masterKey = memo(() => (memory && !opts.masterKey?.trim() ? Uint8Array.from(randomBytes(32)) : masterKeyFor({ configured: opts.masterKey, dataDir: dirname(path), warn })));
   if (opts.migrate !== false) migrate(sqlite, migrations, { masterKey });
   return Object.assign(drizzle(sqlite, { schema }), { $masterKey: masterKey }) as Db;
 }
 
 /**
- * The data directory 0700 and the database files 0600: made so, or tightened (with a warning) when an
- * older updns or an operator's umask left them readable by others.
+ * The data directory 0700, the database files and the master key file 0600: made so, or tightened (with a
+ * warning) when an older updns or an operator's umask left them readable by others.
  */
 function secureFiles(path: string, warn: (message: string) => void): void {
-  const warnings = [ensurePrivateDir(dirname(path)), ...["", "-wal", "-shm", "-journal"].map((s) => tightenPrivateFile(path + s))];
+  const files = ["", "-wal", "-shm", "-journal"].map((s) => path + s).concat(join(dirname(path), "dnssec.key"));
+  const warnings = [ensurePrivateDir(dirname(path)), ...files.map((f) => tightenPrivateFile(f))];
   for (const w of warnings) if (w) warn(w);
 }
 

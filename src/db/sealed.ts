@@ -45,11 +45,11 @@ export function parseMasterKey(text: string): Uint8Array {
 }
 
 /** Read the master key file (base64), creating it with a fresh random key and mode 0600 when missing. */
-export function loadOrCreateMasterKey(path: string): Uint8Array {
+export function loadOrCreateMasterKey(path: string, warn: (message: string) => void = (m) => console.warn(`updns: warning: ${m}`)): Uint8Array {
   if (existsSync(path)) {
     // A key file left readable by others (an older updns, a copy) is tightened; the key itself is kept.
     const warning = tightenPrivateFile(path);
-    if (warning) console.warn(`updns: warning: ${warning}`);
+    if (warning) warn(warning);
     return parseMasterKey(readFileSync(path, "utf8"));
   }
   const key = randomBytes(32);
@@ -64,8 +64,8 @@ export function loadOrCreateMasterKey(path: string): Uint8Array {
 }
 
 /** The master key: the configured value when there is one ([dnssec] master_key), else `<dataDir>/dnssec.key`. */
-export function masterKeyFor(opts: { configured?: string | null; dataDir: string }): Uint8Array {
+export function masterKeyFor(opts: { configured?: string | null; dataDir: string; warn?: (message: string) => void }): Uint8Array {
   if (opts.configured && opts.configured.trim()) return parseMasterKey(opts.configured);
   ensurePrivateDir(opts.dataDir);
-  return loadOrCreateMasterKey(join(opts.dataDir, "dnssec.key"));
+  return loadOrCreateMasterKey(join(opts.dataDir, "dnssec.key"), opts.warn);
 }

@@ -78,14 +78,18 @@ describe("an existing data directory", () => {
     dirs.push(d);
     const data = join(d.path, "data");
     expect((await run("022", ["migrate"], d.path)).code).toBe(0);
+    expect((await run("022", ["tsig", "add", "xfer"], d.path)).code).toBe(0);
     chmodSync(data, 0o755);
     chmodSync(join(data, "updns.sqlite3"), 0o644);
+    chmodSync(join(data, "dnssec.key"), 0o644);
     const r = await run("022", ["user", "list"], d.path);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain("updns: warning: data was 0755, now 0700");
     expect(r.stderr).toContain("updns: warning: data/updns.sqlite3 was 0644, now 0600");
+    expect(r.stderr).toContain("updns: warning: data/dnssec.key was 0644, now 0600");
     expect(mode(data)).toBe("0700");
     expect(mode(join(data, "updns.sqlite3"))).toBe("0600");
+    expect(mode(join(data, "dnssec.key"))).toBe("0600");
     // Once tight, no more warnings.
     expect((await run("022", ["user", "list"], d.path)).stderr).toBe("");
   }, 30_000);
