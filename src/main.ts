@@ -118,7 +118,7 @@ export async function run(argv: string[], io: Io = processIo, opts: RunOptions =
       const path = databasePath(cfg);
       const fresh = !existsSync(path);
       if (fresh && !create) throw new CliError(`no database at ${resolve(path)} (${dataDirOrigin(cfg, file)}): give the service's config with --config FILE, or create the database with "updns migrate"`, 1);
-      db = openDatabase(path, { synchronous: cfg.server.synchronous as "FULL" | "NORMAL", migrate: fresh });
+      db = openDatabase(path, { synchronous: cfg.server.synchronous as "FULL" | "NORMAL", migrate: fresh, masterKey: cfg.dnssec.master_key, warn: (m) => io.err(`updns: warning: ${m}`) });
       if (fresh) io.err(`updns: created a new database at ${resolve(path)} (${dataDirOrigin(cfg, file)})`);
       const pending = pendingMigrations(db.$client);
       if (pending > 0) throw new CliError(`the database at ${path} needs ${pending} migration(s) from this newer updns: run "updns migrate" (or start "updns serve") first`, 1);
@@ -131,8 +131,8 @@ export async function run(argv: string[], io: Io = processIo, opts: RunOptions =
         case "migrate": {
           const { values } = parse(rest, {}, "updns migrate");
           if (values.help) return io.out("usage: updns migrate [--config FILE]"), 0;
-          const d = openDatabase(databasePath(cfg), { migrate: false });
-          const applied = migrate(d.$client);
+          const d = openDatabase(databasePath(cfg), { migrate: false, masterKey: cfg.dnssec.master_key, warn: (m) => io.err(`updns: warning: ${m}`) });
+          const applied = migrate(d.$client, undefined, { masterKey: d.$masterKey });
           d.$client.close();
           io.out(values.json ? JSON.stringify({ applied }) : applied.length ? `applied ${applied.join(", ")}` : "database is up to date");
           return 0;

@@ -1,7 +1,7 @@
 // What the DNS server needs from the database, as the plain data dns/server takes: TSIG keys, per-zone
 // transfer ACLs and NOTIFY targets, and the UPDATE policy rules. Rebuilt whenever the database changes.
 import { eq } from "drizzle-orm";
-import { domains, tsigKeys, updatePolicies, zoneSecondaries, type Db } from "../db/index.ts";
+import { domains, openColumn, tsigKeys, updatePolicies, zoneSecondaries, type Db } from "../db/index.ts";
 import { tsigKeyFromBase64, type TsigKey } from "../dns/wire/index.ts";
 import { policyFromRules, type UpdatePolicy, type UpdateRule, type ZoneAcl } from "../dns/server/index.ts";
 import { isZoneType, type RRType } from "../dns/zone/index.ts";
@@ -31,7 +31,7 @@ export function loadDnsConfig(db: Db, log: Logger): DnsConfig {
   for (const k of db.select().from(tsigKeys).all()) {
     keyNames.set(k.id, k.name);
     try {
-      keys.push(tsigKeyFromBase64(k.name, k.algorithm, k.secret));
+      keys.push(tsigKeyFromBase64(k.name, k.algorithm, openColumn(db, k.secret, "tsig_keys.secret")));
     } catch (e) {
       // One broken key must not take the others down; it simply cannot be used.
       log.warn("unusable TSIG key", { key: k.name, error: (e as Error).message });

@@ -121,7 +121,7 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
       const d = requireDomain(db, positionals[0]);
       const result =
         d.backend === "rfc2136"
-          ? await new Rfc2136Backend({ timeoutMs: 5000, retries: 1 }).checkZone(zoneRefOf(d))
+          ? await new Rfc2136Backend({ timeoutMs: 5000, retries: 1, masterKey: db.$masterKey }).checkZone(zoneRefOf(d))
           : await checkSecondaries(d.name, d.serial, listSecondaries(db, d.id).map((s) => s.address));
       const text = () => [`${d.name}: ${result.ok ? "ok" : "FAILED"}`, ...result.steps.map((s) => `  ${s.ok ? "ok  " : "FAIL"} ${s.step}: ${s.message}`)].join("\n");
       print(io, values.json, { zone: d.name, ...result }, text);

@@ -44,14 +44,14 @@ export function databasePath(cfg: Config): string {
  * One backend object per kind: the rfc2136 one keeps the per-zone back-off state in memory, so the
  * connectivity check (which ends a back-off when it succeeds) must use that same object.
  */
-export function backendsFor(cfg: Config, zones: ZoneRuntime): ((zone: ZoneRef) => ZoneBackend) & { rfc2136: Rfc2136Backend } {
+export function backendsFor(cfg: Config, zones: ZoneRuntime, db: Db): ((zone: ZoneRef) => ZoneBackend) & { rfc2136: Rfc2136Backend } {
   const embedded = new EmbeddedBackend(() => zones.store, () => zones.refresh());
-  const rfc2136 = new Rfc2136Backend({ backoffMs: cfg.dns.backoff * 1000, timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 });
+  const rfc2136 = new Rfc2136Backend({ backoffMs: cfg.dns.backoff * 1000, timeoutMs: cfg.dns.query_timeout * 1000, retries: 1, masterKey: db.$masterKey });
   return Object.assign((zone: ZoneRef) => (zone.backend === "embedded" ? embedded : rfc2136), { rfc2136 });
 }
 
 export async function startServer(cfg: Config, log: Logger): Promise<Running> {
-  const db = openDatabase(databasePath(cfg), { synchronous: cfg.server.synchronous as "FULL" | "NORMAL" });
+  const db = openDatabase(databasePath(cfg), { synchronous: cfg.server.synchronous as "FULL" | "NORMAL", masterKey: cfg.dnssec.master_key, warn: (m) => log.warn(m) });
   let zones: ZoneRuntime | undefined;
   let dns: DnsRuntime | undefined;
   let http: HttpListeners | undefined;
@@ -64,7 +64,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
     Bun.gc(true);
     dns = await startDns(cfg, db, zones, log);
     zones.onExternalChange(() => dns!.reconfigure());
-    const backendFor = backendsFor(cfg, zones);
+    const backendFor = backendsFor(cfg, zones, db);
     const records = new EmbeddedZoneRecords(() => zones!.store, () => zones!.refresh());
     // IP detection: /detectip (http/api) records addresses the home and host pages (http/web) read.
     // Reverse names of visitors' addresses (home page, /ajax_get_ips/): [dns] resolver, else resolv.conf's.

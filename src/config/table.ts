@@ -162,7 +162,7 @@ export const settings: Setting[] = [
   { section: "acme_dns", key: "txt_lifetime", type: "int", default: 3600, validate: range(60, 604800), help: "Seconds a TXT value lives before the sweep removes it." },
 
   // [dnssec]
-  { section: "dnssec", key: "master_key", type: "string", default: "", secret: true, help: "Key (64 hex digits or base64 of 32 bytes) that encrypts DNSSEC private keys in the database; empty: kept in <data_dir>/dnssec.key (back it up with the database)." },
+  { section: "dnssec", key: "master_key", type: "string", default: "", secret: true, help: "Key (64 hex digits or base64 of 32 bytes) that encrypts DNSSEC private keys, TSIG secrets and forwarder passwords in the database; empty: kept in <data_dir>/dnssec.key (back it up with the database)." },
   { section: "dnssec", key: "default_algorithm", type: "int", default: 13, validate: (v) => (v === 13 || v === 15 ? null : "must be 13 (ECDSA P-256) or 15 (Ed25519)"), help: "Algorithm for newly signed zones: 13 (ECDSA P-256/SHA-256) or 15 (Ed25519)." },
 
   // [log]

@@ -2,10 +2,10 @@
 // settings, a new TSIG secret (shown once), delete, and the static records of embedded zones. The zone
 // store is reached through the ZoneEditor port, which main/serve provides.
 import { and, asc, eq, ne, or } from "drizzle-orm";
-import { domains, hosts, tsigKeys, users, zoneRecords, type Db } from "../db/index.ts";
+import { domains, hosts, openColumn, sealColumn, tsigKeys, users, zoneRecords, type Db } from "../db/index.ts";
 import { addEmbeddedZone, addRfc2136Zone, listSecondaries, validateServerAddress, type DomainRow, type NewZoneRecords } from "./admin/domains.ts";
 import { normalizeZoneName, ValidationError } from "./admin/names.ts";
-import { createTsigKey, generateTsigSecret, normalizeAlgorithm, validateSecret, type TsigKeyRow } from "./admin/tsig.ts";
+import { createTsigKey, generateTsigSecret, inClear, normalizeAlgorithm, setTsigSecret, validateSecret, type TsigKeyRow } from "./admin/tsig.ts";
 import { removeHostDns, type BackendFor } from "./dns-cleanup.ts";
 import type { ZoneRef } from "./ports.ts";
 
@@ -100,7 +100,8 @@ export async function addDomain(db: Db, editor: ZoneEditor | undefined, input: N
 }
 
 export function transferKeyOf(db: Db, d: DomainRow): TsigKeyRow | null {
-  return d.transferKeyId ? (db.select().from(tsigKeys).where(eq(tsigKeys.id, d.transferKeyId)).get() ?? null) : null;
+  const k = d.transferKeyId ? db.select().from(tsigKeys).where(eq(tsigKeys.id, d.transferKeyId)).get() : undefined;
+  return k ? inClear(db, k) : null;
 }
 
 export interface DomainSettings {
@@ -131,9 +132,10 @@ export async function updateDomain(db: Db, d: DomainRow, s: DomainSettings, chec
     values.queryServer = s.queryServer?.trim() ? validateServerAddress(s.queryServer, "query_server") : "";
     values.updateKeyName = s.keyName?.trim() ? normalizeZoneName(s.keyName, "key_name") : d.name;
     values.updateKeyAlgorithm = normalizeAlgorithm(s.algorithm || d.updateKeyAlgorithm, "algorithm");
-    values.updateKeySecret = s.secret?.trim() ? validateSecret(s.secret, "secret") : d.updateKeySecret;
+    const secret = s.secret?.trim() ? validateSecret(s.secret, "secret") : openColumn(db, d.updateKeySecret, "domains.update_key_secret");
+    values.updateKeySecret = s.secret?.trim() ? sealColumn(db, secret, "domains.update_key_secret") : d.updateKeySecret;
     if (s.available && check) {
-      const r = await check({ id: d.id, name: d.name, backend: "rfc2136", primary: values.primary, queryServer: values.queryServer || undefined, updateKey: { name: values.updateKeyName, algorithm: values.updateKeyAlgorithm, secret: values.updateKeySecret } });
+      const r = await check({ id: d.id, name: d.name, backend: "rfc2136", primary: values.primary, queryServer: values.queryServer || undefined, updateKey: { name: values.updateKeyName, algorithm: values.updateKeyAlgorithm, secret } });
       steps = r.steps;
       if (!r.ok) throw Object.assign(new ValidationError("available", "The connectivity test failed: the domain stays unavailable."), { steps });
     }
@@ -146,7 +148,7 @@ export async function updateDomain(db: Db, d: DomainRow, s: DomainSettings, chec
 export function regenerateDomainKey(db: Db, d: DomainRow): { name: string; algorithm: string; secret: string } {
   if (d.backend === "rfc2136") {
     const secret = generateTsigSecret(d.updateKeyAlgorithm);
-    db.update(domains).set({ updateKeySecret: secret }).where(eq(domains.id, d.id)).run();
+    db.update(domains).set({ updateKeySecret: sealColumn(db, secret, "domains.update_key_secret") }).where(eq(domains.id, d.id)).run();
     return { name: d.updateKeyName || d.name, algorithm: d.updateKeyAlgorithm, secret };
   }
   const key = transferKeyOf(db, d);
@@ -156,7 +158,7 @@ export function regenerateDomainKey(db: Db, d: DomainRow): { name: string; algor
     return { name: k.name, algorithm: k.algorithm, secret: k.secret };
   }
   const secret = generateTsigSecret(key.algorithm);
-  db.update(tsigKeys).set({ secret }).where(eq(tsigKeys.id, key.id)).run();
+  setTsigSecret(db, key.id, secret);
   return { name: key.name, algorithm: key.algorithm, secret };
 }
 

@@ -1,7 +1,7 @@
 // Per-host forwarding to third-party dyndns2 services (spec §3.4, §5.1 updater_hostconfig pages). The
 // services themselves are defined by staff; owners add their credentials at one of them.
 import { asc, eq, like, or, sql } from "drizzle-orm";
-import { serviceUpdaterHostConfigs, serviceUpdaters, type Db } from "../db/index.ts";
+import { sealColumn, serviceUpdaterHostConfigs, serviceUpdaters, type Db } from "../db/index.ts";
 import { ValidationError } from "./admin/names.ts";
 
 export type ServiceRow = typeof serviceUpdaters.$inferSelect;
@@ -43,8 +43,10 @@ function validate(db: Db, input: HostConfigInput, keepPassword?: string) {
   if (hostname.length > 255 || /[\s/?#&]/.test(hostname)) throw new ValidationError("hostname", "A host name without spaces, at most 255 characters.");
   const name = input.name.trim();
   if (!name || name.length > 255) throw new ValidationError("name", "The user name at the service is required (at most 255 characters).");
-  const password = input.password || keepPassword || "";
-  if (!password || password.length > 255) throw new ValidationError("password", "The password at the service is required (at most 255 characters).");
+  const given = input.password || "";
+  if ((!given && !keepPassword) || given.length > 255) throw new ValidationError("password", "The password at the service is required (at most 255 characters).");
+  // The service needs the password itself, so it is sealed, not hashed; an empty field keeps the stored one.
+  const password = given ? sealColumn(db, given, "service_updater_host_configs.password") : keepPassword!;
   const comment = input.comment.trim();
   if (comment.length > 255) throw new ValidationError("comment", "At most 255 characters.");
   // An empty host name is stored as null: the parameter is then not sent (spec §3.4).

@@ -24,7 +24,7 @@ export interface ZoneRef {
   primary?: string;
   /** rfc2136 only: the server asked first for the current value (RD off); defaults to the primary. */
   queryServer?: string;
-  /** rfc2136 only: the key UPDATEs are signed with. */
+  /** rfc2136 only: the key UPDATEs are signed with; its secret as stored (sealed), the backend opens it. */
   updateKey?: TsigKeyRef;
 }
 

@@ -1,10 +1,23 @@
 // The SQL migrations, embedded into the binary as text. drizzle-kit writes them to migrations/ (append-only);
-// each new file is listed here once (a test checks that this list and the folder agree).
+// each new file is listed here once (a test checks that this list and the folder agree). A migration may
+// have a data step, run in the same transaction after its SQL, for what SQL alone cannot do (encrypting).
+import type { Database } from "bun:sqlite";
 import m0000 from "../../migrations/0000_init.sql" with { type: "text" };
+import m0001 from "../../migrations/0001_seal_secrets.sql" with { type: "text" };
+import { sealClearSecrets } from "./secret-columns.ts";
+
+export interface MigrationContext {
+  /** The database's master key (read or created on first use). */
+  masterKey: () => Uint8Array;
+}
 
 export interface Migration {
   tag: string;
   sql: string;
+  data?: (sqlite: Database, ctx: MigrationContext) => void;
 }
 
-export const migrations: Migration[] = [{ tag: "0000_init", sql: m0000 }];
+export const migrations: Migration[] = [
+  { tag: "0000_init", sql: m0000 },
+  { tag: "0001_seal_secrets", sql: m0001, data: (sqlite, ctx) => void sealClearSecrets(sqlite, ctx.masterKey) },
+];

@@ -72,7 +72,10 @@ export const tsigKeys = sqliteTable("tsig_keys", {
   name: text("name").notNull().unique(),
   /** BIND spelling: hmac-md5, hmac-sha1, hmac-sha224, hmac-sha256, hmac-sha384, hmac-sha512. */
   algorithm: text("algorithm").notNull().default("hmac-sha256"),
-  /** Base64. Stored as given because it must be usable; never logged or rendered back in full. */
+  /**
+   * Base64, stored sealed under the master key (db/secret-columns.ts: written and read only through
+   * sealColumn/openColumn) because it must be usable; never logged or rendered back in full.
+   */
   secret: text("secret").notNull(),
   ownerId: integer("owner_id").references(() => users.id, { onDelete: "cascade" }),
   comment: text("comment").notNull().default(""),
@@ -94,6 +97,7 @@ export const domains = sqliteTable("domains", {
   queryServer: text("query_server").notNull().default(""),
   updateKeyName: text("update_key_name").notNull().default(""),
   updateKeyAlgorithm: text("update_key_algorithm").notNull().default("hmac-sha512"),
+  /** Sealed under the master key like tsig_keys.secret; "" = no key. */
   updateKeySecret: text("update_key_secret").notNull().default(""),
   // embedded: the SOA and NS live as records in zone_records; `serial` mirrors the SOA serial after every
   // commit (a process that commits checks it first, so two processes never both move one serial).
@@ -273,7 +277,7 @@ export const serviceUpdaterHostConfigs = sqliteTable("service_updater_host_confi
   /** null = the `hostname` parameter is not sent. */
   hostname: text("hostname"),
   name: text("name").notNull(),
-  /** The third party's password: stored in clear because it must be sent. Never logged. */
+  /** The third party's password: must be sent, so it is sealed under the master key, not hashed. Never logged. */
   password: text("password").notNull(),
   giveIpv4: bool("give_ipv4", false),
   giveIpv6: bool("give_ipv6", false),

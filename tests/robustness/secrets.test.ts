@@ -4,6 +4,7 @@
 // in every page a staff member sees, in the CLI's listings and, where it must be a hash, in the database.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { Database } from "bun:sqlite";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { havePeers, waitFor } from "../support/net.ts";
 import { axfrLines, nicUpdate, startWorld, type World } from "../support/world.ts";
@@ -110,6 +111,24 @@ describe.skipIf(!ok)("secrets never leak", () => {
       }
     console.log(`secrets: ${secrets.length} secrets looked for in ${seen.length} outputs (${seen.reduce((n, [, t]) => n + t.length, 0)} characters), ${leaks.length} found`);
     expect(leaks).toEqual([]);
+  });
+
+  test("TSIG secrets and the forwarder password are stored sealed: the database files alone reveal none of them", () => {
+    // UPDATE and AXFR with these keys worked above, and the forwarder sent its password: the server opens them.
+    const path = join(world.server.dataDir, "updns.sqlite3");
+    const dump = Bun.spawnSync(["sqlite3", "-readonly", path, ".dump"]).stdout.toString();
+    expect(dump).toContain("INSERT INTO tsig_keys");
+    const files = [path, path + "-wal"].filter((f) => existsSync(f)).map((f) => [f, readFileSync(f)] as const);
+    const found: string[] = [];
+    for (const [what, secret] of [["TSIG transfer key", world.xfer.secret], ["TSIG update key", world.updateKeySecret], ["forwarder password", FORWARDER_PASSWORD]]) {
+      // The base64 text and, for TSIG, the key bytes it stands for.
+      const forms = [Buffer.from(secret), ...(what.startsWith("TSIG") ? [Buffer.from(secret, "base64")] : [])];
+      for (const form of forms) {
+        if (dump.includes(form.toString("latin1"))) found.push(`${what} in the dump`);
+        for (const [file, bytes] of files) if (bytes.includes(form)) found.push(`${what} in ${file}`);
+      }
+    }
+    expect(found).toEqual([]);
   });
 
   test("update secrets, session tokens and one-time tokens are stored only as hashes", async () => {

@@ -5,7 +5,7 @@
 import { and, eq, lte } from "drizzle-orm";
 import { systemClock, type Clock } from "../../core/index.ts";
 import type { Db } from "../../db/index.ts";
-import { forwardQueue, serviceUpdaterHostConfigs, serviceUpdaters } from "../../db/index.ts";
+import { forwardQueue, openColumn, serviceUpdaterHostConfigs, serviceUpdaters } from "../../db/index.ts";
 import type { Logger } from "../../log/index.ts";
 
 export interface ForwardWorkerOptions {
@@ -72,7 +72,8 @@ export function createForwardWorker(opts: ForwardWorkerOptions): ForwardWorker {
       db.delete(forwardQueue).where(eq(forwardQueue.id, row.id)).run();
       return;
     }
-    const { hc, svc } = cfg;
+    const { svc } = cfg;
+    const hc = { ...cfg.hc, password: openColumn(db, cfg.hc.password, "service_updater_host_configs.password") };
     let verdict: Verdict;
     let shownUrl = `${svc.secure ? "https" : "http"}://${svc.server}`;
     try {

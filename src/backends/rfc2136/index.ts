@@ -3,6 +3,7 @@
 // zone after its nameserver failed so a dead primary does not stall every update request.
 import ipaddr from "ipaddr.js";
 import { ZoneBackendError, type ChangeOutcome, type DynamicType, type ZoneBackend, type ZoneRef } from "../../core/ports.ts";
+import { isSealed, openColumn } from "../../db/index.ts";
 import {
   DnsError,
   absolutize,
@@ -35,6 +36,8 @@ export interface Rfc2136BackendOptions {
    * answers NOERROR to an update its policy silently skipped, which would otherwise look like success.
    */
   verifyWrites?: boolean;
+  /** The master key that opens update keys stored sealed (zone.updateKey.secret as the database holds it). */
+  masterKey?: () => Uint8Array;
 }
 
 export interface BackoffState {
@@ -204,10 +207,17 @@ export class Rfc2136Backend implements ZoneBackend {
     return q.host === primary.host && q.port === primary.port ? [primary] : [q, primary];
   }
 
+  /** The update key's secret in clear: the database stores it sealed under the master key. */
+  private openSecret(stored: string): string {
+    if (!isSealed(stored)) return stored;
+    if (!this.opts.masterKey) throw new Error("the update key is stored sealed and this backend was given no master key");
+    return openColumn({ $masterKey: this.opts.masterKey }, stored, "domains.update_key_secret");
+  }
+
   private key(zone: ZoneRef): TsigKey | undefined {
     if (!zone.updateKey) return undefined;
     try {
-      return tsigKeyFromBase64(zone.updateKey.name, zone.updateKey.algorithm, zone.updateKey.secret);
+      return tsigKeyFromBase64(zone.updateKey.name, zone.updateKey.algorithm, this.openSecret(zone.updateKey.secret));
     } catch (e) {
       throw new ZoneBackendError(`zone ${zone.name}: ${(e as Error).message}`, false);
     }

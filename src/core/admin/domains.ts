@@ -2,7 +2,7 @@
 // sends UPDATEs to an external primary).
 import { and, eq } from "drizzle-orm";
 import { isIP } from "node:net";
-import { domains, updatePolicies, zoneSecondaries, type Db } from "../../db/index.ts";
+import { domains, sealColumn, updatePolicies, zoneSecondaries, type Db } from "../../db/index.ts";
 import { normalizeZoneName, ValidationError } from "./names.ts";
 import { normalizeAlgorithm, requireTsigKey, validateSecret } from "./tsig.ts";
 
@@ -98,7 +98,7 @@ export function addRfc2136Zone(db: Db, input: Rfc2136ZoneInput): DomainRow {
       // The baseline names the key like the zone (spec §4.1); updns lets the operator choose.
       updateKeyName: input.keyName ? normalizeZoneName(input.keyName, "--key-name") : name,
       updateKeyAlgorithm: normalizeAlgorithm(input.algorithm, "--algorithm"),
-      updateKeySecret: validateSecret(input.secret, "--secret"),
+      updateKeySecret: sealColumn(db, validateSecret(input.secret, "--secret"), "domains.update_key_secret"),
     })
     .returning()
     .get();

@@ -12,6 +12,7 @@ import {
   domains,
   hosts,
   relatedHosts,
+  sealColumn,
   serviceUpdaterHostConfigs,
   serviceUpdaters,
   users,
@@ -138,7 +139,7 @@ export function importNsupdate(db: Db, path: string, opts: { dryRun?: boolean } 
             // The baseline always named the TSIG key like the zone (spec §4.1).
             updateKeyName: name,
             updateKeyAlgorithm: algorithm,
-            updateKeySecret: text(d.nameserver_update_secret),
+            updateKeySecret: sealColumn(db, text(d.nameserver_update_secret), "domains.update_key_secret"),
             created: req(text(d.created)),
             lastUpdate: req(text(d.last_update)),
           })
@@ -268,7 +269,7 @@ export function importNsupdate(db: Db, path: string, opts: { dryRun?: boolean } 
             hostId: host,
             hostname,
             name: text(c.name),
-            password: text(c.password),
+            password: sealColumn(db, text(c.password), "service_updater_host_configs.password"),
             giveIpv4: bool(c.give_ipv4),
             giveIpv6: bool(c.give_ipv6),
             comment: text(c.comment),

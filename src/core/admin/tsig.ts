@@ -1,7 +1,8 @@
-// TSIG keys: created with a fresh random secret (or one given), listed without their secret.
+// TSIG keys: created with a fresh random secret (or one given), listed without their secret. The secret is
+// stored sealed under the master key (db/secret-columns.ts); the rows these functions return carry it in clear.
 import { eq } from "drizzle-orm";
 import { randomBytes } from "node:crypto";
-import { tsigKeys, type Db } from "../../db/index.ts";
+import { openColumn, sealColumn, tsigKeys, type Db } from "../../db/index.ts";
 import { normalizeKeyName, ValidationError } from "./names.ts";
 
 export type TsigKeyRow = typeof tsigKeys.$inferSelect;
@@ -39,17 +40,28 @@ export function createTsigKey(db: Db, input: { name: string; algorithm?: string;
   const algorithm = normalizeAlgorithm(input.algorithm ?? "hmac-sha256");
   const secret = input.secret ? validateSecret(input.secret) : generateTsigSecret(algorithm);
   if (db.select({ id: tsigKeys.id }).from(tsigKeys).where(eq(tsigKeys.name, name)).get()) throw new ValidationError("name", `a TSIG key named "${name}" already exists`);
-  return db.insert(tsigKeys).values({ name, algorithm, secret, ownerId: input.ownerId }).returning().get();
+  const row = db.insert(tsigKeys).values({ name, algorithm, secret: sealColumn(db, secret, "tsig_keys.secret"), ownerId: input.ownerId }).returning().get();
+  return { ...row, secret };
+}
+
+/** A stored key row with its secret opened. */
+export function inClear(db: Db, k: TsigKeyRow): TsigKeyRow {
+  return { ...k, secret: openColumn(db, k.secret, "tsig_keys.secret") };
+}
+
+/** Store a new secret for an existing key (regenerated): sealed like every TSIG secret. */
+export function setTsigSecret(db: Db, id: number, secret: string): void {
+  db.update(tsigKeys).set({ secret: sealColumn(db, secret, "tsig_keys.secret") }).where(eq(tsigKeys.id, id)).run();
 }
 
 export function requireTsigKey(db: Db, name: string, field = "key"): TsigKeyRow {
   const k = db.select().from(tsigKeys).where(eq(tsigKeys.name, normalizeKeyName(name, field))).get();
   if (!k) throw new ValidationError(field, `no TSIG key named "${name}" (create it with "updns tsig add")`);
-  return k;
+  return inClear(db, k);
 }
 
 export function listTsigKeys(db: Db): TsigKeyRow[] {
-  return db.select().from(tsigKeys).orderBy(tsigKeys.name).all();
+  return db.select().from(tsigKeys).orderBy(tsigKeys.name).all().map((k) => inClear(db, k));
 }
 
 export function removeTsigKey(db: Db, name: string): void {

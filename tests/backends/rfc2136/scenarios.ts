@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { ZoneBackendError, type ZoneRef } from "../../../src/core/ports.ts";
 import { Rfc2136Backend } from "../../../src/backends/rfc2136/index.ts";
 import { PRIMARY_ALGORITHMS, type RunningPrimary } from "../../support/primaries.ts";
+import { openDatabase, sealColumn } from "../../../src/db/index.ts";
 
 /**
  * `policyRefusal`: how the primary says "this key may not update this name": BIND answers REFUSED;
@@ -88,6 +89,21 @@ export function primaryScenarios(
         expect(await p.lookup(fqdn(`k-${alg}`), "A")).toEqual(["198.51.100.7"]);
       });
     }
+
+    test("the update key as the database stores it (sealed under the master key) signs updates the primary takes", async () => {
+      const db = openDatabase(":memory:");
+      const clear = p.key("hmac-sha256");
+      const sealed = { ...clear, secret: sealColumn(db, clear.secret, "domains.update_key_secret") };
+      expect(sealed.secret).not.toContain(clear.secret);
+      const b = new Rfc2136Backend({ timeoutMs: 2000, masterKey: db.$masterKey });
+      expect(await b.replace(zoneFor("hmac-sha256", { updateKey: sealed }), "sealed", "A", ["192.0.2.77"], 60)).toBe("changed");
+      expect(await p.lookup(fqdn("sealed"), "A")).toEqual(["192.0.2.77"]);
+      // Without the master key the backend names what is missing instead of signing with the sealed text.
+      const err = await new Rfc2136Backend({ timeoutMs: 2000 }).replace(zoneFor("hmac-sha256", { updateKey: sealed }), "sealed", "A", ["192.0.2.78"], 60).catch((e) => e);
+      expect(err).toBeInstanceOf(ZoneBackendError);
+      expect(err.message).toContain("the update key is stored sealed and this backend was given no master key");
+      db.$client.close();
+    });
 
     test("wrong secret: BADSIG, 'shared secret mismatch?', not transient, back-off started", async () => {
       const b = new Rfc2136Backend({ timeoutMs: 2000 });

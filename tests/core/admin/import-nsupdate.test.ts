@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { domains, hosts, openDatabase, relatedHosts, serviceUpdaterHostConfigs, users, type Db } from "../../../src/db/index.ts";
+import { domains, hosts, openColumn, openDatabase, relatedHosts, serviceUpdaterHostConfigs, users, type Db } from "../../../src/db/index.ts";
 import { importNsupdate } from "../../../src/core/admin/import-nsupdate.ts";
 import { verifySecret } from "../../../src/core/secrets.ts";
 
@@ -21,7 +21,7 @@ describe("import nsupdate.info", () => {
     expect(alice.passwordHash.startsWith("argon2$argon2id$v=19$m=102400,t=2,p=8$")).toBe(true);
     expect(db.select().from(users).where(eq(users.username, "carol")).get()).toMatchObject({ isActive: false, email: "", language: "" });
     const dyn = db.select().from(domains).where(eq(domains.name, "dyn.example.test")).get()!;
-    expect(dyn).toMatchObject({ backend: "rfc2136", primary: "192.0.2.53", queryServer: "192.0.2.54", updateKeyName: "dyn.example.test", updateKeyAlgorithm: "hmac-sha256", updateKeySecret: "ZnltaHozend2SFA5dGpEa3VVWFRHR2ZHNnh0Wmh6SGM=", public: true, available: true, ownerId: alice.id });
+    expect(dyn).toMatchObject({ backend: "rfc2136", primary: "192.0.2.53", queryServer: "192.0.2.54", updateKeyName: "dyn.example.test", updateKeyAlgorithm: "hmac-sha256", public: true, available: true, ownerId: alice.id });
     expect(db.select().from(domains).where(eq(domains.name, "home.example.org")).get()).toMatchObject({ queryServer: "", updateKeyAlgorithm: "hmac-sha512", public: false, available: false, comment: "bob's zone" });
     const alpha = db.select().from(hosts).where(eq(hosts.name, "alpha")).get()!;
     expect(alpha).toMatchObject({ comment: "router", netmaskIpv4: 32, netmaskIpv6: 56, clientFaults: 3, serverFaults: 1, tlsUpdateIpv4: true, ownerId: alice.id });
@@ -34,7 +34,13 @@ describe("import nsupdate.info", () => {
       ["nas", "0.0.0.10", "::1:2:3:4", true, alpha.id],
       ["printer", "", "::a", false, alpha.id],
     ]);
-    expect(db.select().from(serviceUpdaterHostConfigs).get()).toMatchObject({ hostname: "alpha.other.test", name: "alpha-user", password: "alpha-remote-pw", giveIpv4: true, giveIpv6: false, hostId: alpha.id });
+    // The TSIG secret and the third-party password are kept sealed under the master key, and open to the originals.
+    expect(dyn.updateKeySecret).toStartWith("aesgcm1:");
+    expect(openColumn(db, dyn.updateKeySecret, "domains.update_key_secret")).toBe("ZnltaHozend2SFA5dGpEa3VVWFRHR2ZHNnh0Wmh6SGM=");
+    const forwarder = db.select().from(serviceUpdaterHostConfigs).get()!;
+    expect(forwarder).toMatchObject({ hostname: "alpha.other.test", name: "alpha-user", giveIpv4: true, giveIpv6: false, hostId: alpha.id });
+    expect(forwarder.password).toStartWith("aesgcm1:");
+    expect(openColumn(db, forwarder.password, "service_updater_host_configs.password")).toBe("alpha-remote-pw");
   });
 
   test("the old update secrets verify as they are: weakargon2 and legacy sha1, and a wrong one fails", async () => {

@@ -175,7 +175,7 @@ describe.skipIf(!ok)("acme-dns API, registration open", () => {
     await post(`${base}/update`, JSON.stringify({ subdomain: account.subdomain, txt }), auth(account));
     expect(await txtAt(account.subdomain)).toEqual([txt]);
     const cfg = loadConfig({ env: { UPDNS_ACME_DNS_ZONE: ZONE, UPDNS_ACME_DNS_MAX_TXT: "3" } });
-    const deps = { db: w.server.db, backendFor: backendsFor(cfg, w.server.zones), settings: acmeSettings(cfg) };
+    const deps = { db: w.server.db, backendFor: backendsFor(cfg, w.server.zones, w.server.db), settings: acmeSettings(cfg) };
     expect(await sweepAcmeTxt({ ...deps, clock: { now: () => new Date() } })).toBe(0);
     expect(await txtAt(account.subdomain)).toEqual([txt]);
     expect(await sweepAcmeTxt({ ...deps, clock: { now: () => new Date(Date.now() + 3601_000) } })).toBeGreaterThanOrEqual(1);

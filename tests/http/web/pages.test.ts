@@ -2,7 +2,7 @@
 // object → 404, staff pages → 404 for others), CSRF refusals, form validation, and what each flow changes.
 import { describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
-import { hosts, relatedHosts, serviceUpdaters } from "../../../src/db/index.ts";
+import { hosts, openColumn, relatedHosts, serviceUpdaters } from "../../../src/db/index.ts";
 import { textOf as rawText } from "./harness.ts";
 
 /** What a person reads (Kita writes ' as &#x27;). */
@@ -204,8 +204,9 @@ describe("related hosts and forwarders", () => {
     expect(r.body).not.toContain('value="p"');
     r = await alice.submit("/updater_hostconfig/1/", { service: "1", name: "u2", password: "", hostname: "h.example.com" }, "/updater_hostconfig/1/");
     expect(r.status).toBe(303);
-    const row = w.db.$client.query("SELECT name, password, hostname FROM service_updater_host_configs").get();
-    expect(row).toEqual({ name: "u2", password: "p", hostname: "h.example.com" });
+    const row = w.db.$client.query("SELECT name, password, hostname FROM service_updater_host_configs").get() as { name: string; password: string; hostname: string };
+    expect({ ...row, password: openColumn(w.db, row.password, "service_updater_host_configs.password") }).toEqual({ name: "u2", password: "p", hostname: "h.example.com" });
+    expect(row.password).toStartWith("aesgcm1:");
   });
 });
 
@@ -225,7 +226,7 @@ describe("domains", () => {
     expect(Buffer.from(secret, "base64").length).toBe(32);
     expect(r.body).toContain("update-policy");
     const d = w.db.$client.query("SELECT available, update_key_secret FROM domains WHERE name = 'ext.example.org'").get() as { available: number; update_key_secret: string };
-    expect(d).toEqual({ available: 0, update_key_secret: secret });
+    expect({ ...d, update_key_secret: openColumn(w.db, d.update_key_secret, "domains.update_key_secret") }).toEqual({ available: 0, update_key_secret: secret });
     // Later views show a placeholder instead.
     expect((await alice.get("/generate_ns_secret/3/")).body).not.toContain(secret);
   });
