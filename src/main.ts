@@ -3,7 +3,7 @@
 import { existsSync } from "node:fs";
 import pkg from "../package.json" with { type: "json" };
 import { ConfigError, describeConfig, loadConfig, type Config } from "./config/index.ts";
-import { backupDatabase, DatabaseTooNewError, migrate, openDatabase, pendingMigrations, type Db } from "./db/index.ts";
+import { DatabaseTooNewError, migrate, openDatabase, pendingMigrations, type Db } from "./db/index.ts";
 import { createLogger } from "./log/index.ts";
 import { ValidationError } from "./core/admin/names.ts";
 import { CliError, parse, processIo, type Io } from "./cli/args.ts";
@@ -23,6 +23,7 @@ import { ListenError } from "./http/index.ts";
 import { DnsListenError } from "./cli/dns.ts";
 import { maintenanceCommand } from "./cli/jobs.ts";
 import { CronError } from "./jobs/index.ts";
+import { backupCommand, restoreCommand } from "./cli/backup.ts";
 
 const USAGE = `updns ${pkg.version} — self-hosted dynamic DNS
 
@@ -44,7 +45,8 @@ usage: updns COMMAND [options]     (every command takes --config FILE, --json an
   hosts --stale-check   remind owners of hosts not updated for long; make unavailable, delete
   users --stale-check   notify, then remove, long unused accounts
   jobs list|run NAME    the scheduled maintenance jobs: times, last runs; run one now
-  backup FILE           consistent online copy of the database
+  backup FILE           one file (mode 0600): consistent online copy of the database and the key files
+  restore FILE [--force]  fill an empty data dir from a backup
   version               print the version`;
 
 function configFrom(argv: string[]): { cfg: Config; file?: string } {
@@ -133,15 +135,10 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
         case "token":
           await tokenCommand(rest, io, openDb);
           return 0;
-        case "backup": {
-          const { values, positionals } = parse(rest, {}, "updns backup FILE");
-          if (values.help) return io.out("usage: updns backup FILE [--config FILE]"), 0;
-          if (positionals.length !== 1) throw new CliError("backup takes one FILE\nusage: updns backup FILE");
-          if (existsSync(positionals[0])) throw new CliError(`backup: ${positionals[0]} already exists; choose a new file`);
-          backupDatabase(openDb(), positionals[0]);
-          io.out(values.json ? JSON.stringify({ backup: positionals[0] }) : `backup written to ${positionals[0]}`);
-          return 0;
-        }
+        case "backup":
+          return backupCommand(rest, io, cfg, openDb);
+        case "restore":
+          return restoreCommand(rest, io, cfg);
         default:
           throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
       }
