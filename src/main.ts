@@ -2,7 +2,7 @@
 // updns command line: dispatch only. This is the one place that wires concrete parts together.
 import { existsSync } from "node:fs";
 import pkg from "../package.json" with { type: "json" };
-import { ConfigError, describeConfig, loadConfig, type Config } from "./config/index.ts";
+import { ConfigError, loadConfig, type Config } from "./config/index.ts";
 import { DatabaseTooNewError, migrate, openDatabase, pendingMigrations, type Db } from "./db/index.ts";
 import { createLogger } from "./log/index.ts";
 import { ValidationError } from "./core/admin/names.ts";
@@ -24,6 +24,7 @@ import { DnsListenError } from "./cli/dns.ts";
 import { maintenanceCommand } from "./cli/jobs.ts";
 import { CronError } from "./jobs/index.ts";
 import { backupCommand, restoreCommand } from "./cli/backup.ts";
+import { checkCommand } from "./cli/check.ts";
 
 const USAGE = `updns ${pkg.version} — self-hosted dynamic DNS
 
@@ -31,7 +32,7 @@ usage: updns COMMAND [options]     (every command takes --config FILE, --json an
 
   serve                 run the server (web UI, dyndns2 API, DNS)
   migrate               apply database migrations
-  check                 validate the configuration and print it (secrets redacted)
+  check [--strict]      check every setting as serve would, print the config (secrets redacted)
   user add|list|set|remove  accounts
   tsig add|list|remove|grant|grants  TSIG keys and what they may UPDATE
   domain add|list|remove  zones (embedded or rfc2136)
@@ -91,12 +92,8 @@ export async function run(argv: string[], io: Io = processIo): Promise<number> {
           io.out(values.json ? JSON.stringify({ applied }) : applied.length ? `applied ${applied.join(", ")}` : "database is up to date");
           return 0;
         }
-        case "check": {
-          const { values } = parse(rest, {}, "updns check");
-          if (values.help) return io.out("usage: updns check [--config FILE] [--json]"), 0;
-          io.out(describeConfig(cfg, values.json));
-          return 0;
-        }
+        case "check":
+          return checkCommand(rest, io, cfg);
         case "user":
           await userCommand(rest, io, openDb, async (d, userId) => {
             for (const e of await removeUserDns(d, cliBackends(d, cfg), userId)) io.err(`updns: warning: could not remove ${e}`);
