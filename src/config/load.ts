@@ -22,11 +22,11 @@ function typeName(t: Setting["type"]): string {
   return { string: "a string", int: "an integer", bool: "true or false", "string[]": "a list of strings" }[t];
 }
 
-const show = (v: unknown): string => JSON.stringify(v) ?? String(v);
-
 /** The value of `raw` for setting `s`, or a problem naming the key (and the list item) pushed to `problems`. */
 function coerce(s: Setting, raw: unknown, where: string, problems: string[]): Value | undefined {
   const name = `${s.section}.${s.key}`;
+  // A secret is never echoed: errors end up in logs and terminals.
+  const show = (v: unknown): string => (s.secret ? "<redacted>" : (JSON.stringify(v) ?? String(v)));
   const wrongType = () => problems.push(`${where}: ${name} = ${show(raw)}: must be ${typeName(s.type)}`);
   let v: Value;
   switch (s.type) {

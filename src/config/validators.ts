@@ -28,8 +28,9 @@ function portProblem(text: string, min: number): string | null {
 
 /** "address:port" for a listener: IPv4, [IPv6] or a host name; port 0 lets the system choose. */
 export const listenAddress: Check = (v) => {
+  if (!v.startsWith("[") && (v.match(/:/g) ?? []).length > 1) return 'must be "address:port" with the IPv6 address in brackets, e.g. "[::1]:53"';
   const m = v.match(/^\[([^\]]*)\]:(.*)$/) ?? v.match(/^([^:[\]]*):(.*)$/);
-  if (!m) return v.includes("::") || v.startsWith("[") ? 'must be "address:port" with the IPv6 address in brackets, e.g. "[::1]:53"' : 'must be "address:port" (IPv6 as "[::1]:port"): the port is missing';
+  if (!m) return v.startsWith("[") ? 'must be "address:port" with the IPv6 address in brackets, e.g. "[::1]:53"' : 'must be "address:port" (IPv6 as "[::1]:port"): the port is missing';
   const [, host, port] = m;
   if (host === "") return "the address is missing";
   const hostProblem = v.startsWith("[") ? (isIP(host) === 6 ? null : `"${host}" is not an IPv6 address`) : /^[0-9.]+$/.test(host) ? ipProblem(host) : HOSTNAME.test(host) ? null : `"${host}" is neither an IP address nor a host name`;
