@@ -3,6 +3,7 @@
 // that names the key and says what is allowed.
 import { readFileSync } from "node:fs";
 import { settings, type Setting, type Value } from "./table.ts";
+import { tlsPairProblem } from "./validators.ts";
 import type { Config } from "./types.ts";
 
 export class ConfigError extends Error {
@@ -155,6 +156,7 @@ function envSetting(name: string): Setting | undefined {
 function crossCheck(cfg: Config): string[] {
   const out: string[] = [];
   if (Boolean(cfg.http.tls_cert) !== Boolean(cfg.http.tls_key)) out.push("http.tls_cert and http.tls_key must be set together");
+  else if (cfg.http.tls_cert) out.push(...[tlsPairProblem(cfg.http.tls_cert, cfg.http.tls_key)].filter((p): p is string => p !== null));
   for (const p of ["github", "gitlab", "google", "oidc"] as const) {
     const o = cfg[`oauth.${p}`];
     if (!o.client_id && o.client_secret) out.push(`oauth.${p}.client_secret is set but oauth.${p}.client_id is empty: ${p} is off and the secret unused`);

@@ -39,8 +39,8 @@ export const settings: Setting[] = [
 
   // [http]
   { section: "http", key: "listen", type: "string[]", default: ["127.0.0.1:8080"], validate: notEmpty, each: checks.listenAddress, help: 'Addresses of the web UI and the APIs ("[::]:443" for IPv6).' },
-  { section: "http", key: "tls_cert", type: "string", default: "", validate: text(checks.pemFile("CERTIFICATE")), help: "PEM certificate chain; with tls_key, serve HTTPS. Reloaded on SIGHUP." },
-  { section: "http", key: "tls_key", type: "string", default: "", validate: text(checks.pemFile("PRIVATE KEY")), help: "PEM private key for tls_cert." },
+  { section: "http", key: "tls_cert", type: "string", default: "", validate: text(checks.pemFile("certificate")), help: "PEM certificate chain; with tls_key, serve HTTPS. Reloaded on SIGHUP." },
+  { section: "http", key: "tls_key", type: "string", default: "", validate: text(checks.pemFile("private key")), help: "PEM private key for tls_cert." },
   { section: "http", key: "trusted_proxies", type: "string[]", default: [], each: checks.cidr, help: "Peers whose X-Forwarded-For / Forwarded / X-Forwarded-Proto are believed." },
   { section: "http", key: "max_body_bytes", type: "int", default: 65536, validate: range(1024, 16777216), help: "Largest request body accepted." },
 

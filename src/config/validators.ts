@@ -2,6 +2,7 @@
 // length must be 0–32") or null; the loader puts the key and the value in front, so `updns check` and
 // `updns serve` report the same error in the same words. A value serve would refuse or silently skip
 // must fail here: these checks are the whole truth about the file.
+import { createPrivateKey, X509Certificate } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { dirname, resolve } from "node:path";
@@ -92,21 +93,42 @@ export const dataDir: Check = (v) => {
   return statSync(p).isDirectory() ? null : `${p} is not a directory, so nothing can be created below it`;
 };
 
-/** A PEM file serve reads at start (and on SIGHUP): it must be there, readable, and hold `label`. */
+function readProblem(path: string, e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  return `cannot read ${path}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (e as Error).message}`;
+}
+
+/** A PEM file serve reads at start (and on SIGHUP): there, readable, and parsed as TLS will parse it. */
 export const pemFile =
-  (label: "CERTIFICATE" | "PRIVATE KEY"): Check =>
+  (kind: "certificate" | "private key"): Check =>
   (v) => {
     if (v === "") return null;
     let text: string;
     try {
       text = readFileSync(v, "utf8");
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      return `cannot read ${v}: ${code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "it is a directory" : (e as Error).message}`;
+      return readProblem(v, e);
     }
-    const found = label === "CERTIFICATE" ? /-----BEGIN CERTIFICATE-----/.test(text) : /-----BEGIN ([A-Z]+ )?PRIVATE KEY-----/.test(text);
-    return found ? null : `${v} holds no PEM ${label === "CERTIFICATE" ? "certificate" : "private key"} ("-----BEGIN ${label}-----")`;
+    const label = kind === "certificate" ? /-----BEGIN CERTIFICATE-----/ : /-----BEGIN ([A-Z]+ )?PRIVATE KEY-----/;
+    if (!label.test(text)) return `${v} holds no PEM ${kind} ("-----BEGIN ${kind.toUpperCase()}-----")`;
+    try {
+      if (kind === "certificate") new X509Certificate(text);
+      else createPrivateKey(text);
+      return null;
+    } catch (e) {
+      return `${v} holds a ${kind} that does not parse (${(e as Error).message})`;
+    }
   };
+
+/** Whether the certificate (the first of the chain) belongs to the private key, as the TLS listener demands. */
+export function tlsPairProblem(certPath: string, keyPath: string): string | null {
+  try {
+    const cert = new X509Certificate(readFileSync(certPath, "utf8"));
+    return cert.checkPrivateKey(createPrivateKey(readFileSync(keyPath, "utf8"))) ? null : `http.tls_key ${keyPath} is not the private key of the certificate in http.tls_cert ${certPath}`;
+  } catch {
+    return null; // each file's own check has said what is wrong with it
+  }
+}
 
 /** The DNSSEC master key: 64 hex digits or the base64 of 32 octets (what `openssl rand -base64 32` prints). */
 export const masterKey: Check = (v) => {

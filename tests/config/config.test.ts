@@ -84,7 +84,8 @@ describe("configuration", () => {
   });
 
   test("tls_cert without tls_key is refused", () => {
-    const cert = withFile("-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
+    const cert = withFile("");
+    Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=t", "-keyout", `${cert}.key`, "-out", cert], { stderr: "pipe" });
     expect(errorOf(() => loadConfig({ env: { UPDNS_HTTP_TLS_CERT: cert } }))).toContain("http.tls_cert and http.tls_key must be set together");
   });
 

@@ -13,9 +13,18 @@ const file = (name: string, text: string) => {
   writeFileSync(f, text);
   return f;
 };
-const CERT = file("cert.pem", "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n");
-const KEY = file("key.pem", "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n");
+/** A self-signed pair made by openssl, as an operator would make one. */
+function makeCert(name: string): { cert: string; key: string } {
+  const cert = join(dir.path, `${name}.pem`);
+  const key = join(dir.path, `${name}.key`);
+  const r = Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", `/CN=${name}`, "-keyout", key, "-out", cert], { stderr: "pipe" });
+  if (r.exitCode !== 0) throw new Error(`openssl failed: ${r.stderr}`);
+  return { cert, key };
+}
+const { cert: CERT, key: KEY } = makeCert("one");
+const OTHER = makeCert("other");
 const NOT_PEM = file("notes.txt", "just some notes\n");
+const BROKEN = file("broken.pem", "-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n");
 
 function loadError(toml: string): string {
   const f = file("config.toml", toml);
@@ -46,6 +55,8 @@ const BAD: [string, string][] = [
   [`[http]\ntls_cert = "${CERT}"\ntls_key = "${NOT_PEM}"`, `http.tls_key = "${NOT_PEM}": ${NOT_PEM} holds no PEM private key`],
   [`[http]\ntls_cert = "${KEY}"\ntls_key = "${KEY}"`, `http.tls_cert = "${KEY}": ${KEY} holds no PEM certificate`],
   [`[http]\ntls_cert = "${CERT}"`, "http.tls_cert and http.tls_key must be set together"],
+  [`[http]\ntls_cert = "${BROKEN}"\ntls_key = "${KEY}"`, `http.tls_cert = "${BROKEN}": ${BROKEN} holds a certificate that does not parse`],
+  [`[http]\ntls_cert = "${CERT}"\ntls_key = "${OTHER.key}"`, `http.tls_key ${OTHER.key} is not the private key of the certificate in http.tls_cert ${CERT}`],
   [`[http]\ntls_cert = "${CERT}"\ntls_key = "${dir.path}"`, `http.tls_key = "${dir.path}": cannot read ${dir.path}: it is a directory`],
   ['[dnssec]\nmaster_key = "abc"', 'dnssec.master_key = <redacted>: must be 64 hex digits or the base64 of 32 octets'],
   ["[dnssec]\ndefault_algorithm = 8", "dnssec.default_algorithm = 8: must be 13 (ECDSA P-256) or 15 (Ed25519)"],
