@@ -68,7 +68,7 @@ export const settings: Setting[] = [
   { section: "mail", key: "smtp_tls", type: "string", default: "starttls", validate: oneOf("starttls", "tls", "none"), help: '"starttls", "tls" (implicit, port 465) or "none" (only for a local relay).' },
   { section: "mail", key: "smtp_user", type: "string", default: "", help: "SMTP user name." },
   { section: "mail", key: "smtp_password", type: "string", default: "", secret: true, help: "SMTP password." },
-  { section: "mail", key: "from", type: "string", default: "updns@localhost", help: "Sender address." },
+  { section: "mail", key: "from", type: "string", default: "updns@localhost", validate: text(checks.mailbox), help: "Sender address." },
 
   // [registration]
   { section: "registration", key: "mode", type: "string", default: "closed", validate: oneOf("open", "closed", "invitation"), help: 'Who may sign up: "open", "closed" or "invitation" (staff hand out links).' },

@@ -3,7 +3,7 @@
 // `updns serve` report the same error in the same words. A value serve would refuse or silently skip
 // must fail here: these checks are the whole truth about the file.
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, readFileSync, statSync } from "node:fs";
 import { isIP } from "node:net";
 import { dirname, resolve } from "node:path";
 import { parseCron } from "./cron.ts";
@@ -88,10 +88,23 @@ export const url: Check = (v) => {
 export const dataDir: Check = (v) => {
   if (v.trim() === "") return "must name a directory";
   let p = resolve(v);
-  if (existsSync(p)) return statSync(p).isDirectory() ? null : `${p} exists and is not a directory`;
+  if (existsSync(p)) return statSync(p).isDirectory() ? writable(p, "") : `${p} exists and is not a directory`;
   while (!existsSync(p)) p = dirname(p);
-  return statSync(p).isDirectory() ? null : `${p} is not a directory, so nothing can be created below it`;
+  return statSync(p).isDirectory() ? writable(p, ", so it cannot be created") : `${p} is not a directory, so nothing can be created below it`;
 };
+
+/** serve writes the database (and its WAL) there: this user must be able to. */
+function writable(dir: string, consequence: string): string | null {
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK);
+    return null;
+  } catch {
+    return `${dir} is not writable by this user${consequence}`;
+  }
+}
+
+/** The sender address of mails: "updns@example.org" or "updns <updns@example.org>". */
+export const mailbox: Check = (v) => (/^[^<>@\s]+@[^<>@\s]+$/.test(v) || /^[^<>]*<[^<>@\s]+@[^<>@\s]+>$/.test(v) ? null : 'must be an e-mail address, e.g. "updns@example.org" or "updns <updns@example.org>"');
 
 function readProblem(path: string, e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;

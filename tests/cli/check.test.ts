@@ -2,9 +2,9 @@
 // naming the key), accepts what serve accepts (cron names), and warns when a file others can read holds
 // secrets (exit 0, or 1 with --strict).
 import { afterAll, describe, expect, test } from "bun:test";
-import { chmodSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cli, startBinary } from "../support/updns.ts";
+import { cli, requireBinary, startBinary } from "../support/updns.ts";
 import { tempDir } from "../support/net.ts";
 
 const d = tempDir("updns-check-");
@@ -36,6 +36,23 @@ describe("updns check and updns serve agree", () => {
       expect(serve.stderr).toBe(check.stderr);
     });
   }
+
+  test("a data dir this user cannot write is refused by check, as serve could not open the database there", async () => {
+    const dataDir = join(d.path, "readonly-data");
+    mkdirSync(dataDir, { mode: 0o555 });
+    chmodSync(dataDir, 0o555);
+    chmodSync(d.path, 0o755);
+    // root may write anywhere: then the check runs as nobody, like a service user that does not own the dir.
+    // (A copy of the binary in the open temp dir: the checkout may sit where nobody cannot reach, e.g. /root.)
+    const root = process.getuid?.() === 0;
+    const binary = root ? join(d.path, "updns") : requireBinary();
+    if (root) copyFileSync(requireBinary(), binary);
+    const asUser = root ? ["setpriv", "--reuid", "65534", "--regid", "65534", "--clear-groups"] : [];
+    const p = Bun.spawn([...asUser, binary, "check"], { cwd: d.path, env: { PATH: process.env.PATH ?? "", UPDNS_SERVER_DATA_DIR: dataDir }, stdout: "pipe", stderr: "pipe" });
+    const stderr = await new Response(p.stderr).text();
+    expect(await p.exited).toBe(1);
+    expect(stderr).toBe(`updns: environment UPDNS_SERVER_DATA_DIR: server.data_dir = "${dataDir}": ${dataDir} is not writable by this user\n`);
+  });
 
   test("a [jobs] schedule with day names passes check, and serve schedules it on that day", async () => {
     const f = configFile("jobs.toml", '[jobs]\nfaults = "0 3 * * sun"\n');
