@@ -54,7 +54,12 @@ export function backupCommand(argv: string[], io: Io, cfg: Config, openDb: () =>
   if (existsSync(target)) throw new CliError(`backup: ${target} already exists; choose a new file`);
   const db = openDb();
   // VACUUM INTO accepts an existing empty file and keeps its mode: the copy is never readable by others.
-  createPrivateFile(target);
+  try {
+    createPrivateFile(target);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`backup: cannot create ${target}: ${code === "ENOENT" ? "its directory does not exist" : code === "EACCES" ? "permission denied" : (e as Error).message}`, 1);
+  }
   try {
     backupDatabase(db, target);
     const files = keyFilesOf(cfg.server.data_dir);

@@ -93,6 +93,15 @@ describe("updns backup", () => {
     }
   });
 
+  test("an existing file is never overwritten, and a missing directory is a clear error", async () => {
+    const again = await cli(["backup", backupFile], { cwd: old.path });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain(`backup: ${backupFile} already exists; choose a new file`);
+    const nowhere = await cli(["backup", join(old.path, "no/such/dir/b")], { cwd: old.path });
+    expect(nowhere.code).toBe(1);
+    expect(nowhere.stderr).toContain("its directory does not exist");
+  });
+
   test("with [dnssec] master_key in the config, says the key stays in the config and carries no key file", async () => {
     const d = tempDir();
     try {
