@@ -31,7 +31,11 @@ function masterKey(cfg: Config, db?: Db): Uint8Array {
     const { n } = db.$client.query("SELECT count(*) AS n FROM dnssec_keys").get() as { n: number };
     if (n > 0) throw new Error(`the database holds ${n} DNSSEC private key(s) but their master key file ${file} is missing: copy it from the old data dir (mode 0600), restore a backup with "updns restore", or set [dnssec] master_key`);
   }
-  return dnssecMasterKey({ configured: cfg.dnssec.master_key, dataDir: cfg.server.data_dir });
+  try {
+    return dnssecMasterKey({ configured: cfg.dnssec.master_key, dataDir: cfg.server.data_dir });
+  } catch (e) {
+    throw new Error(`${cfg.dnssec.master_key.trim() ? "dnssec.master_key" : file}: ${(e as Error).message}`);
+  }
 }
 
 /** How every process opens zone stores: journal limits and the key that unseals DNSSEC private keys. */

@@ -219,6 +219,19 @@ describe("updns restore refuses or warns", () => {
     }
   }, 30000);
 
+  test("a damaged dnssec.key stops serve naming the file", async () => {
+    const d = tempDir();
+    try {
+      expect((await cli(["restore", backupFile], { cwd: d.path })).code).toBe(0);
+      writeFileSync(join(d.path, "data/dnssec.key"), "garbage\n");
+      const serve = await cli(["serve"], { cwd: d.path, env: { UPDNS_HTTP_LISTEN: "127.0.0.1:0", UPDNS_DNS_LISTEN: "127.0.0.1:0" } });
+      expect(serve.code).toBe(1);
+      expect(serve.stderr).toBe("updns: data/dnssec.key: the DNSSEC master key must be 32 octets (64 hex digits or base64)\n");
+    } finally {
+      d.cleanup();
+    }
+  }, 30000);
+
   test("--force replaces the database of a used data dir; a wrong master key is named", async () => {
     const d = tempDir();
     try {
