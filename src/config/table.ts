@@ -98,7 +98,7 @@ export const settings: Setting[] = [
 
   // [abuse]
   { section: "abuse", key: "bad_agents", type: "string[]", default: [], help: "User-Agent values that get `badagent` (exact match)." },
-  { section: "abuse", key: "bad_hosts", type: "string[]", default: [], help: "Host names (hostname parameter or user name) answered `abuse` (403) before authentication." },
+  { section: "abuse", key: "bad_hosts", type: "string[]", default: [], each: checks.canonicalHost, help: "Host names (hostname parameter or user name) answered `abuse` (403) before authentication." },
   { section: "abuse", key: "bad_ips", type: "string[]", default: [], each: checks.cidr, help: "Target addresses/prefixes; an update to one flags the host abuse and abuse_blocked." },
   { section: "abuse", key: "flag_abuse_threshold", type: "int", default: 150, validate: range(0, 1000000), help: "The weekly faults job flags hosts with more client faults than this (the baseline's advice: 150) and mails their owners; 0: do not flag." },
   { section: "abuse", key: "badauth_per_minute", type: "int", default: 30, validate: range(1, 100000), help: "Failed update authentications per client address per minute before 429." },

@@ -71,6 +71,13 @@ export const regex: Check = (v) => {
 
 export const zoneName: Check = (v) => (v === "" || ZONE_NAME.test(v) ? null : "must be a zone name like acme.example.org (labels of letters, digits, - and _, up to 63 each)");
 
+/** A host name as updates are compared with it: lowercase, no trailing dot (else it never matches). */
+export const canonicalHost: Check = (v) => {
+  if (!HOSTNAME.test(v)) return "must be a host name like evil.example.org";
+  const canonical = v.toLowerCase().replace(/\.$/, "");
+  return v === canonical ? null : `must be written "${canonical}" (names are compared lowercase, without the final dot)`;
+};
+
 export const hostName: Check = (v) => (v === "" || HOSTNAME.test(v) || isIP(v) ? null : "must be a host name or an IP address");
 
 export const url: Check = (v) => {

@@ -42,6 +42,8 @@ const BAD: [string, string][] = [
   ['[http]\ntrusted_proxies = ["10.0.0.0/33"]', 'http.trusted_proxies[0] = "10.0.0.0/33": prefix length must be 0–32'],
   ['[http]\ntrusted_proxies = ["192.0.2.1", "proxy.example.org"]', 'http.trusted_proxies[1] = "proxy.example.org": "proxy.example.org" is not an IP address'],
   ['[abuse]\nbad_ips = ["1.2.3.4/99"]', 'abuse.bad_ips[0] = "1.2.3.4/99": prefix length must be 0–32'],
+  ['[abuse]\nbad_hosts = ["Evil.Example.org."]', 'abuse.bad_hosts[0] = "Evil.Example.org.": must be written "evil.example.org" (names are compared lowercase, without the final dot)'],
+  ['[abuse]\nbad_hosts = ["evil host"]', 'abuse.bad_hosts[0] = "evil host": must be a host name like evil.example.org'],
   ['[abuse]\nbad_ips = ["2001:db8::/129"]', 'abuse.bad_ips[0] = "2001:db8::/129": prefix length must be 0–128'],
   ['[dns]\nlisten = ["999.1.1.1:53"]', 'dns.listen[0] = "999.1.1.1:53": "999.1.1.1" is not an IPv4 address'],
   ['[dns]\nlisten = ["::1:53"]', 'dns.listen[0] = "::1:53": must be "address:port" with the IPv6 address in brackets, e.g. "[::1]:53"'],
