@@ -59,8 +59,8 @@ export const settings: Setting[] = [
   { section: "dns", key: "backoff", type: "int", default: 120, validate: range(0, 86400), help: "Seconds an external primary is left alone after it failed." },
   { section: "dns", key: "journal_max_changes", type: "int", default: 1000, validate: range(1, 10000000), help: "Changesets kept per embedded zone for IXFR." },
   { section: "dns", key: "journal_max_age_days", type: "int", default: 14, validate: range(1, 3650), help: "Changesets older than this are trimmed (secondaries then get AXFR)." },
-  { section: "dns", key: "chaos_version", type: "string", default: "", help: 'Answer to CH TXT version.bind; empty: REFUSED.' },
-  { section: "dns", key: "chaos_id", type: "string", default: "", help: 'Answer to CH TXT id.server; empty: REFUSED.' },
+  { section: "dns", key: "chaos_version", type: "string", default: "", validate: text(checks.characterString), help: 'Answer to CH TXT version.bind; empty: REFUSED.' },
+  { section: "dns", key: "chaos_id", type: "string", default: "", validate: text(checks.characterString), help: 'Answer to CH TXT id.server; empty: REFUSED.' },
 
   // [mail]
   { section: "mail", key: "smtp_host", type: "string", default: "", validate: text(checks.hostName), help: "SMTP server; empty: mails are written to the log instead." },

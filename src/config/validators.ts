@@ -71,6 +71,12 @@ export const regex: Check = (v) => {
 
 export const zoneName: Check = (v) => (v === "" || ZONE_NAME.test(v) ? null : "must be a zone name like acme.example.org (labels of letters, digits, - and _, up to 63 each)");
 
+/** One DNS character-string (RFC 1035 §3.3): at most 255 octets, else the answer would be cut. */
+export const characterString: Check = (v) => {
+  const n = new TextEncoder().encode(v).length;
+  return n <= 255 ? null : `must be at most 255 octets (one TXT string), got ${n}`;
+};
+
 /** A host name as updates are compared with it: lowercase, no trailing dot (else it never matches). */
 export const canonicalHost: Check = (v) => {
   if (!HOSTNAME.test(v)) return "must be a host name like evil.example.org";

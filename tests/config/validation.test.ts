@@ -78,6 +78,7 @@ const BAD: [string, string][] = [
   ['[mail]\nsmtp_user = "updns"\nsmtp_password = "hunter2hunter2"', "mail.smtp_user/smtp_password are set but mail.smtp_host is empty: mails go to the log"],
   ['[mail]\nsmtp_host = "smtp.example.org"\nsmtp_password = "hunter2hunter2"', "mail.smtp_password is set but mail.smtp_user is empty: the password would not be used"],
   ['[mail]\nfrom = "updns at example.org"', 'mail.from = "updns at example.org": must be an e-mail address'],
+  [`[dns]\nchaos_version = "${"v".repeat(256)}"`, "dns.chaos_version = " + JSON.stringify("v".repeat(256)) + ": must be at most 255 octets (one TXT string), got 256"],
   ["[dns]\nbackoff = -5", "dns.backoff = -5: must be between 0 and 86400"],
   ["[dns]\nquery_timeout = 1.5", "dns.query_timeout = 1.5: must be an integer"],
   ['[dns]\nresolver = ["300.1.1.1"]', 'dns.resolver[0] = "300.1.1.1": "300.1.1.1" is not an IPv4 address'],
