@@ -179,6 +179,20 @@ describe("updns restore into a fresh data dir", () => {
 });
 
 describe("updns restore refuses or warns", () => {
+  test("--help says what restore does; no FILE is a usage error", async () => {
+    const d = tempDir();
+    try {
+      const help = await cli(["restore", "--help"], { cwd: d.path });
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain("usage: updns restore FILE [--force]");
+      const none = await cli(["restore"], { cwd: d.path });
+      expect(none.code).toBe(2);
+      expect(none.stderr).toContain("restore takes one FILE");
+    } finally {
+      d.cleanup();
+    }
+  });
+
   test("a file that is not an updns backup is refused with a clear message, and no data dir appears", async () => {
     const d = tempDir();
     try {
