@@ -1,6 +1,6 @@
 // Every value serve would refuse or silently skip is refused when the configuration is loaded (the same
 // load serve and `updns check` do), with an error that names the key, the list item and what is wrong.
-import { describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, loadConfig } from "../../src/config/index.ts";
@@ -8,6 +8,7 @@ import { parseCron } from "../../src/jobs/index.ts";
 import { tempDir } from "../support/net.ts";
 
 const dir = tempDir("updns-config-");
+afterAll(() => dir.cleanup());
 const file = (name: string, text: string) => {
   const f = join(dir.path, name);
   writeFileSync(f, text);
