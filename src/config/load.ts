@@ -157,6 +157,7 @@ function crossCheck(cfg: Config): string[] {
   const out: string[] = [];
   if (Boolean(cfg.http.tls_cert) !== Boolean(cfg.http.tls_key)) out.push("http.tls_cert and http.tls_key must be set together");
   else if (cfg.http.tls_cert) out.push(...[tlsPairProblem(cfg.http.tls_cert, cfg.http.tls_key)].filter((p): p is string => p !== null));
+  out.push(...sharedListeners(cfg));
   for (const p of ["github", "gitlab", "google", "oidc"] as const) {
     const o = cfg[`oauth.${p}`];
     if (!o.client_id && o.client_secret) out.push(`oauth.${p}.client_secret is set but oauth.${p}.client_id is empty: ${p} is off and the secret unused`);
@@ -166,6 +167,22 @@ function crossCheck(cfg: Config): string[] {
   if (cfg.acme_dns.registration !== "token" && cfg.acme_dns.registration_token) out.push(`acme_dns.registration_token is set but acme_dns.registration = "${cfg.acme_dns.registration}" does not use it`);
   if (!cfg.mail.smtp_host && (cfg.mail.smtp_user || cfg.mail.smtp_password)) out.push("mail.smtp_user/smtp_password are set but mail.smtp_host is empty: mails go to the log");
   if (cfg.mail.smtp_password && !cfg.mail.smtp_user) out.push("mail.smtp_password is set but mail.smtp_user is empty: the password would not be used");
+  return out;
+}
+
+/** Two listeners on one TCP address (HTTP and DNS both use TCP): the second could not bind. Port 0 is always free. */
+function sharedListeners(cfg: Config): string[] {
+  const seen = new Map<string, string>();
+  const out: string[] = [];
+  for (const [key, list] of [["http.listen", cfg.http.listen], ["dns.listen", cfg.dns.listen]] as const) {
+    list.forEach((addr, i) => {
+      if (addr.endsWith(":0")) return;
+      const here = `${key}[${i}]`;
+      const before = seen.get(addr.toLowerCase());
+      if (before) out.push(`${here} = "${addr}" is the address of ${before} too: both listen on TCP there`);
+      else seen.set(addr.toLowerCase(), here);
+    });
+  }
   return out;
 }
 

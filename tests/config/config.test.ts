@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ConfigError, defaults, loadConfig, settings, describeConfig } from "../../src/config/index.ts";
 import { renderExample, renderTypes } from "../../scripts/config-example.ts";
 import { tempDir } from "../support/net.ts";
@@ -39,10 +39,12 @@ describe("configuration", () => {
 
   test("UPDNS_<SECTION>_<KEY> environment variables win over the file", () => {
     const f = withFile(`[http]\nlisten = ["127.0.0.1:9999"]\n`);
-    const c = loadConfig({ file: f, env: { UPDNS_HTTP_LISTEN: "127.0.0.1:18080", UPDNS_DNS_LISTEN: "127.0.0.1:15353", UPDNS_SERVER_DATA_DIR: "/var/lib/updns", UPDNS_ABUSE_BAD_AGENTS: "curl/1, evil" } });
+    // A data dir this user may create (the loader checks that): next to the file.
+    const dataDir = join(dirname(f), "var/lib/updns");
+    const c = loadConfig({ file: f, env: { UPDNS_HTTP_LISTEN: "127.0.0.1:18080", UPDNS_DNS_LISTEN: "127.0.0.1:15353", UPDNS_SERVER_DATA_DIR: dataDir, UPDNS_ABUSE_BAD_AGENTS: "curl/1, evil" } });
     expect(c.http.listen).toEqual(["127.0.0.1:18080"]);
     expect(c.dns.listen).toEqual(["127.0.0.1:15353"]);
-    expect(c.server.data_dir).toBe("/var/lib/updns");
+    expect(c.server.data_dir).toBe(dataDir);
     expect(c.abuse.bad_agents).toEqual(["curl/1", "evil"]);
   });
 

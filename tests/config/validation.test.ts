@@ -52,6 +52,8 @@ const BAD: [string, string][] = [
   ['[http]\nlisten = ["127.0.0.1"]', 'http.listen[0] = "127.0.0.1": must be "address:port" (IPv6 as "[::1]:port"): the port is missing'],
   ['[http]\nlisten = ["127.0.0.1:99999"]', 'http.listen[0] = "127.0.0.1:99999": port must be 0–65535, got 99999'],
   ['[http]\nlisten = ["127.0.0.1:http"]', 'http.listen[0] = "127.0.0.1:http": port "http" is not a number'],
+  ['[http]\nlisten = ["127.0.0.1:5353"]', 'dns.listen[0] = "127.0.0.1:5353" is the address of http.listen[0] too: both listen on TCP there'],
+  ['[dns]\nlisten = ["127.0.0.1:5300", "127.0.0.1:5300"]', 'dns.listen[1] = "127.0.0.1:5300" is the address of dns.listen[0] too: both listen on TCP there'],
   ["[http]\nlisten = []", "http.listen = []: must list at least one address"],
   ["[http]\nlisten = [8080]", "http.listen = [8080]: must be a list of strings"],
   ['[http]\ntls_cert = "/nonexistent/cert.pem"\ntls_key = "/nonexistent/key.pem"', 'http.tls_cert = "/nonexistent/cert.pem": cannot read /nonexistent/cert.pem: no such file'],
