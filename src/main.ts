@@ -3,8 +3,8 @@
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import pkg from "../package.json" with { type: "json" };
-import { ConfigError, describeConfig, loadConfig, type Config } from "./config/index.ts";
-import { backupDatabase, DatabaseTooNewError, migrate, openDatabase, pendingMigrations, type Db } from "./db/index.ts";
+import { ConfigError, loadConfig, type Config } from "./config/index.ts";
+import { DatabaseTooNewError, migrate, openDatabase, pendingMigrations, type Db } from "./db/index.ts";
 import { createLogger } from "./log/index.ts";
 import { ValidationError } from "./core/admin/names.ts";
 import { CliError, parse, processIo, type Io, type OpenDb } from "./cli/args.ts";
@@ -24,6 +24,8 @@ import { ListenError } from "./http/index.ts";
 import { DnsListenError } from "./cli/dns.ts";
 import { maintenanceCommand } from "./cli/jobs.ts";
 import { CronError } from "./jobs/index.ts";
+import { backupCommand, restoreCommand } from "./cli/backup.ts";
+import { checkCommand } from "./cli/check.ts";
 
 const USAGE = `updns ${pkg.version} — self-hosted dynamic DNS
 
@@ -35,7 +37,7 @@ read (list, export, jobs list, faults --show-*, backup, ...) need the database a
 
   serve                 run the server (web UI, dyndns2 API, DNS)
   migrate               apply database migrations
-  check                 validate the configuration and print it (secrets redacted)
+  check [--strict]      check every setting as serve would, print the config (secrets redacted)
   user add|list|set|remove  accounts
   tsig add|list|remove|grant|grants  TSIG keys and what they may UPDATE
   domain add|list|remove  zones (embedded or rfc2136)
@@ -49,7 +51,8 @@ read (list, export, jobs list, faults --show-*, backup, ...) need the database a
   hosts --stale-check   remind owners of hosts not updated for long; make unavailable, delete
   users --stale-check   notify, then remove, long unused accounts
   jobs list|run NAME    the scheduled maintenance jobs: times, last runs; run one now
-  backup FILE           consistent online copy of the database
+  backup FILE           one file (mode 0600): consistent online copy of the database and the key files
+  restore FILE [--force]  fill an empty data dir from a backup
   version               print the version`;
 
 /** The config file of the packaged service, read when neither --config nor UPDNS_CONFIG names one. */
@@ -137,13 +140,8 @@ export async function run(argv: string[], io: Io = processIo, opts: RunOptions =
           io.out(values.json ? JSON.stringify({ applied }) : applied.length ? `applied ${applied.join(", ")}` : "database is up to date");
           return 0;
         }
-        case "check": {
-          const { values } = parse(rest, {}, "updns check");
-          if (values.help) return io.out("usage: updns check [--config FILE] [--json]"), 0;
-          // Which file the commands on this machine read, as a TOML comment (the text stays valid TOML).
-          io.out(values.json ? describeConfig(cfg, true) : `# ${file ? `config file ${file}` : "no config file: built-in defaults"} (and UPDNS_* variables)\n${describeConfig(cfg)}`);
-          return 0;
-        }
+        case "check":
+          return checkCommand(rest, io, cfg);
         case "user":
           await userCommand(rest, io, openDb, async (d, userId) => {
             for (const e of await removeUserDns(d, cliBackends(d, cfg), userId)) io.err(`updns: warning: could not remove ${e}`);
@@ -182,15 +180,10 @@ export async function run(argv: string[], io: Io = processIo, opts: RunOptions =
         case "token":
           await tokenCommand(rest, io, openDb);
           return 0;
-        case "backup": {
-          const { values, positionals } = parse(rest, {}, "updns backup FILE");
-          if (values.help) return io.out("usage: updns backup FILE [--config FILE]"), 0;
-          if (positionals.length !== 1) throw new CliError("backup takes one FILE\nusage: updns backup FILE");
-          if (existsSync(positionals[0])) throw new CliError(`backup: ${positionals[0]} already exists; choose a new file`);
-          backupDatabase(openDb(), positionals[0]);
-          io.out(values.json ? JSON.stringify({ backup: positionals[0] }) : `backup written to ${positionals[0]}`);
-          return 0;
-        }
+        case "backup":
+          return backupCommand(rest, io, cfg, openDb);
+        case "restore":
+          return restoreCommand(rest, io, cfg);
         default:
           throw new CliError(`unknown command "${command}"\n\n${USAGE}`);
       }

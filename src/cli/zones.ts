@@ -1,6 +1,8 @@
 // The embedded zones of a running server: the zone store over SQLite, kept in step with commits made by
 // other processes (a CLI command while the server runs). SQLite's data_version tells, cheaply, when another
 // connection committed; then the zones whose stored serial differs from memory are reloaded.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
 import { dnssecMasterKey } from "../dns/dnssec/index.ts";
@@ -19,24 +21,41 @@ export interface ZoneRuntime {
   stop(): void;
 }
 
+/**
+ * The key that unseals DNSSEC private keys. A missing dnssec.key is created only while no key is sealed: a
+ * fresh key beside sealed ones (a database restored without its key file) would only hide the real problem.
+ */
+function masterKey(cfg: Config, db?: Db): Uint8Array {
+  const file = join(cfg.server.data_dir, "dnssec.key");
+  if (db && !cfg.dnssec.master_key.trim() && !existsSync(file)) {
+    const { n } = db.$client.query("SELECT count(*) AS n FROM dnssec_keys").get() as { n: number };
+    if (n > 0) throw new Error(`the database holds ${n} DNSSEC private key(s) but their master key file ${file} is missing: copy it from the old data dir (mode 0600), restore a backup with "updns restore", or set [dnssec] master_key`);
+  }
+  try {
+    return dnssecMasterKey({ configured: cfg.dnssec.master_key, dataDir: cfg.server.data_dir });
+  } catch (e) {
+    throw new Error(`${cfg.dnssec.master_key.trim() ? "dnssec.master_key" : file}: ${(e as Error).message}`);
+  }
+}
+
 /** How every process opens zone stores: journal limits and the key that unseals DNSSEC private keys. */
-export function zoneStoreOptions(cfg: Config, log?: Logger): ZoneStoreOptions {
+export function zoneStoreOptions(cfg: Config, log?: Logger, db?: Db): ZoneStoreOptions {
   return {
     journalMaxChanges: cfg.dns.journal_max_changes,
     journalMaxAgeMs: cfg.dns.journal_max_age_days * 86400_000,
-    dnssec: { masterKey: dnssecMasterKey({ configured: cfg.dnssec.master_key, dataDir: cfg.server.data_dir }) },
+    dnssec: { masterKey: masterKey(cfg, db) },
     log: log ? (msg) => log.warn(msg) : undefined,
   };
 }
 
 /** A store of just the named zones, for a one-shot CLI command. */
 export function openZoneStore(db: Db, cfg: Config, only: string[]): Promise<ZoneStore> {
-  return ZoneStore.open(new SqliteZoneStorage(db, only), zoneStoreOptions(cfg));
+  return ZoneStore.open(new SqliteZoneStorage(db, only), zoneStoreOptions(cfg, undefined, db));
 }
 
 export async function openZones(db: Db, cfg: Config, log: Logger, opts: { pollMs?: number } = {}): Promise<ZoneRuntime> {
   const storage = new SqliteZoneStorage(db);
-  const store = await ZoneStore.open(storage, zoneStoreOptions(cfg, log));
+  const store = await ZoneStore.open(storage, zoneStoreOptions(cfg, log, db));
   const listeners: (() => void)[] = [];
   const dataVersion = () => (db.$client.query("PRAGMA data_version").get() as { data_version: number }).data_version;
   let seen = dataVersion();

@@ -2,6 +2,8 @@
 // it is a secret (then `updns check` prints <redacted>). config.example.toml documents the same keys; a test
 // keeps the two in step.
 
+import * as checks from "./validators.ts";
+
 export type ValueType = "string" | "int" | "bool" | "string[]";
 export type Value = string | number | boolean | string[];
 
@@ -12,55 +14,23 @@ export interface Setting {
   default: Value;
   /** Returns an error text ("must be ...") or null. */
   validate?: (v: Value) => string | null;
+  /** For a list: checks each item; the error names the item as key[index]. */
+  each?: (item: string) => string | null;
   secret?: boolean;
   help: string;
 }
 
-const hostPort = (v: Value): string | null => {
-  for (const item of v as string[]) {
-    if (!/^(\[[0-9a-fA-F:.]+\]|[0-9.]+|[A-Za-z0-9.-]+):\d{1,5}$/.test(item) || Number(item.split(":").pop()) > 65535)
-      return `must be a list of "address:port" (IPv6 as "[::1]:port"), got "${item}"`;
-  }
-  return null;
-};
-/** Resolver addresses: an IP literal with an optional port (a name would need a resolver itself). */
-const resolvers = (v: Value): string | null => {
-  for (const item of v as string[]) {
-    const m = item.match(/^\[([0-9a-fA-F:.]+)\](?::(\d{1,5}))?$/) ?? item.match(/^([0-9.]+)(?::(\d{1,5}))?$/) ?? item.match(/^([0-9a-fA-F:]*:[0-9a-fA-F:.]*)()$/);
-    if (!m || (m[2] && (Number(m[2]) < 1 || Number(m[2]) > 65535))) return `must be a list of "ip" or "ip:port" (IPv6 as "[::1]:53"), got "${item}"`;
-  }
-  return null;
-};
-const oneHostPort = (v: Value) => hostPort([v as string]);
 const oneOf = (...allowed: string[]) => (v: Value) => (allowed.includes(v as string) ? null : `must be one of ${allowed.map((a) => `"${a}"`).join(", ")}`);
 const range = (min: number, max: number) => (v: Value) => ((v as number) >= min && (v as number) <= max ? null : `must be between ${min} and ${max}`);
-const url = (v: Value) => (v === "" || /^https?:\/\/[^\s/]+/.test(v as string) ? null : "must be empty or an http(s):// URL");
-const cidrs = (v: Value) => {
-  for (const c of v as string[]) if (!/^[0-9a-fA-F:.]+(\/\d{1,3})?$/.test(c)) return `must be a list of addresses or CIDR prefixes, got "${c}"`;
-  return null;
-};
-/** Five-field cron expression (UTC) or "" (job off); each field checked against its range. */
-const CRON_RANGES: [string, number, number][] = [["minute", 0, 59], ["hour", 0, 23], ["day of month", 1, 31], ["month", 1, 12], ["day of week", 0, 7]];
-const schedule = (v: Value): string | null => {
-  if (v === "") return null;
-  const fields = (v as string).trim().split(/\s+/);
-  const usage = 'must be a cron expression of five fields ("m h dom mon dow", e.g. "0 3 * * 0") or "" to turn the job off';
-  if (fields.length !== 5) return usage;
-  for (let i = 0; i < 5; i++) {
-    const [name, min, max] = CRON_RANGES[i];
-    for (const part of fields[i].split(",")) {
-      const m = part.match(/^(\*|(\d+)(?:-(\d+))?)(?:\/(\d+))?$/);
-      const nums = m ? [m[2], m[3], m[4]].filter((x) => x !== undefined).map(Number) : [];
-      const inRange = m && [m[2], m[3]].filter((x) => x !== undefined).every((x) => Number(x) >= min && Number(x) <= max) && (m[4] === undefined || Number(m[4]) > 0);
-      if (!m || !inRange || nums.some(Number.isNaN)) return `${usage}; its ${name} field "${fields[i]}" must use numbers from ${min} to ${max}`;
-    }
-  }
-  return null;
-};
+/** A string check as a table validator. */
+const text = (check: (v: string) => string | null) => (v: Value) => check(v as string);
+const url = text(checks.url);
+const schedule = text(checks.schedule);
+const notEmpty = (v: Value) => ((v as string[]).length > 0 ? null : "must list at least one address");
 
 export const settings: Setting[] = [
   // [server]
-  { section: "server", key: "data_dir", type: "string", default: "./data", help: "Where the SQLite database and other state live." },
+  { section: "server", key: "data_dir", type: "string", default: "./data", validate: text(checks.dataDir), help: "Where the SQLite database and other state live." },
   { section: "server", key: "public_url", type: "string", default: "", validate: url, help: "The URL people use for the web UI (dual-stack name), e.g. https://dyn.example.org. Empty: derived from the request." },
   { section: "server", key: "ipv4_url", type: "string", default: "", validate: url, help: "URL of a name with only an A record (IPv4 detection, v4-only update clients)." },
   { section: "server", key: "ipv6_url", type: "string", default: "", validate: url, help: "URL of a name with only an AAAA record (IPv6 detection, v6-only update clients)." },
@@ -68,14 +38,14 @@ export const settings: Setting[] = [
   { section: "server", key: "shutdown_timeout", type: "int", default: 5, validate: range(1, 60), help: "Seconds SIGTERM waits for requests in flight." },
 
   // [http]
-  { section: "http", key: "listen", type: "string[]", default: ["127.0.0.1:8080"], validate: hostPort, help: 'Addresses of the web UI and the APIs, each this server\'s alone; "[::]:443" is IPv6 only, list "0.0.0.0:443" too for IPv4.' },
-  { section: "http", key: "tls_cert", type: "string", default: "", help: "PEM certificate chain; with tls_key, serve HTTPS. Reloaded on SIGHUP." },
-  { section: "http", key: "tls_key", type: "string", default: "", help: "PEM private key for tls_cert." },
-  { section: "http", key: "trusted_proxies", type: "string[]", default: [], validate: cidrs, help: "Peers whose X-Forwarded-For / Forwarded / X-Forwarded-Proto are believed." },
+  { section: "http", key: "listen", type: "string[]", default: ["127.0.0.1:8080"], validate: notEmpty, each: checks.listenAddress, help: 'Addresses of the web UI and the APIs, each this server\'s alone; "[::]:443" is IPv6 only, list "0.0.0.0:443" too for IPv4.' },
+  { section: "http", key: "tls_cert", type: "string", default: "", validate: text(checks.pemFile("certificate")), help: "PEM certificate chain; with tls_key, serve HTTPS. Reloaded on SIGHUP." },
+  { section: "http", key: "tls_key", type: "string", default: "", validate: text(checks.pemFile("private key")), help: "PEM private key for tls_cert." },
+  { section: "http", key: "trusted_proxies", type: "string[]", default: [], each: checks.cidr, help: "Peers whose X-Forwarded-For / Forwarded / X-Forwarded-Proto are believed." },
   { section: "http", key: "max_body_bytes", type: "int", default: 65536, validate: range(1024, 16777216), help: "Largest request body accepted." },
 
   // [dns]
-  { section: "dns", key: "listen", type: "string[]", default: ["127.0.0.1:5353"], validate: hostPort, help: 'UDP and TCP addresses the embedded primary answers on; "[::]:53" is IPv6 only: ["0.0.0.0:53", "[::]:53"] for both.' },
+  { section: "dns", key: "listen", type: "string[]", default: ["127.0.0.1:5353"], each: checks.listenAddress, help: 'UDP and TCP addresses the embedded primary answers on; "[::]:53" is IPv6 only: ["0.0.0.0:53", "[::]:53"] for both.' },
   { section: "dns", key: "max_udp_size", type: "int", default: 1232, validate: range(512, 4096), help: "Largest UDP answer, whatever the client's EDNS buffer says (RFC 6891, DNS flag day 2020)." },
   { section: "dns", key: "tcp_idle_timeout", type: "int", default: 10, validate: range(1, 300), help: "Seconds an idle TCP connection is kept (RFC 7766)." },
   { section: "dns", key: "tcp_max_connections", type: "int", default: 250, validate: range(1, 100000), help: "Concurrent TCP connections." },
@@ -84,26 +54,26 @@ export const settings: Setting[] = [
   { section: "dns", key: "rrl_slip", type: "int", default: 2, validate: range(0, 10), help: "With RRL, every n-th limited answer goes out empty with TC=1 so real resolvers retry over TCP; 0: drop them all." },
   { section: "dns", key: "rrl_ipv4_prefix", type: "int", default: 24, validate: range(8, 32), help: "With RRL, IPv4 clients are counted per network of this prefix length." },
   { section: "dns", key: "rrl_ipv6_prefix", type: "int", default: 56, validate: range(16, 128), help: "With RRL, IPv6 clients are counted per network of this prefix length." },
-  { section: "dns", key: "resolver", type: "string[]", default: [], validate: resolvers, help: 'Recursive resolvers for the reverse names (PTR) of visitors\' addresses, as "ip" or "ip:port" (IPv6 as "[::1]:53"); empty: the nameservers of /etc/resolv.conf.' },
+  { section: "dns", key: "resolver", type: "string[]", default: [], each: checks.resolverAddress, help: 'Recursive resolvers for the reverse names (PTR) of visitors\' addresses, as "ip" or "ip:port" (IPv6 as "[::1]:53"); empty: the nameservers of /etc/resolv.conf.' },
   { section: "dns", key: "query_timeout", type: "int", default: 5, validate: range(1, 60), help: "Seconds to wait for an external primary (rfc2136 zones) before one retry." },
   { section: "dns", key: "backoff", type: "int", default: 120, validate: range(0, 86400), help: "Seconds an external primary is left alone after it failed." },
   { section: "dns", key: "journal_max_changes", type: "int", default: 1000, validate: range(1, 10000000), help: "Changesets kept per embedded zone for IXFR." },
   { section: "dns", key: "journal_max_age_days", type: "int", default: 14, validate: range(1, 3650), help: "Changesets older than this are trimmed (secondaries then get AXFR)." },
-  { section: "dns", key: "chaos_version", type: "string", default: "", help: 'Answer to CH TXT version.bind; empty: REFUSED.' },
-  { section: "dns", key: "chaos_id", type: "string", default: "", help: 'Answer to CH TXT id.server; empty: REFUSED.' },
+  { section: "dns", key: "chaos_version", type: "string", default: "", validate: text(checks.characterString), help: 'Answer to CH TXT version.bind; empty: REFUSED.' },
+  { section: "dns", key: "chaos_id", type: "string", default: "", validate: text(checks.characterString), help: 'Answer to CH TXT id.server; empty: REFUSED.' },
 
   // [mail]
-  { section: "mail", key: "smtp_host", type: "string", default: "", help: "SMTP server; empty: mails are written to the log instead." },
+  { section: "mail", key: "smtp_host", type: "string", default: "", validate: text(checks.hostName), help: "SMTP server; empty: mails are written to the log instead." },
   { section: "mail", key: "smtp_port", type: "int", default: 587, validate: range(1, 65535), help: "SMTP port." },
   { section: "mail", key: "smtp_tls", type: "string", default: "starttls", validate: oneOf("starttls", "tls", "none"), help: '"starttls", "tls" (implicit, port 465) or "none" (only for a local relay).' },
   { section: "mail", key: "smtp_user", type: "string", default: "", help: "SMTP user name." },
   { section: "mail", key: "smtp_password", type: "string", default: "", secret: true, help: "SMTP password." },
-  { section: "mail", key: "from", type: "string", default: "updns@localhost", help: "Sender address." },
+  { section: "mail", key: "from", type: "string", default: "updns@localhost", validate: text(checks.mailbox), help: "Sender address." },
 
   // [registration]
   { section: "registration", key: "mode", type: "string", default: "closed", validate: oneOf("open", "closed", "invitation"), help: 'Who may sign up: "open", "closed" or "invitation" (staff hand out links).' },
   { section: "registration", key: "check_email_domain", type: "bool", default: false, help: "Require an MX or A record for the e-mail domain of a new account." },
-  { section: "registration", key: "email_blacklist", type: "string[]", default: [], help: "Regular expressions; matching e-mail addresses may not register." },
+  { section: "registration", key: "email_blacklist", type: "string[]", default: [], each: checks.regex, help: "Regular expressions; matching e-mail addresses may not register." },
 
   // [oauth.*]
   ...(["github", "gitlab", "google", "oidc"] as const).flatMap((p): Setting[] => [
@@ -128,8 +98,8 @@ export const settings: Setting[] = [
 
   // [abuse]
   { section: "abuse", key: "bad_agents", type: "string[]", default: [], help: "User-Agent values that get `badagent` (exact match)." },
-  { section: "abuse", key: "bad_hosts", type: "string[]", default: [], help: "Host names (hostname parameter or user name) answered `abuse` (403) before authentication." },
-  { section: "abuse", key: "bad_ips", type: "string[]", default: [], validate: cidrs, help: "Target addresses/prefixes; an update to one flags the host abuse and abuse_blocked." },
+  { section: "abuse", key: "bad_hosts", type: "string[]", default: [], each: checks.canonicalHost, help: "Host names (hostname parameter or user name) answered `abuse` (403) before authentication." },
+  { section: "abuse", key: "bad_ips", type: "string[]", default: [], each: checks.cidr, help: "Target addresses/prefixes; an update to one flags the host abuse and abuse_blocked." },
   { section: "abuse", key: "flag_abuse_threshold", type: "int", default: 150, validate: range(0, 1000000), help: "The weekly faults job flags hosts with more client faults than this (the baseline's advice: 150) and mails their owners; 0: do not flag." },
   { section: "abuse", key: "badauth_per_minute", type: "int", default: 30, validate: range(1, 100000), help: "Failed update authentications per client address per minute before 429." },
   { section: "abuse", key: "api_requests_per_minute", type: "int", default: 120, validate: range(1, 1000000), help: "Requests per API token per minute to /api/v1 before 429." },
@@ -153,7 +123,7 @@ export const settings: Setting[] = [
   { section: "jobs", key: "cleanup", type: "string", default: "15 * * * *", validate: schedule, help: "Expired sessions, tokens and registrations." },
 
   // [acme_dns]
-  { section: "acme_dns", key: "zone", type: "string", default: "", help: "Zone that holds the acme-dns accounts' subdomains (e.g. acme.example.org): an embedded zone, or an rfc2136 zone whose primary gets the TXT records by UPDATE; empty: the acme-dns API is off." },
+  { section: "acme_dns", key: "zone", type: "string", default: "", validate: text(checks.zoneName), help: "Zone that holds the acme-dns accounts' subdomains (e.g. acme.example.org): an embedded zone, or an rfc2136 zone whose primary gets the TXT records by UPDATE; empty: the acme-dns API is off." },
   { section: "acme_dns", key: "base_path", type: "string", default: "/acme-dns", validate: (v) => (/^(\/[A-Za-z0-9._~-]+)+$/.test(v as string) ? null : 'must be a path like "/acme-dns"'), help: "Where the acme-dns API is mounted; clients take http(s)://host<base_path> as their base URL." },
   { section: "acme_dns", key: "registration", type: "string", default: "staff", validate: oneOf("off", "staff", "token", "open"), help: '"off" (404), "staff" (HTTP Basic with a staff account, or the web UI), "token" (only under <base_path>/<registration_token>/register) or "open".' },
   { section: "acme_dns", key: "registration_token", type: "string", default: "", secret: true, validate: (v) => (v === "" || /^[A-Za-z0-9_-]{16,128}$/.test(v as string) ? null : "must be 16 to 128 characters of [A-Za-z0-9_-]"), help: 'Secret path segment for registration = "token".' },
@@ -162,7 +132,7 @@ export const settings: Setting[] = [
   { section: "acme_dns", key: "txt_lifetime", type: "int", default: 3600, validate: range(60, 604800), help: "Seconds a TXT value lives before the sweep removes it." },
 
   // [dnssec]
-  { section: "dnssec", key: "master_key", type: "string", default: "", secret: true, help: "Key (64 hex digits or base64 of 32 bytes) that encrypts DNSSEC private keys, TSIG secrets and forwarder passwords in the database; empty: kept in <data_dir>/dnssec.key (back it up with the database)." },
+  { section: "dnssec", key: "master_key", type: "string", default: "", secret: true, validate: text(checks.masterKey), help: "Key (64 hex digits or base64 of 32 bytes) that encrypts DNSSEC private keys, TSIG secrets and forwarder passwords in the database; empty: kept in <data_dir>/dnssec.key (back it up with the database)." },
   { section: "dnssec", key: "default_algorithm", type: "int", default: 13, validate: (v) => (v === 13 || v === 15 ? null : "must be 13 (ECDSA P-256) or 15 (Ed25519)"), help: "Algorithm for newly signed zones: 13 (ECDSA P-256/SHA-256) or 15 (Ed25519)." },
 
   // [log]

@@ -179,7 +179,7 @@ describe("updns CLI", () => {
     expect(first.stdout).toContain("applied 0000_init");
     const second = await cli(["migrate"], { cwd: d.path });
     expect(second.stdout).toContain("up to date");
-    const check = await cli(["check"], { cwd: d.path, env: { UPDNS_MAIL_SMTP_PASSWORD: "p4ssw0rd-p4ssw0rd" } });
+    const check = await cli(["check"], { cwd: d.path, env: { UPDNS_MAIL_SMTP_HOST: "smtp.example.test", UPDNS_MAIL_SMTP_USER: "updns", UPDNS_MAIL_SMTP_PASSWORD: "p4ssw0rd-p4ssw0rd" } });
     expect(check.code).toBe(0);
     expect(check.stdout).toContain('smtp_password = "<redacted>"');
     expect(check.stdout).not.toContain("p4ssw0rd");

@@ -232,7 +232,7 @@ describe("serve and the scheduler", () => {
 
   test("an invalid [jobs] expression stops start-up with an error naming the setting", async () => {
     // The config table refuses it at load time; the scheduler refuses what slips past the table (e.g. 31 in February only).
-    expect(() => loadConfig({ env: { UPDNS_JOBS_CLEANUP: "99 * * * *" } })).toThrow('jobs.cleanup must be a cron expression of five fields ("m h dom mon dow", e.g. "0 3 * * 0") or "" to turn the job off; its minute field "99"');
+    expect(() => loadConfig({ env: { UPDNS_JOBS_CLEANUP: "99 * * * *" } })).toThrow('jobs.cleanup = "99 * * * *": minute: 99 is outside 0-59');
     const d = tempDir();
     const c = loadConfig({ env: { UPDNS_SERVER_DATA_DIR: d.path, UPDNS_HTTP_LISTEN: "127.0.0.1:0", UPDNS_DNS_LISTEN: "127.0.0.1:0" } });
     c.jobs.cleanup = "99 * * * *";

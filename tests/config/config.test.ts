@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { ConfigError, defaults, loadConfig, settings, describeConfig } from "../../src/config/index.ts";
 import { renderExample, renderTypes } from "../../scripts/config-example.ts";
 import { tempDir } from "../support/net.ts";
@@ -39,10 +39,12 @@ describe("configuration", () => {
 
   test("UPDNS_<SECTION>_<KEY> environment variables win over the file", () => {
     const f = withFile(`[http]\nlisten = ["127.0.0.1:9999"]\n`);
-    const c = loadConfig({ file: f, env: { UPDNS_HTTP_LISTEN: "127.0.0.1:18080", UPDNS_DNS_LISTEN: "127.0.0.1:15353", UPDNS_SERVER_DATA_DIR: "/var/lib/updns", UPDNS_ABUSE_BAD_AGENTS: "curl/1, evil" } });
+    // A data dir this user may create (the loader checks that): next to the file.
+    const dataDir = join(dirname(f), "var/lib/updns");
+    const c = loadConfig({ file: f, env: { UPDNS_HTTP_LISTEN: "127.0.0.1:18080", UPDNS_DNS_LISTEN: "127.0.0.1:15353", UPDNS_SERVER_DATA_DIR: dataDir, UPDNS_ABUSE_BAD_AGENTS: "curl/1, evil" } });
     expect(c.http.listen).toEqual(["127.0.0.1:18080"]);
     expect(c.dns.listen).toEqual(["127.0.0.1:15353"]);
-    expect(c.server.data_dir).toBe("/var/lib/updns");
+    expect(c.server.data_dir).toBe(dataDir);
     expect(c.abuse.bad_agents).toEqual(["curl/1", "evil"]);
   });
 
@@ -62,13 +64,13 @@ describe("configuration", () => {
   });
 
   test("a wrong type names the key and the type wanted", () => {
-    expect(errorOf(() => loadConfig({ file: withFile(`[dns]\nmax_udp_size = "big"\n`), env: {} }))).toContain("dns.max_udp_size must be an integer");
+    expect(errorOf(() => loadConfig({ file: withFile(`[dns]\nmax_udp_size = "big"\n`), env: {} }))).toContain('dns.max_udp_size = "big": must be an integer');
   });
 
   test("a bad value names the key and says what is allowed", () => {
-    expect(errorOf(() => loadConfig({ env: { UPDNS_DNS_MAX_UDP_SIZE: "100" } }))).toContain("dns.max_udp_size must be between 512 and 4096");
-    expect(errorOf(() => loadConfig({ env: { UPDNS_HTTP_LISTEN: "localhost" } }))).toContain("http.listen must be a list of");
-    expect(errorOf(() => loadConfig({ env: { UPDNS_LOG_FORMAT: "xml" } }))).toContain('log.format must be one of "logfmt", "json"');
+    expect(errorOf(() => loadConfig({ env: { UPDNS_DNS_MAX_UDP_SIZE: "100" } }))).toContain("dns.max_udp_size = 100: must be between 512 and 4096");
+    expect(errorOf(() => loadConfig({ env: { UPDNS_HTTP_LISTEN: "localhost" } }))).toContain('http.listen[0] = "localhost": must be "address:port" (IPv6 as "[::1]:port"): the port is missing');
+    expect(errorOf(() => loadConfig({ env: { UPDNS_LOG_FORMAT: "xml" } }))).toContain('log.format = "xml": must be one of "logfmt", "json"');
   });
 
   test("an unknown UPDNS_ variable is an error, not silently ignored", () => {
@@ -84,11 +86,13 @@ describe("configuration", () => {
   });
 
   test("tls_cert without tls_key is refused", () => {
-    expect(errorOf(() => loadConfig({ env: { UPDNS_HTTP_TLS_CERT: "/x.pem" } }))).toContain("http.tls_cert and http.tls_key must be set together");
+    const cert = withFile("");
+    Bun.spawnSync(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2", "-subj", "/CN=t", "-keyout", `${cert}.key`, "-out", cert], { stderr: "pipe" });
+    expect(errorOf(() => loadConfig({ env: { UPDNS_HTTP_TLS_CERT: cert } }))).toContain("http.tls_cert and http.tls_key must be set together");
   });
 
   test("secrets are redacted when the effective config is printed", () => {
-    const c = loadConfig({ env: { UPDNS_MAIL_SMTP_PASSWORD: "hunter2hunter2", UPDNS_OAUTH_GITHUB_CLIENT_SECRET: "s3cr3t" } });
+    const c = loadConfig({ env: { UPDNS_MAIL_SMTP_HOST: "smtp.example.test", UPDNS_MAIL_SMTP_USER: "updns", UPDNS_MAIL_SMTP_PASSWORD: "hunter2hunter2", UPDNS_OAUTH_GITHUB_CLIENT_ID: "id", UPDNS_OAUTH_GITHUB_CLIENT_SECRET: "s3cr3t" } });
     const text = describeConfig(c) + describeConfig(c, true);
     expect(text).not.toContain("hunter2hunter2");
     expect(text).not.toContain("s3cr3t");
@@ -109,8 +113,8 @@ describe("configuration", () => {
 
 describe("job schedules", () => {
   test("a cron field out of range is refused at load time, naming the key and the field", () => {
-    expect(errorOf(() => loadConfig({ env: { UPDNS_JOBS_FAULTS: "99 * * * *" } }))).toContain('jobs.faults must be a cron expression of five fields ("m h dom mon dow", e.g. "0 3 * * 0") or "" to turn the job off; its minute field "99" must use numbers from 0 to 59');
-    expect(errorOf(() => loadConfig({ env: { UPDNS_JOBS_CLEANUP: "0 3 * *" } }))).toContain("jobs.cleanup must be a cron expression of five fields");
+    expect(errorOf(() => loadConfig({ env: { UPDNS_JOBS_FAULTS: "99 * * * *" } }))).toContain('jobs.faults = "99 * * * *": minute: 99 is outside 0-59 (a cron expression of five fields "m h dom mon dow" in UTC, e.g. "0 3 * * sun", or "" to turn the job off)');
+    expect(errorOf(() => loadConfig({ env: { UPDNS_JOBS_CLEANUP: "0 3 * *" } }))).toContain('jobs.cleanup = "0 3 * *": "0 3 * *" must have five fields');
   });
   test("lists, ranges, steps and an empty string (off) are accepted", () => {
     const c = loadConfig({ env: { UPDNS_JOBS_FAULTS: "0,30 1-5 */2 1-12/3 0", UPDNS_JOBS_CLEANUP: "" } });
