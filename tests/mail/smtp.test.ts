@@ -64,4 +64,14 @@ describe("no SMTP server configured", () => {
     expect(line).toContain("to=dee@example.test");
     expect(line).toContain(LINK);
   });
+
+  test("a reset or invitation mail is not written to the log: its link is as good as a password", async () => {
+    const log = memoryLogger();
+    const m = createMailer(mailConfig({ smtp_host: "" }), log);
+    await m.send(resetPasswordMail(ctx, "dee@example.test", "dee", LINK, 2));
+    await m.send(invitationMail(ctx, "carl@example.test", "boss", LINK, 14));
+    expect(log.lines).toHaveLength(2);
+    expect(log.lines[0]).toContain('msg="mail not sent (no [mail] smtp_host); it carries a sign-in link, which is never logged" module=mail to=dee@example.test');
+    expect(log.lines.join("\n")).not.toContain(LINK);
+  });
 });
