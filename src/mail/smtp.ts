@@ -6,6 +6,7 @@ import nodemailer from "nodemailer";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { Mailer } from "../core/ports.ts";
+import type { AppMetrics } from "../metrics/index.ts";
 
 export interface OutgoingMail {
   to: string;
@@ -25,12 +26,14 @@ export interface AppMailer extends Mailer {
 
 export class MailError extends Error {}
 
-export function createMailer(mail: Config["mail"], log: Logger): AppMailer {
+/** `metrics` counts mails sent, failed, and not sent (no SMTP server). */
+export function createMailer(mail: Config["mail"], log: Logger, metrics?: AppMetrics): AppMailer {
   const mlog = log.child({ module: "mail" });
   if (!mail.smtp_host) {
     return {
       delivers: false,
       async send(m: OutgoingMail) {
+        metrics?.mail("not_sent");
         if (m.credential) {
           mlog.warn("mail not sent (no [mail] smtp_host); it carries a sign-in link, which is never logged", { to: m.to, subject: m.subject });
           return;
@@ -59,8 +62,10 @@ export function createMailer(mail: Config["mail"], log: Logger): AppMailer {
     async send(m: OutgoingMail) {
       try {
         await transport.sendMail({ from: mail.from, to: m.to, subject: m.subject, text: m.text });
+        metrics?.mail("sent");
         mlog.info("mail sent", { to: m.to, subject: m.subject });
       } catch (e) {
+        metrics?.mail("failed");
         mlog.error("mail failed", { to: m.to, subject: m.subject, error: (e as Error).message });
         throw new MailError(`mail to ${m.to} failed: ${(e as Error).message}`);
       }
