@@ -5,6 +5,7 @@ import { loadConfig } from "../../src/config/index.ts";
 import { memoryLogger } from "../../src/log/index.ts";
 import { createMailer, MailError, resetPasswordMail, verifyEmailMail, invitationMail } from "../../src/mail/index.ts";
 import { translator } from "../../src/http/web/i18n.ts";
+import { AppMetrics } from "../../src/metrics/index.ts";
 import { haveSmtpSink, linkIn, startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 
 const run = haveSmtpSink();
@@ -51,6 +52,19 @@ describe.skipIf(!run)("SMTP", () => {
     const err = await m.send(invitationMail(ctx, "carl@example.test", "boss", LINK, 14)).catch((e) => e);
     expect(err).toBeInstanceOf(MailError);
     expect(err.message).toContain("carl@example.test");
+  });
+});
+
+describe.skipIf(!run)("mails counted for /metrics", () => {
+  test("sent, failed and not sent (no SMTP server) are counted apart", async () => {
+    const metrics = new AppMetrics();
+    await createMailer(mailConfig({ smtp_host: "127.0.0.1", smtp_port: sink.port, smtp_tls: "none" }), memoryLogger(), metrics).send(verifyEmailMail(ctx, "eve@example.test", "eve", LINK, 7));
+    await sink.next("eve@example.test");
+    await createMailer(mailConfig({ smtp_host: "127.0.0.1", smtp_port: 1, smtp_tls: "none" }), memoryLogger(), metrics)
+      .send(verifyEmailMail(ctx, "eve@example.test", "eve", LINK, 7))
+      .catch(() => {});
+    await createMailer(mailConfig({ smtp_host: "" }), memoryLogger(), metrics).send(verifyEmailMail(ctx, "eve@example.test", "eve", LINK, 7));
+    expect(metrics.mails).toEqual({ sent: 1, failed: 1, not_sent: 1 });
   });
 });
 
