@@ -87,6 +87,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       context: jobContext(cfg, db, jobsLog, { backendFor, trimJournals: () => zones!.store.trimJournal(), resignZones: async () => describeTick(await zones!.store.dnssecTick()), mailLog: log.child({ component: "mail" }), metrics }),
       onRun: (job, result) => metrics.jobRun(job, result),
     });
+    for (const job of scheduler.state()) if (job.next) metrics.jobScheduled(job.name);
     const dyndns = dyndnsApi({ db, config: cfg, log: log.child({ component: "dyndns2" }), backendFor, forwarder: queueForwarder(db, systemClock), sessionIps, detectTokens, metrics });
     const app = createHttpApp({
       config: cfg,

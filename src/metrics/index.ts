@@ -32,8 +32,8 @@ export type JobResult = "ok" | "failed" | "busy";
 export type MailResult = "sent" | "failed" | "not_sent";
 
 export class AppMetrics {
-  /** dyndns2 answer lines by code ("good", "nochg", "badauth", ...). */
-  readonly dyndnsAnswers: Record<string, number> = {};
+  /** dyndns2 answer lines by code ("good", "nochg", "badauth", ...); every code from 0, so rates work from the start. */
+  readonly dyndnsAnswers: Record<string, number> = Object.fromEntries([...DYNDNS2_CODES, "other"].map((c) => [c, 0]));
   /** HTTP requests: route template → method → status → count. */
   readonly httpRequests: Record<string, Record<string, Record<number, number>>> = {};
   /** Seconds from a dyndns2 request read to its answer. */
@@ -62,6 +62,11 @@ export class AppMetrics {
     const byMethod = (this.httpRequests[route] ??= {});
     const byStatus = (byMethod[METHODS.has(method) ? method : "other"] ??= {});
     byStatus[status] = (byStatus[status] ?? 0) + 1;
+  }
+
+  /** A scheduled job: its series start at 0 before its first run. */
+  jobScheduled(job: string): void {
+    this.jobRuns[job] ??= { ok: 0, failed: 0, busy: 0 };
   }
 
   jobRun(job: string, result: JobResult): void {

@@ -104,6 +104,9 @@ describe("what /metrics says after some traffic", () => {
       expect(text).toMatch(new RegExp(`# TYPE ${name} (counter|gauge|histogram)`));
     }
     expect(value(text, 'updns_mails_total{result="sent"}')).toBe(0);
+    // Scheduled jobs and every dyndns2 code have their series from the start, at 0.
+    expect(value(text, 'updns_job_runs_total{job="cleanup",result="ok"}')).toBe(0);
+    expect(value(text, 'updns_dyndns2_answers_total{code="dnserr"}')).toBe(0);
   });
 
   test.if(havePeers("promtool"))("promtool check metrics accepts a real scrape", async () => {
