@@ -19,14 +19,14 @@ import {
 import { type ZoneSnapshot, type ZoneStore } from "../zone/index.ts";
 import { answer, type Answer } from "./answer.ts";
 import { CLASS, OPCODE, QTYPE, RCODE, RCODE_NAME, TYPE, typeLabel } from "./constants.ts";
-
-const OPCODE_NAME: Record<number, string> = Object.fromEntries(Object.entries(OPCODE).map(([k, v]) => [v, k]));
 import { bump, type DnsCounters, newCounters } from "./counters.ts";
 import { type Edns, encodeResponse, encodeWithin, FLAG, HEADER, parseFastQuery, type ResponseParts, udpLimit } from "./message.ts";
 import { addressAllowed, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
 import type { DnsEventFields, DnsEvents } from "./events.ts";
 import { handleUpdate, type UpdateNote } from "./update.ts";
 import { axfrMessages, ixfrMessages, patch } from "./xfr.ts";
+
+const OPCODE_NAME: Record<number, string> = Object.fromEntries(Object.entries(OPCODE).map(([k, v]) => [v, k]));
 
 export interface ResponderOptions {
   store: ZoneStore;
@@ -305,7 +305,9 @@ export class Responder {
     const zones = this.opts.store.snapshot();
     const z = zones.zones.get(q.name);
     const signOne = (out: Uint8Array) => (tsig ? signMessage(out, tsig.key, { requestMac: tsig.mac }).wire : out);
+    let served: { kind: TransferRecord["kind"]; serial: number } | undefined;
     const record = (kind: TransferRecord["kind"], serial: number) => {
+      served = { kind, serial };
       this.transferLog.push({ time: Date.now(), zone: q.name, kind, address: peer.address, key: tsig?.key.name ?? null, serial });
       if (this.transferLog.length > 100) this.transferLog.shift();
       // Per zone only for zones we serve: a refused name of a stranger must not grow the table.
@@ -368,8 +370,7 @@ export class Responder {
       bytes += signed.length;
       send(signed);
     }
-    const last = this.transferLog[this.transferLog.length - 1];
-    this.opts.events?.info("zone transfer", { zone: z.name, type, served_as: last.kind, peer: peer.address, key: tsig?.key.name ?? null, serial: last.serial, records, messages: messages.length, bytes });
+    this.opts.events?.info("zone transfer", { zone: z.name, type, served_as: served!.kind, peer: peer.address, key: tsig?.key.name ?? null, serial: served!.serial, records, messages: messages.length, bytes });
   }
 
   /** RFC 5936 §6: a transfer needs a granted TSIG key or a listed address. */

@@ -77,8 +77,10 @@ export function acmeDnsApi(deps: AcmeDnsApiDeps) {
     if (cfg.registration === "off" || (cfg.registration === "token" && !viaToken)) return notFound();
     if (cfg.registration === "staff") {
       const wait = limiter.retryAfter(client, now());
-      if (wait > 0) failures.blocked(client, parseBasic(request.headers.get("authorization") ?? "")?.username ?? "-", wait);
-      if (wait > 0) return error("forbidden", 429, { "retry-after": String(wait) });
+      if (wait > 0) {
+        failures.blocked(client, parseBasic(request.headers.get("authorization") ?? "")?.username ?? "-", wait);
+        return error("forbidden", 429, { "retry-after": String(wait) });
+      }
       const creds = parseBasic(request.headers.get("authorization") ?? "");
       ownerId = creds && deps.staffLogin ? await deps.staffLogin(creds.username, creds.password) : null;
       if (ownerId === null) {

@@ -56,8 +56,10 @@ export function apiV1(deps: ApiV1Deps) {
 
   function authenticate(request: Request, address: string, now: Date): Actor {
     const wait = authFailures.retryAfter(address, now.getTime());
-    if (wait > 0) failures.blocked(address, "api token", wait);
-    if (wait > 0) throw new ApiError("rate_limited", `too many failed authentications from ${address}; retry in ${wait} s`, undefined, { "retry-after": String(wait) });
+    if (wait > 0) {
+      failures.blocked(address, "api token", wait);
+      throw new ApiError("rate_limited", `too many failed authentications from ${address}; retry in ${wait} s`, undefined, { "retry-after": String(wait) });
+    }
     const header = (request.headers.get("authorization") ?? "").trim();
     const m = header.match(/^bearer\s+(\S+)$/i);
     if (!m) throw new ApiError("unauthorized", "send an API token: Authorization: Bearer <token>", undefined, { "www-authenticate": CHALLENGE });
@@ -72,8 +74,10 @@ export function apiV1(deps: ApiV1Deps) {
     const t = result.token;
     const key = `token:${t.tokenId}`;
     const limited = requests.retryAfter(key, now.getTime());
-    if (limited > 0) failures.blocked(address, t.name || `#${t.tokenId}`, limited, "requests");
-    if (limited > 0) throw new ApiError("rate_limited", `more than ${perMinute} requests a minute with this token; retry in ${limited} s`, undefined, { "retry-after": String(limited) });
+    if (limited > 0) {
+      failures.blocked(address, t.name || `#${t.tokenId}`, limited, "requests");
+      throw new ApiError("rate_limited", `more than ${perMinute} requests a minute with this token; retry in ${limited} s`, undefined, { "retry-after": String(limited) });
+    }
     requests.fail(key, now.getTime());
     const name = t.name || `#${t.tokenId}`;
     return { userId: t.userId, isStaff: t.isStaff, scopes: t.scopes, name, label: `api token ${JSON.stringify(name)}`, tokenId: t.tokenId };
