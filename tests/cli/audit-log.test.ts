@@ -53,6 +53,19 @@ describe("authentication failures", () => {
     expect(server.logLines.join("\n")).not.toContain("not-her-password");
   });
 
+  test("repeated failed logins: one failure line, then one line when the throttle starts refusing", async () => {
+    const web = new WebClient(server.url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await web.login("carol", `guess-${i}`)).status);
+    expect(statuses.slice(0, 6)).toEqual([400, 400, 400, 400, 400, 400]);
+    expect(statuses.slice(6)).toEqual([429, 429]);
+    expect(linesWith("authentication failed").filter((l) => l.includes("service=web-login") && l.includes("name=carol"))).toHaveLength(1);
+    const blocked = linesWith("rate limit: client blocked").filter((l) => l.includes("service=web-login"));
+    expect(blocked).toHaveLength(1);
+    expect(blocked[0]).toMatch(/client=127\.0\.0\.1 name=carol limit=failures retry_after_s=\d+/);
+    expect(server.logLines.join("\n")).not.toContain("guess-");
+  });
+
   test("an unknown API token is logged without the token", async () => {
     const token = "updns_" + "q".repeat(43);
     const r = await fetch(`${server.url}/api/v1/hosts`, { headers: { authorization: `Bearer ${token}` } });
