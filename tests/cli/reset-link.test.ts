@@ -7,7 +7,8 @@ import { userTokens } from "../../src/db/index.ts";
 import { loadConfig } from "../../src/config/index.ts";
 import { userCommand } from "../../src/cli/users.ts";
 import { type Io } from "../../src/cli/args.ts";
-import { startInProcess, type InProcess } from "../support/updns.ts";
+import { cli, startInProcess, type InProcess } from "../support/updns.ts";
+import { tempDir } from "../support/net.ts";
 import { WebClient } from "../support/web-client.ts";
 
 let server: InProcess;
@@ -64,6 +65,30 @@ describe("no SMTP server", () => {
     expect((await new WebClient(server.url).login("ann", "ann's brand new password")).status).toBe(303);
     expect((await web.get(path)).body).toContain("This password reset link is unknown, expired or was already used.");
     expect(log()).not.toContain(path.split("/").pop()!);
+  });
+
+  test("dist/updns user reset-link prints the link on stdout, --json too, and names an unknown user", async () => {
+    const d = tempDir();
+    try {
+      const env = { UPDNS_SERVER_PUBLIC_URL: "https://dyn.example.test/" };
+      expect((await cli(["user", "add", "zoe", "--email", "zoe@example.test"], { cwd: d.path, env })).code).toBe(0);
+      const plain = await cli(["user", "reset-link", "zoe"], { cwd: d.path, env });
+      expect(plain.code).toBe(0);
+      expect(plain.stdout).toMatch(/^https:\/\/dyn\.example\.test\/account\/password-reset\/[A-Za-z0-9_-]{43}\n/);
+      const json = JSON.parse((await cli(["user", "reset-link", "zoe", "--json"], { cwd: d.path, env })).stdout);
+      expect(json).toMatchObject({ username: "zoe", expires_in_hours: 2 });
+      expect(json.link).toMatch(/^https:\/\/dyn\.example\.test\/account\/password-reset\//);
+      const unknown = await cli(["user", "reset-link", "nobody"], { cwd: d.path, env });
+      expect(unknown.code).not.toBe(0);
+      expect(unknown.stderr).toContain('no user named "nobody"');
+      expect((await cli(["user", "--help"], { cwd: d.path })).stdout).toContain("updns user reset-link NAME");
+      await cli(["user", "set", "zoe", "--inactive"], { cwd: d.path, env });
+      const inactive = await cli(["user", "reset-link", "zoe"], { cwd: d.path, env });
+      expect(inactive.code).not.toBe(0);
+      expect(inactive.stderr).toContain("user zoe is inactive: make it active first (updns user set zoe --active)");
+    } finally {
+      d.cleanup();
+    }
   });
 
   test("user reset-link names an unknown user", async () => {
