@@ -97,6 +97,7 @@ export class Notifier {
         const v = verifyMessage(buf, (n) => (n === w.key!.name ? w.key : undefined), { requestMac: w.mac });
         if (!v.ok) {
           this.opts.log?.(`dns/notify: answer from ${addr}:${port} does not verify: ${v.message}`);
+          this.opts.events?.warn("tsig verification failed", { error: v.rcode, key: w.key.name, peer: addr, opcode: "NOTIFY", name: m.questions[0]?.name ?? "" });
           return;
         }
       }

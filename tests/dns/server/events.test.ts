@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import dnsPacket from "dns-packet";
 import { listenDns, Notifier, policyFromRules, Responder, type DnsListener } from "../../../src/dns/server/index.ts";
-import { signMessage, tsigKeyFromBase64 } from "../../../src/dns/wire/index.ts";
+import { signMessage, tsigKeyFromBase64, verifyMessage } from "../../../src/dns/wire/index.ts";
 import type { ZoneStore } from "../../../src/dns/zone/index.ts";
 import { memoryLogger } from "../../../src/log/index.ts";
 import { dig } from "../../support/dig.ts";
@@ -149,6 +149,32 @@ describe("NOTIFY out", () => {
     const serial = store.zone("example.org")!.serial;
     expect(notes.lines.find((l) => l.includes('msg="notify sent"'))).toContain(`zone=example.org peer=127.0.0.1:${sock.port} key=null serial=${serial} attempts=1`);
     expect(notes.lines.find((l) => l.includes('msg="notify failed"'))).toContain(`zone=example.org peer=127.0.0.1:${deadPort} key=null serial=${serial} attempts=2 why="not acknowledged"`);
+  });
+});
+
+describe("NOTIFY answers", () => {
+  test("an answer whose MAC does not verify is a tsig line with the peer and key; the NOTIFY then fails", async () => {
+    const key = keyOf(XFR);
+    const sock = await Bun.udpSocket({
+      hostname: "127.0.0.1",
+      port: 0,
+      binaryType: "uint8array",
+      socket: {
+        data(s, buf, p, addr) {
+          const v = verifyMessage(buf, (n) => (n === key.name ? key : undefined));
+          const reply = (v.ok ? v.unsigned : buf).slice();
+          reply[2] |= 0x80;
+          s.send(signMessage(reply, { ...key, secret: new Uint8Array(32) }, { requestMac: v.ok ? v.mac : undefined }).wire, p, addr);
+        },
+      },
+    });
+    const notes = memoryLogger();
+    const notifier = new Notifier({ store, targets: () => [{ address: "127.0.0.1", port: sock.port, key: XFR.name }], lookupKey: responder.lookupKey, attempts: 1, firstTimeoutMs: 100, events: notes });
+    expect(await notifier.notifyZone("example.org")).toEqual([false]);
+    await notifier.stop();
+    sock.close();
+    expect(notes.lines.find((l) => l.includes('msg="tsig verification failed"'))).toContain("error=BADSIG key=xfr-key peer=127.0.0.1 opcode=NOTIFY name=example.org");
+    expect(notes.lines.find((l) => l.includes('msg="notify failed"'))).toContain(`peer=127.0.0.1:${sock.port} key=xfr-key`);
   });
 });
 
