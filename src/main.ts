@@ -38,7 +38,7 @@ read (list, export, jobs list, faults --show-*, backup, ...) need the database a
   serve                 run the server (web UI, dyndns2 API, DNS)
   migrate               apply database migrations
   check [--strict]      check every setting as serve would, print the config (secrets redacted)
-  user add|list|set|remove  accounts
+  user add|list|set|remove|reset-link  accounts
   tsig add|list|remove|grant|grants  TSIG keys and what they may UPDATE
   domain add|list|remove  zones (embedded or rfc2136)
   host add|list|remove  dynamic hosts
@@ -146,7 +146,7 @@ export async function run(argv: string[], io: Io = processIo, opts: RunOptions =
           await userCommand(rest, io, openDb, async (d, userId) => {
             for (const e of await removeUserDns(d, cliBackends(d, cfg), userId)) io.err(`updns: warning: could not remove ${e}`);
             for (const e of await removeUserAcme(cfg, d, cliBackends(d, cfg), userId)) io.err(`updns: warning: could not remove ${e}`);
-          });
+          }, cfg);
           return 0;
         case "tsig":
           await tsigCommand(rest, io, openDb);

@@ -31,6 +31,7 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
     updatePolicy: (req) => policy(req),
     chaos: { version: cfg.dns.chaos_version || undefined, id: cfg.dns.chaos_id || undefined },
     log: (msg) => dnsLog.info(msg),
+    events: dnsLog,
   });
   let listener: DnsListener;
   try {
@@ -60,6 +61,7 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
     lookupKey: responder.lookupKey,
     counters: responder.counters,
     log: (msg) => dnsLog.info(msg),
+    events: dnsLog,
   });
   notifier.start();
   return {

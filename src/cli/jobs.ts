@@ -5,6 +5,7 @@ import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
 import { createLogger, type Logger } from "../log/index.ts";
 import { createMailer } from "../mail/index.ts";
+import type { AppMetrics } from "../metrics/index.ts";
 import { systemClock, type BackendFor, type Clock } from "../core/index.ts";
 import { SqliteZoneStorage } from "../backends/embedded/index.ts";
 import { listDomains } from "../core/admin/domains.ts";
@@ -37,6 +38,8 @@ export interface JobContextParts {
   clock?: Clock;
   /** Where the mailer writes (with no smtp_host the mails themselves); defaults to `log`. */
   mailLog?: Logger;
+  /** Counts the mails for /metrics (serve). */
+  metrics?: AppMetrics;
 }
 
 /** The context jobs run in, from the configuration: mailer, translations, site name, backends. */
@@ -52,7 +55,7 @@ export function jobContext(cfg: Config, db: Db, log: Logger, parts: JobContextPa
     db,
     log,
     clock: parts.clock ?? systemClock,
-    mailer: createMailer(cfg.mail, parts.mailLog ?? log),
+    mailer: createMailer(cfg.mail, parts.mailLog ?? log, parts.metrics),
     backendFor: parts.backendFor,
     site,
     publicUrl,

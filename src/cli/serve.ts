@@ -5,7 +5,8 @@ import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import { openDatabase, type Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
-import { createHttpApp, directFirst, listenHttp, type HttpListeners } from "../http/index.ts";
+import { countRequests, createHttpApp, directFirst, listenHttp, type HttpListeners } from "../http/index.ts";
+import { AppMetrics } from "../metrics/index.ts";
 import { dyndnsApi, DetectIpTokens } from "../http/api/index.ts";
 import { apiV1 } from "../http/api/v1/index.ts";
 import { webApp, webSessionIps } from "../http/web/index.ts";
@@ -58,6 +59,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   let forwarder: ForwardWorker | undefined;
   let scheduler: Scheduler | undefined;
   let acme: AcmeRuntime | undefined;
+  const metrics = new AppMetrics();
   try {
     zones = await openZones(db, cfg, log);
     // Loading a large zone leaves much garbage behind (rows, strings); give it back before serving.
@@ -82,9 +84,11 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       clock: systemClock,
       schedules: cfg.jobs as unknown as Record<string, string>,
       settings: { flagAbuseThreshold: cfg.abuse.flag_abuse_threshold },
-      context: jobContext(cfg, db, jobsLog, { backendFor, trimJournals: () => zones!.store.trimJournal(), resignZones: async () => describeTick(await zones!.store.dnssecTick()), mailLog: log.child({ component: "mail" }) }),
+      context: jobContext(cfg, db, jobsLog, { backendFor, trimJournals: () => zones!.store.trimJournal(), resignZones: async () => describeTick(await zones!.store.dnssecTick()), mailLog: log.child({ component: "mail" }), metrics }),
+      onRun: (job, result) => metrics.jobRun(job, result),
     });
-    const dyndns = dyndnsApi({ db, config: cfg, log: log.child({ component: "dyndns2" }), backendFor, forwarder: queueForwarder(db, systemClock), sessionIps, detectTokens });
+    for (const job of scheduler.state()) if (job.next) metrics.jobScheduled(job.name);
+    const dyndns = dyndnsApi({ db, config: cfg, log: log.child({ component: "dyndns2" }), backendFor, forwarder: queueForwarder(db, systemClock), sessionIps, detectTokens, metrics });
     const app = createHttpApp({
       config: cfg,
       log,
@@ -106,7 +110,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
           db,
           config: cfg,
           log: log.child({ component: "web" }),
-          mailer: createMailer(cfg.mail, log.child({ component: "mail" })),
+          mailer: createMailer(cfg.mail, log.child({ component: "mail" }), metrics),
           backendFor,
           // Domain pages: embedded zones through the zone store (the API's records object, with its retry after
           // another process committed); DNS settings (keys, secondaries) reloaded after a change.
@@ -136,10 +140,19 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
           },
         }),
         ...(acme.plugin ? [acme.plugin] : []),
-        metricsRoutes(() => dns!.responder.counters),
+        metricsRoutes(
+          () => ({
+            dns: dns!.responder.counters,
+            app: metrics,
+            zones: function* () {
+              for (const z of zones!.store.snapshot().zones.values()) yield { name: z.name, serial: z.serial };
+            },
+          }),
+          { allow: cfg.metrics.allow, trustedProxies: cfg.http.trusted_proxies },
+        ),
       ],
     });
-    http = listenHttp(directFirst((req) => app.handle(req), [dyndns.direct], cfg.http.trusted_proxies), {
+    http = listenHttp(countRequests(directFirst((req) => app.handle(req), [dyndns.direct], cfg.http.trusted_proxies), metrics), {
       listen: cfg.http.listen,
       tlsCert: cfg.http.tls_cert || undefined,
       tlsKey: cfg.http.tls_key || undefined,

@@ -1,12 +1,26 @@
+import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
 import { createUser, listUsers, requireUser } from "../core/admin/users.ts";
-import { deleteAccount, setActive, setStaff } from "../auth/index.ts";
+import { deleteAccount, issueToken, setActive, setStaff, TOKEN_LIFETIME_MS } from "../auth/index.ts";
 import { CliError, parse, print, secretFromStdin, table, type Io, type OpenDb } from "./args.ts";
 
-const USAGE = "updns user add NAME --email EMAIL [--staff] [--password-stdin] | updns user list | updns user remove NAME | updns user set NAME [--active|--inactive] [--staff|--no-staff]";
+const USAGE = "updns user add NAME --email EMAIL [--staff] [--password-stdin] | updns user list | updns user remove NAME | updns user set NAME [--active|--inactive] [--staff|--no-staff] | updns user reset-link NAME";
 
-/** `removeDns` takes the user's hosts out of DNS before the account and its rows go. */
-export async function userCommand(argv: string[], io: Io, openDb: OpenDb, removeDns?: (db: Db, userId: number) => Promise<void>): Promise<void> {
+/**
+ * Where people open the web UI: [server] public_url, else the first [http] listen address (a wildcard one
+ * named as localhost, which at least works on the server itself).
+ */
+function siteBase(cfg: Config): string {
+  if (cfg.server.public_url) return cfg.server.public_url.replace(/\/$/, "");
+  const listen = (cfg.http.listen[0] ?? "127.0.0.1:8080").replace(/^0\.0\.0\.0:/, "localhost:").replace(/^\[::\]:/, "localhost:");
+  return `${cfg.http.tls_cert ? "https" : "http"}://${listen}`;
+}
+
+/**
+ * `removeDns` takes the user's hosts out of DNS before the account and its rows go. `cfg` gives the site's
+ * address for `reset-link`.
+ */
+export async function userCommand(argv: string[], io: Io, openDb: OpenDb, removeDns?: (db: Db, userId: number) => Promise<void>, cfg?: Config): Promise<void> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
   const { values, positionals } = parse(rest, { email: { type: "string" }, staff: { type: "boolean" }, "no-staff": { type: "boolean" }, active: { type: "boolean" }, inactive: { type: "boolean" }, "password-stdin": { type: "boolean" } }, USAGE);
@@ -43,6 +57,16 @@ export async function userCommand(argv: string[], io: Io, openDb: OpenDb, remove
       if (values.staff || values["no-staff"]) setStaff(db, u.id, Boolean(values.staff));
       const after = requireUser(db, positionals[0]);
       return print(io, values.json, { username: after.username, active: after.isActive, staff: after.isStaff }, () => `user ${after.username}: ${after.isActive ? "active" : "inactive"}, ${after.isStaff ? "staff" : "not staff"}`);
+    }
+    case "reset-link": {
+      // For the operator of a server without SMTP: the link is printed here, never written to the log.
+      if (positionals.length !== 1) throw new CliError(`user reset-link takes one NAME\nusage: ${USAGE}`);
+      const u = requireUser(db, positionals[0]);
+      if (!u.isActive) throw new CliError(`user ${u.username} is inactive: make it active first (updns user set ${u.username} --active)`);
+      const token = issueToken(db, { purpose: "reset_password", userId: u.id, email: u.email }, new Date());
+      const hours = TOKEN_LIFETIME_MS.reset_password / 3600_000;
+      const link = `${cfg ? siteBase(cfg) : ""}/account/password-reset/${token}`;
+      return print(io, values.json, { username: u.username, link, expires_in_hours: hours }, () => `${link}\n(works once, for ${hours} hours; an earlier link for ${u.username} no longer works)`);
     }
     default:
       throw new CliError(`unknown user command "${sub}"\nusage: ${USAGE}`);

@@ -138,4 +138,7 @@ export const settings: Setting[] = [
   // [log]
   { section: "log", key: "level", type: "string", default: "info", validate: oneOf("debug", "info", "warn", "error"), help: "Least important level logged." },
   { section: "log", key: "format", type: "string", default: "logfmt", validate: oneOf("logfmt", "json"), help: "One line per event, as logfmt or JSON." },
+
+  // [metrics]
+  { section: "metrics", key: "allow", type: "string[]", default: ["127.0.0.0/8", "::1/128"], validate: cidrs, help: "Client addresses or CIDR prefixes that may read /metrics (others get 403); behind a reverse proxy, list it in [http] trusted_proxies so the real client is checked." },
 ];

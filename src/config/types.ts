@@ -103,4 +103,7 @@ export interface Config {
     level: string;
     format: string;
   };
+  "metrics": {
+    allow: string[];
+  };
 }

@@ -1,7 +1,7 @@
 // The dyndns2 update and delete use case: spec §1.2 (order of checks), §1.3 (per address), §1.4 (answer),
 // §1.5 (delete), §1.7 (related hosts), §1.8 (forwarding), with the changes of updns.md §1.
 import type { Db } from "../db/index.ts";
-import type { Logger } from "../log/index.ts";
+import { AuthFailureLog, type Logger } from "../log/index.ts";
 import { AddressSet, isPrefixOnly, parseAddress, recordType, stripPrefixLength, type Address, type AddressKind } from "./addresses.ts";
 import { authenticate, checkHostSecret, tokenCovers, type Principal } from "./authenticate.ts";
 import { BadauthLimiter, credentialsFrom } from "./credentials.ts";
@@ -9,6 +9,7 @@ import { HostLedger, KEEPALIVE_MS } from "./faults.ts";
 import { forwardTargets, queueForwarder } from "./forward.ts";
 import { effectiveTtl, findHost, relatedHostsOf, zoneRefOf, type HostRecord } from "./hosts.ts";
 import { canonicalName, looksLikeFqdn } from "./names.ts";
+import { looksLikeApiToken } from "./secrets.ts";
 import { systemClock, ZoneBackendError, type Clock, type Forwarder, type ZoneBackend, type ZoneRef } from "./ports.ts";
 import { updateRelatedHosts } from "./related.ts";
 import { combineResults, hasServerFault, singleLine } from "./results.ts";
@@ -127,6 +128,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
   const limiter = new BadauthLimiter(deps.abuse.badauth_per_minute);
   const maxAddresses = deps.maxAddresses ?? DEFAULT_MAX_ADDRESSES;
   const { db, log } = deps;
+  const failures = new AuthFailureLog(log, "dyndns2");
 
   const answer = (status: DyndnsAnswer["status"], body: string, hosts: string[] = [], retryAfter?: number): DyndnsAnswer => ({ status, body, hosts, retryAfter });
 
@@ -143,12 +145,17 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     const session = req.sessionUserId !== undefined;
     if (!session && requested.some((h) => badHosts.has(h) || badHosts.has(canonicalName(h)))) return answer("forbidden", "abuse");
 
+    // 2–6. Credentials (read here, checked below: the limiter's log line names the host claimed).
+    const creds = credentialsFrom(req.authorization, { username: p.username, password: p.password });
+    const claimed = () => (creds.kind === "basic" ? (looksLikeApiToken(creds.password) ? "api token" : creds.username) : creds.kind === "bearer" ? "api token" : requested.join(","));
+
     // A client address that keeps failing is told to wait, before any secret is checked again.
     const wait = session ? 0 : limiter.retryAfter(address, now.getTime());
-    if (wait > 0) return answer("ratelimited", "badauth", [], wait);
+    if (wait > 0) {
+      failures.blocked(address, claimed(), wait);
+      return answer("ratelimited", "badauth", [], wait);
+    }
 
-    // 2–6. Credentials.
-    const creds = credentialsFrom(req.authorization, { username: p.username, password: p.password });
     if (creds.kind === "basic" && looksLikeFqdn(creds.username) && (badHosts.has(creds.username) || badHosts.has(canonicalName(creds.username)))) {
       return answer("forbidden", "abuse");
     }
@@ -156,7 +163,10 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
       ? { ok: true, principal: { kind: "token", tokenId: 0, userId: req.sessionUserId!, scopes: {}, name: "web session", session: true } }
       : await authenticate(db, creds, address, now);
     if (!auth.ok) {
-      if (auth.failure) limiter.fail(address, now.getTime());
+      if (auth.failure) {
+        limiter.fail(address, now.getTime());
+        failures.failed(address, claimed(), creds.kind === "malformed" ? "malformed credentials" : "wrong or unknown credentials");
+      }
       return auth.word === "badauth" ? answer("unauthorized", "badauth") : answer("ok", auth.word);
     }
     const principal = auth.principal;

@@ -3,6 +3,7 @@
 import { Elysia } from "elysia";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../log/index.ts";
+import type { AppMetrics } from "../metrics/index.ts";
 import { badForwardedAnswer, clientInfo, forwardedProblem, ProxyTrust, type ClientInfo } from "./client.ts";
 
 export interface HealthSource {
@@ -40,6 +41,29 @@ const HSTS = "max-age=31536000";
 
 const SECURITY_HEADER_ENTRIES = Object.entries(securityHeaders);
 
+/**
+ * The route template each request matched ("/host/:id/"), for the request counter: the raw path would give
+ * every host its own series. Requests no route matched (404s of any path) count as "unmatched".
+ */
+const matchedRoute = new WeakMap<Request, string>();
+
+/** Tells the request counter which route answered `request` (for routes outside the framework's router). */
+export function noteRoute(request: Request, route: string): void {
+  matchedRoute.set(request, route);
+}
+
+/** The handler, counting each answer by route template, method and status. */
+export function countRequests(handle: (request: Request) => Response | Promise<Response>, metrics: AppMetrics): (request: Request) => Response | Promise<Response> {
+  const count = (request: Request, res: Response) => {
+    metrics.httpRequest(matchedRoute.get(request) ?? "unmatched", request.method, res.status);
+    return res;
+  };
+  return (request) => {
+    const r = handle(request);
+    return r instanceof Promise ? r.then((res) => count(request, res)) : count(request, r);
+  };
+}
+
 /** The app's handler with `direct` routes tried first; their answers get the headers every answer gets. */
 export function directFirst(handle: (request: Request) => Response | Promise<Response>, direct: DirectRoute[], trustedProxies: string[]): (request: Request) => Response | Promise<Response> {
   const trust = new ProxyTrust(trustedProxies);
@@ -75,6 +99,7 @@ export function createHttpApp(deps: HttpDeps) {
       }
     })
     .decorate("log", deps.log)
+    .onBeforeHandle({ as: "global" }, ({ request, route }) => void matchedRoute.set(request, route))
     .derive({ as: "global" }, ({ request }): { client: ClientInfo } => ({ client: clientInfo(request, trust) }))
     .onAfterHandle({ as: "global" }, ({ set, client }) => {
       for (const [k, v] of SECURITY_HEADER_ENTRIES) set.headers[k] ??= v;

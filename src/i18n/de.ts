@@ -735,6 +735,8 @@ const messages: Record<string, string> = {
   "KSK rollover completed: the old key stops signing.": "KSK-Wechsel abgeschlossen: Der alte Schlüssel signiert nicht mehr.",
   "Unknown key action.": "Unbekannte Schlüsselaktion.",
   "reverse DNS name": "Reverse-DNS-Name",
+  "This server sends no mail (no SMTP server is configured), so it cannot send you a reset link. Ask its operator for one.": "Dieser Server verschickt keine Mails (kein SMTP-Server eingerichtet) und kann Ihnen daher keinen Link zum Zurücksetzen senden. Bitten Sie den Betreiber darum.",
+  "This server sends no mail (no SMTP server is configured). Give this link to {email} yourself; it works once:": "Dieser Server verschickt keine Mails (kein SMTP-Server eingerichtet). Geben Sie diesen Link selbst an {email} weiter; er funktioniert einmal:",
 };
 
 export default messages;

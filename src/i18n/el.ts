@@ -735,6 +735,8 @@ const messages: Record<string, string> = {
   "KSK rollover completed: the old key stops signing.": "Η εναλλαγή KSK ολοκληρώθηκε: το παλιό κλειδί δεν υπογράφει πλέον.",
   "Unknown key action.": "Άγνωστη ενέργεια κλειδιού.",
   "reverse DNS name": "όνομα αντίστροφου DNS",
+  "This server sends no mail (no SMTP server is configured), so it cannot send you a reset link. Ask its operator for one.": "Αυτός ο διακομιστής δεν στέλνει αλληλογραφία (δεν έχει ρυθμιστεί διακομιστής SMTP), οπότε δεν μπορεί να σας στείλει σύνδεσμο επαναφοράς. Ζητήστε έναν από τον διαχειριστή του.",
+  "This server sends no mail (no SMTP server is configured). Give this link to {email} yourself; it works once:": "Αυτός ο διακομιστής δεν στέλνει αλληλογραφία (δεν έχει ρυθμιστεί διακομιστής SMTP). Δώστε εσείς αυτόν τον σύνδεσμο στο {email}· λειτουργεί μία φορά:",
 };
 
 export default messages;

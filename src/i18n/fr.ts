@@ -735,6 +735,8 @@ const messages: Record<string, string> = {
   "KSK rollover completed: the old key stops signing.": "Renouvellement de KSK terminé : l'ancienne clé ne signe plus.",
   "Unknown key action.": "Action de clé inconnue.",
   "reverse DNS name": "nom DNS inverse",
+  "This server sends no mail (no SMTP server is configured), so it cannot send you a reset link. Ask its operator for one.": "Ce serveur n'envoie pas de courrier (aucun serveur SMTP configuré) : il ne peut donc pas vous envoyer de lien de réinitialisation. Demandez-en un à son exploitant.",
+  "This server sends no mail (no SMTP server is configured). Give this link to {email} yourself; it works once:": "Ce serveur n'envoie pas de courrier (aucun serveur SMTP configuré). Transmettez vous-même ce lien à {email} ; il ne fonctionne qu'une fois :",
 };
 
 export default messages;

@@ -735,6 +735,8 @@ const messages: Record<string, string> = {
   "KSK rollover completed: the old key stops signing.": "KSK-csere befejezve: a régi kulcs már nem ír alá.",
   "Unknown key action.": "Ismeretlen kulcsművelet.",
   "reverse DNS name": "fordított DNS-név",
+  "This server sends no mail (no SMTP server is configured), so it cannot send you a reset link. Ask its operator for one.": "Ez a szerver nem küld levelet (nincs SMTP-szerver beállítva), ezért nem tud visszaállító linket küldeni. Kérjen egyet az üzemeltetőtől.",
+  "This server sends no mail (no SMTP server is configured). Give this link to {email} yourself; it works once:": "Ez a szerver nem küld levelet (nincs SMTP-szerver beállítva). Küldje el Ön ezt a linket a(z) {email} címre; egyszer használható:",
 };
 
 export default messages;

@@ -735,6 +735,8 @@ const messages: Record<string, string> = {
   "KSK rollover completed: the old key stops signing.": "Rinnovo della KSK completato: la vecchia chiave non firma più.",
   "Unknown key action.": "Azione sulla chiave sconosciuta.",
   "reverse DNS name": "nome DNS inverso",
+  "This server sends no mail (no SMTP server is configured), so it cannot send you a reset link. Ask its operator for one.": "Questo server non invia posta (nessun server SMTP configurato), quindi non può inviarti un link di reimpostazione. Chiedine uno al suo gestore.",
+  "This server sends no mail (no SMTP server is configured). Give this link to {email} yourself; it works once:": "Questo server non invia posta (nessun server SMTP configurato). Dai tu stesso questo link a {email}; funziona una sola volta:",
 };
 
 export default messages;

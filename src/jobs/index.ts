@@ -5,7 +5,7 @@ import type { Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { JobContext } from "./context.ts";
 import { JOBS, type JobSettings } from "./registry.ts";
-import { Scheduler } from "./scheduler.ts";
+import { Scheduler, type SchedulerOptions } from "./scheduler.ts";
 
 export { newReport, sendMail, mailContext, type JobContext, type JobReport } from "./context.ts";
 export { runFaults, faultsModify, type FaultsOptions, type FaultsReport } from "./faults.ts";
@@ -25,11 +25,12 @@ export { Scheduler, MAX_RETRIES, type SchedulerJob, type SchedulerOptions, type 
  * The scheduler of `updns serve` for config `[jobs]` (job name = key; a job without a key, like
  * dnssec_resign, is not scheduled). Throws CronError naming the setting when an expression is invalid.
  */
-export function createJobScheduler(o: { db: Db; log: Logger; clock: Clock; schedules: Record<string, string>; context: JobContext; settings: JobSettings }): Scheduler {
+export function createJobScheduler(o: { db: Db; log: Logger; clock: Clock; schedules: Record<string, string>; context: JobContext; settings: JobSettings; onRun?: SchedulerOptions["onRun"] }): Scheduler {
   return new Scheduler({
     db: o.db,
     log: o.log,
     clock: o.clock,
+    onRun: o.onRun,
     jobs: JOBS.filter((j) => j.name in o.schedules).map((j) => ({ name: j.name, schedule: o.schedules[j.name], run: () => j.run(o.context, o.settings) })),
   });
 }

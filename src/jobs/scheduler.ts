@@ -25,6 +25,8 @@ export interface SchedulerOptions {
   jobs: SchedulerJob[];
   /** Longest real wait between ticks (default: until the next minute boundary). Tests with a fast clock shorten it. */
   maxWaitMs?: number;
+  /** Told of every run's end: done ("ok"), failed, or not started because another run held the job ("busy"). */
+  onRun?: (job: string, result: "ok" | "failed" | "busy") => void;
 }
 
 export interface ScheduledState {
@@ -116,8 +118,10 @@ export class Scheduler {
       e.retries = 0;
       e.next = nextRun(e.cron!, clock.now());
       log.info("job done", { job: name, result: report.summary, ms: Date.now() - t0, mails: report.mailsSent, mails_failed: report.mailsFailed });
+      this.opts.onRun?.(name, "ok");
     } catch (err) {
       const busy = err instanceof JobBusyError;
+      this.opts.onRun?.(name, busy ? "busy" : "failed");
       if (!busy && e.retries < MAX_RETRIES) {
         e.retries++;
         // Retried at the next tick: the start of the next minute.

@@ -72,3 +72,5 @@ export function memoryLogger(level: Level = "debug"): Logger & { lines: string[]
   const l = createLogger({ level, write: (line) => lines.push(line) });
   return Object.assign(l, { lines });
 }
+
+export { AuthFailureLog, type FailureLogOptions } from "./failures.ts";

@@ -29,6 +29,7 @@ export function verifyEmailMail(c: MailContext, to: string, username: string, li
 export function resetPasswordMail(c: MailContext, to: string, username: string, link: string, hours: number): OutgoingMail {
   return {
     to,
+    credential: true,
     subject: c.t("Reset your password for {site}", { site: c.site }),
     text: [
       c.t("Hello {username},", { username }),
@@ -47,6 +48,7 @@ export function resetPasswordMail(c: MailContext, to: string, username: string, 
 export function invitationMail(c: MailContext, to: string, inviter: string, link: string, days: number): OutgoingMail {
   return {
     to,
+    credential: true,
     subject: c.t("Your invitation to {site}", { site: c.site }),
     text: [
       c.t("Hello,"),

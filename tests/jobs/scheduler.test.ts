@@ -224,3 +224,24 @@ describe("one slow job does not hold back the others", () => {
     await s.stop();
   });
 });
+
+describe("runs counted for /metrics", () => {
+  test("each run's end is told with its result: ok, then failed", async () => {
+    const { db, clock, log } = world();
+    const seen: string[] = [];
+    let fail = false;
+    const s = new Scheduler({
+      db,
+      log,
+      clock,
+      jobs: [{ name: "j", schedule: "* * * * *", run: async () => (fail ? Promise.reject(new Error("boom")) : ok()) }],
+      onRun: (job, result) => void seen.push(`${job}:${result}`),
+    });
+    clock.advance(MIN);
+    await s.tick();
+    fail = true;
+    clock.advance(MIN);
+    await s.tick();
+    expect(seen).toEqual(["j:ok", "j:failed"]);
+  });
+});

@@ -5,6 +5,7 @@ import { loadConfig } from "../../src/config/index.ts";
 import { memoryLogger } from "../../src/log/index.ts";
 import { createMailer, MailError, resetPasswordMail, verifyEmailMail, invitationMail } from "../../src/mail/index.ts";
 import { translator } from "../../src/http/web/i18n.ts";
+import { AppMetrics } from "../../src/metrics/index.ts";
 import { haveSmtpSink, linkIn, startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 
 const run = haveSmtpSink();
@@ -54,6 +55,19 @@ describe.skipIf(!run)("SMTP", () => {
   });
 });
 
+describe.skipIf(!run)("mails counted for /metrics", () => {
+  test("sent, failed and not sent (no SMTP server) are counted apart", async () => {
+    const metrics = new AppMetrics();
+    await createMailer(mailConfig({ smtp_host: "127.0.0.1", smtp_port: sink.port, smtp_tls: "none" }), memoryLogger(), metrics).send(verifyEmailMail(ctx, "eve@example.test", "eve", LINK, 7));
+    await sink.next("eve@example.test");
+    await createMailer(mailConfig({ smtp_host: "127.0.0.1", smtp_port: 1, smtp_tls: "none" }), memoryLogger(), metrics)
+      .send(verifyEmailMail(ctx, "eve@example.test", "eve", LINK, 7))
+      .catch(() => {});
+    await createMailer(mailConfig({ smtp_host: "" }), memoryLogger(), metrics).send(verifyEmailMail(ctx, "eve@example.test", "eve", LINK, 7));
+    expect(metrics.mails).toEqual({ sent: 1, failed: 1, not_sent: 1 });
+  });
+});
+
 describe("no SMTP server configured", () => {
   test("the mail is written to the log, link included, and delivers is false", async () => {
     const log = memoryLogger();
@@ -63,5 +77,15 @@ describe("no SMTP server configured", () => {
     const line = log.lines.find((l) => l.includes("mail not sent"))!;
     expect(line).toContain("to=dee@example.test");
     expect(line).toContain(LINK);
+  });
+
+  test("a reset or invitation mail is not written to the log: its link is as good as a password", async () => {
+    const log = memoryLogger();
+    const m = createMailer(mailConfig({ smtp_host: "" }), log);
+    await m.send(resetPasswordMail(ctx, "dee@example.test", "dee", LINK, 2));
+    await m.send(invitationMail(ctx, "carl@example.test", "boss", LINK, 14));
+    expect(log.lines).toHaveLength(2);
+    expect(log.lines[0]).toContain('msg="mail not sent (no [mail] smtp_host); it carries a sign-in link, which is never logged" module=mail to=dee@example.test');
+    expect(log.lines.join("\n")).not.toContain(LINK);
   });
 });

@@ -9,6 +9,8 @@ export interface DnsCounters {
   truncated: number;
   /** Transfers served and refused, by kind. */
   transfers: { axfr: number; ixfr: number; ixfrAsAxfr: number; ixfrUpToDate: number; refused: number };
+  /** Transfers by zone served here, then by how each went (TransferRecord kinds: "AXFR", "IXFR", "refused", ...). */
+  transfersByZone: Record<string, Record<string, number>>;
   notifies: { sent: number; acknowledged: number; failed: number };
   updates: { applied: number; noop: number; refused: number; notauth: number; prereqFailed: number; formerr: number };
   /** UDP answers over the response rate limit (rrl.ts): sent truncated, or not sent. */
@@ -22,6 +24,7 @@ export function newCounters(): DnsCounters {
     dropped: 0,
     truncated: 0,
     transfers: { axfr: 0, ixfr: 0, ixfrAsAxfr: 0, ixfrUpToDate: 0, refused: 0 },
+    transfersByZone: {},
     notifies: { sent: 0, acknowledged: 0, failed: 0 },
     updates: { applied: 0, noop: 0, refused: 0, notauth: 0, prereqFailed: 0, formerr: 0 },
     rrl: { slipped: 0, dropped: 0 },

@@ -5,6 +5,7 @@ export { BindError, listenDns, parseListen, type ListenOptions, type DnsListener
 export { Notifier, type NotifierOptions } from "./notify.ts";
 export { policyFromRules, addressAllowed, type ZoneAcl, type UpdateRule, type UpdatePolicy, type UpdateRequest } from "./policy.ts";
 export { newCounters, type DnsCounters } from "./counters.ts";
+export type { DnsEvents, DnsEventFields } from "./events.ts";
 export { RCODE, RCODE_NAME, TYPE, QTYPE, CLASS, OPCODE } from "./constants.ts";
 export { parseFastQuery, udpLimit, encodeResponse, type Edns } from "./message.ts";
 export { ResponseRateLimiter, networkOf, truncatedAnswer, type RrlOptions, type RrlDecision, type RrlStats } from "./rrl.ts";

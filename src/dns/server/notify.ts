@@ -7,6 +7,7 @@ import type { ZoneStore } from "../zone/index.ts";
 import { CLASS, OPCODE, TYPE } from "./constants.ts";
 import { type DnsCounters, newCounters } from "./counters.ts";
 import { encodeResponse, FLAG } from "./message.ts";
+import type { DnsEvents } from "./events.ts";
 import type { ZoneAcl } from "./policy.ts";
 
 export interface NotifierOptions {
@@ -20,6 +21,8 @@ export interface NotifierOptions {
   /** Wait for the first answer; doubled after each miss. */
   firstTimeoutMs?: number;
   log?: (msg: string) => void;
+  /** One line per NOTIFY acknowledged or given up, for the operator's log. */
+  events?: DnsEvents;
 }
 
 interface Waiting {
@@ -94,6 +97,7 @@ export class Notifier {
         const v = verifyMessage(buf, (n) => (n === w.key!.name ? w.key : undefined), { requestMac: w.mac });
         if (!v.ok) {
           this.opts.log?.(`dns/notify: answer from ${addr}:${port} does not verify: ${v.message}`);
+          this.opts.events?.warn("tsig verification failed", { error: v.rcode, key: w.key.name, peer: addr, opcode: "NOTIFY", name: m.questions[0]?.name ?? "" });
           return;
         }
       }
@@ -112,9 +116,10 @@ export class Notifier {
     const attempts = this.opts.attempts ?? 5;
     let timeout = this.opts.firstTimeoutMs ?? 1000;
     const key = t.key ? this.opts.lookupKey(t.key) : undefined;
+    const peer = `${t.address.includes(":") && !t.address.startsWith("[") ? `[${t.address}]` : t.address}:${t.port}`;
     if (t.key && !key) {
-      this.opts.log?.(`dns/notify: key ${t.key} for ${zone} → ${t.address} is unknown; NOTIFY not sent`);
       this.counters.notifies.failed++;
+      this.opts.events?.warn("notify failed", { zone, peer, key: t.key, serial: this.opts.store.zone(zone)?.serial ?? null, attempts: 0, why: "unknown key" });
       return false;
     }
     const addr = t.address.replace(/^\[|\]$/g, "");
@@ -165,12 +170,13 @@ export class Notifier {
       this.counters.notifies.sent++;
       if (await answered) {
         this.counters.notifies.acknowledged++;
+        this.opts.events?.info("notify sent", { zone, peer, key: t.key ?? null, serial: snap.serial, attempts: i + 1 });
         return true;
       }
       timeout *= 2;
     }
     this.counters.notifies.failed++;
-    this.opts.log?.(`dns/notify: ${t.address}:${t.port} did not acknowledge NOTIFY for ${zone}`);
+    this.opts.events?.warn("notify failed", { zone, peer, key: t.key ?? null, serial: this.opts.store.zone(zone)?.serial ?? null, attempts, why: "not acknowledged" });
     return false;
   }
 }

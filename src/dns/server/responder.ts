@@ -22,8 +22,11 @@ import { CLASS, OPCODE, QTYPE, RCODE, RCODE_NAME, TYPE, typeLabel } from "./cons
 import { bump, type DnsCounters, newCounters } from "./counters.ts";
 import { type Edns, encodeResponse, encodeWithin, FLAG, HEADER, parseFastQuery, type ResponseParts, udpLimit } from "./message.ts";
 import { addressAllowed, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
-import { handleUpdate } from "./update.ts";
+import type { DnsEventFields, DnsEvents } from "./events.ts";
+import { handleUpdate, type UpdateNote } from "./update.ts";
 import { axfrMessages, ixfrMessages, patch } from "./xfr.ts";
+
+const OPCODE_NAME: Record<number, string> = Object.fromEntries(Object.entries(OPCODE).map(([k, v]) => [v, k]));
 
 export interface ResponderOptions {
   store: ZoneStore;
@@ -39,6 +42,8 @@ export interface ResponderOptions {
   chaos?: { version?: string; id?: string };
   counters?: DnsCounters;
   log?: (msg: string) => void;
+  /** UPDATEs in, transfers out and TSIG failures, for the operator's log. */
+  events?: DnsEvents;
 }
 
 export interface Peer {
@@ -189,7 +194,13 @@ export class Responder {
     const edns: Edns | null = opt ? { udpSize: opt.class, version: (opt.ttl >>> 16) & 0xff, do: (opt.ttl & 0x8000) !== 0 } : null;
     if (edns && edns.version > 0) return reply(this.errorResponse(msg, RCODE.BADVERS, m, edns)); // RFC 6891 §6.1.3
 
-    if (m.opcode === OPCODE.UPDATE) return handleUpdate(this, this.opts.store, this.opts.updatePolicy, msg, m, peer, edns).then((out: Uint8Array) => reply(out));
+    if (m.opcode === OPCODE.UPDATE) {
+      const note: UpdateNote = {};
+      return handleUpdate(this, this.opts.store, this.opts.updatePolicy, msg, m, peer, edns, note).then((out: Uint8Array) => {
+        this.logUpdate(msg, m, peer, out, note);
+        reply(out);
+      });
+    }
     if (m.opcode !== OPCODE.QUERY) return reply(this.errorResponse(msg, RCODE.NOTIMP, m, edns));
     if (m.questions.length !== 1) return reply(this.errorResponse(msg, RCODE.FORMERR, m, edns));
     // The first name of a message has nothing before it to point to; a pointer there is malformed.
@@ -205,7 +216,7 @@ export class Responder {
     let tsig: { key: TsigKey; mac: Uint8Array } | null = null;
     if (m.records.some((r) => r.type === TSIG_TYPE)) {
       const v = verifyMessage(msg, this.lookupKey);
-      if (!v.ok) return reply(this.tsigError(msg, m, v), q.type);
+      if (!v.ok) return reply(this.tsigError(msg, m, v, peer), q.type);
       tsig = { key: v.key, mac: v.mac };
     }
     const sign = (out: Uint8Array) => (tsig ? signMessage(out, tsig.key, { requestMac: tsig.mac }).wire : out);
@@ -229,12 +240,26 @@ export class Responder {
     reply(sign(out), q.type);
   }
 
+  /** One line per UPDATE received: zone, key, peer, what became of it and its rcode. */
+  private logUpdate(msg: Uint8Array, m: ScannedMessage, peer: Peer, out: Uint8Array, note: UpdateNote): void {
+    const ev = this.opts.events;
+    if (!ev) return;
+    const rcode = RCODE_NAME[out[3] & 0xf] ?? String(out[3] & 0xf);
+    const result = rcode !== "NOERROR" ? "refused" : note.serial !== undefined ? "applied" : "unchanged";
+    const fields: DnsEventFields = { zone: m.questions[0]?.name ?? "", key: findTsigSafe(msg)?.keyName ?? null, peer: peer.address, result, rcode };
+    if (note.serial !== undefined) fields.serial = note.serial;
+    if (note.why) fields.why = note.why;
+    if (result === "refused") ev.warn("rfc2136 update", fields);
+    else ev.info("rfc2136 update", fields);
+  }
+
   /** RFC 8945 §5.3.2: BADKEY/BADSIG answers go unsigned with MAC size 0; NOTAUTH in the header. */
-  tsigError(msg: Uint8Array, m: ScannedMessage, v: Extract<ReturnType<typeof verifyMessage>, { ok: false }>): Uint8Array {
+  tsigError(msg: Uint8Array, m: ScannedMessage, v: Extract<ReturnType<typeof verifyMessage>, { ok: false }>, peer?: Peer): Uint8Array {
+    const t = findTsigSafe(msg);
+    this.opts.events?.warn("tsig verification failed", { error: v.rcode, key: t?.keyName ?? null, peer: peer?.address ?? null, opcode: OPCODE_NAME[m.opcode] ?? String(m.opcode), name: m.questions[0]?.name ?? "" });
     if (v.rcode === "FORMERR") return this.errorResponse(msg, RCODE.FORMERR, m);
     const base = this.errorResponse(msg, RCODE.NOTAUTH, m);
     const now = Math.floor(Date.now() / 1000);
-    const t = findTsigSafe(msg);
     if (!t) return base;
     if ((v.rcode === "BADTIME" || v.rcode === "BADTRUNC") && v.mac) {
       const key = this.lookupKey(t.keyName);
@@ -280,21 +305,28 @@ export class Responder {
     const zones = this.opts.store.snapshot();
     const z = zones.zones.get(q.name);
     const signOne = (out: Uint8Array) => (tsig ? signMessage(out, tsig.key, { requestMac: tsig.mac }).wire : out);
+    let served: { kind: TransferRecord["kind"]; serial: number } | undefined;
     const record = (kind: TransferRecord["kind"], serial: number) => {
+      served = { kind, serial };
       this.transferLog.push({ time: Date.now(), zone: q.name, kind, address: peer.address, key: tsig?.key.name ?? null, serial });
       if (this.transferLog.length > 100) this.transferLog.shift();
+      // Per zone only for zones we serve: a refused name of a stranger must not grow the table.
+      if (z) bump((this.counters.transfersByZone[z.name] ??= {}), kind);
     };
-    const refuse = (rcode: number) => {
+    const type = q.type === QTYPE.AXFR ? "AXFR" : "IXFR";
+    const refuse = (rcode: number, why: string) => {
       t.refused++;
       record("refused", 0);
+      this.opts.events?.warn("zone transfer refused", { zone: q.name, type, peer: peer.address, key: tsig?.key.name ?? null, rcode: RCODE_NAME[rcode], why });
       const out = signOne(this.errorResponse(msg, rcode, m, edns));
       this.count(out, q.type);
       send(out);
     };
     // RFC 5936 §2.2.1: transfers are of a zone apex we are authoritative for; NOTAUTH otherwise.
-    if (!z || q.class !== CLASS.IN) return refuse(z ? RCODE.REFUSED : RCODE.NOTAUTH);
-    if (!this.transferAllowed(z.name, peer, tsig?.key.name)) return refuse(RCODE.REFUSED);
-    if (peer.transport === "udp" && q.type === QTYPE.AXFR) return refuse(RCODE.FORMERR); // RFC 5936 §4.2: AXFR is TCP only
+    if (!z) return refuse(RCODE.NOTAUTH, "not a zone served here");
+    if (q.class !== CLASS.IN) return refuse(RCODE.REFUSED, "class is not IN");
+    if (!this.transferAllowed(z.name, peer, tsig?.key.name)) return refuse(RCODE.REFUSED, tsig ? "key not allowed to transfer this zone" : "address not allowed and no key");
+    if (peer.transport === "udp" && q.type === QTYPE.AXFR) return refuse(RCODE.FORMERR, "AXFR over UDP"); // RFC 5936 §4.2: AXFR is TCP only
     const end = questionNameEnd(msg);
     // Name, type and class as asked: an IXFR answered in AXFR form still echoes the IXFR question.
     const qbytes = msg.slice(HEADER, end + 5);
@@ -302,7 +334,7 @@ export class Responder {
     let messages: Uint8Array[];
     if (q.type === QTYPE.IXFR) {
       const soaRec = m.records.find((r) => r.section === "authority" && r.type === TYPE.SOA);
-      if (!soaRec || soaRec.rdlength < 22) return refuse(RCODE.FORMERR);
+      if (!soaRec || soaRec.rdlength < 22) return refuse(RCODE.FORMERR, "IXFR without the client's SOA");
       // RFC 1995 §3: the client's serial is in the SOA of the authority section.
       const dv = new DataView(msg.buffer, msg.byteOffset, msg.byteLength);
       const clientSerial = dv.getUint32(soaRec.rdataOffset + soaRec.rdlength - 20);
@@ -329,10 +361,16 @@ export class Responder {
     }
     this.count(messages[0], q.type);
     const signer = tsig ? new TsigStreamSigner(tsig.key, tsig.mac, { every: 1 }) : null;
+    let bytes = 0;
+    let records = 0;
     for (let i = 0; i < messages.length; i++) {
       const out = patch(messages[i], m.id, i === 0 ? qbytes : null);
-      send(signer ? signer.next(out, i === messages.length - 1) : out);
+      records += (out[6] << 8) | out[7];
+      const signed = signer ? signer.next(out, i === messages.length - 1) : out;
+      bytes += signed.length;
+      send(signed);
     }
+    this.opts.events?.info("zone transfer", { zone: z.name, type, served_as: served!.kind, peer: peer.address, key: tsig?.key.name ?? null, serial: served!.serial, records, messages: messages.length, bytes });
   }
 
   /** RFC 5936 §6: a transfer needs a granted TSIG key or a listed address. */

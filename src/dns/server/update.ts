@@ -44,6 +44,14 @@ function decode(msg: Uint8Array, r: ScannedRecord): Rec {
   return { name: r.name, type: r.type, rtype, class: r.class, ttl: r.ttl, data };
 }
 
+/** What became of an UPDATE beyond its rcode, for the log line (responder.ts). */
+export interface UpdateNote {
+  /** The zone's serial after an UPDATE that changed it; absent when nothing changed. */
+  serial?: number;
+  /** Why a REFUSED was refused. */
+  why?: string;
+}
+
 export async function handleUpdate(
   responder: Responder,
   store: ZoneStore,
@@ -52,6 +60,7 @@ export async function handleUpdate(
   m: ScannedMessage,
   peer: Peer,
   edns: Edns | null,
+  note: UpdateNote = {},
 ): Promise<Uint8Array> {
   const c = responder.counters.updates;
   // §3.1.1: exactly one zone, of type SOA.
@@ -64,7 +73,7 @@ export async function handleUpdate(
     const v = verifyMessage(msg, responder.lookupKey);
     if (!v.ok) {
       c.notauth++;
-      return responder.tsigError(msg, m, v);
+      return responder.tsigError(msg, m, v, peer);
     }
     key = { key: v.key, mac: v.mac };
   }
@@ -80,6 +89,7 @@ export async function handleUpdate(
   }
   if (!key || !policy) {
     // An unsigned UPDATE is never accepted: the key is what the policy grants rights to.
+    note.why = key ? "no update policy" : "unsigned";
     c.refused++;
     return fail(RCODE.REFUSED);
   }
@@ -108,7 +118,7 @@ export async function handleUpdate(
     if (!inZone(u.name, zone.name)) return (c.formerr++, fail(RCODE.NOTZONE));
     if (u.class === CLASS.IN) {
       if (u.type === QTYPE.ANY || u.type >= QTYPE.TSIG || u.type === QTYPE.OPT || u.data === null) return (c.formerr++, fail(RCODE.FORMERR));
-      if (!u.rtype) return (c.refused++, fail(RCODE.REFUSED));
+      if (!u.rtype) return ((note.why = "unknown record type"), c.refused++, fail(RCODE.REFUSED));
     } else if (u.class === CLASS.ANY) {
       if (u.ttl !== 0 || u.data !== null || (u.type >= QTYPE.TSIG && u.type !== QTYPE.ANY)) return (c.formerr++, fail(RCODE.FORMERR));
     } else if (u.class === CLASS.NONE) {
@@ -119,6 +129,7 @@ export async function handleUpdate(
   for (const u of updates) {
     const type: RRType | "ANY" = u.type === QTYPE.ANY ? "ANY" : (u.rtype ?? "ANY");
     if (!policy({ zone: zone.name, key: key.key.name, name: u.name, type, address: peer.address })) {
+      note.why = `key not granted ${type} at ${u.name}`;
       c.refused++;
       return fail(RCODE.REFUSED);
     }
@@ -131,6 +142,7 @@ export async function handleUpdate(
     });
     if (cs) c.applied++;
     else c.noop++;
+    if (cs) note.serial = cs.serialTo;
     return sign(responder.errorResponse(msg, RCODE.NOERROR, m, edns));
   } catch (e) {
     if (e instanceof UpdateFailure) {
@@ -138,6 +150,7 @@ export async function handleUpdate(
       return fail(e.rcode);
     }
     if (e instanceof ZoneError) {
+      note.why = e.message;
       c.refused++;
       return fail(e.reason === "notzone" ? RCODE.NOTZONE : e.reason === "invalid" ? RCODE.FORMERR : RCODE.REFUSED);
     }

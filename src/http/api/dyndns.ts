@@ -3,7 +3,8 @@
 import { Elysia } from "elysia";
 import type { DyndnsRequest, UpdateMode, UpdateService } from "../../core/index.ts";
 import { redactUrl, type Logger } from "../../log/index.ts";
-import type { DirectRoute } from "../app.ts";
+import type { AppMetrics } from "../../metrics/index.ts";
+import { noteRoute, type DirectRoute } from "../app.ts";
 import { clientInfo, type ProxyTrust } from "../client.ts";
 import { plain, toResponse } from "./answer.ts";
 import { collapsePath, requestParams } from "./params.ts";
@@ -35,6 +36,8 @@ export interface DyndnsRouteDeps {
   service: UpdateService;
   trust: ProxyTrust;
   log: Logger;
+  /** dyndns2 answers by code and the update latency. */
+  metrics?: AppMetrics;
 }
 
 /**
@@ -60,6 +63,7 @@ function directPath(request: Request): string | undefined {
 
 export function dyndnsRoutes(deps: DyndnsRouteDeps) {
   async function handle(request: Request, path: string): Promise<Response> {
+    noteRoute(request, path);
     const route = ROUTES[path];
     if (request.method !== "GET" && request.method !== "HEAD" && request.method !== "POST") {
       return plain("method not allowed", 405, { allow: "GET, HEAD, POST" });
@@ -74,13 +78,20 @@ export function dyndnsRoutes(deps: DyndnsRouteDeps) {
       client: clientInfo(request, deps.trust),
     };
     deps.log.debug("dyndns2 request", { method: request.method, url: redactUrl(url.pathname + url.search).slice(0, 512), client: req.client.address });
+    const t0 = performance.now();
+    let answer: Parameters<typeof toResponse>[0];
     try {
-      return toResponse(await deps.service.handle(req));
+      answer = await deps.service.handle(req);
     } catch (e) {
       // Our own trouble (the database, a bug): dyndns2's "911", as a 503 so clients retry later (updns.md §1.7).
       deps.log.error("dyndns2 request failed", { error: e, client: req.client.address });
-      return toResponse({ status: "unavailable", body: "911", retryAfter: 300 });
+      answer = { status: "unavailable", body: "911", retryAfter: 300 };
     }
+    if (deps.metrics) {
+      deps.metrics.dyndnsAnswer(answer.body);
+      deps.metrics.updateLatency.observe((performance.now() - t0) / 1000);
+    }
+    return toResponse(answer);
   }
 
   let app = new Elysia({ name: "dyndns2" })

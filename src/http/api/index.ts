@@ -5,6 +5,7 @@ import type { Config } from "../../config/index.ts";
 import { createUpdateService, type Clock, type Forwarder, type UpdateService, type ZoneBackend, type ZoneRef } from "../../core/index.ts";
 import type { Db } from "../../db/index.ts";
 import type { Logger } from "../../log/index.ts";
+import type { AppMetrics } from "../../metrics/index.ts";
 import { clientInfo, ProxyTrust } from "../client.ts";
 import { DetectIpTokens, memorySessionIps, type SessionIps } from "./detectip.ts";
 import { dyndnsRoutes } from "./dyndns.ts";
@@ -27,6 +28,8 @@ export interface DyndnsApiDeps {
   sessionIps?: SessionIps;
   /** Token table shared with the web UI, which creates tokens when it renders pages. */
   detectTokens?: DetectIpTokens;
+  /** dyndns2 answers by code and the update latency, for /metrics. */
+  metrics?: AppMetrics;
 }
 
 /** The update service behind the plugin, for callers that need it directly (bench, web UI). */
@@ -55,7 +58,7 @@ export function dyndnsApi(deps: DyndnsApiDeps) {
     return new Response(JSON.stringify(ips), { headers: { "content-type": "application/json", "cache-control": "no-store" } });
   };
 
-  const dyndns = dyndnsRoutes({ service, trust, log: deps.log });
+  const dyndns = dyndnsRoutes({ service, trust, log: deps.log, metrics: deps.metrics });
   const plugin = new Elysia({ name: "dyndns-api" })
     .use(myipRoutes)
     .use(dyndns)

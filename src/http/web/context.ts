@@ -9,7 +9,7 @@
 import { Elysia } from "elysia";
 import type { Config } from "../../config/index.ts";
 import type { Db } from "../../db/index.ts";
-import type { Logger } from "../../log/index.ts";
+import { AuthFailureLog, type Logger } from "../../log/index.ts";
 import type { Clock } from "../../core/ports.ts";
 import { createUpdateService, queueForwarder, type BackendFor, type DnssecPort, type UpdateService, type ZoneCheck, type ZoneEditor } from "../../core/index.ts";
 import type { User } from "../../core/admin/users.ts";
@@ -75,6 +75,8 @@ export interface Web extends Omit<WebDeps, "clock"> {
   key: Buffer;
   trust: ProxyTrust;
   throttle: Throttle;
+  /** Failed logins and throttled attempts, summed up per client and login name (log/failures.ts). */
+  loginFailures: AuthFailureLog;
   providers: OAuthProvider[];
 }
 
@@ -100,6 +102,7 @@ export function createWeb(deps: WebDeps): Web {
     key: serverKey(deps.db),
     trust: new ProxyTrust(deps.config.http.trusted_proxies),
     throttle: new Throttle(),
+    loginFailures: new AuthFailureLog(deps.log.child({ module: "http/web" }), "web-login"),
     providers: configuredProviders(deps.config),
   };
 }

@@ -24,7 +24,7 @@ import {
   type ZoneRef,
 } from "../../../core/index.ts";
 import type { Db } from "../../../db/index.ts";
-import type { Logger } from "../../../log/index.ts";
+import { AuthFailureLog, type Logger } from "../../../log/index.ts";
 import { clientInfo, ProxyTrust } from "../../client.ts";
 
 export interface AcmeDnsApiDeps {
@@ -66,6 +66,7 @@ export function acmeDnsApi(deps: AcmeDnsApiDeps) {
   const now = () => (deps.clock ?? { now: () => new Date() }).now().getTime();
   const base = cfg.base_path.replace(/\/+$/, "");
   const log = deps.log;
+  const failures = new AuthFailureLog(log, "acme-dns");
 
   /** A body as text, whatever its Content-Type (acme.sh sends JSON as form-urlencoded). */
   const bodyOf = async (request: Request) => (request.method === "GET" || request.method === "HEAD" ? "" : await request.text());
@@ -76,12 +77,15 @@ export function acmeDnsApi(deps: AcmeDnsApiDeps) {
     if (cfg.registration === "off" || (cfg.registration === "token" && !viaToken)) return notFound();
     if (cfg.registration === "staff") {
       const wait = limiter.retryAfter(client, now());
-      if (wait > 0) return error("forbidden", 429, { "retry-after": String(wait) });
+      if (wait > 0) {
+        failures.blocked(client, parseBasic(request.headers.get("authorization") ?? "")?.username ?? "-", wait);
+        return error("forbidden", 429, { "retry-after": String(wait) });
+      }
       const creds = parseBasic(request.headers.get("authorization") ?? "");
       ownerId = creds && deps.staffLogin ? await deps.staffLogin(creds.username, creds.password) : null;
       if (ownerId === null) {
         limiter.fail(client, now());
-        log.info("acme-dns registration refused: no staff credentials", { client });
+        failures.failed(client, creds?.username ?? "-", "registration without staff credentials");
         return error("forbidden", 401, { "www-authenticate": `Basic realm="${REALM}"` });
       }
     }
@@ -106,7 +110,7 @@ export function acmeDnsApi(deps: AcmeDnsApiDeps) {
     // Checks 1–3 (§4): credentials, then the client address.
     const account = authenticateAcme(deps.db, request.headers.get("x-api-user") ?? "", request.headers.get("x-api-key") ?? "", client);
     if (!account) {
-      log.info("acme-dns update refused", { client, user: (request.headers.get("x-api-user") ?? "").slice(0, 64) });
+      failures.failed(client, request.headers.get("x-api-user") ?? "", "wrong X-Api-User, X-Api-Key or source address");
       return forbidden();
     }
     const body = parseLooseJson(await bodyOf(request));

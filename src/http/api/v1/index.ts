@@ -7,7 +7,7 @@ import pkg from "../../../../package.json" with { type: "json" };
 import type { Config } from "../../../config/index.ts";
 import { BadauthLimiter, checkApiToken, createUpdateService, systemClock, ZoneRecords, type Actor, type BackendFor, type Clock, type Forwarder, type UpdateService, type ZoneRecordStore } from "../../../core/index.ts";
 import type { Db } from "../../../db/index.ts";
-import type { Logger } from "../../../log/index.ts";
+import { AuthFailureLog, type Logger } from "../../../log/index.ts";
 import { clientInfo, ProxyTrust } from "../../client.ts";
 import { ApiError, errorResponse, json, toApiError } from "./errors.ts";
 import { msg } from "../../../i18n/index.ts";
@@ -49,13 +49,17 @@ export function apiV1(deps: ApiV1Deps) {
   // Both are sliding windows of events per key: failed authentications per client address, requests per token.
   const authFailures = new BadauthLimiter(deps.config.abuse.badauth_per_minute);
   const requests = new BadauthLimiter(perMinute);
+  const failures = new AuthFailureLog(deps.log, "api-token");
   const routeDeps: RouteDeps = { db: deps.db, log: deps.log, backendFor: deps.backendFor, updates, records: deps.records ? new ZoneRecords(deps.db, deps.records) : null };
   const document = JSON.stringify(openApiDocument(pkg.version));
   const matchers = routes.map((r) => ({ r, re: matcherOf(r.path) }));
 
   function authenticate(request: Request, address: string, now: Date): Actor {
     const wait = authFailures.retryAfter(address, now.getTime());
-    if (wait > 0) throw new ApiError("rate_limited", `too many failed authentications from ${address}; retry in ${wait} s`, undefined, { "retry-after": String(wait) });
+    if (wait > 0) {
+      failures.blocked(address, "api token", wait);
+      throw new ApiError("rate_limited", `too many failed authentications from ${address}; retry in ${wait} s`, undefined, { "retry-after": String(wait) });
+    }
     const header = (request.headers.get("authorization") ?? "").trim();
     const m = header.match(/^bearer\s+(\S+)$/i);
     if (!m) throw new ApiError("unauthorized", "send an API token: Authorization: Bearer <token>", undefined, { "www-authenticate": CHALLENGE });
@@ -63,13 +67,17 @@ export function apiV1(deps: ApiV1Deps) {
     if (!result.ok) {
       if (result.reason === "subnet") throw new ApiError("forbidden", `this token may not be used from ${address || "this address"}`);
       authFailures.fail(address, now.getTime());
+      failures.failed(address, "api token", result.reason === "expired" ? "expired token" : "unknown or revoked token");
       const why = result.reason === "expired" ? msg("this token has expired") : msg("unknown or revoked token");
       throw new ApiError("unauthorized", why, undefined, { "www-authenticate": `${CHALLENGE}, error="invalid_token"` });
     }
     const t = result.token;
     const key = `token:${t.tokenId}`;
     const limited = requests.retryAfter(key, now.getTime());
-    if (limited > 0) throw new ApiError("rate_limited", `more than ${perMinute} requests a minute with this token; retry in ${limited} s`, undefined, { "retry-after": String(limited) });
+    if (limited > 0) {
+      failures.blocked(address, t.name || `#${t.tokenId}`, limited, "requests");
+      throw new ApiError("rate_limited", `more than ${perMinute} requests a minute with this token; retry in ${limited} s`, undefined, { "retry-after": String(limited) });
+    }
     requests.fail(key, now.getTime());
     const name = t.name || `#${t.tokenId}`;
     return { userId: t.userId, isStaff: t.isStaff, scopes: t.scopes, name, label: `api token ${JSON.stringify(name)}`, tokenId: t.tokenId };

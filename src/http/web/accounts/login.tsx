@@ -89,7 +89,7 @@ async function login(c: WebContext): Promise<Response> {
   const wait = Math.max(throttle.wait(keys.address, c.now), throttle.wait(keys.account, c.now));
   if (wait > 0) {
     const seconds = Math.ceil(wait / 1000);
-    c.web.log.warn("login throttled", { client: c.client.address, wait_s: seconds });
+    c.web.loginFailures.blocked(c.client.address, identifier, seconds);
     const errors = { "": t("Too many failed logins. Try again in {seconds} seconds.", { seconds }) };
     return page(c, t("Log in"), <LoginForm c={c} errors={errors} identifier={identifier} next={next} />, 429, { "retry-after": String(seconds) });
   }
@@ -97,7 +97,7 @@ async function login(c: WebContext): Promise<Response> {
   if (!result.ok && result.reason === "credentials") {
     throttle.fail(keys.address, ADDRESS_RULE, c.now);
     throttle.fail(keys.account, keys.accountRule, c.now);
-    c.web.log.info("login failed", { client: c.client.address });
+    c.web.loginFailures.failed(c.client.address, identifier, "wrong login name or password");
     // One message for "no such account" and "wrong password": the answer must not tell which accounts exist.
     const errors = { "": t("Wrong username/e-mail or password.") };
     return page(c, t("Log in"), <LoginForm c={c} errors={errors} identifier={identifier} next={next} />, 400);

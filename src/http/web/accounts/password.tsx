@@ -86,8 +86,21 @@ async function change(c: WebContext): Promise<Response> {
   return redirect(c, "/account/settings");
 }
 
+/** With no SMTP server a reset link could reach no one but the log: the operator makes one instead. */
+function NoResetMail({ c }: { c: WebContext }): JSX.Element {
+  return <p class="banner warn" role="note" safe>{c.t("This server sends no mail (no SMTP server is configured), so it cannot send you a reset link. Ask its operator for one.")}</p>;
+}
+
 function ResetRequestForm({ c }: { c: WebContext }): JSX.Element {
   const t = c.t;
+  if (!c.web.mailer.delivers) {
+    return (
+      <>
+        <h1 safe>{t("Reset your password")}</h1>
+        <NoResetMail c={c} />
+      </>
+    );
+  }
   return (
     <>
       <h1 safe>{t("Reset your password")}</h1>
@@ -103,6 +116,8 @@ function ResetRequestForm({ c }: { c: WebContext }): JSX.Element {
 
 async function requestReset(c: WebContext): Promise<Response> {
   const t = c.t;
+  // No token is made: it could only be written to the log, and the log is not the person's mailbox.
+  if (!c.web.mailer.delivers) return page(c, t("Reset your password"), <ResetRequestForm c={c} />);
   const user = findLoginUser(c.web.db, field(c, "identifier"));
   if (user && user.isActive && user.email) {
     const token = issueToken(c.web.db, { purpose: "reset_password", userId: user.id, email: user.email }, c.now);

@@ -134,6 +134,24 @@ async function invite(c: WebContext): Promise<Response> {
   }
   const token = issueToken(c.web.db, { purpose: "invitation", email }, c.now);
   const link = `${c.origin()}/account/register?invitation=${token}`;
+  // With no SMTP server the link is shown to the staff member who asked, never written to the log.
+  if (!c.web.mailer.delivers) {
+    c.web.log.info("invitation link shown to staff (no [mail] smtp_host)", { by: c.user!.username });
+    return page(
+      c,
+      c.t("Invite someone"),
+      <>
+        <h1 safe>{c.t("Invite someone")}</h1>
+        <p safe>{c.t("This server sends no mail (no SMTP server is configured). Give this link to {email} yourself; it works once:", { email })}</p>
+        <p>
+          <code safe>{link}</code>
+        </p>
+        <p>
+          <a href="/admin/users" safe>{c.t("Back to the users")}</a>
+        </p>
+      </>,
+    );
+  }
   await c.web.mailer
     .send(invitationMail({ t: c.t, site: new URL(c.origin()).host }, email, c.user!.username, link, TOKEN_LIFETIME_MS.invitation / 86400_000))
     .catch((e: Error) => c.web.log.error("invitation mail failed", { error: e.message }));
