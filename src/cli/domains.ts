@@ -1,6 +1,8 @@
 import type { Db } from "../db/index.ts";
 import { addEmbeddedZone, addRfc2136Zone, addSecondary, listDomains, listSecondaries, removeDomain, removeSecondary, requireDomain } from "../core/admin/domains.ts";
-import { zoneRefOf } from "../core/index.ts";
+import { delegateAround, undelegate, zoneRefOf } from "../core/index.ts";
+import { enclosingZone } from "../core/zone-ownership.ts";
+import { EmbeddedZoneRecords } from "../backends/embedded/index.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
 import { checkSecondaries } from "../jobs/index.ts";
 import { requireUser } from "../core/admin/users.ts";
@@ -71,6 +73,7 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db, cf
           // Names end in a dot: the zone store reads rdata as master-file text, where a name without one is relative.
           await store.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) });
         });
+        await delegateAround(db, await editorAround(db, cfg, row.name), row);
       } else {
         for (const req of ["primary", "algorithm", "secret"] as const) if (!values[req]) throw new CliError(`domain add --rfc2136 needs --${req}`);
         row = addRfc2136Zone(db, {
@@ -100,6 +103,8 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db, cf
     }
     case "remove": {
       if (positionals.length !== 1) throw new CliError(`domain remove takes one ZONE\nusage: ${USAGE}`);
+      const gone = requireDomain(db, positionals[0]);
+      await undelegate(db, await editorAround(db, cfg, gone.name), gone);
       removeDomain(db, positionals[0]);
       return print(io, values.json, { removed: positionals[0] }, () => `domain ${positionals[0]} removed`);
     }
@@ -135,6 +140,16 @@ export async function domainCommand(argv: string[], io: Io, openDb: () => Db, cf
     default:
       throw new CliError(`unknown domain command "${sub}"\nusage: ${USAGE}`);
   }
+}
+
+/**
+ * A zone editor over `zone`, the zone enclosing it and the zones below it: what a delegation (or its
+ * removal) touches. Only these are loaded, so the command stays quick however many zones there are.
+ */
+export async function editorAround(db: Db, cfg: Config, zone: string): Promise<EmbeddedZoneRecords> {
+  const names = [zone, enclosingZone(db, zone)?.name, ...listDomains(db).map((d) => d.name).filter((n) => n.endsWith(`.${zone}`))].filter((n): n is string => Boolean(n));
+  const store = await openZoneStore(db, cfg, names);
+  return new EmbeddedZoneRecords(() => store);
 }
 
 /** `domain dnssec ZONE on|off|status|roll-zsk|roll-ksk|complete-ksk`: the zone store does the work in one commit. */

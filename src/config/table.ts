@@ -158,4 +158,7 @@ export const settings: Setting[] = [
   // [log]
   { section: "log", key: "level", type: "string", default: "info", validate: oneOf("debug", "info", "warn", "error"), help: "Least important level logged." },
   { section: "log", key: "format", type: "string", default: "logfmt", validate: oneOf("logfmt", "json"), help: "One line per event, as logfmt or JSON." },
+
+  // [domains]
+  { section: "domains", key: "add", type: "string", default: "staff", validate: oneOf("staff", "users"), help: "Who may add embedded zones in the web UI and the API: \"staff\", or every signed-in user (\"users\"). Anyone may add an rfc2136 domain; the owner of an embedded zone may add zones below it." },
 ];

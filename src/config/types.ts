@@ -100,4 +100,7 @@ export interface Config {
     level: string;
     format: string;
   };
+  "domains": {
+    add: string;
+  };
 }
