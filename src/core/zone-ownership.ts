@@ -25,7 +25,6 @@ export class ZoneNotAllowedError extends ValidationError {
 const isBelow = (name: string, zone: string) => name.endsWith(`.${zone}`);
 const atOrBelow = (name: string, zone: string) => name === zone || isBelow(name, zone);
 const isStaff = (by: ZoneCreator) => by === "operator" || by.isStaff;
-const whose = (d: DomainRow) => `${d.name}, another account's zone`;
 
 /**
  * Whether `name` is a public suffix of the Public Suffix List (bundled by tldts, nothing fetched at run
@@ -61,16 +60,15 @@ function zonesBelow(db: Db, name: string): DomainRow[] {
   return db.select().from(domains).all().filter((d) => isBelow(d.name, name));
 }
 
-/** The first name of `parent` at or below `name` (a host or a static record), which a cut at `name` would hide. */
-function namesHiddenBy(db: Db, parent: DomainRow, name: string): string | null {
+/** Refuses a cut at `name` in `parent` that would hide one of its names (a host or a static record). */
+function refuseHiding(db: Db, parent: DomainRow, name: string): void {
   for (const h of db.select({ name: hosts.name }).from(hosts).where(eq(hosts.domainId, parent.id)).all()) {
     const fqdn = `${h.name}.${parent.name}`;
-    if (atOrBelow(fqdn, name)) return `host ${fqdn}`;
+    if (atOrBelow(fqdn, name)) throw new ValidationError("name", `"${name}" would hide the host ${fqdn} in ${parent.name}: remove it first`);
   }
   for (const r of db.select({ name: zoneRecords.name, type: zoneRecords.type }).from(zoneRecords).where(eq(zoneRecords.domainId, parent.id)).all()) {
-    if (atOrBelow(r.name, name)) return `the ${r.type} records at ${r.name}`;
+    if (atOrBelow(r.name, name)) throw new ValidationError("name", `"${name}" would hide the ${r.type} records at ${r.name} in ${parent.name}: remove them first`);
   }
-  return null;
 }
 
 export interface NewZoneCheck {
@@ -97,19 +95,16 @@ export function checkNewZone(db: Db, z: NewZoneCheck): DomainRow | null {
   if (z.backend === "embedded" && by !== "operator" && !by.isStaff && (z.policy ?? "staff") === "staff" && !ownParent)
     throw new ZoneNotAllowedError("backend", `Only staff may add embedded zones on this server ([domains] add = "staff"); add an rfc2136 domain served by your own primary, or ask staff.`);
   for (const below of zonesBelow(db, name)) {
-    if (below.ownerId !== z.ownerId) throw new ValidationError("name", `"${name}" would be above ${whose(below)}`);
+    if (below.ownerId !== z.ownerId) throw new ValidationError("name", `"${name}" would be above ${below.name}, another account's zone`);
   }
   if (!parent) return null;
   if (parent.ownerId !== z.ownerId) {
     const mayDelegate = isStaff(by) || (by !== "operator" && parent.ownerId === by.userId);
-    if (!mayDelegate) throw new ValidationError("name", `"${name}" is inside ${whose(parent)}: only its owner or staff may create zones there`);
-    if (parent.backend !== "embedded") throw new ValidationError("name", `"${name}" is inside ${whose(parent)}, which an external primary serves: updns cannot delegate from it`);
-    if (z.backend !== "embedded") throw new ValidationError("backend", `"${name}" is inside ${whose(parent)}: a zone there must be embedded, so that ${parent.name} can delegate it`);
+    if (!mayDelegate) throw new ValidationError("name", `"${name}" is inside ${parent.name}, another account's zone: only its owner or staff may create zones there`);
+    if (parent.backend !== "embedded") throw new ValidationError("name", `"${name}" is inside ${parent.name}, another account's zone, which an external primary serves: updns cannot delegate from it`);
+    if (z.backend !== "embedded") throw new ValidationError("backend", `"${name}" is inside ${parent.name}, another account's zone: a zone there must be embedded, so that its parent can delegate it`);
   }
-  if (parent.backend === "embedded") {
-    const hidden = namesHiddenBy(db, parent, name);
-    if (hidden) throw new ValidationError("name", `"${name}" would hide ${hidden} in ${parent.name}: remove them first`);
-  }
+  if (parent.backend === "embedded") refuseHiding(db, parent, name);
   return parent;
 }
 

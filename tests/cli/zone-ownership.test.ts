@@ -82,7 +82,7 @@ describe("bob cannot shadow alice's host", () => {
   test("through the CLI, even with the operator's rights: the zone would hide alice's host", async () => {
     const r = await run("domain", "add", `home.${ZONE}`, "--embedded", "--owner", "bob");
     expect(r.code).not.toBe(0);
-    expect(r.stderr).toContain(`"home.${ZONE}" would hide host home.${ZONE} in ${ZONE}: remove them first`);
+    expect(r.stderr).toContain(`"home.${ZONE}" would hide the host home.${ZONE} in ${ZONE}: remove it first`);
     const suffix = await run("domain", "add", "co.uk", "--embedded");
     expect(suffix.code).not.toBe(0);
     expect(suffix.stderr).toContain('"co.uk" is a public suffix');
