@@ -4,6 +4,7 @@
 // inside the binary. Staff delegate a child zone below alice's: her zone's secondary serves the referral
 // (NS in authority, glue in additional), and the signed delegation validates.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cli, startBinary, type BinaryServer } from "../support/updns.ts";
 import { tempDir, waitFor, which } from "../support/net.ts";
@@ -89,6 +90,14 @@ describe("bob cannot shadow alice's host", () => {
     expect((await run("host", "add", `nas.${ZONE}`, "--owner", "bob")).stderr).toContain(`${ZONE} is another account's zone and not public`);
   });
 
+  test("through zone import: a master file cannot make bob a zone above alice's", async () => {
+    const file = join(d.path, "parent.zone");
+    writeFileSync(file, "$ORIGIN example.org.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 60 30 3600 60\n@ IN NS ns1\nns1 IN A 192.0.2.1\nhome.dyn IN A 6.6.6.6\n");
+    const r = await run("zone", "import", "example.org", file, "--owner", "bob");
+    expect(r.code).not.toBe(0);
+    expect(r.stderr).toContain(`"example.org" would be above ${ZONE}, another account's zone`);
+  });
+
   test("DNS still answers alice's address, and her next update shows", async () => {
     expect(await homeAddress()).toEqual(["192.0.2.10"]);
     expect(await update("192.0.2.11")).toBe("good 192.0.2.11");
@@ -125,7 +134,9 @@ describe.if(run_peers)("a child zone staff create below alice's zone", () => {
   test("alice's zone delegates it: her secondary answers a referral with NS in authority and glue in additional", async () => {
     await ok("domain", "add", CHILD, "--embedded", "--owner", "bob", "--ns", `ns1.${CHILD}`);
     await ok("record", "add", CHILD, "ns1", "A", "192.0.2.77");
-    await waitFor("the delegation to be served", async () => (await dig("127.0.0.1", s.dnsPort, CHILD, "DS", ["+dnssec"])).authority.some((l) => l.includes(" NSEC3 ")));
+    // The delegation and its glue are two commits to alice's zone: wait until the server serves the last one.
+    const stored = JSON.parse(await ok("domain", "list", "--json")).find((z: { name: string }) => z.name === ZONE).serial;
+    await waitFor("the delegation to be served", async () => rdata(await dig("127.0.0.1", s.dnsPort, ZONE, "SOA"), "SOA")[0]?.split(" ")[2] === String(stored), 15_000);
     bind = await startSecondary("bind", ZONE, s.dnsPort, xfr);
     await waitFor("BIND to load the zone", async () => (await dig("127.0.0.1", bind!.port, ZONE, "SOA")).status === "NOERROR", 15_000);
     const r = await dig("127.0.0.1", bind.port, `www.${CHILD}`, "A", ["+dnssec"]);
