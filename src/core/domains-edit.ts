@@ -20,6 +20,8 @@ export interface ZoneEditor {
   forget(zone: string): Promise<void>;
   /** Keys, secondaries or zones changed in the database: reload what the DNS server derives from them. */
   reconfigure?(): void;
+  /** The DS rdata a signed zone's parent should publish ([] when unsigned or asking for DS removal, RFC 8078 §4). */
+  dsOf?(zone: string): string[];
 }
 
 /** The connectivity test of an rfc2136 zone (spec §4.4). */
@@ -187,8 +189,9 @@ const GLUE_TYPES = new Set(["A", "AAAA"]);
 
 /**
  * Makes the embedded parent of `child` (if any) delegate it: the NS RRset at the cut as the child's apex
- * says it, and glue for name servers inside the child (RFC 1034 §4.2.1); stale glue goes. When the parent
- * is signed, the store signs the cut as a delegation (NSEC/NSEC3 proves there is no DS; RFC 4035 §2.2).
+ * says it, glue for name servers inside the child (RFC 1034 §4.2.1; stale glue goes) and the child's DS
+ * when it is signed, so the chain of trust reaches it. When the parent is signed, the store signs the cut
+ * as a delegation (the DS, or NSEC/NSEC3 proving there is none; RFC 4035 §2.2).
  */
 export async function delegate(db: Db, editor: ZoneEditor, child: DomainRow): Promise<void> {
   const parent = enclosingZone(db, child.name);
@@ -201,6 +204,7 @@ export async function delegate(db: Db, editor: ZoneEditor, child: DomainRow): Pr
   }
   await editor.replace(parent.name, child.name, "NS", want.ttl, want.ns.map((n) => `${n}.`));
   for (const g of want.glue) await editor.replace(parent.name, g.name, g.type, g.ttl, g.data);
+  if (editor.dsOf) await editor.replace(parent.name, child.name, "DS", want.ttl, editor.dsOf(child.name));
 }
 
 /** Removes what the parent held for `child`: the NS at the cut, its DS and the glue below. */

@@ -157,6 +157,18 @@ describe.if(run_peers)("a child zone staff create below alice's zone", () => {
     expect(v.verdict).toBe("negative-validated");
   });
 
+  test("signing the child publishes its DS in alice's zone, and the chain of trust reaches the child", async () => {
+    await ok("domain", "dnssec", CHILD, "on");
+    const ds = (await ok("domain", "ds", CHILD)).trim().split("\n").map((l) => l.split(" IN DS ")[1]);
+    await waitFor("the child's DS at the parent", async () => {
+      const r = await dig("127.0.0.1", s.dnsPort, CHILD, "DS", ["+nosplit"]);
+      return rdata(r, "DS").join() === ds.join();
+    }, 15_000);
+    const v = await delv(s.dnsPort, join(d.path, "anchors"), ZONE, `ns1.${CHILD}`, "A");
+    expect(v.out).toContain("192.0.2.77");
+    expect(v.verdict).toBe("validated");
+  });
+
   test("removing the child removes the delegation", async () => {
     await ok("domain", "remove", CHILD);
     await waitFor("the delegation to go", async () => (await dig("127.0.0.1", s.dnsPort, `www.${CHILD}`, "A")).status === "NXDOMAIN");

@@ -6,7 +6,7 @@ import { beforeEach, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { EmbeddedZoneRecords, SqliteZoneStorage } from "../../src/backends/embedded/index.ts";
-import { addDomain, addHost, deleteDomain, setStaticRRset, updateDomain, ValidationError, ZoneNotAllowedError, type ZoneCreator } from "../../src/core/index.ts";
+import { addDomain, addHost, delegate, deleteDomain, setStaticRRset, updateDomain, ValidationError, ZoneNotAllowedError, type ZoneCreator } from "../../src/core/index.ts";
 import { addEmbeddedZone, addRfc2136Zone } from "../../src/core/admin/domains.ts";
 import { createHost } from "../../src/core/admin/hosts.ts";
 import { domains, hosts, openDatabase, users, type Db } from "../../src/db/index.ts";
@@ -129,6 +129,23 @@ describe("child zones", () => {
     expect(types).not.toContain("DS");
     // The NS at the cut is not signed (RFC 4035 §2.2): only the NSEC3 proof carries signatures.
     expect(a.authority.filter((r) => r.type === "RRSIG").map((r) => r.data.split(" ")[0])).toEqual(["NSEC3"]);
+  });
+
+  test("a signed child's DS is published in the signed parent, and goes when the child asks for its removal", async () => {
+    await store.enableDnssec(ZONE, { algorithm: 13, denial: "nsec3" });
+    const child = `kids.${ZONE}`;
+    const made = await addDomain(db, editor, { name: child, ownerId: bob, backend: "embedded", ns: [`ns1.${ZONE}`], by: as(alice) });
+    await store.enableDnssec(child, { algorithm: 13 });
+    await delegate(db, editor, made.domain);
+    expect([...store.zone(ZONE)!.get(child, "DS")!.data]).toEqual(store.dsRecords(child));
+    expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
+    const a = answer(parentOnly(), `www.${child}`, TYPE.A, true);
+    expect(a.authority.filter((r) => r.type === "DS").map((r) => r.data)).toEqual(store.dsRecords(child));
+    expect(a.authority.filter((r) => r.type === "RRSIG").map((r) => r.data.split(" ")[0])).toEqual(["DS"]);
+    await store.requestDsRemoval(child);
+    await delegate(db, editor, made.domain);
+    expect(store.zone(ZONE)!.get(child, "DS")).toBeUndefined();
+    expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
   });
 
   test("hosts and static records at or below a child zone are refused in the parent", async () => {
