@@ -64,7 +64,8 @@ function zonesBelow(db: Db, name: string): DomainRow[] {
 function refuseHiding(db: Db, parent: DomainRow, name: string): void {
   for (const h of db.select({ name: hosts.name }).from(hosts).where(eq(hosts.domainId, parent.id)).all()) {
     const fqdn = `${h.name}.${parent.name}`;
-    if (atOrBelow(fqdn, name)) throw new ValidationError("name", `"${name}" would hide the host ${fqdn} in ${parent.name}: remove it first`);
+    // A host owns the names below it too (related hosts, its wildcard, _acme-challenge).
+    if (atOrBelow(fqdn, name) || isBelow(name, fqdn)) throw new ValidationError("name", `"${name}" would hide the host ${fqdn} in ${parent.name}: remove it first`);
   }
   for (const r of db.select({ name: zoneRecords.name, type: zoneRecords.type }).from(zoneRecords).where(eq(zoneRecords.domainId, parent.id)).all()) {
     if (atOrBelow(r.name, name)) throw new ValidationError("name", `"${name}" would hide the ${r.type} records at ${r.name} in ${parent.name}: remove them first`);

@@ -96,6 +96,7 @@ describe("[domains] add", () => {
 describe("child zones", () => {
   test("a zone that would hide the parent's host is refused, even for staff (the shadowing attack)", async () => {
     expect((await refusal(add(`home.${ZONE}`, bob, as(staff, true)))).message).toBe(`"home.${ZONE}" would hide the host home.${ZONE} in ${ZONE}: remove it first`);
+    expect((await refusal(add(`pc.home.${ZONE}`, bob, as(staff, true)))).message).toBe(`"pc.home.${ZONE}" would hide the host home.${ZONE} in ${ZONE}: remove it first`);
   });
 
   test("staff create a child below alice's zone: the parent answers a referral with NS and glue; removing it removes them", async () => {
