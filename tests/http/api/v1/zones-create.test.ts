@@ -32,3 +32,18 @@ describe("POST /api/v1/zones", () => {
     expect((await w.call("POST", "/api/v1/zones", { token: w.token(w.bob, { readOnly: true }), body: { name: "new.example.net", backend: "rfc2136", primary: "192.0.2.1" } })).status).toBe(403);
   });
 });
+
+describe("child zones through the API", () => {
+  test("the owner of an embedded zone adds a child below it; the child's name-server address set by PUT becomes glue in the parent", async () => {
+    const w = await makeApiWorld();
+    const tok = w.token(w.bob);
+    const r = await w.call("POST", "/api/v1/zones", { token: tok, body: { name: "kids.bob.example.org", backend: "embedded", ns: ["ns1.kids.bob.example.org"] } });
+    expect(r.status).toBe(201);
+    expect(w.dns("kids.bob.example.org", "NS")).toEqual(["ns1.kids.bob.example.org."]);
+    expect((await w.call("PUT", "/api/v1/zones/kids.bob.example.org/records/ns1/A", { token: tok, body: { ttl: 300, data: ["192.0.2.77"] } })).status).toBe(200);
+    expect(w.dns("ns1.kids.bob.example.org", "A")).toEqual(["192.0.2.77"]);
+    expect([...w.store.zone("bob.example.org")!.get("ns1.kids.bob.example.org", "A")!.data]).toEqual(["192.0.2.77"]);
+    const below = await w.call("PUT", "/api/v1/zones/bob.example.org/records/www.kids/A", { token: tok, body: { ttl: 300, data: ["192.0.2.1"] } });
+    expect(below).toMatchObject({ status: 400, body: { error: { message: "www.kids.bob.example.org is in the zone kids.bob.example.org, delegated from bob.example.org: change it there" } } });
+  });
+});
