@@ -150,6 +150,8 @@ export async function zoneCommand(argv: string[], io: Io, openDb: () => Db, cfg:
       const kept = [...store.zone(d.name)!.records()].filter((r) => isOwned(r.name) && r.type !== "RRSIG");
       const skipped = records.filter((r) => isOwned(r.name)).length;
       const cs = await change(`zone import ${d.name}`, () => store.importZone(d.name, [...records.filter((r) => !isOwned(r.name)), ...kept]));
+      // The file replaced the zone: the delegations of its child zones are put back as the children say.
+      await delegateAround(db, await editorAround(db, cfg, d.name), d);
       return print(io, values.json, { zone: d.name, created: false, records: records.length, skipped, serial: cs?.serialTo }, () =>
         [`zone ${d.name} now holds ${file} (${records.length - skipped} records, serial ${cs?.serialTo ?? "unchanged"})`, ...(skipped ? [`${skipped} record(s) at dynamic hosts' names were left as they are`] : [])].join("\n"),
       );
