@@ -169,6 +169,19 @@ describe.if(run_peers)("a child zone staff create below alice's zone", () => {
     expect(v.verdict).toBe("validated");
   });
 
+  test("importing a master file into alice's zone keeps the delegation the file does not mention", async () => {
+    const file = join(d.path, "dyn.zone");
+    writeFileSync(file, `$ORIGIN ${ZONE}.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 60 30 3600 60\n@ IN NS ns1\nns1 IN A 192.0.2.53\nwww IN A 192.0.2.80\n`);
+    const out = JSON.parse(await ok("zone", "import", ZONE, file, "--json"));
+    expect(out.created).toBe(false);
+    const stored = JSON.parse(await ok("domain", "list", "--json")).find((z: { name: string }) => z.name === ZONE).serial;
+    await waitFor("the import to be served", async () => rdata(await dig("127.0.0.1", s.dnsPort, ZONE, "SOA"), "SOA")[0]?.split(" ")[2] === String(stored), 15_000);
+    const ds = await dig("127.0.0.1", s.dnsPort, CHILD, "DS");
+    expect(ds.flags).toContain("aa");
+    expect(rdata(ds, "DS").length).toBeGreaterThan(0);
+    expect((await delv(s.dnsPort, join(d.path, "anchors"), ZONE, `ns1.${CHILD}`, "A")).verdict).toBe("validated");
+  });
+
   test("removing the child removes the delegation", async () => {
     await ok("domain", "remove", CHILD);
     await waitFor("the delegation to go", async () => (await dig("127.0.0.1", s.dnsPort, `www.${CHILD}`, "A")).status === "NXDOMAIN");
