@@ -1,6 +1,8 @@
 import type { Db } from "../db/index.ts";
 import { addEmbeddedZone, addRfc2136Zone, addSecondary, listDomains, listSecondaries, removeDomain, removeSecondary, requireDomain } from "../core/admin/domains.ts";
-import { zoneRefOf } from "../core/index.ts";
+import { delegate, delegateAround, undelegate, zoneRefOf } from "../core/index.ts";
+import { enclosingZone } from "../core/zone-ownership.ts";
+import { EmbeddedZoneRecords } from "../backends/embedded/index.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
 import { checkSecondaries } from "../jobs/index.ts";
 import { requireUser } from "../core/admin/users.ts";
@@ -76,6 +78,7 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
           // Names end in a dot: the zone store reads rdata as master-file text, where a name without one is relative.
           await store.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) });
         });
+        await delegateAround(db, await editorAround(db, cfg, row.name), row);
       } else {
         for (const req of ["primary", "algorithm"] as const) if (!values[req]) throw new CliError(`domain add --rfc2136 needs --${req}`);
         if (!secret) throw new CliError("domain add --rfc2136 needs the key's secret: --secret-stdin (or --secret BASE64)");
@@ -106,6 +109,8 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
     }
     case "remove": {
       if (positionals.length !== 1) throw new CliError(`domain remove takes one ZONE\nusage: ${USAGE}`);
+      const gone = requireDomain(db, positionals[0]);
+      await undelegate(db, await editorAround(db, cfg, gone.name), gone);
       removeDomain(db, positionals[0]);
       return print(io, values.json, { removed: positionals[0] }, () => `domain ${positionals[0]} removed`);
     }
@@ -143,6 +148,16 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
   }
 }
 
+/**
+ * A zone editor over `zone`, the zone enclosing it and the zones below it: what a delegation (or its
+ * removal) touches. Only these are loaded, so the command stays quick however many zones there are.
+ */
+export async function editorAround(db: Db, cfg: Config, zone: string): Promise<EmbeddedZoneRecords> {
+  const names = [zone, enclosingZone(db, zone)?.name, ...listDomains(db).map((d) => d.name).filter((n) => n.endsWith(`.${zone}`))].filter((n): n is string => Boolean(n));
+  const store = await openZoneStore(db, cfg, names);
+  return new EmbeddedZoneRecords(() => store);
+}
+
 /** `domain dnssec ZONE on|off|status|roll-zsk|roll-ksk|complete-ksk`: the zone store does the work in one commit. */
 async function dnssecCommand(db: Db, cfg: Config, io: Io, values: { json: boolean; algorithm?: string; nsec?: boolean; split?: boolean; force?: boolean }, positionals: string[]): Promise<void> {
   const [zoneName, action] = positionals;
@@ -151,12 +166,17 @@ async function dnssecCommand(db: Db, cfg: Config, io: Io, values: { json: boolea
   if (d.backend !== "embedded") throw new CliError(`${d.name} is an rfc2136 zone: its primary signs it, not updns`, 1);
   const store = await openZoneStore(db, cfg, [d.name]);
   const status = () => store.dnssecStatus(d.name);
+  // A parent zone served here publishes the child's DS (or drops it) in step.
+  const syncParent = async () => {
+    if (enclosingZone(db, d.name)?.backend === "embedded") await delegate(db, await editorAround(db, cfg, d.name), d);
+  };
   switch (action) {
     case "on": {
       const algorithm = values.algorithm === undefined ? cfg.dnssec.default_algorithm : Number(values.algorithm);
       if (algorithm !== 13 && algorithm !== 15) throw new CliError("--algorithm must be 13 (ECDSA P-256) or 15 (Ed25519)");
       await store.enableDnssec(d.name, { algorithm, denial: values.nsec ? "nsec" : "nsec3", keys: values.split ? "split" : "csk" });
       db.update(domains).set({ dnssec: true }).where(eq(domains.id, d.id)).run();
+      await syncParent();
       const ds = store.dsRecords(d.name);
       return print(io, values.json, { zone: d.name, signed: true, ds }, () => [`${d.name} is signed. Give the parent zone this DS record:`, ...ds.map((r) => `${d.name}. IN DS ${r}`)].join("\n"));
     }
@@ -164,10 +184,12 @@ async function dnssecCommand(db: Db, cfg: Config, io: Io, values: { json: boolea
       // A DS left at the parent makes the unsigned zone bogus for every validating resolver.
       if (!values.force && store.isSigned(d.name)) {
         await store.requestDsRemoval(d.name);
+        await syncParent();
         throw new CliError(`${d.name}: published CDS/CDNSKEY "delete" records (RFC 8078). Remove the DS at the parent, wait for its TTL, then run "updns domain dnssec ${d.name} off --force"`, 1);
       }
       await store.disableDnssec(d.name);
       db.update(domains).set({ dnssec: false }).where(eq(domains.id, d.id)).run();
+      await syncParent();
       return print(io, values.json, { zone: d.name, signed: false }, () => `${d.name} is no longer signed`);
     }
     case "status": {
@@ -183,6 +205,7 @@ async function dnssecCommand(db: Db, cfg: Config, io: Io, values: { json: boolea
       if (action === "roll-zsk") await store.rollZsk(d.name);
       else if (action === "roll-ksk") await store.rollKsk(d.name);
       else await store.completeKskRollover(d.name);
+      await syncParent();
       const st = status()!;
       return print(io, values.json, st, () => [`${d.name}: ${action} done`, ...st.ds.map((r) => `  DS ${r}`)].join("\n"));
     }

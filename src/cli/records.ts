@@ -5,7 +5,8 @@ import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
 import { addEmbeddedZone, requireDomain } from "../core/admin/domains.ts";
 import { requireUser } from "../core/admin/users.ts";
-import { checkStaticRecord } from "../core/index.ts";
+import { checkStaticRecord, delegate, delegateAround } from "../core/index.ts";
+import { editorAround } from "./domains.ts";
 import { hosts } from "../db/index.ts";
 import { eq } from "drizzle-orm";
 import { MasterFileError, parseMasterFile, rdataFromText, writeMasterFile, ZoneError, type RR, type RRType } from "../dns/zone/index.ts";
@@ -84,6 +85,8 @@ export async function recordCommand(argv: string[], io: Io, openDb: () => Db, cf
           }
         }),
       );
+      // An address of one of the zone's own name servers is glue in the parent that delegates it.
+      if (type === "A" || type === "AAAA") await delegate(db, await editorAround(db, cfg, d.name), d);
       return print(io, values.json, { zone: d.name, record: what, serial: cs?.serialTo }, () => `${sub === "add" ? "added" : "removed"} ${what} (serial ${cs?.serialTo})`);
     }
     default:
@@ -136,6 +139,7 @@ export async function zoneCommand(argv: string[], io: Io, openDb: () => Db, cfg:
             await store.createZoneFromRecords(z.name, records);
           }),
         );
+        await delegateAround(db, await editorAround(db, cfg, row.name), row);
         return print(io, values.json, { zone: row.name, created: true, records: records.length }, () => `zone ${row.name} created from ${file} (${records.length} records)`);
       }
       // Names that dynamic hosts own stay as updns keeps them: the file cannot overwrite a router's address.
@@ -146,6 +150,8 @@ export async function zoneCommand(argv: string[], io: Io, openDb: () => Db, cfg:
       const kept = [...store.zone(d.name)!.records()].filter((r) => isOwned(r.name) && r.type !== "RRSIG");
       const skipped = records.filter((r) => isOwned(r.name)).length;
       const cs = await change(`zone import ${d.name}`, () => store.importZone(d.name, [...records.filter((r) => !isOwned(r.name)), ...kept]));
+      // The file replaced the zone: the delegations of its child zones are put back as the children say.
+      await delegateAround(db, await editorAround(db, cfg, d.name), d);
       return print(io, values.json, { zone: d.name, created: false, records: records.length, skipped, serial: cs?.serialTo }, () =>
         [`zone ${d.name} now holds ${file} (${records.length - skipped} records, serial ${cs?.serialTo ?? "unchanged"})`, ...(skipped ? [`${skipped} record(s) at dynamic hosts' names were left as they are`] : [])].join("\n"),
       );

@@ -105,7 +105,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       },
       plugins: [
         dyndns,
-        apiV1({ db, config: cfg, log: log.child({ component: "api" }), backendFor, records, forwarder: queueForwarder(db, systemClock) }),
+        apiV1({ db, config: cfg, log: log.child({ component: "api" }), backendFor, records, zoneEditor: records, forwarder: queueForwarder(db, systemClock) }),
         webApp({
           db,
           config: cfg,

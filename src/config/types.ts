@@ -106,4 +106,7 @@ export interface Config {
   "metrics": {
     allow: string[];
   };
+  "domains": {
+    add: string;
+  };
 }

@@ -4,10 +4,11 @@
 import { and, asc, eq, ne, or } from "drizzle-orm";
 import { domains, hosts, openColumn, sealColumn, tsigKeys, users, zoneRecords, type Db } from "../db/index.ts";
 import { addEmbeddedZone, addRfc2136Zone, listSecondaries, validateServerAddress, type DomainRow, type NewZoneRecords } from "./admin/domains.ts";
-import { normalizeZoneName, ValidationError } from "./admin/names.ts";
+import { normalizeKeyName, normalizeZoneName, ValidationError } from "./admin/names.ts";
 import { createTsigKey, generateTsigSecret, inClear, normalizeAlgorithm, setTsigSecret, validateSecret, type TsigKeyRow } from "./admin/tsig.ts";
 import { removeHostDns, type BackendFor } from "./dns-cleanup.ts";
 import type { ZoneRef } from "./ports.ts";
+import { checkNewZone, delegationOf, enclosingZone, recordsAtCut, requireNotDelegated, type DomainsAddPolicy, type ZoneCreator } from "./zone-ownership.ts";
 
 /** Changes to embedded zones, through the zone store's one transaction (provided by main/serve). */
 export interface ZoneEditor {
@@ -19,6 +20,8 @@ export interface ZoneEditor {
   forget(zone: string): Promise<void>;
   /** Keys, secondaries or zones changed in the database: reload what the DNS server derives from them. */
   reconfigure?(): void;
+  /** The DS rdata a signed zone's parent should publish ([] when unsigned or asking for DS removal, RFC 8078 §4). */
+  dsOf?(zone: string): string[];
 }
 
 /** The connectivity test of an rfc2136 zone (spec §4.4). */
@@ -55,6 +58,9 @@ export interface NewDomainInput {
   queryServer?: string;
   keyName?: string;
   algorithm?: string;
+  /** Who adds it (default: the owner, without staff rights) and `[domains] add` (default "staff"). */
+  by?: ZoneCreator;
+  policy?: DomainsAddPolicy;
 }
 
 /** What a new domain's owner must see once: the TSIG key (rfc2136: the update key; embedded: the transfer key). */
@@ -70,13 +76,16 @@ export interface NewDomain {
  */
 export async function addDomain(db: Db, editor: ZoneEditor | undefined, input: NewDomainInput): Promise<NewDomain> {
   const name = normalizeZoneName(input.name, "name");
+  const by = input.by ?? { userId: input.ownerId, isStaff: false };
+  const owner = { ownerId: input.ownerId, by, policy: input.policy };
+  checkNewZone(db, { name, backend: input.backend, ...owner });
   const comment = (input.comment ?? "").trim();
   if (comment.length > 255) throw new ValidationError("comment", "At most 255 characters.");
   if (input.backend === "rfc2136") {
     if (!input.primary?.trim()) throw new ValidationError("primary", "The primary's address is required.");
     const algorithm = normalizeAlgorithm(input.algorithm || "hmac-sha512", "algorithm");
     const secret = generateTsigSecret(algorithm);
-    const d = addRfc2136Zone(db, { name, ownerId: input.ownerId, primary: input.primary, queryServer: input.queryServer?.trim() || undefined, keyName: input.keyName?.trim() || undefined, algorithm, secret });
+    const d = addRfc2136Zone(db, { name, ...owner, primary: input.primary, queryServer: input.queryServer?.trim() || undefined, keyName: input.keyName?.trim() || undefined, algorithm, secret });
     db.update(domains).set({ available: false, comment }).where(eq(domains.id, d.id)).run();
     return { domain: { ...d, available: false, comment }, key: { name: d.updateKeyName, algorithm: d.updateKeyAlgorithm, secret } };
   }
@@ -87,11 +96,11 @@ export async function addDomain(db: Db, editor: ZoneEditor | undefined, input: N
   secondaries.forEach((s) => validateServerAddress(s, "secondaries"));
   const ns = (input.ns ?? []).map((s) => s.trim()).filter(Boolean);
   ns.forEach((n) => normalizeZoneName(n, "ns"));
-  if (db.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).get()) throw new ValidationError("name", `a domain named "${name}" already exists`);
   const key = createTsigKey(db, { name: keyName, algorithm: "hmac-sha256", ownerId: input.ownerId });
   try {
-    const d = await addEmbeddedZone(db, { name, ownerId: input.ownerId, ns, secondaries, transferKey: keyName }, (z) => editor.create(z));
+    const d = await addEmbeddedZone(db, { name, ...owner, ns, secondaries, transferKey: keyName }, (z) => editor.create(z));
     db.update(domains).set({ comment }).where(eq(domains.id, d.id)).run();
+    await delegateAround(db, editor, d);
     return { domain: { ...d, comment }, key: { name: key.name, algorithm: key.algorithm, secret: key.secret } };
   } catch (e) {
     db.delete(tsigKeys).where(eq(tsigKeys.id, key.id)).run();
@@ -130,7 +139,7 @@ export async function updateDomain(db: Db, d: DomainRow, s: DomainSettings, chec
   if (d.backend === "rfc2136") {
     values.primary = validateServerAddress(s.primary ?? d.primary, "primary");
     values.queryServer = s.queryServer?.trim() ? validateServerAddress(s.queryServer, "query_server") : "";
-    values.updateKeyName = s.keyName?.trim() ? normalizeZoneName(s.keyName, "key_name") : d.name;
+    values.updateKeyName = s.keyName?.trim() ? normalizeKeyName(s.keyName, "key_name") : d.name;
     values.updateKeyAlgorithm = normalizeAlgorithm(s.algorithm || d.updateKeyAlgorithm, "algorithm");
     const secret = s.secret?.trim() ? validateSecret(s.secret, "secret") : openColumn(db, d.updateKeySecret, "domains.update_key_secret");
     values.updateKeySecret = s.secret?.trim() ? sealColumn(db, secret, "domains.update_key_secret") : d.updateKeySecret;
@@ -169,10 +178,52 @@ export async function deleteDomain(db: Db, backendFor: BackendFor | undefined, e
     for (const h of db.select({ id: hosts.id }).from(hosts).where(eq(hosts.domainId, d.id)).all()) errors.push(...(await removeHostDns(db, backendFor, h.id)));
   }
   const key = transferKeyOf(db, d);
+  if (editor) await undelegate(db, editor, d);
   db.delete(domains).where(eq(domains.id, d.id)).run();
   if (key && key.name === `transfer.${d.name}`) db.delete(tsigKeys).where(eq(tsigKeys.id, key.id)).run();
   if (d.backend === "embedded") await editor?.forget(d.name);
   return errors;
+}
+
+// ---- delegations of child zones (zone-ownership.ts decides who may create them) ----
+
+const GLUE_TYPES = new Set(["A", "AAAA"]);
+
+/**
+ * Makes the embedded parent of `child` (if any) delegate it: the NS RRset at the cut as the child's apex
+ * says it, glue for name servers inside the child (RFC 1034 §4.2.1; stale glue goes) and the child's DS
+ * when it is signed, so the chain of trust reaches it. When the parent is signed, the store signs the cut
+ * as a delegation (the DS, or NSEC/NSEC3 proving there is none; RFC 4035 §2.2).
+ */
+export async function delegate(db: Db, editor: ZoneEditor, child: DomainRow): Promise<void> {
+  const parent = enclosingZone(db, child.name);
+  if (!parent || parent.backend !== "embedded" || child.backend !== "embedded") return;
+  const want = delegationOf(db, child, parent);
+  if (want.ns.length === 0) return;
+  const keep = new Set(want.glue.map((g) => `${g.name}/${g.type}`));
+  for (const r of recordsAtCut(db, parent, child.name)) {
+    if (GLUE_TYPES.has(r.type) && !keep.has(`${r.name}/${r.type}`)) await editor.replace(parent.name, r.name, r.type, 0, []);
+  }
+  await editor.replace(parent.name, child.name, "NS", want.ttl, want.ns.map((n) => `${n}.`));
+  for (const g of want.glue) await editor.replace(parent.name, g.name, g.type, g.ttl, g.data);
+  if (editor.dsOf) await editor.replace(parent.name, child.name, "DS", want.ttl, editor.dsOf(child.name));
+}
+
+/** Removes what the parent held for `child`: the NS at the cut, its DS and the glue below. */
+export async function undelegate(db: Db, editor: ZoneEditor, child: DomainRow): Promise<void> {
+  const parent = enclosingZone(db, child.name);
+  if (!parent || parent.backend !== "embedded") return;
+  for (const r of recordsAtCut(db, parent, child.name)) {
+    if (r.type === "NS" || r.type === "DS" || GLUE_TYPES.has(r.type)) await editor.replace(parent.name, r.name, r.type, 0, []);
+  }
+}
+
+/** A new embedded zone: its parent delegates it, and it delegates the (same owner's) zones just below it. */
+export async function delegateAround(db: Db, editor: ZoneEditor, d: DomainRow): Promise<void> {
+  await delegate(db, editor, d);
+  for (const below of db.select().from(domains).all()) {
+    if (below.name.endsWith(`.${d.name}`) && enclosingZone(db, below.name)?.id === d.id) await delegate(db, editor, below);
+  }
 }
 
 export { listSecondaries };
@@ -219,7 +270,9 @@ export function checkStaticRecord(db: Db, d: DomainRow, input: { name: string; t
   const hostNames = new Set(db.select({ name: hosts.name }).from(hosts).where(eq(hosts.domainId, d.id)).all().map((h) => h.name));
   const last = name.split(".").pop()!;
   if (hostNames.has(last)) throw new ValidationError("name", "This name belongs to a dynamic host.");
-  return { owner: name === "@" ? d.name : `${name}.${d.name}`, type, ttl: input.ttl };
+  const owner = name === "@" ? d.name : `${name}.${d.name}`;
+  requireNotDelegated(db, d.name, owner.replace(/^\*\./, ""), "name");
+  return { owner, type, ttl: input.ttl };
 }
 
 /** The apex NS names of an embedded zone (absolute, no trailing dot). */
@@ -243,6 +296,7 @@ export async function setApexNs(db: Db, editor: ZoneEditor, d: DomainRow, names:
   } catch (e) {
     throw new ValidationError("ns", (e as Error).message);
   }
+  await delegate(db, editor, d);
 }
 
 export async function setStaticRRset(db: Db, editor: ZoneEditor, d: DomainRow, input: { name: string; type: string; ttl: number; data: string[] }): Promise<void> {
@@ -252,4 +306,6 @@ export async function setStaticRRset(db: Db, editor: ZoneEditor, d: DomainRow, i
   } catch (e) {
     throw new ValidationError("data", (e as Error).message);
   }
+  // An address of one of the zone's own name servers is glue in the parent.
+  if (r.type === "A" || r.type === "AAAA") await delegate(db, editor, d);
 }

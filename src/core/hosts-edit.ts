@@ -7,6 +7,7 @@ import { removeHostDns, type BackendFor } from "./dns-cleanup.ts";
 import { zoneRefOf, type DomainRow, type HostRecord, type HostRow } from "./hosts.ts";
 import { checkNewHostName } from "./names.ts";
 import { generateSecret, hashSecret } from "./secrets.ts";
+import { requireNotDelegated } from "./zone-ownership.ts";
 
 const record = (row: { host: HostRow; domain: DomainRow; ownerActive: boolean }): HostRecord => ({ ...row, fqdn: `${row.host.name}.${row.domain.name}` });
 
@@ -52,6 +53,7 @@ export function addHost(db: Db, input: { ownerId: number; name: string; domainId
   if (problem) throw new ValidationError("name", problem);
   const domain = domainsForNewHosts(db, input.ownerId).find((d) => d.id === input.domainId);
   if (!domain) throw new ValidationError("domain", "Choose one of the offered domains.");
+  requireNotDelegated(db, domain.name, `${name}.${domain.name}`, "name");
   const comment = (input.comment ?? "").trim();
   if (comment.length > 255) throw new ValidationError("comment", "At most 255 characters.");
   if (db.select({ id: hosts.id }).from(hosts).where(and(eq(hosts.name, name), eq(hosts.domainId, domain.id))).get())

@@ -4,7 +4,7 @@
 // here so the API can tell a clash (409) from bad data (400).
 import type { Db } from "../db/index.ts";
 import { ValidationError } from "./admin/names.ts";
-import { checkStaticRecord } from "./domains-edit.ts";
+import { checkStaticRecord, delegate, type ZoneEditor } from "./domains-edit.ts";
 import type { DomainRow } from "./hosts.ts";
 import type { ChangeOutcome } from "./ports.ts";
 import { hostLabels } from "./access.ts";
@@ -27,6 +27,8 @@ export interface ZoneRecordStore {
   rrsets(zone: string): Promise<{ name: string; type: string; ttl: number; data: string[] }[]>;
   /** Make (owner, type) hold exactly `data` with `ttl`; [] deletes the RRset. (ZoneEditor.replace, with the outcome.) */
   replaceRRset(zone: string, owner: string, type: string, ttl: number, data: string[]): Promise<ChangeOutcome>;
+  /** As ZoneEditor.dsOf: a signed zone's DS for its parent. */
+  dsOf?(zone: string): string[];
 }
 
 export type ZoneRecordReason = "notzone" | "nozone" | "cname" | "apex" | "invalid" | "exists";
@@ -97,6 +99,20 @@ export class ZoneRecords {
     if (owner !== domain.name && !owner.endsWith(`.${domain.name}`)) throw new ZoneRecordError(`${owner} is not inside zone ${domain.name}`, "notzone", "name");
     if (SHOWN_ONLY.has(type.toUpperCase())) throw new ValidationError("type", "The SOA is kept by the server (its serial moves on every change).");
     const r = checkStaticRecord(this.db, domain, { name: relativeName(domain.name, owner), type, ttl });
-    return this.store.replaceRRset(domain.name, r.owner, r.type, r.ttl, data);
+    const outcome = await this.store.replaceRRset(domain.name, r.owner, r.type, r.ttl, data);
+    // An address of one of the zone's own name servers is glue in the parent that delegates it.
+    if (outcome === "changed" && (r.type === "A" || r.type === "AAAA")) await delegate(this.db, this.parentEditor(), domain);
+    return outcome;
+  }
+
+  /** What a delegation needs of the zone store: replacing RRsets (in the parent) and the DS of a signed child. */
+  private parentEditor(): ZoneEditor {
+    const store = this.store;
+    return {
+      replace: async (zone, owner, type, ttl, data) => void (await store.replaceRRset(zone, owner, type, ttl, data)),
+      create: async () => {},
+      forget: async () => {},
+      dsOf: store.dsOf?.bind(store),
+    };
   }
 }

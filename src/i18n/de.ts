@@ -737,6 +737,17 @@ const messages: Record<string, string> = {
   "reverse DNS name": "Reverse-DNS-Name",
   "This server sends no mail (no SMTP server is configured), so it cannot send you a reset link. Ask its operator for one.": "Dieser Server verschickt keine Mails (kein SMTP-Server eingerichtet) und kann Ihnen daher keinen Link zum Zurücksetzen senden. Bitten Sie den Betreiber darum.",
   "This server sends no mail (no SMTP server is configured). Give this link to {email} yourself; it works once:": "Dieser Server verschickt keine Mails (kein SMTP-Server eingerichtet). Geben Sie diesen Link selbst an {email} weiter; er funktioniert einmal:",
+  "\"{name}\" is a public suffix (Public Suffix List, {section} section): names below it belong to unrelated parties": "„{name}“ ist ein öffentliches Suffix (Public Suffix List, Abschnitt {section}): Namen darunter gehören voneinander unabhängigen Parteien",
+  "\"{name}\" would hide the host {fqdn} in {name2}: remove it first": "„{name}“ würde den Host {fqdn} in {name2} verdecken: zuerst entfernen",
+  "\"{name}\" would hide the {type} records at {name2} in {name3}: remove them first": "„{name}“ würde die {type}-Einträge bei {name2} in {name3} verdecken: zuerst entfernen",
+  "Only staff may add embedded zones on this server ([domains] add = \"staff\"); add an rfc2136 domain served by your own primary, or ask staff.": "Nur Staff darf auf diesem Server eingebettete Zonen anlegen ([domains] add = \"staff\"); lege eine rfc2136-Domain auf deinem eigenen Primary an oder frage das Staff.",
+  "\"{name}\" would be above {name2}, another account's zone": "„{name}“ läge über {name2}, der Zone eines anderen Kontos",
+  "\"{name}\" is inside {name2}, another account's zone: only its owner or staff may create zones there": "„{name}“ liegt in {name2}, der Zone eines anderen Kontos: nur deren Besitzer oder Staff darf dort Zonen anlegen",
+  "\"{name}\" is inside {name2}, another account's zone, which an external primary serves: updns cannot delegate from it": "„{name}“ liegt in {name2}, der Zone eines anderen Kontos, die ein externer Primary bedient: updns kann daraus nicht delegieren",
+  "\"{name}\" is inside {name2}, another account's zone: a zone there must be embedded, so that its parent can delegate it": "„{name}“ liegt in {name2}, der Zone eines anderen Kontos: eine Zone dort muss eingebettet sein, damit die Elternzone sie delegieren kann",
+  "{fqdn} is in the zone {child}, delegated from {zone}: change it there": "{fqdn} gehört zur Zone {child}, delegiert von {zone}: ändere es dort",
+  "{name} is another account's zone and not public: hosts there are its owner's": "{name} ist die Zone eines anderen Kontos und nicht öffentlich: Hosts dort gehören ihrem Besitzer",
+  "a token limited to hosts or zones cannot add zones": "ein auf Hosts oder Zonen beschränkter Token kann keine Zonen anlegen",
 };
 
 export default messages;

@@ -737,6 +737,17 @@ const messages: Record<string, string> = {
   "reverse DNS name": "όνομα αντίστροφου DNS",
   "This server sends no mail (no SMTP server is configured), so it cannot send you a reset link. Ask its operator for one.": "Αυτός ο διακομιστής δεν στέλνει αλληλογραφία (δεν έχει ρυθμιστεί διακομιστής SMTP), οπότε δεν μπορεί να σας στείλει σύνδεσμο επαναφοράς. Ζητήστε έναν από τον διαχειριστή του.",
   "This server sends no mail (no SMTP server is configured). Give this link to {email} yourself; it works once:": "Αυτός ο διακομιστής δεν στέλνει αλληλογραφία (δεν έχει ρυθμιστεί διακομιστής SMTP). Δώστε εσείς αυτόν τον σύνδεσμο στο {email}· λειτουργεί μία φορά:",
+  "\"{name}\" is a public suffix (Public Suffix List, {section} section): names below it belong to unrelated parties": "το «{name}» είναι δημόσιο επίθημα (Public Suffix List, ενότητα {section}): τα ονόματα κάτω από αυτό ανήκουν σε άσχετα μεταξύ τους μέρη",
+  "\"{name}\" would hide the host {fqdn} in {name2}: remove it first": "το «{name}» θα έκρυβε τον υπολογιστή {fqdn} στο {name2}: αφαιρέστε τον πρώτα",
+  "\"{name}\" would hide the {type} records at {name2} in {name3}: remove them first": "το «{name}» θα έκρυβε τις εγγραφές {type} στο {name2} μέσα στο {name3}: αφαιρέστε τες πρώτα",
+  "Only staff may add embedded zones on this server ([domains] add = \"staff\"); add an rfc2136 domain served by your own primary, or ask staff.": "Μόνο το προσωπικό μπορεί να προσθέτει ενσωματωμένες ζώνες σε αυτόν τον διακομιστή ([domains] add = \"staff\"); προσθέστε έναν τομέα rfc2136 που εξυπηρετεί ο δικός σας primary, ή ρωτήστε το προσωπικό.",
+  "\"{name}\" would be above {name2}, another account's zone": "το «{name}» θα ήταν πάνω από το {name2}, ζώνη άλλου λογαριασμού",
+  "\"{name}\" is inside {name2}, another account's zone: only its owner or staff may create zones there": "το «{name}» βρίσκεται μέσα στο {name2}, ζώνη άλλου λογαριασμού: μόνο ο κάτοχός της ή το προσωπικό μπορούν να δημιουργήσουν ζώνες εκεί",
+  "\"{name}\" is inside {name2}, another account's zone, which an external primary serves: updns cannot delegate from it": "το «{name}» βρίσκεται μέσα στο {name2}, ζώνη άλλου λογαριασμού που εξυπηρετεί εξωτερικός primary: το updns δεν μπορεί να αναθέσει από αυτήν",
+  "\"{name}\" is inside {name2}, another account's zone: a zone there must be embedded, so that its parent can delegate it": "το «{name}» βρίσκεται μέσα στο {name2}, ζώνη άλλου λογαριασμού: μια ζώνη εκεί πρέπει να είναι ενσωματωμένη, ώστε η γονική ζώνη να μπορεί να την αναθέσει",
+  "{fqdn} is in the zone {child}, delegated from {zone}: change it there": "το {fqdn} ανήκει στη ζώνη {child}, που ανατέθηκε από το {zone}: αλλάξτε το εκεί",
+  "{name} is another account's zone and not public: hosts there are its owner's": "το {name} είναι ζώνη άλλου λογαριασμού και δεν είναι δημόσια: οι υπολογιστές εκεί ανήκουν στον κάτοχό της",
+  "a token limited to hosts or zones cannot add zones": "ένα token περιορισμένο σε υπολογιστές ή ζώνες δεν μπορεί να προσθέσει ζώνες",
 };
 
 export default messages;

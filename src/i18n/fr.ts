@@ -737,6 +737,17 @@ const messages: Record<string, string> = {
   "reverse DNS name": "nom DNS inverse",
   "This server sends no mail (no SMTP server is configured), so it cannot send you a reset link. Ask its operator for one.": "Ce serveur n'envoie pas de courrier (aucun serveur SMTP configuré) : il ne peut donc pas vous envoyer de lien de réinitialisation. Demandez-en un à son exploitant.",
   "This server sends no mail (no SMTP server is configured). Give this link to {email} yourself; it works once:": "Ce serveur n'envoie pas de courrier (aucun serveur SMTP configuré). Transmettez vous-même ce lien à {email} ; il ne fonctionne qu'une fois :",
+  "\"{name}\" is a public suffix (Public Suffix List, {section} section): names below it belong to unrelated parties": "« {name} » est un suffixe public (Public Suffix List, section {section}) : les noms en dessous appartiennent à des tiers sans lien entre eux",
+  "\"{name}\" would hide the host {fqdn} in {name2}: remove it first": "« {name} » masquerait l'hôte {fqdn} dans {name2} : supprimez-le d'abord",
+  "\"{name}\" would hide the {type} records at {name2} in {name3}: remove them first": "« {name} » masquerait les enregistrements {type} de {name2} dans {name3} : supprimez-les d'abord",
+  "Only staff may add embedded zones on this server ([domains] add = \"staff\"); add an rfc2136 domain served by your own primary, or ask staff.": "Seul le staff peut ajouter des zones intégrées sur ce serveur ([domains] add = \"staff\") ; ajoutez un domaine rfc2136 servi par votre propre primaire, ou demandez au staff.",
+  "\"{name}\" would be above {name2}, another account's zone": "« {name} » serait au-dessus de {name2}, la zone d'un autre compte",
+  "\"{name}\" is inside {name2}, another account's zone: only its owner or staff may create zones there": "« {name} » est dans {name2}, la zone d'un autre compte : seuls son propriétaire ou le staff peuvent y créer des zones",
+  "\"{name}\" is inside {name2}, another account's zone, which an external primary serves: updns cannot delegate from it": "« {name} » est dans {name2}, la zone d'un autre compte, servie par un primaire externe : updns ne peut pas déléguer depuis elle",
+  "\"{name}\" is inside {name2}, another account's zone: a zone there must be embedded, so that its parent can delegate it": "« {name} » est dans {name2}, la zone d'un autre compte : une zone à cet endroit doit être intégrée, pour que sa zone parente puisse la déléguer",
+  "{fqdn} is in the zone {child}, delegated from {zone}: change it there": "{fqdn} est dans la zone {child}, déléguée par {zone} : modifiez-le là-bas",
+  "{name} is another account's zone and not public: hosts there are its owner's": "{name} est la zone d'un autre compte et n'est pas publique : les hôtes y appartiennent à son propriétaire",
+  "a token limited to hosts or zones cannot add zones": "un jeton limité à des hôtes ou des zones ne peut pas ajouter de zones",
 };
 
 export default messages;

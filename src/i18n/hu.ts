@@ -737,6 +737,17 @@ const messages: Record<string, string> = {
   "reverse DNS name": "fordított DNS-név",
   "This server sends no mail (no SMTP server is configured), so it cannot send you a reset link. Ask its operator for one.": "Ez a szerver nem küld levelet (nincs SMTP-szerver beállítva), ezért nem tud visszaállító linket küldeni. Kérjen egyet az üzemeltetőtől.",
   "This server sends no mail (no SMTP server is configured). Give this link to {email} yourself; it works once:": "Ez a szerver nem küld levelet (nincs SMTP-szerver beállítva). Küldje el Ön ezt a linket a(z) {email} címre; egyszer használható:",
+  "\"{name}\" is a public suffix (Public Suffix List, {section} section): names below it belong to unrelated parties": "a(z) „{name}” nyilvános utótag (Public Suffix List, {section} szakasz): az alatta lévő nevek egymástól független feleké",
+  "\"{name}\" would hide the host {fqdn} in {name2}: remove it first": "a(z) „{name}” eltakarná a(z) {fqdn} gépet a(z) {name2} zónában: előbb távolítsd el",
+  "\"{name}\" would hide the {type} records at {name2} in {name3}: remove them first": "a(z) „{name}” eltakarná a(z) {name2} {type} rekordjait a(z) {name3} zónában: előbb távolítsd el őket",
+  "Only staff may add embedded zones on this server ([domains] add = \"staff\"); add an rfc2136 domain served by your own primary, or ask staff.": "Ezen a szerveren csak a személyzet adhat hozzá beágyazott zónát ([domains] add = \"staff\"); adj hozzá egy saját primaryd által kiszolgált rfc2136 domaint, vagy kérd a személyzetet.",
+  "\"{name}\" would be above {name2}, another account's zone": "a(z) „{name}” a(z) {name2} fölé kerülne, amely egy másik fiók zónája",
+  "\"{name}\" is inside {name2}, another account's zone: only its owner or staff may create zones there": "a(z) „{name}” a(z) {name2} zónán belül van, amely egy másik fiók zónája: csak a tulajdonosa vagy a személyzet hozhat létre ott zónát",
+  "\"{name}\" is inside {name2}, another account's zone, which an external primary serves: updns cannot delegate from it": "a(z) „{name}” a(z) {name2} zónán belül van, amely egy másik fiók zónája, és külső primary szolgálja ki: az updns nem tud belőle delegálni",
+  "\"{name}\" is inside {name2}, another account's zone: a zone there must be embedded, so that its parent can delegate it": "a(z) „{name}” a(z) {name2} zónán belül van, amely egy másik fiók zónája: az ottani zónának beágyazottnak kell lennie, hogy a szülőzóna delegálhassa",
+  "{fqdn} is in the zone {child}, delegated from {zone}: change it there": "a(z) {fqdn} a(z) {child} zónához tartozik, amelyet a(z) {zone} delegált: ott módosítsd",
+  "{name} is another account's zone and not public: hosts there are its owner's": "a(z) {name} egy másik fiók zónája, és nem nyilvános: az ottani gépek a tulajdonosáé",
+  "a token limited to hosts or zones cannot add zones": "a csak gépekre vagy zónákra korlátozott token nem adhat hozzá zónát",
 };
 
 export default messages;

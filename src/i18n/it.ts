@@ -737,6 +737,17 @@ const messages: Record<string, string> = {
   "reverse DNS name": "nome DNS inverso",
   "This server sends no mail (no SMTP server is configured), so it cannot send you a reset link. Ask its operator for one.": "Questo server non invia posta (nessun server SMTP configurato), quindi non può inviarti un link di reimpostazione. Chiedine uno al suo gestore.",
   "This server sends no mail (no SMTP server is configured). Give this link to {email} yourself; it works once:": "Questo server non invia posta (nessun server SMTP configurato). Dai tu stesso questo link a {email}; funziona una sola volta:",
+  "\"{name}\" is a public suffix (Public Suffix List, {section} section): names below it belong to unrelated parties": "«{name}» è un suffisso pubblico (Public Suffix List, sezione {section}): i nomi sotto di esso appartengono a soggetti indipendenti",
+  "\"{name}\" would hide the host {fqdn} in {name2}: remove it first": "«{name}» nasconderebbe l'host {fqdn} in {name2}: rimuovilo prima",
+  "\"{name}\" would hide the {type} records at {name2} in {name3}: remove them first": "«{name}» nasconderebbe i record {type} di {name2} in {name3}: rimuovili prima",
+  "Only staff may add embedded zones on this server ([domains] add = \"staff\"); add an rfc2136 domain served by your own primary, or ask staff.": "Solo lo staff può aggiungere zone integrate su questo server ([domains] add = \"staff\"); aggiungi un dominio rfc2136 servito dal tuo primario, o chiedi allo staff.",
+  "\"{name}\" would be above {name2}, another account's zone": "«{name}» starebbe sopra {name2}, la zona di un altro account",
+  "\"{name}\" is inside {name2}, another account's zone: only its owner or staff may create zones there": "«{name}» è dentro {name2}, la zona di un altro account: solo il suo proprietario o lo staff possono crearvi zone",
+  "\"{name}\" is inside {name2}, another account's zone, which an external primary serves: updns cannot delegate from it": "«{name}» è dentro {name2}, la zona di un altro account, servita da un primario esterno: updns non può delegare da essa",
+  "\"{name}\" is inside {name2}, another account's zone: a zone there must be embedded, so that its parent can delegate it": "«{name}» è dentro {name2}, la zona di un altro account: una zona lì deve essere integrata, perché la zona madre possa delegarla",
+  "{fqdn} is in the zone {child}, delegated from {zone}: change it there": "{fqdn} è nella zona {child}, delegata da {zone}: modificalo lì",
+  "{name} is another account's zone and not public: hosts there are its owner's": "{name} è la zona di un altro account e non è pubblica: gli host lì sono del suo proprietario",
+  "a token limited to hosts or zones cannot add zones": "un token limitato a host o zone non può aggiungere zone",
 };
 
 export default messages;

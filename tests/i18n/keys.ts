@@ -12,7 +12,7 @@ export interface Found {
   dynamic: string[]; // "file:line" of template literals with ${} given to t()
 }
 
-const ERROR = /new (?:ValidationError|AccessError|OAuthError|ApiError)\(\s*(?:[\w.]+|"[^"\n]*")\s*,\s*("(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)/g;
+const ERROR = /new (?:ValidationError|ZoneNotAllowedError|AccessError|OAuthError|ApiError)\(\s*(?:[\w.]+|"[^"\n]*")\s*,\s*("(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)/g;
 /** `new XError(field, cond ? "…" : "…")`: both texts are keys. */
 const ERROR_CHOICE = /new (?:ValidationError|AccessError|OAuthError|ApiError)\(\s*(?:[\w.]+|"[^"\n]*")\s*,\s*[^,;()]*?\?\s*("(?:[^"\\\n]|\\.)*")\s*:\s*("(?:[^"\\\n]|\\.)*")/g;
 /**

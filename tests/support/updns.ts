@@ -17,11 +17,11 @@ export interface InProcess extends Running {
   close(): Promise<void>;
 }
 
-/** updns in this process; `env` holds UPDNS_* overrides. */
+/** updns in this process; `env` holds UPDNS_* overrides. Its users may add embedded zones ([domains] add = "users") unless `env` says otherwise. */
 export async function startInProcess(env: Record<string, string> = {}): Promise<InProcess> {
   const dir = tempDir();
   const cfg = loadConfig({
-    env: { UPDNS_SERVER_DATA_DIR: dir.path, UPDNS_HTTP_LISTEN: "127.0.0.1:0", UPDNS_DNS_LISTEN: "127.0.0.1:0", UPDNS_SERVER_SYNCHRONOUS: "NORMAL", ...env },
+    env: { UPDNS_SERVER_DATA_DIR: dir.path, UPDNS_HTTP_LISTEN: "127.0.0.1:0", UPDNS_DNS_LISTEN: "127.0.0.1:0", UPDNS_SERVER_SYNCHRONOUS: "NORMAL", UPDNS_DOMAINS_ADD: "users", ...env },
   });
   const log = memoryLogger();
   const running = await startServer(cfg, log);

@@ -32,6 +32,13 @@ export class EmbeddedZoneRecords implements ZoneRecordStore, ZoneEditor {
     return [...snap.rrsets()].filter((r) => !isDnssecType(r.type)).map((r) => ({ name: r.name, type: r.type as string, ttl: r.ttl, data: [...r.data] }));
   }
 
+  /** A signed zone's DS for its parent; none while the apex asks for DS removal (RFC 8078 §4 "delete" CDS). */
+  dsOf(zone: string): string[] {
+    const snap = this.store().zone(zone);
+    if (snap?.get(zone, "CDS")?.data[0] === "0 0 0 00") return [];
+    return this.store().dsRecords(zone);
+  }
+
   /** ZoneEditor's replace (the web UI): the same change, outcome not needed. */
   async replace(zone: string, owner: string, type: string, ttl: number, data: string[]): Promise<void> {
     await this.replaceRRset(zone, owner, type, ttl, data);

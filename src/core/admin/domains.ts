@@ -3,7 +3,8 @@
 import { and, eq } from "drizzle-orm";
 import { isIP } from "node:net";
 import { domains, sealColumn, updatePolicies, zoneSecondaries, type Db } from "../../db/index.ts";
-import { normalizeZoneName, ValidationError } from "./names.ts";
+import { checkNewZone, type DomainsAddPolicy, type ZoneCreator } from "../zone-ownership.ts";
+import { normalizeKeyName, normalizeZoneName, ValidationError } from "./names.ts";
 import { normalizeAlgorithm, requireTsigKey, validateSecret } from "./tsig.ts";
 
 export type DomainRow = typeof domains.$inferSelect;
@@ -17,7 +18,7 @@ export function validateServerAddress(input: string, field: string): string {
   return s;
 }
 
-export interface EmbeddedZoneInput {
+export interface EmbeddedZoneInput extends ZoneCreation {
   name: string;
   ownerId?: number;
   public?: boolean;
@@ -37,8 +38,10 @@ export interface NewZoneRecords {
   ns: string[];
 }
 
-function requireNew(db: Db, name: string): void {
-  if (db.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).get()) throw new ValidationError("zone", `a domain named "${name}" already exists`);
+/** Who creates a zone (default: the operator, with staff rights) and `[domains] add`. */
+export interface ZoneCreation {
+  by?: ZoneCreator;
+  policy?: DomainsAddPolicy;
 }
 
 /**
@@ -47,7 +50,7 @@ function requireNew(db: Db, name: string): void {
  */
 export async function addEmbeddedZone(db: Db, input: EmbeddedZoneInput, createRecords: (z: NewZoneRecords) => Promise<void>): Promise<DomainRow> {
   const name = normalizeZoneName(input.name);
-  requireNew(db, name);
+  checkNewZone(db, { name, backend: "embedded", ownerId: input.ownerId ?? null, by: input.by ?? "operator", policy: input.policy });
   const ns = (input.ns?.length ? input.ns : [`ns1.${name}`]).map((n) => normalizeZoneName(n, "--ns"));
   const secondaries = (input.secondaries ?? []).map((s) => validateServerAddress(s, "--secondary"));
   const transferKey = input.transferKey ? requireTsigKey(db, input.transferKey, "--transfer-key") : undefined;
@@ -72,7 +75,7 @@ export async function addEmbeddedZone(db: Db, input: EmbeddedZoneInput, createRe
   return db.select().from(domains).where(eq(domains.id, row.id)).get()!;
 }
 
-export interface Rfc2136ZoneInput {
+export interface Rfc2136ZoneInput extends ZoneCreation {
   name: string;
   ownerId?: number;
   public?: boolean;
@@ -85,7 +88,7 @@ export interface Rfc2136ZoneInput {
 
 export function addRfc2136Zone(db: Db, input: Rfc2136ZoneInput): DomainRow {
   const name = normalizeZoneName(input.name);
-  requireNew(db, name);
+  checkNewZone(db, { name, backend: "rfc2136", ownerId: input.ownerId ?? null, by: input.by ?? "operator", policy: input.policy });
   return db
     .insert(domains)
     .values({
@@ -96,7 +99,7 @@ export function addRfc2136Zone(db: Db, input: Rfc2136ZoneInput): DomainRow {
       primary: validateServerAddress(input.primary, "--primary"),
       queryServer: input.queryServer ? validateServerAddress(input.queryServer, "--query-server") : "",
       // The baseline names the key like the zone (spec §4.1); updns lets the operator choose.
-      updateKeyName: input.keyName ? normalizeZoneName(input.keyName, "--key-name") : name,
+      updateKeyName: input.keyName ? normalizeKeyName(input.keyName, "--key-name") : name,
       updateKeyAlgorithm: normalizeAlgorithm(input.algorithm, "--algorithm"),
       updateKeySecret: sealColumn(db, validateSecret(input.secret, "--secret"), "domains.update_key_secret"),
     })

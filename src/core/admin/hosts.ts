@@ -6,6 +6,7 @@ import { generateSecret, hashChosenSecret, hashSecret } from "../secrets.ts";
 import { checkNewHostName, splitFqdn } from "../names.ts";
 import { ValidationError } from "./names.ts";
 import { requireUser } from "./users.ts";
+import { requireHostZone, requireNotDelegated } from "../zone-ownership.ts";
 
 export interface CreatedHost {
   id: number;
@@ -22,6 +23,8 @@ export async function createHost(db: Db, input: { fqdn: string; owner: string; s
   const domain = db.select().from(domains).where(eq(domains.name, split.zone)).get();
   if (!domain) throw new ValidationError("fqdn", `no domain named "${split.zone}" (add it with "updns domain add")`);
   const owner = requireUser(db, input.owner);
+  requireHostZone(domain, owner.id, "fqdn");
+  requireNotDelegated(db, domain.name, `${split.host}.${split.zone}`, "fqdn");
   if (db.select({ id: hosts.id }).from(hosts).where(and(eq(hosts.name, split.host), eq(hosts.domainId, domain.id))).get())
     throw new ValidationError("fqdn", `host ${split.host}.${split.zone} already exists`);
   const secret = input.secret ?? generateSecret();

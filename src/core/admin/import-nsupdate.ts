@@ -18,6 +18,7 @@ import {
   users,
   type Db,
 } from "../../db/index.ts";
+import { checkNewZone } from "../zone-ownership.ts";
 import { ValidationError } from "./names.ts";
 import { normalizeAlgorithm } from "./tsig.ts";
 
@@ -118,6 +119,13 @@ export function importNsupdate(db: Db, path: string, opts: { dryRun?: boolean } 
           domainId.set(Number(d.id), found.id);
           report.domains.existing++;
           continue;
+        }
+        // The same ownership rules as every other way in: one refused zone stops the whole import.
+        try {
+          checkNewZone(tx as unknown as Db, { name, backend: "rfc2136", ownerId: userId.get(Number(d.created_by_id)) ?? null, by: "operator" });
+        } catch (e) {
+          if (e instanceof ValidationError) throw new ValidationError("--from", `domain ${name}: ${e.message}`);
+          throw e;
         }
         let algorithm = "hmac-sha512";
         try {

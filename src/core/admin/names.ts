@@ -21,6 +21,10 @@ export function normalizeZoneName(input: string, field = "zone"): string {
   return name;
 }
 
+/**
+ * A TSIG key name, the one rule for every path (CLI, web, API, imports): a DNS name of one label or more
+ * (RFC 8945 §4.2 names a key like any owner name; tsig-keygen's default is "tsig-key").
+ */
 export function normalizeKeyName(input: string, field = "key name"): string {
   const name = input.trim().toLowerCase().replace(/\.$/, "");
   if (!name || name.length > 253 || !name.split(".").every((l) => LABEL.test(l)))

@@ -1,4 +1,8 @@
 import { describe, expect, test } from "bun:test";
+import { Database } from "bun:sqlite";
+import { copyFileSync } from "node:fs";
+import { join } from "node:path";
+import { tempDir } from "../../support/net.ts";
 import { eq } from "drizzle-orm";
 import { domains, hosts, openColumn, openDatabase, relatedHosts, serviceUpdaterHostConfigs, users, type Db } from "../../../src/db/index.ts";
 import { importNsupdate } from "../../../src/core/admin/import-nsupdate.ts";
@@ -78,6 +82,23 @@ describe("import nsupdate.info", () => {
     const before = dump(db);
     expect(() => importNsupdate(db, FIXTURE)).toThrow("disk full");
     expect(dump(db)).toBe(before);
+  });
+
+  test("the ownership rules hold: a domain inside another account's zone, or a public suffix, stops the import", () => {
+    const db = openDatabase(":memory:");
+    const zed = db.insert(users).values({ username: "zed", email: "zed@example.org" }).returning().get();
+    db.insert(domains).values({ name: "example.org", backend: "embedded", ownerId: zed.id }).run();
+    const before = dump(db);
+    expect(() => importNsupdate(db, FIXTURE)).toThrow('domain home.example.org: "home.example.org" is inside example.org, another account\'s zone');
+    expect(dump(db)).toBe(before);
+    const copy = join(tempDir().path, "suffix.sqlite3");
+    copyFileSync(FIXTURE, copy);
+    const src = new Database(copy);
+    src.run("UPDATE main_domain SET name = 'co.uk' WHERE name = 'dyn.example.test'");
+    src.close();
+    const empty = openDatabase(":memory:");
+    expect(() => importNsupdate(empty, copy)).toThrow('domain co.uk: "co.uk" is a public suffix');
+    expect(empty.select().from(domains).all()).toEqual([]);
   });
 
   test("a file that is not an nsupdate.info database is refused with a clear error", () => {

@@ -29,6 +29,8 @@ export async function makeWebWorld(opts: { smtpPort?: number; configure?: (c: Co
   const db = openDatabase(":memory:");
   const config = loadConfig({ env: {} });
   config.server.public_url = "http://updns.test";
+  // These worlds' users add their own embedded zones; tests of [domains] add = "staff" set it themselves.
+  config.domains.add = "users";
   if (opts.smtpPort) Object.assign(config.mail, { smtp_host: "127.0.0.1", smtp_port: opts.smtpPort, smtp_tls: "none", from: "updns@updns.test" });
   opts.configure?.(config);
   const log = memoryLogger("debug");

@@ -31,6 +31,8 @@ export async function makeDnsWebWorld(opts: { configure?: (c: Config) => void; c
   const db = openDatabase(opts.dbPath ?? ":memory:");
   const config = loadConfig({ env: {} });
   config.server.public_url = "http://updns.test";
+  // These worlds' users add their own embedded zones; tests of [domains] add = "staff" set it themselves.
+  config.domains.add = "users";
   opts.configure?.(config);
   const log = memoryLogger("debug");
   const clock = new TestClock();

@@ -1,6 +1,6 @@
 // One error shape for every /api/v1 answer that is not a success: {"error": {"code", "message", "field"?}}.
 // Core's refusals map to HTTP statuses here; nothing else in this folder picks a status for an error.
-import { AccessError, ValidationError, ZoneBackendError, ZoneRecordError } from "../../../core/index.ts";
+import { AccessError, ValidationError, ZoneBackendError, ZoneNotAllowedError, ZoneRecordError } from "../../../core/index.ts";
 import { fromAcceptLanguage, translator } from "../../../i18n/index.ts";
 
 export type ErrorCode = "invalid_request" | "unauthorized" | "forbidden" | "not_found" | "conflict" | "method_not_allowed" | "rate_limited" | "unavailable" | "internal";
@@ -56,6 +56,7 @@ export const RETRY_AFTER_DNS = 60;
 export function toApiError(e: unknown): ApiError | null {
   if (e instanceof ApiError) return e;
   if (e instanceof AccessError) return new ApiError(e.code, e.message);
+  if (e instanceof ZoneNotAllowedError) return new ApiError("forbidden", e.message, e.field);
   if (e instanceof ValidationError) {
     // Core says "already exists" for a name clash: the request is fine, the state is not.
     const clash = /already (exists|has)/i.test(e.message);

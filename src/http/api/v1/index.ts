@@ -5,7 +5,7 @@
 import { Elysia } from "elysia";
 import pkg from "../../../../package.json" with { type: "json" };
 import type { Config } from "../../../config/index.ts";
-import { BadauthLimiter, checkApiToken, createUpdateService, systemClock, ZoneRecords, type Actor, type BackendFor, type Clock, type Forwarder, type UpdateService, type ZoneRecordStore } from "../../../core/index.ts";
+import { BadauthLimiter, checkApiToken, createUpdateService, systemClock, ZoneRecords, type Actor, type BackendFor, type Clock, type DomainsAddPolicy, type Forwarder, type UpdateService, type ZoneEditor, type ZoneRecordStore } from "../../../core/index.ts";
 import type { Db } from "../../../db/index.ts";
 import { AuthFailureLog, type Logger } from "../../../log/index.ts";
 import { clientInfo, ProxyTrust } from "../../client.ts";
@@ -27,6 +27,8 @@ export interface ApiV1Deps {
   backendFor: BackendFor;
   /** Static records of embedded zones (backends/embedded EmbeddedZoneRecords); absent: records routes 404. */
   records?: ZoneRecordStore | null;
+  /** Creates embedded zones (POST /zones; the same object as `records` in serve.ts); absent: only rfc2136 zones. */
+  zoneEditor?: ZoneEditor | null;
   /** The dyndns2 update service, for address changes; made from the other deps when absent. */
   updates?: UpdateService;
   forwarder?: Forwarder;
@@ -50,7 +52,7 @@ export function apiV1(deps: ApiV1Deps) {
   const authFailures = new BadauthLimiter(deps.config.abuse.badauth_per_minute);
   const requests = new BadauthLimiter(perMinute);
   const failures = new AuthFailureLog(deps.log, "api-token");
-  const routeDeps: RouteDeps = { db: deps.db, log: deps.log, backendFor: deps.backendFor, updates, records: deps.records ? new ZoneRecords(deps.db, deps.records) : null };
+  const routeDeps: RouteDeps = { db: deps.db, log: deps.log, backendFor: deps.backendFor, updates, records: deps.records ? new ZoneRecords(deps.db, deps.records) : null, zoneEditor: deps.zoneEditor ?? null, domainsAdd: deps.config.domains.add as DomainsAddPolicy };
   const document = JSON.stringify(openApiDocument(pkg.version));
   const matchers = routes.map((r) => ({ r, re: matcherOf(r.path) }));
 

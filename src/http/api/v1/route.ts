@@ -2,7 +2,7 @@
 // the list on Elysia, openapi.ts describes the same list, validate.ts checks requests against its schemas.
 import type { TSchema } from "elysia";
 import type { TObject } from "@sinclair/typebox";
-import type { Actor, BackendFor, UpdateService, ZoneRecords } from "../../../core/index.ts";
+import type { Actor, BackendFor, DomainsAddPolicy, UpdateService, ZoneEditor, ZoneRecords } from "../../../core/index.ts";
 import type { Db } from "../../../db/index.ts";
 import type { Logger } from "../../../log/index.ts";
 import type { ClientInfo } from "../../client.ts";
@@ -16,6 +16,10 @@ export interface RouteDeps {
   updates: UpdateService;
   /** Null when the server has no embedded zones wired (records routes then answer 404). */
   records: ZoneRecords | null;
+  /** Creates embedded zones (null: only rfc2136 zones can be added). */
+  zoneEditor: ZoneEditor | null;
+  /** `[domains] add`. */
+  domainsAdd: DomainsAddPolicy;
 }
 
 export interface Ctx<P = any, Q = any, B = any> {

@@ -144,6 +144,29 @@ export const Zone = t.Object(
 );
 export const ZonePage = page(Zone, "ZonePage");
 
+export const ZoneCreate = t.Object(
+  {
+    name: ZoneName,
+    backend: t.Union([t.Literal("embedded"), t.Literal("rfc2136")]),
+    comment: t.Optional(t.String({ maxLength: 255 })),
+    ns: t.Optional(t.Array(t.String({ minLength: 1, maxLength: 253 }), { maxItems: 20, description: "embedded: the apex NS names (default ns1.<zone>)" })),
+    secondaries: t.Optional(t.Array(t.String({ minLength: 1, maxLength: 64 }), { maxItems: 20, description: "embedded: secondaries' addresses (ip or ip:port), sent NOTIFY and allowed AXFR/IXFR" })),
+    primary: t.Optional(t.String({ maxLength: 64, description: "rfc2136: the primary's address (ip or ip:port)" })),
+    query_server: t.Optional(t.String({ maxLength: 64 })),
+    key_name: t.Optional(t.String({ maxLength: 253, description: "rfc2136: the TSIG key's name, one or more labels (default: the zone's name)" })),
+    algorithm: t.Optional(t.String({ maxLength: 32 })),
+  },
+  { title: "ZoneCreate", additionalProperties: false },
+);
+
+export const ZoneCreated = t.Object(
+  {
+    zone: Zone,
+    key: t.Object({ name: t.String(), algorithm: t.String(), secret: t.String({ description: "Shown once: rfc2136, the update key for the primary; embedded, the transfer key for secondaries" }) }),
+  },
+  { title: "ZoneCreated" },
+);
+
 export const RRset = t.Object(
   {
     name: t.String({ description: 'Owner relative to the zone, "@" for the apex' }),

@@ -1,6 +1,6 @@
 // /api/v1/zones and the static records of embedded zones (core/zone-records.ts over the zone store's
 // transaction: CNAME exclusivity, names inside the zone and rdata syntax are the store's rules).
-import { ownerName, ownsZone, recordZoneFor, relativeName, requireTypes, zoneFor, zonesFor, type Actor, type DomainRow, type ZoneRecords } from "../../../core/index.ts";
+import { addDomain, ownerName, ownsZone, recordZoneFor, relativeName, requireTypes, zoneFor, zonesFor, type Actor, type DomainRow, type ZoneRecords } from "../../../core/index.ts";
 import { ApiError } from "./errors.ts";
 import { paginate } from "./paginate.ts";
 import { route, type ApiRoute, type Ctx } from "./route.ts";
@@ -25,6 +25,39 @@ function records(ctx: Ctx): ZoneRecords {
 const recordKey = (r: { fqdn: string; type: string }) => `${r.fqdn.split(".").reverse().join(".")} ${r.type}`;
 
 export const zoneRoutes: ApiRoute[] = [
+  route({
+    method: "POST",
+    path: "/zones",
+    operationId: "createZone",
+    summary: "Add a zone owned by the account: rfc2136 (any account; starts unavailable) or embedded ([domains] add); the same ownership rules as the web UI. Its TSIG secret is in the answer, once",
+    tag: "zones",
+    body: S.ZoneCreate,
+    write: true,
+    ok: { status: 201, schema: S.ZoneCreated, description: "The new zone and its TSIG key" },
+    async handler(ctx) {
+      const { db, zoneEditor } = ctx.deps;
+      // A token narrowed to some hosts or zones was made for those; a new zone is outside it.
+      if (ctx.actor.scopes.hosts || ctx.actor.scopes.zones) throw new ApiError("forbidden", "a token limited to hosts or zones cannot add zones");
+      const b = ctx.body;
+      const made = await addDomain(db, zoneEditor ?? undefined, {
+        name: b.name,
+        ownerId: ctx.actor.userId,
+        comment: b.comment,
+        backend: b.backend,
+        ns: b.ns,
+        secondaries: b.secondaries,
+        primary: b.primary,
+        queryServer: b.query_server,
+        keyName: b.key_name,
+        algorithm: b.algorithm,
+        by: { userId: ctx.actor.userId, isStaff: ctx.actor.isStaff },
+        policy: ctx.deps.domainsAdd,
+      });
+      zoneEditor?.reconfigure?.();
+      ctx.deps.log.info("domain added", { zone: made.domain.name, backend: made.domain.backend, by: ctx.actor.label });
+      return { zone: zoneJson(ctx.actor, made.domain), key: made.key };
+    },
+  }),
   route({
     method: "GET",
     path: "/zones",

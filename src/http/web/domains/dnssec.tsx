@@ -4,6 +4,7 @@
 // `updns domain dnssec` follows; this file only reads forms and renders.
 import { Html } from "@elysiajs/html";
 import {
+  delegate,
   DNSSEC_ALGORITHMS,
   disableDomainDnssec,
   enableDomainDnssec,
@@ -154,6 +155,8 @@ export function dnssecRoutes(r: Router): void {
         if (!d || d.backend !== "embedded" || !port) return notFound(c);
         try {
           c.flash("info", await run(c, port, d));
+          // The parent zone served here publishes the child's DS (or drops it) in step.
+          if (c.web.zoneEditor) await delegate(c.web.db, c.web.zoneEditor, d);
           c.web.log.info("dnssec changed", { zone: d.name, action: path, user: c.user!.username });
         } catch (e) {
           if (e instanceof ValidationError) c.flash("error", c.t(e.message));

@@ -15,7 +15,9 @@ import {
   updateDomain,
   zoneRefOf,
   STATIC_TYPES,
+  ZoneNotAllowedError,
   type DomainRow,
+  type DomainsAddPolicy,
 } from "../../../core/index.ts";
 import { addSecondary, listSecondaries, removeSecondary } from "../../../core/admin/domains.ts";
 import { ValidationError } from "../../../core/admin/names.ts";
@@ -307,6 +309,8 @@ export function domainPages(web: Web) {
             queryServer: v(c, "query_server"),
             keyName: v(c, "key_name"),
             algorithm: v(c, "algorithm"),
+            by: { userId: c.user!.id, isStaff: c.user!.isStaff },
+            policy: c.web.config.domains.add as DomainsAddPolicy,
           });
           c.web.zoneEditor?.reconfigure?.();
           c.web.log.info("domain added", { zone: made.domain.name, backend, user: c.user!.username });
@@ -324,7 +328,7 @@ export function domainPages(web: Web) {
           );
         } catch (e) {
           const errors = errorsOf(c, e);
-          return page(c, c.t("Add a domain"), <AddForm c={c} errors={errors} />, 400);
+          return page(c, c.t("Add a domain"), <AddForm c={c} errors={errors} />, e instanceof ZoneNotAllowedError ? 403 : 400);
         }
       },
       "user",

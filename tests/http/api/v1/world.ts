@@ -31,9 +31,10 @@ export interface ApiWorld {
   hostRow(fqdn: string): typeof hosts.$inferSelect | undefined;
 }
 
-export async function makeApiWorld(opts: { requestsPerMinute?: number; badauthPerMinute?: number } = {}): Promise<ApiWorld> {
+export async function makeApiWorld(opts: { requestsPerMinute?: number; badauthPerMinute?: number; domainsAdd?: "staff" | "users" } = {}): Promise<ApiWorld> {
   const db = openDatabase(":memory:");
   const config = loadConfig({ env: {} });
+  if (opts.domainsAdd) config.domains.add = opts.domainsAdd;
   if (opts.badauthPerMinute) config.abuse.badauth_per_minute = opts.badauthPerMinute;
   const clock = new TestClock();
   const log = memoryLogger("debug");
@@ -53,7 +54,7 @@ export async function makeApiWorld(opts: { requestsPerMinute?: number; badauthPe
     config,
     log,
     health: { check: () => ({}) },
-    plugins: [apiV1({ db, config, log, backendFor: () => backend, records: new EmbeddedZoneRecords(() => store), clock, requestsPerMinute: opts.requestsPerMinute ?? 10_000 })],
+    plugins: [apiV1({ db, config, log, backendFor: () => backend, records: new EmbeddedZoneRecords(() => store), zoneEditor: new EmbeddedZoneRecords(() => store), clock, requestsPerMinute: opts.requestsPerMinute ?? 10_000 })],
   });
   return {
     db,
