@@ -1,6 +1,7 @@
 // `npm run package`: from dist/updns, the Debian package dist/updns_<version>-<revision>_<arch>.deb, the
 // tarball dist/updns-<version>-linux-<arch>.tar.gz and dist/SHA256SUMS. Offline: dpkg-deb, dpkg-shlibdeps,
 // tar and gzip only. The packaging sources are in packaging/ (see packaging/README.md).
+// `bun scripts/package.ts --out DIR` writes the three files to DIR instead (the tests build their own).
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
@@ -11,8 +12,7 @@ import { commandsOf, manPage, type CommandHelp } from "../packaging/manpage.ts";
 
 const ROOT = join(import.meta.dir, "..");
 const DEBIAN = join(ROOT, "packaging/debian");
-const DIST = join(ROOT, "dist");
-const BINARY = join(DIST, "updns");
+const BINARY = join(ROOT, "dist/updns");
 
 class PackageError extends Error {}
 
@@ -90,7 +90,7 @@ function shlibsDepends(binary: string): string {
   }
 }
 
-function buildDeb(o: { debVersion: string; arch: string; epoch: number; man: Uint8Array; config: string }): string {
+function buildDeb(out: string, o: { debVersion: string; arch: string; epoch: number; man: Uint8Array; config: string }): string {
   const root = mkdtempSync(join(tmpdir(), "updns-deb-"));
   try {
     write(join(root, "usr/bin/updns"), readFileSync(BINARY), 0o755);
@@ -121,7 +121,7 @@ function buildDeb(o: { debVersion: string; arch: string; epoch: number; man: Uin
     for (const script of ["postinst", "prerm", "postrm"]) write(join(root, "DEBIAN", script), readFileSync(join(DEBIAN, script)), 0o755);
 
     sh(["find", root, "-exec", "touch", "-h", "-d", `@${o.epoch}`, "{}", "+"]);
-    const deb = join(DIST, `updns_${o.debVersion}_${o.arch}.deb`);
+    const deb = join(out, `updns_${o.debVersion}_${o.arch}.deb`);
     // --root-owner-group: every file root:root without fakeroot; the updns group is applied at install
     // time by the postinst's dpkg-statoverride. gzip -6, not xz: xz takes minutes on the binary.
     sh(["dpkg-deb", "--root-owner-group", "-Zgzip", "-z6", "--build", root, deb], { env: { SOURCE_DATE_EPOCH: String(o.epoch) } });
@@ -131,7 +131,7 @@ function buildDeb(o: { debVersion: string; arch: string; epoch: number; man: Uin
   }
 }
 
-function buildTarball(o: { arch: string; epoch: number; man: Uint8Array }): string {
+function buildTarball(out: string, o: { arch: string; epoch: number; man: Uint8Array }): string {
   const name = `updns-${pkg.version}-linux-${o.arch}`;
   const stage = mkdtempSync(join(tmpdir(), "updns-tar-"));
   try {
@@ -146,21 +146,22 @@ function buildTarball(o: { arch: string; epoch: number; man: Uint8Array }): stri
       { stdout: "pipe", stderr: "pipe" },
     );
     if (tar.exitCode !== 0) throw new PackageError(`tar failed: ${tar.stderr.toString()}`);
-    const out = join(DIST, `${name}.tar.gz`);
-    writeFileSync(out, gzip(tar.stdout, 6));
-    return out;
+    const tarball = join(out, `${name}.tar.gz`);
+    writeFileSync(tarball, gzip(tar.stdout, 6));
+    return tarball;
   } finally {
     rmSync(stage, { recursive: true, force: true });
   }
 }
 
-function sha256sums(files: string[]): string {
-  const out = join(DIST, "SHA256SUMS");
-  writeFileSync(out, files.map((f) => `${createHash("sha256").update(readFileSync(f)).digest("hex")}  ${basename(f)}\n`).join(""));
-  return out;
+function sha256sums(out: string, files: string[]): string {
+  const sums = join(out, "SHA256SUMS");
+  writeFileSync(sums, files.map((f) => `${createHash("sha256").update(readFileSync(f)).digest("hex")}  ${basename(f)}\n`).join(""));
+  return sums;
 }
 
-export function buildPackages(): string[] {
+export function buildPackages(out = join(ROOT, "dist")): string[] {
+  mkdirSync(out, { recursive: true });
   if (!existsSync(BINARY)) throw new PackageError(`${BINARY} is missing: run "npm run build" first (npm run package does)`);
   const { debVersion, date } = changelogHead();
   const epoch = Math.floor(date.getTime() / 1000);
@@ -168,14 +169,15 @@ export function buildPackages(): string[] {
   const help = cliHelp();
   const man = gzip(manPage({ version: pkg.version, date: date.toISOString().slice(0, 10), usage: help.usage, commands: help.commands }));
   const config = packagedConfig(readFileSync(join(ROOT, "config.example.toml"), "utf8"));
-  const deb = buildDeb({ debVersion, arch, epoch, man, config });
-  const tarball = buildTarball({ arch, epoch, man });
-  return [deb, tarball, sha256sums([deb, tarball])];
+  const deb = buildDeb(out, { debVersion, arch, epoch, man, config });
+  const tarball = buildTarball(out, { arch, epoch, man });
+  return [deb, tarball, sha256sums(out, [deb, tarball])];
 }
 
 if (import.meta.main) {
   try {
-    for (const f of buildPackages()) console.log(`built ${relative(ROOT, f)}`);
+    const i = process.argv.indexOf("--out");
+    for (const f of buildPackages(i > 0 ? process.argv[i + 1] : undefined)) console.log(`built ${relative(process.cwd(), f)}`);
   } catch (e) {
     if (!(e instanceof PackageError)) throw e;
     console.error(`package: ${e.message}`);

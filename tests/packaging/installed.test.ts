@@ -49,17 +49,19 @@ describe.skipIf(!run)("the Debian package, installed with dpkg -i and started as
 
   beforeAll(async () => {
     if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run "npm run build" (npm test does it)`);
-    const built = Bun.spawnSync([process.execPath, join(ROOT, "scripts/package.ts")], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
+    // Built into a folder of its own: other tests may be building theirs at the same time.
+    const out = join(tmp.path, "dist");
+    const built = Bun.spawnSync([process.execPath, join(ROOT, "scripts/package.ts"), "--out", out], { cwd: ROOT, stdout: "pipe", stderr: "pipe" });
     if (built.exitCode !== 0) throw new Error(`scripts/package.ts failed: ${built.stderr.toString()}`);
-    deb = built.stdout.toString().match(/built (dist\/updns_\S+\.deb)/)![1];
-    deb = join(ROOT, deb);
+    deb = join(out, `updns_${pkg.version}-1_${Bun.spawnSync(["dpkg", "--print-architecture"]).stdout.toString().trim()}.deb`);
 
     holder = Bun.spawn(["unshare", "--mount", "--net", "--propagation", "private", "sleep", "600"], { stdout: "ignore", stderr: "inherit" });
     const ownMnt = readlinkSync("/proc/self/ns/mnt");
     await waitFor("the namespace", () => existsSync(`/proc/${holder!.pid}/ns/mnt`) && readlinkSync(`/proc/${holder!.pid}/ns/mnt`) !== ownMnt);
+    const layers = join(tmp.path, "layers");
     ok(
-      `set -e; mount -t tmpfs tmpfs ${tmp.path}; for d in etc usr var; do mkdir -p ${tmp.path}/$d.up ${tmp.path}/$d.work; ` +
-        `mount -t overlay overlay -o lowerdir=/$d,upperdir=${tmp.path}/$d.up,workdir=${tmp.path}/$d.work /$d; done; ip link set lo up`,
+      `set -e; mkdir ${layers}; mount -t tmpfs tmpfs ${layers}; for d in etc usr var; do mkdir -p ${layers}/$d.up ${layers}/$d.work; ` +
+        `mount -t overlay overlay -o lowerdir=/$d,upperdir=${layers}/$d.up,workdir=${layers}/$d.work /$d; done; ip link set lo up`,
     );
     if (inside("dpkg-query -W updns").code === 0) throw new Error("updns is already installed on this machine: the test installs its own");
   }, 120_000);
@@ -132,7 +134,7 @@ describe.skipIf(!run)("the Debian package, installed with dpkg -i and started as
       `cd ${directive(unit, "WorkingDirectory")} && umask ${directive(unit, "UMask")} && exec env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin ` +
       `HOME=/var/lib/updns USER=${user} LOGNAME=${user} setpriv --reuid=${user} --regid=${group} --init-groups ` +
       `--inh-caps=-all,${capList} --ambient-caps=-all,${capList} --bounding-set=-all,${capList} --no-new-privs -- ${directive(unit, "ExecStart")}`;
-    server = Bun.spawn(["nsenter", "-t", String(holder!.pid), "-m", "-n", "--", "sh", "-c", launch], { stdout: "pipe", stderr: "pipe" });
+    server = Bun.spawn(["nsenter", "-t", String(holder!.pid), "-m", "-n", "--", "sh", "-c", launch], { stdout: "ignore", stderr: "pipe" });
     (async () => {
       for await (const chunk of server!.stderr as ReadableStream<Uint8Array>) serverLog += new TextDecoder().decode(chunk);
     })();
@@ -152,12 +154,15 @@ describe.skipIf(!run)("the Debian package, installed with dpkg -i and started as
 
     const health = inside("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:80/healthz");
     expect(health.out).toBe("200");
-    // The process runs as updns, not root, with NET_BIND_SERVICE as its only capability.
-    const status = ok(`cat /proc/$(pgrep -n -x updns)/status`);
+    // The process runs as updns, not root, with NET_BIND_SERVICE as its only capability. nsenter, sh, env
+    // and setpriv each exec the next, so the spawned pid is updns itself.
+    const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
+    expect(status).toMatch(/^Name:\s+updns$/m);
     expect(status).toMatch(new RegExp(`^Uid:\\s+${ok("id -u updns").trim()}\\s`, "m"));
     expect(status).toMatch(/^CapEff:\s+0000000000000400$/m);
+    // What journalctl -u updns would show: the data directory from the config file, the first-run link.
+    await waitFor("the start-up log", () => serverLog.includes("setup_url="), 5000);
     expect(serverLog).toContain("data_dir=/var/lib/updns");
-    expect(serverLog).toContain("setup_url=");
   }, 60_000);
 
   test("dpkg --remove keeps the config and the database; dpkg --purge removes both and keeps the user", async () => {
