@@ -36,7 +36,11 @@ function changelogHead(): { debVersion: string; date: Date } {
 /** The CLI's help, run with no config in reach so the text is the same on every machine. */
 function cliHelp(): { usage: string; commands: CommandHelp[] } {
   const cwd = mkdtempSync(join(tmpdir(), "updns-help-"));
+  // An empty config file named by UPDNS_CONFIG: the defaults, even where an installed /etc/updns/config.toml
+  // (the CLI's fallback) exists and is not readable by whoever builds.
+  writeFileSync(join(cwd, "empty.toml"), "");
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("UPDNS_"))) as Record<string, string>;
+  env.UPDNS_CONFIG = join(cwd, "empty.toml");
   const help = (args: string[]) => {
     const r = Bun.spawnSync([BINARY, ...args], { cwd, env, stdout: "pipe", stderr: "pipe" });
     if (r.exitCode !== 0) throw new PackageError(`updns ${args.join(" ")} failed: ${r.stderr.toString().trim()}`);
