@@ -1,5 +1,6 @@
 // The shipped unit is valid for systemd and scores well in `systemd-analyze security` (the hardening the
-// README promises), checked offline against a copy that points at the built binary.
+// README promises), checked offline against a copy that points at the built binary. That it starts as
+// installed by the Debian package is tests/packaging/installed.test.ts.
 import { describe, expect, test } from "bun:test";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,10 +13,11 @@ const run = havePeers("systemd-analyze");
 describe.skipIf(!run)("systemd/updns.service", () => {
   const d = tempDir();
   const copy = join(d.path, "updns.service");
-  writeFileSync(copy, readFileSync(UNIT, "utf8").replace("/usr/local/bin/updns", BINARY));
+  writeFileSync(copy, readFileSync(UNIT, "utf8").replace("/usr/bin/updns", BINARY));
 
+  // --man=no: the man page named in Documentation= comes with the package (checked where it is installed).
   test("systemd-analyze verify finds nothing wrong", () => {
-    const r = Bun.spawnSync(["systemd-analyze", "verify", copy], { stderr: "pipe", stdout: "pipe" });
+    const r = Bun.spawnSync(["systemd-analyze", "verify", "--man=no", copy], { stderr: "pipe", stdout: "pipe" });
     const text = r.stdout.toString() + r.stderr.toString();
     expect(text.split("\n").filter((l) => l.includes("updns.service")).join("\n")).toBe("");
   });
@@ -24,6 +26,17 @@ describe.skipIf(!run)("systemd/updns.service", () => {
     const r = Bun.spawnSync(["systemd-analyze", "security", "--offline=true", copy], { stderr: "pipe", stdout: "pipe" });
     const level = Number(r.stdout.toString().match(/Overall exposure level for updns\.service: ([\d.]+)/)?.[1]);
     expect(level).toBeLessThanOrEqual(2.0);
+  });
+
+  test("it runs as the package's static user, with data_dir from the config file, not from the environment", () => {
+    const unit = readFileSync(UNIT, "utf8");
+    expect(unit).toMatch(/^User=updns$/m);
+    expect(unit).toMatch(/^Group=updns$/m);
+    expect(unit).not.toMatch(/^DynamicUser=/m);
+    expect(unit).not.toMatch(/^Environment=/m);
+    expect(unit).toMatch(/^StateDirectory=updns$/m);
+    expect(unit).toMatch(/^StateDirectoryMode=0700$/m);
+    expect(unit).toMatch(/^ExecStart=\/usr\/bin\/updns serve --config \/etc\/updns\/config.toml$/m);
   });
 
   test("every directive carries a comment saying why", () => {
