@@ -140,7 +140,7 @@ export const settings: Setting[] = [
   { section: "log", key: "format", type: "string", default: "logfmt", validate: oneOf("logfmt", "json"), help: "One line per event, as logfmt or JSON." },
 
   // [metrics]
-  { section: "metrics", key: "allow", type: "string[]", default: ["127.0.0.0/8", "::1/128"], validate: cidrs, help: "Client addresses or CIDR prefixes that may read /metrics (others get 403); behind a reverse proxy, list it in [http] trusted_proxies so the real client is checked." },
+  { section: "metrics", key: "allow", type: "string[]", default: ["127.0.0.0/8", "::1/128"], each: checks.cidr, help: "Client addresses or CIDR prefixes that may read /metrics (others get 403); behind a reverse proxy, list it in [http] trusted_proxies so the real client is checked." },
 
   // [domains]
   { section: "domains", key: "add", type: "string", default: "staff", validate: oneOf("staff", "users"), help: "Who may add embedded zones in the web UI and the API: \"staff\", or every signed-in user (\"users\"). Anyone may add an rfc2136 domain; the owner of an embedded zone may add zones below it." },
