@@ -21,7 +21,9 @@ export function checkCommand(argv: string[], io: Io, cfg: Config): number {
   const { values } = parse(argv, { strict: { type: "boolean", default: false } }, "updns check [--strict]");
   if (values.help)
     return io.out("usage: updns check [--config FILE] [--json] [--strict]\nChecks every setting as serve would (errors name the key, exit 1) and prints the configuration, secrets redacted.\nWarnings (e.g. a world-readable file with secrets) go to stderr; --strict makes them fail too."), 0;
-  io.out(describeConfig(cfg, values.json));
+  // Which file the commands on this machine read, as a TOML comment (the text stays valid TOML).
+  const { file } = configFile(cfg);
+  io.out(values.json ? describeConfig(cfg, true) : `# ${file ? `config file ${file}` : "no config file: built-in defaults"} (and UPDNS_* variables)\n${describeConfig(cfg)}`);
   const warnings = [secretFileWarning(cfg), ...configWarnings(cfg)].filter((w): w is string => w !== null);
   for (const w of warnings) io.err(`updns: warning: ${w}`);
   return values.strict && warnings.length > 0 ? 1 : 0;

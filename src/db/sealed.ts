@@ -40,7 +40,7 @@ export function openSecret(masterKey: Uint8Array, sealed: string, aad = ""): Uin
 export function parseMasterKey(text: string): Uint8Array {
   const t = text.trim();
   const b = /^[0-9a-fA-F]{64}$/.test(t) ? Buffer.from(t, "hex") : Buffer.from(t, "base64");
-  if (b.length !== 32) throw new Error("[dnssec] master_key must be 32 octets (64 hex digits or base64)");
+  if (b.length !== 32) throw new Error("the DNSSEC master key must be 32 octets (64 hex digits or base64)");
   return Uint8Array.from(b);
 }
 

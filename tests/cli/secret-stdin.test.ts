@@ -6,9 +6,15 @@ import { join } from "node:path";
 import { cli } from "../support/updns.ts";
 import { tempDir } from "../support/net.ts";
 import { run } from "../../src/main.ts";
+import { loadOrCreateMasterKey, openColumn, type SecretColumn } from "../../src/db/index.ts";
 
 const SECRET = "c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0IQ==";
 const json = (r: { stdout: string }) => JSON.parse(r.stdout);
+
+/** The clear text of a sealed secret column, opened with the data dir's master key as the server does. */
+function opened(dir: string, stored: string, column: SecretColumn): string {
+  return openColumn({ $masterKey: () => loadOrCreateMasterKey(join(dir, "data/dnssec.key")) }, stored, column);
+}
 
 function stored(dir: string, sql: string): unknown[] {
   const db = new Database(join(dir, "data/updns.sqlite3"), { readonly: true });
@@ -27,7 +33,10 @@ describe("--secret-stdin", () => {
     expect(r.code).toBe(0);
     expect(argv.join(" ")).not.toContain(SECRET);
     expect(json(r)).toEqual({ name: "upd", algorithm: "hmac-sha256", secret: SECRET });
-    expect(stored(d.path, "SELECT name, secret FROM tsig_keys")).toEqual([{ name: "upd", secret: SECRET }]);
+    const [row] = stored(d.path, "SELECT name, secret FROM tsig_keys") as { name: string; secret: string }[];
+    expect(row.name).toBe("upd");
+    expect(row.secret).not.toContain(SECRET); // sealed at rest
+    expect(opened(d.path, row.secret, "tsig_keys.secret")).toBe(SECRET);
   });
 
   test("domain add --rfc2136 --secret-stdin keeps the piped secret as the zone's update key", async () => {
@@ -35,7 +44,9 @@ describe("--secret-stdin", () => {
     const r = await cli(["domain", "add", "home.example.org", "--rfc2136", "--primary", "192.0.2.53", "--key-name", "home.example.org", "--algorithm", "hmac-sha512", "--secret-stdin", "--json"], { cwd: d.path, stdin: `${SECRET}\r\n` });
     expect(r.code).toBe(0);
     expect(json(r)).toMatchObject({ name: "home.example.org", backend: "rfc2136" });
-    expect(JSON.stringify(stored(d.path, "SELECT * FROM domains"))).toContain(SECRET);
+    const [row] = stored(d.path, "SELECT update_key_secret FROM domains") as { update_key_secret: string }[];
+    expect(row.update_key_secret).not.toContain(SECRET); // sealed at rest
+    expect(opened(d.path, row.update_key_secret, "domains.update_key_secret")).toBe(SECRET);
   });
 
   test("an empty standard input is a clear error and nothing is created", async () => {

@@ -114,8 +114,10 @@ describe.skipIf(!run)("the Debian package, installed with dpkg -i and started as
   });
 
   test("an admin command run as the updns user works on the service's database", () => {
-    const r = inside("cd / && runuser -u updns -- updns domain add home.example --embedded --config /etc/updns/config.toml");
-    expect(r.err).toBe("");
+    // No --config: like `sudo -u updns updns …` in the README, the CLI reads the package's /etc/updns/config.toml.
+    // Before the service's first start there is no database yet, and the command says where it made one.
+    const r = inside("cd / && env -u UPDNS_CONFIG runuser -u updns -- updns domain add home.example --embedded");
+    expect(r.err).toBe('updns: created a new database at /var/lib/updns/updns.sqlite3 (server.data_dir = "/var/lib/updns", config /etc/updns/config.toml)\n');
     expect(r.out).toContain("domain home.example (embedded) added");
     // Owned by the service's user, so the service can write it; the 0700 folder keeps others out.
     expect(ok("stat -c '%U' /var/lib/updns/updns.sqlite3")).toBe("updns\n");

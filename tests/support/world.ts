@@ -63,7 +63,9 @@ export async function startWorld(opts: WorldOptions = {}): Promise<World> {
     await must("user", "add", "ops", "--email", "ops@example.test");
     const xfer = JSON.parse(await must("tsig", "add", "xfer", "--json"));
     const upd = JSON.parse(await must("tsig", "add", "upd", "--json"));
-    await must("domain", "add", zone, "--embedded", "--owner", "ops", "--ns", "ns1.example.test", "--transfer-key", "xfer", "--update-key", "upd");
+    // Public, as a dyndns service's shared zone is: tests add hosts in it for other accounts too (hosts are
+    // only made in their owner's zone or a public one).
+    await must("domain", "add", zone, "--embedded", "--owner", "ops", "--public", "--ns", "ns1.example.test", "--transfer-key", "xfer", "--update-key", "upd");
     const hosts: WorldHost[] = [];
     const count = opts.hosts ?? 4;
     // A few CLI processes at a time (each one is a binary start plus a password hash).
