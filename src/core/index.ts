@@ -82,7 +82,7 @@ export { relatedOf, relatedById, addRelated, updateRelated, deleteRelated, type 
 export { AccessError, hostFor, hostsFor, zoneForNewHost, requireTypes, zonesFor, zoneFor, ownsZone, recordZoneFor, hostLabels, type Actor, type Need } from "./access.ts";
 export { ZoneRecords, ZoneRecordError, ownerName, relativeName, type ZoneRecordStore, type StaticRRset, type ZoneRecordReason } from "./zone-records.ts";
 export { ValidationError } from "./admin/names.ts";
-export { checkNewZone, ZoneNotAllowedError, publicSuffixSection, type ZoneCreator, type DomainsAddPolicy } from "./zone-ownership.ts";
+export { checkNewZone, mayAddEmbeddedZones, ZoneNotAllowedError, publicSuffixSection, type ZoneCreator, type DomainsAddPolicy } from "./zone-ownership.ts";
 export { listServices, hostConfigs, hostConfigById, addHostConfig, updateHostConfig, deleteHostConfig, addService, deleteService, searchServices, type HostConfigInput, type ServiceInput, type ServiceRow, type HostConfigRow } from "./forwarders-edit.ts";
 export {
   ownedDomain,

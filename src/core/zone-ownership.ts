@@ -84,6 +84,15 @@ export interface NewZoneCheck {
 }
 
 /**
+ * Whether the account may add any embedded zone at all: staff, everyone under [domains] add = "users", and
+ * the owner of an embedded zone (for zones below it). The add form offers the embedded choice only then.
+ */
+export function mayAddEmbeddedZones(db: Db, by: ZoneCreator, policy: DomainsAddPolicy): boolean {
+  if (by === "operator" || by.isStaff || policy === "users") return true;
+  return db.select({ id: domains.id }).from(domains).where(and(eq(domains.ownerId, by.userId), eq(domains.backend, "embedded"))).limit(1).get() !== undefined;
+}
+
+/**
  * Refuses a zone that would take names of another account or a public suffix, or that the account may not
  * add ([domains] add). Returns the embedded zone that will delegate it (null when there is none).
  */

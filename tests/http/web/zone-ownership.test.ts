@@ -11,6 +11,11 @@ describe("the web form", () => {
   test('"staff": a user\'s embedded zone is 403 with the reason and nothing is created; rfc2136 and staff are fine', async () => {
     const w = await makeDnsWebWorld({ configure: (c) => (c.domains.add = "staff") });
     const bob = await w.signedIn("bob");
+    // The form says so before anyone posts it: the embedded choice is off and rfc2136 is chosen.
+    const form = (await bob.b.get("/domain/add/")).body;
+    expect(form).toMatch(/value="embedded"[^>]*disabled/);
+    expect(form).toMatch(/value="rfc2136"[^>]*checked/);
+    expect(text(form)).toContain(STAFF_ONLY);
     const r = await bob.b.submit("/domain/add/", { name: "bob.example.net", backend: "embedded" }, "/domain/add/");
     expect(r.status).toBe(403);
     expect(text(r.body)).toContain(STAFF_ONLY);
@@ -24,6 +29,9 @@ describe("the web form", () => {
   test('"users": a user adds an embedded zone', async () => {
     const w = await makeDnsWebWorld({ configure: (c) => (c.domains.add = "users") });
     const bob = await w.signedIn("bob");
+    const form = (await bob.b.get("/domain/add/")).body;
+    expect(form).not.toMatch(/value="embedded"[^>]*disabled/);
+    expect(text(form)).not.toContain(STAFF_ONLY);
     expect((await bob.b.submit("/domain/add/", { name: "bob.example.net", backend: "embedded" }, "/domain/add/")).status).toBe(200);
     expect(w.store.zone("bob.example.net")?.serial).toBeGreaterThan(0);
   });

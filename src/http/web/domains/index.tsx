@@ -16,6 +16,7 @@ import {
   zoneRefOf,
   STATIC_TYPES,
   ZoneNotAllowedError,
+  mayAddEmbeddedZones,
   type DomainRow,
   type DomainsAddPolicy,
 } from "../../../core/index.ts";
@@ -46,7 +47,8 @@ const algorithmOptions = Object.keys(TSIG_ALGORITHMS).map((a) => ({ value: a, la
 
 function AddForm({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Element {
   const t = c.t;
-  const kind = v(c, "backend") || "embedded";
+  const embeddedAllowed = mayAddEmbeddedZones(c.web.db, { userId: c.user!.id, isStaff: c.user!.isStaff }, c.web.config.domains.add as DomainsAddPolicy);
+  const kind = v(c, "backend") || (embeddedAllowed ? "embedded" : "rfc2136");
   return (
     <>
       <h1 safe>{t("Add a domain")}</h1>
@@ -61,9 +63,14 @@ function AddForm({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Element
         <fieldset>
           <legend safe>{t("Who serves the zone")}</legend>
           <label class="check">
-            <input type="radio" name="backend" value="embedded" checked={kind === "embedded"} />
+            <input type="radio" name="backend" value="embedded" checked={kind === "embedded"} disabled={!embeddedAllowed} aria-describedby={embeddedAllowed ? undefined : "embedded-staff-only"} />
             <span safe>{t("updns (embedded primary)")}</span>
           </label>
+          {embeddedAllowed ? null : (
+            <small id="embedded-staff-only" safe>
+              {t('Only staff may add embedded zones on this server ([domains] add = "staff"); add an rfc2136 domain served by your own primary, or ask staff.')}
+            </small>
+          )}
           <label class="check">
             <input type="radio" name="backend" value="rfc2136" checked={kind === "rfc2136"} />
             <span safe>{t("An external primary (RFC 2136 updates)")}</span>
