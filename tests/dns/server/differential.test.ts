@@ -87,6 +87,15 @@ describe.if(HAVE)("updns answers as NSD and Knot do, for the same signed zone", 
     expect(covered(r.updns.additional)).toEqual([`mail.${ZONE}. A`]);
   });
 
+  test("in 512 octets the additional RRSIGs go first, the addresses stay, and TC stays clear (RFC 2181 §9)", async () => {
+    const r = await askAll(ZONE, "NS", ["+dnssec", "+bufsize=512", "+ignore"]);
+    // Knot drops whole trailing RRSIG sets as we do; NSD interleaves and loses ns1's AAAA instead.
+    expect(r.updns).toEqual(r.knot);
+    expect(r.updns.tc).toBe(false);
+    expect(r.updns.additional.filter((l) => typeOf(l) !== "RRSIG").length).toBe(3);
+    expect(covered(r.updns.additional)).toEqual([`ns1.${ZONE}. A`, `ns1.${ZONE}. AAAA`]);
+  });
+
   test("without DO the additional section carries no RRSIG", async () => {
     const r = await askAll(ZONE, "NS");
     expect(r.updns).toEqual(r.knot);
