@@ -57,7 +57,7 @@ function findCut(z: ZoneSnapshot, name: string, dsQuery = false): RRset | undefi
  * With `dnssec` their RRSIGs follow, after all addresses (as Knot orders them), so that a response too big
  * for the client loses the signatures before the addresses: additional data is optional (RFC 4035 §3.1.1).
  */
-function addTargets(z: ZoneSet, a: Answer, sets: RR[], dnssec: boolean, only?: (target: string) => boolean): void {
+function addTargets(z: ZoneSet, home: ZoneSnapshot, a: Answer, sets: RR[], dnssec: boolean, only?: (target: string) => boolean): void {
   const seen = new Set(a.additional.map((r) => `${r.name}/${r.type}/${r.data}`));
   let sigs: RR[] | null = null;
   for (const rr of sets) {
@@ -65,6 +65,8 @@ function addTargets(z: ZoneSet, a: Answer, sets: RR[], dnssec: boolean, only?: (
     if (!t || (only && !only(t))) continue;
     const tz = z.find(t);
     if (!tz) continue;
+    // Another zone's addresses (and signatures) would go stale in this zone's answer cache.
+    if (tz !== home) a.singleZone = false;
     for (const type of ["A", "AAAA"] as const) {
       const s = tz.get(t, type);
       if (!s) continue;
@@ -127,7 +129,7 @@ export function answer(zones: ZoneSet, qname: string, qtype: number, dnssecOk = 
       if (dnssec && ds) pushSigned(a.authority, ds, true);
       else proof?.nodata(cut.name);
       const cutName = cut.name;
-      addTargets(zones, a, a.authority.filter((r) => r.type === "NS"), dnssecOk, (t) => t === cutName || t.endsWith("." + cutName));
+      addTargets(zones, z, a, a.authority.filter((r) => r.type === "NS"), dnssecOk, (t) => t === cutName || t.endsWith("." + cutName));
       return a;
     }
 
@@ -181,7 +183,7 @@ export function answer(zones: ZoneSet, qname: string, qtype: number, dnssecOk = 
     if (want) {
       pushSigned(a.answer, want, dnssec, owner);
       if (wildCe !== null) proof?.wildcardAnswer(name, wildCe);
-      if (type === "MX" || type === "SRV" || type === "NS") addTargets(zones, a, a.answer.filter((r) => r.type === type), dnssecOk);
+      if (type === "MX" || type === "SRV" || type === "NS") addTargets(zones, z, a, a.answer.filter((r) => r.type === type), dnssecOk);
       return a;
     }
     const cname = node.get("CNAME");
