@@ -29,6 +29,9 @@ import { axfrMessages, ixfrMessages, patch } from "./xfr.ts";
 /** RFC 8914 §4.22: a class (or CHAOS name) we do not serve; NSD sends it with such REFUSED answers. */
 const EDE_NOT_SUPPORTED = 21;
 
+/** RFC 8914 §4.19: refused by policy; NSD sends it when its ACL refuses a transfer. */
+const EDE_PROHIBITED = 18;
+
 const OPCODE_NAME: Record<number, string> = Object.fromEntries(Object.entries(OPCODE).map(([k, v]) => [v, k]));
 
 export interface ResponderOptions {
@@ -319,18 +322,18 @@ export class Responder {
       if (z) bump((this.counters.transfersByZone[z.name] ??= {}), kind);
     };
     const type = q.type === QTYPE.AXFR ? "AXFR" : "IXFR";
-    const refuse = (rcode: number, why: string) => {
+    const refuse = (rcode: number, why: string, ede?: number) => {
       t.refused++;
       record("refused", 0);
       this.opts.events?.warn("zone transfer refused", { zone: q.name, type, peer: peer.address, key: tsig?.key.name ?? null, rcode: RCODE_NAME[rcode], why });
-      const out = signOne(this.errorResponse(msg, rcode, m, edns));
+      const out = signOne(this.errorResponse(msg, rcode, m, edns, ede));
       this.count(out, q.type);
       send(out);
     };
     // RFC 5936 §2.2.1: transfers are of a zone apex we are authoritative for; NOTAUTH otherwise.
     if (!z) return refuse(RCODE.NOTAUTH, "not a zone served here");
     if (q.class !== CLASS.IN) return refuse(RCODE.REFUSED, "class is not IN");
-    if (!this.transferAllowed(z.name, peer, tsig?.key.name)) return refuse(RCODE.REFUSED, tsig ? "key not allowed to transfer this zone" : "address not allowed and no key");
+    if (!this.transferAllowed(z.name, peer, tsig?.key.name)) return refuse(RCODE.REFUSED, tsig ? "key not allowed to transfer this zone" : "address not allowed and no key", EDE_PROHIBITED);
     if (peer.transport === "udp" && q.type === QTYPE.AXFR) return refuse(RCODE.FORMERR, "AXFR over UDP"); // RFC 5936 §4.2: AXFR is TCP only
     const end = questionNameEnd(msg);
     // Name, type and class as asked: an IXFR answered in AXFR form still echoes the IXFR question.

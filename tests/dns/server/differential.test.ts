@@ -4,6 +4,7 @@
 // and Knot disagree with each other, the RFC decides and the case says which one we follow.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
+import * as packet from "dns-packet";
 import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
 import { dig, type DigResult } from "../../support/dig.ts";
 import { havePeers, waitFor } from "../../support/net.ts";
@@ -146,4 +147,41 @@ describe.if(HAVE)("updns answers as NSD and Knot do, for the same signed zone", 
     expect(r.updns).toEqual(r.knot);
     expect(r.updns.ede).toBeNull();
   });
+
+  test("an AXFR the ACL refuses: REFUSED with EDE 18 Prohibited (RFC 8914 §4.19), as NSD sends it", async () => {
+    const seen: Record<string, { rcode: string; ede: string[] }> = {};
+    for (const s of ["updns", "nsd", "knot"] as const) {
+      const d = await tcpQuery(ports[s], packet.encode({ type: "query", id: 7, questions: [{ name: ZONE, type: "AXFR" }], additionals: [{ type: "OPT", name: ".", udpPayloadSize: 1232, extendedRcode: 0, ednsVersion: 0, flags: 0, flag_do: false, options: [] }] }));
+      const opt = (d.additionals ?? []).find((r) => r.type === "OPT") as { options?: { code: number; data: Buffer }[] } | undefined;
+      seen[s] = { rcode: (d as { rcode?: string }).rcode ?? "", ede: (opt?.options ?? []).filter((o) => o.code === 15).map((o) => o.data.toString("hex")) };
+    }
+    // Knot answers NOTAUTH without EDE; RFC 5936 §2.2.1 has REFUSED for a transfer that policy forbids.
+    expect(seen.updns).toEqual(seen.nsd);
+    expect(seen.updns).toEqual({ rcode: "REFUSED", ede: ["0012"] });
+  });
 });
+
+/** One query over TCP to 127.0.0.1:port, the first answer decoded. */
+async function tcpQuery(port: number, msg: Buffer): Promise<packet.Packet> {
+  const done = Promise.withResolvers<Buffer>();
+  let buf = Buffer.alloc(0);
+  const sock = await Bun.connect({
+    hostname: "127.0.0.1",
+    port,
+    socket: {
+      data(_s, d) {
+        buf = Buffer.concat([buf, Buffer.from(d)]);
+        if (buf.length >= 2 && buf.length >= 2 + buf.readUInt16BE(0)) done.resolve(buf.subarray(2, 2 + buf.readUInt16BE(0)));
+      },
+      close: () => done.reject(new Error(`port ${port} closed the connection without an answer`)),
+    },
+  });
+  const timer = setTimeout(() => done.reject(new Error(`no answer from port ${port} in 3 s`)), 3000);
+  sock.write(Buffer.concat([Buffer.from([msg.length >> 8, msg.length & 0xff]), msg]));
+  try {
+    return packet.decode(await done.promise);
+  } finally {
+    clearTimeout(timer);
+    sock.end();
+  }
+}
