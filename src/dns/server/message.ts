@@ -193,13 +193,22 @@ export function encodeWithin(r: ResponseParts, limit: number, glueRequired = fal
   return encodeResponse(r, { answer: false, authority: false, additional: false }, true);
 }
 
-/** Where the RRset ending just before `end` starts: RRsets are dropped whole (RFC 2181 §9). */
+/**
+ * Where the RRset ending just before `end` starts: RRsets are dropped whole (RFC 2181 §9), and the RRSIGs
+ * of one covered type together (RFC 4034 §3: the covered type is the first field of the rdata).
+ */
 function rrsetStart(rrs: RR[], end: number): number {
   if (end <= 0) return 0;
   const last = rrs[end - 1];
+  const covered = last.type === "RRSIG" ? coveredType(last.data) : "";
   let i = end - 1;
-  while (i > 0 && rrs[i - 1].name === last.name && rrs[i - 1].type === last.type) i--;
+  while (i > 0 && rrs[i - 1].name === last.name && rrs[i - 1].type === last.type && (covered === "" || coveredType(rrs[i - 1].data) === covered)) i--;
   return i;
+}
+
+function coveredType(rrsig: string): string {
+  const sp = rrsig.indexOf(" ");
+  return sp < 0 ? rrsig : rrsig.slice(0, sp);
 }
 
 /** Name bytes in wire form for a plain lower-case name (used for cached answers and tests). */

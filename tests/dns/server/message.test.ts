@@ -80,6 +80,9 @@ ns2.sub IN A 192.0.2.11
     const lessOne = encodeWithin(p, full.length - 1);
     expect(additional(lessOne)).toEqual(["ns1.fit.test A", "ns1.fit.test AAAA", "ns2.fit.test A", "ns1.fit.test RRSIG", "ns1.fit.test RRSIG"]);
     expect(tc(lessOne)).toBe(false);
+    const lessTwo = encodeWithin(p, lessOne.length - 1);
+    expect(additional(lessTwo)).toEqual(["ns1.fit.test A", "ns1.fit.test AAAA", "ns2.fit.test A", "ns1.fit.test RRSIG"]);
+    expect((decode(lessTwo).additionals!.find((r) => r.type === "RRSIG") as { data: { typeCovered: string } }).data.typeCovered).toBe("A");
     const addressesOnly = encodeResponse({ ...p, additional: p.additional.filter((r: RR) => r.type !== "RRSIG") });
     const out = encodeWithin(p, addressesOnly.length);
     expect(additional(out)).toEqual(["ns1.fit.test A", "ns1.fit.test AAAA", "ns2.fit.test A"]);
