@@ -18,7 +18,7 @@ export interface Answer {
   ede?: number;
 }
 
-/** RFC 8914 §5.21: the name is not in a zone we serve (what NSD and Knot send with their REFUSED). */
+/** RFC 8914 §4.21: the name is not in a zone we serve (what NSD and Knot send with their REFUSED). */
 export const EDE_NOT_AUTHORITATIVE = 20;
 
 /** CNAME chains are followed at most this far (loops end here too). */

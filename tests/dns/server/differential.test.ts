@@ -135,7 +135,7 @@ describe.if(HAVE)("updns answers as NSD and Knot do, for the same signed zone", 
     expect(r.updns.answer).toEqual(r.knot.answer);
   });
 
-  test("a name we do not serve: REFUSED with EDE 20 (RFC 8914 §5.21), as both send it", async () => {
+  test("a name we do not serve: REFUSED with EDE 20 (RFC 8914 §4.21), as both send it", async () => {
     const r = await askAll("nope.other", "A");
     expect(r.updns).toEqual(r.knot);
     expect(r.updns).toEqual(r.nsd);
