@@ -14,7 +14,12 @@ export interface Answer {
   additional: RR[];
   /** True when the answer depends on one zone only (it may be cached in that zone's snapshot). */
   singleZone: boolean;
+  /** Extended DNS Error info-code (RFC 8914) for the OPT record, when the query had EDNS. */
+  ede?: number;
 }
+
+/** RFC 8914 §4.21: the name is not in a zone we serve (what NSD and Knot send with their REFUSED). */
+export const EDE_NOT_AUTHORITATIVE = 20;
 
 /** CNAME chains are followed at most this far (loops end here too). */
 const MAX_CHAIN = 8;
@@ -47,25 +52,38 @@ function findCut(z: ZoneSnapshot, name: string, dsQuery = false): RRset | undefi
   return best;
 }
 
-function addTargets(z: ZoneSet, a: Answer, sets: RR[], only?: (target: string) => boolean): void {
+/**
+ * The addresses of the names `sets` point to, for the additional section (RFC 1035 §3.3.9 and friends).
+ * With `dnssec` their RRSIGs follow, after all addresses (as Knot orders them), so that a response too big
+ * for the client loses the signatures before the addresses: additional data is optional (RFC 4035 §3.1.1).
+ */
+function addTargets(z: ZoneSet, home: ZoneSnapshot, a: Answer, sets: RR[], dnssec: boolean, only?: (target: string) => boolean): void {
   const seen = new Set(a.additional.map((r) => `${r.name}/${r.type}/${r.data}`));
+  let sigs: RR[] | null = null;
   for (const rr of sets) {
     const t = targetOf(rr.type, rr.data);
     if (!t || (only && !only(t))) continue;
     const tz = z.find(t);
     if (!tz) continue;
+    // Another zone's addresses (and signatures) would go stale in this zone's answer cache.
+    if (tz !== home) a.singleZone = false;
     for (const type of ["A", "AAAA"] as const) {
       const s = tz.get(t, type);
       if (!s) continue;
+      let added = false;
       for (const d of s.data) {
         const k = `${t}/${type}/${d}`;
         if (!seen.has(k) && !a.answer.some((r) => r.name === t && r.type === type)) {
           seen.add(k);
           a.additional.push({ name: t, type, ttl: s.ttl, data: d });
+          added = true;
         }
       }
+      // Glue below a cut has no signatures; only authoritative data of a signed zone has them.
+      if (added && dnssec && tz.chain !== null && s.sigs) for (const d of s.sigs) (sigs ??= []).push({ name: t, type: "RRSIG", ttl: s.ttl, data: d });
     }
   }
+  if (sigs) for (const r of sigs) a.additional.push(r);
 }
 
 /**
@@ -85,6 +103,7 @@ export function answer(zones: ZoneSet, qname: string, qtype: number, dnssecOk = 
   }
   if (!first) {
     a.rcode = RCODE.REFUSED; // not authoritative for this name, and no recursion offered
+    a.ede = EDE_NOT_AUTHORITATIVE;
     return a;
   }
   a.aa = true;
@@ -110,7 +129,7 @@ export function answer(zones: ZoneSet, qname: string, qtype: number, dnssecOk = 
       if (dnssec && ds) pushSigned(a.authority, ds, true);
       else proof?.nodata(cut.name);
       const cutName = cut.name;
-      addTargets(zones, a, a.authority.filter((r) => r.type === "NS"), (t) => t === cutName || t.endsWith("." + cutName));
+      addTargets(zones, z, a, a.authority.filter((r) => r.type === "NS"), dnssecOk, (t) => t === cutName || t.endsWith("." + cutName));
       return a;
     }
 
@@ -148,12 +167,23 @@ export function answer(zones: ZoneSet, qname: string, qtype: number, dnssecOk = 
       if (wildCe !== null) proof?.wildcardAnswer(name, wildCe);
       return a;
     }
+    if (qtype === TYPE.RRSIG) {
+      // An explicit RRSIG query gets the signatures at the name, DO or not (RFC 4035 §3.2.1 allows them
+      // when asked for by type), and no CNAME is followed: RRSIG may sit beside a CNAME (RFC 2181 §10.1,
+      // RFC 4035 §2.5). Knot answers just so; NSD adds the apex NS, which nothing requires.
+      for (const s of node.values()) if (s.sigs) for (const d of s.sigs) a.answer.push({ name: owner, type: "RRSIG", ttl: s.ttl, data: d });
+      if (a.answer.length > 0) return a;
+      negative(z, a, dnssec);
+      if (wildCe !== null) proof?.wildcardNodata(name, wildCe);
+      else proof?.nodata(name);
+      return a;
+    }
     const type = TYPE_NAME[qtype] as RRType | undefined;
     const want = type && type !== "RRSIG" ? node.get(type) : undefined;
     if (want) {
       pushSigned(a.answer, want, dnssec, owner);
       if (wildCe !== null) proof?.wildcardAnswer(name, wildCe);
-      if (type === "MX" || type === "SRV" || type === "NS") addTargets(zones, a, a.answer.filter((r) => r.type === type));
+      if (type === "MX" || type === "SRV" || type === "NS") addTargets(zones, z, a, a.answer.filter((r) => r.type === type), dnssecOk);
       return a;
     }
     const cname = node.get("CNAME");

@@ -7,5 +7,5 @@ export { policyFromRules, addressAllowed, type ZoneAcl, type UpdateRule, type Up
 export { newCounters, type DnsCounters } from "./counters.ts";
 export type { DnsEvents, DnsEventFields } from "./events.ts";
 export { RCODE, RCODE_NAME, TYPE, QTYPE, CLASS, OPCODE } from "./constants.ts";
-export { parseFastQuery, udpLimit, encodeResponse, type Edns } from "./message.ts";
+export { parseFastQuery, udpLimit, encodeResponse, encodeWithin, type Edns, type ResponseParts } from "./message.ts";
 export { ResponseRateLimiter, networkOf, truncatedAnswer, type RrlOptions, type RrlDecision, type RrlStats } from "./rrl.ts";

@@ -102,8 +102,8 @@ export interface ResponseParts {
   answer: RR[];
   authority: RR[];
   additional: RR[];
-  /** Our OPT record, when the query had EDNS. */
-  edns: { udpSize: number; do: boolean } | null;
+  /** Our OPT record, when the query had EDNS; `ede` adds an Extended DNS Error option (RFC 8914). */
+  edns: { udpSize: number; do: boolean; ede?: number } | null;
 }
 
 export const FLAG = { QR: 0x8000, AA: 0x0400, TC: 0x0200, RD: 0x0100, RA: 0x0080, CD: 0x0010 } as const;
@@ -159,23 +159,56 @@ export function encodeResponse(r: ResponseParts, sections: { answer: boolean; au
     w.u8((r.rcode >> 4) & 0xff);
     w.u8(0); // version 0
     w.u16(r.edns.do ? 0x8000 : 0);
-    w.u16(0);
+    if (r.edns.ede === undefined) w.u16(0);
+    else {
+      // RFC 8914 §2: option code 15, INFO-CODE, no EXTRA-TEXT.
+      w.u16(6);
+      w.u16(15);
+      w.u16(2);
+      w.u16(r.edns.ede);
+    }
   }
   return w.done();
 }
 
 /**
- * Encode within `limit` octets (RFC 2181 §9): drop the additional section first (setting TC only when it
- * held referral glue), then everything but the question with TC set.
+ * Encode within `limit` octets (RFC 2181 §9): drop additional RRsets from the end first (their RRSIGs come
+ * last, so they go before the addresses: RFC 4035 §3.1.1), setting TC only when referral glue had to go;
+ * when the answer and authority sections (with their RRSIGs) do not fit, everything but the question
+ * goes with TC set.
  */
 export function encodeWithin(r: ResponseParts, limit: number, glueRequired = false): Uint8Array {
   const full = encodeResponse(r);
   if (full.length <= limit) return full;
-  if (r.additional.length > 0) {
+  const add = r.additional;
+  for (let keep = rrsetStart(add, add.length); keep > 0; keep = rrsetStart(add, keep)) {
+    const tc = glueRequired && add.slice(keep).some((rr) => rr.type !== "RRSIG");
+    const out = encodeResponse({ ...r, additional: add.slice(0, keep) }, undefined, tc);
+    if (out.length <= limit) return out;
+  }
+  if (add.length > 0) {
     const noAdd = encodeResponse(r, { answer: true, authority: true, additional: false }, glueRequired);
     if (noAdd.length <= limit) return noAdd;
   }
   return encodeResponse(r, { answer: false, authority: false, additional: false }, true);
+}
+
+/**
+ * Where the RRset ending just before `end` starts: RRsets are dropped whole (RFC 2181 §9), and the RRSIGs
+ * of one covered type together (RFC 4034 §3: the covered type is the first field of the rdata).
+ */
+function rrsetStart(rrs: RR[], end: number): number {
+  if (end <= 0) return 0;
+  const last = rrs[end - 1];
+  const covered = last.type === "RRSIG" ? coveredType(last.data) : "";
+  let i = end - 1;
+  while (i > 0 && rrs[i - 1].name === last.name && rrs[i - 1].type === last.type && (covered === "" || coveredType(rrs[i - 1].data) === covered)) i--;
+  return i;
+}
+
+function coveredType(rrsig: string): string {
+  const sp = rrsig.indexOf(" ");
+  return sp < 0 ? rrsig : rrsig.slice(0, sp);
 }
 
 /** Name bytes in wire form for a plain lower-case name (used for cached answers and tests). */

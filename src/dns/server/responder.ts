@@ -17,7 +17,7 @@ import {
   TSIG_TYPE,
 } from "../wire/index.ts";
 import { type ZoneSnapshot, type ZoneStore } from "../zone/index.ts";
-import { answer, type Answer } from "./answer.ts";
+import { answer, type Answer, EDE_NOT_AUTHORITATIVE } from "./answer.ts";
 import { CLASS, OPCODE, QTYPE, RCODE, RCODE_NAME, TYPE, typeLabel } from "./constants.ts";
 import { bump, type DnsCounters, newCounters } from "./counters.ts";
 import { type Edns, encodeResponse, encodeWithin, FLAG, HEADER, parseFastQuery, type ResponseParts, udpLimit } from "./message.ts";
@@ -25,6 +25,12 @@ import { addressAllowed, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
 import type { DnsEventFields, DnsEvents } from "./events.ts";
 import { handleUpdate, type UpdateNote } from "./update.ts";
 import { axfrMessages, ixfrMessages, patch } from "./xfr.ts";
+
+/** RFC 8914 §4.22: a class (or CHAOS name) we do not serve; NSD sends it with such REFUSED answers. */
+const EDE_NOT_SUPPORTED = 21;
+
+/** RFC 8914 §4.19: refused by policy; NSD sends it when its ACL refuses a transfer. */
+const EDE_PROHIBITED = 18;
 
 const OPCODE_NAME: Record<number, string> = Object.fromEntries(Object.entries(OPCODE).map(([k, v]) => [v, k]));
 
@@ -147,12 +153,12 @@ export class Responder {
       answer: a.answer,
       authority: a.authority,
       additional: a.additional,
-      edns: edns ? { udpSize: this.maxUdpSize, do: edns.do } : null,
+      edns: edns ? { udpSize: this.maxUdpSize, do: edns.do, ede: a.ede } : null,
     };
   }
 
   /** A bare error response: the header of the query with QR and `rcode`, the question when it parsed. */
-  errorResponse(msg: Uint8Array, rcode: number, scanned?: ScannedMessage, edns?: Edns | null): Uint8Array {
+  errorResponse(msg: Uint8Array, rcode: number, scanned?: ScannedMessage, edns?: Edns | null, ede?: number): Uint8Array {
     const flags = FLAG.QR | (((msg[2] << 8) | msg[3]) & (0x7800 | FLAG.RD | FLAG.CD));
     let question: ResponseParts["question"] = null;
     if (scanned && scanned.questions.length === 1 && !scanned.questions[0].name.includes("\\")) {
@@ -160,7 +166,7 @@ export class Responder {
       const end = questionNameEnd(msg);
       if (end > 0) question = { nameBytes: msg.slice(HEADER, end + 1), qname: q.name, qtype: q.type, qclass: q.class };
     }
-    return encodeResponse({ id: (msg[0] << 8) | msg[1], flags, rcode, question, answer: [], authority: [], additional: [], edns: edns ? { udpSize: this.maxUdpSize, do: false } : null });
+    return encodeResponse({ id: (msg[0] << 8) | msg[1], flags, rcode, question, answer: [], authority: [], additional: [], edns: edns ? { udpSize: this.maxUdpSize, do: false, ede } : null });
   }
 
   private count(out: Uint8Array, qtype?: number) {
@@ -225,13 +231,15 @@ export class Responder {
     if (q.type === QTYPE.MAILA || q.type === QTYPE.MAILB) return reply(sign(this.errorResponse(msg, RCODE.NOTIMP, m, edns)), q.type);
     if (q.name.includes("\\")) {
       // A name with bytes that none of our names can hold: not ours to answer.
-      return reply(sign(this.errorResponse(msg, RCODE.REFUSED, m, edns)), q.type);
+      return reply(sign(this.errorResponse(msg, RCODE.REFUSED, m, edns, EDE_NOT_AUTHORITATIVE)), q.type);
     }
     if (q.class === CLASS.CH) return reply(sign(this.chaos(msg, m, edns)), q.type);
-    if (q.class !== CLASS.IN && q.class !== CLASS.ANY) return reply(sign(this.errorResponse(msg, RCODE.REFUSED, m, edns)), q.type);
+    if (q.class !== CLASS.IN && q.class !== CLASS.ANY) return reply(sign(this.errorResponse(msg, RCODE.REFUSED, m, edns, EDE_NOT_SUPPORTED)), q.type);
 
     const limit = peer.transport === "udp" ? udpLimit(edns, this.maxUdpSize) - (tsig ? 100 + tsig.key.name.length : 0) : 65535 - 200;
     const a = answer(this.opts.store.snapshot(), q.name, q.type, edns?.do ?? false);
+    // RFC 1035 §6.2: an answer to QCLASS=* cannot claim authority for every class (NSD clears AA too).
+    if (q.class === CLASS.ANY) a.aa = false;
     const end = questionNameEnd(msg);
     const flags = FLAG.QR | (((msg[2] << 8) | msg[3]) & (FLAG.RD | FLAG.CD));
     const parts = this.parts(m.id, flags, a, { nameBytes: msg.slice(HEADER, end + 1), qname: q.name, qtype: q.type, qclass: q.class }, edns);
@@ -280,7 +288,7 @@ export class Responder {
     const q = m.questions[0];
     const c = this.opts.chaos ?? {};
     const text = q.name === "version.bind" || q.name === "version.server" ? c.version : q.name === "id.server" || q.name === "hostname.bind" ? c.id : undefined;
-    if (text === undefined || (q.type !== TYPE.TXT && q.type !== QTYPE.ANY)) return this.errorResponse(msg, RCODE.REFUSED, m, edns);
+    if (text === undefined || (q.type !== TYPE.TXT && q.type !== QTYPE.ANY)) return this.errorResponse(msg, RCODE.REFUSED, m, edns, EDE_NOT_SUPPORTED);
     // Written by hand: class CH, a single TXT string.
     const base = this.errorResponse(msg, RCODE.NOERROR, m, edns);
     const body = new TextEncoder().encode(text).slice(0, 255);
@@ -314,18 +322,18 @@ export class Responder {
       if (z) bump((this.counters.transfersByZone[z.name] ??= {}), kind);
     };
     const type = q.type === QTYPE.AXFR ? "AXFR" : "IXFR";
-    const refuse = (rcode: number, why: string) => {
+    const refuse = (rcode: number, why: string, ede?: number) => {
       t.refused++;
       record("refused", 0);
       this.opts.events?.warn("zone transfer refused", { zone: q.name, type, peer: peer.address, key: tsig?.key.name ?? null, rcode: RCODE_NAME[rcode], why });
-      const out = signOne(this.errorResponse(msg, rcode, m, edns));
+      const out = signOne(this.errorResponse(msg, rcode, m, edns, ede));
       this.count(out, q.type);
       send(out);
     };
     // RFC 5936 §2.2.1: transfers are of a zone apex we are authoritative for; NOTAUTH otherwise.
     if (!z) return refuse(RCODE.NOTAUTH, "not a zone served here");
     if (q.class !== CLASS.IN) return refuse(RCODE.REFUSED, "class is not IN");
-    if (!this.transferAllowed(z.name, peer, tsig?.key.name)) return refuse(RCODE.REFUSED, tsig ? "key not allowed to transfer this zone" : "address not allowed and no key");
+    if (!this.transferAllowed(z.name, peer, tsig?.key.name)) return refuse(RCODE.REFUSED, tsig ? "key not allowed to transfer this zone" : "address not allowed and no key", EDE_PROHIBITED);
     if (peer.transport === "udp" && q.type === QTYPE.AXFR) return refuse(RCODE.FORMERR, "AXFR over UDP"); // RFC 5936 §4.2: AXFR is TCP only
     const end = questionNameEnd(msg);
     // Name, type and class as asked: an IXFR answered in AXFR form still echoes the IXFR question.

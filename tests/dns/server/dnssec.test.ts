@@ -9,7 +9,7 @@ import { nsec3Hash } from "../../../src/dns/dnssec/index.ts";
 import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
 import { bigTxt, EXAMPLE_ORG, OTHER_TEST } from "./fixture.ts";
 
-const TYPES: Record<string, number> = { A: 1, NS: 2, TXT: 16, AAAA: 28, DS: 43, DNSKEY: 48 };
+const TYPES: Record<string, number> = { A: 1, NS: 2, MX: 15, TXT: 16, AAAA: 28, DS: 43, RRSIG: 46, DNSKEY: 48 };
 
 function query(name: string, type: string, dnssecOk: boolean): Uint8Array {
   const parts: number[] = [0x12, 0x34, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 1];
@@ -120,6 +120,71 @@ describe("denial proofs (NSEC3, RFC 5155 §7.2)", () => {
   test("an NSEC3 owner name is not a name of the zone", () => {
     const { msg } = ask(h("www.example.org"), "A", false);
     expect(rcodeOf(msg)).toBe("NXDOMAIN");
+  });
+});
+
+const sigsOf = (rrs: packet.Answer[] | undefined) =>
+  (rrs ?? []).filter((r) => r.type === "RRSIG").map((r) => `${r.name.toLowerCase()} ${(r.data as { typeCovered: string }).typeCovered}`).sort();
+
+describe("additional section with DO (RFC 4035 §3.1.1)", () => {
+  test("an MX answer's exchange address comes with its RRSIG, after the addresses", () => {
+    const { msg } = ask("example.org", "MX");
+    const add = (msg.additionals ?? []).filter((r) => r.type !== "OPT");
+    expect(add.map((r) => `${r.name} ${r.type}`)).toEqual(["mail.example.org A", "mail.example.org RRSIG"]);
+    expect(sigsOf(add)).toEqual(["mail.example.org A"]);
+  });
+  test("NS at the apex: the in-zone name server's address is signed, the out-of-zone one has none here", () => {
+    const { msg } = ask("example.org", "NS");
+    expect(sigsOf(msg.additionals)).toEqual(["ns1.example.org A"]);
+  });
+  test("without DO no RRSIG in the additional section", () => {
+    expect(sigsOf(ask("example.org", "MX", false).msg.additionals)).toEqual([]);
+  });
+  test("an unsigned zone's NS in a signed zone: the address is the signed zone's data and keeps its RRSIG", () => {
+    expect(sigsOf(ask("other.test", "NS").msg.answers)).toEqual([]);
+    expect(sigsOf(ask("other.test", "NS").msg.additionals)).toEqual(["ns1.example.org A"]);
+  });
+  test("when the other zone changes, the cached answer shows its new address and signature", async () => {
+    const dataOf = (rrs: packet.Answer[], type: string) => rrs.filter((r) => r.type === type).map((r) => JSON.stringify((r as { data: unknown }).data));
+    const before = dataOf(ask("other.test", "NS").msg.additionals!, "RRSIG");
+    await store.transaction("example.org", (tx) => tx.replaceRRset("ns1.example.org", "A", 300, ["192.0.2.153"]));
+    try {
+      const add = ask("other.test", "NS").msg.additionals!;
+      expect(dataOf(add, "A")).toEqual(['"192.0.2.153"']);
+      expect(dataOf(add, "RRSIG")).not.toEqual(before);
+    } finally {
+      await store.transaction("example.org", (tx) => tx.replaceRRset("ns1.example.org", "A", 300, ["192.0.2.53"]));
+    }
+  });
+  test("a referral's glue has no signatures", () => {
+    const { msg } = ask("host.sub.example.org", "A");
+    expect(types((msg.additionals ?? []).filter((r) => r.type !== "OPT"))).toEqual(["A"]);
+  });
+});
+
+describe("qtype RRSIG", () => {
+  test("answers with the RRSIGs at the name, with or without DO (RFC 4035 §3.2.1)", () => {
+    for (const dnssecOk of [true, false]) {
+      const { msg } = ask("www.example.org", "RRSIG", dnssecOk);
+      expect(rcodeOf(msg)).toBe("NOERROR");
+      expect(msg.flags! & 0x400).toBe(0x400);
+      expect(sigsOf(msg.answers)).toEqual(["www.example.org A", "www.example.org AAAA"]);
+      expect(msg.authorities ?? []).toEqual([]);
+    }
+  });
+  test("at a CNAME: the CNAME's RRSIG, and the alias is not followed", () => {
+    const { msg } = ask("alias.example.org", "RRSIG");
+    expect(types(msg.answers)).toEqual(["RRSIG"]);
+    expect(sigsOf(msg.answers)).toEqual(["alias.example.org CNAME"]);
+  });
+  test("at a wildcard: the wildcard's RRSIGs under the query name", () => {
+    const { msg } = ask("x.wild.example.org", "RRSIG");
+    expect(sigsOf(msg.answers)).toEqual(["x.wild.example.org A", "x.wild.example.org TXT"]);
+  });
+  test("a name without signatures is NODATA; a missing name NXDOMAIN", () => {
+    const unsigned = ask("host.other.test", "RRSIG").msg;
+    expect([rcodeOf(unsigned), types(unsigned.answers), types(unsigned.authorities)]).toEqual(["NOERROR", [], ["SOA"]]);
+    expect(rcodeOf(ask("nope.example.org", "RRSIG").msg)).toBe("NXDOMAIN");
   });
 });
 

@@ -122,6 +122,35 @@ describe("wire-only rules", () => {
     expect(i.status).toBe("REFUSED");
   });
 
+  test("QCLASS ANY gets the IN answer without AA (RFC 1035 §6.2), over UDP and TCP", async () => {
+    for (const extra of [[], ["+tcp"]]) {
+      const d = await dig("127.0.0.1", port, "www.example.org", "A", ["-c", "ANY", ...extra]);
+      expect(d.status).toBe("NOERROR");
+      expect(d.flags).not.toContain("aa");
+      expect(d.answer).toEqual(["www.example.org. 300 IN A 192.0.2.80"]);
+    }
+    const nx = await dig("127.0.0.1", port, "nope.example.org", "A", ["-c", "ANY"]);
+    expect([nx.status, nx.flags.includes("aa")]).toEqual(["NXDOMAIN", false]);
+  });
+
+  test("REFUSED for a name we do not serve carries EDE 20 Not Authoritative when the query had EDNS (RFC 8914)", async () => {
+    const d = await dig("127.0.0.1", port, "www.example.com", "A");
+    expect(d.status).toBe("REFUSED");
+    expect(d.raw).toContain("; EDE: 20 (Not Authoritative)");
+    const plain = await dig("127.0.0.1", port, "www.example.com", "A", ["+noedns"]);
+    expect(plain.status).toBe("REFUSED");
+    expect(plain.raw).not.toContain("EDE");
+    expect(plain.raw).not.toContain("OPT PSEUDOSECTION");
+  });
+
+  test("REFUSED for a class or CHAOS name we do not serve carries EDE 21 Not Supported, as NSD sends it", async () => {
+    const hs = await dig("127.0.0.1", port, "www.example.org", "A", ["-c", "HS"]);
+    expect(hs.status).toBe("REFUSED");
+    expect(hs.raw).toContain("; EDE: 21 (Not Supported)");
+    const id = await dig("127.0.0.1", port, "id.server", "TXT", ["-c", "CH"]);
+    expect(id.raw).toContain("; EDE: 21 (Not Supported)");
+  });
+
   test("TCP: pipelined queries on one connection each get their answer", async () => {
     const msgs = [query("www.example.org", 1, { id: 1 }), query("nothing.example.org", 1, { id: 2 }), query("www.example.com", 1, { id: 3 })];
     const framed: number[] = [];
