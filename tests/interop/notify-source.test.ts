@@ -66,3 +66,45 @@ describe.skipIf(!ok)("NOTIFY from the address DNS listens on", () => {
     expect(bind.log()).not.toMatch(/refused notify/);
   }, 10_000);
 });
+
+// The failure the README warns of, shown by asking for the kernel's choice (127.0.0.1 towards 127.0.0.1).
+describe.skipIf(!ok)("NOTIFY from the kernel's choice of address (dns.notify_source = \"0.0.0.0\")", () => {
+  const d = tempDir();
+  let server: BinaryServer;
+  let secret = "";
+  const key = { name: "xfer", algorithm: "hmac-sha256", secret: "" };
+  const secondaries: Secondary[] = [];
+  const run = (...args: string[]) => cli(args, { cwd: d.path });
+
+  beforeAll(async () => {
+    server = await startBinary({ UPDNS_DNS_LISTEN: `${PRIMARY}:0`, UPDNS_DNS_NOTIFY_SOURCE: "0.0.0.0" }, d.path);
+    expect((await run("user", "add", "ops", "--email", "ops@example.test")).code).toBe(0);
+    key.secret = JSON.parse((await run("tsig", "add", "xfer", "--json")).stdout).secret;
+    expect((await run("domain", "add", ZONE, "--embedded", "--owner", "ops", "--ns", "ns1.example.test", "--transfer-key", "xfer")).code).toBe(0);
+    secret = JSON.parse((await run("host", "add", HOST, "--owner", "ops", "--json")).stdout).update_secret;
+    await waitFor("the zone to be served", async () => (await dig(PRIMARY, server.dnsPort, ZONE, "SOA")).status === "NOERROR");
+    for (const kind of ["knot", "bind"] as const) {
+      const s = await startSecondary(kind, ZONE, server.dnsPort, key, PRIMARY);
+      secondaries.push(s);
+      expect((await run("domain", "secondary", "add", ZONE, `127.0.0.1:${s.port}`)).code).toBe(0);
+    }
+    for (const s of secondaries) await waitFor(`${s.kind} to load the zone`, async () => (await dig("127.0.0.1", s.port, ZONE, "SOA")).status === "NOERROR", 10_000, 100);
+  }, 30_000);
+
+  afterAll(async () => {
+    await Promise.all(secondaries.map((s) => s.stop()));
+    await server?.stop();
+    d.cleanup();
+  });
+
+  test("both drop the NOTIFY from 127.0.0.1 and still serve the old data 2 s after a change", async () => {
+    const res = await fetch(`${server.url}/nic/update?myip=192.0.2.20`, { headers: { authorization: "Basic " + btoa(`${HOST}:${secret}`) } });
+    expect(await res.text()).toBe("good 192.0.2.20");
+    await Bun.sleep(2000);
+    for (const s of secondaries) expect(await s.addresses(HOST)).toEqual([]);
+    // Knot logs the denial only at debug level; at info it logs no accepted NOTIFY either.
+    expect(secondaries.find((s) => s.kind === "knot")!.log()).not.toMatch(/notify, incoming/);
+    expect(secondaries.find((s) => s.kind === "bind")!.log()).toMatch(/refused notify from non-(primary|master): 127\.0\.0\.1#\d+/);
+  }, 10_000);
+});
+
