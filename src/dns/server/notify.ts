@@ -1,6 +1,7 @@
 // NOTIFY out (RFC 1996): after every commit (and at start) each secondary of the zone is told the new
 // serial, over UDP, TSIG-signed when a key is set, retried with back-off until it answers. A newer
-// serial replaces the retries of an older one. Answers are matched by ID and source and verified.
+// serial replaces the retries of an older one. Answers are matched by ID and source and verified. NOTIFY
+// leaves from the address the zone is served on (`source`): secondaries accept it only from there.
 import type { udp } from "bun";
 import { scanMessage, signMessage, sourceFor, verifyMessage, type SourceAddresses, type TsigKey } from "../wire/index.ts";
 import type { ZoneStore } from "../zone/index.ts";
