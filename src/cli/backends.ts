@@ -5,11 +5,12 @@ import type { Db } from "../db/index.ts";
 import type { ZoneBackend, ZoneRef } from "../core/ports.ts";
 import { EmbeddedBackend } from "../backends/embedded/index.ts";
 import { openZoneStore } from "./zones.ts";
+import { outgoingSources } from "./dns.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
 import type { ZoneStore } from "../dns/zone/index.ts";
 
 export function cliBackends(db: Db, cfg: Config): (zone: ZoneRef) => ZoneBackend {
-  const rfc2136 = new Rfc2136Backend({ backoffMs: 0, timeoutMs: cfg.dns.query_timeout * 1000, retries: 1, masterKey: db.$masterKey });
+  const rfc2136 = new Rfc2136Backend({ backoffMs: 0, timeoutMs: cfg.dns.query_timeout * 1000, retries: 1, masterKey: db.$masterKey, source: outgoingSources(cfg.dns).rfc2136 });
   const stores = new Map<string, Promise<ZoneStore>>();
   const storeOf = (zone: string) => {
     if (!stores.has(zone)) stores.set(zone, openZoneStore(db, cfg, [zone]));

@@ -3,11 +3,24 @@
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
 import { BindError, listenDns, Notifier, Responder, ResponseRateLimiter, type DnsListener } from "../dns/server/index.ts";
+import { listenSources, type SourceAddresses } from "../dns/wire/index.ts";
 import type { Logger } from "../log/index.ts";
 import { loadDnsConfig, updatePolicyOf } from "./dns-config.ts";
 import type { ZoneRuntime } from "./zones.ts";
 
 export class DnsListenError extends Error {}
+
+/**
+ * Where outgoing DNS leaves from, per family: NOTIFY and SOA checks to secondaries from dns.notify_source(_v6),
+ * by default the address the zones are served on (a secondary's ACL names it); UPDATEs and queries to external
+ * primaries from dns.rfc2136_source(_v6), by default the same.
+ */
+export function outgoingSources(dns: Config["dns"]): { notify: SourceAddresses; rfc2136: SourceAddresses } {
+  const served = listenSources(dns.listen);
+  const pick = (set: string, fallback: string | undefined) => (set || fallback) || undefined;
+  const notify = { v4: pick(dns.notify_source, served.v4), v6: pick(dns.notify_source_v6, served.v6) };
+  return { notify, rfc2136: { v4: pick(dns.rfc2136_source, notify.v4), v6: pick(dns.rfc2136_source_v6, notify.v6) } };
+}
 
 export interface DnsRuntime {
   responder: Responder;
@@ -62,6 +75,7 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
     counters: responder.counters,
     log: (msg) => dnsLog.info(msg),
     events: dnsLog,
+    source: outgoingSources(cfg.dns).notify,
   });
   notifier.start();
   return {

@@ -5,6 +5,7 @@ import { enclosingZone } from "../core/zone-ownership.ts";
 import { EmbeddedZoneRecords } from "../backends/embedded/index.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
 import { checkSecondaries } from "../jobs/index.ts";
+import { outgoingSources } from "./dns.ts";
 import { requireUser } from "../core/admin/users.ts";
 import type { Config } from "../config/index.ts";
 import { domains } from "../db/index.ts";
@@ -126,8 +127,8 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
       const d = requireDomain(db, positionals[0]);
       const result =
         d.backend === "rfc2136"
-          ? await new Rfc2136Backend({ timeoutMs: 5000, retries: 1, masterKey: db.$masterKey }).checkZone(zoneRefOf(d))
-          : await checkSecondaries(d.name, d.serial, listSecondaries(db, d.id).map((s) => s.address));
+          ? await new Rfc2136Backend({ timeoutMs: 5000, retries: 1, masterKey: db.$masterKey, source: outgoingSources(cfg.dns).rfc2136 }).checkZone(zoneRefOf(d))
+          : await checkSecondaries(d.name, d.serial, listSecondaries(db, d.id).map((s) => s.address), { notifySource: outgoingSources(cfg.dns).notify });
       const text = () => [`${d.name}: ${result.ok ? "ok" : "FAILED"}`, ...result.steps.map((s) => `  ${s.ok ? "ok  " : "FAIL"} ${s.step}: ${s.message}`)].join("\n");
       print(io, values.json, { zone: d.name, ...result }, text);
       if (!result.ok) throw new CliError(`domain check of ${d.name} failed`, 1);

@@ -26,6 +26,7 @@ import {
   type JobReport,
 } from "../jobs/index.ts";
 import { cliBackends } from "./backends.ts";
+import { outgoingSources } from "./dns.ts";
 import { openZoneStore } from "./zones.ts";
 import { CliError, parse, print, table, type Io } from "./args.ts";
 
@@ -62,7 +63,7 @@ export function jobContext(cfg: Config, db: Db, log: Logger, parts: JobContextPa
     translator,
     trimJournals: parts.trimJournals,
     resignZones: parts.resignZones,
-    checkZone: zoneChecker({ timeoutMs: cfg.dns.query_timeout * 1000, retries: 1 }),
+    checkZone: zoneChecker({ timeoutMs: cfg.dns.query_timeout * 1000, retries: 1, notifySource: outgoingSources(cfg.dns).notify, rfc2136Source: outgoingSources(cfg.dns).rfc2136 }),
   };
 }
 

@@ -18,7 +18,7 @@ import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
 import { createForwardWorker, queueForwarder, type ForwardWorker } from "../backends/forwarder/index.ts";
 import { removeUserDns, systemClock } from "../core/index.ts";
 import { openZones, type ZoneRuntime } from "./zones.ts";
-import { startDns, type DnsRuntime } from "./dns.ts";
+import { outgoingSources, startDns, type DnsRuntime } from "./dns.ts";
 import { metricsRoutes } from "./metrics.ts";
 import { parseServer, reverseResolver, systemResolvers } from "../dns/rfc2136/index.ts";
 import { createJobScheduler, type Scheduler } from "../jobs/index.ts";
@@ -47,7 +47,7 @@ export function databasePath(cfg: Config): string {
  */
 export function backendsFor(cfg: Config, zones: ZoneRuntime, db: Db): ((zone: ZoneRef) => ZoneBackend) & { rfc2136: Rfc2136Backend } {
   const embedded = new EmbeddedBackend(() => zones.store, () => zones.refresh());
-  const rfc2136 = new Rfc2136Backend({ backoffMs: cfg.dns.backoff * 1000, timeoutMs: cfg.dns.query_timeout * 1000, retries: 1, masterKey: db.$masterKey });
+  const rfc2136 = new Rfc2136Backend({ backoffMs: cfg.dns.backoff * 1000, timeoutMs: cfg.dns.query_timeout * 1000, retries: 1, masterKey: db.$masterKey, source: outgoingSources(cfg.dns).rfc2136 });
   return Object.assign((zone: ZoneRef) => (zone.backend === "embedded" ? embedded : rfc2136), { rfc2136 });
 }
 

@@ -61,6 +61,10 @@ export const settings: Setting[] = [
   { section: "dns", key: "journal_max_age_days", type: "int", default: 14, validate: range(1, 3650), help: "Changesets older than this are trimmed (secondaries then get AXFR)." },
   { section: "dns", key: "chaos_version", type: "string", default: "", validate: text(checks.characterString), help: 'Answer to CH TXT version.bind; empty: REFUSED.' },
   { section: "dns", key: "chaos_id", type: "string", default: "", validate: text(checks.characterString), help: 'Answer to CH TXT id.server; empty: REFUSED.' },
+  { section: "dns", key: "notify_source", type: "string", default: "", validate: text(checks.sourceAddress(4, "dns.notify_source_v6")), help: 'IPv4 address NOTIFY and SOA checks to secondaries leave from (BIND\'s notify-source); empty: the first IPv4 address of dns.listen, the kernel\'s choice when that is 0.0.0.0; "0.0.0.0": always the kernel\'s choice.' },
+  { section: "dns", key: "notify_source_v6", type: "string", default: "", validate: text(checks.sourceAddress(6, "dns.notify_source")), help: 'IPv6 address NOTIFY and SOA checks to secondaries leave from (BIND\'s notify-source-v6); empty: the first IPv6 address of dns.listen, the kernel\'s choice when that is [::]; "::": always the kernel\'s choice.' },
+  { section: "dns", key: "rfc2136_source", type: "string", default: "", validate: text(checks.sourceAddress(4, "dns.rfc2136_source_v6")), help: 'IPv4 address UPDATEs and queries to external primaries (rfc2136 zones) leave from; empty: as dns.notify_source; "0.0.0.0": the kernel\'s choice.' },
+  { section: "dns", key: "rfc2136_source_v6", type: "string", default: "", validate: text(checks.sourceAddress(6, "dns.rfc2136_source")), help: 'IPv6 address UPDATEs and queries to external primaries (rfc2136 zones) leave from; empty: as dns.notify_source_v6; "::": the kernel\'s choice.' },
 
   // [mail]
   { section: "mail", key: "smtp_host", type: "string", default: "", validate: text(checks.hostName), help: "SMTP server; empty: mails are written to the log instead." },

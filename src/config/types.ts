@@ -34,6 +34,10 @@ export interface Config {
     journal_max_age_days: number;
     chaos_version: string;
     chaos_id: string;
+    notify_source: string;
+    notify_source_v6: string;
+    rfc2136_source: string;
+    rfc2136_source_v6: string;
   };
   "mail": {
     smtp_host: string;

@@ -59,6 +59,18 @@ export const resolverAddress: Check = (v) => {
   return ipProblem(host) ?? (port === undefined ? null : portProblem(port, 1));
 };
 
+/**
+ * A source address of one family for outgoing DNS, or "" (the default). The wrong family is named as such:
+ * a socket of one family cannot send from an address of the other.
+ */
+export const sourceAddress =
+  (family: 4 | 6, otherKey: string): Check =>
+  (v) => {
+    if (v === "" || isIP(v) === family) return null;
+    if (isIP(v) !== 0) return `"${v}" is an IPv${isIP(v)} address, this key takes IPv${family} (set ${otherKey} for IPv${isIP(v)})`;
+    return `"${v}" is not an IPv${family} address`;
+  };
+
 /** A regular expression as registration matches e-mail addresses with it (case-insensitive). */
 export const regex: Check = (v) => {
   try {

@@ -7,7 +7,7 @@ import { SqliteZoneStorage } from "../backends/embedded/index.ts";
 import { zoneRefOf, type DomainRow } from "../core/index.ts";
 import type { Db } from "../db/index.ts";
 import { listSecondaries } from "../core/admin/domains.ts";
-import { parseServer, querySoa } from "../dns/rfc2136/index.ts";
+import { parseServer, querySoa, type SourceAddresses } from "../dns/rfc2136/index.ts";
 import { ZoneStore } from "../dns/zone/index.ts";
 
 export interface CheckStep {
@@ -32,6 +32,10 @@ export type ZoneChecker = (db: Db, domain: DomainRow) => Promise<ZoneCheck>;
 export interface CheckOptions {
   timeoutMs?: number;
   retries?: number;
+  /** Where SOA queries to secondaries leave from (dns.notify_source: the address they know us by). */
+  notifySource?: SourceAddresses;
+  /** Where SOA queries to an external primary leave from (dns.rfc2136_source). */
+  rfc2136Source?: SourceAddresses;
 }
 
 /** For an embedded zone: each secondary answers with `serial` (SOA query, RD off), one step per secondary. */
@@ -39,7 +43,7 @@ export async function checkSecondaries(zone: string, serial: number, secondaries
   const steps: CheckStep[] = [];
   for (const s of secondaries) {
     try {
-      const r = await querySoa([parseServer(s)], zone, { timeoutMs: o.timeoutMs ?? 3000, retries: o.retries ?? 1 });
+      const r = await querySoa([parseServer(s)], zone, { timeoutMs: o.timeoutMs ?? 3000, retries: o.retries ?? 1, source: o.notifySource });
       const theirs = r.soa.serial;
       steps.push({ step: `secondary ${s}`, ok: theirs === serial, message: theirs === serial ? `serves serial ${serial}` : `serves serial ${theirs}, ours is ${serial}` });
     } catch (e) {
@@ -57,7 +61,7 @@ export function zoneChecker(o: CheckOptions = {}): ZoneChecker {
       const zone = zoneRefOf(d);
       try {
         if (!zone.primary) throw new Error("no primary configured");
-        const r = await querySoa([parseServer(zone.primary)], zone.name, { timeoutMs: o.timeoutMs ?? 5000, retries: o.retries ?? 1 });
+        const r = await querySoa([parseServer(zone.primary)], zone.name, { timeoutMs: o.timeoutMs ?? 5000, retries: o.retries ?? 1, source: o.rfc2136Source });
         return { ok: true, broken: false, steps: [{ step: "soa", ok: true, message: `${zone.primary} is authoritative for ${zone.name}, SOA serial ${r.soa.serial}` }] };
       } catch (e) {
         return { ok: false, broken: true, steps: [{ step: "soa", ok: false, message: (e as Error).message }] };

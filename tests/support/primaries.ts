@@ -44,6 +44,8 @@ export interface RunningPrimary {
 export interface PrimaryOptions {
   /** Extra zone-file lines (relative names), e.g. to make a zone big enough for a multi-message AXFR. */
   records?: string[];
+  /** Knot: UPDATEs are allowed only from this address (with a key), as an operator's ACL may say. */
+  updateFrom?: string;
 }
 
 function zoneFile(o: PrimaryOptions = {}): string {
@@ -162,7 +164,7 @@ acl:
     update-owner-name: [www]
     deny: on
   - id: allow_update
-    key: [${keyIds}]
+${o.updateFrom ? `    address: ${o.updateFrom}\n` : ""}    key: [${keyIds}]
     action: update
   - id: allow_transfer
     key: [${keyIds}]

@@ -29,7 +29,9 @@ export interface Secondary {
 
 export const SECONDARY_PROGRAMS: Record<SecondaryKind, string> = { bind: "named", nsd: "nsd", knot: "knotd" };
 
-function bindConf(dir: string, port: number, zone: string, primaryPort: number, key: TransferKey | null): string {
+// Each config is the README's "Adding secondaries" snippet, with ports and paths: the primary is named by
+// its address alone, and NOTIFY is accepted only from that address (BIND: from its primaries).
+function bindConf(dir: string, port: number, zone: string, primary: string, primaryPort: number, key: TransferKey | null): string {
   return `
 options {
   directory "${dir}";
@@ -46,14 +48,13 @@ ${key ? `key "${key.name}" { algorithm ${key.algorithm}; secret "${key.secret}";
 controls { };
 zone "${zone}" {
   type secondary;
-  primaries port ${primaryPort} { 127.0.0.1${key ? ` key "${key.name}"` : ""}; };
+  primaries port ${primaryPort} { ${primary}${key ? ` key "${key.name}"` : ""}; };
   file "${dir}/${zone}.db";
-  allow-notify { 127.0.0.1; };
 };
 `;
 }
 
-function nsdConf(dir: string, port: number, zone: string, primaryPort: number, key: TransferKey | null): string {
+function nsdConf(dir: string, port: number, zone: string, primary: string, primaryPort: number, key: TransferKey | null): string {
   return `
 ${nsdServerClause(dir, port)}  verbosity: 5
   server-count: 1
@@ -65,12 +66,12 @@ ${key ? `key:\n  name: "${key.name}"\n  algorithm: ${key.algorithm}\n  secret: "
 zone:
   name: "${zone}"
   zonefile: "${zone}.zone"
-  request-xfr: 127.0.0.1@${primaryPort} ${key ? key.name : "NOKEY"}
-  allow-notify: 127.0.0.1 ${key ? key.name : "NOKEY"}
+  request-xfr: ${primary}@${primaryPort} ${key ? key.name : "NOKEY"}
+  allow-notify: ${primary} ${key ? key.name : "NOKEY"}
 `;
 }
 
-function knotConf(dir: string, port: number, zone: string, primaryPort: number, key: TransferKey | null): string {
+function knotConf(dir: string, port: number, zone: string, primary: string, primaryPort: number, key: TransferKey | null): string {
   return `
 server:
   listen: 127.0.0.1@${port}
@@ -86,11 +87,11 @@ database:
 ${key ? `key:\n  - id: ${key.name}\n    algorithm: ${key.algorithm}\n    secret: ${key.secret}\n` : ""}
 remote:
   - id: primary
-    address: 127.0.0.1@${primaryPort}
+    address: ${primary}@${primaryPort}
 ${key ? `    key: ${key.name}\n` : ""}
 acl:
   - id: notify_from_primary
-    address: 127.0.0.1
+    address: ${primary}
 ${key ? `    key: ${key.name}\n` : ""}    action: notify
 template:
   - id: default
@@ -102,8 +103,8 @@ zone:
 `;
 }
 
-/** Start one secondary of `zone` pulling from 127.0.0.1@primaryPort, signed with `key` (or unsigned). */
-export async function startSecondary(kind: SecondaryKind, zone: string, primaryPort: number, key: TransferKey | null): Promise<Secondary> {
+/** Start one secondary of `zone` pulling from primary@primaryPort (127.0.0.1 by default), signed with `key` (or unsigned). */
+export async function startSecondary(kind: SecondaryKind, zone: string, primaryPort: number, key: TransferKey | null, primary = "127.0.0.1"): Promise<Secondary> {
   const bin = which(SECONDARY_PROGRAMS[kind]);
   if (!bin) throw new Error(`${SECONDARY_PROGRAMS[kind]} is not installed`);
   const dir = tempDir(`updns-${kind}-`);
@@ -111,13 +112,13 @@ export async function startSecondary(kind: SecondaryKind, zone: string, primaryP
   const conf = join(dir.path, `${kind}.conf`);
   let cmd: string[];
   if (kind === "bind") {
-    writeFileSync(conf, bindConf(dir.path, port, zone, primaryPort, key));
+    writeFileSync(conf, bindConf(dir.path, port, zone, primary, primaryPort, key));
     cmd = [bin, "-g", "-d", "3", "-c", conf, "-p", String(port), "-n", "1"];
   } else if (kind === "nsd") {
-    writeFileSync(conf, nsdConf(dir.path, port, zone, primaryPort, key));
+    writeFileSync(conf, nsdConf(dir.path, port, zone, primary, primaryPort, key));
     cmd = [bin, "-d", "-c", conf];
   } else {
-    writeFileSync(conf, knotConf(dir.path, port, zone, primaryPort, key));
+    writeFileSync(conf, knotConf(dir.path, port, zone, primary, primaryPort, key));
     cmd = [bin, "-c", conf];
   }
   const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", cwd: dir.path });

@@ -16,6 +16,7 @@ import {
   sendUpdate,
   tsigKeyFromBase64,
   type ExchangeOptions,
+  type SourceAddresses,
   type ServerAddress,
   type TsigKey,
 } from "../../dns/rfc2136/index.ts";
@@ -38,6 +39,8 @@ export interface Rfc2136BackendOptions {
   verifyWrites?: boolean;
   /** The master key that opens update keys stored sealed (zone.updateKey.secret as the database holds it). */
   masterKey?: () => Uint8Array;
+  /** Local addresses UPDATEs and queries leave from, per family (dns.rfc2136_source); absent: the kernel's choice. */
+  source?: SourceAddresses;
 }
 
 export interface BackoffState {
@@ -228,6 +231,7 @@ export class Rfc2136Backend implements ZoneBackend {
       timeoutMs: this.opts.timeoutMs,
       retries: this.opts.retries,
       clockOffsetSeconds: this.opts.clockOffsetSeconds,
+      source: this.opts.source,
       key: signed ? this.key(zone) : undefined,
     };
   }

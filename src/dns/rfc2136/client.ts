@@ -1,7 +1,7 @@
 // The RFC 2136 client: signed UPDATEs to a zone's primary and RD-off queries to its servers, with every
 // failure turned into a DnsError whose message a zone owner can act on.
 import { randomBytes } from "node:crypto";
-import { normalizeName, namesEqual, scanMessage, verifyMessage, signMessage, type TsigKey } from "../wire/index.ts";
+import { normalizeName, namesEqual, scanMessage, sourceFor, verifyMessage, signMessage, type SourceAddresses, type TsigKey } from "../wire/index.ts";
 import { TYPE, buildQuery, buildUpdate, decodeResponse, reverseName, type DecodedResponse, type Prerequisite, type RecordTypeName, type UpdateOp } from "./message.ts";
 import { TransportError, UDP_LIMIT, formatServer, tcpExchange, udpExchange, type ServerAddress, type TransportFailure } from "./transport.ts";
 
@@ -36,6 +36,8 @@ export interface ExchangeOptions {
   fudge?: number;
   /** Seconds added to our clock for TSIG (tests simulate a skewed clock with it). */
   clockOffsetSeconds?: number;
+  /** Local addresses to send from, per family (dns.rfc2136_source); absent: the kernel's choice. */
+  source?: SourceAddresses;
 }
 
 const DEFAULT_TIMEOUT_MS = 5000;
@@ -153,13 +155,14 @@ export async function exchange(server: ServerAddress, message: Uint8Array, opts:
   };
 
   const useTcp = opts.tcp || wire.length > UDP_LIMIT;
+  const local = sourceFor(opts.source, server.host);
   const attempts = 1 + (opts.retries ?? 1);
   try {
     if (!useTcp) {
       let lastErr: TransportError | undefined;
       for (let i = 0; i < attempts; i++) {
         try {
-          const w = await udpExchange(server, wire, timeoutMs, accept);
+          const w = await udpExchange(server, wire, timeoutMs, accept, local);
           // RFC 1035 §4.2.1 / RFC 7766: a truncated answer means "ask again over TCP".
           if (!decoded!.tc) return { response: decoded!, wire: w, via: "udp", peerTsigError, unsignedRefusal };
           break;
@@ -175,7 +178,7 @@ export async function exchange(server: ServerAddress, message: Uint8Array, opts:
     }
     peerTsigError = undefined;
     unsignedRefusal = undefined;
-    const w = await tcpExchange(server, wire, timeoutMs, accept);
+    const w = await tcpExchange(server, wire, timeoutMs, accept, local);
     return { response: decoded!, wire: w, via: "tcp", peerTsigError, unsignedRefusal };
   } catch (e) {
     if (e instanceof TransportError) {

@@ -9,4 +9,4 @@ export { formatServer, parseServer, UDP_LIMIT } from "./transport.ts";
 export type { ServerAddress } from "./transport.ts";
 // What users of this client need from dns/wire, so they depend on dns/rfc2136 alone (DESIGN.md).
 export { absolutize, parseAlgorithm, tsigKeyFromBase64, TSIG_ALGORITHMS } from "../wire/index.ts";
-export type { TsigAlgorithm, TsigKey } from "../wire/index.ts";
+export type { SourceAddresses, TsigAlgorithm, TsigKey } from "../wire/index.ts";

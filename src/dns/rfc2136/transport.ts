@@ -2,6 +2,8 @@
 // wrong question, bad TSIG...) are not believed: over UDP anyone can send a datagram, so we keep
 // waiting for the real answer until the deadline and then report the last reason we refused one.
 // Over TCP the stream is the server's, so a bad answer ends the exchange at once.
+// `local` binds the source address (dns.rfc2136_source): a primary may allow UPDATEs by address.
+import { connect } from "node:net";
 
 export interface ServerAddress {
   host: string;
@@ -63,13 +65,15 @@ interface PooledSocket {
   idle?: ReturnType<typeof setTimeout>;
 }
 
+/** Pools are per server and source address: a socket bound to one source never serves another. */
 const pools = new Map<string, PooledSocket[]>();
+const poolKey = (server: ServerAddress, local: string | undefined) => `${formatServer(server)}|${local ?? ""}`;
 /** Idle sockets kept per server at most, and for how long. */
 const POOL_MAX = 16;
 const IDLE_MS = 10_000;
 
-async function acquire(server: ServerAddress): Promise<PooledSocket> {
-  const p = pools.get(formatServer(server))?.pop();
+async function acquire(server: ServerAddress, local: string | undefined): Promise<PooledSocket> {
+  const p = pools.get(poolKey(server, local))?.pop();
   if (p) {
     clearTimeout(p.idle);
     p.sock.ref();
@@ -77,6 +81,7 @@ async function acquire(server: ServerAddress): Promise<PooledSocket> {
   }
   const entry: PooledSocket = { sock: undefined!, onData: null, onError: null };
   entry.sock = await Bun.udpSocket({
+    ...(local ? { hostname: local } : {}),
     connect: { hostname: server.host, port: server.port },
     socket: {
       data(_s, buf) {
@@ -91,9 +96,9 @@ async function acquire(server: ServerAddress): Promise<PooledSocket> {
   return entry;
 }
 
-function release(server: ServerAddress, p: PooledSocket, reusable: boolean): void {
+function release(server: ServerAddress, local: string | undefined, p: PooledSocket, reusable: boolean): void {
   p.onData = p.onError = null;
-  const key = formatServer(server);
+  const key = poolKey(server, local);
   const free = pools.get(key) ?? [];
   if (!reusable || p.sock.closed || free.length >= POOL_MAX) {
     try {
@@ -114,7 +119,7 @@ function release(server: ServerAddress, p: PooledSocket, reusable: boolean): voi
   pools.set(key, free);
 }
 
-export function udpExchange(server: ServerAddress, wire: Uint8Array, timeoutMs: number, accept: Accept): Promise<Uint8Array> {
+export function udpExchange(server: ServerAddress, wire: Uint8Array, timeoutMs: number, accept: Accept, local?: string): Promise<Uint8Array> {
   return new Promise((resolve, reject) => {
     let done = false;
     let lastProblem: string | null = null;
@@ -123,7 +128,7 @@ export function udpExchange(server: ServerAddress, wire: Uint8Array, timeoutMs: 
       if (done) return;
       done = true;
       clearTimeout(timer);
-      if (sock) release(server, sock, err === null);
+      if (sock) release(server, local, sock, err === null);
       if (err) reject(err);
       else resolve(value!);
     };
@@ -134,9 +139,9 @@ export function udpExchange(server: ServerAddress, wire: Uint8Array, timeoutMs: 
           : new TransportError(`timeout: no answer from ${formatServer(server)} within ${timeoutMs} ms`, "timeout"),
       );
     }, timeoutMs);
-    acquire(server)
+    acquire(server, local)
       .then((s) => {
-        if (done) return release(server, s, true);
+        if (done) return release(server, local, s, true);
         sock = s;
         s.onData = (w) => {
           if (done) return;
@@ -147,69 +152,57 @@ export function udpExchange(server: ServerAddress, wire: Uint8Array, timeoutMs: 
         s.onError = () => finish(new TransportError(`connection refused by ${formatServer(server)} (nothing listens on that UDP port)`, "refused"));
         if (!s.sock.send(wire)) finish(new TransportError(`could not send to ${formatServer(server)}`, "network"));
       })
-      .catch((e) => finish(new TransportError(`cannot reach ${formatServer(server)}: ${(e as Error).message}`, "network")));
+      .catch((e) => finish(new TransportError(`cannot reach ${formatServer(server)}${local ? ` from ${local}` : ""}: ${(e as Error).message}`, "network")));
   });
 }
 
-export function tcpExchange(server: ServerAddress, wire: Uint8Array, timeoutMs: number, accept: Accept): Promise<Uint8Array> {
+export function tcpExchange(server: ServerAddress, wire: Uint8Array, timeoutMs: number, accept: Accept, local?: string): Promise<Uint8Array> {
   if (wire.length > 0xffff) return Promise.reject(new TransportError("message longer than 65535 octets", "network"));
   return new Promise((resolve, reject) => {
     let done = false;
+    let connected = false;
     let buf = new Uint8Array(0);
-    let sock: { end(): void } | undefined;
     const finish = (err: Error | null, value?: Uint8Array) => {
       if (done) return;
       done = true;
       clearTimeout(timer);
-      try {
-        sock?.end();
-      } catch {}
+      sock.destroy();
       if (err) reject(err);
       else resolve(value!);
     };
     const timer = setTimeout(() => finish(new TransportError(`timeout: no answer from ${formatServer(server)} over TCP within ${timeoutMs} ms`, "timeout")), timeoutMs);
-    Bun.connect({
-      hostname: server.host,
-      port: server.port,
-      socket: {
-        open(s) {
-          sock = s;
-          // RFC 1035 §4.2.2: two-octet length, then the message.
-          const framed = new Uint8Array(2 + wire.length);
-          framed[0] = wire.length >> 8;
-          framed[1] = wire.length & 0xff;
-          framed.set(wire, 2);
-          s.write(framed);
-        },
-        data(_s, chunk) {
-          if (done) return;
-          const next = new Uint8Array(buf.length + chunk.length);
-          next.set(buf);
-          next.set(chunk, buf.length);
-          buf = next;
-          if (buf.length < 2) return;
-          const len = (buf[0] << 8) | buf[1];
-          if (len < 12) return finish(new TransportError(`answer from ${formatServer(server)} announces ${len} octets, less than a DNS header`, "invalid-response"));
-          if (buf.length < 2 + len) return;
-          const w = buf.slice(2, 2 + len);
-          const problem = accept(w);
-          if (problem === null) finish(null, w);
-          else finish(new TransportError(`invalid answer from ${formatServer(server)}: ${problem}`, "invalid-response"));
-        },
-        close() {
-          finish(new TransportError(`${formatServer(server)} closed the TCP connection before answering`, "network"));
-        },
-        error(_s, e) {
-          finish(new TransportError(`TCP error with ${formatServer(server)}: ${e.message}`, "network"));
-        },
-        connectError(_s, e) {
-          const refused = /refused/i.test(e.message) || (e as { code?: string }).code === "ECONNREFUSED";
-          finish(new TransportError(refused ? `connection refused by ${formatServer(server)}` : `cannot connect to ${formatServer(server)}: ${e.message}`, refused ? "refused" : "network"));
-        },
-      },
-    }).catch((e) => {
-      const refused = /refused/i.test(String(e?.message)) || e?.code === "ECONNREFUSED";
-      finish(new TransportError(refused ? `connection refused by ${formatServer(server)}` : `cannot connect to ${formatServer(server)}: ${e?.message}`, refused ? "refused" : "network"));
+    // node:net rather than Bun.connect: only it binds a local address (localAddress).
+    const sock = connect({ host: server.host, port: server.port, ...(local ? { localAddress: local } : {}) });
+    sock.on("connect", () => {
+      connected = true;
+      // RFC 1035 §4.2.2: two-octet length, then the message.
+      const framed = new Uint8Array(2 + wire.length);
+      framed[0] = wire.length >> 8;
+      framed[1] = wire.length & 0xff;
+      framed.set(wire, 2);
+      sock.write(framed);
+    });
+    sock.on("data", (chunk: Uint8Array) => {
+      if (done) return;
+      const next = new Uint8Array(buf.length + chunk.length);
+      next.set(buf);
+      next.set(chunk, buf.length);
+      buf = next;
+      if (buf.length < 2) return;
+      const len = (buf[0] << 8) | buf[1];
+      if (len < 12) return finish(new TransportError(`answer from ${formatServer(server)} announces ${len} octets, less than a DNS header`, "invalid-response"));
+      if (buf.length < 2 + len) return;
+      const w = buf.slice(2, 2 + len);
+      const problem = accept(w);
+      if (problem === null) finish(null, w);
+      else finish(new TransportError(`invalid answer from ${formatServer(server)}: ${problem}`, "invalid-response"));
+    });
+    sock.on("close", () => finish(new TransportError(`${formatServer(server)} closed the TCP connection before answering`, "network")));
+    sock.on("error", (e: NodeJS.ErrnoException) => {
+      if (connected) return finish(new TransportError(`TCP error with ${formatServer(server)}: ${e.message}`, "network"));
+      const refused = e.code === "ECONNREFUSED" || /refused/i.test(e.message);
+      const from = local ? ` from ${local}` : "";
+      finish(new TransportError(refused ? `connection refused by ${formatServer(server)}` : `cannot connect to ${formatServer(server)}${from}: ${e.message}`, refused ? "refused" : "network"));
     });
   });
 }

@@ -1,8 +1,9 @@
 // NOTIFY out (RFC 1996): after every commit (and at start) each secondary of the zone is told the new
 // serial, over UDP, TSIG-signed when a key is set, retried with back-off until it answers. A newer
-// serial replaces the retries of an older one. Answers are matched by ID and source and verified.
+// serial replaces the retries of an older one. Answers are matched by ID and source and verified. NOTIFY
+// leaves from the address the zone is served on (`source`): secondaries accept it only from there.
 import type { udp } from "bun";
-import { scanMessage, signMessage, verifyMessage, type TsigKey } from "../wire/index.ts";
+import { scanMessage, signMessage, sourceFor, verifyMessage, type SourceAddresses, type TsigKey } from "../wire/index.ts";
 import type { ZoneStore } from "../zone/index.ts";
 import { CLASS, OPCODE, TYPE } from "./constants.ts";
 import { type DnsCounters, newCounters } from "./counters.ts";
@@ -23,6 +24,11 @@ export interface NotifierOptions {
   log?: (msg: string) => void;
   /** One line per NOTIFY acknowledged or given up, for the operator's log. */
   events?: DnsEvents;
+  /**
+   * Addresses NOTIFY leaves from, per family (absent: the kernel's choice). A secondary accepts NOTIFY only
+   * from its primary's address (Knot's acl, BIND's primaries), so this is the address we serve the zone on.
+   */
+  source?: SourceAddresses;
 }
 
 interface Waiting {
@@ -34,7 +40,8 @@ interface Waiting {
 }
 
 export class Notifier {
-  private sockets = new Map<"v4" | "v6", udp.Socket<"uint8array">>();
+  /** One socket per local address bound ("0.0.0.0" / "::": the kernel's choice). */
+  private sockets = new Map<string, Promise<udp.Socket<"uint8array">>>();
   private waiting = new Map<number, Waiting>();
   private generation = new Map<string, number>();
   private unsubscribe: (() => void) | null = null;
@@ -56,7 +63,7 @@ export class Notifier {
     this.unsubscribe?.();
     for (const w of this.waiting.values()) w.resolve(false);
     this.waiting.clear();
-    for (const s of this.sockets.values()) s.close();
+    for (const s of this.sockets.values()) (await s.catch(() => null))?.close();
     this.sockets.clear();
   }
 
@@ -66,12 +73,13 @@ export class Notifier {
     return Promise.all(targets.map((t) => this.notifyOne(zone, t)));
   }
 
-  private async socket(v6: boolean): Promise<udp.Socket<"uint8array">> {
-    const fam = v6 ? "v6" : "v4";
-    let s = this.sockets.get(fam);
+  /** The socket bound to the source for `dest`; opened once (concurrent callers share the opening). */
+  private socket(dest: string): Promise<udp.Socket<"uint8array">> {
+    const hostname = sourceFor(this.opts.source, dest) ?? (dest.includes(":") ? "::" : "0.0.0.0");
+    let s = this.sockets.get(hostname);
     if (!s) {
-      s = await Bun.udpSocket({
-        hostname: v6 ? "::" : "0.0.0.0",
+      s = Bun.udpSocket({
+        hostname,
         port: 0,
         binaryType: "uint8array",
         socket: {
@@ -80,7 +88,9 @@ export class Notifier {
           error: () => {},
         },
       });
-      this.sockets.set(fam, s);
+      this.sockets.set(hostname, s);
+      // A source that cannot be bound (an address this host no longer has) is tried again next time.
+      s.catch(() => this.sockets.delete(hostname));
     }
     return s;
   }
@@ -123,7 +133,15 @@ export class Notifier {
       return false;
     }
     const addr = t.address.replace(/^\[|\]$/g, "");
-    const sock = await this.socket(addr.includes(":"));
+    let sock: udp.Socket<"uint8array">;
+    try {
+      sock = await this.socket(addr);
+    } catch (e) {
+      this.counters.notifies.failed++;
+      const source = sourceFor(this.opts.source, addr);
+      this.opts.events?.warn("notify failed", { zone, peer, key: t.key ?? null, serial: this.opts.store.zone(zone)?.serial ?? null, attempts: 0, why: `cannot send from ${source}: ${(e as Error).message}` });
+      return false;
+    }
     for (let i = 0; i < attempts; i++) {
       if (this.stopped || this.generation.get(gkey) !== gen) return false;
       const snap = this.opts.store.zone(zone);

@@ -3,3 +3,4 @@ export * from "./names.ts";
 export * from "./serial.ts";
 export * from "./scan.ts";
 export * from "./tsig.ts";
+export * from "./source.ts";

@@ -292,3 +292,33 @@ test("UPDATE layout (RFC 2136 §2.5): zone (lower-cased), then delete RRset (ANY
     3, ...Buffer.from("old"), 7, ...Buffer.from("example"), 4, ...Buffer.from("test"), 0, 0, 255, 0, 255, 0, 0, 0, 0, 0, 0,
   ]);
 });
+
+describe("source address (dns.rfc2136_source)", () => {
+  test("UDP and TCP leave from the configured source, so a primary's address ACL sees it", async () => {
+    server = await startFakeServer((req) => signedAnswer(req));
+    const upd = [{ op: "add" as const, name: "t.example.test", type: "TXT" as const, ttl: 60, value: "x" }];
+    await sendUpdate(at(server), "example.test", upd, { key, timeoutMs: 500, source: { v4: "127.0.0.2" } });
+    await sendUpdate(at(server), "example.test", upd, { key, timeoutMs: 500, tcp: true, source: { v4: "127.0.0.2" } });
+    expect(server.requests.map((r) => [r.via, r.from])).toEqual([["udp", "127.0.0.2"], ["tcp", "127.0.0.2"]]);
+  });
+
+  test("a pooled socket of one source is not reused for another", async () => {
+    server = await startFakeServer((req) => answer(req, { answers: [{ type: A, rdata: [192, 0, 2, 1] }] }));
+    await query([at(server)], "h.example.test", "A", { timeoutMs: 500, source: { v4: "127.0.0.2" } });
+    await query([at(server)], "h.example.test", "A", { timeoutMs: 500, source: { v4: "127.0.0.3" } });
+    await query([at(server)], "h.example.test", "A", { timeoutMs: 500 });
+    expect(server.requests.map((r) => r.from)).toEqual(["127.0.0.2", "127.0.0.3", "127.0.0.1"]);
+  });
+
+  test("a source of the other family is not used: the kernel chooses", async () => {
+    server = await startFakeServer((req) => answer(req, { answers: [{ type: A, rdata: [192, 0, 2, 1] }] }));
+    await query([at(server)], "h.example.test", "A", { timeoutMs: 500, source: { v6: "::1" } });
+    expect(server.requests[0].from).toBe("127.0.0.1");
+  });
+
+  test("a source this host does not have: an error naming it", async () => {
+    server = await startFakeServer((req) => answer(req));
+    const e = await fail(query([at(server)], "h.example.test", "A", { timeoutMs: 500, tcp: true, source: { v4: "192.0.2.77" } }));
+    expect(e.message).toContain("from 192.0.2.77");
+  });
+});

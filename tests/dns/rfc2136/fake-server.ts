@@ -6,8 +6,8 @@ export type Responder = (request: Uint8Array, via: "udp" | "tcp") => Uint8Array 
 
 export interface FakeServer {
   port: number;
-  /** `port`: the client's source port (UDP). */
-  requests: { via: "udp" | "tcp"; wire: Uint8Array; port?: number }[];
+  /** `port`: the client's source port (UDP); `from`: its source address. */
+  requests: { via: "udp" | "tcp"; wire: Uint8Array; port?: number; from: string }[];
   respond: Responder;
   stop(): void;
 }
@@ -22,7 +22,7 @@ export async function startFakeServer(respond: Responder): Promise<FakeServer> {
     socket: {
       data(sock, buf, rport, raddr) {
         const wire = new Uint8Array(buf);
-        state.requests.push({ via: "udp", wire, port: rport });
+        state.requests.push({ via: "udp", wire, port: rport, from: raddr });
         for (const out of toList(state.respond(wire, "udp"))) sock.send(out, rport, raddr);
       },
     },
@@ -44,7 +44,7 @@ export async function startFakeServer(respond: Responder): Promise<FakeServer> {
         if (b.length < 2 + len) return;
         const wire = b.slice(2, 2 + len);
         s.data.buf = b.slice(2 + len);
-        state.requests.push({ via: "tcp", wire });
+        state.requests.push({ via: "tcp", wire, from: s.remoteAddress });
         const outs = toList(state.respond(wire, "tcp"));
         if (outs.length === 0) {
           s.end();

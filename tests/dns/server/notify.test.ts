@@ -1,7 +1,7 @@
 // NOTIFY out (RFC 1996): sent after each commit, signed with the zone's key, retried with back-off
 // until answered, and the answer's TSIG verified.
 import { afterEach, describe, expect, test } from "bun:test";
-import { Notifier, newCounters } from "../../../src/dns/server/index.ts";
+import { Notifier, newCounters, type NotifierOptions } from "../../../src/dns/server/index.ts";
 import { scanMessage, signMessage, tsigKeyFromBase64, verifyMessage } from "../../../src/dns/wire/index.ts";
 import { MemoryZoneStorage, ZoneStore } from "../../../src/dns/zone/index.ts";
 import { waitFor } from "../../support/net.ts";
@@ -12,15 +12,15 @@ afterEach(async () => {
   for (const c of cleanups.splice(0)) await c();
 });
 
-/** A fake secondary: records NOTIFYs, answers from the `answerFrom`-th one on (signed when asked). */
+/** A fake secondary: records NOTIFYs (and whom they came from), answers from the `answerFrom`-th one on (signed when asked). */
 async function fakeSecondary(answerFrom: number, sign: "good" | "bad" | "none") {
-  const got: { msg: Uint8Array; at: number }[] = [];
+  const got: { msg: Uint8Array; at: number; from: string }[] = [];
   const sock = await Bun.udpSocket({
     hostname: "127.0.0.1",
     binaryType: "uint8array",
     socket: {
       data(s, buf, port, addr) {
-        got.push({ msg: buf, at: Date.now() });
+        got.push({ msg: buf, at: Date.now(), from: addr });
         if (got.length < answerFrom) return;
         const v = verifyMessage(buf, (n) => (n === KEY.name ? KEY : undefined));
         const reply = (v.ok ? v.unsigned : buf).slice();
@@ -40,7 +40,7 @@ async function fakeSecondary(answerFrom: number, sign: "good" | "bad" | "none") 
   return { port: sock.port, got };
 }
 
-async function setup(port: number) {
+async function setup(port: number, extra: Partial<NotifierOptions> = {}) {
   const store = await ZoneStore.open(new MemoryZoneStorage());
   await store.createZone({ name: "example.org", soa: { mname: "ns1.example.org.", rname: "h.example.org.", serial: 5 }, ns: ["ns1.example.org."] });
   const counters = newCounters();
@@ -51,6 +51,7 @@ async function setup(port: number) {
     counters,
     firstTimeoutMs: 100,
     attempts: 4,
+    ...extra,
   });
   cleanups.push(() => notifier.stop());
   return { store, notifier, counters };
@@ -93,5 +94,30 @@ describe("NOTIFY out", () => {
     expect(sec.got.length).toBe(4);
     expect(counters.notifies.failed).toBe(1);
     expect(counters.notifies.acknowledged).toBe(0);
+  });
+
+  test("it leaves from the configured source address, so a secondary's address ACL accepts it", async () => {
+    const sec = await fakeSecondary(1, "good");
+    const { notifier } = await setup(sec.port, { source: { v4: "127.0.0.2" } });
+    expect(await notifier.notifyZone("example.org")).toEqual([true]);
+    expect(sec.got.map((g) => g.from)).toEqual(["127.0.0.2"]);
+  });
+
+  test("without a source, the kernel chooses (127.0.0.1 towards 127.0.0.1)", async () => {
+    const sec = await fakeSecondary(1, "good");
+    const { notifier } = await setup(sec.port);
+    expect(await notifier.notifyZone("example.org")).toEqual([true]);
+    expect(sec.got[0].from).toBe("127.0.0.1");
+  });
+
+  test("a source that cannot be bound fails the NOTIFY with the reason, and nothing is sent", async () => {
+    const sec = await fakeSecondary(1, "good");
+    const events: { msg: string; fields: Record<string, unknown> }[] = [];
+    const { notifier, counters } = await setup(sec.port, { source: { v4: "192.0.2.77" }, events: { info: () => {}, warn: (msg, fields) => void events.push({ msg, fields }) } as NotifierOptions["events"] });
+    expect(await notifier.notifyZone("example.org")).toEqual([false]);
+    expect(sec.got).toEqual([]);
+    expect(counters.notifies.failed).toBe(1);
+    expect(events[0].msg).toBe("notify failed");
+    expect(String(events[0].fields.why)).toContain("cannot send from 192.0.2.77");
   });
 });
