@@ -61,6 +61,9 @@ export const settings: Setting[] = [
   { section: "dns", key: "journal_max_age_days", type: "int", default: 14, validate: range(1, 3650), help: "Changesets older than this are trimmed (secondaries then get AXFR)." },
   { section: "dns", key: "chaos_version", type: "string", default: "", validate: text(checks.characterString), help: 'Answer to CH TXT version.bind; empty: REFUSED.' },
   { section: "dns", key: "chaos_id", type: "string", default: "", validate: text(checks.characterString), help: 'Answer to CH TXT id.server; empty: REFUSED.' },
+  { section: "dns", key: "catalog_zone", type: "string", default: "", validate: text(checks.zoneName), help: 'A catalog zone (RFC 9432, version 2) listing every embedded zone, e.g. "catalog.invalid": secondaries configured for it serve each zone added here without a line of per-zone configuration; empty: off.' },
+  { section: "dns", key: "catalog_transfer_key", type: "string", default: "", validate: text(checks.zoneName), help: 'The TSIG key (made with "updns tsig add") that transfers the catalog zone and every zone in it; required with catalog_zone (no unsigned transfers).' },
+  { section: "dns", key: "catalog_secondaries", type: "string[]", default: [], each: checks.resolverAddress, help: 'Secondaries that consume the catalog, as "ip" or "ip:port" (IPv6 as "[::1]:53"): they get a NOTIFY, signed with catalog_transfer_key, whenever a zone is added or removed; empty: they find out at the catalog\'s SOA refresh.' },
 
   // [mail]
   { section: "mail", key: "smtp_host", type: "string", default: "", validate: text(checks.hostName), help: "SMTP server; empty: mails are written to the log instead." },

@@ -34,6 +34,9 @@ export interface Config {
     journal_max_age_days: number;
     chaos_version: string;
     chaos_id: string;
+    catalog_zone: string;
+    catalog_transfer_key: string;
+    catalog_secondaries: string[];
   };
   "mail": {
     smtp_host: string;
