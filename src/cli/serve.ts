@@ -19,6 +19,7 @@ import { createForwardWorker, queueForwarder, type ForwardWorker } from "../back
 import { removeUserDns, systemClock } from "../core/index.ts";
 import { openZones, type ZoneRuntime } from "./zones.ts";
 import { startDns, type DnsRuntime } from "./dns.ts";
+import { startCatalog } from "./catalog.ts";
 import { metricsRoutes } from "./metrics.ts";
 import { parseServer, reverseResolver, systemResolvers } from "../dns/rfc2136/index.ts";
 import { createJobScheduler, type Scheduler } from "../jobs/index.ts";
@@ -62,6 +63,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   const metrics = new AppMetrics();
   try {
     zones = await openZones(db, cfg, log);
+    await startCatalog(cfg, db, zones.store);
     // Loading a large zone leaves much garbage behind (rows, strings); give it back before serving.
     Bun.gc(true);
     dns = await startDns(cfg, db, zones, log);
