@@ -1,0 +1,104 @@
+// Catalog zones (RFC 9432) against real consumers: BIND 9.18 (catalog-zones) and Knot (catalog-role
+// interpret) are configured for the catalog alone; a zone added with `updns domain add … --embedded` is then
+// served by both, and dropped by both when `updns domain remove` takes it away. No per-zone configuration.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { loadConfig } from "../../src/config/index.ts";
+import { memoryLogger } from "../../src/log/index.ts";
+import { startServer, type Running } from "../../src/cli/serve.ts";
+import { run } from "../../src/main.ts";
+import type { Io } from "../../src/cli/args.ts";
+import { SECONDARY_PROGRAMS, startCatalogConsumer, type CatalogConsumer, type CatalogConsumerKind } from "../support/secondaries.ts";
+import { dig } from "../support/dig.ts";
+import { freePort, havePeers, tempDir, waitFor } from "../support/net.ts";
+
+const KINDS: CatalogConsumerKind[] = ["bind", "knot"];
+const HAVE = havePeers("dig", ...KINDS.map((k) => SECONDARY_PROGRAMS[k]));
+const CATALOG = "catalog.invalid";
+
+const dir = tempDir("updns-catalog-");
+const configFile = join(dir.path, "config.toml");
+let server: Running | undefined;
+let dnsPort: number;
+const consumers: Partial<Record<CatalogConsumerKind, CatalogConsumer>> = {};
+
+/** `updns …` in this process, as its own database connection (the running server sees the change as another process's). */
+async function updns(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const io: Io = { out: (s) => void (out += `${s}\n`), err: (s) => void (err += `${s}\n`), stdin: async () => "" };
+  const code = await run(["--config", configFile, ...args], io);
+  return { code, out, err };
+}
+
+/** The zones the catalog served by updns lists (PTR targets below zones.<catalog>). */
+const members = () => [...server!.zones.store.zone(CATALOG)!.rrsets()].filter((r) => r.type === "PTR").flatMap((r) => r.data);
+
+const serialAtUpdns = (zone: string) => server!.zones.store.zone(zone)?.serial ?? null;
+
+/** Wait until `kind` serves `zone` at the serial `want()` (null: until it does not serve it); its log tells why not. */
+async function serving(kind: CatalogConsumerKind, zone: string, want: () => number | null): Promise<void> {
+  try {
+    await waitFor(`${kind} to serve ${zone} at serial ${want()}`, async () => (await consumers[kind]!.serial(zone)) === want(), 30_000, 200);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n${kind} log:\n${consumers[kind]!.log().slice(-3000)}`);
+  }
+}
+
+describe.if(HAVE)("catalog zone consumers", () => {
+  beforeAll(async () => {
+    dnsPort = await freePort();
+    const ports = { bind: await freePort(), knot: await freePort() };
+    writeFileSync(
+      configFile,
+      `[server]
+data_dir = "${dir.path}"
+synchronous = "NORMAL"
+[http]
+listen = ["127.0.0.1:0"]
+[dns]
+listen = ["127.0.0.1:${dnsPort}"]
+catalog_zone = "${CATALOG}"
+catalog_transfer_key = "catalog-xfr"
+catalog_secondaries = ["127.0.0.1:${ports.bind}", "127.0.0.1:${ports.knot}"]
+`,
+    );
+    const add = await updns("tsig", "add", "catalog-xfr", "--algorithm", "hmac-sha256", "--json");
+    expect(add.code).toBe(0);
+    const key = JSON.parse(add.out) as { name: string; algorithm: string; secret: string };
+    server = await startServer(loadConfig({ file: configFile, env: {} }), memoryLogger());
+    for (const kind of KINDS) consumers[kind] = await startCatalogConsumer(kind, { catalog: CATALOG, primaryPort: dnsPort, key, port: ports[kind] });
+    // Knot does not answer queries for a catalog it interprets: its log tells that the transfer happened.
+    for (const kind of KINDS) await waitFor(`${kind} to transfer the catalog`, () => consumers[kind]!.log().includes(String(serialAtUpdns(CATALOG))), 20_000, 200);
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(Object.values(consumers).map((c) => c?.stop()));
+    await server?.stop();
+    dir.cleanup();
+  });
+
+  test("updns serves the catalog: version 2, NS invalid., and refuses it without the key", async () => {
+    const version = await dig("127.0.0.1", dnsPort, `version.${CATALOG}`, "TXT");
+    expect(version.answer).toEqual([`version.${CATALOG}. 0 IN TXT "2"`]);
+    const axfr = await dig("127.0.0.1", dnsPort, CATALOG, "AXFR");
+    expect(axfr.raw).toMatch(/Transfer failed/);
+  });
+
+  test("a zone added with `updns domain add --embedded` is served by BIND and Knot; removed, both drop it", async () => {
+    const add = await updns("domain", "add", "dyn.example.org", "--embedded");
+    expect(add.out).toContain("domain dyn.example.org (embedded) added");
+    // The CLI listed the zone in the catalog in the same step; the server picked both up and sent NOTIFY.
+    await waitFor("the member PTR at updns", () => members().includes("dyn.example.org."), 5000);
+    expect(serialAtUpdns("dyn.example.org")).not.toBeNull();
+    for (const kind of KINDS) await serving(kind, "dyn.example.org", () => serialAtUpdns("dyn.example.org"));
+    const ns = await dig("127.0.0.1", consumers.bind!.port, "dyn.example.org", "NS");
+    expect(ns.answer).toEqual(["dyn.example.org. 3600 IN NS ns1.dyn.example.org."]);
+
+    const remove = await updns("domain", "remove", "dyn.example.org");
+    expect(remove.out).toContain("domain dyn.example.org removed");
+    await waitFor("the member PTR to go at updns", () => members().length === 0, 5000);
+    for (const kind of KINDS) await serving(kind, "dyn.example.org", () => null);
+  }, 90_000);
+});
