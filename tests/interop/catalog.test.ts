@@ -86,7 +86,7 @@ catalog_secondaries = ["127.0.0.1:${ports.bind}", "127.0.0.1:${ports.knot}"]
     expect(axfr.raw).toMatch(/Transfer failed/);
   });
 
-  test("a zone added with `updns domain add --embedded` is served by BIND and Knot; removed, both drop it", async () => {
+  test("a zone added with `updns domain add --embedded` is served by BIND and Knot, follows its changes, and is dropped when removed", async () => {
     const add = await updns("domain", "add", "dyn.example.org", "--embedded");
     expect(add.out).toContain("domain dyn.example.org (embedded) added");
     // The CLI listed the zone in the catalog in the same step; the server picked both up and sent NOTIFY.
@@ -95,6 +95,13 @@ catalog_secondaries = ["127.0.0.1:${ports.bind}", "127.0.0.1:${ports.knot}"]
     for (const kind of KINDS) await serving(kind, "dyn.example.org", () => serialAtUpdns("dyn.example.org"));
     const ns = await dig("127.0.0.1", consumers.bind!.port, "dyn.example.org", "NS");
     expect(ns.answer).toEqual(["dyn.example.org. 3600 IN NS ns1.dyn.example.org."]);
+
+    // A change to the member zone reaches them at once: the catalog's secondaries get the member's NOTIFY
+    // too (its SOA refresh is an hour away).
+    expect((await updns("record", "add", "dyn.example.org", "www", "A", "192.0.2.80")).code).toBe(0);
+    for (const kind of KINDS) {
+      await waitFor(`${kind} to serve www.dyn.example.org`, async () => (await dig("127.0.0.1", consumers[kind]!.port, "www.dyn.example.org", "A")).answer.some((l) => l.endsWith(" A 192.0.2.80")), 10_000, 200);
+    }
 
     const remove = await updns("domain", "remove", "dyn.example.org");
     expect(remove.out).toContain("domain dyn.example.org removed");
