@@ -8,10 +8,12 @@ import { catalogZoneDefinition, isCatalog, type ZoneStore } from "../dns/zone/in
 
 export async function startCatalog(cfg: Config, db: Db, store: ZoneStore): Promise<string | null> {
   if (!cfg.dns.catalog_zone.trim()) return null;
+  // Checked before the row is touched: an ordinary zone of that name keeps its key and secondaries.
+  const existing = store.zone(cfg.dns.catalog_zone);
+  if (existing && !isCatalog(existing))
+    throw new Error(`dns.catalog_zone: ${existing.name} is an embedded zone of its own (it has no version.${existing.name} TXT "2"); name the catalog something else, e.g. catalog.invalid`);
   const row = ensureCatalogDomain(db, { zone: cfg.dns.catalog_zone, transferKey: cfg.dns.catalog_transfer_key, secondaries: cfg.dns.catalog_secondaries });
   const snap = store.zone(row.name);
-  if (snap && !isCatalog(snap))
-    throw new Error(`dns.catalog_zone: ${row.name} is an embedded zone of its own (it has no version.${row.name} TXT "2"); name the catalog something else, e.g. catalog.invalid`);
   if (!snap) await store.createZone({ ...catalogZoneDefinition(row.name), serialScheme: "unixtime" });
   await store.syncCatalog();
   return row.name;
