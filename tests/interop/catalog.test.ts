@@ -11,6 +11,9 @@ import { run } from "../../src/main.ts";
 import type { Io } from "../../src/cli/args.ts";
 import { SECONDARY_PROGRAMS, startCatalogConsumer, type CatalogConsumer, type CatalogConsumerKind } from "../support/secondaries.ts";
 import { dig } from "../support/dig.ts";
+import { addDomain, deleteDomain } from "../../src/core/index.ts";
+import { createUser } from "../../src/core/admin/users.ts";
+import { EmbeddedZoneRecords } from "../../src/backends/embedded/index.ts";
 import { freePort, havePeers, tempDir, waitFor } from "../support/net.ts";
 
 const KINDS: CatalogConsumerKind[] = ["bind", "knot"];
@@ -107,5 +110,18 @@ catalog_secondaries = ["127.0.0.1:${ports.bind}", "127.0.0.1:${ports.knot}"]
     expect(remove.out).toContain("domain dyn.example.org removed");
     await waitFor("the member PTR to go at updns", () => members().length === 0, 5000);
     for (const kind of KINDS) await serving(kind, "dyn.example.org", () => null);
+  }, 90_000);
+
+  test("a zone an owner adds in the web UI (core addDomain over the server's zone store) is served by both, and dropped when deleted", async () => {
+    const owner = await createUser(server!.db, { username: "owner", email: "owner@example.test" });
+    // The web UI's zone editor, without its reconfigure step: the catalog's commit itself brings the DNS
+    // settings up to date, before the consumers ask for the new zone.
+    const editor = new EmbeddedZoneRecords(() => server!.zones.store);
+    const made = await addDomain(server!.db, editor, { name: "web.example.net", ownerId: owner.id, backend: "embedded", by: { userId: owner.id, isStaff: true } });
+    expect(members()).toContain("web.example.net.");
+    for (const kind of KINDS) await serving(kind, "web.example.net", () => serialAtUpdns("web.example.net"));
+    await deleteDomain(server!.db, undefined, editor, made.domain);
+    expect(members()).not.toContain("web.example.net.");
+    for (const kind of KINDS) await serving(kind, "web.example.net", () => null);
   }, 90_000);
 });
