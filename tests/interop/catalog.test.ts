@@ -110,6 +110,9 @@ catalog_secondaries = ["127.0.0.1:${ports.bind}", "127.0.0.1:${ports.knot}"]
     expect(remove.out).toContain("domain dyn.example.org removed");
     await waitFor("the member PTR to go at updns", () => members().length === 0, 5000);
     for (const kind of KINDS) await serving(kind, "dyn.example.org", () => null);
+    // The catalog's changes travelled as IXFR from its journal, as any zone's do.
+    expect(consumers.bind!.log()).toMatch(/transfer of 'catalog\.invalid\/IN' from 127\.0\.0\.1#\d+: got incremental response/);
+    expect(consumers.knot!.log()).toMatch(/\[catalog\.invalid\.\] IXFR, incoming, remote 127\.0\.0\.1@\d+, finished/);
   }, 90_000);
 
   test("a zone an owner adds in the web UI (core addDomain over the server's zone store) is served by both, and dropped when deleted", async () => {
