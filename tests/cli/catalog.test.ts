@@ -34,6 +34,15 @@ const catalogMembers = (s: Awaited<ReturnType<typeof startServer>>) =>
   [...s.zones.store.zone(CATALOG)!.rrsets()].filter((r) => r.type === "PTR").flatMap((r) => r.data).sort();
 
 describe("serve with a catalog zone", () => {
+  test("a bad catalog_zone or catalog_secondaries entry is refused when the config is read, naming the key", () => {
+    const bad = setup(`catalog_zone = "not a zone"`);
+    expect(() => bad.cfg()).toThrow("dns.catalog_zone");
+    const sec = setup(`catalog_zone = "${CATALOG}"\ncatalog_transfer_key = "cat"\ncatalog_secondaries = ["ns2.example.org"]`);
+    expect(() => sec.cfg()).toThrow("dns.catalog_secondaries");
+    bad.dir.cleanup();
+    sec.dir.cleanup();
+  });
+
   test("without catalog_transfer_key it does not start, and says which setting is missing", async () => {
     const t = setup(`catalog_zone = "${CATALOG}"`);
     await t.updns("migrate");
