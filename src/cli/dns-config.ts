@@ -25,7 +25,12 @@ export function splitServer(s: string): { address: string; port: number } {
   return { address: s, port: 53 };
 }
 
-export function loadDnsConfig(db: Db, log: Logger): DnsConfig {
+/**
+ * `catalog`: the catalog zone ([dns] catalog_zone). Its secondaries serve every zone it lists, so its key
+ * may transfer each of them and its secondaries get each one's NOTIFY (RFC 9432 §5: a consumer serves the
+ * members from the primaries it has for the catalog).
+ */
+export function loadDnsConfig(db: Db, log: Logger, catalog = ""): DnsConfig {
   const keys: TsigKey[] = [];
   const keyNames = new Map<number, string>();
   for (const k of db.select().from(tsigKeys).all()) {
@@ -40,12 +45,19 @@ export function loadDnsConfig(db: Db, log: Logger): DnsConfig {
   const acl: Record<string, ZoneAcl> = {};
   const embedded = db.select().from(domains).where(eq(domains.backend, "embedded")).all();
   const secondaries = db.select().from(zoneSecondaries).all();
+  const notifyOf = (domainId: number, key: string | undefined) => secondaries.filter((s) => s.domainId === domainId).map((s) => ({ ...splitServer(s.address), key }));
+  const cat = catalog ? embedded.find((d) => d.name === catalog.trim().toLowerCase().replace(/\.$/, "")) : undefined;
+  const catalogKey = cat?.transferKeyId ? keyNames.get(cat.transferKeyId) : undefined;
+  const catalogNotify = cat && catalogKey ? notifyOf(cat.id, catalogKey) : [];
   for (const d of embedded) {
     const transferKey = d.transferKeyId ? keyNames.get(d.transferKeyId) : undefined;
+    const notify = notifyOf(d.id, transferKey);
+    const member = catalogKey !== undefined && d.id !== cat!.id;
+    for (const n of member ? catalogNotify : []) if (!notify.some((m) => m.address === n.address && m.port === n.port)) notify.push(n);
     acl[d.name] = {
-      transferKeys: transferKey ? [transferKey] : [],
+      transferKeys: [...new Set([transferKey, member ? catalogKey : undefined].filter((k): k is string => Boolean(k)))],
       transferAddresses: d.transferAcl ? d.transferAcl.split(",").map((s) => s.trim()).filter(Boolean) : [],
-      notify: secondaries.filter((s) => s.domainId === d.id).map((s) => ({ ...splitServer(s.address), key: transferKey })),
+      notify,
     };
   }
   const zoneNames = new Map(embedded.map((d) => [d.id, d.name]));

@@ -32,7 +32,7 @@ export interface DnsRuntime {
 
 export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Logger): Promise<DnsRuntime> {
   const dnsLog = log.child({ component: "dns" });
-  const initial = loadDnsConfig(db, dnsLog);
+  const initial = loadDnsConfig(db, dnsLog, cfg.dns.catalog_zone);
   let current = initial;
   // The policy is looked up per UPDATE through this indirection, so reconfigure() swaps it atomically.
   let policy = updatePolicyOf(initial);
@@ -83,7 +83,7 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
     listener,
     addresses: listener.addresses.map((a) => (a.host.includes(":") ? `[${a.host}]:${a.udpPort}` : `${a.host}:${a.udpPort}`)),
     reconfigure() {
-      const next = loadDnsConfig(db, dnsLog);
+      const next = loadDnsConfig(db, dnsLog, cfg.dns.catalog_zone);
       responder.setKeys(next.keys);
       responder.setAcl(next.acl);
       policy = updatePolicyOf(next);

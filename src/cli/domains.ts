@@ -111,8 +111,11 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
     case "remove": {
       if (positionals.length !== 1) throw new CliError(`domain remove takes one ZONE\nusage: ${USAGE}`);
       const gone = requireDomain(db, positionals[0]);
-      await undelegate(db, await editorAround(db, cfg, gone.name), gone);
+      const editor = await editorAround(db, cfg, gone.name);
+      await undelegate(db, editor, gone);
       removeDomain(db, positionals[0]);
+      // The zone store drops it, and takes it out of the catalog zone (when one is kept) in the same step.
+      if (gone.backend === "embedded") await editor.forget(gone.name);
       return print(io, values.json, { removed: positionals[0] }, () => `domain ${positionals[0]} removed`);
     }
     case "secondary": {

@@ -19,6 +19,7 @@ import { createForwardWorker, queueForwarder, type ForwardWorker } from "../back
 import { removeUserDns, systemClock } from "../core/index.ts";
 import { openZones, type ZoneRuntime } from "./zones.ts";
 import { outgoingSources, startDns, type DnsRuntime } from "./dns.ts";
+import { startCatalog } from "./catalog.ts";
 import { metricsRoutes } from "./metrics.ts";
 import { parseServer, reverseResolver, systemResolvers } from "../dns/rfc2136/index.ts";
 import { createJobScheduler, type Scheduler } from "../jobs/index.ts";
@@ -62,10 +63,14 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   const metrics = new AppMetrics();
   try {
     zones = await openZones(db, cfg, log);
+    const catalog = await startCatalog(cfg, db, zones.store);
     // Loading a large zone leaves much garbage behind (rows, strings); give it back before serving.
     Bun.gc(true);
     dns = await startDns(cfg, db, zones, log);
     zones.onExternalChange(() => dns!.reconfigure());
+    // A zone added or removed here changes the catalog: its transfer ACL and NOTIFY targets (the catalog's key
+    // and secondaries) are in place before the consumers, told by the catalog's NOTIFY, ask for it.
+    if (catalog) zones.store.onCommit((zone) => zone === catalog && dns!.reconfigure());
     const backendFor = backendsFor(cfg, zones, db);
     const records = new EmbeddedZoneRecords(() => zones!.store, () => zones!.refresh());
     // IP detection: /detectip (http/api) records addresses the home and host pages (http/web) read.

@@ -45,12 +45,14 @@ export function zoneStoreOptions(cfg: Config, log?: Logger, db?: Db): ZoneStoreO
     journalMaxAgeMs: cfg.dns.journal_max_age_days * 86400_000,
     dnssec: { masterKey: masterKey(cfg, db) },
     log: log ? (msg) => log.warn(msg) : undefined,
+    catalog: cfg.dns.catalog_zone.trim() || undefined,
   };
 }
 
-/** A store of just the named zones, for a one-shot CLI command. */
+/** A store of just the named zones, for a one-shot CLI command (and the catalog, which lists them). */
 export function openZoneStore(db: Db, cfg: Config, only: string[]): Promise<ZoneStore> {
-  return ZoneStore.open(new SqliteZoneStorage(db, only), zoneStoreOptions(cfg, undefined, db));
+  const catalog = cfg.dns.catalog_zone.trim().toLowerCase().replace(/\.$/, "");
+  return ZoneStore.open(new SqliteZoneStorage(db, catalog ? [...only, catalog] : only), zoneStoreOptions(cfg, undefined, db));
 }
 
 export async function openZones(db: Db, cfg: Config, log: Logger, opts: { pollMs?: number } = {}): Promise<ZoneRuntime> {

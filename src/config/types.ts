@@ -38,6 +38,9 @@ export interface Config {
     notify_source_v6: string;
     rfc2136_source: string;
     rfc2136_source_v6: string;
+    catalog_zone: string;
+    catalog_transfer_key: string;
+    catalog_secondaries: string[];
   };
   "mail": {
     smtp_host: string;

@@ -190,3 +190,135 @@ export async function serveToSecondaries(store: ZoneStore, zone: string, keys: R
   }
   return { port, responder, secondaries, stop };
 }
+
+// ---- catalog zones (RFC 9432): a secondary that learns its zones from a catalog ----
+
+export type CatalogConsumerKind = "bind" | "knot";
+
+export interface CatalogConsumerOptions {
+  /** The catalog zone's name, e.g. catalog.invalid. */
+  catalog: string;
+  primaryPort: number;
+  key: TransferKey;
+  /** The port to listen on (known beforehand, so the primary can name it as a NOTIFY target). */
+  port: number;
+}
+
+/**
+ * BIND's catalog-zones statement, exactly as the README shows it: the catalog is a secondary zone, and its
+ * member zones are transferred from the default primaries with the same key. Nothing per member zone.
+ */
+export function bindCatalogConf(dir: string, o: CatalogConsumerOptions): string {
+  return `
+options {
+  directory "${dir}";
+  pid-file "${dir}/named.pid";
+  listen-on port ${o.port} { 127.0.0.1; };
+  listen-on-v6 { none; };
+  recursion no;
+  notify no;
+  allow-query { any; };
+  dnssec-validation no;
+  allow-new-zones yes;
+  catalog-zones {
+    zone "${o.catalog}" default-primaries port ${o.primaryPort} { 127.0.0.1 key "${o.key.name}"; } min-update-interval 1;
+  };
+};
+key "${o.key.name}" { algorithm ${o.key.algorithm}; secret "${o.key.secret}"; };
+controls { };
+zone "${o.catalog}" {
+  type secondary;
+  primaries port ${o.primaryPort} { 127.0.0.1 key "${o.key.name}"; };
+  file "${dir}/${o.catalog}.db";
+  allow-notify { 127.0.0.1; };
+};
+`;
+}
+
+/** Knot's catalog role "interpret": member zones are made from the catalog-template, with its primary and ACL. */
+export function knotCatalogConf(dir: string, o: CatalogConsumerOptions): string {
+  return `
+server:
+  listen: 127.0.0.1@${o.port}
+  rundir: "${dir}"
+  pidfile: "${dir}/knot.pid"
+control:
+  listen: "${dir}/knot.sock"
+log:
+  - target: stderr
+    any: info
+database:
+  storage: "${dir}"
+key:
+  - id: ${o.key.name}
+    algorithm: ${o.key.algorithm}
+    secret: ${o.key.secret}
+remote:
+  - id: updns
+    address: 127.0.0.1@${o.primaryPort}
+    key: ${o.key.name}
+acl:
+  - id: notify_from_updns
+    address: 127.0.0.1
+    key: ${o.key.name}
+    action: notify
+template:
+  - id: default
+    storage: "${dir}"
+  - id: catalog-member
+    storage: "${dir}"
+    master: updns
+    acl: notify_from_updns
+zone:
+  - domain: ${o.catalog}
+    master: updns
+    acl: notify_from_updns
+    catalog-role: interpret
+    catalog-template: catalog-member
+`;
+}
+
+export interface CatalogConsumer {
+  kind: CatalogConsumerKind;
+  port: number;
+  log(): string;
+  /** The SOA serial the consumer serves for `zone`, or null when it does not serve it. */
+  serial(zone: string): Promise<number | null>;
+  stop(): Promise<void>;
+}
+
+/** Start BIND or Knot as a consumer of the catalog at 127.0.0.1@primaryPort, on `port`. */
+export async function startCatalogConsumer(kind: CatalogConsumerKind, o: CatalogConsumerOptions): Promise<CatalogConsumer> {
+  const bin = which(SECONDARY_PROGRAMS[kind]);
+  if (!bin) throw new Error(`${SECONDARY_PROGRAMS[kind]} is not installed`);
+  const dir = tempDir(`updns-catalog-${kind}-`);
+  const conf = join(dir.path, `${kind}.conf`);
+  writeFileSync(conf, kind === "bind" ? bindCatalogConf(dir.path, o) : knotCatalogConf(dir.path, o));
+  const cmd = kind === "bind" ? [bin, "-g", "-d", "3", "-c", conf, "-p", String(o.port), "-n", "1"] : [bin, "-c", conf];
+  const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", cwd: dir.path });
+  const out = collectOutput(proc);
+  const consumer: CatalogConsumer = {
+    kind,
+    port: o.port,
+    log: out,
+    async serial(zone: string) {
+      const d = await dig("127.0.0.1", o.port, zone, "SOA");
+      const soa = d.status === "NOERROR" && d.flags.includes("aa") ? d.answer.find((l) => l.split(" ")[3] === "SOA") : undefined;
+      return soa ? Number(soa.split(" ")[6]) : null;
+    },
+    async stop() {
+      await stopProcess(proc);
+      dir.cleanup();
+    },
+  };
+  try {
+    await waitFor(`${kind} to listen on ${o.port}`, async () => {
+      if (proc.exitCode !== null) throw new Error(`${kind} exited: ${out().slice(-2000)}`);
+      return (await dig("127.0.0.1", o.port, o.catalog, "SOA")).status !== "NO-ANSWER";
+    }, 10_000, 100);
+  } catch (e) {
+    await consumer.stop();
+    throw e;
+  }
+  return consumer;
+}

@@ -23,7 +23,7 @@ export class EmbeddedZoneRecords implements ZoneRecordStore, ZoneEditor {
 
   /** The domain row (and with it the records, by cascade) went: drop the zone from memory. */
   async forget(zone: string): Promise<void> {
-    if (this.store().zone(zone)) this.store().reload([], [zone]);
+    if (this.store().zone(zone)) await this.store().reload([], [zone]);
   }
 
   async rrsets(zone: string) {

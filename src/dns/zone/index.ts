@@ -34,3 +34,4 @@ export {
   type Token,
 } from "./rdata.ts";
 export { MasterFileError, parseMasterFile, writeMasterFile } from "./masterfile.ts";
+export { CATALOG_VERSION, addMember, catalogMembers, catalogZoneDefinition, isCatalog, removeMember, syncMembers } from "./catalog.ts";

@@ -11,6 +11,7 @@ import type { StoredKey, ZoneStorage } from "./storage.ts";
 import { CDS_DELETE, DEFAULT_POLICY, type Denial, indexOf, type KeyRole, setKeyRecords, signChanges, type SigningPolicy, unsignAll, type ZoneKey } from "./signer.ts";
 import { type DnssecAlgorithm, dsText, dnskeyText, FLAGS_KSK, FLAGS_ZSK, generateKey, keyFromPkcs8, openSecret, sealSecret, toBase64 } from "../dnssec/index.ts";
 import { randomBytes } from "node:crypto";
+import { addMember, removeMember, syncMembers } from "./catalog.ts";
 import { type Changeset, isDnssecType, isZoneType, type RR, type RRset, type RRType, type SerialScheme, type StoredZone, ZoneError } from "./types.ts";
 
 /** What a transaction body may do. Names may be given with or without the trailing dot, in any case. */
@@ -20,6 +21,8 @@ export interface ZoneTx {
   get(name: string, type: RRType): RRset | undefined;
   /** Types present at a name inside this transaction. */
   types(name: string): RRType[];
+  /** Owner names strictly below `name` that hold records inside this transaction (walks the zone: small zones only). */
+  namesBelow(name: string): string[];
   /** Make (name, type) hold exactly `data` (presentation or canonical rdata) with `ttl`; [] deletes it. */
   replaceRRset(name: string, type: RRType, ttl: number, data: readonly string[]): void;
   deleteRRset(name: string, type: RRType): void;
@@ -46,6 +49,11 @@ export interface ZoneStoreOptions {
   log?: (msg: string) => void;
   /** DNSSEC: the master key sealing private keys at rest, and the signing policy. */
   dnssec?: DnssecOptions;
+  /**
+   * The catalog zone (RFC 9432) of this store's zones: when it is loaded, creating or dropping a zone
+   * lists it there or takes it out, in the same step (catalog.ts).
+   */
+  catalog?: string;
 }
 
 export interface DnssecOptions {
@@ -215,7 +223,40 @@ export class ZoneStore {
     this.clearAnswerCaches(); // a CNAME elsewhere may now lead into this zone
     this.current = this.current.with(snap);
     this.notify(name, snap.serial, null);
+    await this.catalogChange([name], []);
     return snap;
+  }
+
+  /** The catalog zone's name when one is configured and loaded here. */
+  private get catalog(): string | undefined {
+    const c = this.opts.catalog ? normalizeName(this.opts.catalog) : undefined;
+    return c && this.current.zones.has(c) ? c : undefined;
+  }
+
+  /**
+   * List zones that came and drop zones that went from the catalog, in one commit of the catalog (its
+   * serial, journal and NOTIFY as for any zone). A failure is logged, not thrown: the zone change itself
+   * is done, and the next start-up's syncCatalog() lists the zones as they are.
+   */
+  private async catalogChange(added: string[], gone: string[]): Promise<void> {
+    const catalog = this.catalog;
+    if (!catalog || (added.length === 0 && gone.length === 0)) return;
+    try {
+      await this.transaction(catalog, (tx) => {
+        for (const z of gone) removeMember(tx, z);
+        for (const z of added) addMember(tx, z);
+      });
+    } catch (e) {
+      this.opts.log?.(`dns/zone: updating the catalog ${catalog} failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Make the catalog list exactly the zones loaded here (start-up of a store that holds every zone). */
+  async syncCatalog(): Promise<void> {
+    const catalog = this.catalog;
+    if (!catalog) return;
+    const zones = [...this.current.zones.keys()].filter((z) => z !== catalog);
+    await this.transaction(catalog, (tx) => syncMembers(tx, zones));
   }
 
   /**
@@ -275,7 +316,8 @@ export class ZoneStore {
    * instance) committed to them; `gone` lists zones that no longer exist. Nothing is written. Listeners hear
    * of each reloaded zone, so secondaries get a NOTIFY for changes made elsewhere too.
    */
-  reload(zones: StoredZone[], gone: string[] = []): void {
+  reload(zones: StoredZone[], gone: string[] = []): Promise<void> {
+    const added = zones.map((z) => normalizeName(z.name)).filter((z) => !this.current.zones.has(z));
     let set = this.current;
     for (const z of zones) {
       const snap = buildSnapshot(z.name, z.serialScheme, z.records, { pack: !this.signing.has(z.name) });
@@ -299,6 +341,7 @@ export class ZoneStore {
       });
     }
     for (const z of zones) this.notify(z.name, set.zones.get(z.name)!.serial, null);
+    return this.catalogChange(added, gone.map(normalizeName));
   }
 
   /**
@@ -553,6 +596,7 @@ export class ZoneStore {
     this.clearAnswerCaches();
     this.current = this.current.without(n);
     this.schemes.delete(n);
+    await this.catalogChange([], [n]);
   }
 
   /**
@@ -810,7 +854,7 @@ class Overlay implements NodeView {
   private changes = new Map<string, RRset | null>();
   private touched = new Map<string, Set<RRType>>();
 
-  constructor(private readonly base: ZoneSnapshot) {
+  constructor(readonly base: ZoneSnapshot) {
     this.name = base.name;
   }
 
@@ -945,6 +989,13 @@ class Overlay implements NodeView {
       zone,
       get: (name, type) => self.get(normalizeName(name), type),
       types: (name) => self.typesAt(normalizeName(name)).filter((t) => !isDnssecType(t)),
+      namesBelow(name) {
+        const suffix = `.${normalizeName(name)}`;
+        const out = new Set<string>();
+        for (const n of self.base.nodes.keys()) if (n.endsWith(suffix)) out.add(n);
+        for (const n of self.touchedNames().keys()) if (n.endsWith(suffix)) out.add(n);
+        return [...out].filter((n) => self.typesAt(n).length > 0);
+      },
       replaceRRset(name, type, ttl, data) {
         const owner = ownerIn(zone, name);
         noSoa(typeOk(type));
