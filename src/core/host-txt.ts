@@ -68,11 +68,11 @@ export function addHostTxt(db: Db, t: HostTxtTarget, value: string, settings: Ch
   });
 }
 
-/** `txt=` empty: every value of the host goes, and the RRset with them. */
+/** `txt=` empty: every value of the host goes, and the RRset with them (DNS first: a failure keeps the rows). */
 export function clearHostTxt(db: Db, t: HostTxtTarget): Promise<void> {
   return serialised(`host:${t.host.id}`, async () => {
-    db.delete(hostTxt).where(eq(hostTxt.hostId, t.host.id)).run();
     await t.backend.remove(t.zone, challengeName(t.host), "TXT");
+    db.delete(hostTxt).where(eq(hostTxt.hostId, t.host.id)).run();
   });
 }
 
