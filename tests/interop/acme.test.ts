@@ -131,7 +131,7 @@ describe.skipIf(!ok)("ACME DNS-01 through updns, with pebble as the CA", () => {
     }
     expect(seen).toBe(2);
     expect(await gone(account.fulldomain)).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   test("acme-dns API: lego gets a name and its wildcard through an exec hook that sends goacmedns's requests", async () => {
     // Registration is staff-only here (the default), so the operator registers the account; lego's provider
@@ -201,7 +201,7 @@ code=$(curl -sS -o /dev/null -w '%{http_code}' -X POST -H "Content-Type: applica
     const cert = await certbot("cloud", [`cloud.${ZONE}`, `*.cloud.${ZONE}`], ["--dns-rfc2136", "--dns-rfc2136-credentials", ini, "--dns-rfc2136-propagation-seconds", "1"]);
     expect(await certificateSans(cert)).toEqual([`*.cloud.${ZONE}`, `cloud.${ZONE}`]);
     expect(await gone(`_acme-challenge.cloud.${ZONE}`)).toBe(true);
-  }, 60_000);
+  }, 120_000);
 
   test("the ACME-scoped key can set nothing but challenge TXT records (nsupdate gets REFUSED)", async () => {
     const key = JSON.parse((await cli("tsig", "add", "scoped", "--acme", ZONE, "--json")).out);
