@@ -50,6 +50,11 @@ describe("adding values", () => {
     expect(published()).toEqual(["v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v1", "v11"]);
   });
 
+  test("two requests at the same moment (parallel hooks) both end up in the RRset", async () => {
+    expect(await Promise.all([txt("p1"), txt("p2"), txt("p3")])).toEqual(["good", "good", "good"]);
+    expect([...published()].sort()).toEqual(["p1", "p2", "p3"]);
+  });
+
   test("each host has its own values", async () => {
     await txt("mine");
     expect(await txt("theirs", [HOST2, SECRET2])).toBe("good");
