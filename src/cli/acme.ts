@@ -1,6 +1,7 @@
 // Wiring of ACME DNS-01 into a running server: the acme-dns API plugin (when [acme_dns] zone is set), the
-// sweep that removes expired TXT values, and a low negative TTL on the challenge zone. Rules live in
-// core/acme.ts; this file only connects them to the database, the zone store and the auth module.
+// sweep that removes expired TXT values (the hosts' dyndns2 txt= values too, so it always runs), and a low
+// negative TTL on the challenge zone. Rules live in core/acme.ts; this file only connects them to the
+// database, the zone store and the auth module.
 import type { Config } from "../config/index.ts";
 import { eq } from "drizzle-orm";
 import { domains, type Db } from "../db/index.ts";
@@ -50,8 +51,17 @@ export function removeUserAcme(cfg: Config, db: Db, backendFor: (zone: ZoneRef) 
 
 export async function startAcme(cfg: Config, db: Db, store: () => ZoneStore, backendFor: (zone: ZoneRef) => ZoneBackend, log: Logger): Promise<AcmeRuntime> {
   const settings = acmeSettings(cfg);
-  if (!settings.zone) return { plugin: null, removeUser: async () => [], stop: async () => {} };
   const acmeLog = log.child({ component: "acme-dns" });
+  // One sweep for every expiring challenge value: the accounts' (when the API is on) and the hosts' txt=.
+  const sweep = startAcmeSweep(
+    { db, backendFor, settings },
+    {
+      intervalMs: SWEEP_INTERVAL_MS,
+      onSwept: (n) => acmeLog.info("expired TXT values removed", { count: n }),
+      onError: (e) => acmeLog.warn("TXT sweep failed; retrying later", { error: (e as Error).message }),
+    },
+  );
+  if (!settings.zone) return { plugin: null, removeUser: async () => [], stop: () => sweep.stop() };
   const row = db.select({ backend: domains.backend }).from(domains).where(eq(domains.name, settings.zone)).get();
   if (!row) {
     acmeLog.warn("acme_dns.zone is no zone of this server: registrations fail until it is added", { zone: settings.zone });
@@ -61,14 +71,6 @@ export async function startAcme(cfg: Config, db: Db, store: () => ZoneStore, bac
   } else if (await lowerNegativeTtl(store(), settings.zone, settings.txtTtl)) {
     acmeLog.info("lowered the challenge zone's negative TTL", { zone: settings.zone, ttl: settings.txtTtl });
   }
-  const sweep = startAcmeSweep(
-    { db, backendFor, settings },
-    {
-      intervalMs: SWEEP_INTERVAL_MS,
-      onSwept: (n) => acmeLog.info("expired TXT values removed", { count: n }),
-      onError: (e) => acmeLog.warn("TXT sweep failed; retrying later", { error: (e as Error).message }),
-    },
-  );
   return {
     plugin: acmeDnsApi({
       db,

@@ -134,9 +134,9 @@ export const settings: Setting[] = [
   { section: "acme_dns", key: "base_path", type: "string", default: "/acme-dns", validate: (v) => (/^(\/[A-Za-z0-9._~-]+)+$/.test(v as string) ? null : 'must be a path like "/acme-dns"'), help: "Where the acme-dns API is mounted; clients take http(s)://host<base_path> as their base URL." },
   { section: "acme_dns", key: "registration", type: "string", default: "staff", validate: oneOf("off", "staff", "token", "open"), help: '"off" (404), "staff" (HTTP Basic with a staff account, or the web UI), "token" (only under <base_path>/<registration_token>/register) or "open".' },
   { section: "acme_dns", key: "registration_token", type: "string", default: "", secret: true, validate: (v) => (v === "" || /^[A-Za-z0-9_-]{16,128}$/.test(v as string) ? null : "must be 16 to 128 characters of [A-Za-z0-9_-]"), help: 'Secret path segment for registration = "token".' },
-  { section: "acme_dns", key: "max_txt", type: "int", default: 10, validate: range(1, 100), help: "TXT values kept per account; the oldest goes when a new one arrives (acme-dns keeps 2)." },
+  { section: "acme_dns", key: "max_txt", type: "int", default: 10, validate: range(1, 100), help: "TXT values kept per acme-dns account, and per host for dyndns2 txt=; the oldest goes when a new one arrives (acme-dns keeps 2)." },
   { section: "acme_dns", key: "txt_ttl", type: "int", default: 30, validate: range(1, 60), help: "TTL of the challenge TXT records, and the negative TTL of the challenge zone (RFC 2308), in seconds." },
-  { section: "acme_dns", key: "txt_lifetime", type: "int", default: 3600, validate: range(60, 604800), help: "Seconds a TXT value lives before the sweep removes it." },
+  { section: "acme_dns", key: "txt_lifetime", type: "int", default: 3600, validate: range(60, 604800), help: "Seconds a TXT value (acme-dns or dyndns2 txt=) lives before the sweep removes it; sending it again restarts this." },
 
   // [dnssec]
   { section: "dnssec", key: "master_key", type: "string", default: "", secret: true, validate: text(checks.masterKey), help: "Key (64 hex digits or base64 of 32 bytes) that encrypts DNSSEC private keys, TSIG secrets and forwarder passwords in the database; empty: kept in <data_dir>/dnssec.key (back it up with the database)." },

@@ -1,6 +1,6 @@
 // ACME DNS-01 through acme-dns accounts (peers-and-clients.md §4): registration, the checks of an update,
 // TXT values with an expiry (N per account instead of acme-dns's two), deletion, revocation and the sweep
-// that removes expired values. The TXT records are written through the zone's backend, so they go through
+// that removes expired values (the hosts' dyndns2 txt= values too, host-txt.ts). The TXT records are written through the zone's backend, so they go through
 // the same zone transaction as every other change. No HTTP here: http/api/acme-dns reads requests and
 // writes the wire format.
 import { and, asc, desc, eq, inArray, lte, sql } from "drizzle-orm";
@@ -8,7 +8,9 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import ipaddr from "ipaddr.js";
 import { acmeDnsAccounts, acmeDnsTxt, domains, tsigKeys, updatePolicies, users, type Db } from "../db/index.ts";
 import { zoneRefOf } from "./hosts.ts";
+import { sweepHostTxt } from "./host-txt.ts";
 import { constantTimeEqual } from "./secrets.ts";
+import { serialised } from "./serial.ts";
 import { systemClock, type Clock, type ZoneBackend, type ZoneRef } from "./ports.ts";
 
 export type AcmeAccountRow = typeof acmeDnsAccounts.$inferSelect;
@@ -191,20 +193,6 @@ export function authenticateAcme(db: Db, username: string, key: string, clientAd
   return account;
 }
 
-// Publishing an account's set is serialised per account, so concurrent updates cannot overtake each other
-// and leave an older set in the zone.
-const chains = new Map<number, Promise<unknown>>();
-function serialised<T>(accountId: number, fn: () => Promise<T>): Promise<T> {
-  const prev = chains.get(accountId) ?? Promise.resolve();
-  const next = prev.then(fn, fn);
-  const tail = next.catch(() => undefined);
-  chains.set(accountId, tail);
-  void tail.then(() => {
-    if (chains.get(accountId) === tail) chains.delete(accountId);
-  });
-  return next;
-}
-
 function liveValues(db: Db, accountId: number, now: number): string[] {
   return db
     .select({ value: acmeDnsTxt.value })
@@ -234,7 +222,7 @@ function touch(db: Db, account: AcmeAccountRow, clientAddress: string, now: Date
 export async function addAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt: string, clientAddress = ""): Promise<void> {
   if (!validTxt(txt)) throw new AcmeError("bad_txt");
   const now = (deps.clock ?? systemClock).now();
-  await serialised(account.id, async () => {
+  await serialised(`acme:${account.id}`, async () => {
     deps.db.transaction((tx) => {
       tx.delete(acmeDnsTxt).where(and(eq(acmeDnsTxt.accountId, account.id), eq(acmeDnsTxt.value, txt))).run();
       tx.insert(acmeDnsTxt).values({ accountId: account.id, value: txt, expiresAt: new Date(now.getTime() + deps.settings.txtLifetimeMs) }).run();
@@ -257,7 +245,7 @@ export async function addAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt: s
 export async function deleteAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt?: string, clientAddress = ""): Promise<number> {
   if (txt !== undefined && !validTxt(txt)) throw new AcmeError("bad_txt");
   const now = (deps.clock ?? systemClock).now();
-  return serialised(account.id, async () => {
+  return serialised(`acme:${account.id}`, async () => {
     const where = txt === undefined ? eq(acmeDnsTxt.accountId, account.id) : and(eq(acmeDnsTxt.accountId, account.id), eq(acmeDnsTxt.value, txt));
     const removed = deps.db.delete(acmeDnsTxt).where(where).returning({ id: acmeDnsTxt.id }).all().length;
     touch(deps.db, account, clientAddress, now);
@@ -266,16 +254,28 @@ export async function deleteAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt
   });
 }
 
-/** Removes expired values and republishes the accounts they belonged to. Returns the number removed. */
+/**
+ * Removes expired values and republishes what held them: the accounts' TXT (when the acme-dns API is on)
+ * and the hosts' `_acme-challenge` TXT from dyndns2 `txt=` (always). Returns the number removed.
+ */
 export async function sweepAcmeTxt(deps: AcmeDeps): Promise<number> {
-  if (!deps.settings.zone) return 0;
-  const now = (deps.clock ?? systemClock).now().getTime();
-  const expired = deps.db.delete(acmeDnsTxt).where(lte(acmeDnsTxt.expiresAt, new Date(now))).returning({ accountId: acmeDnsTxt.accountId }).all();
-  const ids = [...new Set(expired.map((r) => r.accountId))];
-  if (ids.length === 0) return 0;
-  const accounts = deps.db.select().from(acmeDnsAccounts).where(inArray(acmeDnsAccounts.id, ids)).all();
-  for (const a of accounts) await serialised(a.id, () => publish(deps, a));
-  return expired.length;
+  const now = (deps.clock ?? systemClock).now();
+  let removed = 0;
+  let hostFailure: unknown = null;
+  try {
+    removed += await sweepHostTxt(deps.db, deps.backendFor, now);
+  } catch (e) {
+    hostFailure = e; // the accounts are still swept; the failure is reported after them
+  }
+  if (deps.settings.zone) {
+    const expired = deps.db.delete(acmeDnsTxt).where(lte(acmeDnsTxt.expiresAt, now)).returning({ accountId: acmeDnsTxt.accountId }).all();
+    const ids = [...new Set(expired.map((r) => r.accountId))];
+    const accounts = ids.length === 0 ? [] : deps.db.select().from(acmeDnsAccounts).where(inArray(acmeDnsAccounts.id, ids)).all();
+    for (const a of accounts) await serialised(`acme:${a.id}`, () => publish(deps, a));
+    removed += expired.length;
+  }
+  if (hostFailure) throw hostFailure;
+  return removed;
 }
 
 /** Runs the sweep every `intervalMs` until stop(); a failed sweep is reported and retried next time. */
@@ -341,7 +341,7 @@ export function acmeAccountById(db: Db, id: number): AcmeAccountRow | null {
 
 /** Revokes an account: its credentials stop working at once and its TXT records leave the zone. */
 export async function revokeAcmeAccount(deps: AcmeDeps, account: AcmeAccountRow): Promise<void> {
-  await serialised(account.id, async () => {
+  await serialised(`acme:${account.id}`, async () => {
     // DNS first: if the nameserver fails, the account stays listed (and revocable again) rather than
     // leaving TXT records nobody can see or remove.
     const zone = challengeZone(deps.db, deps.settings);

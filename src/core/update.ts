@@ -6,6 +6,7 @@ import { AddressSet, isPrefixOnly, parseAddress, recordType, stripPrefixLength, 
 import { authenticate, checkHostSecret, tokenCovers, type Principal } from "./authenticate.ts";
 import { BadauthLimiter, credentialsFrom } from "./credentials.ts";
 import { HostLedger, KEEPALIVE_MS } from "./faults.ts";
+import { addHostTxt, clearHostTxt, DEFAULT_CHALLENGE_TXT, type ChallengeTxtSettings } from "./host-txt.ts";
 import { forwardTargets, queueForwarder } from "./forward.ts";
 import { effectiveTtl, findHost, relatedHostsOf, zoneRefOf, type HostRecord } from "./hosts.ts";
 import { canonicalName, looksLikeFqdn } from "./names.ts";
@@ -38,6 +39,8 @@ export interface UpdateDeps {
   clock?: Clock;
   /** `update.max_addresses` (default DEFAULT_MAX_ADDRESSES). */
   maxAddresses?: number;
+  /** `acme_dns.max_txt` and `acme_dns.txt_lifetime` for `txt=` (default DEFAULT_CHALLENGE_TXT). */
+  challengeTxt?: ChallengeTxtSettings;
 }
 
 export interface UpdateService {
@@ -57,7 +60,7 @@ export interface AddressChange {
   /** At most one address per family; a prefix ("2001:db8:1::/64") rewrites only the related hosts (§1.7). */
   set: string[];
   remove: AddressKind[];
-  /** `_acme-challenge.<host>` TXT: a value sets it, "" deletes it, undefined leaves it alone. */
+  /** `_acme-challenge.<host>` TXT: a value is added (host-txt.ts), "" deletes them all, undefined leaves them alone. */
   txt?: string;
 }
 
@@ -127,6 +130,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
   const badIps = new AddressSet(deps.abuse.bad_ips);
   const limiter = new BadauthLimiter(deps.abuse.badauth_per_minute);
   const maxAddresses = deps.maxAddresses ?? DEFAULT_MAX_ADDRESSES;
+  const challengeTxt = deps.challengeTxt ?? DEFAULT_CHALLENGE_TXT;
   const { db, log } = deps;
   const failures = new AuthFailureLog(log, "dyndns2");
 
@@ -387,37 +391,39 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     }
 
     if (txt !== undefined && principal.kind === "token" && principal.scopes.types && !principal.scopes.types.includes("TXT")) results.push({ code: "nohost" });
-    else if (txt !== undefined) results.push(await updateTxt(rec, ledger, backend, zone, txt, ttl, gate, dnsError));
+    else if (txt !== undefined) results.push(await updateTxt(rec, ledger, backend, zone, txt, now, gate, dnsError));
 
     if (ourFault) ledger.set({ lastServerFaultAt: now });
     else if (afterOurFault && results.length > 0) ledger.set({ lastServerFaultAt: null });
     return results;
   }
 
-  /** updns.md §1.9: `txt=` sets `_acme-challenge.<host>` TXT, an empty value deletes it. */
+  /**
+   * updns.md §1.9: `txt=` adds a value to `_acme-challenge.<host>` TXT (several live at once, so a name and
+   * its wildcard validate in one run; a value sent again is nochg and lives on), an empty value deletes all.
+   */
   async function updateTxt(
     rec: HostRecord,
     ledger: HostLedger,
     backend: ZoneBackend,
     zone: ZoneRef,
     txt: string,
-    ttl: number,
+    now: Date,
     gate: (what: string) => AddressResult | null,
     dnsError: (e: unknown, what: string) => AddressResult,
   ): Promise<AddressResult> {
     const blocked = gate("txt update");
     if (blocked) return blocked;
-    const name = `_acme-challenge.${rec.host.name}`;
+    const target = { host: rec.host, domain: rec.domain, backend, zone };
     try {
       if (txt === "") {
-        await backend.remove(zone, name, "TXT");
+        await clearHostTxt(db, target);
         ledger.clientMessage("received txt delete for _acme-challenge", false);
         return { code: "deleted", type: "TXT" };
       }
-      // Challenge records want a short TTL (peers §7.5), still inside the zone's bounds.
-      const outcome = await backend.replace(zone, name, "TXT", [txt], Math.max(rec.domain.ttlMin, Math.min(ttl, 60)));
+      const outcome = await addHostTxt(db, target, txt, challengeTxt, now);
       ledger.clientMessage(`received txt update for _acme-challenge (${outcome})`, false);
-      return outcome === "unchanged" ? { code: "nochg", ip: "" } : { code: "good", ip: "" };
+      return outcome === "refreshed" ? { code: "nochg", ip: "" } : { code: "good", ip: "" };
     } catch (e) {
       return dnsError(e, "txt update");
     }

@@ -366,3 +366,19 @@ export const acmeDnsTxt = sqliteTable(
   },
   (t) => [index("acme_dns_txt_account").on(t.accountId), index("acme_dns_txt_expiry").on(t.expiresAt)],
 );
+
+/**
+ * The `_acme-challenge.<host>` TXT values a host's dyndns2 `txt=` publishes, each with its expiry (the
+ * acme-dns sweep removes expired ones): several at once, so a name and its wildcard validate in one run.
+ */
+export const hostTxt = sqliteTable(
+  "host_txt",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    hostId: integer("host_id").notNull().references(() => hosts.id, { onDelete: "cascade" }),
+    value: text("value").notNull(),
+    expiresAt: integer("expires_at", { mode: "timestamp_ms" }).notNull(),
+    created: created(),
+  },
+  (t) => [index("host_txt_host").on(t.hostId), index("host_txt_expiry").on(t.expiresAt)],
+);

@@ -2,7 +2,7 @@
 // plugin returned by dyndnsApi() through createHttpApp's `plugins`.
 import { Elysia } from "elysia";
 import type { Config } from "../../config/index.ts";
-import { createUpdateService, type Clock, type Forwarder, type UpdateService, type ZoneBackend, type ZoneRef } from "../../core/index.ts";
+import { challengeTxtFrom, createUpdateService, type Clock, type Forwarder, type UpdateService, type ZoneBackend, type ZoneRef } from "../../core/index.ts";
 import type { Db } from "../../db/index.ts";
 import type { Logger } from "../../log/index.ts";
 import type { AppMetrics } from "../../metrics/index.ts";
@@ -34,7 +34,7 @@ export interface DyndnsApiDeps {
 
 /** The update service behind the plugin, for callers that need it directly (bench, web UI). */
 export function updateServiceFor(deps: DyndnsApiDeps): UpdateService {
-  return createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log, backendFor: deps.backendFor, forwarder: deps.forwarder, clock: deps.clock, maxAddresses: deps.config.update.max_addresses });
+  return createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log, backendFor: deps.backendFor, forwarder: deps.forwarder, clock: deps.clock, maxAddresses: deps.config.update.max_addresses, challengeTxt: challengeTxtFrom(deps.config.acme_dns) });
 }
 
 const html = (body: string) => new Response(body, { headers: { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" } });

@@ -11,7 +11,7 @@ import type { Config } from "../../config/index.ts";
 import type { Db } from "../../db/index.ts";
 import { AuthFailureLog, type Logger } from "../../log/index.ts";
 import type { Clock } from "../../core/ports.ts";
-import { createUpdateService, queueForwarder, type BackendFor, type DnssecPort, type UpdateService, type ZoneCheck, type ZoneEditor } from "../../core/index.ts";
+import { challengeTxtFrom, createUpdateService, queueForwarder, type BackendFor, type DnssecPort, type UpdateService, type ZoneCheck, type ZoneEditor } from "../../core/index.ts";
 import type { User } from "../../core/admin/users.ts";
 import {
   ANON_CSRF_COOKIE,
@@ -97,7 +97,7 @@ export function createWeb(deps: WebDeps): Web {
     sessionIps: deps.sessionIps,
     reverse: deps.reverse,
     update: deps.backendFor
-      ? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log.child({ module: "web-update" }), backendFor: deps.backendFor, forwarder: queueForwarder(deps.db, deps.clock ?? { now: () => new Date() }), clock: deps.clock, maxAddresses: deps.config.update.max_addresses })
+      ? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log.child({ module: "web-update" }), backendFor: deps.backendFor, forwarder: queueForwarder(deps.db, deps.clock ?? { now: () => new Date() }), clock: deps.clock, maxAddresses: deps.config.update.max_addresses, challengeTxt: challengeTxtFrom(deps.config.acme_dns) })
       : undefined,
     key: serverKey(deps.db),
     trust: new ProxyTrust(deps.config.http.trusted_proxies),

@@ -5,7 +5,7 @@
 import { Elysia } from "elysia";
 import pkg from "../../../../package.json" with { type: "json" };
 import type { Config } from "../../../config/index.ts";
-import { BadauthLimiter, checkApiToken, createUpdateService, systemClock, ZoneRecords, type Actor, type BackendFor, type Clock, type DomainsAddPolicy, type Forwarder, type UpdateService, type ZoneEditor, type ZoneRecordStore } from "../../../core/index.ts";
+import { BadauthLimiter, checkApiToken, challengeTxtFrom, createUpdateService, systemClock, ZoneRecords, type Actor, type BackendFor, type Clock, type DomainsAddPolicy, type Forwarder, type UpdateService, type ZoneEditor, type ZoneRecordStore } from "../../../core/index.ts";
 import type { Db } from "../../../db/index.ts";
 import { AuthFailureLog, type Logger } from "../../../log/index.ts";
 import { clientInfo, ProxyTrust } from "../../client.ts";
@@ -46,7 +46,7 @@ const matcherOf = (path: string) => new RegExp("^" + (API_PREFIX + path).replace
 export function apiV1(deps: ApiV1Deps) {
   const clock = deps.clock ?? systemClock;
   const trust = new ProxyTrust(deps.config.http.trusted_proxies);
-  const updates = deps.updates ?? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log, backendFor: deps.backendFor, forwarder: deps.forwarder, clock });
+  const updates = deps.updates ?? createUpdateService({ db: deps.db, abuse: deps.config.abuse, log: deps.log, backendFor: deps.backendFor, forwarder: deps.forwarder, clock, challengeTxt: challengeTxtFrom(deps.config.acme_dns) });
   const perMinute = deps.requestsPerMinute ?? deps.config.abuse.api_requests_per_minute;
   // Both are sliding windows of events per key: failed authentications per client address, requests per token.
   const authFailures = new BadauthLimiter(deps.config.abuse.badauth_per_minute);

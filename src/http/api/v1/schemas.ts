@@ -91,7 +91,7 @@ export const AddressesPut = t.Object(
   {
     ipv4: t.Optional(Nullable(t.String({ maxLength: 64, description: "New A record; null deletes it; absent leaves it" }))),
     ipv6: t.Optional(Nullable(t.String({ maxLength: 64, description: "New AAAA record (or a prefix for related hosts only); null deletes it" }))),
-    txt: t.Optional(Nullable(t.String({ maxLength: 255, description: "_acme-challenge TXT value; null deletes it" }))),
+    txt: t.Optional(Nullable(t.String({ maxLength: 255, description: "a value added to _acme-challenge TXT (up to acme_dns.max_txt live at once, each for acme_dns.txt_lifetime); null deletes them all" }))),
   },
   { title: "AddressesPut", additionalProperties: false, minProperties: 1 },
 );

@@ -142,6 +142,14 @@ describe("PUT /hosts/{fqdn}/addresses", () => {
     expect(w.dns(`_acme-challenge.${HOME}`, "TXT")).toEqual([]);
   });
 
+  test("txt adds a value beside the live ones (a name and its wildcard); the same value again is nochg", async () => {
+    const put = (txt: string) => w.call("PUT", `/api/v1/hosts/${HOME}/addresses`, { token: tok, body: { txt } });
+    expect((await put("for-name")).body.results).toEqual([{ family: "txt", result: "good" }]);
+    expect((await put("for-wildcard")).body.results).toEqual([{ family: "txt", result: "good" }]);
+    expect((await put("for-name")).body.results[0].result).toBe("nochg");
+    expect(w.dns(`_acme-challenge.${HOME}`, "TXT")).toEqual(['"for-name"', '"for-wildcard"']);
+  });
+
   test("a bad address, an address of the other family, and an empty body are 400 and change nothing", async () => {
     for (const body of [{ ipv4: "192.0.2.300" }, { ipv4: "2001:db8::1" }, { ipv6: "192.0.2.1" }, {}, { ipv4: 1 }]) {
       const r = await w.call("PUT", `/api/v1/hosts/${HOME}/addresses`, { token: tok, body });
