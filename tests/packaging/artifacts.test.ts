@@ -27,7 +27,7 @@ describe.skipIf(!run)("npm run package", () => {
     if (!existsSync(BINARY)) throw new Error(`${BINARY} is missing: run "npm run build" (npm test does it)`);
     const r = sh([process.execPath, join(ROOT, "scripts/package.ts"), "--out", out], ROOT);
     if (r.code !== 0) throw new Error(`scripts/package.ts failed: ${r.err}`);
-  }, 120_000);
+  }, 300_000);
   afterAll(() => tmp.cleanup());
 
   test("writes the .deb, the tarball and SHA256SUMS, and sha256sum -c accepts them", () => {
@@ -40,7 +40,7 @@ describe.skipIf(!run)("npm run package", () => {
     const r = sh(["lintian", "--fail-on", "error,warning", deb]);
     expect(r.out.split("\n").filter((l) => /^[EW]: /.test(l))).toEqual([]);
     expect(r.code).toBe(0);
-  }, 120_000);
+  }, 300_000);
 
   test("the .deb holds the binary, the unit, the conffile, the man page and Debian's doc files", () => {
     const files = sh(["dpkg-deb", "-c", deb]).out;

@@ -64,7 +64,7 @@ describe.skipIf(!run)("the Debian package, installed with dpkg -i and started as
         `mount -t overlay overlay -o lowerdir=/$d,upperdir=${layers}/$d.up,workdir=${layers}/$d.work /$d; done; ip link set lo up`,
     );
     if (inside("dpkg-query -W updns").code === 0) throw new Error("updns is already installed on this machine: the test installs its own");
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     server?.kill("SIGTERM");

@@ -92,7 +92,7 @@ const USER_FORMS: [string, string[]][] = [
 const GET_PAGES = ["/", "/overview/", "/account/login", "/account/register", "/account/password-reset", "/account/settings", "/account/profile", "/account/delete", "/admin/users", "/host/1/", "/host/-1/", "/host/99999999999999999999/", "/host/%00/", "/account/verify/%FF", "/account/password-reset/" + "z".repeat(5000), "/setup/%00", "/.well-known/change-password", "/metrics", "/healthz", "/robots.txt", "/static/../../etc/passwd", "/%2e%2e/%2e%2e/etc/passwd", "/detectip/" + "a".repeat(100), "/detectip/%00"];
 
 /** What must never be in an answer: a stack trace, a source location or a path on this machine. */
-const LEAK = /\bat \S+ \(|\.tsx?:\d+|\/work\/|\/tmp\/|\/root\/|node_modules|\$bunfs|TypeError|ReferenceError|SyntaxError|SQLITE_|\bstack\b/;
+const LEAK = /\bat \S+ \(|\.tsx?:\d+|\/work\/|\/tmp\/|\/root\/|node_modules|\$bunfs|TypeError|ReferenceError|SyntaxError|SQLITE_|"stack"\s*:|\b[Ss]tack ?trace\b/;
 
 // Tables whose content hostile input must never change (host fault counters and sessions may).
 const FROZEN = [
