@@ -27,13 +27,13 @@ export interface EmbeddedZoneInput extends ZoneCreation {
   secondaries?: string[];
   transferKey?: string;
   updateKey?: string;
-  serialScheme?: "unixtime" | "dateserial";
+  serialScheme?: DomainRow["serialScheme"];
 }
 
 /** What the zone store needs to create the zone's SOA and NS records (core does not know DNS records). */
 export interface NewZoneRecords {
   name: string;
-  serialScheme: "unixtime" | "dateserial";
+  serialScheme: DomainRow["serialScheme"];
   soa: { mname: string; rname: string };
   ns: string[];
 }
