@@ -44,7 +44,11 @@ export function loadDnsConfig(db: Db, log: Logger): DnsConfig {
     const transferKey = d.transferKeyId ? keyNames.get(d.transferKeyId) : undefined;
     acl[d.name] = {
       transferKeys: transferKey ? [transferKey] : [],
-      transferAddresses: d.transferAcl ? d.transferAcl.split(",").map((s) => s.trim()).filter(Boolean) : [],
+      transferAddresses: [
+        ...(d.transferAcl ? d.transferAcl.split(",").map((s) => s.trim()).filter(Boolean) : []),
+        // Keyless transfers only from the address of a secondary that was explicitly opted in.
+        ...secondaries.filter((s) => s.domainId === d.id && s.allowUnsignedTransfer).map((s) => splitServer(s.address).address),
+      ],
       notify: secondaries.filter((s) => s.domainId === d.id).map((s) => ({ ...splitServer(s.address), key: transferKey })),
     };
   }

@@ -166,6 +166,12 @@ export class ZoneStore {
     return this.current;
   }
 
+  /** Propose this zone's next serials by `scheme` from now on (storage holds it; this is the live copy). */
+  setSerialScheme(zoneName: string, scheme: SerialScheme): void {
+    const zone = normalizeName(zoneName);
+    if (this.schemes.has(zone)) this.schemes.set(zone, scheme);
+  }
+
   zone(name: string): ZoneSnapshot | undefined {
     return this.current.zones.get(normalizeName(name));
   }
