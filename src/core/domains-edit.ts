@@ -143,8 +143,10 @@ function embeddedSettings(db: Db, d: DomainRow, s: DomainSettings): { values: Pa
   if (d.backend !== "embedded") throw new ValidationError("zone", `${d.name} is an rfc2136 zone: transfer key, update keys and serial scheme are its primary's settings`);
   if (s.transferKey !== undefined) values.transferKeyId = s.transferKey === null ? null : requireTsigKey(db, s.transferKey, "transfer_key").id;
   if (s.serialScheme !== undefined) {
-    const scheme = SERIAL_SCHEMES.find((x) => x === s.serialScheme);
-    if (!scheme) throw new ValidationError("serial_scheme", `serial scheme "${s.serialScheme}" must be one of ${SERIAL_SCHEMES.join(", ")}`);
+    const wanted = s.serialScheme;
+    const schemes = SERIAL_SCHEMES.join(", ");
+    const scheme = SERIAL_SCHEMES.find((x) => x === wanted);
+    if (!scheme) throw new ValidationError("serial_scheme", `serial scheme "${wanted}" must be one of ${schemes}`);
     values.serialScheme = scheme;
   }
   const grants = (s.updateKeys ?? []).map((k) => requireTsigKey(db, k, "update_key"));
