@@ -138,8 +138,8 @@ const SERIAL_SCHEMES = ["unixtime", "dateserial", "increment"] as const;
 /** The embedded-only settings: transfer key, update grants, serial scheme (validated before anything is written). */
 function embeddedSettings(db: Db, d: DomainRow, s: DomainSettings): { values: Partial<DomainRow>; grants: TsigKeyRow[] } {
   const values: Partial<DomainRow> = {};
-  const wanted = s.transferKey !== undefined || s.updateKeys?.length || s.serialScheme !== undefined;
-  if (!wanted) return { values, grants: [] };
+  const given = s.transferKey !== undefined || s.updateKeys?.length || s.serialScheme !== undefined;
+  if (!given) return { values, grants: [] };
   if (d.backend !== "embedded") throw new ValidationError("zone", `${d.name} is an rfc2136 zone: transfer key, update keys and serial scheme are its primary's settings`);
   if (s.transferKey !== undefined) values.transferKeyId = s.transferKey === null ? null : requireTsigKey(db, s.transferKey, "transfer_key").id;
   if (s.serialScheme !== undefined) {
@@ -185,9 +185,10 @@ export async function updateDomain(db: Db, d: DomainRow, s: DomainSettings, chec
       if (!r.ok) throw Object.assign(new ValidationError("available", "The connectivity test failed: the domain stays unavailable."), { steps });
     }
   }
-  db.transaction((tx) => {
-    tx.update(domains).set(values).where(eq(domains.id, d.id)).run();
-    grantUpdates(tx as unknown as Db, d, embedded.grants);
+  // One SQLite connection: the grants are written inside the same transaction as the settings.
+  db.transaction(() => {
+    db.update(domains).set(values).where(eq(domains.id, d.id)).run();
+    grantUpdates(db, d, embedded.grants);
   });
   return steps;
 }

@@ -98,6 +98,24 @@ describe("serials across a move from another primary", () => {
   });
 });
 
+describe("update keys from domain set", () => {
+  test("--update-key grants the key RFC 2136 UPDATEs in the zone: nsupdate with it works", async () => {
+    const upd = JSON.parse(await ok("tsig", "add", "upd", "--json")).secret;
+    const nsupdate = (secret: string) => {
+      const p = Bun.spawn(["nsupdate", "-y", `hmac-sha256:upd:${secret}`], { stdin: "pipe", stdout: "pipe", stderr: "pipe" });
+      p.stdin.write(`server 127.0.0.1 ${server.dnsPort}\nzone ${ZONE}\nupdate add txt.${ZONE} 60 TXT "from nsupdate"\nsend\n`);
+      p.stdin.end();
+      return p.exited.then(async (code) => ({ code, err: await new Response(p.stderr).text() }));
+    };
+    await Bun.sleep(600); // the server takes the new key from the database
+    expect((await nsupdate(upd)).err).toContain("REFUSED"); // a known key, not granted anything yet
+    expect(await ok("domain", "set", ZONE, "--update-key", "upd")).toContain(`domain ${ZONE}:`);
+    await Bun.sleep(600); // the server rebuilds its UPDATE policy from the database
+    expect(await nsupdate(upd)).toEqual({ code: 0, err: "" });
+    expect(rdata(await dig("127.0.0.1", server.dnsPort, `txt.${ZONE}`, "TXT"), "TXT")).toEqual(['"from nsupdate"']);
+  });
+});
+
 describe("who may transfer", () => {
   const signed = () => `hmac-sha256:${key.name}:${key.secret}`;
 
