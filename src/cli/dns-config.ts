@@ -56,7 +56,11 @@ export function loadDnsConfig(db: Db, log: Logger, catalog = ""): DnsConfig {
     for (const n of member ? catalogNotify : []) if (!notify.some((m) => m.address === n.address && m.port === n.port)) notify.push(n);
     acl[d.name] = {
       transferKeys: [...new Set([transferKey, member ? catalogKey : undefined].filter((k): k is string => Boolean(k)))],
-      transferAddresses: d.transferAcl ? d.transferAcl.split(",").map((s) => s.trim()).filter(Boolean) : [],
+      transferAddresses: [
+        ...(d.transferAcl ? d.transferAcl.split(",").map((s) => s.trim()).filter(Boolean) : []),
+        // Keyless transfers only from the address of a secondary that was explicitly opted in.
+        ...secondaries.filter((s) => s.domainId === d.id && s.allowUnsignedTransfer).map((s) => splitServer(s.address).address),
+      ],
       notify,
     };
   }

@@ -1,6 +1,6 @@
 import type { Db } from "../db/index.ts";
 import { addEmbeddedZone, addRfc2136Zone, addSecondary, listDomains, listSecondaries, removeDomain, removeSecondary, requireDomain } from "../core/admin/domains.ts";
-import { delegate, delegateAround, undelegate, zoneRefOf } from "../core/index.ts";
+import { delegate, delegateAround, undelegate, updateDomain, zoneRefOf } from "../core/index.ts";
 import { enclosingZone } from "../core/zone-ownership.ts";
 import { EmbeddedZoneRecords } from "../backends/embedded/index.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
@@ -8,17 +8,19 @@ import { checkSecondaries } from "../jobs/index.ts";
 import { outgoingSources } from "./dns.ts";
 import { requireUser } from "../core/admin/users.ts";
 import type { Config } from "../config/index.ts";
-import { domains } from "../db/index.ts";
+import { domains, tsigKeys } from "../db/index.ts";
 import { eq } from "drizzle-orm";
 import { openZoneStore } from "./zones.ts";
 import { CliError, givenSecret, parse, print, table, type Io, type OpenDb } from "./args.ts";
 
-const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns NAME]... [--secondary IP[:PORT]]... [--transfer-key KEYNAME] [--update-key KEYNAME] [--serial-scheme unixtime|dateserial]
+const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns NAME]... [--secondary IP[:PORT]]... [--transfer-key KEYNAME] [--update-key KEYNAME] [--serial-scheme unixtime|dateserial|increment]
        updns domain add ZONE --rfc2136 --primary IP[:PORT] [--query-server IP[:PORT]] --key-name NAME --algorithm ALG --secret-stdin|--secret BASE64 [--owner USER] [--public]
          (--secret-stdin reads the base64 secret from standard input; --secret shows it in \`ps\` and shell history)
+       updns domain set ZONE [--transfer-key KEYNAME | --no-transfer-key] [--update-key KEYNAME]... [--serial-scheme unixtime|dateserial|increment]
        updns domain list
        updns domain remove ZONE
-       updns domain secondary add|remove ZONE IP[:PORT]
+       updns domain secondary add ZONE IP[:PORT] [--allow-unsigned-transfer]
+       updns domain secondary remove ZONE IP[:PORT]
        updns domain check ZONE
        updns domain dnssec ZONE on [--algorithm 13|15] [--nsec] [--split] | off [--force] | status | roll-zsk | roll-ksk | complete-ksk
        updns domain ds ZONE`;
@@ -36,7 +38,9 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
       ns: { type: "string", multiple: true },
       secondary: { type: "string", multiple: true },
       "transfer-key": { type: "string" },
-      "update-key": { type: "string" },
+      "no-transfer-key": { type: "boolean" },
+      "update-key": { type: "string", multiple: true },
+      "allow-unsigned-transfer": { type: "boolean" },
       "serial-scheme": { type: "string" },
       primary: { type: "string" },
       "query-server": { type: "string" },
@@ -63,7 +67,8 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
       let row;
       if (values.embedded) {
         const scheme = values["serial-scheme"] ?? "unixtime";
-        if (scheme !== "unixtime" && scheme !== "dateserial") throw new CliError('--serial-scheme must be "unixtime" or "dateserial"');
+        if (scheme !== "unixtime" && scheme !== "dateserial" && scheme !== "increment") throw new CliError('--serial-scheme must be "unixtime", "dateserial" or "increment"');
+        if ((values["update-key"]?.length ?? 0) > 1) throw new CliError("domain add takes one --update-key; grant more keys with \"updns domain set ZONE --update-key KEYNAME\"");
         row = await addEmbeddedZone(db, {
           name: positionals[0],
           ownerId,
@@ -71,7 +76,7 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
           ns: values.ns,
           secondaries: values.secondary,
           transferKey: values["transfer-key"],
-          updateKey: values["update-key"],
+          updateKey: values["update-key"]?.[0],
           serialScheme: scheme,
         }, async (z) => {
           // Only this zone is loaded: the command must stay quick however many zones the server holds.
@@ -96,6 +101,8 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
       }
       return print(io, values.json, { id: row.id, name: row.name, backend: row.backend, serial: row.serial }, () => `domain ${row.name} (${row.backend}) added`);
     }
+    case "set":
+      return setCommand(db, io, values, positionals);
     case "list": {
       const rows = listDomains(db).map((d) => ({
         name: d.name,
@@ -120,10 +127,13 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
     }
     case "secondary": {
       const [action, zone, address] = positionals;
-      if ((action !== "add" && action !== "remove") || !zone || !address || positionals.length !== 3) throw new CliError(`usage: updns domain secondary add|remove ZONE IP[:PORT]`);
-      if (action === "add") addSecondary(db, zone, address);
+      if ((action !== "add" && action !== "remove") || !zone || !address || positionals.length !== 3) throw new CliError(`usage: updns domain secondary add ZONE IP[:PORT] [--allow-unsigned-transfer] | remove ZONE IP[:PORT]`);
+      const unsigned = Boolean(values["allow-unsigned-transfer"]);
+      if (action === "add") addSecondary(db, zone, address, { allowUnsignedTransfer: unsigned });
+      else if (unsigned) throw new CliError("--allow-unsigned-transfer goes with \"domain secondary add\"");
       else removeSecondary(db, zone, address);
-      return print(io, values.json, { zone, secondary: address, action }, () => `secondary ${address} ${action === "add" ? "added to" : "removed from"} ${zone}`);
+      const how = unsigned ? " (may transfer without a key from its address)" : "";
+      return print(io, values.json, { zone, secondary: address, action, allow_unsigned_transfer: unsigned }, () => `secondary ${address} ${action === "add" ? "added to" : "removed from"} ${zone}${how}`);
     }
     case "check": {
       if (positionals.length !== 1) throw new CliError(`domain check takes one ZONE\nusage: ${USAGE}`);
@@ -150,6 +160,35 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
     default:
       throw new CliError(`unknown domain command "${sub}"\nusage: ${USAGE}`);
   }
+}
+
+/**
+ * `domain set ZONE …`: the settings of the web UI's domain page, through the same use case (updateDomain);
+ * what is not given stays as it is.
+ */
+function setCommand(db: Db, io: Io, values: { json: boolean; "transfer-key"?: string; "no-transfer-key"?: boolean; "update-key"?: string[]; "serial-scheme"?: string }, positionals: string[]) {
+  if (positionals.length !== 1) throw new CliError(`domain set takes one ZONE\nusage: ${USAGE}`);
+  if (values["transfer-key"] !== undefined && values["no-transfer-key"]) throw new CliError("give either --transfer-key KEYNAME or --no-transfer-key, not both");
+  const transferKey = values["no-transfer-key"] ? null : values["transfer-key"];
+  if (transferKey === undefined && !values["update-key"]?.length && values["serial-scheme"] === undefined)
+    throw new CliError("domain set needs at least one of --transfer-key, --no-transfer-key, --update-key, --serial-scheme");
+  const d = requireDomain(db, positionals[0]);
+  return updateDomain(db, d, {
+    comment: d.comment,
+    public: d.public,
+    available: d.available,
+    primary: d.primary,
+    queryServer: d.queryServer,
+    keyName: d.updateKeyName,
+    algorithm: d.updateKeyAlgorithm,
+    transferKey,
+    updateKeys: values["update-key"],
+    serialScheme: values["serial-scheme"],
+  }).then(() => {
+    const now = requireDomain(db, d.name);
+    const key = now.transferKeyId ? db.select({ name: tsigKeys.name }).from(tsigKeys).where(eq(tsigKeys.id, now.transferKeyId)).get()?.name ?? "" : "";
+    print(io, values.json, { zone: now.name, transfer_key: key || null, serial_scheme: now.serialScheme }, () => `domain ${now.name}: transfer key ${key || "none"}, serial scheme ${now.serialScheme}`);
+  });
 }
 
 /**

@@ -152,8 +152,11 @@ export async function zoneCommand(argv: string[], io: Io, openDb: () => Db, cfg:
       const cs = await change(`zone import ${d.name}`, () => store.importZone(d.name, [...records.filter((r) => !isOwned(r.name)), ...kept]));
       // The file replaced the zone: the delegations of its child zones are put back as the children say.
       await delegateAround(db, await editorAround(db, cfg, d.name), d);
+      // The file's serial is kept when it is newer than the zone's (RFC 1982); else the zone's next one is taken.
+      const fileSerial = records.find((r) => r.type === "SOA")?.data.split(/\s+/)[2];
+      const notKept = cs && fileSerial !== undefined && Number(fileSerial) !== cs.serialTo ? [`the file's serial ${fileSerial} is not newer than the zone's ${cs.serialFrom}, so the zone's next serial was taken`] : [];
       return print(io, values.json, { zone: d.name, created: false, records: records.length, skipped, serial: cs?.serialTo }, () =>
-        [`zone ${d.name} now holds ${file} (${records.length - skipped} records, serial ${cs?.serialTo ?? "unchanged"})`, ...(skipped ? [`${skipped} record(s) at dynamic hosts' names were left as they are`] : [])].join("\n"),
+        [`zone ${d.name} now holds ${file} (${records.length - skipped} records, serial ${cs?.serialTo ?? "unchanged"})`, ...notKept, ...(skipped ? [`${skipped} record(s) at dynamic hosts' names were left as they are`] : [])].join("\n"),
       );
     }
     default:

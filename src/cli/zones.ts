@@ -63,6 +63,8 @@ export async function openZones(db: Db, cfg: Config, log: Logger, opts: { pollMs
   let seen = dataVersion();
 
   const refresh = (): string[] => {
+    // A scheme changed elsewhere (`domain set --serial-scheme`) moves no serial: take it over in any case.
+    for (const [name, scheme] of storage.serialSchemes()) store.setSerialScheme(name, scheme);
     const stored = storage.serials();
     const loaded = store.snapshot().zones;
     const changed = [...stored].filter(([name, serial]) => loaded.get(name)?.serial !== serial).map(([name]) => name);

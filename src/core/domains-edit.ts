@@ -2,10 +2,10 @@
 // settings, a new TSIG secret (shown once), delete, and the static records of embedded zones. The zone
 // store is reached through the ZoneEditor port, which main/serve provides.
 import { and, asc, eq, ne, or } from "drizzle-orm";
-import { domains, hosts, openColumn, sealColumn, tsigKeys, users, zoneRecords, type Db } from "../db/index.ts";
+import { domains, hosts, openColumn, sealColumn, tsigKeys, updatePolicies, users, zoneRecords, type Db } from "../db/index.ts";
 import { addEmbeddedZone, addRfc2136Zone, listSecondaries, validateServerAddress, type DomainRow, type NewZoneRecords } from "./admin/domains.ts";
 import { normalizeKeyName, normalizeZoneName, ValidationError } from "./admin/names.ts";
-import { createTsigKey, generateTsigSecret, inClear, normalizeAlgorithm, setTsigSecret, validateSecret, type TsigKeyRow } from "./admin/tsig.ts";
+import { createTsigKey, generateTsigSecret, inClear, normalizeAlgorithm, requireTsigKey, setTsigSecret, validateSecret, type TsigKeyRow } from "./admin/tsig.ts";
 import { removeHostDns, type BackendFor } from "./dns-cleanup.ts";
 import type { ZoneRef } from "./ports.ts";
 import { checkNewZone, delegationOf, enclosingZone, recordsAtCut, requireNotDelegated, type DomainsAddPolicy, type ZoneCreator } from "./zone-ownership.ts";
@@ -124,6 +124,41 @@ export interface DomainSettings {
   algorithm?: string;
   /** Empty keeps the stored secret. */
   secret?: string;
+  // embedded only; undefined keeps what is stored
+  /** The TSIG key secondaries transfer with (and NOTIFYs are signed with); null: no transfer key. */
+  transferKey?: string | null;
+  /** TSIG keys granted RFC 2136 UPDATEs anywhere in the zone (added to the grants already there). */
+  updateKeys?: string[];
+  /** How the next SOA serial is proposed; it never goes backwards whatever the scheme. */
+  serialScheme?: string;
+}
+
+const SERIAL_SCHEMES = ["unixtime", "dateserial", "increment"] as const;
+
+/** The embedded-only settings: transfer key, update grants, serial scheme (validated before anything is written). */
+function embeddedSettings(db: Db, d: DomainRow, s: DomainSettings): { values: Partial<DomainRow>; grants: TsigKeyRow[] } {
+  const values: Partial<DomainRow> = {};
+  const given = s.transferKey !== undefined || s.updateKeys?.length || s.serialScheme !== undefined;
+  if (!given) return { values, grants: [] };
+  if (d.backend !== "embedded") throw new ValidationError("zone", `${d.name} is an rfc2136 zone: transfer key, update keys and serial scheme are its primary's settings`);
+  if (s.transferKey !== undefined) values.transferKeyId = s.transferKey === null ? null : requireTsigKey(db, s.transferKey, "transfer_key").id;
+  if (s.serialScheme !== undefined) {
+    const wanted = s.serialScheme;
+    const schemes = SERIAL_SCHEMES.join(", ");
+    const scheme = SERIAL_SCHEMES.find((x) => x === wanted);
+    if (!scheme) throw new ValidationError("serial_scheme", `serial scheme "${wanted}" must be one of ${schemes}`);
+    values.serialScheme = scheme;
+  }
+  const grants = (s.updateKeys ?? []).map((k) => requireTsigKey(db, k, "update_key"));
+  return { values, grants };
+}
+
+/** Grant each key UPDATEs in the whole zone, as `domain add --update-key` does; a grant already there stays one. */
+function grantUpdates(db: Db, d: DomainRow, keys: TsigKeyRow[]): void {
+  for (const k of keys) {
+    const has = db.select().from(updatePolicies).where(and(eq(updatePolicies.domainId, d.id), eq(updatePolicies.keyId, k.id), eq(updatePolicies.action, "grant"), eq(updatePolicies.match, "subdomain"), eq(updatePolicies.name, d.name))).get();
+    if (!has) db.insert(updatePolicies).values({ keyId: k.id, domainId: d.id, action: "grant", match: "subdomain", name: d.name, types: "" }).run();
+  }
 }
 
 /**
@@ -134,7 +169,8 @@ export async function updateDomain(db: Db, d: DomainRow, s: DomainSettings, chec
   const comment = s.comment.trim();
   if (comment.length > 255) throw new ValidationError("comment", "At most 255 characters.");
   if (s.public && !s.available) throw new ValidationError("public", "Domain must be available to be public.");
-  const values: Partial<DomainRow> = { comment, public: s.public, available: s.available, lastUpdate: new Date() };
+  const embedded = embeddedSettings(db, d, s);
+  const values: Partial<DomainRow> = { comment, public: s.public, available: s.available, lastUpdate: new Date(), ...embedded.values };
   let steps: { step: string; ok: boolean; message: string }[] | undefined;
   if (d.backend === "rfc2136") {
     values.primary = validateServerAddress(s.primary ?? d.primary, "primary");
@@ -149,7 +185,11 @@ export async function updateDomain(db: Db, d: DomainRow, s: DomainSettings, chec
       if (!r.ok) throw Object.assign(new ValidationError("available", "The connectivity test failed: the domain stays unavailable."), { steps });
     }
   }
-  db.update(domains).set(values).where(eq(domains.id, d.id)).run();
+  // One SQLite connection: the grants are written inside the same transaction as the settings.
+  db.transaction(() => {
+    db.update(domains).set(values).where(eq(domains.id, d.id)).run();
+    grantUpdates(db, d, embedded.grants);
+  });
   return steps;
 }
 

@@ -5,6 +5,7 @@ import type { Database } from "bun:sqlite";
 import m0000 from "../../migrations/0000_init.sql" with { type: "text" };
 import m0001 from "../../migrations/0001_seal_secrets.sql" with { type: "text" };
 import m0002 from "../../migrations/0002_host_txt.sql" with { type: "text" };
+import m0003 from "../../migrations/0003_secondary_unsigned_transfer.sql" with { type: "text" };
 import { sealClearSecrets } from "./secret-columns.ts";
 
 export interface MigrationContext {
@@ -22,4 +23,5 @@ export const migrations: Migration[] = [
   { tag: "0000_init", sql: m0000 },
   { tag: "0001_seal_secrets", sql: m0001, data: (sqlite, ctx) => void sealClearSecrets(sqlite, ctx.masterKey) },
   { tag: "0002_host_txt", sql: m0002 },
+  { tag: "0003_secondary_unsigned_transfer", sql: m0003 },
 ];

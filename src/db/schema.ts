@@ -102,7 +102,7 @@ export const domains = sqliteTable("domains", {
   // embedded: the SOA and NS live as records in zone_records; `serial` mirrors the SOA serial after every
   // commit (a process that commits checks it first, so two processes never both move one serial).
   serial: integer("serial").notNull().default(0),
-  serialScheme: text("serial_scheme", { enum: ["unixtime", "dateserial"] }).notNull().default("unixtime"),
+  serialScheme: text("serial_scheme", { enum: ["unixtime", "dateserial", "increment"] }).notNull().default("unixtime"),
   transferKeyId: integer("transfer_key_id").references(() => tsigKeys.id, { onDelete: "set null" }),
   /** Address list (comma separated CIDRs) allowed to transfer without a key. */
   transferAcl: text("transfer_acl").notNull().default(""),
@@ -116,7 +116,10 @@ export const domains = sqliteTable("domains", {
   created: created(),
 });
 
-/** Secondaries of an embedded zone: NOTIFY targets (and, by default, allowed to transfer with the key). */
+/**
+ * Secondaries of an embedded zone: NOTIFY targets, allowed to transfer with the zone's transfer key; one
+ * with allowUnsignedTransfer may transfer from its address without a key (NSD's `provide-xfr: IP NOKEY`).
+ */
 export const zoneSecondaries = sqliteTable(
   "zone_secondaries",
   {
@@ -124,6 +127,7 @@ export const zoneSecondaries = sqliteTable(
     domainId: integer("domain_id").notNull().references(() => domains.id, { onDelete: "cascade" }),
     /** "ip" or "ip:port" / "[v6]:port". */
     address: text("address").notNull(),
+    allowUnsignedTransfer: bool("allow_unsigned_transfer", false),
     lastNotifyAt: integer("last_notify_at", { mode: "timestamp_ms" }),
     lastNotifyResult: text("last_notify_result").notNull().default(""),
     created: created(),

@@ -65,6 +65,12 @@ export class SqliteZoneStorage implements ZoneStorage {
     return new Map(rows.map((r) => [r.name, r.serial]));
   }
 
+  /** The serial scheme the database holds for each embedded zone (an operator may change it at any time). */
+  serialSchemes(): Map<string, StoredZone["serialScheme"]> {
+    const rows = this.db.select({ name: domains.name, scheme: domains.serialScheme }).from(domains).where(eq(domains.backend, "embedded")).all();
+    return new Map(rows.map((r) => [r.name, r.scheme]));
+  }
+
   async createZone(zone: StoredZone): Promise<void> {
     const id = this.domainId(zone.name);
     const records = [...zone.records];

@@ -27,13 +27,13 @@ export interface EmbeddedZoneInput extends ZoneCreation {
   secondaries?: string[];
   transferKey?: string;
   updateKey?: string;
-  serialScheme?: "unixtime" | "dateserial";
+  serialScheme?: DomainRow["serialScheme"];
 }
 
 /** What the zone store needs to create the zone's SOA and NS records (core does not know DNS records). */
 export interface NewZoneRecords {
   name: string;
-  serialScheme: "unixtime" | "dateserial";
+  serialScheme: DomainRow["serialScheme"];
   soa: { mname: string; rname: string };
   ns: string[];
 }
@@ -126,12 +126,17 @@ export function removeDomain(db: Db, name: string): void {
   db.delete(domains).where(and(eq(domains.id, d.id))).run();
 }
 
-export function addSecondary(db: Db, zone: string, address: string) {
+/**
+ * A secondary: told of every change by NOTIFY, transferring with the zone's transfer key. With
+ * `allowUnsignedTransfer` it may also transfer without a key, from its address only (NSD's
+ * `provide-xfr: IP NOKEY`) — an explicit opt-in, since anyone who can send from that address gets the zone.
+ */
+export function addSecondary(db: Db, zone: string, address: string, opts: { allowUnsignedTransfer?: boolean } = {}) {
   const d = requireDomain(db, zone);
   if (d.backend !== "embedded") throw new ValidationError("zone", `${d.name} is an rfc2136 zone: its secondaries are its primary's business`);
   const a = validateServerAddress(address, "secondary");
   if (listSecondaries(db, d.id).some((s) => s.address === a)) throw new ValidationError("secondary", `${a} is already a secondary of ${d.name}`);
-  return db.insert(zoneSecondaries).values({ domainId: d.id, address: a }).returning().get();
+  return db.insert(zoneSecondaries).values({ domainId: d.id, address: a, allowUnsignedTransfer: Boolean(opts.allowUnsignedTransfer) }).returning().get();
 }
 
 export function removeSecondary(db: Db, zone: string, address: string): void {

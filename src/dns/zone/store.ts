@@ -3,7 +3,7 @@
 // snapshot and tells the commit listeners (NOTIFY). Transactions that arrive while a commit is in flight
 // are grouped into the next commit (one storage write, one serial) — each caller still resolves only
 // after that commit is durable.
-import { nextSerial, normalizeName, serialGt } from "../wire/index.ts";
+import { commitSerial, nextSerial, normalizeName, serialGt } from "../wire/index.ts";
 import { checkName, inZone, parseRdata, RdataError, soaFields, tokenize, withSerial } from "./rdata.ts";
 import { LayeredMap } from "./layered.ts";
 import { buildSnapshot, countBelow, type Node, NodeSets, ZoneSet, ZoneSnapshot } from "./snapshot.ts";
@@ -32,8 +32,11 @@ export interface ZoneTx {
   addRR(rr: { name: string; type: RRType; ttl: number; data: string }): void;
   /** Delete one record (matched on canonical rdata). */
   deleteRR(rr: { name: string; type: RRType; data: string }): void;
-  /** Change SOA timers or names; the serial is the store's to set. */
-  updateSoa(fields: Partial<{ mname: string; rname: string; refresh: number; retry: number; expire: number; minimum: number; ttl: number }>): void;
+  /**
+   * Change SOA timers or names. The serial is the store's to set; `serial` only asks for one (a master
+   * file's on import): the commit takes it when it is newer than the zone's (RFC 1982), else its next one.
+   */
+  updateSoa(fields: Partial<{ mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number; ttl: number }>): void;
 }
 
 export type CommitListener = (zone: string, serial: number, changeset: Changeset | null) => void;
@@ -171,6 +174,12 @@ export class ZoneStore {
     return this.current;
   }
 
+  /** Propose this zone's next serials by `scheme` from now on (storage holds it; this is the live copy). */
+  setSerialScheme(zoneName: string, scheme: SerialScheme): void {
+    const zone = normalizeName(zoneName);
+    if (this.schemes.has(zone)) this.schemes.set(zone, scheme);
+  }
+
   zone(name: string): ZoneSnapshot | undefined {
     return this.current.zones.get(normalizeName(name));
   }
@@ -282,7 +291,9 @@ export class ZoneStore {
 
   /**
    * Make an existing zone hold exactly `records` (a master file import) in ONE transaction: every other
-   * RRset goes, the SOA timers are taken from the file's SOA (its serial is ignored: ours only grows).
+   * RRset goes, the SOA timers are taken from the file's SOA, and so is its serial when it is newer than the
+   * zone's (RFC 1982): a secondary carried over from the file's old primary then follows on. An older or
+   * equal one cannot be kept (secondaries would miss the change): the zone's next serial is taken.
    */
   importZone(name: string, all: RR[]): Promise<Changeset | null> {
     const zone = normalizeName(name);
@@ -295,7 +306,7 @@ export class ZoneStore {
         if (r.type === "SOA") {
           if (r.name !== zone) throw new ZoneError(`SOA only at the apex of ${zone}`, "apex");
           const f = soaFields(r.data);
-          tx.updateSoa({ mname: f.mname, rname: f.rname, refresh: f.refresh, retry: f.retry, expire: f.expire, minimum: f.minimum, ttl: r.ttl });
+          tx.updateSoa({ mname: f.mname, rname: f.rname, serial: f.serial, refresh: f.refresh, retry: f.retry, expire: f.expire, minimum: f.minimum, ttl: r.ttl });
           continue;
         }
         const k = `${r.name}\0${r.type}`;
@@ -719,7 +730,8 @@ export class ZoneStore {
     }
     const oldSoa = base.soa;
     const newSoaSet = work.get(zone, "SOA")!;
-    const serialTo = nextSerial(base.serial, this.schemes.get(zone) ?? "unixtime", this.now());
+    const wanted = soaFields(newSoaSet.data[0]).serial;
+    const serialTo = commitSerial(base.serial, wanted === base.serial ? undefined : wanted, this.schemes.get(zone) ?? "unixtime", this.now());
     const newSoa: RR = { name: zone, type: "SOA", ttl: newSoaSet.ttl, data: withSerial(newSoaSet.data[0], serialTo) };
     work.set(zone, "SOA", { name: zone, type: "SOA", ttl: newSoa.ttl, data: [newSoa.data] });
     const signing = this.signing.get(zone);
@@ -1041,7 +1053,9 @@ class Overlay implements NodeView {
         const s = soaFields(cur.data[0]);
         const mname = f.mname ?? s.mname;
         const rname = f.rname ?? s.rname;
-        const text = `${mname} ${rname} ${s.serial} ${f.refresh ?? s.refresh} ${f.retry ?? s.retry} ${f.expire ?? s.expire} ${f.minimum ?? s.minimum}`;
+        const serial = f.serial ?? s.serial;
+        if (!Number.isInteger(serial) || serial < 0 || serial > 2 ** 32 - 1) throw new ZoneError(`bad SOA serial ${serial}`, "invalid");
+        const text = `${mname} ${rname} ${serial} ${f.refresh ?? s.refresh} ${f.retry ?? s.retry} ${f.expire ?? s.expire} ${f.minimum ?? s.minimum}`;
         self.set(zone, "SOA", { name: zone, type: "SOA", ttl: f.ttl !== undefined ? ttlOk(f.ttl) : cur.ttl, data: [canonical(zone, "SOA", text)] });
       },
     };

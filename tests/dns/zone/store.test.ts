@@ -194,3 +194,51 @@ describe("TXT values from the outside", () => {
     expect(store.zone("example.org")!.get("_acme-challenge.example.org", "TXT")!.data).toEqual(['"token with spaces"']);
   });
 });
+
+describe("serials of a master file import", () => {
+  const file = (serial: number, a: string) => [
+    { name: "example.org", type: "SOA" as const, ttl: 3600, data: `ns1.example.org. hostmaster.example.org. ${serial} 3600 600 1209600 60` },
+    { name: "example.org", type: "NS" as const, ttl: 3600, data: "ns1.example.org." },
+    { name: "ns1.example.org", type: "A" as const, ttl: 300, data: a },
+  ];
+
+  test("a new zone from a file keeps the file's serial, and the next change follows it", async () => {
+    const store = await ZoneStore.open(new MemoryZoneStorage(), { now: () => new Date("2026-12-07T12:00:00Z") });
+    await store.createZoneFromRecords("example.org", file(2026120701, "192.0.2.53"));
+    expect(store.zone("example.org")!.serial).toBe(2026120701);
+    const cs = await store.transaction("example.org", (tx) => tx.replaceRRset("home.example.org", "A", 60, ["192.0.2.1"]));
+    expect(cs!.serialTo).toBe(2026120702); // the unix time 1796... is behind in RFC 1982 terms
+  });
+
+  test("importing into an existing zone takes the file's serial when it is newer", async () => {
+    const { store } = await fresh(1796600000, () => new Date("2026-12-07T12:00:00Z"));
+    const cs = await store.importZone("example.org", file(2026120701, "192.0.2.54"));
+    expect(cs!.serialTo).toBe(2026120701);
+    expect(store.zone("example.org")!.serial).toBe(2026120701);
+  });
+
+  test("a file with an older or equal serial still moves the serial forward (never backwards)", async () => {
+    const { store } = await fresh(2026120705, () => new Date("2026-12-07T12:00:00Z"));
+    const older = await store.importZone("example.org", file(2026120701, "192.0.2.54"));
+    expect(older!.serialTo).toBe(2026120706);
+    const equal = await store.importZone("example.org", file(2026120706, "192.0.2.55"));
+    expect(equal!.serialTo).toBe(2026120707);
+  });
+
+  test("the same file again changes nothing", async () => {
+    const { store } = await fresh(100, () => new Date("2026-12-07T12:00:00Z"));
+    await store.importZone("example.org", file(2026120701, "192.0.2.54"));
+    expect(await store.importZone("example.org", file(2026120701, "192.0.2.54"))).toBeNull();
+    expect(store.zone("example.org")!.serial).toBe(2026120701);
+  });
+
+  test("a scheme set while the zone is loaded proposes the next serial", async () => {
+    const { store } = await fresh(1796600000, () => new Date("2026-12-07T12:00:00Z"));
+    store.setSerialScheme("example.org", "dateserial");
+    const cs = await store.transaction("example.org", (tx) => tx.replaceRRset("home.example.org", "A", 60, ["192.0.2.1"]));
+    expect(cs!.serialTo).toBe(2026120700);
+    store.setSerialScheme("example.org", "increment");
+    const next = await store.transaction("example.org", (tx) => tx.replaceRRset("home.example.org", "A", 60, ["192.0.2.2"]));
+    expect(next!.serialTo).toBe(2026120701);
+  });
+});

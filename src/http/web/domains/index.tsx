@@ -33,7 +33,7 @@ const v = (c: WebContext, name: string) => c.form.get(name) ?? "";
 const lines = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
 type Steps = { step: string; ok: boolean; message: string }[];
 
-const FIELDS = new Set(["name", "comment", "ns", "secondaries", "primary", "query_server", "key_name", "algorithm", "secret", "available", "public", "address", "type", "ttl", "data"]);
+const FIELDS = new Set(["name", "comment", "ns", "secondaries", "primary", "query_server", "key_name", "algorithm", "secret", "available", "public", "address", "type", "ttl", "data", "serial_scheme"]);
 
 /** A core ValidationError on its form field (core names some like CLI flags: "--primary"); others on the form. */
 function errorsOf(c: WebContext, e: unknown): Errors {
@@ -44,6 +44,11 @@ function errorsOf(c: WebContext, e: unknown): Errors {
 
 const domainOf = (c: WebContext) => ownedDomain(c.web.db, c.user!.id, idParam(c));
 const algorithmOptions = Object.keys(TSIG_ALGORITHMS).map((a) => ({ value: a, label: a }));
+const serialSchemeOptions = (t: WebContext["t"]) => [
+  { value: "unixtime", label: t("unixtime: seconds since 1970") },
+  { value: "dateserial", label: t("dateserial: YYYYMMDDnn") },
+  { value: "increment", label: t("increment: the last serial + 1") },
+];
 
 function AddForm({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Element {
   const t = c.t;
@@ -174,6 +179,7 @@ function DomainPage({ c, d, errors, steps }: { c: WebContext; d: DomainRow; erro
             <Check name="public" label={t("Public (everyone may add hosts)")} checked={has("comment") ? checked(c, "public") : d.public} />
             {errors?.public ? <p class="flash error" safe>{errors.public}</p> : ""}
             {rfc ? "" : <TextArea name="ns" label={t("Name servers (one per line)")} value={has("ns") ? v(c, "ns") : apexNs(c.web.db, d).join("\n")} errors={errors} hint={t("The zone's NS records: updns and its secondaries.")} />}
+            {rfc ? "" : <Select name="serial_scheme" label={t("Serial scheme (the serial only ever moves forward)")} value={has("serial_scheme") ? v(c, "serial_scheme") : d.serialScheme} options={serialSchemeOptions(t)} errors={errors} />}
             {rfc ? (
               <>
                 <Field name="primary" label={t("Primary (IP or IP:port)")} value={has("primary") ? v(c, "primary") : d.primary} errors={errors} />
@@ -211,7 +217,7 @@ function DomainPage({ c, d, errors, steps }: { c: WebContext; d: DomainRow; erro
               <ul>
                 {listSecondaries(c.web.db, d.id).map((s) => (
                   <li class="actions">
-                    <code safe>{s.address}</code> <small class="muted" safe>{s.lastNotifyResult}</small>
+                    <code safe>{s.address}</code> {s.allowUnsignedTransfer ? <small safe>{t("may transfer without a key")}</small> : ""} <small class="muted" safe>{s.lastNotifyResult}</small>
                     <form method="post" action={`/domain/${d.id}/secondaries/remove`} class="inline">
                       <CsrfField c={c} />
                       <input type="hidden" name="address" value={s.address} />
@@ -223,6 +229,7 @@ function DomainPage({ c, d, errors, steps }: { c: WebContext; d: DomainRow; erro
               <form method="post" action={`/domain/${d.id}/secondaries`} class="actions">
                 <CsrfField c={c} />
                 <Field name="address" label={t("Add a secondary (IP or IP:port)")} value={c.form.has("address") ? v(c, "address") : ""} errors={errors} />
+                <Check name="allow_unsigned_transfer" label={t("May transfer without a key, from this address only")} checked={c.form.has("address") && checked(c, "allow_unsigned_transfer")} />
                 <button type="submit" class="secondary" safe>{t("Add")}</button>
               </form>
             </>
@@ -363,7 +370,17 @@ export function domainPages(web: Web) {
           const steps = await updateDomain(
             c.web.db,
             d,
-            { comment: v(c, "comment"), public: checked(c, "public"), available: checked(c, "available"), primary: v(c, "primary"), queryServer: v(c, "query_server"), keyName: v(c, "key_name"), algorithm: v(c, "algorithm"), secret: v(c, "secret") },
+            {
+              comment: v(c, "comment"),
+              public: checked(c, "public"),
+              available: checked(c, "available"),
+              primary: v(c, "primary"),
+              queryServer: v(c, "query_server"),
+              keyName: v(c, "key_name"),
+              algorithm: v(c, "algorithm"),
+              secret: v(c, "secret"),
+              serialScheme: d.backend === "embedded" && c.form.has("serial_scheme") ? v(c, "serial_scheme") : undefined,
+            },
             d.available && d.backend === "rfc2136" && d.primary === v(c, "primary") ? undefined : c.web.checkZone,
           );
 
@@ -393,7 +410,7 @@ export function domainPages(web: Web) {
       const d = domainOf(c);
       if (!d || d.backend !== "embedded") return notFound(c);
       try {
-        if (add) addSecondary(c.web.db, d.name, v(c, "address"));
+        if (add) addSecondary(c.web.db, d.name, v(c, "address"), { allowUnsignedTransfer: checked(c, "allow_unsigned_transfer") });
         else removeSecondary(c.web.db, d.name, v(c, "address"));
       } catch (e) {
         return page(c, d.name, <DomainPage c={c} d={d} errors={errorsOf(c, e)} />, 400);

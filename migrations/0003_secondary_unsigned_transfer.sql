@@ -1,0 +1,1 @@
+ALTER TABLE `zone_secondaries` ADD `allow_unsigned_transfer` integer DEFAULT false NOT NULL;
