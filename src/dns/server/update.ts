@@ -1,7 +1,7 @@
 // RFC 2136 UPDATE received: zone section, prerequisites (§2.4, §3.2), policy (§3.3), update section
 // (§2.5, §3.4), all applied through ONE zone transaction or not at all. A TSIG key is required.
 import { type ScannedMessage, type ScannedRecord, signMessage, type TsigKey, verifyMessage, TSIG_TYPE } from "../wire/index.ts";
-import { isZoneType, RdataError, readRdata, type RRType, ZoneError, type ZoneStore, type ZoneTx } from "../zone/index.ts";
+import { isZoneType, RdataError, rdataKey, readRdata, type RRType, ZoneError, type ZoneStore, type ZoneTx } from "../zone/index.ts";
 import { inZone } from "../zone/index.ts";
 import { CLASS, QTYPE, RCODE, TYPE, TYPE_NAME } from "./constants.ts";
 import type { Edns } from "./message.ts";
@@ -185,12 +185,13 @@ function checkPrerequisites(tx: ZoneTx, prereqs: Rec[]): void {
       const k = `${p.name}\0${p.type}`;
       let s = valueSets.get(k);
       if (!s) valueSets.set(k, (s = { name: p.name, rtype: p.rtype, data: new Set() }));
-      s.data.add(p.data!);
+      // Names in rdata compare case-insensitively (RFC 4343 §3).
+      s.data.add(rdataKey(p.rtype!, p.data!));
     }
   }
   for (const s of valueSets.values()) {
     const have = s.rtype ? tx.get(s.name, s.rtype) : undefined;
-    if (!have || have.data.length !== s.data.size || have.data.some((d) => !s.data.has(d)))
+    if (!have || have.data.length !== s.data.size || have.data.some((d) => !s.data.has(rdataKey(s.rtype!, d))))
       throw new UpdateFailure(RCODE.NXRRSET, `${s.name} ${s.rtype} does not hold exactly the given records`);
   }
 }
