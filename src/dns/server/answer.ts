@@ -105,7 +105,8 @@ export function answer(zones: ZoneSet, qname: string, qtype: number, dnssecOk = 
     const cut = findCut(z, name, qtype === TYPE.DS);
     if (cut) {
       if (hop === 0) a.aa = false;
-      push(a.authority, cut.ns);
+      // Owned by the lookup key like answers are, so it shares the question's case as NSD and Knot do.
+      push(a.authority, cut.ns, cut.name);
       // RFC 4035 §3.1.4: the DS of a signed delegation, or the proof that it has none.
       const ds = z.get(cut.name, "DS");
       if (dnssec && ds) pushSigned(a.authority, ds, true);
