@@ -145,7 +145,11 @@ export async function zoneCommand(argv: string[], io: Io, openDb: () => Db, cfg:
       // Names that dynamic hosts own stay as updns keeps them: the file cannot overwrite a router's address.
       const d = existing;
       const owned = new Set(db.select({ name: hosts.name }).from(hosts).where(eq(hosts.domainId, d.id)).all().map((h) => `${h.name}.${d.name}`));
-      const isOwned = (n: string) => [...owned].some((o) => n === o || n.endsWith(`.${o}`));
+      // Host names are lower case; the file's names may be in any case (RFC 4343 §3).
+      const isOwned = (name: string) => {
+        const n = name.toLowerCase();
+        return [...owned].some((o) => n === o || n.endsWith(`.${o}`));
+      };
       const store = await openZoneStore(db, cfg, [d.name]);
       const kept = [...store.zone(d.name)!.records()].filter((r) => isOwned(r.name) && r.type !== "RRSIG");
       const skipped = records.filter((r) => isOwned(r.name)).length;

@@ -300,7 +300,9 @@ export function staticRecords(db: Db, d: DomainRow): StaticRecord[] {
 
 /** Validates one static RRset edit: name, type and TTL here; rdata by the zone store. */
 export function checkStaticRecord(db: Db, d: DomainRow, input: { name: string; type: string; ttl: number }): { owner: string; type: string; ttl: number } {
-  const name = input.name.trim().toLowerCase().replace(/\.$/, "") || "@";
+  // The owner keeps the case it was typed in (RFC 4343 §4); the checks compare in lower case.
+  const written = input.name.trim().replace(/\.$/, "") || "@";
+  const name = written.toLowerCase();
   if (name !== "@" && !/^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/.test(name))
     throw new ValidationError("name", "A name relative to the zone (letters, digits, - and _), or @ for the apex.");
   const type = input.type.trim().toUpperCase();
@@ -312,7 +314,7 @@ export function checkStaticRecord(db: Db, d: DomainRow, input: { name: string; t
   if (hostNames.has(last)) throw new ValidationError("name", "This name belongs to a dynamic host.");
   const owner = name === "@" ? d.name : `${name}.${d.name}`;
   requireNotDelegated(db, d.name, owner.replace(/^\*\./, ""), "name");
-  return { owner, type, ttl: input.ttl };
+  return { owner: name === "@" ? d.name : `${written}.${d.name}`, type, ttl: input.ttl };
 }
 
 /** The apex NS names of an embedded zone (absolute, no trailing dot). */

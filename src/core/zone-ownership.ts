@@ -4,7 +4,7 @@
 // then delegates it (NS and glue at the cut, RFC 1034 §4.2.1), so resolvers and the parent's secondaries
 // are sent on to the child. Every path that creates a zone (web, API, CLI, zone import, nsupdate.info
 // import) asks checkNewZone first; hosts and static records ask nameHiddenByChildZone.
-import { and, eq, inArray, or } from "drizzle-orm";
+import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { parse } from "tldts";
 import { domains, hosts, zoneRecords, type Db } from "../db/index.ts";
 import { ValidationError } from "./admin/names.ts";
@@ -22,8 +22,9 @@ export class ZoneNotAllowedError extends ValidationError {
   readonly forbidden = true;
 }
 
-const isBelow = (name: string, zone: string) => name.endsWith(`.${zone}`);
-const atOrBelow = (name: string, zone: string) => name === zone || isBelow(name, zone);
+// Zone names are lower case; record owners keep the case they were written in (RFC 4343 §4).
+const isBelow = (name: string, zone: string) => name.toLowerCase().endsWith(`.${zone}`);
+const atOrBelow = (name: string, zone: string) => name.toLowerCase() === zone || isBelow(name, zone);
 const isStaff = (by: ZoneCreator) => by === "operator" || by.isStaff;
 
 /**
@@ -158,7 +159,7 @@ export function delegationOf(db: Db, child: DomainRow, parent: DomainRow): Deleg
     ? db
         .select()
         .from(zoneRecords)
-        .where(and(eq(zoneRecords.domainId, child.id), inArray(zoneRecords.name, inside), or(eq(zoneRecords.type, "A"), eq(zoneRecords.type, "AAAA"))))
+        .where(and(eq(zoneRecords.domainId, child.id), inArray(sql`lower(${zoneRecords.name})`, inside), or(eq(zoneRecords.type, "A"), eq(zoneRecords.type, "AAAA"))))
         .all()
     : [];
   const glue = new Map<string, Delegation["glue"][number]>();

@@ -48,20 +48,22 @@ export class ZoneRecordError extends Error {
 const SHOWN_ONLY = new Set(["SOA"]);
 const DNSSEC = new Set(["DNSKEY", "RRSIG", "NSEC", "NSEC3", "NSEC3PARAM", "CDS", "CDNSKEY"]);
 
-/** "@" or "" → apex; "www" → "www.zone"; an absolute "www.zone." is taken as it is. Lower case. */
+/** "@" or "" → apex; "www" → "www.zone"; an absolute "www.zone." is taken as it is, case kept (RFC 4343 §4). */
 export function ownerName(zone: string, name: string): string {
-  const n = name.trim().toLowerCase();
-  if (n === "@" || n === "" || n === `${zone}.`) return zone;
+  const n = name.trim();
+  if (n === "@" || n === "" || n.toLowerCase() === `${zone}.`) return zone;
   if (n.endsWith(".")) return n.slice(0, -1);
   return `${n}.${zone}`;
 }
 
 export function relativeName(zone: string, owner: string): string {
-  return owner === zone ? "@" : owner.endsWith(`.${zone}`) ? owner.slice(0, -zone.length - 1) : owner;
+  const lower = owner.toLowerCase();
+  return lower === zone ? "@" : lower.endsWith(`.${zone}`) ? owner.slice(0, -zone.length - 1) : owner;
 }
 
 /** The host label an owner falls under (its label just left of the zone), or null for the apex. */
-function hostLabelOf(zone: string, owner: string): string | null {
+function hostLabelOf(zone: string, written: string): string | null {
+  const owner = written.toLowerCase();
   if (owner === zone || !owner.endsWith(`.${zone}`)) return null;
   const rel = owner.slice(0, -zone.length - 1).split(".");
   return rel[rel.length - 1];
@@ -77,7 +79,7 @@ export class ZoneRecords {
   async list(domain: DomainRow): Promise<StaticRRset[]> {
     const labels = hostLabels(this.db, domain.id);
     const all = await this.store.rrsets(domain.name);
-    const treeKey = (fqdn: string) => fqdn.split(".").reverse().join(".");
+    const treeKey = (fqdn: string) => fqdn.toLowerCase().split(".").reverse().join(".");
     return all
       .filter((r) => !DNSSEC.has(r.type))
       .filter((r) => {
@@ -90,13 +92,13 @@ export class ZoneRecords {
 
   async get(domain: DomainRow, name: string, type: string): Promise<StaticRRset | null> {
     const owner = ownerName(domain.name, name);
-    return (await this.list(domain)).find((r) => r.fqdn === owner && r.type === type.toUpperCase()) ?? null;
+    return (await this.list(domain)).find((r) => r.fqdn.toLowerCase() === owner.toLowerCase() && r.type === type.toUpperCase()) ?? null;
   }
 
   /** Replace (or with `data` empty, delete) one RRset; the web UI's rules first, then the zone store's. */
   async replace(domain: DomainRow, name: string, type: string, ttl: number, data: string[]): Promise<ChangeOutcome> {
     const owner = ownerName(domain.name, name);
-    if (owner !== domain.name && !owner.endsWith(`.${domain.name}`)) throw new ZoneRecordError(`${owner} is not inside zone ${domain.name}`, "notzone", "name");
+    if (owner.toLowerCase() !== domain.name && !owner.toLowerCase().endsWith(`.${domain.name}`)) throw new ZoneRecordError(`${owner} is not inside zone ${domain.name}`, "notzone", "name");
     if (SHOWN_ONLY.has(type.toUpperCase())) throw new ValidationError("type", "The SOA is kept by the server (its serial moves on every change).");
     const r = checkStaticRecord(this.db, domain, { name: relativeName(domain.name, owner), type, ttl });
     const outcome = await this.store.replaceRRset(domain.name, r.owner, r.type, r.ttl, data);

@@ -121,13 +121,26 @@ describe.skipIf(!ok)("record and zone commands", () => {
     expect(JSON.parse(again.stdout)).toMatchObject({ created: false, records: 11 });
   });
 
+  test("names keep the case of the file (RFC 4343 §4): the export shows them as written, dig answers in any case", async () => {
+    const file = join(d.path, "case.zone");
+    writeFileSync(file, "$ORIGIN case.example.test.\n@ IN SOA Ns1.Example.test. HostMaster 1 3600 600 1209600 300\n@ IN NS Ns1.Example.test.\n@ IN MX 10 Target.Case.Example.test.\nMixedCase IN A 192.0.2.80\nAlias IN CNAME Target.Case.Example.test.\nTarget IN A 192.0.2.81\n");
+    expect((await run("zone", "import", "case.example.test", file, "--owner", "ops")).code).toBe(0);
+    const out = (await run("zone", "export", "case.example.test")).stdout;
+    expect(out).toContain("MixedCase.case.example.test.\t300\tIN\tA\t192.0.2.80");
+    expect(out).toContain("Alias.case.example.test.\t300\tIN\tCNAME\tTarget.Case.Example.test.");
+    expect(out).toContain("case.example.test.\t300\tIN\tMX\t10 Target.Case.Example.test.");
+    await waitFor("case zone served", async () => (await dig("127.0.0.1", s.dnsPort, "mixedcase.case.example.test", "A")).status === "NOERROR");
+    expect((await dig("127.0.0.1", s.dnsPort, "MIXEDCASE.case.example.test", "A")).answer).toEqual(["MIXEDCASE.case.example.test. 300 IN A 192.0.2.80"]);
+    expect(rdata(await dig("127.0.0.1", s.dnsPort, "alias.case.example.test", "A"), "CNAME")).toEqual(["Target.Case.Example.test."]);
+  });
+
   test("importing into a zone with dynamic hosts keeps the hosts' records", async () => {
     const host = (await run("host", "add", `router.moved.example.test`, "--owner", "ops", "--json")).stdout;
     const secret = JSON.parse(host).update_secret;
     const res = await fetch(`${s.url}/nic/update?myip=192.0.2.200`, { headers: { authorization: "Basic " + btoa(`router.moved.example.test:${secret}`) } });
     expect(await res.text()).toBe("good 192.0.2.200");
     const file = join(d.path, "moved.zone");
-    writeFileSync(file, MASTER + "router IN A 198.51.100.1\n");
+    writeFileSync(file, MASTER + "Router IN A 198.51.100.1\n");
     const r = await run("zone", "import", "moved.example.test", file, "--json");
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({ skipped: 1 });

@@ -149,6 +149,18 @@ describe("child zones", () => {
     expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
   });
 
+  test("names in another case are the same names: glue written Ns1 is found, Www.Kids is refused in the parent", async () => {
+    const child = `kids.${ZONE}`;
+    const made = await addDomain(db, editor, { name: child, ownerId: bob, backend: "embedded", ns: [`ns1.${child}`], by: as(staff, true), policy: "staff" });
+    await setStaticRRset(db, editor, made.domain, { name: "Ns1", type: "A", ttl: 300, data: ["192.0.2.77"] });
+    expect(store.zone(child)!.get(`ns1.${child}`, "A")!.name).toBe(`Ns1.${child}`);
+    expect([...store.zone(ZONE)!.get(`ns1.${child}`, "A")!.data]).toEqual(["192.0.2.77"]);
+    const d = db.select().from(domains).where(eq(domains.name, ZONE)).get()!;
+    expect((await refusal(setStaticRRset(db, editor, d, { name: "Www.Kids", type: "A", ttl: 300, data: ["192.0.2.1"] }))).message).toContain("delegated from");
+    await deleteDomain(db, undefined, editor, db.select().from(domains).where(eq(domains.name, child)).get()!);
+    expect(store.zone(ZONE)!.get(`ns1.${child}`, "A")).toBeUndefined();
+  });
+
   test("hosts and static records at or below a child zone are refused in the parent", async () => {
     await add(`kids.${ZONE}`, alice, as(alice));
     const d = db.select().from(domains).where(eq(domains.name, ZONE)).get()!;

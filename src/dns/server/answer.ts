@@ -39,14 +39,15 @@ function negative(z: ZoneSnapshot, a: Answer, dnssec = false): void {
  * The closest delegation (a non-apex name with NS) at or above `name` inside `z`, if any. A DS query for
  * the cut itself is the parent's to answer (RFC 4035 §3.1.4.1), so `name`'s own NS is skipped then.
  */
-function findCut(z: ZoneSnapshot, name: string, dsQuery = false): RRset | undefined {
+function findCut(z: ZoneSnapshot, name: string, dsQuery = false): { ns: RRset; name: string } | undefined {
   if (!z.hasCuts) return undefined;
-  let best: RRset | undefined;
+  // `name` is the lower-case key of the cut (its NS set's owner keeps the case it was written in).
+  let best: { ns: RRset; name: string } | undefined;
   let n = dsQuery ? parentName(name) : name;
   // Walk up to the apex; the highest cut wins (anything below it is not ours to answer).
   for (let i = 0; i < 128 && n !== z.name && n !== ""; i++) {
     const ns = z.get(n, "NS");
-    if (ns) best = ns;
+    if (ns) best = { ns, name: n };
     n = parentName(n);
   }
   return best;
@@ -123,7 +124,8 @@ export function answer(zones: ZoneSet, qname: string, qtype: number, dnssecOk = 
     const cut = findCut(z, name, qtype === TYPE.DS);
     if (cut) {
       if (hop === 0) a.aa = false;
-      push(a.authority, cut);
+      // Owned by the lookup key like answers are, so it shares the question's case as NSD and Knot do.
+      push(a.authority, cut.ns, cut.name);
       // RFC 4035 §3.1.4: the DS of a signed delegation, or the proof that it has none.
       const ds = z.get(cut.name, "DS");
       if (dnssec && ds) pushSigned(a.authority, ds, true);

@@ -1,7 +1,7 @@
 // RFC 2136 UPDATE received: zone section, prerequisites (§2.4, §3.2), policy (§3.3), update section
 // (§2.5, §3.4), all applied through ONE zone transaction or not at all. A TSIG key is required.
-import { type ScannedMessage, type ScannedRecord, signMessage, type TsigKey, verifyMessage, TSIG_TYPE } from "../wire/index.ts";
-import { isZoneType, RdataError, readRdata, type RRType, ZoneError, type ZoneStore, type ZoneTx } from "../zone/index.ts";
+import { readName, type ScannedMessage, type ScannedRecord, signMessage, type TsigKey, verifyMessage, TSIG_TYPE } from "../wire/index.ts";
+import { isZoneType, RdataError, rdataKey, readRdata, type RRType, ZoneError, type ZoneStore, type ZoneTx } from "../zone/index.ts";
 import { inZone } from "../zone/index.ts";
 import { CLASS, QTYPE, RCODE, TYPE, TYPE_NAME } from "./constants.ts";
 import type { Edns } from "./message.ts";
@@ -20,6 +20,8 @@ class UpdateFailure extends Error {
 
 interface Rec {
   name: string;
+  /** The owner as sent (RFC 4343 §4: an added record keeps it); `name` is its lower-case form. */
+  written: string;
   type: number;
   rtype: RRType | null;
   class: number;
@@ -41,7 +43,7 @@ function decode(msg: Uint8Array, r: ScannedRecord): Rec {
       throw e;
     }
   }
-  return { name: r.name, type: r.type, rtype, class: r.class, ttl: r.ttl, data };
+  return { name: r.name, written: readName(msg, r.offset, true).name, type: r.type, rtype, class: r.class, ttl: r.ttl, data };
 }
 
 /** What became of an UPDATE beyond its rcode, for the log line (responder.ts). */
@@ -185,12 +187,13 @@ function checkPrerequisites(tx: ZoneTx, prereqs: Rec[]): void {
       const k = `${p.name}\0${p.type}`;
       let s = valueSets.get(k);
       if (!s) valueSets.set(k, (s = { name: p.name, rtype: p.rtype, data: new Set() }));
-      s.data.add(p.data!);
+      // Names in rdata compare case-insensitively (RFC 4343 §3).
+      s.data.add(rdataKey(p.rtype!, p.data!));
     }
   }
   for (const s of valueSets.values()) {
     const have = s.rtype ? tx.get(s.name, s.rtype) : undefined;
-    if (!have || have.data.length !== s.data.size || have.data.some((d) => !s.data.has(d)))
+    if (!have || have.data.length !== s.data.size || have.data.some((d) => !s.data.has(rdataKey(s.rtype!, d))))
       throw new UpdateFailure(RCODE.NXRRSET, `${s.name} ${s.rtype} does not hold exactly the given records`);
   }
 }
@@ -207,7 +210,7 @@ function apply(tx: ZoneTx, zone: string, u: Rec): void {
     if (t === "CNAME" && types.some((x) => x !== "CNAME")) return;
     if (t !== "CNAME" && types.includes("CNAME")) return;
     if (t === "CNAME" && types.includes("CNAME")) tx.deleteRRset(u.name, "CNAME");
-    tx.addRR({ name: u.name, type: t, ttl: u.ttl, data: u.data! });
+    tx.addRR({ name: u.written, type: t, ttl: u.ttl, data: u.data! });
   } else if (u.class === CLASS.ANY) {
     if (u.type === QTYPE.ANY) return tx.deleteName(u.name); // keeps apex SOA and NS (§3.4.2.3)
     if (!u.rtype) return;
@@ -219,7 +222,7 @@ function apply(tx: ZoneTx, zone: string, u: Rec): void {
     // §3.4.2.4: the last NS at the apex stays.
     if (apex && u.rtype === "NS") {
       const ns = tx.get(u.name, "NS");
-      if (ns && ns.data.length === 1 && ns.data[0] === u.data) return;
+      if (ns && ns.data.length === 1 && rdataKey("NS", ns.data[0]) === rdataKey("NS", u.data!)) return;
     }
     tx.deleteRR({ name: u.name, type: u.rtype, data: u.data! });
   }

@@ -131,11 +131,12 @@ export class NameFormatError extends Error {
 }
 
 /**
- * Read a possibly compressed name at `offset` (RFC 1035 §4.1.4). Returns the name (lower case, no
- * trailing dot) and the offset just after it in the original position. Pointers must point backwards
+ * Read a possibly compressed name at `offset` (RFC 1035 §4.1.4). Returns the name (lower case unless
+ * `keepCase`: rdata keeps the case it was sent in, RFC 4343 §4; no trailing dot) and the offset just after
+ * it in the original position. Pointers must point backwards
  * (no loops possible), and the expanded name must fit 255 octets; anything else is a NameFormatError.
  */
-export function readName(buf: Uint8Array, offset: number): { name: string; next: number } {
+export function readName(buf: Uint8Array, offset: number, keepCase = false): { name: string; next: number } {
   const labels: string[] = [];
   let pos = offset;
   let next = -1;
@@ -146,7 +147,7 @@ export function readName(buf: Uint8Array, offset: number): { name: string; next:
     const len = buf[pos];
     if (len === 0) {
       if (next < 0) next = pos + 1;
-      return { name: normalizeName(labels.join(".")), next };
+      return { name: keepCase ? labels.join(".") : normalizeName(labels.join(".")), next };
     }
     const kind = len & 0xc0;
     if (kind === 0xc0) {

@@ -22,6 +22,7 @@ export {
   parseRdata,
   parseTtl,
   rdataFromText,
+  rdataKey,
   readRdata,
   canonicalWire,
   typeCodeOf,

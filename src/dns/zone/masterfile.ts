@@ -144,10 +144,11 @@ export function parseMasterFile(text: string, origin: string, defaultTtl = 3600)
 export function writeMasterFile(zone: string, records: Iterable<RR>): string {
   const z = normalizeName(zone);
   const all = [...records];
-  const soa = all.filter((r) => r.type === "SOA" && r.name === z);
+  const soa = all.filter((r) => r.type === "SOA" && normalizeName(r.name) === z);
+  // Names are written as stored (case kept, RFC 4343 §4) and ordered by their lower-case form (RFC 4034 §6.1).
   const rest = all
-    .filter((r) => !(r.type === "SOA" && r.name === z))
-    .sort((a, b) => canonicalCompare(a.name, b.name) || (a.type < b.type ? -1 : a.type > b.type ? 1 : a.data < b.data ? -1 : 1));
+    .filter((r) => !(r.type === "SOA" && normalizeName(r.name) === z))
+    .sort((a, b) => canonicalCompare(normalizeName(a.name), normalizeName(b.name)) || (a.type < b.type ? -1 : a.type > b.type ? 1 : a.data < b.data ? -1 : 1));
   const lines = [`$ORIGIN ${z}.`];
   for (const r of [...soa, ...rest]) lines.push(`${r.name}.\t${r.ttl}\tIN\t${r.type}\t${r.data}`);
   return lines.join("\n") + "\n";

@@ -288,6 +288,8 @@ export class PackedBuilder {
     if ((a ? 1 : 0) + (aaaa ? 1 : 0) !== node.size) return false;
     if (a && (a.sigs || a.data.length > MAX_SET)) return false;
     if (aaaa && (aaaa.sigs || aaaa.data.length > MAX_SET)) return false;
+    // Packed names come back in lower case: an owner written in another case (RFC 4343 §4) stays as it is.
+    if ((a && a.name !== name) || (aaaa && aaaa.name !== name)) return false;
     const h = nameHash(name);
     if (h < 0) return false;
     const v4: number[] = [];

@@ -1,7 +1,8 @@
 // Rdata of the zone types in three forms: presentation text (master files, CLI), canonical text (what the
 // store keeps and compares) and wire bytes (RFC 1035 §3.3, RFC 2782 SRV, RFC 8659 CAA, RFC 3596 AAAA).
-// Canonical text: names absolute, lower case, with a trailing dot; numbers in decimal; AAAA in RFC 5952
-// form; TXT and CAA values as quoted strings with only `"`, `\` and non-printable bytes escaped.
+// Canonical text: names absolute, in the case they were written (RFC 4343 §4), with a trailing dot; numbers
+// in decimal; AAAA in RFC 5952 form; TXT and CAA values as quoted strings with only `"`, `\` and
+// non-printable bytes escaped. `rdataKey` is the case-folded form records are compared by.
 import ipaddr from "ipaddr.js";
 import { normalizeName, readName, NameFormatError } from "../wire/index.ts";
 import { TYPE_CODE, type RRType } from "./types.ts";
@@ -40,15 +41,14 @@ export function checkName(name: string): void {
 }
 
 /**
- * A presentation name made absolute and normalized: "@" is the origin, names without a trailing dot are
- * relative to `origin`.
+ * A presentation name made absolute, case kept as written (RFC 4343 §4): "@" is the origin, names without
+ * a trailing dot are relative to `origin`. Compare names with normalizeName; store them as returned.
  */
 export function absoluteName(text: string, origin: string): string {
   let n: string;
   if (text === "@") n = origin;
   else if (text.endsWith(".")) n = text === "." ? "" : text.slice(0, -1);
   else n = origin === "" ? text : `${text}.${origin}`;
-  n = n.toLowerCase();
   checkName(n);
   return n;
 }
@@ -322,6 +322,35 @@ export function withSerial(data: string, serial: number): string {
   return p.join(" ");
 }
 
+/**
+ * The form two rdata of `type` are compared by (duplicates in a set, deleting one record): the names in it
+ * lower-cased, since names compare case-insensitively (RFC 4343 §3) while the stored text keeps the case
+ * as written. Only name fields fold: TXT and CAA values, base64 and the RRSIG type stay as they are.
+ */
+export function rdataKey(type: RRType, data: string): string {
+  switch (type) {
+    case "NS":
+    case "CNAME":
+    case "PTR":
+    case "MX":
+    case "SRV":
+    case "SOA":
+    case "NSEC":
+      // Every field but the names is a number (or, in NSEC, a type mnemonic that is upper case already).
+      return type === "NSEC" ? lowerField(data, 0) : data.toLowerCase();
+    case "RRSIG":
+      return lowerField(data, 7);
+    default:
+      return data;
+  }
+}
+
+function lowerField(data: string, index: number): string {
+  const p = data.split(" ");
+  p[index] = p[index].toLowerCase();
+  return p.join(" ");
+}
+
 /** The target name (no trailing dot) a record points at, for CNAME chasing and additional processing. */
 export function targetOf(type: RRType, data: string): string | null {
   switch (type) {
@@ -341,8 +370,9 @@ export function targetOf(type: RRType, data: string): string | null {
 // ---------- canonical → wire ----------
 
 /**
- * A growing output buffer with RFC 1035 §4.1.4 name compression. `names` maps a lower-case name suffix to
- * the offset where it was written (only offsets below 0x4000 fit a pointer).
+ * A growing output buffer with RFC 1035 §4.1.4 name compression. `names` maps a name suffix, as written,
+ * to the offset where it was written (only offsets below 0x4000 fit a pointer). Suffixes match only in the
+ * same case: a pointer to a name in another case would change the case a reader sees (RFC 4343 §4.1).
  */
 export class WireWriter {
   buf: Uint8Array;
@@ -351,6 +381,8 @@ export class WireWriter {
   readonly names = new Map<string, number>();
   /** False for canonical wire form (RFC 4034 §6.2): no name is compressed. */
   compress = true;
+  /** True for canonical wire form (RFC 4034 §6.2): names are written in lower case. */
+  lower = false;
   constructor(size = 512) {
     this.buf = new Uint8Array(size);
     this.view = new DataView(this.buf.buffer);
@@ -386,7 +418,8 @@ export class WireWriter {
   }
   /** Write a name (no trailing dot, "" = root); compress against earlier names when `compress`. */
   name(n: string, compress = true) {
-    // Our names are ASCII without escapes (checkName), so labels are copied byte by byte.
+    // Our names are ASCII without escapes (checkName), so labels are copied byte by byte, case kept
+    // unless this is canonical form.
     let norm = n;
     if (norm.endsWith(".")) norm = norm.slice(0, -1);
     if (norm === "") return this.u8(0);
@@ -404,7 +437,7 @@ export class WireWriter {
       this.buf[this.pos++] = len;
       for (let i = start; i < end; i++) {
         const c = norm.charCodeAt(i);
-        this.buf[this.pos++] = c >= 65 && c <= 90 ? c + 32 : c;
+        this.buf[this.pos++] = this.lower && c >= 65 && c <= 90 ? c + 32 : c;
       }
       if (end >= norm.length) break;
       start = end + 1;
@@ -536,10 +569,14 @@ export function writeRdata(w: WireWriter, type: RRType, data: string): void {
   }
 }
 
-/** Rdata in canonical wire form (RFC 4034 §6.2: names lower case, uncompressed), for signing. */
+/**
+ * Rdata in canonical wire form, for signing: names uncompressed and lower case (RFC 4034 §6.2), except the
+ * next name of NSEC, which RFC 6840 §5.1 takes off that list (it is signed as it is served).
+ */
 export function canonicalWire(type: RRType, data: string): Uint8Array {
   const w = new WireWriter(64);
   w.compress = false;
+  w.lower = type !== "NSEC";
   writeRdata(w, type, data);
   return w.done();
 }
@@ -554,7 +591,7 @@ export function readRdata(msg: Uint8Array, off: number, len: number, type: RRTyp
   const nameAt = (o: number) => {
     let r: { name: string; next: number };
     try {
-      r = readName(msg, o);
+      r = readName(msg, o, true);
     } catch (e) {
       throw new RdataError((e as NameFormatError).message);
     }

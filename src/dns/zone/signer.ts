@@ -232,7 +232,9 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
       const types = wanted.get(k)?.types ?? (view.get(k, "NSEC")?.data[0].split(" ").slice(1) ?? []);
       const data = [`${next}.`, ...types].join(" ");
       if (view.get(k, "NSEC")?.data[0] === data) continue;
-      view.set(k, "NSEC", { name: k, type: "NSEC", ttl, data: [data] });
+      // The owner as its records write it (RFC 4343 §4); the next name is the chain's lower-case key.
+      const owner = view.typesAt(k).map((t) => view.get(k, t)!.name).find((n) => n !== k) ?? k;
+      view.set(k, "NSEC", { name: owner, type: "NSEC", ttl, data: [data] });
       resignNames.add(k);
     }
   }

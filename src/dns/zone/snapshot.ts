@@ -1,7 +1,8 @@
 // An immutable version of one zone (CoreDNS setData/snapshot, Knot RCU): built once per commit, then
 // swapped in. Readers — a query, a running AXFR — hold one snapshot and see one consistent serial.
 import { LayeredMap } from "./layered.ts";
-import { inZone, soaFields } from "./rdata.ts";
+import { inZone, rdataKey, soaFields } from "./rdata.ts";
+import { normalizeName } from "../wire/index.ts";
 import type { RR, RRset, RRType, SerialScheme } from "./types.ts";
 import type { ChainIndex } from "./signer.ts";
 
@@ -114,18 +115,22 @@ export function buildSnapshot(zone: string, scheme: SerialScheme, records: Itera
   // A and AAAA rows go straight into the packed form (packed.ts); the rest is grouped into plain arrays
   // (no Set per RRset: a million-host zone builds in seconds, not tens).
   const packed = new PackedBuilder();
-  const groups = new Map<string, { type: RRType; ttl: number; data: string[]; sigs?: string[] }[]>();
-  const group = (name: string, type: RRType, ttl: number, data: string) => {
+  // Keyed by the lower-case name (lookups are case-insensitive, RFC 4343 §3); each set keeps its owner as
+  // first written.
+  const groups = new Map<string, { name: string; type: RRType; ttl: number; data: string[]; sigs?: string[] }[]>();
+  const group = (written: string, type: RRType, ttl: number, data: string) => {
+    const name = keyOf(written);
     let g = groups.get(name);
     if (!g) groups.set(name, (g = []));
     let s = g.find((x) => x.type === type);
-    if (!s) g.push((s = { type, ttl, data: [] }));
+    if (!s) g.push((s = { name: written, type, ttl, data: [] }));
     s.ttl = Math.min(s.ttl, ttl);
     s.data.push(data);
   };
   const rrsigs: RR[] = [];
   for (const rr of records) {
-    if (pack && (rr.type === "A" || rr.type === "AAAA")) {
+    // Packed names are lower case (packed.ts); a name written in another case stays a NodeSets.
+    if (pack && (rr.type === "A" || rr.type === "AAAA") && keyOf(rr.name) === rr.name) {
       const id = packed.intern(rr.name);
       if (id >= 0 && packed.addRow(id, rr.type, rr.ttl, rr.data)) continue;
     }
@@ -133,7 +138,7 @@ export function buildSnapshot(zone: string, scheme: SerialScheme, records: Itera
     else group(rr.name, rr.type, rr.ttl, rr.data);
   }
   // A name with other records or signatures is kept whole as a NodeSets: its packed rows come back as text.
-  packed.settleRows([...groups.keys(), ...rrsigs.map((r) => r.name)], group);
+  packed.settleRows([...groups.keys(), ...rrsigs.map((r) => keyOf(r.name))], group);
   // Below-counts: the packed names now, those in `groups` below (addNode may pack some of them too).
   const below = new Map<string, number>();
   const direct = packed.countUnder(zone, (name) => countBelow(below, name, zone, +1));
@@ -141,13 +146,13 @@ export function buildSnapshot(zone: string, scheme: SerialScheme, records: Itera
   // RRSIG rows go with the set they cover (the first field of their rdata); one without a set is dropped.
   for (const rr of rrsigs) {
     const covered = rr.data.slice(0, rr.data.indexOf(" "));
-    const s = groups.get(rr.name)?.find((x) => x.type === covered);
+    const s = groups.get(keyOf(rr.name))?.find((x) => x.type === covered);
     if (s) (s.sigs ??= []).push(rr.data);
   }
   let cuts = 0;
   for (const [name, g] of groups) {
     const sets: RRset[] = g.map((x) => {
-      const set: RRset = { name, type: x.type, ttl: x.ttl, data: x.data.length === 1 ? x.data : [...new Set(x.data)].sort() };
+      const set: RRset = { name: x.name, type: x.type, ttl: x.ttl, data: x.data.length === 1 ? x.data : uniqueRdata(x.type, x.data) };
       return x.sigs ? { ...set, sigs: [...new Set(x.sigs)].sort() } : set;
     });
     const node = new NodeSets(sets);
@@ -156,6 +161,25 @@ export function buildSnapshot(zone: string, scheme: SerialScheme, records: Itera
     countBelow(below, name, zone, +1);
   }
   return new ZoneSnapshot(zone, scheme, LayeredMap.of(packed.finish()), LayeredMap.of(below), cuts);
+}
+
+/**
+ * The lower-case key of a stored owner name (storage holds them without the trailing dot). Names are
+ * nearly always lower case already: a scan, no copy, keeps loading a million hosts fast.
+ */
+function keyOf(name: string): string {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c >= 65 && c <= 90) return normalizeName(name);
+  }
+  return name;
+}
+
+/** Rdata without duplicates (names in any case are one name: rdataKey), sorted. */
+function uniqueRdata(type: RRType, data: string[]): string[] {
+  const seen = new Map<string, string>();
+  for (const d of data) if (!seen.has(rdataKey(type, d))) seen.set(rdataKey(type, d), d);
+  return [...seen.values()].sort();
 }
 
 /** Add `delta` to the below-count of every proper ancestor of `name` down to the apex. */

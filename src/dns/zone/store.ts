@@ -4,7 +4,7 @@
 // are grouped into the next commit (one storage write, one serial) — each caller still resolves only
 // after that commit is durable.
 import { commitSerial, nextSerial, normalizeName, serialGt } from "../wire/index.ts";
-import { checkName, inZone, parseRdata, RdataError, soaFields, tokenize, withSerial } from "./rdata.ts";
+import { checkName, inZone, parseRdata, RdataError, rdataKey, soaFields, tokenize, withSerial } from "./rdata.ts";
 import { LayeredMap } from "./layered.ts";
 import { buildSnapshot, countBelow, type Node, NodeSets, ZoneSet, ZoneSnapshot } from "./snapshot.ts";
 import type { StoredKey, ZoneStorage } from "./storage.ts";
@@ -221,9 +221,9 @@ export class ZoneStore {
     const records: RR[] = [{ name, type: "SOA", ttl: s.ttl ?? 3600, data: soaData }];
     for (const n of def.ns) records.push({ name, type: "NS", ttl: def.nsTtl ?? 3600, data: canonical(name, "NS", n) });
     for (const r of def.records ?? []) {
-      const owner = ownerIn(name, r.name);
+      ownerIn(name, r.name);
       if (r.type === "SOA") throw new ZoneError("the SOA comes from the zone settings", "apex");
-      records.push({ name: owner, type: r.type, ttl: r.ttl, data: canonical(name, r.type, r.data) });
+      records.push({ name: asWritten(r.name), type: r.type, ttl: r.ttl, data: canonical(name, r.type, r.data) });
     }
     const snap = buildSnapshot(name, scheme, records);
     validateNodes(snap, snap.nodes.keys());
@@ -277,15 +277,15 @@ export class ZoneStore {
     // A signed zone's file: its signatures, keys and chain are not ours to keep (enableDnssec makes new ones).
     const records = all.filter((r) => !isDnssecType(r.type));
     const soa = records.filter((r) => r.type === "SOA");
-    if (soa.length !== 1 || soa[0].name !== zone) throw new ZoneError(`zone ${zone} needs exactly one SOA record, at its apex`, "apex");
+    if (soa.length !== 1 || normalizeName(soa[0].name) !== zone) throw new ZoneError(`zone ${zone} needs exactly one SOA record, at its apex`, "apex");
     const f = soaFields(soa[0].data);
     return this.createZone({
       name: zone,
       serialScheme,
       soa: { ...f, ttl: soa[0].ttl },
-      ns: records.filter((r) => r.type === "NS" && r.name === zone).map((r) => r.data),
-      nsTtl: records.find((r) => r.type === "NS" && r.name === zone)?.ttl,
-      records: records.filter((r) => r.type !== "SOA" && !(r.type === "NS" && r.name === zone)),
+      ns: records.filter((r) => r.type === "NS" && normalizeName(r.name) === zone).map((r) => r.data),
+      nsTtl: records.find((r) => r.type === "NS" && normalizeName(r.name) === zone)?.ttl,
+      records: records.filter((r) => r.type !== "SOA" && !(r.type === "NS" && normalizeName(r.name) === zone)),
     });
   }
 
@@ -304,12 +304,13 @@ export class ZoneStore {
       const groups = new Map<string, { name: string; type: RRType; ttl: number; data: string[] }>();
       for (const r of records) {
         if (r.type === "SOA") {
-          if (r.name !== zone) throw new ZoneError(`SOA only at the apex of ${zone}`, "apex");
+          if (normalizeName(r.name) !== zone) throw new ZoneError(`SOA only at the apex of ${zone}`, "apex");
           const f = soaFields(r.data);
           tx.updateSoa({ mname: f.mname, rname: f.rname, serial: f.serial, refresh: f.refresh, retry: f.retry, expire: f.expire, minimum: f.minimum, ttl: r.ttl });
           continue;
         }
-        const k = `${r.name}\0${r.type}`;
+        // Owners compare case-insensitively (RFC 4343 §3); the set keeps the case first written.
+        const k = `${normalizeName(r.name)}\0${r.type}`;
         const g = groups.get(k);
         if (g) {
           g.data.push(r.data);
@@ -822,7 +823,26 @@ function canonical(zone: string, type: RRType, data: string): string {
   }
 }
 
-/** An owner name, absolute, checked to be inside the zone. Relative names are NOT accepted here. */
+/** An owner name as written (RFC 4343 §4: the case is kept for storage and output), no trailing dot. */
+function asWritten(name: string): string {
+  const n = name.trim();
+  return n.endsWith(".") ? n.slice(0, -1) : n;
+}
+
+/** Rdata without duplicates (compared by rdataKey: names in any case are one name), the first written kept. */
+function uniqueRdata(type: RRType, data: Iterable<string>): string[] {
+  const seen = new Map<string, string>();
+  for (const d of data) {
+    const k = rdataKey(type, d);
+    if (!seen.has(k)) seen.set(k, d);
+  }
+  return [...seen.values()].sort();
+}
+
+/**
+ * An owner name, absolute, checked to be inside the zone: the lower-case key nodes are found by. Relative
+ * names are NOT accepted here.
+ */
 function ownerIn(zone: string, name: string): string {
   const n = normalizeName(name);
   try {
@@ -935,21 +955,24 @@ class Overlay implements NodeView {
     const added: RR[] = [];
     let soaChanged = false;
     for (const [k, s] of this.changes) {
-      const [name, type] = k.split("\0") as [string, RRType];
-      const old = this.base.get(name, type);
+      const [key, type] = k.split("\0") as [string, RRType];
+      const old = this.base.get(key, type);
       if (sameSet(old, s ?? undefined)) continue;
-      const ttlChanged = !!old && !!s && old.ttl !== s.ttl;
+      // Rows carry the owner as written; a new TTL or a new case of the owner replaces every row.
+      const ttlChanged = !!old && !!s && (old.ttl !== s.ttl || old.name !== s.name);
+      const name = s?.name ?? old!.name;
+      const oldName = old?.name ?? name;
       if (type === "SOA") soaChanged = true;
       else {
         const oldData = new Set(old?.data ?? []);
         const newData = new Set(s?.data ?? []);
-        for (const d of oldData) if (ttlChanged || !newData.has(d)) removed.push({ name, type, ttl: old!.ttl, data: d });
+        for (const d of oldData) if (ttlChanged || !newData.has(d)) removed.push({ name: oldName, type, ttl: old!.ttl, data: d });
         for (const d of newData) if (ttlChanged || !oldData.has(d)) added.push({ name, type, ttl: s!.ttl, data: d });
       }
       // Signatures are rows of type RRSIG with the TTL of the set they cover (RFC 4034 §3).
       const oldSigs = new Set(old?.sigs ?? []);
       const newSigs = new Set(s?.sigs ?? []);
-      for (const d of oldSigs) if (ttlChanged || !newSigs.has(d)) removed.push({ name, type: "RRSIG", ttl: old!.ttl, data: d });
+      for (const d of oldSigs) if (ttlChanged || !newSigs.has(d)) removed.push({ name: oldName, type: "RRSIG", ttl: old!.ttl, data: d });
       for (const d of newSigs) if (ttlChanged || !oldSigs.has(d)) added.push({ name, type: "RRSIG", ttl: s!.ttl, data: d });
     }
     if (removed.length === 0 && added.length === 0 && !soaChanged) return null;
@@ -1011,8 +1034,8 @@ class Overlay implements NodeView {
       replaceRRset(name, type, ttl, data) {
         const owner = ownerIn(zone, name);
         noSoa(typeOk(type));
-        const set = [...new Set(data.map((d) => canonical(zone, type, d)))].sort();
-        self.set(owner, type, set.length ? { name: owner, type, ttl: ttlOk(ttl), data: set } : null);
+        const set = uniqueRdata(type, data.map((d) => canonical(zone, type, d)));
+        self.set(owner, type, set.length ? { name: asWritten(name), type, ttl: ttlOk(ttl), data: set } : null);
       },
       deleteRRset(name, type) {
         const owner = ownerIn(zone, name);
@@ -1035,17 +1058,17 @@ class Overlay implements NodeView {
         noSoa(type);
         const d = canonical(zone, type, rr.data);
         const cur = self.get(owner, type);
-        const data = [...new Set([...(cur?.data ?? []), d])].sort();
-        self.set(owner, type, { name: owner, type, ttl: ttlOk(rr.ttl), data });
+        const data = uniqueRdata(type, [...(cur?.data ?? []), d]);
+        self.set(owner, type, { name: cur?.name ?? asWritten(rr.name), type, ttl: ttlOk(rr.ttl), data });
       },
       deleteRR(rr) {
         const owner = ownerIn(zone, rr.name);
         const type = typeOk(rr.type);
         noSoa(type);
-        const d = canonical(zone, type, rr.data);
+        const d = rdataKey(type, canonical(zone, type, rr.data));
         const cur = self.get(owner, type);
-        if (!cur || !cur.data.includes(d)) return;
-        const data = cur.data.filter((x) => x !== d);
+        if (!cur || !cur.data.some((x) => rdataKey(type, x) === d)) return;
+        const data = cur.data.filter((x) => rdataKey(type, x) !== d);
         self.set(owner, type, data.length ? { ...cur, data } : null);
       },
       updateSoa(f) {
@@ -1064,7 +1087,7 @@ class Overlay implements NodeView {
 
 function sameSet(a: RRset | undefined, b: RRset | undefined): boolean {
   if (!a || !b) return !a && !b;
-  if (a.ttl !== b.ttl || a.data.length !== b.data.length) return false;
+  if (a.ttl !== b.ttl || a.name !== b.name || a.data.length !== b.data.length) return false;
   for (let i = 0; i < a.data.length; i++) if (a.data[i] !== b.data[i]) return false;
   const sa = a.sigs ?? [];
   const sb = b.sigs ?? [];

@@ -1,6 +1,7 @@
-// Data types of the zone store: records, RRsets, changesets, zone settings. Names are absolute, lower
-// case, without the trailing dot ("www.example.org"; the root is ""). Rdata is kept in canonical
-// presentation form (see rdata.ts) so records compare as strings and store as text rows.
+// Data types of the zone store: records, RRsets, changesets, zone settings. Names are absolute, in the
+// case they were written (RFC 4343 §4), without the trailing dot ("www.example.org"; the root is "");
+// snapshots find them by their lower-case form. Rdata is kept in canonical presentation form (see
+// rdata.ts) so records store as text rows; rdataKey is what two records compare by.
 
 /** The record types an embedded zone holds and users may change (DS: a signed child's delegation). */
 export const ZONE_TYPES = ["SOA", "NS", "A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "PTR", "DS"] as const;

@@ -135,6 +135,21 @@ describe.if(HAVE)("UPDATE in with nsupdate and knsupdate", () => {
     expect((await dig("127.0.0.1", port, "example.org", "NS")).answer.length).toBe(1);
   });
 
+  test("names keep the case they were sent in (RFC 4343 §4) and match without it; the last NS is matched in any case", async () => {
+    const add = await run("nsupdate", ADMIN, ["update add MixedCase.dyn.example.org. 60 CNAME Target.Example.NET."]);
+    expect(add.code).toBe(0);
+    const set = store.zone("example.org")!.get("mixedcase.dyn.example.org", "CNAME")!;
+    expect([set.name, set.data]).toEqual(["MixedCase.dyn.example.org", ["Target.Example.NET."]]);
+    expect(rdata(await dig("127.0.0.1", port, "MIXEDCASE.dyn.example.org", "CNAME"), "CNAME")).toEqual(["Target.Example.NET."]);
+    const del = await run("knsupdate", ADMIN, ["update delete mixedcase.DYN.example.org. 0 CNAME target.example.net."]);
+    expect(del.code).toBe(0);
+    expect(store.zone("example.org")!.get("mixedcase.dyn.example.org", "CNAME")).toBeUndefined();
+    const ns = store.zone("example.org")!.get("example.org", "NS")!.data;
+    const last = await run("nsupdate", ADMIN, ns.map((n) => `update delete example.org. NS ${n.toUpperCase()}`));
+    expect(last.code).toBe(0);
+    expect(store.zone("example.org")!.get("example.org", "NS")!.data.length).toBe(1);
+  });
+
   test("an unsigned UPDATE is REFUSED", async () => {
     const script = [`server 127.0.0.1 ${port}`, "zone example.org.", "update add u.dyn.example.org. 60 A 192.0.2.8", "send", ""].join("\n");
     const proc = Bun.spawn([which("nsupdate")!], { stdin: new TextEncoder().encode(script), stdout: "pipe", stderr: "pipe" });

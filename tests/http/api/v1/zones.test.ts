@@ -63,6 +63,18 @@ describe("static records", () => {
     expect((await w.call("GET", rec("nothing", "A"), { token: tok })).status).toBe(404);
   });
 
+  test("a record keeps the case it was written in (RFC 4343 §4); the same name in another case is the same RRset", async () => {
+    const put = await w.call("PUT", rec("MixedCase", "CNAME"), { token: tok, body: { ttl: 300, data: ["Target.Example.NET."] } });
+    expect(put.body).toEqual({ name: "MixedCase", fqdn: `MixedCase.${ZONE}`, type: "CNAME", ttl: 300, data: ["Target.Example.NET."] });
+    expect(w.store.zone(ZONE)!.get(`mixedcase.${ZONE}`, "CNAME")!.name).toBe(`MixedCase.${ZONE}`);
+    expect((await w.call("GET", rec("mixedcase", "CNAME"), { token: tok })).body.data).toEqual(["Target.Example.NET."]);
+    const s = serial();
+    await w.call("PUT", rec("MIXEDCASE", "CNAME"), { token: tok, body: { ttl: 300, data: ["target.example.net."] } });
+    expect(serial()).not.toBe(s);
+    const all = await w.call("GET", `/api/v1/zones/${ZONE}/records`, { token: tok });
+    expect(all.body.items.filter((r: any) => r.type === "CNAME").map((r: any) => `${r.name} ${r.data}`)).toEqual(["MIXEDCASE target.example.net."]);
+  });
+
   test("the list holds the apex and static sets, not dynamic hosts' names, and pages", async () => {
     await w.call("PUT", `/api/v1/hosts/home.${ZONE}/addresses`, { token: tok, body: { ipv4: "192.0.2.1", txt: "t" } });
     await w.call("PUT", rec("www", "CNAME"), { token: tok, body: { ttl: 300, data: [`home.${ZONE}.`] } });
