@@ -1,0 +1,87 @@
+// Every record type import accepts, differentially: the same zone file served by updns and loaded by NSD
+// gives the same dig answers for every name and type (DNAME synthesis included), and an NSD secondary that
+// pulled the zone from updns by AXFR answers the same again (so our wire form of each type is right).
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
+import { collectOutput, nsdServerClause, stopProcess, waitForZone } from "../../support/daemon.ts";
+import { dig } from "../../support/dig.ts";
+import { freePort, havePeers, tempDir, waitFor, which } from "../../support/net.ts";
+import { type PrimaryWithSecondaries, serveToSecondaries, type TransferKey } from "../../support/secondaries.ts";
+import { ALL_TYPES_QUESTIONS, ALL_TYPES_TEXT, ALL_TYPES_ZONE } from "../zone/all-types.ts";
+
+const run = havePeers("nsd", "dig");
+const KEY: TransferKey = { name: "nsd.rtypes-test", algorithm: "hmac-sha256", secret: randomBytes(32).toString("base64") };
+
+let updns: PrimaryWithSecondaries | undefined;
+let nsd: { port: number; stop: () => Promise<void> } | undefined;
+
+/** NSD loading the zone file as written: the reference reading of the text. */
+async function startNsdPrimary(): Promise<{ port: number; stop: () => Promise<void> }> {
+  const dir = tempDir("updns-nsd-rtypes-");
+  const port = await freePort();
+  writeFileSync(join(dir.path, "zone.txt"), ALL_TYPES_TEXT);
+  writeFileSync(join(dir.path, "nsd.conf"), `${nsdServerClause(dir.path, port)}\nzone:\n  name: ${ALL_TYPES_ZONE}\n  zonefile: "${dir.path}/zone.txt"\n`);
+  const proc = Bun.spawn([which("nsd")!, "-d", "-c", join(dir.path, "nsd.conf")], { stdout: "pipe", stderr: "pipe", cwd: dir.path });
+  const out = collectOutput(proc);
+  const stop = async () => {
+    await stopProcess(proc);
+    dir.cleanup();
+  };
+  try {
+    await waitForZone("nsd", proc, out, port, ALL_TYPES_ZONE, 15_000, 100);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return { port, stop };
+}
+
+/** What a user compares: the rcode, the AA flag and the sections, each line whitespace-collapsed and sorted. */
+async function view(port: number, name: string, type: string): Promise<string> {
+  const r = await dig("127.0.0.1", port, name, type);
+  return [`${r.status} aa=${r.flags.includes("aa")}`, ...r.answer.sort(), "--", ...r.authority.sort()].join("\n");
+}
+
+beforeAll(async () => {
+  if (!run) return;
+  const store = await ZoneStore.open(new MemoryZoneStorage());
+  await store.createZoneFromRecords(ALL_TYPES_ZONE, parseMasterFile(ALL_TYPES_TEXT, ALL_TYPES_ZONE));
+  [updns, nsd] = await Promise.all([serveToSecondaries(store, ALL_TYPES_ZONE, { nsd: KEY } as never, ["nsd"]), startNsdPrimary()]);
+  const secondary = updns.secondaries.nsd!;
+  await waitFor("the NSD secondary to load the zone", async () => (await dig("127.0.0.1", secondary.port, ALL_TYPES_ZONE, "SOA")).flags.includes("aa"), 20_000, 200);
+}, 60_000);
+
+afterAll(async () => {
+  await updns?.stop();
+  await nsd?.stop();
+});
+
+describe.if(run)("every record type, updns against NSD", () => {
+  test("updns answers every name and type of the zone as NSD does", async () => {
+    for (const [name, type] of ALL_TYPES_QUESTIONS) {
+      const [ours, theirs] = await Promise.all([view(updns!.port, name, type), view(nsd!.port, name, type)]);
+      expect(`${name} ${type}\n${ours}`).toBe(`${name} ${type}\n${theirs}`);
+    }
+  }, 60_000);
+
+  test("an NSD secondary that took the zone from updns by AXFR answers as the NSD that read the file", async () => {
+    const secondary = updns!.secondaries.nsd!;
+    for (const [name, type] of ALL_TYPES_QUESTIONS) {
+      const [pulled, read] = await Promise.all([view(secondary.port, name, type), view(nsd!.port, name, type)]);
+      expect(`${name} ${type}\n${pulled}`).toBe(`${name} ${type}\n${read}`);
+    }
+  }, 60_000);
+
+  test("a name below a DNAME gets the DNAME and a CNAME synthesised with the DNAME's TTL, followed in the zone (RFC 6672 §3.1)", async () => {
+    const r = await dig("127.0.0.1", updns!.port, "a.old.types.example", "A");
+    expect(r.status).toBe("NOERROR");
+    expect(r.answer).toEqual([
+      "old.types.example. 300 IN DNAME new.types.example.",
+      "a.old.types.example. 300 IN CNAME a.new.types.example.",
+      "a.new.types.example. 300 IN A 192.0.2.101",
+    ]);
+  });
+});
