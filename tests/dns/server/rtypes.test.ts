@@ -39,10 +39,17 @@ async function startNsdPrimary(): Promise<{ port: number; stop: () => Promise<vo
   return { port, stop };
 }
 
-/** What a user compares: the rcode, the AA flag and the sections, each line whitespace-collapsed and sorted. */
+/**
+ * What a user compares: the rcode, the AA flag and the sections, each line whitespace-collapsed and sorted.
+ * The authority section of a positive answer is left out: NSD adds the zone's NS there, updns answers
+ * minimally, and RFC 2181 §6.1 asks neither.
+ */
 async function view(port: number, name: string, type: string): Promise<string> {
   const r = await dig("127.0.0.1", port, name, type);
-  return [`${r.status} aa=${r.flags.includes("aa")}`, ...r.answer.sort(), "--", ...r.authority.sort()].join("\n");
+  // No answer at all (a timeout) is never "the same answer".
+  if (r.status === "NO-ANSWER") throw new Error(`no answer from port ${port} for ${name} ${type}`);
+  const authority = r.answer.length > 0 && r.status === "NOERROR" ? [] : r.authority.sort();
+  return [`${r.status} aa=${r.flags.includes("aa")}`, ...r.answer.sort(), "--", ...authority].join("\n");
 }
 
 beforeAll(async () => {
