@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { answer, RCODE_NAME } from "../../../src/dns/server/index.ts";
 import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
 import { collectOutput, nsdServerClause, stopProcess, waitForZone } from "../../support/daemon.ts";
 import { dig } from "../../support/dig.ts";
@@ -90,5 +91,27 @@ describe.if(run)("every record type, updns against NSD", () => {
       "a.old.types.example. 300 IN CNAME a.new.types.example.",
       "a.new.types.example. 300 IN A 192.0.2.101",
     ]);
+  });
+});
+
+describe("DNAME answers (RFC 6672), without peers", () => {
+  const zoneText = `$ORIGIN d.test.\n$TTL 60\n@ IN SOA ns1 h 1 3600 600 86400 60\n@ IN NS ns1\nns1 IN A 192.0.2.1\nlong IN DNAME ${"x".repeat(60)}.${"y".repeat(60)}.${"z".repeat(60)}.\nin IN DNAME @\nwww IN A 192.0.2.80\n`;
+  const line = (r: { name: string; ttl: number; type: string; data: string }) => `${r.name} ${r.ttl} ${r.type} ${r.data}`;
+  const ask = async (qname: string, qtype: number) => {
+    const store = await ZoneStore.open(new MemoryZoneStorage());
+    await store.createZoneFromRecords("d.test", parseMasterFile(zoneText, "d.test"));
+    return answer(store.snapshot(), qname, qtype);
+  };
+
+  test("a synthesised name longer than 255 octets is YXDOMAIN with the DNAME (§2.2)", async () => {
+    const a = await ask(`${"a".repeat(63)}.${"b".repeat(63)}.long.d.test`, 1);
+    expect(RCODE_NAME[a.rcode]).toBe("YXDOMAIN");
+    expect(a.answer.map(line)).toEqual([`long.d.test 60 DNAME ${"x".repeat(60)}.${"y".repeat(60)}.${"z".repeat(60)}.`]);
+  });
+
+  test("a DNAME to its own zone's apex is followed in the zone; the DNAME's owner itself is not rewritten", async () => {
+    expect((await ask("www.in.d.test", 1)).answer.map(line)).toEqual(["in.d.test 60 DNAME d.test.", "www.in.d.test 60 CNAME www.d.test.", "www.d.test 60 A 192.0.2.80"]);
+    expect((await ask("in.d.test", 1)).answer).toEqual([]);
+    expect((await ask("in.d.test", 39)).answer.map(line)).toEqual(["in.d.test 60 DNAME d.test."]);
   });
 });
