@@ -18,6 +18,7 @@ const KEY: TransferKey = { name: "nsd.rtypes-test", algorithm: "hmac-sha256", se
 
 let updns: PrimaryWithSecondaries | undefined;
 let nsd: { port: number; stop: () => Promise<void> } | undefined;
+let store: ZoneStore;
 
 /** NSD loading the zone file as written: the reference reading of the text. */
 async function startNsdPrimary(): Promise<{ port: number; stop: () => Promise<void> }> {
@@ -55,7 +56,7 @@ async function view(port: number, name: string, type: string): Promise<string> {
 
 beforeAll(async () => {
   if (!run) return;
-  const store = await ZoneStore.open(new MemoryZoneStorage());
+  store = await ZoneStore.open(new MemoryZoneStorage());
   await store.createZoneFromRecords(ALL_TYPES_ZONE, parseMasterFile(ALL_TYPES_TEXT, ALL_TYPES_ZONE));
   [updns, nsd] = await Promise.all([serveToSecondaries(store, ALL_TYPES_ZONE, { nsd: KEY } as never, ["nsd"]), startNsdPrimary()]);
   const secondary = updns.secondaries.nsd!;
@@ -82,6 +83,27 @@ describe.if(run)("every record type, updns against NSD", () => {
       expect(`${name} ${type}\n${pulled}`).toBe(`${name} ${type}\n${read}`);
     }
   }, 60_000);
+
+  test("a change of the newer types reaches the NSD secondary by IXFR (NOTIFY, then the difference)", async () => {
+    const added = [
+      { name: `new.${ALL_TYPES_ZONE}`, type: "HTTPS" as const, data: "1 . alpn=h2 port=443" },
+      { name: `new.${ALL_TYPES_ZONE}`, type: "TYPE65280" as const, data: "\\# 2 BEEF" },
+    ];
+    await store.transaction(ALL_TYPES_ZONE, (tx) => {
+      for (const r of added) tx.replaceRRset(r.name, r.type, 300, [r.data]);
+      tx.deleteRRset(`host.${ALL_TYPES_ZONE}`, "SSHFP");
+    });
+    const secondary = updns!.secondaries.nsd!;
+    await waitFor("the secondary to serve the change", async () => (await dig("127.0.0.1", secondary.port, `new.${ALL_TYPES_ZONE}`, "HTTPS")).answer.length === 1, 20_000, 200);
+    for (const [name, type] of [[`new.${ALL_TYPES_ZONE}`, "HTTPS"], [`new.${ALL_TYPES_ZONE}`, "TYPE65280"], [`host.${ALL_TYPES_ZONE}`, "SSHFP"]]) {
+      expect(await view(secondary.port, name, type)).toBe(await view(updns!.port, name, type));
+    }
+    expect((await dig("127.0.0.1", secondary.port, `new.${ALL_TYPES_ZONE}`, "TYPE65280")).answer).toEqual([`new.${ALL_TYPES_ZONE}. 300 IN TYPE65280 \\# 2 BEEF`]);
+    // NSD logs the size of each transfer it took in: the change came as a difference, not the whole zone again.
+    const sizes = [...secondary.log().matchAll(/received update to serial \d+ .* of (\d+) bytes/g)].map((m) => Number(m[1]));
+    expect(sizes.length).toBe(2);
+    expect(sizes[1]).toBeLessThan(sizes[0] / 2);
+  }, 40_000);
 
   test("a name below a DNAME gets the DNAME and a CNAME synthesised with the DNAME's TTL, followed in the zone (RFC 6672 §3.1)", async () => {
     const r = await dig("127.0.0.1", updns!.port, "a.old.types.example", "A");
