@@ -296,6 +296,12 @@ export function tokenize(text: string): Token[] {
       if (text[j] === "\\" && j + 1 < text.length) {
         s += text[j] + text[j + 1];
         j += 2;
+      } else if (text[j] === '"' && j > i) {
+        // An SVCB value quoted after its key (key="a b", RFC 9460 §2.1) stays one token, quotes kept.
+        const close = text.indexOf('"', j + 1);
+        if (close < 0) throw new RdataError("unterminated quoted string");
+        s += text.slice(j, close + 1);
+        j = close + 1;
       } else s += text[j++];
     }
     out.push({ text: s, quoted: false });

@@ -31,6 +31,10 @@ describe("SVCB and HTTPS (RFC 9460)", () => {
     expect(rdataFromText("SVCB", "16 foo.example.com. alpn=f2\\\\\\\\oo\\\\,bar,h2", "")).toBe("16 foo.example.com. alpn=f2\\\\\\\\oo\\\\,bar,h2");
   });
 
+  test("a value quoted after its key may hold spaces, in one line of text as in a master file", () => {
+    expect(rdataFromText("SVCB", '1 . key65000="a b" alpn="h2,h3"', "example.org")).toBe("1 . alpn=h2,h3 key65000=a\\032b");
+  });
+
   test("a peer's rdata with keys out of order, a key twice, or a bad value is refused", () => {
     expect(() => read("SVCB", "0001 00 0003 0002 0035 0001 0003 02 6832")).toThrow("not in increasing key order");
     expect(() => read("SVCB", "0001 00 0003 0002 0035 0003 0002 0035")).toThrow("not in increasing key order");
