@@ -2,7 +2,7 @@
 // ldns-verify-zone and kzonecheck): every signature verifies with a DNSKEY of the zone and is valid at
 // `now`, every authoritative set is signed, and the NSEC3/NSEC chain is closed and complete.
 import { fromBase64, nsec3Hash, parseSigTime, signedData, verifyBytes, type DnssecAlgorithm } from "../../src/dns/dnssec/index.ts";
-import { canonicalCompare, canonicalWire, parentName, TYPE_CODE, typeCode, type RRset, type ZoneSnapshot } from "../../src/dns/zone/index.ts";
+import { canonicalCompare, canonicalWire, parentName, typeCode, type RRset, type ZoneSnapshot } from "../../src/dns/zone/index.ts";
 
 export function checkSignedZone(z: ZoneSnapshot, now = Date.now() / 1000): string[] {
   const problems: string[] = [];

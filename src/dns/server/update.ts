@@ -3,7 +3,7 @@
 import { type ScannedMessage, type ScannedRecord, signMessage, type TsigKey, verifyMessage, TSIG_TYPE } from "../wire/index.ts";
 import { isZoneType, RdataError, readRdata, rrTypeOf, type RRType, ZoneError, type ZoneStore, type ZoneTx } from "../zone/index.ts";
 import { inZone } from "../zone/index.ts";
-import { CLASS, QTYPE, RCODE, TYPE, TYPE_NAME } from "./constants.ts";
+import { CLASS, QTYPE, RCODE, TYPE } from "./constants.ts";
 import type { Edns } from "./message.ts";
 import type { UpdatePolicy } from "./policy.ts";
 import type { Peer, Responder } from "./responder.ts";
