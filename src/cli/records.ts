@@ -9,7 +9,7 @@ import { checkStaticRecord, delegate, delegateAround } from "../core/index.ts";
 import { editorAround } from "./domains.ts";
 import { hosts } from "../db/index.ts";
 import { eq } from "drizzle-orm";
-import { MasterFileError, parseMasterFile, rdataFromText, writeMasterFile, ZoneError, type RR, type RRType } from "../dns/zone/index.ts";
+import { MasterFileError, parseMasterFile, RdataError, rdataFromText, rrTypeOf, typeCodeOf, writeMasterFile, ZoneError, type RR, type RRType } from "../dns/zone/index.ts";
 import { CliError, parse, print, table, type Io } from "./args.ts";
 import { openZoneStore } from "./zones.ts";
 
@@ -18,6 +18,16 @@ const RECORD_USAGE = `updns record add ZONE NAME TYPE VALUE [--ttl N]      (NAME
        updns record list ZONE`;
 const ZONE_USAGE = `updns zone import ZONE FILE [--owner USER] [--public]   (an RFC 1035 master file; creates the zone if needed)
        updns zone export ZONE                               (a master file on stdout)`;
+
+/** The type as the store names it; an unknown mnemonic is left for checkStaticRecord to refuse. */
+function typeName(text: string): string {
+  try {
+    return rrTypeOf(typeCodeOf(text.trim()));
+  } catch (e) {
+    if (e instanceof RdataError) return text;
+    throw e;
+  }
+}
 
 function embedded(db: Db, zone: string) {
   const d = requireDomain(db, zone);
@@ -58,7 +68,8 @@ export async function recordCommand(argv: string[], io: Io, openDb: () => Db, cf
       // The same rules as the web UI: names in the zone, the types a zone owner manages, no dynamic host's name.
       const r = (() => {
         try {
-          return checkStaticRecord(db, d, { name, type: typeIn, ttl });
+          // RFC 3597 §5: "TYPE1" is A; a type without a mnemonic stays "TYPEnnn".
+          return checkStaticRecord(db, d, { name, type: typeName(typeIn), ttl });
         } catch (e) {
           throw new CliError(`record ${sub}: ${(e as Error).message}`, 1);
         }

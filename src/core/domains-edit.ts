@@ -270,7 +270,12 @@ export { listSecondaries };
 
 // ---- static records of embedded zones (updns.md §2) ----
 
-export const STATIC_TYPES = ["A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS"] as const;
+export const STATIC_TYPES = [
+  "A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "NS", "PTR", "DS", "HINFO", "RP", "LOC", "NAPTR", "CERT", "DNAME",
+  "SSHFP", "TLSA", "SMIMEA", "OPENPGPKEY", "SVCB", "HTTPS", "URI",
+] as const;
+/** RFC 3597 §5: any other type by number, its rdata as "\\# length hex" (the zone store checks the code). */
+const GENERIC_TYPE = /^TYPE\d{1,5}$/;
 export interface StaticRecord {
   /** Relative to the zone; "@" is the apex. */
   name: string;
@@ -306,7 +311,7 @@ export function checkStaticRecord(db: Db, d: DomainRow, input: { name: string; t
   if (name !== "@" && !/^(\*\.)?([a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/.test(name))
     throw new ValidationError("name", "A name relative to the zone (letters, digits, - and _), or @ for the apex.");
   const type = input.type.trim().toUpperCase();
-  if (!(STATIC_TYPES as readonly string[]).includes(type)) throw new ValidationError("type", `One of ${STATIC_TYPES.join(", ")}.`);
+  if (!(STATIC_TYPES as readonly string[]).includes(type) && !GENERIC_TYPE.test(type)) throw new ValidationError("type", `One of ${STATIC_TYPES.join(", ")}.`);
   if (name === "@" && (type === "NS" || type === "CNAME")) throw new ValidationError("type", "The apex NS records come from the domain settings, and the apex cannot be a CNAME.");
   if (!Number.isInteger(input.ttl) || input.ttl < 0 || input.ttl > 2147483647) throw new ValidationError("ttl", "A TTL in seconds.");
   const hostNames = new Set(db.select({ name: hosts.name }).from(hosts).where(eq(hosts.domainId, d.id)).all().map((h) => h.name));

@@ -73,7 +73,11 @@ describe.skipIf(!ok)("record and zone commands", () => {
       [["record", "add", ZONE, "www", "CNAME", "a.example.test."], ""],
       [["record", "add", ZONE, "home", "A", "192.0.2.9"], "dynamic host"],
       [["record", "add", ZONE, "@", "CNAME", "x.example.test."], "apex"],
-      [["record", "add", ZONE, "x", "PTR", "y.example.test."], "One of"],
+      [["record", "add", ZONE, "x", "NSEC", "y.example.test. A"], "One of"],
+      [["record", "add", ZONE, "svc", "HTTPS", "1 . alpn=h2 port=99999"], "HTTPS port: 99999 is out of range"],
+      [["record", "add", ZONE, "_443._tcp", "TLSA", "3 1 1 XYZ"], "TLSA data: bad hex"],
+      [["record", "add", ZONE, "x", "TYPE65534", "\\# 3 0102"], "says 3 octets but the hex holds 2"],
+      [["record", "add", ZONE, "x", "TYPE251", "\\# 0"], "TYPE251 is not served"],
       [["record", "remove", ZONE, "nothing", "A"], "no such RRset"],
       [["record", "add", "nowhere.example.test", "x", "A", "192.0.2.1"], 'no domain named "nowhere.example.test"'],
     ];
@@ -88,6 +92,24 @@ describe.skipIf(!ok)("record and zone commands", () => {
     expect((await run("record", "add", ZONE, "www", "CNAME", "a.example.test.")).stderr).toMatch(/CNAME/);
     expect(await serial(ZONE)).toBe(afterAdd);
     expect(afterAdd).not.toBe(before);
+  });
+
+  test("record add takes DS (as the manual says), PTR, the newer types and TYPEnnn with \\# rdata", async () => {
+    const adds: [string, string, string, string][] = [
+      ["child", "DS", "12345 13 2 8B1B1F0E9F3E7D3A6B3C1F0E9F3E7D3A6B3C1F0E9F3E7D3A6B3C1F0E9F3E7D3A", "12345 13 2 8B1B1F0E9F3E7D3A6B3C1F0E9F3E7D3A6B3C1F0E9F3E7D3A6B3C1F0E 9F3E7D3A"],
+      ["25", "PTR", "mail.example.test.", "mail.example.test."],
+      ["_443._tcp.web", "TLSA", "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B56664C5D3D6", "3 1 1 0C72AC70B745AC19998811B131D662C9AC69DBDBE7CB23E5B514B566 64C5D3D6"],
+      ["web", "HTTPS", "1 . port=8443 alpn=h2,h3", '1 . alpn="h2,h3" port=8443'],
+      ["priv", "TYPE65534", "\\# 2 CAFE", "\\# 2 CAFE"],
+    ];
+    for (const [name, type, value] of adds) {
+      const r = await run("record", "add", ZONE, name, type, value);
+      expect(`${name} ${type}: ${r.code} ${r.stderr}`).toBe(`${name} ${type}: 0 `);
+    }
+    for (const [name, type, , shown] of adds) {
+      await waitFor(`${name} ${type} to be served`, async () => rdata(await dig("127.0.0.1", s.dnsPort, `${name}.${ZONE}`, type), type).length === 1);
+      expect(rdata(await dig("127.0.0.1", s.dnsPort, `${name}.${ZONE}`, type), type)).toEqual([shown]);
+    }
   });
 
   test("zone import creates a zone from a master file; dig answers every record; errors name the line", async () => {

@@ -2,7 +2,7 @@
 // ldns-verify-zone and kzonecheck): every signature verifies with a DNSKEY of the zone and is valid at
 // `now`, every authoritative set is signed, and the NSEC3/NSEC chain is closed and complete.
 import { fromBase64, nsec3Hash, parseSigTime, signedData, verifyBytes, type DnssecAlgorithm } from "../../src/dns/dnssec/index.ts";
-import { canonicalCompare, canonicalWire, parentName, TYPE_CODE, type RRset, type ZoneSnapshot } from "../../src/dns/zone/index.ts";
+import { canonicalCompare, canonicalWire, parentName, typeCode, type RRset, type ZoneSnapshot } from "../../src/dns/zone/index.ts";
 
 export function checkSignedZone(z: ZoneSnapshot, now = Date.now() / 1000): string[] {
   const problems: string[] = [];
@@ -35,7 +35,7 @@ export function checkSignedZone(z: ZoneSnapshot, now = Date.now() / 1000): strin
       const inc = parseSigTime(p[5]);
       if (!(inc <= now && now <= exp)) problems.push(`${s.name}/${s.type}: signature not valid now`);
       if (+p[3] !== s.ttl) problems.push(`${s.name}/${s.type}: original TTL ${p[3]} != ${s.ttl}`);
-      const data = signedData({ algorithm: k.alg, keyTag: +p[6] }, { owner: s.name, type: TYPE_CODE[s.type], ttl: s.ttl, rdatas: s.data.map((d) => canonicalWire(s.type, d)) }, { inception: inc, expiration: exp, signer: p[7] });
+      const data = signedData({ algorithm: k.alg, keyTag: +p[6] }, { owner: s.name, type: typeCode(s.type), ttl: s.ttl, rdatas: s.data.map((d) => canonicalWire(s.type, d)) }, { inception: inc, expiration: exp, signer: p[7] });
       if (!verifyBytes(k.alg, k.pub, data, fromBase64(p[8]))) problems.push(`${s.name}/${s.type}: bad signature by ${p[6]}`);
     }
   };

@@ -1,8 +1,8 @@
 // The pure answering rules of an authoritative server (RFC 1034 §4.3.2), over the zones we serve. No
 // sockets, no wire format: a question in, sections of records out. dns/server encodes the result.
-import { type RR, type RRset, type RRType, targetOf, type ZoneSet, type ZoneSnapshot } from "../zone/index.ts";
+import { type RR, type RRset, rrTypeOf, targetOf, type ZoneSet, type ZoneSnapshot } from "../zone/index.ts";
 import { parentName } from "../zone/index.ts";
-import { QTYPE, RCODE, TYPE, TYPE_NAME } from "./constants.ts";
+import { QTYPE, RCODE, TYPE } from "./constants.ts";
 import { nameExists, Proof, pushSigned } from "./denial.ts";
 
 export interface Answer {
@@ -48,6 +48,20 @@ function findCut(z: ZoneSnapshot, name: string, dsQuery = false): { ns: RRset; n
   for (let i = 0; i < 128 && n !== z.name && n !== ""; i++) {
     const ns = z.get(n, "NS");
     if (ns) best = { ns, name: n };
+    n = parentName(n);
+  }
+  return best;
+}
+
+/** The highest DNAME strictly above `name` in `z` (RFC 6672 §2.3: it redirects the names below its owner). */
+function findDname(z: ZoneSnapshot, name: string): RRset | undefined {
+  let best: RRset | undefined;
+  if (name === z.name) return undefined;
+  let n = parentName(name);
+  for (let i = 0; i < 128; i++) {
+    const d = z.get(n, "DNAME");
+    if (d) best = d;
+    if (n === z.name || n === "") break;
     n = parentName(n);
   }
   return best;
@@ -122,6 +136,26 @@ export function answer(zones: ZoneSet, qname: string, qtype: number, dnssecOk = 
 
     // Step 3b: a delegation on the way down gives a referral (not authoritative for what is below).
     const cut = findCut(z, name, qtype === TYPE.DS);
+    const dname = findDname(z, name);
+    // Going down from the apex, whichever of a cut and a DNAME comes first decides (RFC 6672 §3.2).
+    const dnameOwner = dname?.name.toLowerCase();
+    if (dname && dnameOwner !== undefined && (!cut || cut.name.endsWith("." + dnameOwner))) {
+      // RFC 6672 §3.1: the DNAME, then a CNAME synthesised with its TTL from the query name's prefix.
+      pushSigned(a.answer, dname, dnssec, dnameOwner);
+      const target = dname.data[0].slice(0, -1);
+      const prefix = name.slice(0, name.length - dname.name.length - (dname.name === "" ? 0 : 1));
+      const synth = target === "" ? prefix : `${prefix}.${target}`;
+      // §2.2: a synthesised name longer than 255 octets is YXDOMAIN.
+      if (synth.length > 253) {
+        a.rcode = RCODE.YXDOMAIN;
+        return a;
+      }
+      a.answer.push({ name, type: "CNAME", ttl: dname.ttl, data: synth + "." });
+      const next = synth.toLowerCase();
+      if (qtype === TYPE.CNAME || visited.has(next)) return a;
+      name = next;
+      continue;
+    }
     if (cut) {
       if (hop === 0) a.aa = false;
       // Owned by the lookup key like answers are, so it shares the question's case as NSD and Knot do.
@@ -180,7 +214,7 @@ export function answer(zones: ZoneSet, qname: string, qtype: number, dnssecOk = 
       else proof?.nodata(name);
       return a;
     }
-    const type = TYPE_NAME[qtype] as RRType | undefined;
+    const type = rrTypeOf(qtype);
     const want = type && type !== "RRSIG" ? node.get(type) : undefined;
     if (want) {
       pushSigned(a.answer, want, dnssec, owner);

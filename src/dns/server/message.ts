@@ -1,6 +1,6 @@
 // Reading queries and writing responses on the wire. The hot path (one question, maybe one OPT) is
 // parsed by hand without allocating a message object; everything else goes through dns/wire's scanner.
-import { type RR, WireWriter, writeRdata } from "../zone/index.ts";
+import { type KnownType, type RR, typeCode, WireWriter, writeRdata } from "../zone/index.ts";
 import { QTYPE, TYPE } from "./constants.ts";
 
 export const HEADER = 12;
@@ -111,7 +111,7 @@ export const FLAG = { QR: 0x8000, AA: 0x0400, TC: 0x0200, RD: 0x0100, RA: 0x0080
 /** One resource record in wire form, class IN, RDLENGTH filled in after the rdata (RFC 1035 §4.1.3). */
 export function writeRR(w: WireWriter, rr: RR): void {
   w.name(rr.name);
-  w.u16(TYPE[rr.type]);
+  w.u16(TYPE[rr.type as KnownType] ?? typeCode(rr.type));
   w.u16(1);
   w.u32(rr.ttl);
   const at = w.pos;

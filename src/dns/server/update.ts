@@ -1,9 +1,9 @@
 // RFC 2136 UPDATE received: zone section, prerequisites (§2.4, §3.2), policy (§3.3), update section
 // (§2.5, §3.4), all applied through ONE zone transaction or not at all. A TSIG key is required.
 import { readName, type ScannedMessage, type ScannedRecord, signMessage, type TsigKey, verifyMessage, TSIG_TYPE } from "../wire/index.ts";
-import { isZoneType, RdataError, rdataKey, readRdata, type RRType, ZoneError, type ZoneStore, type ZoneTx } from "../zone/index.ts";
+import { isZoneType, RdataError, rdataKey, readRdata, rrTypeOf, type RRType, ZoneError, type ZoneStore, type ZoneTx } from "../zone/index.ts";
 import { inZone } from "../zone/index.ts";
-import { CLASS, QTYPE, RCODE, TYPE, TYPE_NAME } from "./constants.ts";
+import { CLASS, QTYPE, RCODE, TYPE } from "./constants.ts";
 import type { Edns } from "./message.ts";
 import type { UpdatePolicy } from "./policy.ts";
 import type { Peer, Responder } from "./responder.ts";
@@ -31,8 +31,8 @@ interface Rec {
 
 function decode(msg: Uint8Array, r: ScannedRecord): Rec {
   // The DNSSEC types (RRSIG, NSEC3, DNSKEY, ...) are the signer's: to UPDATE they are types we do not serve.
-  const known = TYPE_NAME[r.type] as RRType | undefined;
-  const rtype = known && isZoneType(known) ? known : null;
+  const known = rrTypeOf(r.type);
+  const rtype = isZoneType(known) ? known : null;
   let data: string | null = null;
   if (r.rdlength > 0) {
     if (!rtype) throw new UpdateFailure(RCODE.REFUSED, `record type ${r.type} is not served by embedded zones`);

@@ -2,9 +2,9 @@
 // lines, ";" comments, quoted strings; record types of embedded zones. Errors name the line. The writer
 // emits absolute names one record a line, which BIND's named-checkzone accepts.
 import { normalizeName } from "../wire/index.ts";
-import { absoluteName, parseRdata, parseTtl, RdataError, type Token } from "./rdata.ts";
+import { absoluteName, parseRdata, parseTtl, RdataError, type Token, typeCodeOf } from "./rdata.ts";
 import { canonicalCompare } from "./snapshot.ts";
-import { isDnssecType, isZoneType, type RR, type RRType } from "./types.ts";
+import { isDnssecType, isZoneType, type RR, type RRType, rrTypeOf } from "./types.ts";
 
 export class MasterFileError extends Error {
   constructor(
@@ -123,9 +123,10 @@ export function parseMasterFile(text: string, origin: string, defaultTtl = 3600)
         }
       }
       if (i >= t.length) fail("record type missing");
-      const type = t[i++].text.toUpperCase();
+      // RFC 3597 §5: "TYPEnnn" names any type, a known one included (TYPE1 is A).
+      const type = rrTypeOf(typeCodeOf(t[i++].text));
       // DNSSEC records of a signed zone's file are read (so an export can be imported); the store drops them.
-      if (!isZoneType(type) && !isDnssecType(type)) fail(`record type ${type} is not supported (use one of SOA, NS, A, AAAA, CNAME, MX, TXT, SRV, CAA, PTR, DS)`);
+      if (!isZoneType(type) && !isDnssecType(type)) fail(`record type ${type} is not supported (meta types and obsolete types whose rdata holds names are refused)`);
       const rtype = type as RRType;
       const data = parseRdata(rtype, t.slice(i), org);
       const useTtl = recTtl ?? ttl ?? (rtype === "SOA" ? Math.min(Number(data.split(" ")[6]), lastTtl) : lastTtl);

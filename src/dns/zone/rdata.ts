@@ -5,7 +5,8 @@
 // non-printable bytes escaped. `rdataKey` is the case-folded form records are compared by.
 import ipaddr from "ipaddr.js";
 import { normalizeName, readName, NameFormatError } from "../wire/index.ts";
-import { TYPE_CODE, type RRType } from "./types.ts";
+import { isGenericType, TYPE_CODE, type RRType } from "./types.ts";
+import { CODECS, genericBytes, genericText, isGenericRdata, LOWERCASED_FOR_SIGNING } from "./rdata/index.ts";
 import { packAAAA } from "./packed.ts";
 import { base32hex, decodeTypeBitmap, encodeTypeBitmap, fromBase32hex, fromBase64, fromHex, parseSigTime, sigTime, toBase64, toHex } from "../dnssec/encoding.ts";
 
@@ -128,6 +129,15 @@ export function quoteString(bytes: Uint8Array): string {
 
 /** Canonical rdata of `type` from presentation tokens; names relative to `origin`. Throws RdataError. */
 export function parseRdata(type: RRType, toks: Token[], origin: string): string {
+  // RFC 3597 §5: any type's rdata may be given as "\# length hex"; it must then be valid for the type.
+  if (isGenericRdata(toks)) {
+    const b = genericBytes(toks);
+    return readRdata(b, 0, b.length, type);
+  }
+  if (isGenericType(type)) throw new RdataError(`${type} rdata must be in the form \\# length hex (RFC 3597 §5)`);
+  const codec = CODECS[type];
+  // Text → wire → text: what is stored is exactly what the wire form says.
+  if (codec) return codec.decode(codec.encode(toks, origin, false));
   const need = (n: number) => {
     if (toks.length !== n) throw new RdataError(`${type} needs ${n} field${n > 1 ? "s" : ""}, got ${toks.length}`);
   };
@@ -216,6 +226,7 @@ export function parseRdata(type: RRType, toks: Token[], origin: string): string 
       return `${flags} ${tag.toLowerCase()} ${quoteString(unescapeString(toks[2].text))}`;
     }
   }
+  throw new RdataError(`record type ${type} is not supported`);
 }
 
 function bytesOf<T>(f: () => T, what: string): T {
@@ -233,7 +244,7 @@ function salt(tok: Token): string {
   return b.length ? toHex(b) : "-";
 }
 
-const EXTRA_TYPES: Record<string, number> = { HINFO: 13, NAPTR: 35, DNAME: 39, OPT: 41, SSHFP: 44, TLSA: 52, SVCB: 64, HTTPS: 65 };
+const EXTRA_TYPES: Record<string, number> = { OPT: 41 };
 const CODE_NAME = new Map<number, string>([...Object.entries(EXTRA_TYPES), ...Object.entries(TYPE_CODE)].map(([k, v]) => [v, k]));
 
 /** The code of a type mnemonic or RFC 3597 "TYPEnnn". */
@@ -285,6 +296,12 @@ export function tokenize(text: string): Token[] {
       if (text[j] === "\\" && j + 1 < text.length) {
         s += text[j] + text[j + 1];
         j += 2;
+      } else if (text[j] === '"' && j > i) {
+        // An SVCB value quoted after its key (key="a b", RFC 9460 §2.1) stays one token, quotes kept.
+        const close = text.indexOf('"', j + 1);
+        if (close < 0) throw new RdataError("unterminated quoted string");
+        s += text.slice(j, close + 1);
+        j = close + 1;
       } else s += text[j++];
     }
     out.push({ text: s, quoted: false });
@@ -340,6 +357,19 @@ export function rdataKey(type: RRType, data: string): string {
       return type === "NSEC" ? lowerField(data, 0) : data.toLowerCase();
     case "RRSIG":
       return lowerField(data, 7);
+    case "DNAME":
+    case "RP":
+      // Names only (RP: mailbox and TXT owner).
+      return data.toLowerCase();
+    case "SVCB":
+    case "HTTPS":
+      // Priority, then the target name; the SvcParams keep their case (alpn ids are case-sensitive).
+      return lowerField(data, 1);
+    case "NAPTR": {
+      // The replacement name is the last field; flags, service and regexp may hold spaces and keep their case.
+      const i = data.lastIndexOf(" ");
+      return data.slice(0, i + 1) + data.slice(i + 1).toLowerCase();
+    }
     default:
       return data;
   }
@@ -451,6 +481,21 @@ export class WireWriter {
 
 function charStrings(text: string): Uint8Array[] {
   return tokenize(text).map((t) => unescapeString(t.text));
+}
+
+/** Wire rdata of the codec types and opaque types, by canonical text (answers repeat the same records). */
+const wireCache = new Map<string, Uint8Array>();
+
+function otherWire(type: RRType, data: string, forSigning: boolean): Uint8Array {
+  const lower = forSigning && LOWERCASED_FOR_SIGNING.has(type);
+  const key = `${lower ? "l" : ""}${type} ${data}`;
+  let b = wireCache.get(key);
+  if (b) return b;
+  const toks = tokenize(data);
+  b = isGenericRdata(toks) ? genericBytes(toks) : CODECS[type].encode(toks, "", lower);
+  if (wireCache.size >= 4096) wireCache.clear();
+  wireCache.set(key, b);
+  return b;
 }
 
 /** Write canonical rdata of `type` (without the length); names compressed where RFC 3597 §4 allows. */
@@ -566,6 +611,10 @@ export function writeRdata(w: WireWriter, type: RRType, data: string): void {
       w.bytes(tag);
       return w.bytes(unescapeString(tokenize(data.slice(sp2 + 1))[0].text));
     }
+    default:
+      // The newer types' names are never compressed (RFC 3597 §4); canonical wire form (compress off)
+      // lowercases only the names of the types RFC 4034 §6.2 lists (RFC 6840 §5.1).
+      return w.bytes(otherWire(type, data, !w.compress));
   }
 }
 
@@ -692,6 +741,11 @@ export function readRdata(msg: Uint8Array, off: number, len: number, type: RRTyp
       const tag = new TextDecoder().decode(msg.subarray(off + 2, off + 2 + tl));
       if (!/^[A-Za-z0-9]+$/.test(tag)) throw new RdataError("bad CAA tag");
       return `${msg[off]} ${tag.toLowerCase()} ${quoteString(msg.subarray(off + 2 + tl, end))}`;
+    }
+    default: {
+      const b = msg.subarray(off, end);
+      const codec = CODECS[type];
+      return codec ? codec.decode(b) : genericText(b);
     }
   }
 }

@@ -4,9 +4,9 @@
 // whose existence or types changed, and signs the chain records it rewrote. What it writes goes into the
 // same overlay, so the journal, IXFR and storage carry the signed changes.
 import { canonicalCompare, parentName, type ZoneSnapshot } from "./snapshot.ts";
-import { canonicalWire } from "./rdata.ts";
+import { canonicalWire, typeNameOf } from "./rdata.ts";
 import { SortedSet } from "./sortedset.ts";
-import { isDnssecType, type RRset, type RRType, TYPE_CODE } from "./types.ts";
+import { isDnssecType, type RRset, type RRType, TYPE_CODE, typeCode } from "./types.ts";
 import { dnskeyText, dsText, nsec3Hash, signRRset, type SigningKey } from "../dnssec/index.ts";
 import { parseSigTime } from "../dnssec/encoding.ts";
 
@@ -291,21 +291,21 @@ function expiresBefore(sigs: readonly string[], t: number): boolean {
 function bitmapTypes(view: SignView, n: string, denial: Denial): string[] {
   const types = userTypes(view, n).filter((t) => t !== "RRSIG");
   const isCut = n !== view.name && types.includes("NS");
-  const codes = new Set(types.map((t) => TYPE_CODE[t]));
+  const codes = new Set(types.map(typeCode));
   // RRSIG is there when something at the name is signed: not at an unsigned delegation (RFC 5155 §7.1);
   // an NSEC is always signed itself (RFC 4034 §4.1.2).
   if (denial === "nsec") {
     codes.add(TYPE_CODE.NSEC);
     codes.add(TYPE_CODE.RRSIG);
   } else if (types.length > 0 && (!isCut || types.includes("DS"))) codes.add(TYPE_CODE.RRSIG);
-  return [...codes].sort((a, b) => a - b).map((c) => Object.entries(TYPE_CODE).find(([, v]) => v === c)![0]);
+  return [...codes].sort((a, b) => a - b).map(typeNameOf);
 }
 
 /** Signatures over one set by each key, with the validity window jittered (RFC 6781 §4.4.2.3). */
 export function signSet(set: RRset, keys: readonly ZoneKey[], zone: string, now: number, policy: SigningPolicy, rnd: () => number = Math.random): string[] {
   const inception = now - policy.inceptionOffset;
   const expiration = now + policy.validity - Math.floor(rnd() * policy.jitter);
-  const code = TYPE_CODE[set.type];
+  const code = typeCode(set.type);
   const wire = { owner: set.name, type: code, ttl: set.ttl, rdatas: set.data.map((d) => canonicalWire(set.type, d)) };
   return keys.map((k) => signRRset(k.key, wire, set.type, { inception, expiration, signer: zone })).sort();
 }

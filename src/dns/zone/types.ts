@@ -4,25 +4,58 @@
 // rdata.ts) so records store as text rows; rdataKey is what two records compare by.
 
 /** The record types an embedded zone holds and users may change (DS: a signed child's delegation). */
-export const ZONE_TYPES = ["SOA", "NS", "A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "PTR", "DS"] as const;
+export const ZONE_TYPES = [
+  "SOA", "NS", "A", "AAAA", "CNAME", "MX", "TXT", "SRV", "CAA", "PTR", "DS",
+  "HINFO", "RP", "LOC", "NAPTR", "CERT", "DNAME", "SSHFP", "TLSA", "SMIMEA", "OPENPGPKEY", "SVCB", "HTTPS", "URI",
+] as const;
 /** Record types only the signer writes (RFC 4034, RFC 5155, RFC 7344); never accepted from users. */
 export const DNSSEC_TYPES = ["DNSKEY", "RRSIG", "NSEC", "NSEC3", "NSEC3PARAM", "CDS", "CDNSKEY"] as const;
-export type RRType = (typeof ZONE_TYPES)[number] | (typeof DNSSEC_TYPES)[number];
+/** A type with a mnemonic we know. */
+export type KnownType = (typeof ZONE_TYPES)[number] | (typeof DNSSEC_TYPES)[number];
+/** Any other type is held as opaque RFC 3597 rdata under its "TYPEnnn" name. */
+export type GenericType = `TYPE${number}`;
+export type RRType = KnownType | GenericType;
+
+/** IANA type codes of every type we know by name (the server and the NSEC type bitmaps need the numbers). */
+export const TYPE_CODE: Record<KnownType, number> = {
+  A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, HINFO: 13, MX: 15, TXT: 16, RP: 17, AAAA: 28, LOC: 29, SRV: 33, NAPTR: 35,
+  CERT: 37, DNAME: 39, DS: 43, SSHFP: 44, RRSIG: 46, NSEC: 47, DNSKEY: 48, NSEC3: 50, NSEC3PARAM: 51, TLSA: 52,
+  SMIMEA: 53, CDS: 59, CDNSKEY: 60, OPENPGPKEY: 61, SVCB: 64, HTTPS: 65, URI: 256, CAA: 257,
+};
+const CODE_TYPE = new Map<number, KnownType>(Object.entries(TYPE_CODE).map(([k, v]) => [v, k as KnownType]));
+
+/**
+ * Codes refused as opaque rdata: 0, OPT and the meta/query range (RFC 6895 §3.1), and the obsolete types
+ * whose rdata holds names that RFC 4034 §6.2 lowercases for signing — held opaque they would sign wrongly.
+ */
+const NOT_GENERIC = new Set([0, 3, 4, 7, 8, 9, 14, 18, 21, 24, 26, 30, 36, 38, 41]);
+
+/** The code of a type we hold. */
+export function typeCode(t: RRType): number {
+  return TYPE_CODE[t as KnownType] ?? Number(t.slice(4));
+}
+
+/** The type name we hold records of `code` under: the mnemonic if we know one, else "TYPEnnn". */
+export function rrTypeOf(code: number): RRType {
+  return CODE_TYPE.get(code) ?? `TYPE${code}`;
+}
+
+/** Whether `t` is "TYPEnnn" for a code without a mnemonic here that may be held as opaque rdata. */
+export function isGenericType(t: string): t is GenericType {
+  const m = /^TYPE(\d{1,5})$/.exec(t);
+  if (!m || String(Number(m[1])) !== m[1]) return false;
+  const code = Number(m[1]);
+  return code < 65536 && !CODE_TYPE.has(code) && !NOT_GENERIC.has(code) && !(code >= 128 && code <= 255);
+}
 
 /** Whether users may write this type (the DNSSEC types are the signer's). */
 export function isZoneType(t: string): t is RRType {
-  return (ZONE_TYPES as readonly string[]).includes(t);
+  return (ZONE_TYPES as readonly string[]).includes(t) || isGenericType(t);
 }
 
 export function isDnssecType(t: string): boolean {
   return (DNSSEC_TYPES as readonly string[]).includes(t);
 }
-
-/** IANA type codes of every type we hold (the server and the NSEC type bitmaps need the numbers). */
-export const TYPE_CODE: Record<RRType, number> = {
-  A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, MX: 15, TXT: 16, AAAA: 28, SRV: 33, DS: 43, RRSIG: 46, NSEC: 47,
-  DNSKEY: 48, NSEC3: 50, NSEC3PARAM: 51, CDS: 59, CDNSKEY: 60, CAA: 257,
-};
 
 /** One resource record. `data` is canonical presentation rdata, names in it absolute with a trailing dot. */
 export interface RR {

@@ -279,6 +279,17 @@ describe("domains", () => {
     expect(w.db.$client.query("SELECT count(*) AS n FROM zone_records WHERE type = 'A'").get()).toEqual({ n: 0 });
   });
 
+  test("the record form offers the newer types, stores them in canonical form and names a bad field", async () => {
+    const { w, alice } = await fixture();
+    const set = (f: Record<string, string>) => alice.submit("/domain/1/records", f, "/domain/1/");
+    const form = (await alice.get("/domain/1/")).body;
+    for (const type of ["DS", "PTR", "TLSA", "SSHFP", "HTTPS", "SVCB", "NAPTR", "DNAME", "LOC", "URI", "CAA"]) expect(form).toContain(`<option value="${type}"`);
+    expect((await set({ name: "@", type: "HTTPS", ttl: "300", data: "1 . port=8443 alpn=h3,h2" })).status).toBe(303);
+    expect(textOf((await alice.get("/domain/1/")).body)).toContain("@ HTTPS 300 1 . alpn=h3,h2 port=8443");
+    expect(textOf((await set({ name: "_443._tcp", type: "TLSA", ttl: "300", data: "3 1 256 00" })).body)).toContain("TLSA matching type: 256 is out of range");
+    expect(w.db.$client.query("SELECT count(*) AS n FROM zone_records WHERE type = 'TLSA'").get()).toEqual({ n: 0 });
+  });
+
   test("delete takes the zone, its hosts and its transfer key", async () => {
     const { w, alice } = await fixture();
     expect((await alice.submit("/domain/1/delete/", {}, "/domain/1/delete/")).location).toBe("/overview/");

@@ -210,5 +210,5 @@ export const ZoneParams = t.Object({ zone: ZoneName });
 export const RecordParams = t.Object({
   zone: ZoneName,
   name: t.String({ minLength: 1, maxLength: 253, description: 'Owner relative to the zone; "@" is the apex' }),
-  type: t.String({ pattern: "^[A-Za-z]{1,10}$" }),
+  type: t.String({ pattern: "^[A-Za-z][A-Za-z0-9]{0,9}$" }),
 });

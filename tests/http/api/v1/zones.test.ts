@@ -75,6 +75,21 @@ describe("static records", () => {
     expect(all.body.items.filter((r: any) => r.type === "CNAME").map((r: any) => `${r.name} ${r.data}`)).toEqual(["MIXEDCASE target.example.net."]);
   });
 
+  test("PUT takes the newer types and RFC 3597 TYPEnnn, each answered in DNS in canonical form", async () => {
+    const sets: [string, string, string, string][] = [
+      ["svc", "HTTPS", "1 . port=8443 alpn=h3,h2", "1 . alpn=h3,h2 port=8443"],
+      ["_443._tcp.www", "TLSA", "3 1 1 0c72ac70b745ac19", "3 1 1 0C72AC70B745AC19"],
+      ["child", "DS", "12345 13 2 8b1b1f0e", "12345 13 2 8B1B1F0E"],
+      ["host", "HINFO", "PC Linux", '"PC" "Linux"'],
+      ["priv", "TYPE65534", "\\# 2 cafe", "\\# 2 CAFE"],
+    ];
+    for (const [name, type, data, canonical] of sets) {
+      const r = await w.call("PUT", rec(name, type), { token: tok, body: { ttl: 300, data: [data] } });
+      expect([name, r.status, r.body.data]).toEqual([name, 200, [canonical]]);
+      expect(w.dns(`${name}.${ZONE}`, type)).toEqual([canonical]);
+    }
+  });
+
   test("the list holds the apex and static sets, not dynamic hosts' names, and pages", async () => {
     await w.call("PUT", `/api/v1/hosts/home.${ZONE}/addresses`, { token: tok, body: { ipv4: "192.0.2.1", txt: "t" } });
     await w.call("PUT", rec("www", "CNAME"), { token: tok, body: { ttl: 300, data: [`home.${ZONE}.`] } });
@@ -105,7 +120,9 @@ describe("static records", () => {
       ["@", "CNAME", { ttl: 300, data: ["x.example.org."] }, 400, "invalid_request", "type"], // no CNAME at the apex
       ["@", "NS", { ttl: 300, data: [] }, 400, "invalid_request", "type"], // the apex NS come from the domain settings
       ["@", "SOA", { ttl: 300, data: ["a. b. 1 2 3 4 5"] }, 400, "invalid_request", "type"],
-      ["x", "HINFO", { ttl: 300, data: ['"a" "b"'] }, 400, "invalid_request", "type"],
+      ["x", "NSEC", { ttl: 300, data: ["a.example.org. A"] }, 400, "invalid_request", "type"], // the signer's
+      ["svc", "HTTPS", { ttl: 300, data: ["1 . alpn=h2 alpn=h3"] }, 400, "invalid_request", "data"],
+      ["priv", "TYPE65534", { ttl: 300, data: ["\\# 2 01"] }, 400, "invalid_request", "data"],
       ["bad", "A", { ttl: 300, data: ["not-an-address"] }, 400, "invalid_request", "data"],
       ["mail", "MX", { ttl: 300, data: ["mail.example.org."] }, 400, "invalid_request", "data"],
       ["www.example.com.", "A", { ttl: 300, data: ["192.0.2.1"] }, 400, "invalid_request", "name"],
