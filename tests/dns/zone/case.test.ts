@@ -129,6 +129,14 @@ describe("names compare without case", () => {
     expect(rdataKey("CAA", '0 issue "Ca.Example"')).toBe('0 issue "Ca.Example"');
     expect(rdataKey("RRSIG", "A 13 2 300 20260101000000 20251201000000 1 Example.Test. AbC=")).toBe("A 13 2 300 20260101000000 20251201000000 1 example.test. AbC=");
   });
+
+  test("rdataKey folds the names of the newer types too: DNAME, RP, the SVCB/HTTPS target, the NAPTR replacement", () => {
+    expect(rdataKey("DNAME", "Other.Example.")).toBe(rdataKey("DNAME", "other.example."));
+    expect(rdataKey("RP", "Admin.Example. Info.Example.")).toBe("admin.example. info.example.");
+    expect(rdataKey("HTTPS", "1 Svc.Example. alpn=h2")).toBe(rdataKey("HTTPS", "1 svc.example. alpn=h2"));
+    expect(rdataKey("SVCB", "1 svc.example. alpn=H2")).not.toBe(rdataKey("SVCB", "1 svc.example. alpn=h2"));
+    expect(rdataKey("NAPTR", '100 10 "U" "E2U+sip" "!^.*$!sip:Info@Example.com!" Sip.Example.')).toBe('100 10 "U" "E2U+sip" "!^.*$!sip:Info@Example.com!" sip.example.');
+  });
 });
 
 describe("signing uses the canonical form", () => {
