@@ -758,6 +758,7 @@ const messages: Record<string, string> = {
   "a token limited to hosts or zones cannot add zones": "ein auf Hosts oder Zonen beschränkter Token kann keine Zonen anlegen",
   "dns.catalog_zone is set but dns.catalog_transfer_key is empty: name a TSIG key made with \"updns tsig add\" (the catalog is never transferred unsigned)": "dns.catalog_zone ist gesetzt, aber dns.catalog_transfer_key ist leer: Nennen Sie einen mit \"updns tsig add\" erzeugten TSIG-Schlüssel (der Katalog wird nie unsigniert übertragen)",
   "dns.catalog_zone: {name} is an rfc2136 zone here; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: {name} ist hier eine rfc2136-Zone; nennen Sie den Katalog anders, z. B. catalog.invalid",
+  "Any other type as TYPEnnn, its data as \\# length hex (RFC 3597).": "Jeder andere Typ als TYPEnnn, seine Daten als \\# Länge Hex (RFC 3597).",
 };
 
 export default messages;

@@ -758,6 +758,7 @@ const messages: Record<string, string> = {
   "a token limited to hosts or zones cannot add zones": "ένα token περιορισμένο σε υπολογιστές ή ζώνες δεν μπορεί να προσθέσει ζώνες",
   "dns.catalog_zone is set but dns.catalog_transfer_key is empty: name a TSIG key made with \"updns tsig add\" (the catalog is never transferred unsigned)": "Το dns.catalog_zone έχει οριστεί αλλά το dns.catalog_transfer_key είναι κενό: δώστε ένα κλειδί TSIG που δημιουργήθηκε με \"updns tsig add\" (ο κατάλογος δεν μεταφέρεται ποτέ χωρίς υπογραφή)",
   "dns.catalog_zone: {name} is an rfc2136 zone here; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: το {name} είναι εδώ ζώνη rfc2136· δώστε στον κατάλογο άλλο όνομα, π.χ. catalog.invalid",
+  "Any other type as TYPEnnn, its data as \\# length hex (RFC 3597).": "Οποιοσδήποτε άλλος τύπος ως TYPEnnn, τα δεδομένα του ως \\# μήκος δεκαεξαδικό (RFC 3597).",
 };
 
 export default messages;

@@ -758,6 +758,7 @@ const messages: Record<string, string> = {
   "a token limited to hosts or zones cannot add zones": "un jeton limité à des hôtes ou des zones ne peut pas ajouter de zones",
   "dns.catalog_zone is set but dns.catalog_transfer_key is empty: name a TSIG key made with \"updns tsig add\" (the catalog is never transferred unsigned)": "dns.catalog_zone est défini mais dns.catalog_transfer_key est vide : indiquez une clé TSIG créée avec \"updns tsig add\" (le catalogue n'est jamais transféré sans signature)",
   "dns.catalog_zone: {name} is an rfc2136 zone here; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone : {name} est ici une zone rfc2136 ; donnez un autre nom au catalogue, par ex. catalog.invalid",
+  "Any other type as TYPEnnn, its data as \\# length hex (RFC 3597).": "Tout autre type en TYPEnnn, ses données en \\# longueur hex (RFC 3597).",
 };
 
 export default messages;

@@ -758,6 +758,7 @@ const messages: Record<string, string> = {
   "a token limited to hosts or zones cannot add zones": "a csak gépekre vagy zónákra korlátozott token nem adhat hozzá zónát",
   "dns.catalog_zone is set but dns.catalog_transfer_key is empty: name a TSIG key made with \"updns tsig add\" (the catalog is never transferred unsigned)": "A dns.catalog_zone be van állítva, de a dns.catalog_transfer_key üres: adjon meg egy \"updns tsig add\" paranccsal létrehozott TSIG-kulcsot (a katalógus sosem kerül aláírás nélkül átvitelre)",
   "dns.catalog_zone: {name} is an rfc2136 zone here; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: a(z) {name} itt egy rfc2136-zóna; nevezze el másként a katalógust, pl. catalog.invalid",
+  "Any other type as TYPEnnn, its data as \\# length hex (RFC 3597).": "Bármely más típus TYPEnnn formában, adatai \\# hossz hexa alakban (RFC 3597).",
 };
 
 export default messages;

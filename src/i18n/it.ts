@@ -758,6 +758,7 @@ const messages: Record<string, string> = {
   "a token limited to hosts or zones cannot add zones": "un token limitato a host o zone non può aggiungere zone",
   "dns.catalog_zone is set but dns.catalog_transfer_key is empty: name a TSIG key made with \"updns tsig add\" (the catalog is never transferred unsigned)": "dns.catalog_zone è impostato ma dns.catalog_transfer_key è vuoto: indica una chiave TSIG creata con \"updns tsig add\" (il catalogo non viene mai trasferito senza firma)",
   "dns.catalog_zone: {name} is an rfc2136 zone here; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: {name} qui è una zona rfc2136; dai al catalogo un altro nome, ad es. catalog.invalid",
+  "Any other type as TYPEnnn, its data as \\# length hex (RFC 3597).": "Qualsiasi altro tipo come TYPEnnn, i suoi dati come \\# lunghezza esadecimale (RFC 3597).",
 };
 
 export default messages;

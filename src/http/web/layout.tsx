@@ -172,6 +172,8 @@ export interface FieldProps {
   hint?: string;
   minlength?: number;
   autofocus?: boolean;
+  /** The id of a <datalist> of suggestions (any other value may still be typed). */
+  list?: string;
 }
 
 /** A labelled input with its error message tied to it (aria-describedby), for screen readers too. */
@@ -191,6 +193,7 @@ export function Field(p: FieldProps): JSX.Element {
         autocomplete={p.autocomplete}
         minlength={p.minlength}
         autofocus={p.autofocus}
+        list={p.list}
         aria-invalid={err ? "true" : undefined}
         aria-describedby={described || undefined}
       />

@@ -295,7 +295,13 @@ function StaticRecords({ c, d, errors }: { c: WebContext; d: DomainRow; errors?:
         <CsrfField c={c} />
         <h3 safe>{t("Set a record set")}</h3>
         <Field name="name" label={t("Name")} value={rec("name")} errors={errors} required />
-        <Select name="type" label={t("Type")} value={rec("type") || "A"} options={STATIC_TYPES.map((x) => ({ value: x, label: x }))} errors={errors} />
+        {/* A text field with suggestions rather than a select: any type is allowed as TYPEnnn (RFC 3597). */}
+        <Field name="type" label={t("Type")} value={rec("type") || "A"} list="rr-types" required errors={errors} hint={t("Any other type as TYPEnnn, its data as \\# length hex (RFC 3597).")} />
+        <datalist id="rr-types">
+          {STATIC_TYPES.map((x) => (
+            <option value={x} />
+          ))}
+        </datalist>
         <Field name="ttl" type="number" label="TTL" value={c.form.has("ttl") ? v(c, "ttl") : String(prefill[0]?.ttl ?? 3600)} errors={errors} />
         <TextArea name="data" label={t("Values, one per line (empty deletes the set)")} value={c.form.has("data") ? v(c, "data") : prefill.map((r) => r.data).join("\n")} errors={errors} />
         <button type="submit" safe>{t("Save records")}</button>
