@@ -332,6 +332,7 @@ const messages: Record<string, string> = {
   "Secondaries (IP or IP:port, one per line)": "Secondaries (IP oder IP:Port, einer pro Zeile)",
   "They get NOTIFY and may transfer the zone with its transfer key.": "Sie erhalten NOTIFY und dürfen die Zone mit ihrem Transferschlüssel übertragen.",
   "Serial scheme (the serial only ever moves forward)": "Seriennummern-Schema (die Seriennummer wächst immer nur)",
+  "Group in the catalog zone (empty: none)": "Gruppe in der Katalogzone (leer: keine)",
   "unixtime: seconds since 1970": "unixtime: Sekunden seit 1970",
   "dateserial: YYYYMMDDnn": "dateserial: JJJJMMTTnn",
   "increment: the last serial + 1": "increment: die letzte Seriennummer + 1",

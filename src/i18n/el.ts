@@ -332,6 +332,7 @@ const messages: Record<string, string> = {
   "Secondaries (IP or IP:port, one per line)": "Δευτερεύοντες (IP ή IP:θύρα, ένας ανά γραμμή)",
   "They get NOTIFY and may transfer the zone with its transfer key.": "Λαμβάνουν NOTIFY και μπορούν να μεταφέρουν τη ζώνη με το κλειδί μεταφοράς της.",
   "Serial scheme (the serial only ever moves forward)": "Σχήμα αύξοντα αριθμού (ο αριθμός μόνο αυξάνεται)",
+  "Group in the catalog zone (empty: none)": "Ομάδα στη ζώνη καταλόγου (κενό: καμία)",
   "unixtime: seconds since 1970": "unixtime: δευτερόλεπτα από το 1970",
   "dateserial: YYYYMMDDnn": "dateserial: ΕΕΕΕΜΜΗΗnn",
   "increment: the last serial + 1": "increment: ο τελευταίος αριθμός + 1",

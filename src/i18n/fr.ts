@@ -332,6 +332,7 @@ const messages: Record<string, string> = {
   "Secondaries (IP or IP:port, one per line)": "Secondaires (IP ou IP:port, un par ligne)",
   "They get NOTIFY and may transfer the zone with its transfer key.": "Ils reçoivent des NOTIFY et peuvent transférer la zone avec sa clé de transfert.",
   "Serial scheme (the serial only ever moves forward)": "Schéma du numéro de série (il ne fait qu'avancer)",
+  "Group in the catalog zone (empty: none)": "Groupe dans la zone catalogue (vide : aucun)",
   "unixtime: seconds since 1970": "unixtime : secondes depuis 1970",
   "dateserial: YYYYMMDDnn": "dateserial : AAAAMMJJnn",
   "increment: the last serial + 1": "increment : le dernier numéro + 1",

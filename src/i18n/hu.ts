@@ -332,6 +332,7 @@ const messages: Record<string, string> = {
   "Secondaries (IP or IP:port, one per line)": "Másodlagos szerverek (IP vagy IP:port, soronként egy)",
   "They get NOTIFY and may transfer the zone with its transfer key.": "NOTIFY üzenetet kapnak, és a zóna átviteli kulcsával átvihetik a zónát.",
   "Serial scheme (the serial only ever moves forward)": "Sorozatszám-séma (a sorozatszám csak nő)",
+  "Group in the catalog zone (empty: none)": "Csoport a katalóguszónában (üres: nincs)",
   "unixtime: seconds since 1970": "unixtime: 1970 óta eltelt másodpercek",
   "dateserial: YYYYMMDDnn": "dateserial: ÉÉÉÉHHNNnn",
   "increment: the last serial + 1": "increment: az utolsó sorozatszám + 1",

@@ -332,6 +332,7 @@ const messages: Record<string, string> = {
   "Secondaries (IP or IP:port, one per line)": "Secondari (IP o IP:porta, uno per riga)",
   "They get NOTIFY and may transfer the zone with its transfer key.": "Ricevono NOTIFY e possono trasferire la zona con la sua chiave di trasferimento.",
   "Serial scheme (the serial only ever moves forward)": "Schema del seriale (il seriale va solo avanti)",
+  "Group in the catalog zone (empty: none)": "Gruppo nella zona catalogo (vuoto: nessuno)",
   "unixtime: seconds since 1970": "unixtime: secondi dal 1970",
   "dateserial: YYYYMMDDnn": "dateserial: AAAAMMGGnn",
   "increment: the last serial + 1": "increment: l'ultimo seriale + 1",
