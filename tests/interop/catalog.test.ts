@@ -141,5 +141,17 @@ catalog_secondaries = ["127.0.0.1:${ports.bind}", "127.0.0.1:${ports.knot}"]
     await waitFor("Knot to write the plain member's zone file", () => existsSync(fileOf("plain.example.org")), 10_000, 200);
     expect(existsSync(fileOf("grouped.example.org"))).toBe(false);
     expect(existsSync(fileOf("plain.example.org", KNOT_GROUP_TEMPLATE))).toBe(false);
+
+    // A new group is one catalog commit (IXFR): Knot reconfigures the member by the group's template. It
+    // writes a zone file when the zone changes, so a record added afterwards lands in that template's storage.
+    const catalogSerial = serialAtUpdns(CATALOG);
+    expect((await updns("domain", "set", "plain.example.org", "--catalog-group", KNOT_GROUP_TEMPLATE)).code).toBe(0);
+    await waitFor("the catalog's commit at updns", () => serialAtUpdns(CATALOG) !== catalogSerial, 5000);
+    const regrouped = new RegExp(`\\[catalog\\.invalid\\.\\] refresh, .* serial \\d+ -> ${serialAtUpdns(CATALOG)}\\b`);
+    await waitFor("Knot to take the catalog's new serial", () => regrouped.test(knot.log()), 20_000, 200);
+    expect(knot.log()).toMatch(/\[catalog\.invalid\.\] IXFR, incoming, .* finished/);
+    expect((await updns("record", "add", "plain.example.org", "www", "A", "192.0.2.81")).code).toBe(0);
+    await waitFor("Knot to write the regrouped member's zone file under the group's template's storage", () => existsSync(fileOf("plain.example.org", KNOT_GROUP_TEMPLATE)), 20_000, 200);
+    await serving("knot", "plain.example.org", () => serialAtUpdns("plain.example.org"));
   }, 90_000);
 });
