@@ -133,12 +133,15 @@ catalog_secondaries = ["127.0.0.1:${ports.bind}", "127.0.0.1:${ports.knot}"]
     const fileOf = (zone: string, template?: string) => join(knot.dir, ...(template ? [template] : []), `${zone}.zone`);
     expect((await updns("domain", "add", "grouped.example.org", "--embedded", "--catalog-group", KNOT_GROUP_TEMPLATE)).code).toBe(0);
     expect((await updns("domain", "add", "plain.example.org", "--embedded")).code).toBe(0);
-    await waitFor("both members at updns", () => members().includes("grouped.example.org.") && members().includes("plain.example.org."), 5000);
-    for (const kind of KINDS) for (const zone of ["grouped.example.org", "plain.example.org"]) await serving(kind, zone, () => serialAtUpdns(zone));
+    expect((await updns("domain", "add", "other.example.org", "--embedded", "--catalog-group", "no-such-template")).code).toBe(0);
+    const zones = ["grouped.example.org", "plain.example.org", "other.example.org"];
+    await waitFor("the members at updns", () => zones.every((z) => members().includes(`${z}.`)), 5000);
+    for (const kind of KINDS) for (const zone of zones) await serving(kind, zone, () => serialAtUpdns(zone));
     // Knot writes each transferred zone to its template's storage: the group's template for the grouped
-    // member, the first catalog-template for the other.
+    // member, the first catalog-template for the others (no group, or one that names no template).
     await waitFor("Knot to write the grouped member's zone file under its template's storage", () => existsSync(fileOf("grouped.example.org", KNOT_GROUP_TEMPLATE)), 10_000, 200);
     await waitFor("Knot to write the plain member's zone file", () => existsSync(fileOf("plain.example.org")), 10_000, 200);
+    await waitFor("Knot to write the other member's zone file", () => existsSync(fileOf("other.example.org")), 10_000, 200);
     expect(existsSync(fileOf("grouped.example.org"))).toBe(false);
     expect(existsSync(fileOf("plain.example.org", KNOT_GROUP_TEMPLATE))).toBe(false);
 
