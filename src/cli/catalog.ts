@@ -1,8 +1,9 @@
 // The catalog zone (RFC 9432) of a starting server: its domain row from [dns] catalog_zone, its key and
 // secondaries, the zone itself when it is new, and its member list brought in line with the zones there are
-// (zones added or removed while no server kept the catalog). From then on the zone store keeps it.
+// (zones added or removed while no server kept the catalog), with the groups the domain rows hold. From
+// then on the zone store keeps it.
 import type { Config } from "../config/index.ts";
-import type { Db } from "../db/index.ts";
+import { domains, type Db } from "../db/index.ts";
 import { ensureCatalogDomain } from "../core/admin/catalog.ts";
 import { catalogZoneDefinition, isCatalog, type ZoneStore } from "../dns/zone/index.ts";
 
@@ -15,6 +16,7 @@ export async function startCatalog(cfg: Config, db: Db, store: ZoneStore): Promi
   const row = ensureCatalogDomain(db, { zone: cfg.dns.catalog_zone, transferKey: cfg.dns.catalog_transfer_key, secondaries: cfg.dns.catalog_secondaries });
   const snap = store.zone(row.name);
   if (!snap) await store.createZone({ ...catalogZoneDefinition(row.name), serialScheme: "unixtime" });
-  await store.syncCatalog();
+  const groups = new Map(db.select({ name: domains.name, group: domains.catalogGroup }).from(domains).all().map((r) => [r.name, r.group]));
+  await store.syncCatalog(groups);
   return row.name;
 }

@@ -13,10 +13,10 @@ import { eq } from "drizzle-orm";
 import { openZoneStore } from "./zones.ts";
 import { CliError, givenSecret, parse, print, table, type Io, type OpenDb } from "./args.ts";
 
-const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns NAME]... [--secondary IP[:PORT]]... [--transfer-key KEYNAME] [--update-key KEYNAME] [--serial-scheme unixtime|dateserial|increment]
+const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns NAME]... [--secondary IP[:PORT]]... [--transfer-key KEYNAME] [--update-key KEYNAME] [--serial-scheme unixtime|dateserial|increment] [--catalog-group NAME]
        updns domain add ZONE --rfc2136 --primary IP[:PORT] [--query-server IP[:PORT]] --key-name NAME --algorithm ALG --secret-stdin|--secret BASE64 [--owner USER] [--public]
          (--secret-stdin reads the base64 secret from standard input; --secret shows it in \`ps\` and shell history)
-       updns domain set ZONE [--transfer-key KEYNAME | --no-transfer-key] [--update-key KEYNAME]... [--serial-scheme unixtime|dateserial|increment]
+       updns domain set ZONE [--transfer-key KEYNAME | --no-transfer-key] [--update-key KEYNAME]... [--serial-scheme unixtime|dateserial|increment] [--catalog-group NAME | --no-catalog-group]
        updns domain list
        updns domain remove ZONE
        updns domain secondary add ZONE IP[:PORT] [--allow-unsigned-transfer]
@@ -42,6 +42,8 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
       "update-key": { type: "string", multiple: true },
       "allow-unsigned-transfer": { type: "boolean" },
       "serial-scheme": { type: "string" },
+      "catalog-group": { type: "string" },
+      "no-catalog-group": { type: "boolean" },
       primary: { type: "string" },
       "query-server": { type: "string" },
       "key-name": { type: "string" },
@@ -78,16 +80,18 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
           transferKey: values["transfer-key"],
           updateKey: values["update-key"]?.[0],
           serialScheme: scheme,
+          catalogGroup: values["catalog-group"],
         }, async (z) => {
           // Only this zone is loaded: the command must stay quick however many zones the server holds.
           const store = await openZoneStore(db, cfg, [z.name]);
           // Names end in a dot: the zone store reads rdata as master-file text, where a name without one is relative.
-          await store.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) });
+          await store.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`), catalogGroup: z.catalogGroup });
         });
         await delegateAround(db, await editorAround(db, cfg, row.name), row);
       } else {
         for (const req of ["primary", "algorithm"] as const) if (!values[req]) throw new CliError(`domain add --rfc2136 needs --${req}`);
         if (!secret) throw new CliError("domain add --rfc2136 needs the key's secret: --secret-stdin (or --secret BASE64)");
+        if (values["catalog-group"] !== undefined) throw new CliError("--catalog-group goes with --embedded: the catalog zone lists the embedded zones only");
         row = addRfc2136Zone(db, {
           name: positionals[0],
           ownerId,
@@ -102,7 +106,7 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
       return print(io, values.json, { id: row.id, name: row.name, backend: row.backend, serial: row.serial }, () => `domain ${row.name} (${row.backend}) added`);
     }
     case "set":
-      return setCommand(db, io, values, positionals);
+      return setCommand(db, cfg, io, values, positionals);
     case "list": {
       const rows = listDomains(db).map((d) => ({
         name: d.name,
@@ -166,13 +170,18 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
  * `domain set ZONE …`: the settings of the web UI's domain page, through the same use case (updateDomain);
  * what is not given stays as it is.
  */
-function setCommand(db: Db, io: Io, values: { json: boolean; "transfer-key"?: string; "no-transfer-key"?: boolean; "update-key"?: string[]; "serial-scheme"?: string }, positionals: string[]) {
+async function setCommand(db: Db, cfg: Config, io: Io, values: { json: boolean; "transfer-key"?: string; "no-transfer-key"?: boolean; "update-key"?: string[]; "serial-scheme"?: string; "catalog-group"?: string; "no-catalog-group"?: boolean }, positionals: string[]) {
   if (positionals.length !== 1) throw new CliError(`domain set takes one ZONE\nusage: ${USAGE}`);
   if (values["transfer-key"] !== undefined && values["no-transfer-key"]) throw new CliError("give either --transfer-key KEYNAME or --no-transfer-key, not both");
+  if (values["catalog-group"] !== undefined && values["no-catalog-group"]) throw new CliError("give either --catalog-group NAME or --no-catalog-group, not both");
   const transferKey = values["no-transfer-key"] ? null : values["transfer-key"];
-  if (transferKey === undefined && !values["update-key"]?.length && values["serial-scheme"] === undefined)
-    throw new CliError("domain set needs at least one of --transfer-key, --no-transfer-key, --update-key, --serial-scheme");
+  const catalogGroup = values["no-catalog-group"] ? null : values["catalog-group"];
+  if (transferKey === undefined && !values["update-key"]?.length && values["serial-scheme"] === undefined && catalogGroup === undefined)
+    throw new CliError("domain set needs at least one of --transfer-key, --no-transfer-key, --update-key, --serial-scheme, --catalog-group, --no-catalog-group");
   const d = requireDomain(db, positionals[0]);
+  // Only this zone (and the catalog, which openZoneStore adds) is loaded: a new group is one catalog commit.
+  const store = catalogGroup !== undefined && d.backend === "embedded" ? await openZoneStore(db, cfg, [d.name]) : undefined;
+  const editor = store && new EmbeddedZoneRecords(() => store);
   return updateDomain(db, d, {
     comment: d.comment,
     public: d.public,
@@ -184,10 +193,12 @@ function setCommand(db: Db, io: Io, values: { json: boolean; "transfer-key"?: st
     transferKey,
     updateKeys: values["update-key"],
     serialScheme: values["serial-scheme"],
-  }).then(() => {
+    catalogGroup,
+  }, undefined, editor).then(() => {
     const now = requireDomain(db, d.name);
     const key = now.transferKeyId ? db.select({ name: tsigKeys.name }).from(tsigKeys).where(eq(tsigKeys.id, now.transferKeyId)).get()?.name ?? "" : "";
-    print(io, values.json, { zone: now.name, transfer_key: key || null, serial_scheme: now.serialScheme }, () => `domain ${now.name}: transfer key ${key || "none"}, serial scheme ${now.serialScheme}`);
+    const group = now.catalogGroup ? `, catalog group "${now.catalogGroup}"` : "";
+    print(io, values.json, { zone: now.name, transfer_key: key || null, serial_scheme: now.serialScheme, catalog_group: now.catalogGroup || null }, () => `domain ${now.name}: transfer key ${key || "none"}, serial scheme ${now.serialScheme}${group}`);
   });
 }
 

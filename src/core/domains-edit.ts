@@ -4,7 +4,7 @@
 import { and, asc, eq, ne, or } from "drizzle-orm";
 import { domains, hosts, openColumn, sealColumn, tsigKeys, updatePolicies, users, zoneRecords, type Db } from "../db/index.ts";
 import { addEmbeddedZone, addRfc2136Zone, listSecondaries, validateServerAddress, type DomainRow, type NewZoneRecords } from "./admin/domains.ts";
-import { normalizeKeyName, normalizeZoneName, ValidationError } from "./admin/names.ts";
+import { normalizeCatalogGroup, normalizeKeyName, normalizeZoneName, ValidationError } from "./admin/names.ts";
 import { createTsigKey, generateTsigSecret, inClear, normalizeAlgorithm, requireTsigKey, setTsigSecret, validateSecret, type TsigKeyRow } from "./admin/tsig.ts";
 import { removeHostDns, type BackendFor } from "./dns-cleanup.ts";
 import type { ZoneRef } from "./ports.ts";
@@ -20,6 +20,8 @@ export interface ZoneEditor {
   forget(zone: string): Promise<void>;
   /** Keys, secondaries or zones changed in the database: reload what the DNS server derives from them. */
   reconfigure?(): void;
+  /** The zone's group in the catalog zone (RFC 9432 §4.4.2), "" none; nothing when no catalog is kept. */
+  setCatalogGroup?(zone: string, group: string): Promise<void>;
   /** The DS rdata a signed zone's parent should publish ([] when unsigned or asking for DS removal, RFC 8078 §4). */
   dsOf?(zone: string): string[];
 }
@@ -131,6 +133,8 @@ export interface DomainSettings {
   updateKeys?: string[];
   /** How the next SOA serial is proposed; it never goes backwards whatever the scheme. */
   serialScheme?: string;
+  /** Its group in the catalog zone (RFC 9432 §4.4.2); "" or null: none. */
+  catalogGroup?: string | null;
 }
 
 const SERIAL_SCHEMES = ["unixtime", "dateserial", "increment"] as const;
@@ -138,9 +142,10 @@ const SERIAL_SCHEMES = ["unixtime", "dateserial", "increment"] as const;
 /** The embedded-only settings: transfer key, update grants, serial scheme (validated before anything is written). */
 function embeddedSettings(db: Db, d: DomainRow, s: DomainSettings): { values: Partial<DomainRow>; grants: TsigKeyRow[] } {
   const values: Partial<DomainRow> = {};
-  const given = s.transferKey !== undefined || s.updateKeys?.length || s.serialScheme !== undefined;
+  const given = s.transferKey !== undefined || s.updateKeys?.length || s.serialScheme !== undefined || s.catalogGroup !== undefined;
   if (!given) return { values, grants: [] };
-  if (d.backend !== "embedded") throw new ValidationError("zone", `${d.name} is an rfc2136 zone: transfer key, update keys and serial scheme are its primary's settings`);
+  if (d.backend !== "embedded") throw new ValidationError("zone", `${d.name} is an rfc2136 zone: transfer key, update keys, serial scheme and catalog group are its primary's settings`);
+  if (s.catalogGroup !== undefined) values.catalogGroup = normalizeCatalogGroup(s.catalogGroup ?? "");
   if (s.transferKey !== undefined) values.transferKeyId = s.transferKey === null ? null : requireTsigKey(db, s.transferKey, "transfer_key").id;
   if (s.serialScheme !== undefined) {
     const wanted = s.serialScheme;
@@ -163,9 +168,11 @@ function grantUpdates(db: Db, d: DomainRow, keys: TsigKeyRow[]): void {
 
 /**
  * Stores a domain page's settings. rfc2136: ticking "available" runs the connectivity test first (spec
- * §5.1 domain_view); public needs available. Returns the test's steps when it ran.
+ * §5.1 domain_view); public needs available. Returns the test's steps when it ran. A new catalog group
+ * goes to the catalog zone through `editor` once the row holds it (a server starting lists the groups the
+ * rows hold, should that step fail).
  */
-export async function updateDomain(db: Db, d: DomainRow, s: DomainSettings, check?: ZoneCheck) {
+export async function updateDomain(db: Db, d: DomainRow, s: DomainSettings, check?: ZoneCheck, editor?: ZoneEditor) {
   const comment = s.comment.trim();
   if (comment.length > 255) throw new ValidationError("comment", "At most 255 characters.");
   if (s.public && !s.available) throw new ValidationError("public", "Domain must be available to be public.");
@@ -190,6 +197,8 @@ export async function updateDomain(db: Db, d: DomainRow, s: DomainSettings, chec
     db.update(domains).set(values).where(eq(domains.id, d.id)).run();
     grantUpdates(db, d, embedded.grants);
   });
+  const group = embedded.values.catalogGroup;
+  if (group !== undefined && group !== d.catalogGroup) await editor?.setCatalogGroup?.(d.name, group);
   return steps;
 }
 

@@ -6,6 +6,7 @@ import m0000 from "../../migrations/0000_init.sql" with { type: "text" };
 import m0001 from "../../migrations/0001_seal_secrets.sql" with { type: "text" };
 import m0002 from "../../migrations/0002_host_txt.sql" with { type: "text" };
 import m0003 from "../../migrations/0003_secondary_unsigned_transfer.sql" with { type: "text" };
+import m0004 from "../../migrations/0004_catalog_group.sql" with { type: "text" };
 import { sealClearSecrets } from "./secret-columns.ts";
 
 export interface MigrationContext {
@@ -24,4 +25,5 @@ export const migrations: Migration[] = [
   { tag: "0001_seal_secrets", sql: m0001, data: (sqlite, ctx) => void sealClearSecrets(sqlite, ctx.masterKey) },
   { tag: "0002_host_txt", sql: m0002 },
   { tag: "0003_secondary_unsigned_transfer", sql: m0003 },
+  { tag: "0004_catalog_group", sql: m0004 },
 ];

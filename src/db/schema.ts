@@ -110,6 +110,8 @@ export const domains = sqliteTable("domains", {
   ttlMin: integer("ttl_min").notNull().default(30),
   ttlMax: integer("ttl_max").notNull().default(86400),
   dnssec: bool("dnssec", false),
+  /** embedded: its group in the catalog zone (RFC 9432 §4.4.2), "" = none. */
+  catalogGroup: text("catalog_group").notNull().default(""),
   lastCheckAt: integer("last_check_at", { mode: "timestamp_ms" }),
   lastCheckResult: text("last_check_result").notNull().default(""),
   lastUpdate: lastUpdate(),

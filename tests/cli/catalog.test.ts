@@ -103,4 +103,65 @@ describe("serve with a catalog zone", () => {
     expect(ptrs).toContain('"2"');
     t.dir.cleanup();
   });
+
+  describe("catalog group (RFC 9432 §4.4.2)", () => {
+    const groupTxt = async (t: ReturnType<typeof setup>) => (await t.updns("record", "list", CATALOG)).out.split("\n").filter((l) => l.includes("group."));
+
+    test("`domain add --catalog-group` lists the zone with its group; `domain set` changes and clears it", async () => {
+      const t = setup(`catalog_zone = "${CATALOG}"\ncatalog_transfer_key = "cat"`);
+      expect((await t.updns("tsig", "add", "cat")).code).toBe(0);
+      await (await startServer(t.cfg(), memoryLogger())).stop();
+      expect((await t.updns("domain", "add", "a.example.org", "--embedded", "--catalog-group", "tmpl-b")).code).toBe(0);
+      expect((await t.updns("domain", "add", "plain.example.org", "--embedded")).code).toBe(0);
+      const added = await groupTxt(t);
+      expect(added.length).toBe(1);
+      expect(added[0]).toContain('"tmpl-b"');
+      const set = await t.updns("domain", "set", "a.example.org", "--catalog-group", "tmpl-a");
+      expect(set.code).toBe(0);
+      expect(set.out).toContain('catalog group "tmpl-a"');
+      const changed = await groupTxt(t);
+      expect(changed.length).toBe(1);
+      expect(changed[0]).toContain('"tmpl-a"');
+      expect(changed[0].split(/\s+/)[0]).toBe(added[0].split(/\s+/)[0]); // the same member id
+      expect((await t.updns("domain", "set", "a.example.org", "--no-catalog-group")).code).toBe(0);
+      expect(await groupTxt(t)).toEqual([]);
+      t.dir.cleanup();
+    });
+
+    test("a group that is not 1–255 printable octets is refused, naming the setting, and nothing changes", async () => {
+      const t = setup(`catalog_zone = "${CATALOG}"\ncatalog_transfer_key = "cat"`);
+      expect((await t.updns("tsig", "add", "cat")).code).toBe(0);
+      await (await startServer(t.cfg(), memoryLogger())).stop();
+      expect((await t.updns("domain", "add", "a.example.org", "--embedded", "--catalog-group", "tmpl-a")).code).toBe(0);
+      const long = await t.updns("domain", "set", "a.example.org", "--catalog-group", "x".repeat(256));
+      expect(long.code).not.toBe(0);
+      expect(long.err).toContain("longer than 255 octets");
+      const tab = await t.updns("domain", "set", "a.example.org", "--catalog-group", "a\tb");
+      expect(tab.code).not.toBe(0);
+      expect(tab.err).toContain("catalog_group");
+      expect(tab.err).toContain("printable");
+      const both = await t.updns("domain", "set", "a.example.org", "--catalog-group", "x", "--no-catalog-group");
+      expect(both.err).toContain("either --catalog-group NAME or --no-catalog-group");
+      const bad = await t.updns("domain", "add", "b.example.org", "--embedded", "--catalog-group", "\u00e9t\u00e9");
+      expect(bad.code).not.toBe(0);
+      expect(bad.err).toContain("--catalog-group");
+      expect((await t.updns("domain", "list")).out).not.toContain("b.example.org");
+      const txt = await groupTxt(t);
+      expect(txt.length).toBe(1);
+      expect(txt[0]).toContain('"tmpl-a"');
+      t.dir.cleanup();
+    });
+
+    test("groups set while no catalog was kept are listed at start-up", async () => {
+      const t = setup(`catalog_zone = "${CATALOG}"\ncatalog_transfer_key = "cat"`);
+      expect((await t.updns("domain", "add", "a.example.org", "--embedded", "--catalog-group", "tmpl-b")).code).toBe(0);
+      expect((await t.updns("tsig", "add", "cat")).code).toBe(0);
+      const s = await startServer(t.cfg(), memoryLogger());
+      const snap = s.zones.store.zone(CATALOG)!;
+      const id = [...snap.rrsets()].find((r) => r.type === "PTR" && r.data[0] === "a.example.org.")!.name.split(".")[0];
+      expect(snap.get(`group.${id}.zones.${CATALOG}`, "TXT")?.data).toEqual(['"tmpl-b"']);
+      await s.stop();
+      t.dir.cleanup();
+    });
+  });
 });

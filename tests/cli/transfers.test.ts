@@ -94,7 +94,7 @@ describe("serials across a move from another primary", () => {
     expect(bad.stderr).toContain('serial scheme "weekly" must be one of unixtime, dateserial, increment');
     const nokey = await run("domain", "set", ZONE, "--transfer-key", "nosuchkey");
     expect(nokey.stderr).toContain('no TSIG key named "nosuchkey"');
-    expect(JSON.parse(await ok("domain", "set", ZONE, "--serial-scheme", "increment", "--json"))).toEqual({ zone: ZONE, transfer_key: "xfr", serial_scheme: "increment" });
+    expect(JSON.parse(await ok("domain", "set", ZONE, "--serial-scheme", "increment", "--json"))).toEqual({ zone: ZONE, transfer_key: "xfr", serial_scheme: "increment", catalog_group: null });
   });
 });
 

@@ -2,14 +2,14 @@
 // interpret) are configured for the catalog alone; a zone added with `updns domain add … --embedded` is then
 // served by both, and dropped by both when `updns domain remove` takes it away. No per-zone configuration.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig } from "../../src/config/index.ts";
 import { memoryLogger } from "../../src/log/index.ts";
 import { startServer, type Running } from "../../src/cli/serve.ts";
 import { run } from "../../src/main.ts";
 import type { Io } from "../../src/cli/args.ts";
-import { SECONDARY_PROGRAMS, startCatalogConsumer, type CatalogConsumer, type CatalogConsumerKind } from "../support/secondaries.ts";
+import { KNOT_GROUP_TEMPLATE, SECONDARY_PROGRAMS, startCatalogConsumer, type CatalogConsumer, type CatalogConsumerKind } from "../support/secondaries.ts";
 import { dig } from "../support/dig.ts";
 import { addDomain, deleteDomain } from "../../src/core/index.ts";
 import { createUser } from "../../src/core/admin/users.ts";
@@ -126,5 +126,35 @@ catalog_secondaries = ["127.0.0.1:${ports.bind}", "127.0.0.1:${ports.knot}"]
     await deleteDomain(server!.db, undefined, editor, made.domain);
     expect(members()).not.toContain("web.example.net.");
     for (const kind of KINDS) await serving(kind, "web.example.net", () => null);
+  }, 90_000);
+
+  test("Knot configures a member by the catalog-template its catalog group names (RFC 9432 §4.4.2); BIND serves it all the same", async () => {
+    const knot = consumers.knot!;
+    const fileOf = (zone: string, template?: string) => join(knot.dir, ...(template ? [template] : []), `${zone}.zone`);
+    expect((await updns("domain", "add", "grouped.example.org", "--embedded", "--catalog-group", KNOT_GROUP_TEMPLATE)).code).toBe(0);
+    expect((await updns("domain", "add", "plain.example.org", "--embedded")).code).toBe(0);
+    expect((await updns("domain", "add", "other.example.org", "--embedded", "--catalog-group", "no-such-template")).code).toBe(0);
+    const zones = ["grouped.example.org", "plain.example.org", "other.example.org"];
+    await waitFor("the members at updns", () => zones.every((z) => members().includes(`${z}.`)), 5000);
+    for (const kind of KINDS) for (const zone of zones) await serving(kind, zone, () => serialAtUpdns(zone));
+    // Knot writes each transferred zone to its template's storage: the group's template for the grouped
+    // member, the first catalog-template for the others (no group, or one that names no template).
+    await waitFor("Knot to write the grouped member's zone file under its template's storage", () => existsSync(fileOf("grouped.example.org", KNOT_GROUP_TEMPLATE)), 10_000, 200);
+    await waitFor("Knot to write the plain member's zone file", () => existsSync(fileOf("plain.example.org")), 10_000, 200);
+    await waitFor("Knot to write the other member's zone file", () => existsSync(fileOf("other.example.org")), 10_000, 200);
+    expect(existsSync(fileOf("grouped.example.org"))).toBe(false);
+    expect(existsSync(fileOf("plain.example.org", KNOT_GROUP_TEMPLATE))).toBe(false);
+
+    // A new group is one catalog commit (IXFR): Knot reconfigures the member by the group's template. It
+    // writes a zone file when the zone changes, so a record added afterwards lands in that template's storage.
+    const catalogSerial = serialAtUpdns(CATALOG);
+    expect((await updns("domain", "set", "plain.example.org", "--catalog-group", KNOT_GROUP_TEMPLATE)).code).toBe(0);
+    await waitFor("the catalog's commit at updns", () => serialAtUpdns(CATALOG) !== catalogSerial, 5000);
+    const regrouped = new RegExp(`\\[catalog\\.invalid\\.\\] refresh, .* serial \\d+ -> ${serialAtUpdns(CATALOG)}\\b`);
+    await waitFor("Knot to take the catalog's new serial", () => regrouped.test(knot.log()), 20_000, 200);
+    expect(knot.log()).toMatch(/\[catalog\.invalid\.\] IXFR, incoming, .* finished/);
+    expect((await updns("record", "add", "plain.example.org", "www", "A", "192.0.2.81")).code).toBe(0);
+    await waitFor("Knot to write the regrouped member's zone file under the group's template's storage", () => existsSync(fileOf("plain.example.org", KNOT_GROUP_TEMPLATE)), 20_000, 200);
+    await serving("knot", "plain.example.org", () => serialAtUpdns("plain.example.org"));
   }, 90_000);
 });

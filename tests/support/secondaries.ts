@@ -1,6 +1,6 @@
 // Real secondaries on loopback: BIND (named), NSD and Knot, each on its own free port in a temp folder,
 // in the foreground, transferring one zone from our primary with a TSIG key. Killed by stop().
-import { writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { collectOutput, nsdServerClause, stopProcess } from "./daemon.ts";
 import { freePort, tempDir, waitFor, which } from "./net.ts";
@@ -236,6 +236,9 @@ zone "${o.catalog}" {
 }
 
 /** Knot's catalog role "interpret": member zones are made from the catalog-template, with its primary and ACL. */
+/** Knot's second catalog-template: a member whose catalog group names it is configured by it (knot.conf(5)). */
+export const KNOT_GROUP_TEMPLATE = "group-b";
+
 export function knotCatalogConf(dir: string, o: CatalogConsumerOptions): string {
   return `
 server:
@@ -269,18 +272,25 @@ template:
     storage: "${dir}"
     master: updns
     acl: notify_from_updns
+  # Members whose catalog group (RFC 9432 §4.4.2) is "${KNOT_GROUP_TEMPLATE}": their zone files go below ${KNOT_GROUP_TEMPLATE}/.
+  - id: ${KNOT_GROUP_TEMPLATE}
+    storage: "${dir}/${KNOT_GROUP_TEMPLATE}"
+    master: updns
+    acl: notify_from_updns
 zone:
   - domain: ${o.catalog}
     master: updns
     acl: notify_from_updns
     catalog-role: interpret
-    catalog-template: catalog-member
+    catalog-template: [ catalog-member, ${KNOT_GROUP_TEMPLATE} ]
 `;
 }
 
 export interface CatalogConsumer {
   kind: CatalogConsumerKind;
   port: number;
+  /** Its working directory (Knot writes the member zones' files there). */
+  dir: string;
   log(): string;
   /** The SOA serial the consumer serves for `zone`, or null when it does not serve it. */
   serial(zone: string): Promise<number | null>;
@@ -293,6 +303,7 @@ export async function startCatalogConsumer(kind: CatalogConsumerKind, o: Catalog
   if (!bin) throw new Error(`${SECONDARY_PROGRAMS[kind]} is not installed`);
   const dir = tempDir(`updns-catalog-${kind}-`);
   const conf = join(dir.path, `${kind}.conf`);
+  if (kind === "knot") mkdirSync(join(dir.path, KNOT_GROUP_TEMPLATE));
   writeFileSync(conf, kind === "bind" ? bindCatalogConf(dir.path, o) : knotCatalogConf(dir.path, o));
   const cmd = kind === "bind" ? [bin, "-g", "-d", "3", "-c", conf, "-p", String(o.port), "-n", "1"] : [bin, "-c", conf];
   const proc = Bun.spawn(cmd, { stdout: "pipe", stderr: "pipe", cwd: dir.path });
@@ -300,6 +311,7 @@ export async function startCatalogConsumer(kind: CatalogConsumerKind, o: Catalog
   const consumer: CatalogConsumer = {
     kind,
     port: o.port,
+    dir: dir.path,
     log: out,
     async serial(zone: string) {
       const d = await dig("127.0.0.1", o.port, zone, "SOA");

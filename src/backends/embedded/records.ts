@@ -18,7 +18,12 @@ export class EmbeddedZoneRecords implements ZoneRecordStore, ZoneEditor {
 
   /** A new zone's SOA and NS (names absolute, given without the trailing dot as core keeps them). */
   async create(z: NewZoneRecords): Promise<void> {
-    await this.store().createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`) });
+    await this.store().createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`), catalogGroup: z.catalogGroup });
+  }
+
+  /** The zone's group in the catalog zone (RFC 9432 §4.4.2), "" none: one catalog commit when it changes. */
+  async setCatalogGroup(zone: string, group: string): Promise<void> {
+    await withRefreshRetry(() => this.store().setCatalogGroup(zone, group), this.refresh);
   }
 
   /** The domain row (and with it the records, by cascade) went: drop the zone from memory. */

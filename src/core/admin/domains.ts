@@ -4,7 +4,7 @@ import { and, eq } from "drizzle-orm";
 import { isIP } from "node:net";
 import { domains, sealColumn, updatePolicies, zoneSecondaries, type Db } from "../../db/index.ts";
 import { checkNewZone, type DomainsAddPolicy, type ZoneCreator } from "../zone-ownership.ts";
-import { normalizeKeyName, normalizeZoneName, ValidationError } from "./names.ts";
+import { normalizeCatalogGroup, normalizeKeyName, normalizeZoneName, ValidationError } from "./names.ts";
 import { normalizeAlgorithm, requireTsigKey, validateSecret } from "./tsig.ts";
 
 export type DomainRow = typeof domains.$inferSelect;
@@ -28,6 +28,8 @@ export interface EmbeddedZoneInput extends ZoneCreation {
   transferKey?: string;
   updateKey?: string;
   serialScheme?: DomainRow["serialScheme"];
+  /** Its group in the catalog zone (RFC 9432 §4.4.2); blank: none. */
+  catalogGroup?: string;
 }
 
 /** What the zone store needs to create the zone's SOA and NS records (core does not know DNS records). */
@@ -36,6 +38,8 @@ export interface NewZoneRecords {
   serialScheme: DomainRow["serialScheme"];
   soa: { mname: string; rname: string };
   ns: string[];
+  /** Its group in the catalog zone, listed with it ("" none). */
+  catalogGroup?: string;
 }
 
 /** Who creates a zone (default: the operator, with staff rights) and `[domains] add`. */
@@ -56,10 +60,11 @@ export async function addEmbeddedZone(db: Db, input: EmbeddedZoneInput, createRe
   const transferKey = input.transferKey ? requireTsigKey(db, input.transferKey, "--transfer-key") : undefined;
   const updateKey = input.updateKey ? requireTsigKey(db, input.updateKey, "--update-key") : undefined;
   const scheme = input.serialScheme ?? "unixtime";
+  const catalogGroup = normalizeCatalogGroup(input.catalogGroup ?? "", "--catalog-group");
   const row = db.transaction((tx) => {
     const r = tx
       .insert(domains)
-      .values({ name, backend: "embedded", ownerId: input.ownerId, public: Boolean(input.public), serialScheme: scheme, transferKeyId: transferKey?.id })
+      .values({ name, backend: "embedded", ownerId: input.ownerId, public: Boolean(input.public), serialScheme: scheme, transferKeyId: transferKey?.id, catalogGroup })
       .returning()
       .get();
     for (const s of secondaries) tx.insert(zoneSecondaries).values({ domainId: r.id, address: s }).run();
@@ -67,7 +72,7 @@ export async function addEmbeddedZone(db: Db, input: EmbeddedZoneInput, createRe
     return r;
   });
   try {
-    await createRecords({ name, serialScheme: scheme, soa: { mname: ns[0], rname: `hostmaster.${name}` }, ns });
+    await createRecords({ name, serialScheme: scheme, soa: { mname: ns[0], rname: `hostmaster.${name}` }, ns, catalogGroup });
   } catch (e) {
     db.delete(domains).where(eq(domains.id, row.id)).run();
     throw e;

@@ -31,3 +31,16 @@ export function normalizeKeyName(input: string, field = "key name"): string {
     throw new ValidationError(field, `${field} "${input}" must be a domain-style name (labels of letters, digits, "-", "_")`);
   return name;
 }
+
+/**
+ * A zone's group in the catalog zone (RFC 9432 §4.4.2): the rdata of one TXT character-string, so 1–255
+ * octets (RFC 1035 §3.3), kept to printable ASCII so it reads the same in every consumer's configuration
+ * (Knot matches it against a template id). Blank means no group.
+ */
+export function normalizeCatalogGroup(input: string, field = "catalog_group"): string {
+  const group = input.trim();
+  if (group === "") return "";
+  if (Buffer.byteLength(group) > 255) throw new ValidationError(field, `${field} "${group.slice(0, 40)}…" is longer than 255 octets (a DNS character-string, RFC 1035 §3.3)`);
+  if (!/^[\x20-\x7e]+$/.test(group)) throw new ValidationError(field, `${field} "${group}" may hold only printable ASCII characters (letters, digits, punctuation, spaces)`);
+  return group;
+}

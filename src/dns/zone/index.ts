@@ -35,4 +35,4 @@ export {
   type Token,
 } from "./rdata.ts";
 export { MasterFileError, parseMasterFile, writeMasterFile } from "./masterfile.ts";
-export { CATALOG_VERSION, addMember, catalogMembers, catalogZoneDefinition, isCatalog, removeMember, syncMembers } from "./catalog.ts";
+export { CATALOG_VERSION, addMember, catalogMembers, catalogZoneDefinition, isCatalog, removeMember, setMemberGroup, syncMembers } from "./catalog.ts";

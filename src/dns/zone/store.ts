@@ -11,7 +11,7 @@ import type { StoredKey, ZoneStorage } from "./storage.ts";
 import { CDS_DELETE, DEFAULT_POLICY, type Denial, indexOf, type KeyRole, setKeyRecords, signChanges, type SigningPolicy, unsignAll, type ZoneKey } from "./signer.ts";
 import { type DnssecAlgorithm, dsText, dnskeyText, FLAGS_KSK, FLAGS_ZSK, generateKey, keyFromPkcs8, openSecret, sealSecret, toBase64 } from "../dnssec/index.ts";
 import { randomBytes } from "node:crypto";
-import { addMember, removeMember, syncMembers } from "./catalog.ts";
+import { addMember, removeMember, setMemberGroup, syncMembers } from "./catalog.ts";
 import { type Changeset, isDnssecType, isZoneType, type RR, type RRset, type RRType, type SerialScheme, type StoredZone, ZoneError } from "./types.ts";
 
 /** What a transaction body may do. Names may be given with or without the trailing dot, in any case. */
@@ -209,6 +209,8 @@ export class ZoneStore {
     ns: string[];
     nsTtl?: number;
     records?: { name: string; type: RRType; ttl: number; data: string }[];
+    /** Its group in the catalog (RFC 9432 §4.4.2), written with its member PTR in the same catalog commit. */
+    catalogGroup?: string;
   }): Promise<ZoneSnapshot> {
     const name = normalizeName(def.name);
     checkName(name);
@@ -232,7 +234,7 @@ export class ZoneStore {
     this.clearAnswerCaches(); // a CNAME elsewhere may now lead into this zone
     this.current = this.current.with(snap);
     this.notify(name, snap.serial, null);
-    await this.catalogChange([name], []);
+    await this.catalogChange([name], [], def.catalogGroup);
     return snap;
   }
 
@@ -247,25 +249,38 @@ export class ZoneStore {
    * serial, journal and NOTIFY as for any zone). A failure is logged, not thrown: the zone change itself
    * is done, and the next start-up's syncCatalog() lists the zones as they are.
    */
-  private async catalogChange(added: string[], gone: string[]): Promise<void> {
+  private async catalogChange(added: string[], gone: string[], group = ""): Promise<void> {
     const catalog = this.catalog;
     if (!catalog || (added.length === 0 && gone.length === 0)) return;
     try {
       await this.transaction(catalog, (tx) => {
         for (const z of gone) removeMember(tx, z);
-        for (const z of added) addMember(tx, z);
+        for (const z of added) addMember(tx, z, group);
       });
     } catch (e) {
       this.opts.log?.(`dns/zone: updating the catalog ${catalog} failed: ${(e as Error).message}`);
     }
   }
 
-  /** Make the catalog list exactly the zones loaded here (start-up of a store that holds every zone). */
-  async syncCatalog(): Promise<void> {
+  /**
+   * Make the catalog list exactly the zones loaded here (start-up of a store that holds every zone), with
+   * the groups `groups` names (zone → group, "" none).
+   */
+  async syncCatalog(groups?: ReadonlyMap<string, string>): Promise<void> {
     const catalog = this.catalog;
     if (!catalog) return;
     const zones = [...this.current.zones.keys()].filter((z) => z !== catalog);
-    await this.transaction(catalog, (tx) => syncMembers(tx, zones));
+    await this.transaction(catalog, (tx) => syncMembers(tx, zones, groups));
+  }
+
+  /**
+   * Set the group (RFC 9432 §4.4.2) of a zone the catalog lists, "" for none: one commit of the catalog
+   * (serial, journal, NOTIFY), none when it is that already or no catalog is kept here.
+   */
+  async setCatalogGroup(zone: string, group: string): Promise<void> {
+    const catalog = this.catalog;
+    if (!catalog) return;
+    await this.transaction(catalog, (tx) => setMemberGroup(tx, zone, group));
   }
 
   /**

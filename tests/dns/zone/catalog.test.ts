@@ -114,4 +114,78 @@ describe("catalog zone", () => {
     expect(store.zone("dyn.example.org")).toBeDefined();
     expect(store.zone(CATALOG)).toBeUndefined();
   });
+
+  describe("group property (RFC 9432 §4.4.2)", () => {
+    const groupOf = (store: ZoneStore, zone: string) => store.zone(CATALOG)!.get(`group.${members(store).get(`${zone}.`)}.zones.${CATALOG}`, "TXT")?.data;
+
+    test("a member without a group has only its PTR; one with a group has group.<id>.zones TXT, listed in the same catalog commit", async () => {
+      const { store } = await withCatalog();
+      await addZone(store, "plain.example.org");
+      const serial = store.zone(CATALOG)!.serial;
+      await store.createZone({ name: "grouped.example.org", soa: { mname: "ns1.grouped.example.org.", rname: "hostmaster.grouped.example.org." }, ns: ["ns1.grouped.example.org."], catalogGroup: "tmpl-b" });
+      expect(groupOf(store, "plain.example.org")).toBeUndefined();
+      expect(groupOf(store, "grouped.example.org")).toEqual(['"tmpl-b"']);
+      const journal = await store.journalSince(CATALOG, serial);
+      expect(journal!.length).toBe(1);
+      expect(journal![0].added.map((r) => `${r.name} ${r.type} ${r.data}`).filter((r) => !r.includes(" SOA ")).sort()).toEqual([
+        `${members(store).get("grouped.example.org.")}.zones.${CATALOG} PTR grouped.example.org.`,
+        `group.${members(store).get("grouped.example.org.")}.zones.${CATALOG} TXT "tmpl-b"`,
+      ]);
+    });
+
+    test("changing the group is one catalog commit that swaps the TXT (IXFR); the member keeps its unique id", async () => {
+      const { store } = await withCatalog();
+      await addZone(store, "dyn.example.org");
+      const id = members(store).get("dyn.example.org.");
+      await store.setCatalogGroup("dyn.example.org", "tmpl-a");
+      const serial = store.zone(CATALOG)!.serial;
+      await store.setCatalogGroup("dyn.example.org", "tmpl-b");
+      expect(groupOf(store, "dyn.example.org")).toEqual(['"tmpl-b"']);
+      expect(members(store).get("dyn.example.org.")).toBe(id);
+      const journal = await store.journalSince(CATALOG, serial);
+      expect(journal!.length).toBe(1);
+      const txt = (rs: { type: string; data: string }[]) => rs.filter((r) => r.type === "TXT").map((r) => r.data);
+      expect(txt(journal![0].removed)).toEqual(['"tmpl-a"']);
+      expect(txt(journal![0].added)).toEqual(['"tmpl-b"']);
+    });
+
+    test("setting the group it has already is no commit; clearing it deletes the TXT", async () => {
+      const { store } = await withCatalog();
+      await addZone(store, "dyn.example.org");
+      await store.setCatalogGroup("dyn.example.org", "tmpl-a");
+      const serial = store.zone(CATALOG)!.serial;
+      await store.setCatalogGroup("dyn.example.org", "tmpl-a");
+      expect(store.zone(CATALOG)!.serial).toBe(serial);
+      await store.setCatalogGroup("dyn.example.org", "");
+      expect(groupOf(store, "dyn.example.org")).toBeUndefined();
+      expect(store.zone(CATALOG)!.serial).not.toBe(serial);
+    });
+
+    test("a group with quotes or backslashes is one escaped character-string", async () => {
+      const { store } = await withCatalog();
+      await addZone(store, "dyn.example.org");
+      await store.setCatalogGroup("dyn.example.org", 'say "hi" \\ there');
+      expect(groupOf(store, "dyn.example.org")).toEqual(['"say \\"hi\\" \\\\ there"']);
+    });
+
+    test("removing a member removes its group too", async () => {
+      const { store } = await withCatalog();
+      await addZone(store, "dyn.example.org");
+      await store.setCatalogGroup("dyn.example.org", "tmpl-a");
+      await store.deleteZone("dyn.example.org");
+      expect([...store.zone(CATALOG)!.rrsets()].filter((r) => r.type === "TXT").map((r) => r.name)).toEqual([`version.${CATALOG}`]);
+    });
+
+    test("syncCatalog sets the groups it is given and leaves the others", async () => {
+      const { store } = await withCatalog();
+      await addZone(store, "a.example.org");
+      await addZone(store, "b.example.org");
+      await store.setCatalogGroup("b.example.org", "old");
+      await store.syncCatalog(new Map([["a.example.org", "tmpl-a"]]));
+      expect(groupOf(store, "a.example.org")).toEqual(['"tmpl-a"']);
+      expect(groupOf(store, "b.example.org")).toEqual(['"old"']);
+      await store.syncCatalog(new Map([["b.example.org", ""]]));
+      expect(groupOf(store, "b.example.org")).toBeUndefined();
+    });
+  });
 });

@@ -33,7 +33,7 @@ const v = (c: WebContext, name: string) => c.form.get(name) ?? "";
 const lines = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
 type Steps = { step: string; ok: boolean; message: string }[];
 
-const FIELDS = new Set(["name", "comment", "ns", "secondaries", "primary", "query_server", "key_name", "algorithm", "secret", "available", "public", "address", "type", "ttl", "data", "serial_scheme"]);
+const FIELDS = new Set(["name", "comment", "ns", "secondaries", "primary", "query_server", "key_name", "algorithm", "secret", "available", "public", "address", "type", "ttl", "data", "serial_scheme", "catalog_group"]);
 
 /** A core ValidationError on its form field (core names some like CLI flags: "--primary"); others on the form. */
 function errorsOf(c: WebContext, e: unknown): Errors {
@@ -180,6 +180,7 @@ function DomainPage({ c, d, errors, steps }: { c: WebContext; d: DomainRow; erro
             {errors?.public ? <p class="flash error" safe>{errors.public}</p> : ""}
             {rfc ? "" : <TextArea name="ns" label={t("Name servers (one per line)")} value={has("ns") ? v(c, "ns") : apexNs(c.web.db, d).join("\n")} errors={errors} hint={t("The zone's NS records: updns and its secondaries.")} />}
             {rfc ? "" : <Select name="serial_scheme" label={t("Serial scheme (the serial only ever moves forward)")} value={has("serial_scheme") ? v(c, "serial_scheme") : d.serialScheme} options={serialSchemeOptions(t)} errors={errors} />}
+            {rfc ? "" : <Field name="catalog_group" label={t("Group in the catalog zone (empty: none)")} value={has("catalog_group") ? v(c, "catalog_group") : d.catalogGroup} errors={errors} />}
             {rfc ? (
               <>
                 <Field name="primary" label={t("Primary (IP or IP:port)")} value={has("primary") ? v(c, "primary") : d.primary} errors={errors} />
@@ -386,8 +387,10 @@ export function domainPages(web: Web) {
               algorithm: v(c, "algorithm"),
               secret: v(c, "secret"),
               serialScheme: d.backend === "embedded" && c.form.has("serial_scheme") ? v(c, "serial_scheme") : undefined,
+              catalogGroup: d.backend === "embedded" && c.form.has("catalog_group") ? v(c, "catalog_group") : undefined,
             },
             d.available && d.backend === "rfc2136" && d.primary === v(c, "primary") ? undefined : c.web.checkZone,
+            c.web.zoneEditor,
           );
 
           c.flash("info", c.t("Domain updated."));

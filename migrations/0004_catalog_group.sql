@@ -1,0 +1,1 @@
+ALTER TABLE `domains` ADD `catalog_group` text DEFAULT '' NOT NULL;
