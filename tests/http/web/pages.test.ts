@@ -286,6 +286,9 @@ describe("domains", () => {
     for (const type of ["DS", "PTR", "TLSA", "SSHFP", "HTTPS", "SVCB", "NAPTR", "DNAME", "LOC", "URI", "CAA"]) expect(form).toContain(`<option value="${type}"`);
     expect((await set({ name: "@", type: "HTTPS", ttl: "300", data: "1 . port=8443 alpn=h3,h2" })).status).toBe(303);
     expect(textOf((await alice.get("/domain/1/")).body)).toContain("@ HTTPS 300 1 . alpn=h3,h2 port=8443");
+    // A type the suggestions do not list, the RFC 3597 way.
+    expect((await set({ name: "priv", type: "TYPE65534", ttl: "300", data: "\\# 2 cafe" })).status).toBe(303);
+    expect(textOf((await alice.get("/domain/1/")).body)).toContain("priv TYPE65534 300 \\# 2 CAFE");
     expect(textOf((await set({ name: "_443._tcp", type: "TLSA", ttl: "300", data: "3 1 256 00" })).body)).toContain("TLSA matching type: 256 is out of range");
     expect(w.db.$client.query("SELECT count(*) AS n FROM zone_records WHERE type = 'TLSA'").get()).toEqual({ n: 0 });
   });
