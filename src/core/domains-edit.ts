@@ -60,6 +60,8 @@ export interface NewDomainInput {
   queryServer?: string;
   keyName?: string;
   algorithm?: string;
+  /** rfc2136: the update key's secret (base64) the owner pasted; empty: one is generated. */
+  secret?: string;
   /** Who adds it (default: the owner, without staff rights) and `[domains] add` (default "staff"). */
   by?: ZoneCreator;
   policy?: DomainsAddPolicy;
@@ -86,7 +88,7 @@ export async function addDomain(db: Db, editor: ZoneEditor | undefined, input: N
   if (input.backend === "rfc2136") {
     if (!input.primary?.trim()) throw new ValidationError("primary", "The primary's address is required.");
     const algorithm = normalizeAlgorithm(input.algorithm || "hmac-sha512", "algorithm");
-    const secret = generateTsigSecret(algorithm);
+    const secret = input.secret?.trim() ? validateSecret(input.secret, "secret") : generateTsigSecret(algorithm);
     const d = addRfc2136Zone(db, { name, ...owner, primary: input.primary, queryServer: input.queryServer?.trim() || undefined, keyName: input.keyName?.trim() || undefined, algorithm, secret });
     db.update(domains).set({ available: false, comment }).where(eq(domains.id, d.id)).run();
     return { domain: { ...d, available: false, comment }, key: { name: d.updateKeyName, algorithm: d.updateKeyAlgorithm, secret } };

@@ -56,8 +56,9 @@ describe.if(run)("secondary snippets of an embedded domain", () => {
     await createUser(server.db, { username: "alice", email: "alice@example.test", password: "correct horse battery" });
     const b = httpBrowser(server);
     expect((await b.login("alice", "correct horse battery")).status).toBe(303);
-    const added = await b.submit("/domain/add/", { name: "dyn.example.org", backend: "embedded" }, "/domain/add/");
-    expect(added.status).toBe(200);
+    const posted = await b.submit("/domain/add/", { name: "dyn.example.org", backend: "embedded" }, "/domain/add/");
+    expect(posted.status).toBe(303);
+    const added = await b.get(posted.location!);
     const host = await b.submit("/host/add/", { name: "home", domain: "1" }, "/host/add/");
     const update = async (ip: string) => {
       await b.get(host.location!);

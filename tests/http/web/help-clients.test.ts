@@ -33,7 +33,7 @@ async function setUp(w: DnsWebWorld, name: string) {
   // The zone belongs to the first user; later ones get it public.
   w.db.$client.run("UPDATE domains SET public = 1, available = 1");
   const r = await b.submit("/host/add/", { name, domain: domainId }, "/host/add/");
-  const page = await b.submit(`${r.location}secret`, {}, r.location!);
+  const page = await b.get((await b.submit(`${r.location}secret`, {}, r.location!)).location!);
   const values = (type: "A" | "AAAA") =>
     (w.db.$client.query("SELECT data FROM zone_records WHERE name = ? AND type = ?").all(`${name}.dyn.example.org`, type) as { data: string }[]).map((x) => x.data);
   return { html: page.body, values };

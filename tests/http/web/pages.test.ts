@@ -14,8 +14,8 @@ async function fixture() {
   const w = await makeDnsWebWorld();
   const alice = await w.signedIn("alice");
   const bob = await w.signedIn("bob");
-  expect((await alice.b.submit("/domain/add/", { name: "dyn.example.org", backend: "embedded" }, "/domain/add/")).status).toBe(200);
-  expect((await bob.b.submit("/domain/add/", { name: "bob.example.net", backend: "embedded" }, "/domain/add/")).status).toBe(200);
+  expect((await alice.b.submit("/domain/add/", { name: "dyn.example.org", backend: "embedded" }, "/domain/add/")).status).toBe(303);
+  expect((await bob.b.submit("/domain/add/", { name: "bob.example.net", backend: "embedded" }, "/domain/add/")).status).toBe(303);
   expect((await alice.b.submit("/host/add/", { name: "home", domain: "1" }, "/host/add/")).location).toBe("/host/1/");
   expect((await bob.b.submit("/host/add/", { name: "bobs", domain: "2" }, "/host/add/")).location).toBe("/host/2/");
   expect((await alice.b.submit("/host/1/related/add/", { name: "nas", interface_id_ipv4: "0.0.0.5", available: "1" }, "/host/1/related/add/")).status).toBe(303);
@@ -131,7 +131,10 @@ describe("hosts", () => {
     const h = w.db.select().from(hosts).where(eq(hosts.id, 1)).get()!;
     expect([h.comment, h.available, h.netmaskIpv4, h.netmaskIpv6, h.ttl, h.wildcard]).toEqual(["router", false, 24, 56, 120, true]);
 
-    const page = await alice.submit("/host/1/secret", {}, "/host/1/");
+    const posted = await alice.submit("/host/1/secret", {}, "/host/1/");
+    expect(posted.status).toBe(303);
+    expect(posted.location).toBe("/generate_secret/1/");
+    const page = await alice.get(posted.location!);
     const secret = page.body.match(/<pre id="secret"[^>]*>([A-Za-z0-9]+)<\/pre>/)![1];
     expect(page.body).toContain(`login=home.dyn.example.org`);
     expect(page.body).toContain(`password=&#x27;${secret}&#x27;`);
@@ -220,8 +223,10 @@ describe("domains", () => {
     const badPrimary = await add({ name: "ext.example.org", backend: "rfc2136", primary: "not an address" });
     expect(badPrimary.status).toBe(400);
     expect(badPrimary.body).toMatch(/id="f-primary-err" class="error">[^<]*must be an IP address/);
-    const r = await add({ name: "ext.example.org", backend: "rfc2136", primary: "192.0.2.53", algorithm: "hmac-sha256" });
-    expect(r.status).toBe(200);
+    const posted = await add({ name: "ext.example.org", backend: "rfc2136", primary: "192.0.2.53", algorithm: "hmac-sha256" });
+    expect(posted.status).toBe(303);
+    expect(posted.location).toBe("/generate_ns_secret/3/");
+    const r = await alice.get(posted.location!);
     const secret = r.body.match(/<pre id="tsig-secret"[^>]*>([^<]+)<\/pre>/)![1];
     expect(Buffer.from(secret, "base64").length).toBe(32);
     expect(r.body).toContain("update-policy");

@@ -24,7 +24,8 @@ import { addSecondary, listSecondaries, removeSecondary } from "../../../core/ad
 import { ValidationError } from "../../../core/admin/names.ts";
 import { TSIG_ALGORITHMS } from "../../../core/admin/tsig.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
-import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
+import { CsrfField, Field, FormError, fragment, page, type Errors } from "../layout.tsx";
+import { keepOnce, takeOnce } from "../once.ts";
 import { Check, checked, confirmDelete, Copyable, idParam, intField, Select, TextArea } from "../ui.tsx";
 import { primarySnippets, secondarySnippets, type KeyText } from "./snippets.ts";
 import { DnssecSection, dnssecRoutes } from "./dnssec.tsx";
@@ -42,6 +43,8 @@ function errorsOf(c: WebContext, e: unknown): Errors {
   return { [FIELDS.has(field) ? field : ""]: c.t(e.message) };
 }
 
+/** Where a new TSIG secret waits for its one view (once.ts). */
+const keySlot = (id: number) => `domain-key:${id}`;
 const domainOf = (c: WebContext) => ownedDomain(c.web.db, c.user!.id, idParam(c));
 const algorithmOptions = Object.keys(TSIG_ALGORITHMS).map((a) => ({ value: a, label: a }));
 const serialSchemeOptions = (t: WebContext["t"]) => [
@@ -50,25 +53,59 @@ const serialSchemeOptions = (t: WebContext["t"]) => [
   { value: "increment", label: t("increment: the last serial + 1") },
 ];
 
+type Backend = "embedded" | "rfc2136";
+
+const embeddedAllowedFor = (c: WebContext) => mayAddEmbeddedZones(c.web.db, { userId: c.user!.id, isStaff: c.user!.isStaff }, c.web.config.domains.add as DomainsAddPolicy);
+
+/** The backend asked for (the posted form, else ?backend=), else the first one this account may add. */
+function chosenBackend(c: WebContext): Backend {
+  const asked = c.form.get("backend") ?? c.url.searchParams.get("backend");
+  if (asked === "rfc2136") return "rfc2136";
+  // A posted choice stays, with its error; a page asks only for what this account may add.
+  if (asked === "embedded" && c.form.has("backend")) return "embedded";
+  return embeddedAllowedFor(c) ? "embedded" : "rfc2136";
+}
+
+/** The fields of one backend; the radio buttons swap it in with htmx, the no-JS step 1 by a GET. */
+function BackendFields({ c, kind, errors }: { c: WebContext; kind: Backend; errors?: Errors }): JSX.Element {
+  const t = c.t;
+  return kind === "embedded" ? (
+    <fieldset>
+      <legend safe>{t("Embedded zone")}</legend>
+      <input type="hidden" name="backend" value="embedded" />
+      <TextArea name="ns" label={t("Name servers (one per line)")} value={v(c, "ns")} errors={errors} hint={t("Published as the zone's NS records; empty: ns1.<zone>.")} />
+      <TextArea name="secondaries" label={t("Secondaries (IP or IP:port, one per line)")} value={v(c, "secondaries")} errors={errors} hint={t("They get NOTIFY and may transfer the zone with its transfer key.")} />
+    </fieldset>
+  ) : (
+    <fieldset>
+      <legend safe>{t("External primary")}</legend>
+      <input type="hidden" name="backend" value="rfc2136" />
+      <Field name="primary" label={t("Primary (IP or IP:port)")} value={v(c, "primary")} errors={errors} />
+      <Field name="query_server" label={t("Query server (optional)")} value={v(c, "query_server")} errors={errors} />
+      <Field name="key_name" label={t("TSIG key name (empty: the zone name)")} value={v(c, "key_name")} errors={errors} />
+      <Select name="algorithm" label={t("TSIG algorithm")} value={v(c, "algorithm") || "hmac-sha512"} options={algorithmOptions} errors={errors} />
+      <Field name="secret" label={t("TSIG secret (base64; empty: updns generates one and shows it once)")} type="password" errors={errors} autocomplete="off" />
+    </fieldset>
+  );
+}
+
 function AddForm({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Element {
   const t = c.t;
-  const embeddedAllowed = mayAddEmbeddedZones(c.web.db, { userId: c.user!.id, isStaff: c.user!.isStaff }, c.web.config.domains.add as DomainsAddPolicy);
-  const kind = v(c, "backend") || (embeddedAllowed ? "embedded" : "rfc2136");
+  const embeddedAllowed = embeddedAllowedFor(c);
+  const kind = chosenBackend(c);
+  const swap = (b: Backend) => ({ "hx-get": `/domain/add/fields?backend=${b}`, "hx-target": "#backend-fields", "hx-swap": "innerHTML" });
   return (
     <>
       <h1 safe>{t("Add a domain")}</h1>
       <p class="banner warn" role="note" safe>
         {t("For advanced users: either updns serves the zone itself (delegate it to updns' name servers or its secondaries), or you run a primary name server that accepts RFC 2136 updates from updns.")}
       </p>
-      <form method="post" action="/domain/add/" class="card">
-        <CsrfField c={c} />
-        <FormError errors={errors} />
-        <Field name="name" label={t("Domain (zone) name")} value={v(c, "name")} required errors={errors} hint={t("A zone you control, e.g. dyn.example.org. Do not use a name on the Public Suffix List.")} />
-        <Field name="comment" label={t("Comment")} value={v(c, "comment")} errors={errors} />
+      {/* Step 1 without JavaScript: a GET that comes back with the chosen backend's fields. */}
+      <form method="get" action="/domain/add/" class="card">
         <fieldset>
           <legend safe>{t("Who serves the zone")}</legend>
           <label class="check">
-            <input type="radio" name="backend" value="embedded" checked={kind === "embedded"} disabled={!embeddedAllowed} aria-describedby={embeddedAllowed ? undefined : "embedded-staff-only"} />
+            <input type="radio" name="backend" value="embedded" checked={kind === "embedded"} disabled={!embeddedAllowed} aria-describedby={embeddedAllowed ? undefined : "embedded-staff-only"} {...swap("embedded")} />
             <span safe>{t("updns (embedded primary)")}</span>
           </label>
           {embeddedAllowed ? null : (
@@ -77,22 +114,22 @@ function AddForm({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Element
             </small>
           )}
           <label class="check">
-            <input type="radio" name="backend" value="rfc2136" checked={kind === "rfc2136"} />
+            <input type="radio" name="backend" value="rfc2136" checked={kind === "rfc2136"} {...swap("rfc2136")} />
             <span safe>{t("An external primary (RFC 2136 updates)")}</span>
           </label>
         </fieldset>
-        <fieldset>
-          <legend safe>{t("Embedded zone")}</legend>
-          <TextArea name="ns" label={t("Name servers (one per line)")} value={v(c, "ns")} errors={errors} hint={t("Published as the zone's NS records; empty: ns1.<zone>.")} />
-          <TextArea name="secondaries" label={t("Secondaries (IP or IP:port, one per line)")} value={v(c, "secondaries")} errors={errors} hint={t("They get NOTIFY and may transfer the zone with its transfer key.")} />
-        </fieldset>
-        <fieldset>
-          <legend safe>{t("External primary")}</legend>
-          <Field name="primary" label={t("Primary (IP or IP:port)")} value={v(c, "primary")} errors={errors} />
-          <Field name="query_server" label={t("Query server (optional)")} value={v(c, "query_server")} errors={errors} />
-          <Field name="key_name" label={t("TSIG key name (empty: the zone name)")} value={v(c, "key_name")} errors={errors} />
-          <Select name="algorithm" label={t("TSIG algorithm")} value={v(c, "algorithm") || "hmac-sha512"} options={algorithmOptions} errors={errors} />
-        </fieldset>
+        <noscript>
+          <button type="submit" class="secondary" safe>{t("Show the fields for this choice")}</button>
+        </noscript>
+      </form>
+      <form method="post" action="/domain/add/" class="card">
+        <CsrfField c={c} />
+        <FormError errors={errors} />
+        <Field name="name" label={t("Domain (zone) name")} value={v(c, "name")} required errors={errors} hint={t("A zone you control, e.g. dyn.example.org. Do not use a name on the Public Suffix List.")} />
+        <Field name="comment" label={t("Comment")} value={v(c, "comment")} errors={errors} />
+        <div id="backend-fields">
+          <BackendFields c={c} kind={kind} errors={errors} />
+        </div>
         <button type="submit" safe>{t("Add domain")}</button>
       </form>
     </>
@@ -130,7 +167,7 @@ function KeyAndSnippets({ c, d, tsig: key }: { c: WebContext; d: DomainRow; tsig
           <Copyable c={c} id="tsig-secret" label={t("Secret")} text={key.secret} />
         </section>
       ) : (
-        ""
+        <p class="muted" role="status" safe>{t("The secret is shown only once, right after it is made: it is not shown again here. Lost it? Generate a new one on the domain page.")}</p>
       )}
       <section aria-labelledby="h-ns">
         <h2 id="h-ns" safe>{d.backend === "embedded" ? t("Secondary name servers for {zone}", { zone: d.name }) : t("Primary name server for {zone}", { zone: d.name })}</h2>
@@ -314,6 +351,7 @@ function StaticRecords({ c, d, errors }: { c: WebContext; d: DomainRow; errors?:
 export function domainPages(web: Web) {
   return webRoutes("domains", web, (r) => {
     r.get("/domain/add/", (c) => page(c, c.t("Add a domain"), <AddForm c={c} />), "user");
+    r.get("/domain/add/fields", (c) => fragment(<BackendFields c={c} kind={chosenBackend(c)} />), "user");
     r.post(
       "/domain/add/",
       async (c) => {
@@ -330,23 +368,16 @@ export function domainPages(web: Web) {
             queryServer: v(c, "query_server"),
             keyName: v(c, "key_name"),
             algorithm: v(c, "algorithm"),
+            secret: backend === "rfc2136" ? v(c, "secret") : undefined,
             by: { userId: c.user!.id, isStaff: c.user!.isStaff },
             policy: c.web.config.domains.add as DomainsAddPolicy,
           });
           c.web.zoneEditor?.reconfigure?.();
           c.web.log.info("domain added", { zone: made.domain.name, backend, user: c.user!.username });
-          return page(
-            c,
-            made.domain.name,
-            <>
-              <p class="flash" role="status" safe>{c.t("Domain added.")}</p>
-              <h1 safe>{made.domain.name}</h1>
-              <KeyAndSnippets c={c} d={made.domain} tsig={made.key} />
-              <p>
-                <a href={`/domain/${made.domain.id}/`} safe>{c.t("Go to the domain")}</a>
-              </p>
-            </>,
-          );
+          c.flash("info", c.t("Domain added."));
+          // A pasted secret is the owner's already; a generated one waits for the next page, shown once.
+          if (!(backend === "rfc2136" && v(c, "secret").trim())) keepOnce(c, keySlot(made.domain.id), made.key);
+          return redirect(c, `/generate_ns_secret/${made.domain.id}/`);
         } catch (e) {
           const errors = errorsOf(c, e);
           return page(c, c.t("Add a domain"), <AddForm c={c} errors={errors} />, e instanceof ZoneNotAllowedError ? 403 : 400);
@@ -435,7 +466,19 @@ export function domainPages(web: Web) {
       "/generate_ns_secret/:id/",
       (c) => {
         const d = domainOf(c);
-        return d ? page(c, d.name, <><h1 safe>{d.name}</h1><KeyAndSnippets c={c} d={d} tsig={null} /></>) : notFound(c);
+        if (!d) return notFound(c);
+        const key = takeOnce<KeyText>(c, keySlot(d.id));
+        return page(
+          c,
+          d.name,
+          <>
+            <h1 safe>{d.name}</h1>
+            <KeyAndSnippets c={c} d={d} tsig={key} />
+            <p>
+              <a href={`/domain/${d.id}/`} safe>{c.t("Go to the domain")}</a>
+            </p>
+          </>,
+        );
       },
       "user",
     );
@@ -447,7 +490,8 @@ export function domainPages(web: Web) {
         const key = regenerateDomainKey(c.web.db, d);
         c.web.zoneEditor?.reconfigure?.();
         c.web.log.info("tsig secret generated", { zone: d.name, key: key.name, user: c.user!.username });
-        return page(c, d.name, <><h1 safe>{d.name}</h1><KeyAndSnippets c={c} d={d} tsig={key} /></>);
+        keepOnce(c, keySlot(d.id), key);
+        return redirect(c, `/generate_ns_secret/${d.id}/`);
       },
       "user",
     );

@@ -18,9 +18,12 @@ import { ValidationError } from "../../../core/admin/names.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, fragment, page, type Errors } from "../layout.tsx";
 import { HelpTabs } from "../help/index.tsx";
+import { keepOnce, takeOnce } from "../once.ts";
 import { detectedIps } from "../detect.ts";
 import { ago, Check, checked, confirmDelete, Copyable, idParam, intField, Select } from "../ui.tsx";
 
+/** Where a new update secret waits for its one view (once.ts). */
+const secretSlot = (id: number) => `host-secret:${id}`;
 const formValue = (c: WebContext, name: string) => c.form.get(name) ?? "";
 
 function errorsOf(c: WebContext, e: unknown): Errors {
@@ -301,7 +304,9 @@ export function hostPages(web: Web) {
         if (!rec) return notFound(c);
         const secret = await regenerateHostSecret(c.web.db, rec.host.id);
         c.web.log.info("host secret generated", { host: rec.fqdn, user: c.user!.username });
-        return page(c, c.t("Configuration of {fqdn}", { fqdn: rec.fqdn }), <SecretPage c={c} rec={rec} secret={secret} />);
+        // The help page shows it once; a reload there neither shows it again nor makes another.
+        keepOnce(c, secretSlot(rec.host.id), secret);
+        return redirect(c, `/generate_secret/${rec.host.id}/`);
       },
       "user",
     );
@@ -310,7 +315,9 @@ export function hostPages(web: Web) {
       "/generate_secret/:id/",
       (c) => {
         const rec = hostOf(c);
-        return rec ? page(c, c.t("Configuration of {fqdn}", { fqdn: rec.fqdn }), <SecretPage c={c} rec={rec} secret="" />) : notFound(c);
+        if (!rec) return notFound(c);
+        const secret = takeOnce<string>(c, secretSlot(rec.host.id)) ?? "";
+        return page(c, c.t("Configuration of {fqdn}", { fqdn: rec.fqdn }), <SecretPage c={c} rec={rec} secret={secret} />);
       },
       "user",
     );
