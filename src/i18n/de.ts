@@ -762,6 +762,9 @@ const messages: Record<string, string> = {
   "dns.catalog_zone is set but dns.catalog_transfer_key is empty: name a TSIG key made with \"updns tsig add\" (the catalog is never transferred unsigned)": "dns.catalog_zone ist gesetzt, aber dns.catalog_transfer_key ist leer: Nennen Sie einen mit \"updns tsig add\" erzeugten TSIG-Schlüssel (der Katalog wird nie unsigniert übertragen)",
   "dns.catalog_zone: {name} is an rfc2136 zone here; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: {name} ist hier eine rfc2136-Zone; nennen Sie den Katalog anders, z. B. catalog.invalid",
   "Any other type as TYPEnnn, its data as \\# length hex (RFC 3597).": "Jeder andere Typ als TYPEnnn, seine Daten als \\# Länge Hex (RFC 3597).",
+  "TSIG secret (base64; empty: updns generates one and shows it once)": "TSIG-Geheimnis (base64; leer: updns erzeugt eines und zeigt es einmal)",
+  "Show the fields for this choice": "Felder für diese Wahl zeigen",
+  "The secret is shown only once, right after it is made: it is not shown again here. Lost it? Generate a new one on the domain page.": "Das Geheimnis wird nur einmal gezeigt, gleich nachdem es erzeugt wurde: hier erscheint es nicht wieder. Verloren? Erzeugen Sie auf der Domain-Seite ein neues.",
 };
 
 export default messages;

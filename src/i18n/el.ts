@@ -762,6 +762,9 @@ const messages: Record<string, string> = {
   "dns.catalog_zone is set but dns.catalog_transfer_key is empty: name a TSIG key made with \"updns tsig add\" (the catalog is never transferred unsigned)": "Το dns.catalog_zone έχει οριστεί αλλά το dns.catalog_transfer_key είναι κενό: δώστε ένα κλειδί TSIG που δημιουργήθηκε με \"updns tsig add\" (ο κατάλογος δεν μεταφέρεται ποτέ χωρίς υπογραφή)",
   "dns.catalog_zone: {name} is an rfc2136 zone here; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: το {name} είναι εδώ ζώνη rfc2136· δώστε στον κατάλογο άλλο όνομα, π.χ. catalog.invalid",
   "Any other type as TYPEnnn, its data as \\# length hex (RFC 3597).": "Οποιοσδήποτε άλλος τύπος ως TYPEnnn, τα δεδομένα του ως \\# μήκος δεκαεξαδικό (RFC 3597).",
+  "TSIG secret (base64; empty: updns generates one and shows it once)": "Μυστικό TSIG (base64· κενό: το updns δημιουργεί ένα και το δείχνει μία φορά)",
+  "Show the fields for this choice": "Εμφάνιση των πεδίων αυτής της επιλογής",
+  "The secret is shown only once, right after it is made: it is not shown again here. Lost it? Generate a new one on the domain page.": "Το μυστικό εμφανίζεται μόνο μία φορά, αμέσως μόλις δημιουργηθεί: εδώ δεν εμφανίζεται ξανά. Το χάσατε; Δημιουργήστε νέο στη σελίδα του τομέα.",
 };
 
 export default messages;

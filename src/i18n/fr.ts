@@ -762,6 +762,9 @@ const messages: Record<string, string> = {
   "dns.catalog_zone is set but dns.catalog_transfer_key is empty: name a TSIG key made with \"updns tsig add\" (the catalog is never transferred unsigned)": "dns.catalog_zone est défini mais dns.catalog_transfer_key est vide : indiquez une clé TSIG créée avec \"updns tsig add\" (le catalogue n'est jamais transféré sans signature)",
   "dns.catalog_zone: {name} is an rfc2136 zone here; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone : {name} est ici une zone rfc2136 ; donnez un autre nom au catalogue, par ex. catalog.invalid",
   "Any other type as TYPEnnn, its data as \\# length hex (RFC 3597).": "Tout autre type en TYPEnnn, ses données en \\# longueur hex (RFC 3597).",
+  "TSIG secret (base64; empty: updns generates one and shows it once)": "Secret TSIG (base64 ; vide : updns en génère un et l'affiche une fois)",
+  "Show the fields for this choice": "Afficher les champs de ce choix",
+  "The secret is shown only once, right after it is made: it is not shown again here. Lost it? Generate a new one on the domain page.": "Le secret n'est affiché qu'une fois, juste après sa création : il n'apparaît plus ici. Perdu ? Générez-en un nouveau sur la page du domaine.",
 };
 
 export default messages;

@@ -762,6 +762,9 @@ const messages: Record<string, string> = {
   "dns.catalog_zone is set but dns.catalog_transfer_key is empty: name a TSIG key made with \"updns tsig add\" (the catalog is never transferred unsigned)": "A dns.catalog_zone be van állítva, de a dns.catalog_transfer_key üres: adjon meg egy \"updns tsig add\" paranccsal létrehozott TSIG-kulcsot (a katalógus sosem kerül aláírás nélkül átvitelre)",
   "dns.catalog_zone: {name} is an rfc2136 zone here; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: a(z) {name} itt egy rfc2136-zóna; nevezze el másként a katalógust, pl. catalog.invalid",
   "Any other type as TYPEnnn, its data as \\# length hex (RFC 3597).": "Bármely más típus TYPEnnn formában, adatai \\# hossz hexa alakban (RFC 3597).",
+  "TSIG secret (base64; empty: updns generates one and shows it once)": "TSIG-titok (base64; üresen az updns készít egyet, és egyszer megmutatja)",
+  "Show the fields for this choice": "A választáshoz tartozó mezők megjelenítése",
+  "The secret is shown only once, right after it is made: it is not shown again here. Lost it? Generate a new one on the domain page.": "A titok csak egyszer látható, közvetlenül a létrehozása után: itt többé nem jelenik meg. Elveszett? Készítsen újat a domain oldalán.",
 };
 
 export default messages;

@@ -762,6 +762,9 @@ const messages: Record<string, string> = {
   "dns.catalog_zone is set but dns.catalog_transfer_key is empty: name a TSIG key made with \"updns tsig add\" (the catalog is never transferred unsigned)": "dns.catalog_zone è impostato ma dns.catalog_transfer_key è vuoto: indica una chiave TSIG creata con \"updns tsig add\" (il catalogo non viene mai trasferito senza firma)",
   "dns.catalog_zone: {name} is an rfc2136 zone here; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: {name} qui è una zona rfc2136; dai al catalogo un altro nome, ad es. catalog.invalid",
   "Any other type as TYPEnnn, its data as \\# length hex (RFC 3597).": "Qualsiasi altro tipo come TYPEnnn, i suoi dati come \\# lunghezza esadecimale (RFC 3597).",
+  "TSIG secret (base64; empty: updns generates one and shows it once)": "Segreto TSIG (base64; vuoto: updns ne genera uno e lo mostra una volta)",
+  "Show the fields for this choice": "Mostra i campi di questa scelta",
+  "The secret is shown only once, right after it is made: it is not shown again here. Lost it? Generate a new one on the domain page.": "Il segreto è mostrato una sola volta, subito dopo la creazione: qui non compare più. Perso? Generane uno nuovo nella pagina del dominio.",
 };
 
 export default messages;
