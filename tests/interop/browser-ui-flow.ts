@@ -62,14 +62,30 @@ export async function mainFlow(width: number) {
   await page.goto(`${base}/overview/`);
   await page.click("a:has-text('Add domain')");
   await page.fill("#f-name", "dyn.example.org");
+  // The radio buttons swap in the chosen backend's fields (htmx); the name typed so far stays.
+  expect(await page.isVisible("#f-primary")).toBe(false);
+  await page.check("input[name=backend][value=rfc2136]");
+  await page.waitForSelector("#f-primary");
+  expect(await page.isVisible("#f-secret")).toBe(true);
+  expect(await page.$("#f-ns")).toBeNull();
+  await page.check("input[name=backend][value=embedded]");
+  await page.waitForSelector("#f-ns");
+  expect(await page.$("#f-primary")).toBeNull();
+  expect(await page.inputValue("#f-name")).toBe("dyn.example.org");
   await shot("domain-add");
   await page.click("button:has-text('Add domain')");
   await page.waitForSelector("text=Domain added.");
-  expect(await page.textContent("#tsig-secret")).toMatch(/^[A-Za-z0-9+/]+=*$/);
+  const tsigSecret = (await page.textContent("#tsig-secret"))!.trim();
+  expect(tsigSecret).toMatch(/^[A-Za-z0-9+/]+=*$/);
   await shot("domain-added");
+  // The answer was a GET after a 303: a reload posts nothing and the secret is gone.
+  await page.reload();
+  expect(await page.$("#tsig-secret")).toBeNull();
+  expect(await page.content()).not.toContain(tsigSecret);
+  await page.waitForSelector("text=The secret is shown only once");
   await page.click("a:has-text('Go to the domain')");
   await page.fill("#f-name", "www");
-  await page.selectOption("#f-type", "A");
+  await page.fill("#f-type", "A");
   await page.fill("#f-data", "192.0.2.80");
   await page.click("button:has-text('Save records')");
   await page.waitForSelector("text=Records saved.");
