@@ -1,5 +1,6 @@
 // Domain pages (spec §5.1 domain pages with updns.md §2–§3): add an embedded or rfc2136 zone, settings
-// (rfc2136: the connectivity test runs when "available" is ticked), a new TSIG secret (POST, shown once),
+// (rfc2136: the connectivity test runs when "available" is ticked), a new TSIG secret (POST, then shown once
+// on the GET page it redirects to),
 // nameserver snippets, the static records of embedded zones, delete.
 import { Html } from "@elysiajs/html";
 import {

@@ -1,4 +1,4 @@
-// Host pages (spec §5.1 with updns.md §3): add, view/edit, delete, a new secret (POST, shown once) with the
+// Host pages (spec §5.1 with updns.md §3): add, view/edit, delete, a new secret (POST, shown once after a 303) with the
 // configuration help, the current addresses (htmx fragment), and the session-authenticated manual update
 // and delete (spec §1.9) that the host page's buttons call.
 import { Html } from "@elysiajs/html";
