@@ -116,6 +116,18 @@ describe("secrets shown once after a 303", () => {
     expect((await b.get(r.location!)).body).not.toContain(secret);
   });
 
+  test("the kept secret belongs to the session that made it: the same user's other session never sees it", async () => {
+    const w = await makeDnsWebWorld();
+    const { b } = await w.signedIn("alice");
+    const other = w.browser({ address: "192.0.2.99" });
+    expect((await other.login("alice", "correct horse battery")).status).toBe(303);
+    const r = await b.submit("/domain/add/", { name: "ext.example.org", backend: "rfc2136", primary: "192.0.2.53" }, "/domain/add/?backend=rfc2136");
+    const elsewhere = await other.get(r.location!);
+    expect(elsewhere.status).toBe(200);
+    expect(tsigSecretOn(elsewhere.body)).toBeNull();
+    expect(tsigSecretOn((await b.get(r.location!)).body)).toBe(storedUpdateSecret(w, "ext.example.org"));
+  });
+
   test("a domain's new TSIG secret: 303, shown on the first GET only, and the stored key changed once", async () => {
     const w = await makeDnsWebWorld();
     const { b } = await w.signedIn("alice");
