@@ -78,6 +78,18 @@ describe("page frame", () => {
     expect(textOf(done.body)).toContain("Staff account root created.");
     expect((await b.get(`/setup/${token}`)).status).toBe(404);
   });
+
+  test("the setup link signs the new staff account in: the overview answers without a login", async () => {
+    const { issueSetupToken } = await import("../../../src/core/admin/setup.ts");
+    const w = await makeWebWorld();
+    const token = issueSetupToken(w.db)!;
+    const b = w.browser();
+    expect((await b.get("/overview/")).status).not.toBe(200);
+    await b.request("POST", `/setup/${token}`, new URLSearchParams({ username: "root", email: "root@example.test", password: "correct horse battery" }));
+    const overview = await b.get("/overview/");
+    expect(overview.status).toBe(200);
+    expect(textOf(overview.body)).toContain("Log out");
+  });
 });
 
 describe("translation", () => {
