@@ -3,7 +3,7 @@
 import { Html } from "@elysiajs/html";
 import { userHosts, visibleDomains, type HostRecord } from "../../core/index.ts";
 import { webRoutes, type Web, type WebContext } from "./context.ts";
-import { fragment, page } from "./layout.tsx";
+import { fragment, page, signUpOpen } from "./layout.tsx";
 import { detectedIps, reverseNames } from "./detect.ts";
 import { Addresses } from "./hosts/index.tsx";
 import { YesNo } from "./ui.tsx";
@@ -76,7 +76,7 @@ function Home({ c }: { c: WebContext }): JSX.Element {
       ) : (
         <p class="actions">
           <a class="button" href="/account/login" safe>{t("Log in")}</a>
-          <a class="button secondary" href="/account/register" safe>{t("Sign up")}</a>
+          {signUpOpen(c) ? <a class="button secondary" href="/account/register" safe>{t("Sign up")}</a> : ""}
         </p>
       )}
     </>

@@ -128,3 +128,18 @@ describe("menu links", () => {
     }
   });
 });
+
+describe("sign-up link", () => {
+  test('"Sign up" is linked (menu and front page) only when registration.mode is open, and there it leads to the form', async () => {
+    for (const mode of ["open", "closed", "invitation"] as const) {
+      const w = await makeWebWorld({ configure: (c) => (c.registration.mode = mode) });
+      const b = w.browser();
+      for (const path of ["/", "/account/login"]) {
+        const page = await b.get(path);
+        expect({ mode, path, linked: page.body.includes('href="/account/register"') }).toEqual({ mode, path, linked: mode === "open" });
+        expect({ mode, path, text: textOf(page.body).includes("Sign up") }).toEqual({ mode, path, text: mode === "open" });
+      }
+      if (mode === "open") expect((await b.get("/account/register")).status).toBe(200);
+    }
+  });
+});
