@@ -334,9 +334,9 @@ describe("staff lists", () => {
     await alice.get("/host/1/");
     await alice.request("POST", "/nic/update_authorized", new URLSearchParams({ hostname: "home.dyn.example.org", myip: "192.0.2.55" }), { "hx-request": "true", "x-csrf-token": alice.csrf() });
     const { b: s } = await w.signedIn("boss", { staff: true });
-    expect(textOf((await s.get("/admin/hosts?q=bob")).body)).toContain("1 hosts");
+    expect(textOf((await s.get("/admin/hosts?q=bob")).body)).toContain("1 host ");
     expect(textOf((await s.get("/admin/hosts?q=%25")).body)).toContain("0 hosts"); // % is literal, not a wildcard
-    expect(textOf((await s.get("/admin/domains?q=dyn")).body)).toContain("1 domains");
+    expect(textOf((await s.get("/admin/domains?q=dyn")).body)).toContain("1 domain ");
     expect((await s.submit("/admin/hosts/1/abuse", { blocked: "1" }, "/admin/hosts")).status).toBe(303);
     expect(w.db.select().from(hosts).where(eq(hosts.id, 1)).get()!.abuseBlocked).toBe(true);
     expect(textOf((await alice.get("/host/1/addresses")).body)).toContain("A none");
