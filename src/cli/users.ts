@@ -17,6 +17,15 @@ function siteBase(cfg: Config): string {
 }
 
 /**
+ * A one-time link to the set-a-new-password page for `user` (an earlier one stops working). The link is
+ * printed for the operator, never written to the log.
+ */
+function passwordLink(db: Db, user: { id: number; email: string }, cfg?: Config): { link: string; hours: number } {
+  const token = issueToken(db, { purpose: "reset_password", userId: user.id, email: user.email }, new Date());
+  return { link: `${cfg ? siteBase(cfg) : ""}/account/password-reset/${token}`, hours: TOKEN_LIFETIME_MS.reset_password / 3600_000 };
+}
+
+/**
  * `removeDns` takes the user's hosts out of DNS before the account and its rows go. `cfg` gives the site's
  * address for `reset-link`.
  */
@@ -34,7 +43,17 @@ export async function userCommand(argv: string[], io: Io, openDb: OpenDb, remove
       if (positionals.length !== 1) throw new CliError(`user add takes one NAME\nusage: ${USAGE}`);
       if (values.email === undefined) throw new CliError("user add needs --email EMAIL");
       const u = await createUser(db, { username: positionals[0], email: values.email, password, staff: values.staff });
-      return print(io, values.json, { id: u.id, username: u.username, email: u.email, staff: u.isStaff }, () => `user ${u.username} created${u.isStaff ? " (staff)" : ""}`);
+      const created = `user ${u.username} created${u.isStaff ? " (staff)" : ""}`;
+      if (password !== undefined) return print(io, values.json, { id: u.id, username: u.username, email: u.email, staff: u.isStaff }, () => created);
+      // No password given: the account cannot sign in until one is set, so hand over the way to set it.
+      const reset = passwordLink(db, u, cfg);
+      return print(
+        io,
+        values.json,
+        { id: u.id, username: u.username, email: u.email, staff: u.isStaff, set_password_link: reset.link, expires_in_hours: reset.hours },
+        () =>
+          `${created} without a password; ${u.username} sets one with this link (or the site's "Forgot password?" page if mail is configured):\n${reset.link}\n(works once, for ${reset.hours} hours; updns user reset-link ${u.username} prints a new one)`,
+      );
     }
     case "list": {
       const rows = listUsers(db).map((u) => ({ username: u.username, email: u.email, staff: u.isStaff, active: u.isActive }));
@@ -63,9 +82,7 @@ export async function userCommand(argv: string[], io: Io, openDb: OpenDb, remove
       if (positionals.length !== 1) throw new CliError(`user reset-link takes one NAME\nusage: ${USAGE}`);
       const u = requireUser(db, positionals[0]);
       if (!u.isActive) throw new CliError(`user ${u.username} is inactive: make it active first (updns user set ${u.username} --active)`);
-      const token = issueToken(db, { purpose: "reset_password", userId: u.id, email: u.email }, new Date());
-      const hours = TOKEN_LIFETIME_MS.reset_password / 3600_000;
-      const link = `${cfg ? siteBase(cfg) : ""}/account/password-reset/${token}`;
+      const { link, hours } = passwordLink(db, u, cfg);
       return print(io, values.json, { username: u.username, link, expires_in_hours: hours }, () => `${link}\n(works once, for ${hours} hours; an earlier link for ${u.username} no longer works)`);
     }
     default:

@@ -14,6 +14,16 @@ export function stampMessage(now: Date, message: string): string {
 /** updns.md §1.8: the first nochg after this long without an update is a keep-alive (ddclient 25 d, inadyn 30 d). */
 export const KEEPALIVE_MS = 20 * 24 * 3600 * 1000;
 
+/**
+ * A host's counters as its owner reads them: no-change updates (a router repeating its address) apart from
+ * the faults worth acting on (refused credentials, refused updates, DNS errors). The counters themselves,
+ * and so the abuse limit, stay as the spec counts them: a nochg is still a client fault there.
+ */
+export function hostHealth(h: { clientFaults: number; serverFaults: number; apiAuthFaults: number; nochgFaults: number }): { keepalives: number; faults: number } {
+  const keepalives = Math.min(h.nochgFaults, h.clientFaults);
+  return { keepalives, faults: h.clientFaults - keepalives + h.serverFaults + h.apiAuthFaults };
+}
+
 type HostPatch = Partial<typeof hosts.$inferInsert>;
 
 export class HostLedger {
@@ -21,6 +31,7 @@ export class HostLedger {
   private client = 0;
   private server = 0;
   private apiAuth = 0;
+  private nochg = 0;
 
   constructor(
     readonly hostId: number,
@@ -31,6 +42,15 @@ export class HostLedger {
   clientMessage(message: string, fault: boolean): void {
     this.patch.clientResultMsg = stampMessage(this.now, `${this.fqdn} - ${message}`);
     if (fault) this.client++;
+  }
+
+  /**
+   * A no-change update (nochg): a client fault as the spec counts it (the basis of abuse detection), also
+   * counted apart so that the owner sees it as what it usually is, a router repeating its address.
+   */
+  noChangeMessage(message: string, fault: boolean): void {
+    this.clientMessage(message, fault);
+    if (fault) this.nochg++;
   }
 
   serverMessage(message: string, fault: boolean): void {
@@ -52,7 +72,7 @@ export class HostLedger {
   }
 
   get dirty(): boolean {
-    return Object.keys(this.patch).length > 0 || this.client + this.server + this.apiAuth > 0;
+    return Object.keys(this.patch).length > 0 || this.client + this.server + this.apiAuth + this.nochg > 0;
   }
 
   /** The UPDATE that writes everything collected, or null when nothing changed. */
@@ -66,7 +86,7 @@ export class HostLedger {
       columns.push(`"${tableColumns[key].name}" = ?`);
       params.push(value instanceof Date ? value.getTime() : typeof value === "boolean" ? (value ? 1 : 0) : (value as string | number | null));
     }
-    for (const [column, n] of [[hosts.clientFaults.name, this.client], [hosts.serverFaults.name, this.server], [hosts.apiAuthFaults.name, this.apiAuth]] as const) {
+    for (const [column, n] of [[hosts.clientFaults.name, this.client], [hosts.serverFaults.name, this.server], [hosts.apiAuthFaults.name, this.apiAuth], [hosts.nochgFaults.name, this.nochg]] as const) {
       if (n) {
         columns.push(`"${column}" = "${column}" + ?`);
         params.push(n);
@@ -74,7 +94,7 @@ export class HostLedger {
     }
     params.push(this.hostId);
     this.patch = {};
-    this.client = this.server = this.apiAuth = 0;
+    this.client = this.server = this.apiAuth = this.nochg = 0;
     return { sql: `UPDATE "hosts" SET ${columns.join(", ")} WHERE "id" = ?`, params };
   }
 

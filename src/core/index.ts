@@ -21,7 +21,7 @@ export {
 } from "./secrets.ts";
 export { parseAddress, sameAddress, stripPrefixLength, networkOf, isPrefixOnly, withInterfaceId, recordType, AddressSet, type Address, type AddressKind } from "./addresses.ts";
 export { canonicalName, splitFqdn, looksLikeFqdn, validateHostName, isBlacklisted, validateBlacklistPattern, checkNewHostName, type SplitName } from "./names.ts";
-export { stampMessage, HostLedger, KEEPALIVE_MS, MESSAGE_MAX } from "./faults.ts";
+export { stampMessage, HostLedger, hostHealth, KEEPALIVE_MS, MESSAGE_MAX } from "./faults.ts";
 export { addHostTxt, clearHostTxt, sweepHostTxt, challengeTxtFrom, DEFAULT_CHALLENGE_TXT, type ChallengeTxtSettings } from "./host-txt.ts";
 export { findHost, zoneRefOf, effectiveTtl, relatedHostsOf, type HostRecord, type HostRow, type DomainRow } from "./hosts.ts";
 export { queueForwarder, forwardTargets } from "./forward.ts";

@@ -379,7 +379,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
         // updns.md §1.8: keep-alives and retries after our own dnserr are not the client's fault.
         const keepalive = previous === null || now.getTime() - previous.getTime() >= KEEPALIVE_MS;
         const note = keepalive ? " (keep-alive, not counted)" : afterOurFault ? " (retry after our dns error, not counted)" : "";
-        ledger.clientMessage(`received no-change update, ip: ${addr.text} tls: ${secure}${note}`, note === "");
+        ledger.noChangeMessage(`received no-change update, ip: ${addr.text} tls: ${secure}${note}`, note === "");
         results.push({ code: "nochg", ip: sent });
         continue;
       }

@@ -228,6 +228,8 @@ export const hosts = sqliteTable(
     abuse: bool("abuse", false),
     abuseBlocked: bool("abuse_blocked", false),
     clientFaults: integer("client_faults").notNull().default(0),
+    /** The part of client_faults that were no-change updates (nochg): a router repeating its address, shown apart from real faults. */
+    nochgFaults: integer("nochg_faults").notNull().default(0),
     clientResultMsg: text("client_result_msg").notNull().default(""),
     serverFaults: integer("server_faults").notNull().default(0),
     serverResultMsg: text("server_result_msg").notNull().default(""),

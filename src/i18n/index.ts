@@ -7,7 +7,7 @@
 //
 // A leaf module: it imports nothing of ours, so auth (profile validation), http, mail and jobs may use it.
 export { LANGUAGES, LANGUAGE_CODES, CATALOGUE_MODULES as CATALOGUES, type Language } from "./languages.ts";
-export { translator, msg, addCatalogue, pickLanguage, fromAcceptLanguage, isLanguage, type Translate } from "./translate.ts";
+export { translator, pluralTranslator, pluralKey, msg, addCatalogue, pickLanguage, fromAcceptLanguage, isLanguage, type Translate, type PluralTranslate, type PluralForms } from "./translate.ts";
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
 const dateFormats = new Map<string, Intl.DateTimeFormat>();

@@ -13,6 +13,26 @@ export type Translate = (msg: string, params?: Record<string, string | number>) 
  */
 export const msg = (text: string): string => text;
 
+/** A message that depends on a count, in English: `{ one: "{n} user", other: "{n} users" }`. */
+export interface PluralForms {
+  one: string;
+  other: string;
+}
+
+/**
+ * Translates a count message in the form the language's plural rules (Intl.PluralRules, CLDR) ask for:
+ * `tn(2, { one: "{n} user", other: "{n} users" })` → "2 users". `{n}` is the count; `params` fill the rest.
+ * A catalogue holds one entry per plural category of its language, keyed by the English `other` form and
+ * the category: "{n} users#one", "{n} users#other" (French and Italian also "#many").
+ */
+export type PluralTranslate = (count: number, forms: PluralForms, params?: Record<string, string | number>) => string;
+
+/** The catalogue key of `forms` in plural category `category`. */
+export const pluralKey = (forms: PluralForms, category: string): string => `${forms.other}#${category}`;
+
+const PLURAL_KEY = /#(zero|one|two|few|many|other)$/;
+const ENGLISH_RULES = new Intl.PluralRules("en");
+
 const catalogues: Record<string, Record<string, string>> = {};
 for (const [lang, messages] of Object.entries(CATALOGUE_MODULES)) catalogues[lang] = { ...messages };
 const translators = new Map<string, Translate>();
@@ -21,6 +41,7 @@ const translators = new Map<string, Translate>();
 export function addCatalogue(lang: string, messages: Record<string, string>): void {
   catalogues[lang] = { ...(catalogues[lang] ?? {}), ...messages };
   translators.delete(lang);
+  pluralTranslators.delete(lang);
 }
 
 const fill = (text: string, params: Record<string, string | number>) => text.replace(/\{(\w+)\}/g, (m, k: string) => (Object.hasOwn(params, k) ? String(params[k]) : m));
@@ -39,7 +60,7 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 function compilePatterns(cat: Record<string, string>): Pattern[] {
   const out: Pattern[] = [];
   for (const [key, translation] of Object.entries(cat)) {
-    if (!key.includes("{")) continue;
+    if (!key.includes("{") || PLURAL_KEY.test(key)) continue;
     const names: string[] = [];
     const parts = key.split(/\{(\w+)\}/g);
     if (parts.length < 3) continue;
@@ -78,6 +99,26 @@ export function translator(lang: string): Translate {
   };
   if (cat || lang === "en") translators.set(lang, t);
   return t;
+}
+
+const pluralTranslators = new Map<string, PluralTranslate>();
+
+/** The plural-aware translation function of a language (made once per language). */
+export function pluralTranslator(lang: string): PluralTranslate {
+  let tn = pluralTranslators.get(lang);
+  if (tn) return tn;
+  const rules = new Intl.PluralRules(isLanguage(lang) ? lang : "en");
+  tn = (count, forms, params) => {
+    const cat = catalogues[lang];
+    const own = (key: string) => (cat && Object.hasOwn(cat, key) ? cat[key] : undefined);
+    const all = { ...params, n: count };
+    const text = own(pluralKey(forms, rules.select(count))) ?? own(pluralKey(forms, "other"));
+    if (text !== undefined) return fill(text, all);
+    // Not translated: English, whose rules have just "one" and "other".
+    return fill(ENGLISH_RULES.select(count) === "one" ? forms.one : forms.other, all);
+  };
+  pluralTranslators.set(lang, tn);
+  return tn;
 }
 
 const known = new Set(LANGUAGES.map((l) => l.code));

@@ -70,6 +70,8 @@ export async function runFaults(ctx: JobContext, o: FaultsOptions): Promise<Faul
           patch.clientFaults = 0;
         }
         if (o.resetClient) patch.clientFaults = 0;
+        // The no-change updates are a part of the client faults: they start again with them.
+        if (patch.clientFaults === 0) patch.nochgFaults = 0;
         if (o.resetServer) patch.serverFaults = 0;
         if (o.resetApiAuth) patch.apiAuthFaults = 0;
         if (o.resetAbuse) patch.abuse = false;

@@ -91,6 +91,39 @@ describe("no SMTP server", () => {
     }
   });
 
+  test("user add without --password-stdin prints a set-password link, says what it is, and the new user signs in with it", async () => {
+    const out: string[] = [];
+    const io: Io = { out: (t) => void out.push(t), err: (t) => void out.push(t), stdin: async () => "" };
+    await userCommand(["add", "me", "--email", "me@example.test"], io, () => server.db, undefined, loadConfig({ env: { UPDNS_HTTP_LISTEN: server.httpAddresses[0] } }));
+    const [what, link, when] = out.join("\n").split("\n");
+    expect(what).toBe(`user me created without a password; me sets one with this link (or the site's "Forgot password?" page if mail is configured):`);
+    expect(link.startsWith(`${server.url}/account/password-reset/`)).toBe(true);
+    expect(when).toBe("(works once, for 2 hours; updns user reset-link me prints a new one)");
+    const web = new WebClient(server.url);
+    const path = new URL(link).pathname;
+    await web.get(path);
+    expect((await web.submit(path, { password: "my very own password", password2: "my very own password" })).status).toBe(303);
+    expect((await new WebClient(server.url).login("me", "my very own password")).status).toBe(303);
+    expect(log()).not.toContain(path.split("/").pop()!);
+  });
+
+  test("dist/updns user add prints the set-password link only when no password came on stdin", async () => {
+    const d = tempDir();
+    try {
+      const env = { UPDNS_SERVER_PUBLIC_URL: "https://dyn.example.test" };
+      const plain = await cli(["user", "add", "me", "--email", "me@example.test"], { cwd: d.path, env });
+      expect(plain.code).toBe(0);
+      expect(plain.stdout).toMatch(/^user me created without a password; me sets one with this link .*\nhttps:\/\/dyn\.example\.test\/account\/password-reset\/[A-Za-z0-9_-]{43}\n\(works once/);
+      const json = JSON.parse((await cli(["user", "add", "you", "--email", "you@example.test", "--json"], { cwd: d.path, env })).stdout);
+      expect(json).toMatchObject({ username: "you", expires_in_hours: 2 });
+      expect(json.set_password_link).toMatch(/^https:\/\/dyn\.example\.test\/account\/password-reset\//);
+      const withPassword = await cli(["user", "add", "ops", "--email", "ops@example.test", "--password-stdin"], { cwd: d.path, env, stdin: "a long enough password\n" });
+      expect(withPassword.stdout.trim()).toBe("user ops created");
+    } finally {
+      d.cleanup();
+    }
+  });
+
   test("user reset-link names an unknown user", async () => {
     await expect(resetLink("nobody")).rejects.toThrow('no user named "nobody"');
   });

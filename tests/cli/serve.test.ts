@@ -5,6 +5,7 @@ import { createServer } from "node:net";
 import { BINARY, cli, startBinary } from "../support/updns.ts";
 import { dig } from "../support/dig.ts";
 import { havePeers, tempDir } from "../support/net.ts";
+import { WebClient } from "../support/web-client.ts";
 
 describe("updns serve (the built binary)", () => {
   test("copied alone into an empty folder it creates its database and serves", async () => {
@@ -79,6 +80,22 @@ describe("updns serve (the built binary)", () => {
       expect((await fetch(url)).status).toBe(404);
       const users = await cli(["user", "list", "--json"], { cwd: join(s.dataDir, "..") });
       expect(JSON.parse(users.stdout)).toEqual([{ username: "root", email: "root@example.test", staff: true, active: true }]);
+    } finally {
+      await s.stop();
+    }
+  });
+
+  test("the browser that used the setup link is signed in as the new staff account", async () => {
+    const s = await startBinary();
+    try {
+      const web = new WebClient(s.url);
+      const path = new URL(s.setupUrl!).pathname;
+      expect((await web.get("/overview/")).status).not.toBe(200);
+      const done = await web.request("POST", path, { body: new URLSearchParams({ username: "root", email: "root@example.test", password: "correct horse battery" }) });
+      expect(done.status).toBe(200);
+      const overview = await web.get("/overview/");
+      expect(overview.status).toBe(200);
+      expect(overview.body).toContain("Signed in as root.");
     } finally {
       await s.stop();
     }

@@ -2,9 +2,11 @@
 // language, nothing stale stays behind, and each translation keeps the English text's {placeholders}.
 import { describe, expect, test } from "bun:test";
 import { CATALOGUES, LANGUAGES } from "../../src/i18n/index.ts";
-import { extractKeys, placeholders } from "./keys.ts";
+import { extractKeys, placeholders, pluralKeys } from "./keys.ts";
 
-const { keys, dynamic } = extractKeys();
+const { keys, dynamic, plurals } = extractKeys();
+/** Every key a language's catalogue needs: the t() messages, and each count message once per plural category. */
+const wanted = (lang: string) => new Set([...keys.keys(), ...[...plurals.keys()].flatMap((other) => pluralKeys(other, lang))]);
 const others = LANGUAGES.filter((l) => l.code !== "en");
 
 describe("message catalogues", () => {
@@ -27,11 +29,12 @@ describe("message catalogues", () => {
     describe(code, () => {
       const cat = CATALOGUES[code];
       test("has every key", () => {
-        const missing = [...keys.keys()].filter((k) => !Object.hasOwn(cat, k)).map((k) => `${JSON.stringify(k)} (${keys.get(k)![0]})`);
+        const missing = [...wanted(code)].filter((k) => !Object.hasOwn(cat, k)).map((k) => `${JSON.stringify(k)} (${keys.get(k)?.[0] ?? "a count message"})`);
         expect(missing).toEqual([]);
       });
       test("has no stale key", () => {
-        expect(Object.keys(cat).filter((k) => !keys.has(k))).toEqual([]);
+        const all = wanted(code);
+        expect(Object.keys(cat).filter((k) => !all.has(k))).toEqual([]);
       });
       test("keeps the placeholders of every message", () => {
         const differ = Object.entries(cat)
@@ -67,5 +70,19 @@ describe("the extractor", () => {
     const found = extractKeys([relative(ROOT, f)]);
     expect([...found.keys.keys()]).toEqual(['One "q"', "Two", "Three"]);
     expect(found.dynamic).toHaveLength(1);
+  });
+
+  test("reads c.tn(count, { one, other }) as a count message, needing one entry per plural category of each language", async () => {
+    const { mkdtempSync, writeFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join, relative } = await import("node:path");
+    const { ROOT, pluralKeys } = await import("./keys.ts");
+    const f = join(mkdtempSync(join(tmpdir(), "i18n-")), "x.tsx");
+    writeFileSync(f, 'c.tn(rows.length, { one: "{n} apple", other: "{n} apples" });\n');
+    const found = extractKeys([relative(ROOT, f)]);
+    expect([...found.plurals]).toEqual([["{n} apples", "{n} apple"]]);
+    expect(pluralKeys("{n} apples", "de")).toEqual(["{n} apples#one", "{n} apples#other"]);
+    expect(pluralKeys("{n} apples", "fr")).toEqual(["{n} apples#one", "{n} apples#many", "{n} apples#other"]);
+    expect(plurals.get("{n} users")).toBe("{n} user");
   });
 });

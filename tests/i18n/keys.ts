@@ -10,6 +10,8 @@ export const ROOT = join(import.meta.dir, "..", "..");
 export interface Found {
   keys: Map<string, string[]>; // key → "file:line" where it is used
   dynamic: string[]; // "file:line" of template literals with ${} given to t()
+  /** Count messages given to tn(n, { one: "…", other: "…" }): English `other` form → its `one` form. */
+  plurals: Map<string, string>;
 }
 
 const ERROR = /new (?:ValidationError|ZoneNotAllowedError|AccessError|OAuthError|ApiError)\(\s*(?:[\w.]+|"[^"\n]*")\s*,\s*("(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`)/g;
@@ -57,6 +59,14 @@ export function templateKey(lit: string): string {
   return out;
 }
 
+/** tn(count, { one: "…", other: "…" }) (also as c.tn(…)): the count expression has no braces. */
+const PLURAL_CALL = /(?<![\w$])tn\([^{};]*?,\s*\{\s*one:\s*("(?:[^"\\\n]|\\.)*")\s*,\s*other:\s*("(?:[^"\\\n]|\\.)*")\s*,?\s*\}/g;
+
+/** The catalogue keys of a count message in a language: one per plural category of its rules (CLDR). */
+export function pluralKeys(other: string, lang: string): string[] {
+  return new Intl.PluralRules(lang).resolvedOptions().pluralCategories.map((c) => `${other}#${c}`);
+}
+
 const CALL = /(?<![\w$])(?:t|msg)\(\s*("(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)/g;
 
 /** The value of a JS string literal as written in the source. */
@@ -74,6 +84,7 @@ export function sourceFiles(): string[] {
 export function extractKeys(files = sourceFiles()): Found {
   const keys = new Map<string, string[]>();
   const dynamic: string[] = [];
+  const plurals = new Map<string, string>();
   for (const f of files) {
     const text = readFileSync(join(ROOT, f), "utf8");
     for (const m of text.matchAll(CALL)) {
@@ -89,6 +100,7 @@ export function extractKeys(files = sourceFiles()): Found {
       const key = unquote(m[1]);
       keys.set(key, [...(keys.get(key) ?? []), where]);
     }
+    for (const m of text.matchAll(PLURAL_CALL)) plurals.set(unquote(m[2]), unquote(m[1]));
     for (const fn of PROBLEM_FUNCTIONS[f] ?? []) {
       const start = text.indexOf(`export function ${fn}(`);
       if (start < 0) throw new Error(`${f}: ${fn} not found (update PROBLEM_FUNCTIONS)`);
@@ -111,7 +123,7 @@ export function extractKeys(files = sourceFiles()): Found {
       keys.set(key, [...(keys.get(key) ?? []), where]);
     }
   }
-  return { keys, dynamic };
+  return { keys, dynamic, plurals };
 }
 
 /** The {name} placeholders of a message, sorted (duplicates once). */

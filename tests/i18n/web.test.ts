@@ -182,3 +182,37 @@ describe.skipIf(!runMail)("mails in the person's language", () => {
     expect(mail.subject).toBe("Setzen Sie Ihr Passwort für updns.test zurück");
   });
 });
+
+describe("counts in the language's plural forms", () => {
+  test("the user list says 1 user / 2 users, and 1 Benutzer / 2 Benutzer in German", async () => {
+    const w = await makeWebWorld();
+    await w.user("boss", undefined, true);
+    await w.user("norm");
+    const b = w.browser();
+    await b.login("boss", "correct horse battery");
+    expect((await view(b, "/admin/users?q=boss", "en")).text).toContain("1 user ");
+    expect((await view(b, "/admin/users?q=boss", "en")).text).not.toContain("1 users");
+    expect((await view(b, "/admin/users", "en")).text).toContain("2 users");
+    expect((await view(b, "/admin/users?q=boss", "de")).text).toContain("1 Benutzer");
+    expect((await view(b, "/admin/users", "de")).text).toContain("2 Benutzer");
+  });
+
+  test("tn() picks the plural category of the language (Intl.PluralRules) for 1 and 2", async () => {
+    const { pluralTranslator } = await import("../../src/i18n/index.ts");
+    const seconds = { one: "Too many failed logins. Try again in {n} second.", other: "Too many failed logins. Try again in {n} seconds." };
+    const hosts = { one: "{n} host", other: "{n} hosts" };
+    const en = pluralTranslator("en");
+    const de = pluralTranslator("de");
+    expect([en(1, seconds), en(2, seconds)]).toEqual(["Too many failed logins. Try again in 1 second.", "Too many failed logins. Try again in 2 seconds."]);
+    expect([de(1, seconds), de(2, seconds)]).toEqual([
+      "Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in 1 Sekunde erneut.",
+      "Zu viele fehlgeschlagene Anmeldungen. Versuchen Sie es in 2 Sekunden erneut.",
+    ]);
+    expect([en(1, hosts), en(2, hosts), en(0, hosts)]).toEqual(["1 host", "2 hosts", "0 hosts"]);
+    expect([de(1, hosts), de(2, hosts)]).toEqual(["1 Host", "2 Hosts"]);
+    // French counts 0 as singular and has a "many" form for round millions ("1000000 d'hôtes").
+    expect([pluralTranslator("fr")(0, hosts), pluralTranslator("fr")(1000000, hosts)]).toEqual(["0 hôte", "1000000 d'hôtes"]);
+    // A message no catalogue has stays English, in the English form for the count.
+    expect(pluralTranslator("hu")(1, { one: "{n} apple", other: "{n} apples" })).toBe("1 apple");
+  });
+});

@@ -36,6 +36,19 @@ describe("the baseline's test_faults cases (§9.9)", () => {
     expect(r.lines).toContain(`Setting abuse flag for host h.${ZONE} (created by ann, client faults: 42)`);
   });
 
+  test("the no-change part of the client faults starts again with them (--reset-client and --flag-abuse)", async () => {
+    const a = makeJobWorld();
+    const reset = a.host("r", { clientFaults: 9, nochgFaults: 7 });
+    await runFaults(a.ctx, { resetClient: true });
+    expect([a.row(reset)!.clientFaults, a.row(reset)!.nochgFaults]).toEqual([0, 0]);
+    const b = makeJobWorld();
+    const flagged = b.host("f", { clientFaults: 42, nochgFaults: 40 });
+    const kept = b.host("k", { clientFaults: 9, nochgFaults: 7 });
+    await runFaults(b.ctx, { flagAbuse: 23 });
+    expect([b.row(flagged)!.clientFaults, b.row(flagged)!.nochgFaults]).toEqual([0, 0]);
+    expect([b.row(kept)!.clientFaults, b.row(kept)!.nochgFaults]).toEqual([9, 7]);
+  });
+
   test("exactly N client faults is not above N", async () => {
     const w = makeJobWorld();
     const id = w.host("h", { clientFaults: 23 });

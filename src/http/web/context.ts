@@ -34,7 +34,7 @@ import {
 } from "../../auth/index.ts";
 import type { AppMailer } from "../../mail/index.ts";
 import { clientInfo, ProxyTrust, type ClientInfo } from "../client.ts";
-import { LANGUAGE_COOKIE, pickLanguage, translator, type Translate } from "./i18n.ts";
+import { LANGUAGE_COOKIE, pickLanguage, pluralTranslator, translator, type PluralTranslate, type Translate } from "./i18n.ts";
 // A cycle on purpose, of functions only (called per request, long after both modules loaded).
 import { forbiddenPage, notFoundPage } from "./errors.tsx";
 import type { DetectTokens, ReverseLookup, SessionIps } from "./detect.ts";
@@ -128,6 +128,8 @@ export interface WebContext {
   session: Session | null;
   lang: string;
   t: Translate;
+  /** t() for a count message: `c.tn(n, { one: "{n} user", other: "{n} users" })` in the language's plural form. */
+  tn: PluralTranslate;
   /** The CSRF token for this page's forms (hidden field `_csrf`) and htmx (`X-CSRF-Token`). */
   csrf: string;
   /** The submitted form (empty for GET). */
@@ -270,6 +272,7 @@ export async function handle(web: Web, request: Request, params: Record<string, 
     session,
     lang,
     t: translator(lang),
+    tn: pluralTranslator(lang),
     csrf: csrfToken(web.key, binding()),
     form: new URLSearchParams(),
     flashes: readFlashes(cookies[FLASH_COOKIE]),

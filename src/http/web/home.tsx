@@ -3,9 +3,9 @@
 import { Html } from "@elysiajs/html";
 import { userHosts, visibleDomains, type HostRecord } from "../../core/index.ts";
 import { webRoutes, type Web, type WebContext } from "./context.ts";
-import { fragment, page } from "./layout.tsx";
+import { fragment, page, signUpOpen } from "./layout.tsx";
 import { detectedIps, reverseNames } from "./detect.ts";
-import { Addresses } from "./hosts/index.tsx";
+import { Addresses, HostHealth } from "./hosts/index.tsx";
 import { YesNo } from "./ui.tsx";
 
 /** A detected address, with its reverse name when one was looked up: "address (name)". */
@@ -76,7 +76,7 @@ function Home({ c }: { c: WebContext }): JSX.Element {
       ) : (
         <p class="actions">
           <a class="button" href="/account/login" safe>{t("Log in")}</a>
-          <a class="button secondary" href="/account/register" safe>{t("Sign up")}</a>
+          {signUpOpen(c) ? <a class="button secondary" href="/account/register" safe>{t("Sign up")}</a> : ""}
         </p>
       )}
     </>
@@ -95,8 +95,8 @@ function HostRow({ c, rec }: { c: WebContext; rec: HostRecord }): JSX.Element {
       <td data-label={t("Available")}>
         <YesNo c={c} value={h.available} />
       </td>
-      <td data-label={t("Faults")}>
-        <span safe>{`${h.clientFaults} / ${h.serverFaults}`}</span>{" "}
+      <td data-label={t("Health")}>
+        <HostHealth c={c} host={h} />{" "}
         {h.abuseBlocked ? <span class="badge bad" safe>{t("Abuse-Blocked")}</span> : h.abuse ? <span class="badge bad" safe>{t("Abuse")}</span> : ""}
       </td>
       <td data-label={t("Addresses")}>
@@ -130,7 +130,7 @@ async function Overview({ c }: { c: WebContext }): Promise<JSX.Element> {
                   <th safe>{t("Host")}</th>
                   <th safe>{t("Comment")}</th>
                   <th safe>{t("Available")}</th>
-                  <th safe>{t("Faults (client / server)")}</th>
+                  <th safe>{t("Health")}</th>
                   <th safe>{t("Addresses")}</th>
                 </tr>
               </thead>

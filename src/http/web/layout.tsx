@@ -79,9 +79,13 @@ export function Layout({ c, title, children }: LayoutProps): JSX.Element {
                 </>
               ) : (
                 <>
-                  <li>
-                    <a href="/account/register" safe>{t("Sign up")}</a>
-                  </li>
+                  {signUpOpen(c) ? (
+                    <li>
+                      <a href="/account/register" safe>{t("Sign up")}</a>
+                    </li>
+                  ) : (
+                    ""
+                  )}
                   <li>
                     <a href={LOGIN_HREF} safe>{t("Log in")}</a>
                   </li>
@@ -152,6 +156,14 @@ export async function page(c: WebContext, title: string, body: JSX.Element, stat
 /** Just a fragment (for htmx swaps): no frame. */
 export async function fragment(body: JSX.Element, status = 200): Promise<Response> {
   return new Response(await body, { status, headers: { "content-type": "text/html; charset=utf-8" } });
+}
+
+/**
+ * Whether "Sign up" is worth linking: only when anyone may register. Invited people arrive with their own
+ * link, and under "closed" or "invitation" the bare sign-up page only says no (403).
+ */
+export function signUpOpen(c: WebContext): boolean {
+  return c.web.config.registration.mode === "open";
 }
 
 export function CsrfField({ c }: { c: WebContext }): JSX.Element {

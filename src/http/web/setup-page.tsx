@@ -8,7 +8,8 @@ import { createLogger } from "../../log/index.ts";
 import { createMailer } from "../../mail/index.ts";
 import { completeSetup, setupTokenValid } from "../../core/admin/setup.ts";
 import { ValidationError } from "../../core/admin/names.ts";
-import { createWeb, webRoutes, type Web, type WebContext } from "./context.ts";
+import { AFTER_LOGIN, createWeb, webRoutes, type Web, type WebContext } from "./context.ts";
+import { startSession } from "./accounts/login.tsx";
 import { Field, FormError, page, type Errors } from "./layout.tsx";
 
 function SetupForm({ c, errors, values }: { c: WebContext; errors?: Errors; values?: Record<string, string> }): JSX.Element {
@@ -48,13 +49,15 @@ export function setupRoutes(db: Db, web?: Web) {
         try {
           const user = await completeSetup(db, c.params.token, values, c.now);
           w.log.info("first staff account created", { user: user.username });
+          // The person who just chose the password is signed in, as after a login: no second step.
+          startSession(c, user, false);
           return page(
             c,
             c.t("Setup done"),
             <>
               <h1 safe>{c.t("Staff account {username} created.", { username: user.username })}</h1>
               <p>
-                <a href="/account/login" safe>{c.t("Log in")}</a>
+                <a href={AFTER_LOGIN} safe>{c.t("Overview")}</a>
               </p>
             </>,
           );

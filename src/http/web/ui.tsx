@@ -92,7 +92,7 @@ export function ago(c: WebContext, when: Date | null | undefined): string {
   if (s < 60) return c.t("{n} s ago", { n: s });
   if (s < 3600) return c.t("{n} min ago", { n: Math.floor(s / 60) });
   if (s < 86400 * 2) return c.t("{n} h ago", { n: Math.floor(s / 3600) });
-  return c.t("{n} days ago", { n: Math.floor(s / 86400) });
+  return c.tn(Math.floor(s / 86400), { one: "{n} day ago", other: "{n} days ago" });
 }
 
 export const checked = (c: WebContext, name: string) => c.form.get(name) === "1" || c.form.get(name) === "on";

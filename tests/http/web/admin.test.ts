@@ -35,7 +35,8 @@ describe("staff user admin", () => {
     const olga = w.db.select().from(users).where(eq(users.username, "olga")).get()!;
     const search = await s.get("/admin/users?q=OLG");
     expect(textOf(search.body)).toContain("olga@example.test");
-    expect(textOf(search.body)).toContain("1 users");
+    expect(textOf(search.body)).toContain("1 user");
+    expect(textOf(search.body)).not.toContain("1 users");
     expect(textOf((await s.get("/admin/users?q=nobody")).body)).toContain("0 users");
 
     const o = w.browser({ address: "192.0.2.3" });

@@ -78,6 +78,18 @@ describe("page frame", () => {
     expect(textOf(done.body)).toContain("Staff account root created.");
     expect((await b.get(`/setup/${token}`)).status).toBe(404);
   });
+
+  test("the setup link signs the new staff account in: the overview answers without a login", async () => {
+    const { issueSetupToken } = await import("../../../src/core/admin/setup.ts");
+    const w = await makeWebWorld();
+    const token = issueSetupToken(w.db)!;
+    const b = w.browser();
+    expect((await b.get("/overview/")).status).not.toBe(200);
+    await b.request("POST", `/setup/${token}`, new URLSearchParams({ username: "root", email: "root@example.test", password: "correct horse battery" }));
+    const overview = await b.get("/overview/");
+    expect(overview.status).toBe(200);
+    expect(textOf(overview.body)).toContain("Log out");
+  });
 });
 
 describe("translation", () => {
@@ -113,6 +125,21 @@ describe("menu links", () => {
       expect(page.body).toContain('href="/account/tokens"');
       expect(page.body.includes('href="/acme/"')).toBe(zone !== "");
       if (zone) expect((await b.get("/acme/")).status).toBe(200);
+    }
+  });
+});
+
+describe("sign-up link", () => {
+  test('"Sign up" is linked (menu and front page) only when registration.mode is open, and there it leads to the form', async () => {
+    for (const mode of ["open", "closed", "invitation"] as const) {
+      const w = await makeWebWorld({ configure: (c) => (c.registration.mode = mode) });
+      const b = w.browser();
+      for (const path of ["/", "/account/login"]) {
+        const page = await b.get(path);
+        expect({ mode, path, linked: page.body.includes('href="/account/register"') }).toEqual({ mode, path, linked: mode === "open" });
+        expect({ mode, path, text: textOf(page.body).includes("Sign up") }).toEqual({ mode, path, text: mode === "open" });
+      }
+      if (mode === "open") expect((await b.get("/account/register")).status).toBe(200);
     }
   });
 });

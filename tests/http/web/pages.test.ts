@@ -181,6 +181,31 @@ describe("hosts", () => {
   });
 });
 
+describe("host health", () => {
+  test("a good, a nochg and a badauth read as one keep-alive and one fault, with the rule as tooltip; the counters stay as the spec counts them", async () => {
+    const w = await makeDnsWebWorld({ api: true });
+    const alice = (await w.signedIn("alice")).b;
+    await alice.submit("/domain/add/", { name: "dyn.example.org", backend: "embedded" }, "/domain/add/");
+    await alice.submit("/host/add/", { name: "home", domain: "1" }, "/host/add/");
+    const secret = (await alice.submit("/host/1/secret", {}, "/host/1/")).body.match(/<pre id="secret"[^>]*>([A-Za-z0-9]+)<\/pre>/)![1];
+    const router = w.browser({ address: "192.0.2.99" });
+    const update = (password: string) =>
+      router.request("GET", "/nic/update?hostname=home.dyn.example.org&myip=192.0.2.7", undefined, { authorization: `Basic ${btoa(`home.dyn.example.org:${password}`)}`, "user-agent": "router/1.0" });
+    expect((await update(secret)).body).toBe("good 192.0.2.7");
+    expect((await update(secret)).body).toBe("nochg 192.0.2.7");
+    expect((await update("wrong")).body).toBe("badauth");
+    const rule = "Keep-alives: updates that sent the address already set (nochg), usually a router checking in. Faults: wrong credentials (badauth), refused updates and DNS errors. Many keep-alives in a short time still count toward the abuse limit.";
+    for (const path of ["/overview/", "/host/1/"]) {
+      const body = (await alice.get(path)).body;
+      expect(textOf(body)).toContain("Keep-alives 1 · Faults 1");
+      expect(textOf(body)).not.toContain("Faults 2");
+      expect(body).toContain(`title="${rule}"`);
+    }
+    const h = w.db.select().from(hosts).where(eq(hosts.id, 1)).get()!;
+    expect([h.clientFaults, h.nochgFaults, h.apiAuthFaults, h.serverFaults]).toEqual([1, 1, 1, 0]);
+  });
+});
+
 describe("related hosts and forwarders", () => {
   test("related: duplicate names and bad interface ids are form errors, not 500s; edit and delete", async () => {
     const { w, alice } = await fixture();
@@ -314,9 +339,9 @@ describe("staff lists", () => {
     await alice.get("/host/1/");
     await alice.request("POST", "/nic/update_authorized", new URLSearchParams({ hostname: "home.dyn.example.org", myip: "192.0.2.55" }), { "hx-request": "true", "x-csrf-token": alice.csrf() });
     const { b: s } = await w.signedIn("boss", { staff: true });
-    expect(textOf((await s.get("/admin/hosts?q=bob")).body)).toContain("1 hosts");
+    expect(textOf((await s.get("/admin/hosts?q=bob")).body)).toContain("1 host ");
     expect(textOf((await s.get("/admin/hosts?q=%25")).body)).toContain("0 hosts"); // % is literal, not a wildcard
-    expect(textOf((await s.get("/admin/domains?q=dyn")).body)).toContain("1 domains");
+    expect(textOf((await s.get("/admin/domains?q=dyn")).body)).toContain("1 domain ");
     expect((await s.submit("/admin/hosts/1/abuse", { blocked: "1" }, "/admin/hosts")).status).toBe(303);
     expect(w.db.select().from(hosts).where(eq(hosts.id, 1)).get()!.abuseBlocked).toBe(true);
     expect(textOf((await alice.get("/host/1/addresses")).body)).toContain("A none");

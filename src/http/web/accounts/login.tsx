@@ -90,7 +90,7 @@ async function login(c: WebContext): Promise<Response> {
   if (wait > 0) {
     const seconds = Math.ceil(wait / 1000);
     c.web.loginFailures.blocked(c.client.address, identifier, seconds);
-    const errors = { "": t("Too many failed logins. Try again in {seconds} seconds.", { seconds }) };
+    const errors = { "": c.tn(seconds, { one: "Too many failed logins. Try again in {n} second.", other: "Too many failed logins. Try again in {n} seconds." }) };
     return page(c, t("Log in"), <LoginForm c={c} errors={errors} identifier={identifier} next={next} />, 429, { "retry-after": String(seconds) });
   }
   const result = await checkPasswordLogin(c.web.db, user, password, c.now);

@@ -76,7 +76,7 @@ function Hosts({ c }: { c: WebContext }): JSX.Element {
       q={p.q}
       pageNo={p.pageNo}
       total={total}
-      count={t("{total} hosts", { total })}
+      count={c.tn(total, { one: "{n} host", other: "{n} hosts" })}
       headers={[t("Host"), t("Owner"), t("Faults (client / server / auth)"), t("Abuse"), t("Abuse-Blocked"), t("Actions")]}
     >
             {rows.map((r) => (
@@ -115,7 +115,7 @@ function Domains({ c }: { c: WebContext }): JSX.Element {
       q={p.q}
       pageNo={p.pageNo}
       total={total}
-      count={t("{total} domains", { total })}
+      count={c.tn(total, { one: "{n} domain", other: "{n} domains" })}
       headers={[t("Domain"), t("Kind"), t("Owner"), t("Public"), t("Available")]}
     >
             {rows.map((r) => (
@@ -149,7 +149,7 @@ function Services({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Elemen
         q={p.q}
         pageNo={p.pageNo}
         total={total}
-        count={t("{total} services", { total })}
+        count={c.tn(total, { one: "{n} service", other: "{n} services" })}
         headers={[t("Name"), t("Server"), t("Path"), "TLS", "IPv4 / IPv6", t("Actions")]}
       >
             {rows.map((s) => (
@@ -197,7 +197,7 @@ function Blacklist({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Eleme
       <h1 safe>{t("Blacklist")}</h1>
       <p class="muted" safe>{t("Regular expressions searched in new host names; a match refuses the name.")}</p>
       <SearchBox c={c} action="/admin/blacklist" q={p.q} />
-      <p class="muted" safe>{t("{total} patterns", { total })}</p>
+      <p class="muted" safe>{c.tn(total, { one: "{n} pattern", other: "{n} patterns" })}</p>
       <ul>
         {rows.map((b) => (
           <li class="actions">

@@ -28,7 +28,7 @@ function UsersPage({ c, errors, values }: { c: WebContext; errors?: Errors; valu
         <input id="q" name="q" type="search" value={q} />
         <button type="submit" class="secondary" safe>{t("Search")}</button>
       </form>
-      <p class="muted" safe>{t("{total} users", { total })}</p>
+      <p class="muted" safe>{c.tn(total, { one: "{n} user", other: "{n} users" })}</p>
       <div class="table-wrap">
         <table>
           <thead>

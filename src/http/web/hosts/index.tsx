@@ -8,6 +8,7 @@ import {
   deleteHost,
   domainsForNewHosts,
   findHost,
+  hostHealth,
   ownedHost,
   parseAddress,
   regenerateHostSecret,
@@ -48,6 +49,18 @@ export async function addressTexts(c: WebContext, rec: HostRecord, name?: string
  * The addresses of a host. Embedded zones answer from memory, so the values are rendered at once; rfc2136
  * zones need a query to their primary, so the page loads them afterwards with htmx (updns.md §3).
  */
+/** "Keep-alives N · Faults M", with the rule behind the two numbers as its tooltip. */
+export function HostHealth({ c, host }: { c: WebContext; host: HostRecord["host"] }): JSX.Element {
+  const t = c.t;
+  const { keepalives, faults } = hostHealth(host);
+  const rule = t("Keep-alives: updates that sent the address already set (nochg), usually a router checking in. Faults: wrong credentials (badauth), refused updates and DNS errors. Many keep-alives in a short time still count toward the abuse limit.");
+  return (
+    <span class="health" title={rule} safe>
+      {t("Keep-alives {n} · Faults {m}", { n: keepalives, m: faults })}
+    </span>
+  );
+}
+
 export async function Addresses({ c, rec, inline }: { c: WebContext; rec: HostRecord; inline?: boolean }): Promise<string> {
   const url = `/host/${rec.host.id}/addresses`;
   const refresh = "addresses-changed from:body";
@@ -173,12 +186,15 @@ async function HostPage({ c, rec, errors }: { c: WebContext; rec: HostRecord; er
       </div>
       <section aria-labelledby="h-results">
         <h2 id="h-results" safe>{t("Last results")}</h2>
+        <p>
+          <HostHealth c={c} host={h} />
+        </p>
         <dl class="results">
           <dt safe>{t("Authentication")}</dt>
           <dd safe>{h.apiAuthResultMsg || "–"}</dd>
-          <dt safe>{t("Client ({n} faults)", { n: h.clientFaults })}</dt>
+          <dt safe>{t("Update client")}</dt>
           <dd safe>{h.clientResultMsg || "–"}</dd>
-          <dt safe>{t("Server ({n} faults)", { n: h.serverFaults })}</dt>
+          <dt safe>{t("Server")}</dt>
           <dd safe>{h.serverResultMsg || "–"}</dd>
         </dl>
       </section>

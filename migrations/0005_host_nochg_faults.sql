@@ -1,0 +1,1 @@
+ALTER TABLE `hosts` ADD `nochg_faults` integer DEFAULT 0 NOT NULL;
