@@ -8,7 +8,7 @@ import { createMailer } from "../mail/index.ts";
 import type { AppMetrics } from "../metrics/index.ts";
 import { systemClock, type BackendFor, type Clock } from "../core/index.ts";
 import { SqliteZoneStorage } from "../backends/embedded/index.ts";
-import { listDomains } from "../core/admin/domains.ts";
+import { listDomains } from "../core/index.ts";
 import { translator } from "../http/web/index.ts";
 import {
   findJob,

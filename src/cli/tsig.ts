@@ -1,5 +1,5 @@
 import type { Db } from "../db/index.ts";
-import { bindKeyStanza, createTsigKey, listTsigKeys, removeTsigKey, requireTsigKey } from "../core/admin/tsig.ts";
+import { bindKeyStanza, createTsigKey, listTsigKeys, removeTsigKey, requireTsigKey } from "../core/index.ts";
 import { AcmeError, grantUpdate, listGrants, type GrantMatch } from "../core/index.ts";
 import { CliError, givenSecret, parse, print, table, type Io, type OpenDb } from "./args.ts";
 

@@ -31,18 +31,9 @@ export interface ZoneRecordStore {
   dsOf?(zone: string): string[];
 }
 
-export type ZoneRecordReason = "notzone" | "nozone" | "cname" | "apex" | "invalid" | "exists";
+import { ZoneRecordError, type ZoneRecordReason } from "./errors.ts";
 
-export class ZoneRecordError extends Error {
-  constructor(
-    message: string,
-    readonly reason: ZoneRecordReason | (string & {}),
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = "ZoneRecordError";
-  }
-}
+export { ZoneRecordError, type ZoneRecordReason };
 
 /** Types that are shown, never written here: the SOA is the server's, DNSSEC records the signer's. */
 const SHOWN_ONLY = new Set(["SOA"]);

@@ -6,7 +6,7 @@
 import { SqliteZoneStorage } from "../backends/embedded/index.ts";
 import { zoneRefOf, type DomainRow } from "../core/index.ts";
 import type { Db } from "../db/index.ts";
-import { listSecondaries } from "../core/admin/domains.ts";
+import { listSecondaries } from "../core/index.ts";
 import { parseServer, querySoa, type SourceAddresses } from "../dns/rfc2136/index.ts";
 import { ZoneStore } from "../dns/zone/index.ts";
 

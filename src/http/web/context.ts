@@ -10,9 +10,9 @@ import { Elysia } from "elysia";
 import type { Config } from "../../config/index.ts";
 import type { Db } from "../../db/index.ts";
 import { AuthFailureLog, type Logger } from "../../log/index.ts";
-import type { Clock } from "../../core/ports.ts";
+import type { Clock } from "../../core/index.ts";
 import { challengeTxtFrom, createUpdateService, queueForwarder, type BackendFor, type DnssecPort, type UpdateService, type ZoneCheck, type ZoneEditor } from "../../core/index.ts";
-import type { User } from "../../core/admin/users.ts";
+import type { User } from "../../core/index.ts";
 import {
   ANON_CSRF_COOKIE,
   CSRF_FIELD,

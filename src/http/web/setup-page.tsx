@@ -6,8 +6,8 @@ import type { Db } from "../../db/index.ts";
 import { loadConfig } from "../../config/index.ts";
 import { createLogger } from "../../log/index.ts";
 import { createMailer } from "../../mail/index.ts";
-import { completeSetup, setupTokenValid } from "../../core/admin/setup.ts";
-import { ValidationError } from "../../core/admin/names.ts";
+import { completeSetup, setupTokenValid } from "../../core/index.ts";
+import { ValidationError } from "../../core/index.ts";
 import { createWeb, webRoutes, type Web, type WebContext } from "./context.ts";
 import { Field, FormError, page, type Errors } from "./layout.tsx";
 

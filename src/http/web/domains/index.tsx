@@ -20,9 +20,9 @@ import {
   type DomainRow,
   type DomainsAddPolicy,
 } from "../../../core/index.ts";
-import { addSecondary, listSecondaries, removeSecondary } from "../../../core/admin/domains.ts";
-import { ValidationError } from "../../../core/admin/names.ts";
-import { TSIG_ALGORITHMS } from "../../../core/admin/tsig.ts";
+import { addSecondary, listSecondaries, removeSecondary } from "../../../core/index.ts";
+import { ValidationError } from "../../../core/index.ts";
+import { TSIG_ALGORITHMS } from "../../../core/index.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
 import { Check, checked, confirmDelete, Copyable, idParam, intField, Select, TextArea } from "../ui.tsx";

@@ -14,7 +14,7 @@ import {
   updateHostSettings,
   type HostRecord,
 } from "../../../core/index.ts";
-import { ValidationError } from "../../../core/admin/names.ts";
+import { ValidationError } from "../../../core/index.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, fragment, page, type Errors } from "../layout.tsx";
 import { HelpTabs } from "../help/index.tsx";

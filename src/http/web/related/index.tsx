@@ -2,8 +2,8 @@
 // interface ids, e.g. devices behind a router that only knows its prefix.
 import { Html } from "@elysiajs/html";
 import { addRelated, deleteRelated, relatedById, relatedOf, updateRelated, type HostRecord, type RelatedInput } from "../../../core/index.ts";
-import type { RelatedHostRow } from "../../../core/hosts.ts";
-import { ValidationError } from "../../../core/admin/names.ts";
+import type { RelatedHostRow } from "../../../core/index.ts";
+import { ValidationError } from "../../../core/index.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
 import { addressTexts, hostOf } from "../hosts/index.tsx";
