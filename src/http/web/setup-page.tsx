@@ -6,8 +6,7 @@ import type { Db } from "../../db/index.ts";
 import { loadConfig } from "../../config/index.ts";
 import { createLogger } from "../../log/index.ts";
 import { createMailer } from "../../mail/index.ts";
-import { completeSetup, setupTokenValid } from "../../core/index.ts";
-import { ValidationError } from "../../core/index.ts";
+import { completeSetup, setupTokenValid, ValidationError } from "../../core/index.ts";
 import { createWeb, webRoutes, type Web, type WebContext } from "./context.ts";
 import { Field, FormError, page, type Errors } from "./layout.tsx";
 

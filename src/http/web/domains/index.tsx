@@ -4,25 +4,27 @@
 import { Html } from "@elysiajs/html";
 import {
   addDomain,
+  addSecondary,
+  apexNs,
   deleteDomain,
+  listSecondaries,
+  mayAddEmbeddedZones,
   ownedDomain,
   regenerateDomainKey,
-  setStaticRRset,
-  staticRecords,
-  apexNs,
+  removeSecondary,
   setApexNs,
-  transferKeyOf,
-  updateDomain,
-  zoneRefOf,
+  setStaticRRset,
   STATIC_TYPES,
+  staticRecords,
+  transferKeyOf,
+  TSIG_ALGORITHMS,
+  updateDomain,
+  ValidationError,
   ZoneNotAllowedError,
-  mayAddEmbeddedZones,
+  zoneRefOf,
   type DomainRow,
   type DomainsAddPolicy,
 } from "../../../core/index.ts";
-import { addSecondary, listSecondaries, removeSecondary } from "../../../core/index.ts";
-import { ValidationError } from "../../../core/index.ts";
-import { TSIG_ALGORITHMS } from "../../../core/index.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
 import { Check, checked, confirmDelete, Copyable, idParam, intField, Select, TextArea } from "../ui.tsx";
