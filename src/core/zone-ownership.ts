@@ -7,7 +7,7 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { parse } from "tldts";
 import { domains, hosts, zoneRecords, type Db } from "../db/index.ts";
-import { ValidationError } from "./admin/names.ts";
+import { ValidationError } from "./errors.ts";
 
 type DomainRow = typeof domains.$inferSelect;
 

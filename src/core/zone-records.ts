@@ -3,7 +3,7 @@
 // alone, rdata syntax, the apex keeps its SOA and NS) in its transaction, and its refusals keep their reason
 // here so the API can tell a clash (409) from bad data (400).
 import type { Db } from "../db/index.ts";
-import { ValidationError } from "./admin/names.ts";
+import { ValidationError } from "./errors.ts";
 import { checkStaticRecord, delegate, type ZoneEditor } from "./domains-edit.ts";
 import type { DomainRow } from "./hosts.ts";
 import type { ChangeOutcome } from "./ports.ts";

@@ -11,6 +11,7 @@ export {
   removeDomain,
   addSecondary,
   removeSecondary,
+  type DomainRow,
   type EmbeddedZoneInput,
   type NewZoneRecords,
   type ZoneCreation,

@@ -6,10 +6,9 @@
 import ipaddr from "ipaddr.js";
 import { normalizeName, readName, NameFormatError } from "../wire/index.ts";
 import { isGenericType, TYPE_CODE, type RRType } from "./types.ts";
-import { CODECS, genericBytes, genericText, isGenericRdata, LOWERCASED_FOR_SIGNING } from "./rdata/index.ts";
+import { checkName, CODECS, genericBytes, genericText, isGenericRdata, LOWERCASED_FOR_SIGNING, quoteString, RdataError, unescapeString, type Token } from "./rdata/index.ts";
 import { packAAAA } from "./packed.ts";
-import { checkName, quoteString, RdataError, unescapeString, type Token } from "./rdata/text.ts";
-import { base32hex, decodeTypeBitmap, encodeTypeBitmap, fromBase32hex, fromBase64, fromHex, parseSigTime, sigTime, toBase64, toHex } from "../dnssec/encoding.ts";
+import { base32hex, decodeTypeBitmap, encodeTypeBitmap, fromBase32hex, fromBase64, fromHex, parseSigTime, sigTime, toBase64, toHex } from "../dnssec/index.ts";
 
 export { checkName, quoteString, RdataError, unescapeString, type Token };
 

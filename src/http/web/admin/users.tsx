@@ -6,7 +6,7 @@ import { createUser, validateEmail } from "../../../core/index.ts";
 import { invitationMail } from "../../../mail/index.ts";
 import { notFound, redirect, type Router, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, MailNotice, page, type Errors } from "../layout.tsx";
-import { field, formErrors } from "../accounts/forms.ts";
+import { field, formErrors } from "../accounts/index.ts";
 import { AdminNav } from "./lists.tsx";
 import { formatDateTime } from "../i18n.ts";
 

@@ -313,6 +313,8 @@ function StaticRecords({ c, d, errors }: { c: WebContext; d: DomainRow; errors?:
   );
 }
 
+export { secondarySnippets, primarySnippets, type KeyText, type Snippet } from "./snippets.ts";
+
 export function domainPages(web: Web) {
   return webRoutes("domains", web, (r) => {
     r.get("/domain/add/", (c) => page(c, c.t("Add a domain"), <AddForm c={c} />), "user");
