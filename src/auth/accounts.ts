@@ -4,8 +4,7 @@
 import { and, eq, lt, ne, or, sql } from "drizzle-orm";
 import { resolve4, resolve6, resolveMx } from "node:dns/promises";
 import { apiTokens, users, type Db } from "../db/index.ts";
-import { validateEmail, validatePassword, validateUsername, type User } from "../core/admin/users.ts";
-import { ValidationError } from "../core/admin/names.ts";
+import { validateEmail, validatePassword, validateUsername, ValidationError, type User } from "../core/index.ts";
 import { hashPassword, verifyPassword, burnTime } from "./password.ts";
 import { invalidateUserSessions } from "./session.ts";
 import { LANGUAGE_CODES } from "../i18n/index.ts";

@@ -4,8 +4,7 @@
 // settings page.
 import { and, eq, sql } from "drizzle-orm";
 import { oauthIdentities, users, type Db } from "../db/index.ts";
-import type { User } from "../core/admin/users.ts";
-import { ValidationError } from "../core/admin/names.ts";
+import { ValidationError, type User } from "../core/index.ts";
 import type { ExternalIdentity } from "./oauth.ts";
 
 export type Identity = typeof oauthIdentities.$inferSelect;

@@ -1,7 +1,7 @@
 // Login passwords: argon2id through Bun.password (parameters in core/admin/users.ts, OWASP's 19 MiB, t=2).
 // Verification also says when a stored hash was made with older parameters, so login can rehash it.
 import { pbkdf2Sync, timingSafeEqual } from "node:crypto";
-import { hashPassword } from "../core/admin/users.ts";
+import { hashPassword } from "../core/index.ts";
 
 export { hashPassword };
 

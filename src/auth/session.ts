@@ -18,7 +18,7 @@
 // every state-changing request.
 import { and, eq, lt, ne } from "drizzle-orm";
 import { sessions, users, type Db } from "../db/index.ts";
-import type { User } from "../core/admin/users.ts";
+import type { User } from "../core/index.ts";
 import { randomToken, sha256Hex } from "./crypto.ts";
 
 export const SESSION_COOKIE = "updns_session";

@@ -2,7 +2,7 @@
 // changed through the same zone transaction, and the running server reloads it when it sees the commit.
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
-import type { ZoneBackend, ZoneRef } from "../core/ports.ts";
+import type { ZoneBackend, ZoneRef } from "../core/index.ts";
 import { EmbeddedBackend } from "../backends/embedded/index.ts";
 import { openZoneStore } from "./zones.ts";
 import { outgoingSources } from "./dns.ts";

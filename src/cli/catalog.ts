@@ -4,7 +4,7 @@
 // then on the zone store keeps it.
 import type { Config } from "../config/index.ts";
 import { domains, type Db } from "../db/index.ts";
-import { ensureCatalogDomain } from "../core/admin/catalog.ts";
+import { ensureCatalogDomain } from "../core/index.ts";
 import { catalogZoneDefinition, isCatalog, type ZoneStore } from "../dns/zone/index.ts";
 
 export async function startCatalog(cfg: Config, db: Db, store: ZoneStore): Promise<string | null> {

@@ -1,12 +1,25 @@
 import type { Db } from "../db/index.ts";
-import { addEmbeddedZone, addRfc2136Zone, addSecondary, listDomains, listSecondaries, removeDomain, removeSecondary, requireDomain } from "../core/admin/domains.ts";
-import { delegate, delegateAround, undelegate, updateDomain, zoneRefOf } from "../core/index.ts";
-import { enclosingZone } from "../core/zone-ownership.ts";
+import {
+  addEmbeddedZone,
+  addRfc2136Zone,
+  addSecondary,
+  delegate,
+  delegateAround,
+  enclosingZone,
+  listDomains,
+  listSecondaries,
+  removeDomain,
+  removeSecondary,
+  requireDomain,
+  requireUser,
+  undelegate,
+  updateDomain,
+  zoneRefOf,
+} from "../core/index.ts";
 import { EmbeddedZoneRecords } from "../backends/embedded/index.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
 import { checkSecondaries } from "../jobs/index.ts";
 import { outgoingSources } from "./dns.ts";
-import { requireUser } from "../core/admin/users.ts";
 import type { Config } from "../config/index.ts";
 import { domains, tsigKeys } from "../db/index.ts";
 import { eq } from "drizzle-orm";

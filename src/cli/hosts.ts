@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { hosts, type Db } from "../db/index.ts";
-import { createHost, listHosts, requireHost } from "../core/admin/hosts.ts";
+import { createHost, listHosts, requireHost } from "../core/index.ts";
 import { CliError, parse, print, secretFromStdin, table, type Io } from "./args.ts";
 
 const USAGE = "updns host add FQDN --owner USER [--secret-stdin] | updns host list | updns host remove FQDN";

@@ -1,4 +1,4 @@
-import { importNsupdate, type ImportReport } from "../core/admin/import-nsupdate.ts";
+import { importNsupdate, type ImportReport } from "../core/index.ts";
 import { CliError, parse, print, type Io, type OpenDb } from "./args.ts";
 
 const USAGE = "updns import nsupdate --from DB.sqlite3 [--dry-run]";

@@ -6,9 +6,8 @@ import type { Db } from "../db/index.ts";
 import { createLogger, type Logger } from "../log/index.ts";
 import { createMailer } from "../mail/index.ts";
 import type { AppMetrics } from "../metrics/index.ts";
-import { systemClock, type BackendFor, type Clock } from "../core/index.ts";
+import { listDomains, systemClock, type BackendFor, type Clock } from "../core/index.ts";
 import { SqliteZoneStorage } from "../backends/embedded/index.ts";
-import { listDomains } from "../core/admin/domains.ts";
 import { translator } from "../http/web/index.ts";
 import {
   findJob,

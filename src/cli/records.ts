@@ -3,9 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
-import { addEmbeddedZone, requireDomain } from "../core/admin/domains.ts";
-import { requireUser } from "../core/admin/users.ts";
-import { checkStaticRecord, delegate, delegateAround } from "../core/index.ts";
+import { addEmbeddedZone, checkStaticRecord, delegate, delegateAround, requireDomain, requireUser } from "../core/index.ts";
 import { editorAround } from "./domains.ts";
 import { hosts } from "../db/index.ts";
 import { eq } from "drizzle-orm";

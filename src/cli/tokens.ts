@@ -1,7 +1,6 @@
 // `updns token add|list|revoke`: account API tokens (core/tokens.ts). The token is printed once, at creation.
 import type { Db } from "../db/index.ts";
-import { createToken, listTokens, parseExpiry, revokeToken, type TokenInfo } from "../core/index.ts";
-import { requireUser } from "../core/admin/users.ts";
+import { createToken, listTokens, parseExpiry, requireUser, revokeToken, type TokenInfo } from "../core/index.ts";
 import { CliError, parse, print, table, type Io } from "./args.ts";
 
 const USAGE =

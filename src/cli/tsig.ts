@@ -1,6 +1,15 @@
 import type { Db } from "../db/index.ts";
-import { bindKeyStanza, createTsigKey, listTsigKeys, removeTsigKey, requireTsigKey } from "../core/admin/tsig.ts";
-import { AcmeError, grantUpdate, listGrants, type GrantMatch } from "../core/index.ts";
+import {
+  AcmeError,
+  bindKeyStanza,
+  createTsigKey,
+  grantUpdate,
+  listGrants,
+  listTsigKeys,
+  removeTsigKey,
+  requireTsigKey,
+  type GrantMatch,
+} from "../core/index.ts";
 import { CliError, givenSecret, parse, print, table, type Io, type OpenDb } from "./args.ts";
 
 const USAGE = `updns tsig add NAME [--algorithm hmac-sha256] [--secret-stdin | --secret BASE64] [--acme NAME]... | updns tsig list | updns tsig remove NAME

@@ -1,6 +1,6 @@
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
-import { createUser, listUsers, requireUser } from "../core/admin/users.ts";
+import { createUser, listUsers, requireUser } from "../core/index.ts";
 import { deleteAccount, issueToken, setActive, setStaff, TOKEN_LIFETIME_MS } from "../auth/index.ts";
 import { CliError, parse, print, secretFromStdin, table, type Io, type OpenDb } from "./args.ts";
 

@@ -23,15 +23,9 @@ export interface Actor {
   tokenId?: number;
 }
 
-export class AccessError extends Error {
-  constructor(
-    readonly code: "not_found" | "forbidden",
-    message: string,
-  ) {
-    super(message);
-    this.name = "AccessError";
-  }
-}
+import { AccessError } from "./errors.ts";
+
+export { AccessError };
 
 export type Need = "read" | "write";
 

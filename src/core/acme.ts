@@ -47,16 +47,9 @@ export interface AcmeRegistration {
   allowfrom: string[];
 }
 
-export class AcmeError extends Error {
-  constructor(
-    /** acme-dns error word: malformed_json_payload, invalid_allowfrom_cidr, bad_subdomain, bad_txt, db_error, ... */
-    readonly code: string,
-    message = code,
-  ) {
-    super(message);
-    this.name = "AcmeError";
-  }
-}
+import { AcmeError } from "./errors.ts";
+
+export { AcmeError };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY = /^[A-Za-z0-9_-]{40}$/;

@@ -4,8 +4,8 @@
 // The zone store is reached through the DnssecPort, which main/serve provides.
 import { eq } from "drizzle-orm";
 import { domains, type Db } from "../db/index.ts";
-import type { DomainRow } from "./admin/domains.ts";
-import { ValidationError } from "./admin/names.ts";
+import type { DomainRow } from "./admin/index.ts";
+import { ValidationError } from "./errors.ts";
 
 export type DnssecAlgorithmNumber = 13 | 15;
 export type DenialKind = "nsec3" | "nsec";

@@ -3,9 +3,10 @@
 // store is reached through the ZoneEditor port, which main/serve provides.
 import { and, asc, eq, ne, or } from "drizzle-orm";
 import { domains, hosts, openColumn, sealColumn, tsigKeys, updatePolicies, users, zoneRecords, type Db } from "../db/index.ts";
-import { addEmbeddedZone, addRfc2136Zone, listSecondaries, validateServerAddress, type DomainRow, type NewZoneRecords } from "./admin/domains.ts";
-import { normalizeCatalogGroup, normalizeKeyName, normalizeZoneName, ValidationError } from "./admin/names.ts";
-import { createTsigKey, generateTsigSecret, inClear, normalizeAlgorithm, requireTsigKey, setTsigSecret, validateSecret, type TsigKeyRow } from "./admin/tsig.ts";
+import { addEmbeddedZone, addRfc2136Zone, listSecondaries, validateServerAddress, type DomainRow, type NewZoneRecords } from "./admin/index.ts";
+import { normalizeCatalogGroup, normalizeKeyName, normalizeZoneName } from "./admin/index.ts";
+import { ValidationError } from "./errors.ts";
+import { createTsigKey, generateTsigSecret, inClear, normalizeAlgorithm, requireTsigKey, setTsigSecret, validateSecret, type TsigKeyRow } from "./admin/index.ts";
 import { removeHostDns, type BackendFor } from "./dns-cleanup.ts";
 import type { ZoneRef } from "./ports.ts";
 import { checkNewZone, delegationOf, enclosingZone, recordsAtCut, requireNotDelegated, type DomainsAddPolicy, type ZoneCreator } from "./zone-ownership.ts";

@@ -2,7 +2,7 @@
 // services themselves are defined by staff; owners add their credentials at one of them.
 import { asc, eq, like, or, sql } from "drizzle-orm";
 import { sealColumn, serviceUpdaterHostConfigs, serviceUpdaters, type Db } from "../db/index.ts";
-import { ValidationError } from "./admin/names.ts";
+import { ValidationError } from "./errors.ts";
 
 export type ServiceRow = typeof serviceUpdaters.$inferSelect;
 export type HostConfigRow = typeof serviceUpdaterHostConfigs.$inferSelect;

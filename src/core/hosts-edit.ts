@@ -2,7 +2,7 @@
 // the web UI and the JSON API both call these; errors are ValidationError naming the field.
 import { and, asc, eq, or } from "drizzle-orm";
 import { domains, hosts, users, type Db } from "../db/index.ts";
-import { ValidationError } from "./admin/names.ts";
+import { ValidationError } from "./errors.ts";
 import { removeHostDns, type BackendFor } from "./dns-cleanup.ts";
 import { zoneRefOf, type DomainRow, type HostRecord, type HostRow } from "./hosts.ts";
 import { checkNewHostName } from "./names.ts";

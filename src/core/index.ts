@@ -1,5 +1,7 @@
 // core's public face: the update use case and the helpers the web UI and the CLI reuse.
 export * from "./ports.ts";
+export * from "./errors.ts";
+export * from "./admin/index.ts";
 export type { AddressResult, DyndnsAnswer, DyndnsRequest, UpdateMode, ErrorWord } from "./types.ts";
 export { createUpdateService, addressesFrom, MAX_HOSTS, RETRY_AFTER_SECONDS, type UpdateDeps, type UpdateService, type AbuseSettings, type AddressChange } from "./update.ts";
 export { combineResults, singleLine } from "./results.ts";
@@ -23,7 +25,7 @@ export { parseAddress, sameAddress, stripPrefixLength, networkOf, isPrefixOnly, 
 export { canonicalName, splitFqdn, looksLikeFqdn, validateHostName, isBlacklisted, validateBlacklistPattern, checkNewHostName, type SplitName } from "./names.ts";
 export { stampMessage, HostLedger, hostHealth, KEEPALIVE_MS, MESSAGE_MAX } from "./faults.ts";
 export { addHostTxt, clearHostTxt, sweepHostTxt, challengeTxtFrom, DEFAULT_CHALLENGE_TXT, type ChallengeTxtSettings } from "./host-txt.ts";
-export { findHost, zoneRefOf, effectiveTtl, relatedHostsOf, type HostRecord, type HostRow, type DomainRow } from "./hosts.ts";
+export { findHost, zoneRefOf, effectiveTtl, relatedHostsOf, type HostRecord, type RelatedHostRow, type HostRow, type DomainRow } from "./hosts.ts";
 export { queueForwarder, forwardTargets } from "./forward.ts";
 export { removeHostDns, removeUserDns, type BackendFor } from "./dns-cleanup.ts";
 export {
@@ -44,7 +46,6 @@ export {
   type TokenCheck,
 } from "./tokens.ts";
 export {
-  AcmeError,
   parseLooseJson,
   parseAllowfrom,
   allowedFrom,
@@ -80,10 +81,9 @@ export {
 } from "./acme.ts";
 export { ownedHost, hostById, userHosts, domainsForNewHosts, addHost, updateHostSettings, regenerateHostSecret, deleteHost, setAbuseBlocked, currentAddresses, type HostSettings } from "./hosts-edit.ts";
 export { relatedOf, relatedById, addRelated, updateRelated, deleteRelated, type RelatedInput } from "./related-edit.ts";
-export { AccessError, hostFor, hostsFor, zoneForNewHost, requireTypes, zonesFor, zoneFor, ownsZone, recordZoneFor, hostLabels, type Actor, type Need } from "./access.ts";
-export { ZoneRecords, ZoneRecordError, ownerName, relativeName, type ZoneRecordStore, type StaticRRset, type ZoneRecordReason } from "./zone-records.ts";
-export { ValidationError } from "./admin/names.ts";
-export { checkNewZone, mayAddEmbeddedZones, ZoneNotAllowedError, publicSuffixSection, type ZoneCreator, type DomainsAddPolicy } from "./zone-ownership.ts";
+export { hostFor, hostsFor, zoneForNewHost, requireTypes, zonesFor, zoneFor, ownsZone, recordZoneFor, hostLabels, type Actor, type Need } from "./access.ts";
+export { ZoneRecords, ownerName, relativeName, type ZoneRecordStore, type StaticRRset } from "./zone-records.ts";
+export { checkNewZone, enclosingZone, mayAddEmbeddedZones, publicSuffixSection, type ZoneCreator, type DomainsAddPolicy } from "./zone-ownership.ts";
 export { listServices, hostConfigs, hostConfigById, addHostConfig, updateHostConfig, deleteHostConfig, addService, deleteService, searchServices, type HostConfigInput, type ServiceInput, type ServiceRow, type HostConfigRow } from "./forwarders-edit.ts";
 export {
   ownedDomain,

@@ -3,7 +3,7 @@
 import { and, asc, eq, ne } from "drizzle-orm";
 import { relatedHosts, type Db } from "../db/index.ts";
 import { parseAddress } from "./addresses.ts";
-import { ValidationError } from "./admin/names.ts";
+import { ValidationError } from "./errors.ts";
 import { zoneRefOf, type HostRecord, type RelatedHostRow } from "./hosts.ts";
 import type { BackendFor } from "./dns-cleanup.ts";
 import { validateHostName } from "./names.ts";

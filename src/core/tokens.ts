@@ -12,7 +12,8 @@ import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { apiTokens, users } from "../db/index.ts";
 import { AddressSet, parseAddress } from "./addresses.ts";
-import { normalizeZoneName, ValidationError } from "./admin/names.ts";
+import { normalizeZoneName } from "./admin/index.ts";
+import { ValidationError } from "./errors.ts";
 import { canonicalName, splitFqdn } from "./names.ts";
 import { generateApiToken, hashApiToken } from "./secrets.ts";
 

@@ -15,7 +15,7 @@ import { systemClock, ZoneBackendError, type Clock, type Forwarder, type ZoneBac
 import { updateRelatedHosts } from "./related.ts";
 import { combineResults, hasServerFault, singleLine } from "./results.ts";
 import type { AddressResult, DyndnsAnswer, DyndnsRequest, UpdateMode } from "./types.ts";
-import { ValidationError } from "./admin/names.ts";
+import { ValidationError } from "./errors.ts";
 
 /** Dyn's limit on `hostname=a,b,...` (updns.md §1.2). */
 export const MAX_HOSTS = 20;

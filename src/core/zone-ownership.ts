@@ -7,7 +7,7 @@
 import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { parse } from "tldts";
 import { domains, hosts, zoneRecords, type Db } from "../db/index.ts";
-import { ValidationError } from "./admin/names.ts";
+import { ValidationError } from "./errors.ts";
 
 type DomainRow = typeof domains.$inferSelect;
 
@@ -17,10 +17,9 @@ export type ZoneCreator = { userId: number; isStaff: boolean } | "operator";
 /** `[domains] add`: who may add embedded zones through the web UI and the API. */
 export type DomainsAddPolicy = "staff" | "users";
 
-/** The account may not do this at all (HTTP 403), as opposed to a name that is taken or malformed. */
-export class ZoneNotAllowedError extends ValidationError {
-  readonly forbidden = true;
-}
+import { ZoneNotAllowedError } from "./errors.ts";
+
+export { ZoneNotAllowedError };
 
 // Zone names are lower case; record owners keep the case they were written in (RFC 4343 §4).
 const isBelow = (name: string, zone: string) => name.toLowerCase().endsWith(`.${zone}`);

@@ -3,7 +3,7 @@
 // alone, rdata syntax, the apex keeps its SOA and NS) in its transaction, and its refusals keep their reason
 // here so the API can tell a clash (409) from bad data (400).
 import type { Db } from "../db/index.ts";
-import { ValidationError } from "./admin/names.ts";
+import { ValidationError } from "./errors.ts";
 import { checkStaticRecord, delegate, type ZoneEditor } from "./domains-edit.ts";
 import type { DomainRow } from "./hosts.ts";
 import type { ChangeOutcome } from "./ports.ts";
@@ -31,18 +31,9 @@ export interface ZoneRecordStore {
   dsOf?(zone: string): string[];
 }
 
-export type ZoneRecordReason = "notzone" | "nozone" | "cname" | "apex" | "invalid" | "exists";
+import { ZoneRecordError, type ZoneRecordReason } from "./errors.ts";
 
-export class ZoneRecordError extends Error {
-  constructor(
-    message: string,
-    readonly reason: ZoneRecordReason | (string & {}),
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = "ZoneRecordError";
-  }
-}
+export { ZoneRecordError, type ZoneRecordReason };
 
 /** Types that are shown, never written here: the SOA is the server's, DNSSEC records the signer's. */
 const SHOWN_ONLY = new Set(["SOA"]);

@@ -4,9 +4,8 @@
 //            not move the zone's serial (`updns domain check ZONE` runs the full add/remove test).
 //   embedded: the zone loads from the database, and each secondary answers our serial (per secondary).
 import { SqliteZoneStorage } from "../backends/embedded/index.ts";
-import { zoneRefOf, type DomainRow } from "../core/index.ts";
+import { listSecondaries, zoneRefOf, type DomainRow } from "../core/index.ts";
 import type { Db } from "../db/index.ts";
-import { listSecondaries } from "../core/admin/domains.ts";
 import { parseServer, querySoa, type SourceAddresses } from "../dns/rfc2136/index.ts";
 import { ZoneStore } from "../dns/zone/index.ts";
 

@@ -5,7 +5,7 @@
 import nodemailer from "nodemailer";
 import type { Config } from "../config/index.ts";
 import type { Logger } from "../log/index.ts";
-import type { Mailer } from "../core/ports.ts";
+import type { Mailer } from "../core/index.ts";
 import type { AppMetrics } from "../metrics/index.ts";
 
 export interface OutgoingMail {

@@ -3,7 +3,7 @@
 // the serial check, the record rows, the journal entry (what IXFR sends, RFC 1995), the serial in domains.
 import type { Database, Statement } from "bun:sqlite";
 import type { Changeset } from "../../dns/zone/index.ts";
-import { runInTransaction } from "../../db/batch.ts";
+import { runInTransaction } from "../../db/index.ts";
 
 /** Another process (a CLI command, a second server) committed to the zone first; reload and retry. */
 export class ZoneConflictError extends Error {

@@ -2,10 +2,11 @@
 // zone's snapshot and changed through the zone store's transaction, so CNAME exclusivity, names inside the
 // zone, the apex SOA/NS and rdata syntax are the store's rules, the serial moves, the journal (IXFR) and
 // NOTIFY follow, as for every other change. One object serves both: serve.ts hands it to each.
-import type { NewZoneRecords } from "../../core/admin/domains.ts";
+import type { NewZoneRecords } from "../../core/index.ts";
 import type { ZoneEditor } from "../../core/domains-edit.ts";
 import type { ChangeOutcome } from "../../core/ports.ts";
-import { ZoneRecordError, type ZoneRecordStore } from "../../core/zone-records.ts";
+import { ZoneRecordError } from "../../core/errors.ts";
+import type { ZoneRecordStore } from "../../core/zone-records.ts";
 import { isDnssecType, ZoneError, type RRType, type ZoneStore } from "../../dns/zone/index.ts";
 import { withRefreshRetry } from "./backend.ts";
 

@@ -1,11 +1,8 @@
 // Validation of the names people type: zone names, host labels, TSIG key names. Lower case, no trailing dot.
 
-export class ValidationError extends Error {
-  constructor(readonly field: string, message: string) {
-    super(message);
-    this.name = "ValidationError";
-  }
-}
+import { ValidationError } from "../errors.ts";
+
+export { ValidationError };
 
 const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
 

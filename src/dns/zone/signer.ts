@@ -8,7 +8,7 @@ import { canonicalWire, typeNameOf } from "./rdata.ts";
 import { SortedSet } from "./sortedset.ts";
 import { isDnssecType, type RRset, type RRType, TYPE_CODE, typeCode } from "./types.ts";
 import { dnskeyText, dsText, nsec3Hash, signRRset, type SigningKey } from "../dnssec/index.ts";
-import { parseSigTime } from "../dnssec/encoding.ts";
+import { parseSigTime } from "../dnssec/index.ts";
 
 /** The lifecycle of a key (RFC 6781 §4.1.1 pre-publish for ZSKs, double-KSK for KSK/CSK rollovers). */
 export type KeyState = "published" | "active" | "retired";

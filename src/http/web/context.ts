@@ -10,9 +10,7 @@ import { Elysia } from "elysia";
 import type { Config } from "../../config/index.ts";
 import type { Db } from "../../db/index.ts";
 import { AuthFailureLog, type Logger } from "../../log/index.ts";
-import type { Clock } from "../../core/ports.ts";
-import { challengeTxtFrom, createUpdateService, queueForwarder, type BackendFor, type DnssecPort, type UpdateService, type ZoneCheck, type ZoneEditor } from "../../core/index.ts";
-import type { User } from "../../core/admin/users.ts";
+import { challengeTxtFrom, createUpdateService, queueForwarder, type BackendFor, type Clock, type DnssecPort, type UpdateService, type User, type ZoneCheck, type ZoneEditor } from "../../core/index.ts";
 import {
   ANON_CSRF_COOKIE,
   CSRF_FIELD,
@@ -35,9 +33,11 @@ import {
 import type { AppMailer } from "../../mail/index.ts";
 import { clientInfo, ProxyTrust, type ClientInfo } from "../client.ts";
 import { LANGUAGE_COOKIE, pickLanguage, pluralTranslator, translator, type PluralTranslate, type Translate } from "./i18n.ts";
-// A cycle on purpose, of functions only (called per request, long after both modules loaded).
 import { forbiddenPage, notFoundPage } from "./errors.tsx";
+import { html } from "./respond.ts";
 import type { DetectTokens, ReverseLookup, SessionIps } from "./detect.ts";
+
+export { html };
 
 /** What main.ts hands to webApp(). */
 export interface WebDeps {
@@ -341,10 +341,6 @@ function finish(c: WebContext, response: Response, outCookies: string[], outFlas
 export function redirect(c: WebContext, to: string): Response {
   if (c.htmx) return new Response(null, { status: 200, headers: { "hx-redirect": to } });
   return new Response(null, { status: 303, headers: { location: to } });
-}
-
-export function html(body: string, status = 200, headers: Record<string, string> = {}): Response {
-  return new Response("<!doctype html>" + body, { status, headers: { "content-type": "text/html; charset=utf-8", ...headers } });
 }
 
 export async function notFound(c: WebContext): Promise<Response> {

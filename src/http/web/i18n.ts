@@ -14,6 +14,9 @@ export const SUPPORTED_LANGUAGES: { code: string; name: string }[] = LANGUAGES.m
 /** The cookie the language menu sets (for people without a profile language, or not signed in). */
 export const LANGUAGE_COOKIE = "updns_lang";
 
+/** The language menu's form target (language.ts). */
+export const SETLANG_PATH = "/i18n/setlang";
+
 /** The translation function for mail to a person: their profile's language when they chose one, else the page's. */
 export function mailTranslator(personLanguage: string | null | undefined, pageT: Translate): Translate {
   return isLanguage(personLanguage) ? translator(personLanguage) : pageT;

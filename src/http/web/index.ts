@@ -61,6 +61,6 @@ export {
 export { Layout, page, fragment, CsrfField, Field, FormError, MailNotice, type Errors, type FieldProps } from "./layout.tsx";
 export { assetUrl } from "./assets.ts";
 export { webSessionIps, type SessionIps, type DetectTokens, type DetectedIps, type ReverseLookup } from "./detect.ts";
-export { helpTabs, serviceNames, type HelpTab, type HelpInput, type ServiceNames } from "./help/snippets.ts";
-export { secondarySnippets, primarySnippets, type KeyText, type Snippet } from "./domains/snippets.ts";
+export { helpTabs, serviceNames, type HelpTab, type HelpInput, type ServiceNames } from "./help/index.tsx";
+export { secondarySnippets, primarySnippets, type KeyText, type Snippet } from "./domains/index.tsx";
 export { translator, pickLanguage, addCatalogue, SUPPORTED_LANGUAGES, type Translate } from "./i18n.ts";

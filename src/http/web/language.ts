@@ -4,9 +4,9 @@
 // "" forgets the cookie (back to Accept-Language). CSRF-checked like every form.
 import { setLanguage } from "../../auth/index.ts";
 import { cookie, redirect, safeNext, webRoutes, type WebContext, type Web } from "./context.ts";
-import { LANGUAGE_COOKIE, SUPPORTED_LANGUAGES } from "./i18n.ts";
+import { LANGUAGE_COOKIE, SETLANG_PATH, SUPPORTED_LANGUAGES } from "./i18n.ts";
 
-export const SETLANG_PATH = "/i18n/setlang";
+export { SETLANG_PATH };
 const YEAR = 365 * 86400;
 
 function setLang(c: WebContext): Response {

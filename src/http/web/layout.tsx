@@ -6,9 +6,9 @@
 import { Html, type PropsWithChildren } from "@elysiajs/html";
 import { CSRF_FIELD, CSRF_HEADER } from "../../auth/index.ts";
 import { assetUrl } from "./assets.ts";
-import { html, type WebContext } from "./context.ts";
-import { SUPPORTED_LANGUAGES } from "./i18n.ts";
-import { SETLANG_PATH } from "./language.ts";
+import type { WebContext } from "./context.ts";
+import { SETLANG_PATH, SUPPORTED_LANGUAGES } from "./i18n.ts";
+import { html } from "./respond.ts";
 
 export type LayoutProps = PropsWithChildren<{ c: WebContext; title: string }>;
 

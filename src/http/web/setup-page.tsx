@@ -6,10 +6,9 @@ import type { Db } from "../../db/index.ts";
 import { loadConfig } from "../../config/index.ts";
 import { createLogger } from "../../log/index.ts";
 import { createMailer } from "../../mail/index.ts";
-import { completeSetup, setupTokenValid } from "../../core/admin/setup.ts";
-import { ValidationError } from "../../core/admin/names.ts";
+import { completeSetup, setupTokenValid, ValidationError } from "../../core/index.ts";
 import { AFTER_LOGIN, createWeb, webRoutes, type Web, type WebContext } from "./context.ts";
-import { startSession } from "./accounts/login.tsx";
+import { startSession } from "./accounts/index.ts";
 import { Field, FormError, page, type Errors } from "./layout.tsx";
 
 function SetupForm({ c, errors, values }: { c: WebContext; errors?: Errors; values?: Record<string, string> }): JSX.Element {

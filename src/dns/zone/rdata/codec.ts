@@ -2,7 +2,7 @@
 // that refuses to run past the rdata, and names. Names in the rdata of these types are never compressed
 // (RFC 3597 §4) and are kept as written (RFC 4343); only the types RFC 4034 §6.2 lists have them
 // lowercased, and only in the canonical form used for signing.
-import { checkName, quoteString, RdataError, unescapeString, type Token } from "../rdata.ts";
+import { checkName, quoteString, RdataError, unescapeString, type Token } from "./text.ts";
 
 /** Presentation tokens ↔ wire bytes of one type. Canonical text is decode(encode(tokens)). */
 export interface Codec {

@@ -1,6 +1,6 @@
 // RFC 3597 §5: "\# <length> <hex>" rdata, for a type we have no codec for or for any type at all.
-import { fromHex, toHex } from "../../dnssec/encoding.ts";
-import { RdataError, type Token } from "../rdata.ts";
+import { fromHex, toHex } from "../../dnssec/index.ts";
+import { RdataError, type Token } from "./text.ts";
 
 /** Whether the rdata tokens are in the generic form. */
 export function isGenericRdata(toks: Token[]): boolean {

@@ -1,5 +1,5 @@
 // LOC (RFC 1876): text "d [m [s]] N|S d [m [s]] E|W alt[m] [size[m] [hp[m] [vp[m]]]]" ↔ 16 octets of wire.
-import { RdataError, type Token } from "../rdata.ts";
+import { RdataError, type Token } from "./text.ts";
 import { Bytes, type Codec, Reader } from "./codec.ts";
 
 /** RFC 1876 §2: latitude and longitude are thousandths of an arc second offset by 2^31. */

@@ -1,8 +1,8 @@
 // Codecs of the newer record types made of numbers, strings, names and blobs: HINFO (RFC 1035 §3.3.2),
 // RP (RFC 1183 §2.2), NAPTR (RFC 3403 §4.1), CERT (RFC 4398 §2), DNAME (RFC 6672 §2.1), SSHFP (RFC 4255
 // §3.1), TLSA (RFC 6698 §2), SMIMEA (RFC 8162 §2), OPENPGPKEY (RFC 7929 §2), URI (RFC 7553 §4).
-import { fromBase64, fromHex, toBase64, toHex } from "../../dnssec/encoding.ts";
-import { RdataError, type Token } from "../rdata.ts";
+import { fromBase64, fromHex, toBase64, toHex } from "../../dnssec/index.ts";
+import { RdataError, type Token } from "./text.ts";
 import { atLeast, Bytes, chars, type Codec, exactly, nameText, num, quoteString, Reader } from "./codec.ts";
 
 function blob<T>(f: () => T, what: string): T {

@@ -2,8 +2,8 @@
 // sorted by key, each key once (§2.2); the text may list them in any order. The canonical text writes
 // every value unquoted with RFC 1035 escapes, so it never holds a space.
 import ipaddr from "ipaddr.js";
-import { fromBase64, toBase64 } from "../../dnssec/encoding.ts";
-import { RdataError, unescapeString, type Token } from "../rdata.ts";
+import { fromBase64, toBase64 } from "../../dnssec/index.ts";
+import { RdataError, unescapeString, type Token } from "./text.ts";
 import { Bytes, type Codec, nameText, num, Reader } from "./codec.ts";
 
 // RFC 9460 §14.3.2 registry (dohpath: RFC 9461 §5, ohttp: RFC 9540 §4).

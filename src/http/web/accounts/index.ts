@@ -7,6 +7,9 @@ import { passwordRoutes } from "./password.tsx";
 import { profileRoutes } from "./profile.tsx";
 import { oauthRoutes } from "./oauth.tsx";
 
+export { field, formErrors } from "./forms.ts";
+export { startSession } from "./login.tsx";
+
 export function accountPages(web: Web) {
   return webRoutes("accounts", web, (r) => {
     loginRoutes(r);

@@ -3,7 +3,7 @@
 import { Html } from "@elysiajs/html";
 import { blankSessionCookie, checkPasswordLogin, createSession, findLoginUser, invalidateSession, issueToken, loginKeys, randomToken, sign, unsign, ADDRESS_RULE, TOKEN_LIFETIME_MS } from "../../../auth/index.ts";
 import { verifyEmailMail } from "../../../mail/index.ts";
-import type { User } from "../../../core/admin/users.ts";
+import type { User } from "../../../core/index.ts";
 import { AFTER_LOGIN, cookie, redirect, safeNext, type Router, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, MailNotice, page, type Errors } from "../layout.tsx";
 import { field } from "./forms.ts";

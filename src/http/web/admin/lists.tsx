@@ -1,9 +1,19 @@
 // Staff lists beside users (updns.md §3, the baseline's Django admin): hosts (abuse_blocked set/clear),
 // domains, third-party services, and the host-name blacklist, each with search and pages.
 import { Html, type PropsWithChildren } from "@elysiajs/html";
-import { addService, deleteService, hostById, searchServices, setAbuseBlocked } from "../../../core/index.ts";
-import { addBlacklistEntry, deleteBlacklistEntry, searchBlacklist, searchDomains, searchHosts } from "../../../core/admin/lists.ts";
-import { ValidationError } from "../../../core/admin/names.ts";
+import {
+  addBlacklistEntry,
+  addService,
+  deleteBlacklistEntry,
+  deleteService,
+  hostById,
+  searchBlacklist,
+  searchDomains,
+  searchHosts,
+  searchServices,
+  setAbuseBlocked,
+  ValidationError,
+} from "../../../core/index.ts";
 import { notFound, redirect, type Router, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
 import { Check, checked, idParam, pageParams, Pager, SearchBox, YesNo } from "../ui.tsx";

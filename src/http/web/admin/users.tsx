@@ -2,11 +2,11 @@
 // deleting. A staff member cannot do the last three to themselves (no locking the last door from inside).
 import { Html } from "@elysiajs/html";
 import { deleteAccount, getUser, issueToken, searchUsers, setActive, setStaff, TOKEN_LIFETIME_MS, ValidationError } from "../../../auth/index.ts";
-import { createUser, validateEmail } from "../../../core/admin/users.ts";
+import { createUser, validateEmail } from "../../../core/index.ts";
 import { invitationMail } from "../../../mail/index.ts";
 import { notFound, redirect, type Router, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, MailNotice, page, type Errors } from "../layout.tsx";
-import { field, formErrors } from "../accounts/forms.ts";
+import { field, formErrors } from "../accounts/index.ts";
 import { AdminNav } from "./lists.tsx";
 import { formatDateTime } from "../i18n.ts";
 

@@ -5,25 +5,27 @@
 import { Html } from "@elysiajs/html";
 import {
   addDomain,
+  addSecondary,
+  apexNs,
   deleteDomain,
+  listSecondaries,
+  mayAddEmbeddedZones,
   ownedDomain,
   regenerateDomainKey,
-  setStaticRRset,
-  staticRecords,
-  apexNs,
+  removeSecondary,
   setApexNs,
-  transferKeyOf,
-  updateDomain,
-  zoneRefOf,
+  setStaticRRset,
   STATIC_TYPES,
+  staticRecords,
+  transferKeyOf,
+  TSIG_ALGORITHMS,
+  updateDomain,
+  ValidationError,
   ZoneNotAllowedError,
-  mayAddEmbeddedZones,
+  zoneRefOf,
   type DomainRow,
   type DomainsAddPolicy,
 } from "../../../core/index.ts";
-import { addSecondary, listSecondaries, removeSecondary } from "../../../core/admin/domains.ts";
-import { ValidationError } from "../../../core/admin/names.ts";
-import { TSIG_ALGORITHMS } from "../../../core/admin/tsig.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, fragment, page, type Errors } from "../layout.tsx";
 import { keepOnce, takeOnce } from "../once.ts";
@@ -348,6 +350,8 @@ function StaticRecords({ c, d, errors }: { c: WebContext; d: DomainRow; errors?:
     </section>
   );
 }
+
+export { secondarySnippets, primarySnippets, type KeyText, type Snippet } from "./snippets.ts";
 
 export function domainPages(web: Web) {
   return webRoutes("domains", web, (r) => {

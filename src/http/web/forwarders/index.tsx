@@ -2,8 +2,19 @@
 // third-party dyndns2 service that staff defined; successful updates are forwarded off the request path
 // and the last result is shown here.
 import { Html } from "@elysiajs/html";
-import { addHostConfig, deleteHostConfig, hostConfigById, hostConfigs, listServices, ownedHost, updateHostConfig, type HostConfigInput, type HostConfigRow, type HostRecord } from "../../../core/index.ts";
-import { ValidationError } from "../../../core/admin/names.ts";
+import {
+  addHostConfig,
+  deleteHostConfig,
+  hostConfigById,
+  hostConfigs,
+  listServices,
+  ownedHost,
+  updateHostConfig,
+  ValidationError,
+  type HostConfigInput,
+  type HostConfigRow,
+  type HostRecord,
+} from "../../../core/index.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
 import { hostOf } from "../hosts/index.tsx";

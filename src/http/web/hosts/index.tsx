@@ -13,9 +13,9 @@ import {
   parseAddress,
   regenerateHostSecret,
   updateHostSettings,
+  ValidationError,
   type HostRecord,
 } from "../../../core/index.ts";
-import { ValidationError } from "../../../core/admin/names.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, fragment, page, type Errors } from "../layout.tsx";
 import { HelpTabs } from "../help/index.tsx";

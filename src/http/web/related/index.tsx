@@ -1,9 +1,17 @@
 // Related hosts (spec §5.1 related pages, §1.7): names below a host that follow its network with their own
 // interface ids, e.g. devices behind a router that only knows its prefix.
 import { Html } from "@elysiajs/html";
-import { addRelated, deleteRelated, relatedById, relatedOf, updateRelated, type HostRecord, type RelatedInput } from "../../../core/index.ts";
-import type { RelatedHostRow } from "../../../core/hosts.ts";
-import { ValidationError } from "../../../core/admin/names.ts";
+import {
+  addRelated,
+  deleteRelated,
+  relatedById,
+  relatedOf,
+  updateRelated,
+  ValidationError,
+  type HostRecord,
+  type RelatedHostRow,
+  type RelatedInput,
+} from "../../../core/index.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
 import { addressTexts, hostOf } from "../hosts/index.tsx";
