@@ -187,7 +187,8 @@ describe("host health", () => {
     const alice = (await w.signedIn("alice")).b;
     await alice.submit("/domain/add/", { name: "dyn.example.org", backend: "embedded" }, "/domain/add/");
     await alice.submit("/host/add/", { name: "home", domain: "1" }, "/host/add/");
-    const secret = (await alice.submit("/host/1/secret", {}, "/host/1/")).body.match(/<pre id="secret"[^>]*>([A-Za-z0-9]+)<\/pre>/)![1];
+    expect((await alice.submit("/host/1/secret", {}, "/host/1/")).status).toBe(303);
+    const secret = (await alice.get("/generate_secret/1/")).body.match(/<pre id="secret"[^>]*>([A-Za-z0-9]+)<\/pre>/)![1];
     const router = w.browser({ address: "192.0.2.99" });
     const update = (password: string) =>
       router.request("GET", "/nic/update?hostname=home.dyn.example.org&myip=192.0.2.7", undefined, { authorization: `Basic ${btoa(`home.dyn.example.org:${password}`)}`, "user-agent": "router/1.0" });
