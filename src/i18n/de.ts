@@ -772,6 +772,7 @@ const messages: Record<string, string> = {
   "TSIG secret (base64; empty: updns generates one and shows it once)": "TSIG-Geheimnis (base64; leer: updns erzeugt eines und zeigt es einmal)",
   "Show the fields for this choice": "Felder für diese Wahl zeigen",
   "The secret is shown only once, right after it is made: it is not shown again here. Lost it? Generate a new one on the domain page.": "Das Geheimnis wird nur einmal gezeigt, gleich nachdem es erzeugt wurde: hier erscheint es nicht wieder. Verloren? Erzeugen Sie auf der Domain-Seite ein neues.",
+  "dns.catalog_zone: {name} would lie inside another zone of this server; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: {name} läge in einer anderen Zone dieses Servers; nennen Sie den Katalog anders, z. B. catalog.invalid",
 };
 
 export default messages;

@@ -772,6 +772,7 @@ const messages: Record<string, string> = {
   "TSIG secret (base64; empty: updns generates one and shows it once)": "Μυστικό TSIG (base64· κενό: το updns δημιουργεί ένα και το δείχνει μία φορά)",
   "Show the fields for this choice": "Εμφάνιση των πεδίων αυτής της επιλογής",
   "The secret is shown only once, right after it is made: it is not shown again here. Lost it? Generate a new one on the domain page.": "Το μυστικό εμφανίζεται μόνο μία φορά, αμέσως μόλις δημιουργηθεί: εδώ δεν εμφανίζεται ξανά. Το χάσατε; Δημιουργήστε νέο στη σελίδα του τομέα.",
+  "dns.catalog_zone: {name} would lie inside another zone of this server; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: το {name} θα βρισκόταν μέσα σε άλλη ζώνη αυτού του διακομιστή· δώστε στον κατάλογο άλλο όνομα, π.χ. catalog.invalid",
 };
 
 export default messages;

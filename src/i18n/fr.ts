@@ -779,6 +779,7 @@ const messages: Record<string, string> = {
   "TSIG secret (base64; empty: updns generates one and shows it once)": "Secret TSIG (base64 ; vide : updns en génère un et l'affiche une fois)",
   "Show the fields for this choice": "Afficher les champs de ce choix",
   "The secret is shown only once, right after it is made: it is not shown again here. Lost it? Generate a new one on the domain page.": "Le secret n'est affiché qu'une fois, juste après sa création : il n'apparaît plus ici. Perdu ? Générez-en un nouveau sur la page du domaine.",
+  "dns.catalog_zone: {name} would lie inside another zone of this server; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone : {name} se trouverait dans une autre zone de ce serveur ; donnez un autre nom au catalogue, par ex. catalog.invalid",
 };
 
 export default messages;

@@ -772,6 +772,7 @@ const messages: Record<string, string> = {
   "TSIG secret (base64; empty: updns generates one and shows it once)": "TSIG-titok (base64; üresen az updns készít egyet, és egyszer megmutatja)",
   "Show the fields for this choice": "A választáshoz tartozó mezők megjelenítése",
   "The secret is shown only once, right after it is made: it is not shown again here. Lost it? Generate a new one on the domain page.": "A titok csak egyszer látható, közvetlenül a létrehozása után: itt többé nem jelenik meg. Elveszett? Készítsen újat a domain oldalán.",
+  "dns.catalog_zone: {name} would lie inside another zone of this server; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: a(z) {name} a kiszolgáló egy másik zónáján belül lenne; nevezze el másként a katalógust, pl. catalog.invalid",
 };
 
 export default messages;

@@ -779,6 +779,7 @@ const messages: Record<string, string> = {
   "TSIG secret (base64; empty: updns generates one and shows it once)": "Segreto TSIG (base64; vuoto: updns ne genera uno e lo mostra una volta)",
   "Show the fields for this choice": "Mostra i campi di questa scelta",
   "The secret is shown only once, right after it is made: it is not shown again here. Lost it? Generate a new one on the domain page.": "Il segreto è mostrato una sola volta, subito dopo la creazione: qui non compare più. Perso? Generane uno nuovo nella pagina del dominio.",
+  "dns.catalog_zone: {name} would lie inside another zone of this server; name the catalog something else, e.g. catalog.invalid": "dns.catalog_zone: {name} starebbe dentro un'altra zona di questo server; dai al catalogo un altro nome, ad es. catalog.invalid",
 };
 
 export default messages;

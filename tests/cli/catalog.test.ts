@@ -69,6 +69,20 @@ describe("serve with a catalog zone", () => {
     t.dir.cleanup();
   });
 
+  test("a catalog_zone inside or above another zone is refused, so the catalog never shadows a zone's names", async () => {
+    for (const [catalog, zone] of [["catalog.dyn.example.org", "dyn.example.org"], ["example.org", "dyn.example.org"]]) {
+      const t = setup(`catalog_zone = "${catalog}"\ncatalog_transfer_key = "cat"`);
+      expect((await t.updns("user", "add", "alice", "--email", "alice@example.test")).code).toBe(0);
+      expect((await t.updns("domain", "add", zone, "--embedded", "--owner", "alice")).code).toBe(0);
+      expect((await t.updns("tsig", "add", "cat")).code).toBe(0);
+      await expect(startServer(t.cfg(), memoryLogger())).rejects.toThrow(catalog === "example.org" ? "would be above dyn.example.org, another account's zone" : "would lie inside another zone of this server");
+      const db = new Database(join(t.dir.path, "updns.sqlite3"), { readonly: true });
+      expect(db.query("SELECT name FROM domains ORDER BY name").all()).toEqual([{ name: zone }]);
+      db.close();
+      t.dir.cleanup();
+    }
+  });
+
   test("zones made before the catalog was switched on are listed at start-up; ids survive a restart", async () => {
     const t = setup(`catalog_zone = "${CATALOG}"\ncatalog_transfer_key = "cat"\ncatalog_secondaries = ["127.0.0.1:5399"]`);
     expect((await t.updns("domain", "add", "a.example.org", "--embedded")).code).toBe(0);

@@ -6,6 +6,7 @@ import { domains, zoneSecondaries, type Db } from "../../db/index.ts";
 import { validateServerAddress, type DomainRow } from "./domains.ts";
 import { normalizeZoneName, ValidationError } from "./names.ts";
 import { requireTsigKey } from "./tsig.ts";
+import { checkNewZone } from "../zone-ownership.ts";
 
 export interface CatalogSettings {
   /** [dns] catalog_zone */
@@ -29,6 +30,10 @@ export function ensureCatalogDomain(db: Db, s: CatalogSettings): DomainRow {
   const existing = db.select().from(domains).where(eq(domains.name, name)).get();
   if (existing && existing.backend !== "embedded")
     throw new ValidationError("dns.catalog_zone", `dns.catalog_zone: ${name} is an rfc2136 zone here; name the catalog something else, e.g. catalog.invalid`);
+  // A new catalog takes names like any zone: never a name inside, equal to or above another zone (the
+  // operator's rights, so only the overlap and public-suffix rules apply), or it would shadow their answers.
+  if (!existing && checkNewZone(db, { name, backend: "embedded", ownerId: null, by: "operator" }))
+    throw new ValidationError("dns.catalog_zone", `dns.catalog_zone: ${name} would lie inside another zone of this server; name the catalog something else, e.g. catalog.invalid`);
   return db.transaction((tx) => {
     const row = existing
       ? tx.update(domains).set({ transferKeyId: key.id }).where(eq(domains.id, existing.id)).returning().get()
