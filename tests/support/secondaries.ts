@@ -71,7 +71,8 @@ zone:
 `;
 }
 
-function knotConf(dir: string, port: number, zone: string, primary: string, primaryPort: number, key: TransferKey | null): string {
+/** The part of a knot.conf every test secondary shares: its own port, run dir, control socket and storage. */
+function knotServerSection(dir: string, port: number): string {
   return `
 server:
   listen: 127.0.0.1@${port}
@@ -83,7 +84,11 @@ log:
   - target: stderr
     any: info
 database:
-  storage: "${dir}"
+  storage: "${dir}"`;
+}
+
+function knotConf(dir: string, port: number, zone: string, primary: string, primaryPort: number, key: TransferKey | null): string {
+  return `${knotServerSection(dir, port)}
 ${key ? `key:\n  - id: ${key.name}\n    algorithm: ${key.algorithm}\n    secret: ${key.secret}\n` : ""}
 remote:
   - id: primary
@@ -235,23 +240,12 @@ zone "${o.catalog}" {
 `;
 }
 
-/** Knot's catalog role "interpret": member zones are made from the catalog-template, with its primary and ACL. */
 /** Knot's second catalog-template: a member whose catalog group names it is configured by it (knot.conf(5)). */
 export const KNOT_GROUP_TEMPLATE = "group-b";
 
+/** Knot's catalog role "interpret": member zones are made from the catalog-template, with its primary and ACL. */
 export function knotCatalogConf(dir: string, o: CatalogConsumerOptions): string {
-  return `
-server:
-  listen: 127.0.0.1@${o.port}
-  rundir: "${dir}"
-  pidfile: "${dir}/knot.pid"
-control:
-  listen: "${dir}/knot.sock"
-log:
-  - target: stderr
-    any: info
-database:
-  storage: "${dir}"
+  return `${knotServerSection(dir, o.port)}
 key:
   - id: ${o.key.name}
     algorithm: ${o.key.algorithm}
