@@ -1,68 +1,36 @@
-// The dependency rules of DESIGN.md ("Dependency direction"), checked against the imports src/ really has:
+// The dependency table of DESIGN.md (the repository's own map, "Dependency table"), checked against the imports src/ really has:
 // which layer may load which, a folder is reached only through its index file, and no import loops.
 // Type-only imports do not count: the transpiler erases them, so they load nothing at run time.
 import { describe, expect, test } from "bun:test";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { findCycles, importGraph, indexViolations, moduleOf, readSources, srcRoot, type Graph, type Sources } from "./graph.ts";
 
 const EVERYTHING = "*";
 
-/** Layer → the layers it may load. A file's layer is the longest entry that is its path or a folder above it. */
-const MAY_USE: Record<string, string[]> = {
-  // From DESIGN.md's table.
-  "main.ts": [EVERYTHING],
-  cli: [EVERYTHING],
-  "http/api": ["core"],
-  "http/web": ["core", "auth"],
-  jobs: ["core"],
-  "dns/server": ["core", "dns/zone", "dns/wire"],
-  auth: ["db"],
-  core: ["db", "core/ports.ts"],
-  "core/ports.ts": [],
-  backends: ["core/ports.ts", "db", "dns/zone", "dns/rfc2136"],
-  "dns/rfc2136": ["dns/wire"],
-  "dns/zone": ["dns/wire"],
-  "dns/wire": [],
-  config: [],
-  db: [],
-  // Layers DESIGN.md does not name yet; each of their edges is listed in BUILT below.
-  "core/errors.ts": [],
-  "dns/dnssec": [],
-  http: [],
-  log: [],
-  metrics: [],
-  i18n: [],
-  mail: [],
-};
+/** One row of DESIGN.md's dependency table: `from` may load `to` (or nothing, for a leaf), because `why`. */
+type Rule = { from: string; to: string | undefined; why: string };
 
-/** Edges the code as built has beyond DESIGN.md's table, each with why; DESIGN.md should catch up with these. */
-const BUILT: [from: string, to: string, why: string][] = [
-  ["core", "core/errors.ts", "the errors core throws, one file so that callers can catch them"],
-  ["core", "log", "the update use case logs refused credentials for fail2ban (AuthFailureLog)"],
-  ["backends", "core/errors.ts", "the embedded records store refuses with core's ZoneRecordError"],
-  ["backends", "core", "the forwarder backend is core's forwarder queue, run by a worker with core's clock"],
-  ["auth", "core", "an account is core's User, checked by core's username and password rules"],
-  ["auth", "i18n", "a profile's language must be one with a catalogue"],
-  ["dns/dnssec", "db", "DNSSEC private keys are sealed in the database (sealed secrets)"],
-  ["dns/zone", "dns/dnssec", "a zone is signed on commit; rdata uses the DNSSEC text encodings (base32hex, type bitmaps)"],
-  ["dns/server", "dns/dnssec", "authenticated denial (NSEC/NSEC3) in answers"],
-  ["http", "core", "the client address is parsed by core's address rules"],
-  ["http/api", "http", "client address and proxy trust are shared by the API and the web UI"],
-  ["http/api", "i18n", "dyndns2 and API answers in the caller's language"],
-  ["http/api", "log", "refused credentials are logged for fail2ban; URLs are logged redacted"],
-  ["http/web", "http", "client address and proxy trust are shared by the API and the web UI"],
-  ["http/web", "i18n", "pages are translated"],
-  ["http/web", "log", "sign-in failures are logged for fail2ban"],
-  ["http/web", "mail", "sign-up, password reset and invitations send mail"],
-  ["http/web", "config", "the setup page builds a throwaway default config for its standalone server"],
-  ["jobs", "db", "jobs record their runs and sweep rows"],
-  ["jobs", "auth", "the cleanup jobs expire sessions and unconfirmed accounts"],
-  ["jobs", "mail", "jobs mail owners about faults and expiring hosts"],
-  ["jobs", "i18n", "dates in those mails are formatted for the reader"],
-  ["jobs", "config", "job schedules are cron expressions, parsed where config validates them"],
-  ["jobs", "backends", "the zone check asks each zone's backend"],
-  ["jobs", "dns/zone", "the zone check compares served zones"],
-  ["jobs", "dns/rfc2136", "the secondaries check queries them over DNS"],
-];
+/** The rows of the "Dependency table" section of DESIGN.md at the repository's top. */
+export function readDependencyTable(markdown: string): Rule[] {
+  const section = markdown.split(/^## /m).find((s) => s.startsWith("Dependency table"));
+  if (!section) throw new Error("DESIGN.md has no \"Dependency table\" section");
+  const rows = section
+    .split("\n")
+    .filter((line) => /^\|[^-]/.test(line))
+    .map((line) => line.split("|").slice(1, -1).map((cell) => cell.trim()))
+    .filter(([from]) => from !== "layer");
+  return rows.map(([from, to, why]) => {
+    if (!from || !to || !why) throw new Error(`DESIGN.md: a dependency row needs a layer, what it may import and why: ${JSON.stringify([from, to, why])}`);
+    return { from, to: to === "—" ? undefined : to, why };
+  });
+}
+
+const RULES = readDependencyTable(readFileSync(join(srcRoot(), "..", "DESIGN.md"), "utf8"));
+
+/** Layer → the layers it may load. A file's layer is the longest entry that is its path or a folder above it. */
+const MAY_USE: Record<string, string[]> = {};
+for (const { from, to } of RULES) (MAY_USE[from] ??= []).push(...(to ? [to] : []));
 
 /** Files outside a folder may load these besides its index file: documented narrower faces. */
 const SUB_FACES: Record<string, string> = {
@@ -80,7 +48,7 @@ function layerOf(file: string): string | undefined {
 
 function allowed(from: string, to: string): boolean {
   const uses = MAY_USE[from] ?? [];
-  return uses.includes(EVERYTHING) || uses.includes(to) || BUILT.some(([f, t]) => f === from && t === to);
+  return uses.includes(EVERYTHING) || uses.includes(to);
 }
 
 function layerViolations(graph: Graph): Violation[] {
@@ -112,7 +80,7 @@ describe("imports of src/", () => {
     expect(missing).toEqual([]);
   });
 
-  test("each layer loads only the layers DESIGN.md's table (and the listed additions) allow", () => {
+  test("each layer loads only the layers DESIGN.md's dependency table allows", () => {
     expect(layerViolations(graph)).toEqual([]);
   });
 
@@ -124,10 +92,17 @@ describe("imports of src/", () => {
     expect(findCycles(graph).map((c) => c.join(" → "))).toEqual([]);
   });
 
-  test("the additions to DESIGN.md's table are each still needed", () => {
+  test("every row of DESIGN.md's dependency table is still needed by some import", () => {
     const edges = new Set<string>();
     for (const [file, targets] of graph) for (const t of targets) edges.add(`${layerOf(file)}>${layerOf(t)}`);
-    expect(BUILT.filter(([f, t]) => !edges.has(`${f}>${t}`)).map(([f, t]) => `${f} → ${t}`)).toEqual([]);
+    const unused = RULES.filter(({ to }) => to && to !== EVERYTHING).filter(({ from, to }) => !edges.has(`${from}>${to}`));
+    expect(unused.map(({ from, to }) => `${from} → ${to}`)).toEqual([]);
+  });
+
+  test("every folder of src/ has a README", () => {
+    const folders = new Set([...sources.keys()].map((f) => f.split("/").slice(0, -1).join("/")));
+    const missing = [...folders].filter((dir) => !existsSync(join(srcRoot(), dir, "README.md")));
+    expect(missing).toEqual([]);
   });
 });
 
@@ -153,6 +128,15 @@ describe("the checker itself", () => {
   test("an import past a folder's index file is reported, one inside the folder is not", () => {
     expect(indexViolations(g, fixture)).toEqual(["d.ts → c/inner.ts (use c/index)"]);
     expect(moduleOf("c/inner.ts", fixture)).toBe("c");
+  });
+
+  test("the dependency table is read row by row; a leaf row allows nothing", () => {
+    const table = "## Dependency table\n\n| layer | may import | why |\n|---|---|---|\n| a | b | a uses b |\n| b | — | a leaf |\n\n## Next\n| x | y | z |\n";
+    expect(readDependencyTable(table)).toEqual([
+      { from: "a", to: "b", why: "a uses b" },
+      { from: "b", to: undefined, why: "a leaf" },
+    ]);
+    expect(() => readDependencyTable("| a | b |\n")).toThrow("Dependency table");
   });
 
   test("a layer loading one it may not is reported", () => {
