@@ -81,7 +81,7 @@ export function networkOf(addr: Address, prefixLength: number): Address {
 }
 
 /**
- * "Prefix only" (§1.3 d, issue #648): the prefix length is shorter than the address and every
+ * "Prefix only" (§1.3 d; nsupdate.info issue #648): the prefix length is shorter than the address and every
  * interface-id bit is zero. Such an address names a network, not a machine, and is never published.
  */
 export function isPrefixOnly(addr: Address, prefixLength: number): boolean {

@@ -1,4 +1,4 @@
-// DNSSEC of embedded zones as their owners manage it in the web UI (issue 10), with the rules the CLI's
+// DNSSEC of embedded zones as their owners manage it in the web UI, with the rules the CLI's
 // `updns domain dnssec` follows: signing on with a chosen algorithm, denial kind and key layout; off in two
 // steps (first the RFC 8078 §4 DS-removal request, then, confirmed, the unsigned zone); key rollovers.
 // The zone store is reached through the DnssecPort, which main/serve provides.

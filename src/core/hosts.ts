@@ -64,7 +64,7 @@ export function findHost(db: Db, fqdn: string): HostRecord | null {
 
 export function relatedHostsOf(db: Db, hostId: number): RelatedHostRow[] {
   // Most hosts have none: a bare EXISTS costs a tenth of a microsecond, the full select (drizzle's row
-  // mapping, the ORDER BY) several microseconds on every update (issue 6).
+  // mapping, the ORDER BY) several microseconds on every update.
   const q = queries(db);
   if (!q.anyRelated.get(hostId)!.any) return [];
   return q.related.all({ id: hostId });

@@ -1,7 +1,7 @@
 // Update secrets and account API tokens (spec §8.1, DESIGN "Secrets").
 //
 // Secrets the server generates carry ≥128 random bits: nobody can search that space, so a slow password
-// hash would only cost every update its time (issue 6). They are stored as a salted keyed hash,
+// hash would only cost every update its time. They are stored as a salted keyed hash,
 // `$hmac-sha256$<salt>$<mac>` with mac = HMAC-SHA256(key = 16 random salt bytes, secret), and verified in a
 // few microseconds. A secret the operator chose (`host add --secret-stdin`) may be guessable, so it gets
 // argon2id with cheap parameters (m=1024 KiB, t=1, the baseline's "weakargon2"); a short-lived in-memory cache

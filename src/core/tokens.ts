@@ -1,4 +1,4 @@
-// Account API tokens (issue 11, deSEC's scoped tokens in peers §1): created by the CLI and the web UI, shown
+// Account API tokens (scoped like deSEC's, peers §1): created by the CLI and the web UI, shown
 // once, stored as SHA-256 (they are 256 random bits), checked on every JSON API and dyndns2 request.
 //
 // Scopes narrow what the token's account may do; absent lists mean "no restriction":

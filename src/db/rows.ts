@@ -1,6 +1,6 @@
 // Hot-path row reads without the query builder: a prepared SELECT of a table's columns, each value mapped
 // the way drizzle maps it (timestamps to Date, booleans, JSON). Drizzle's own row mapping cost about as
-// much as the indexed lookup itself on the dyndns2 update path (issue 6); the column list and the
+// much as the indexed lookup itself on the dyndns2 update path; the column list and the
 // mapping still come from the schema, so the two cannot drift apart.
 import type { SQLQueryBindings } from "bun:sqlite";
 import { getTableColumns, getTableName, type InferSelectModel } from "drizzle-orm";

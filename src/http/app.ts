@@ -20,7 +20,7 @@ export interface HttpDeps {
 }
 
 /**
- * A request a feature answers without the framework's routing and hooks (the dyndns2 update path, issue 6),
+ * A request a feature answers without the framework's routing and hooks (the dyndns2 update path, where the router cost a third of the time),
  * or undefined to leave it to the app. What it answers gets the same security headers (see directFirst).
  */
 export type DirectRoute = (request: Request) => Promise<Response> | undefined;

@@ -702,7 +702,7 @@ const messages: Record<string, string> = {
   "Type your username to confirm.": "Geben Sie zur Bestätigung Ihren Benutzernamen ein.",
   "this token has expired": "dieses Token ist abgelaufen",
   "unknown or revoked token": "unbekanntes oder widerrufenes Token",
-  // DNSSEC section of the domain page (issue 10)
+  // DNSSEC section of the domain page
   "Only zones served by updns are signed by updns; an external primary signs its own zone.": "Nur Zonen, die updns selbst ausliefert, signiert updns; ein externer Primärserver signiert seine Zone selbst.",
   "Choose ECDSA P-256 (13) or Ed25519 (15).": "Wählen Sie ECDSA P-256 (13) oder Ed25519 (15).",
   "Choose NSEC3 or NSEC.": "Wählen Sie NSEC3 oder NSEC.",

@@ -702,7 +702,7 @@ const messages: Record<string, string> = {
   "Type your username to confirm.": "Πληκτρολογήστε το όνομα χρήστη σας για επιβεβαίωση.",
   "this token has expired": "αυτό το διακριτικό έχει λήξει",
   "unknown or revoked token": "άγνωστο ή ανακληθέν διακριτικό",
-  // DNSSEC section of the domain page (issue 10)
+  // DNSSEC section of the domain page
   "Only zones served by updns are signed by updns; an external primary signs its own zone.": "Το updns υπογράφει μόνο τις ζώνες που εξυπηρετεί το ίδιο· ένας εξωτερικός πρωτεύων υπογράφει τη δική του ζώνη.",
   "Choose ECDSA P-256 (13) or Ed25519 (15).": "Επιλέξτε ECDSA P-256 (13) ή Ed25519 (15).",
   "Choose NSEC3 or NSEC.": "Επιλέξτε NSEC3 ή NSEC.",

@@ -709,7 +709,7 @@ const messages: Record<string, string> = {
   "Type your username to confirm.": "Saisissez votre nom d'utilisateur pour confirmer.",
   "this token has expired": "ce jeton a expiré",
   "unknown or revoked token": "jeton inconnu ou révoqué",
-  // DNSSEC section of the domain page (issue 10)
+  // DNSSEC section of the domain page
   "Only zones served by updns are signed by updns; an external primary signs its own zone.": "updns ne signe que les zones qu'il sert lui-même ; un primaire externe signe sa propre zone.",
   "Choose ECDSA P-256 (13) or Ed25519 (15).": "Choisissez ECDSA P-256 (13) ou Ed25519 (15).",
   "Choose NSEC3 or NSEC.": "Choisissez NSEC3 ou NSEC.",

@@ -702,7 +702,7 @@ const messages: Record<string, string> = {
   "Type your username to confirm.": "A megerősítéshez írja be a felhasználónevét.",
   "this token has expired": "ez a token lejárt",
   "unknown or revoked token": "ismeretlen vagy visszavont token",
-  // DNSSEC section of the domain page (issue 10)
+  // DNSSEC section of the domain page
   "Only zones served by updns are signed by updns; an external primary signs its own zone.": "Az updns csak az általa kiszolgált zónákat írja alá; egy külső elsődleges szerver maga írja alá a zónáját.",
   "Choose ECDSA P-256 (13) or Ed25519 (15).": "Válasszon ECDSA P-256 (13) vagy Ed25519 (15) algoritmust.",
   "Choose NSEC3 or NSEC.": "Válasszon NSEC3 vagy NSEC között.",

@@ -709,7 +709,7 @@ const messages: Record<string, string> = {
   "Type your username to confirm.": "Scrivi il tuo nome utente per confermare.",
   "this token has expired": "questo token è scaduto",
   "unknown or revoked token": "token sconosciuto o revocato",
-  // DNSSEC section of the domain page (issue 10)
+  // DNSSEC section of the domain page
   "Only zones served by updns are signed by updns; an external primary signs its own zone.": "updns firma solo le zone che serve lui stesso; un primario esterno firma la propria zona.",
   "Choose ECDSA P-256 (13) or Ed25519 (15).": "Scegli ECDSA P-256 (13) o Ed25519 (15).",
   "Choose NSEC3 or NSEC.": "Scegli NSEC3 o NSEC.",

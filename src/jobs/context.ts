@@ -52,7 +52,7 @@ export function mailContext(ctx: JobContext, language: string): MailContext {
 const MAIL_ATTEMPTS = 3;
 
 /**
- * Send a mail without letting a failure break the job (updns issue 8): tried up to three times, then logged and
+ * Send a mail without letting a failure break the job: tried up to three times, then logged and
  * counted. An empty address is skipped (accounts made by OAuth or by the CLI may have none).
  */
 export async function sendMail(ctx: JobContext, report: JobReport, mail: OutgoingMail): Promise<boolean> {

@@ -1,6 +1,6 @@
 // `updns users [--stale-check]` (spec §6.4): accounts unused for a year, with no hosts and no domains, go.
 // Changes from the baseline, each on purpose: the owner is mailed a notice first and the account goes only
-// after a grace period without a sign-in (issue 8: "removed after notice"); a session in use counts as use
+// after a grace period without a sign-in (an account is removed only after its owner was told); a session in use counts as use
 // (a "keep me logged in" browser does not sign in again); staff accounts are never removed by the job.
 import { asc, count, eq, max } from "drizzle-orm";
 import { deleteAccount } from "../auth/index.ts";

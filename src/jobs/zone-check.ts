@@ -1,4 +1,4 @@
-// How `domains --check` probes a zone (spec §6.2, updns issue 8). This is the one file of jobs/ that speaks
+// How `domains --check` probes a zone (spec §6.2). This is the one file of jobs/ that speaks
 // DNS: the jobs themselves take a ZoneChecker, so tests and other runners can put their own in.
 //   rfc2136: an SOA query to the primary (RD off), answered authoritatively. No UPDATE: a daily job must
 //            not move the zone's serial (`updns domain check ZONE` runs the full add/remove test).

@@ -53,7 +53,7 @@ export type Accept = (wire: Uint8Array) => string | null;
 /**
  * Connected UDP sockets kept per server between exchanges. Opening and closing a socket for every query
  * was a third of the CPU of an update sent to an external primary (a read, the UPDATE, a read-back:
- * issue 6). A socket goes back to its pool only after a valid answer; after a timeout or a refused answer
+ * measured). A socket goes back to its pool only after a valid answer; after a timeout or a refused answer
  * it is closed, so a late datagram never meets the next exchange. Answers are still matched by random ID
  * and question (and TSIG where signed), as with a fresh socket. Idle sockets do not keep a process alive
  * and are closed after IDLE_MS.

@@ -103,7 +103,7 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
     }
   };
 
-  // Answers go out in batches: one sendMany per socket and event-loop turn (issue 6: fewer syscalls).
+  // Answers go out in batches: one sendMany per socket and event-loop turn, for fewer syscalls per query.
   const outbox = new Map<udp.Socket<"uint8array">, (Uint8Array | number | string)[]>();
   let flushScheduled = false;
   const flushUdp = () => {

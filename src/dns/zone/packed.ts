@@ -1,4 +1,4 @@
-// The nodes of a large zone in a compact form (issue 6: a million hosts within well under 1 GiB). A name
+// The nodes of a large zone in a compact form (a million hosts must fit well under 1 GiB). A name
 // that holds only A and AAAA records, unsigned — a dynamic DNS host — is kept as bytes in typed arrays: its
 // owner name in one shared blob, found through an open-addressing hash table, its addresses as 4 and 16
 // octets, its TTLs as numbers. That is some 70 octets a host instead of about a kilobyte of JS objects

@@ -30,7 +30,7 @@ export function parentName(name: string): string {
 }
 
 export class ZoneSnapshot {
-  /** Wire-format answers prepared for this version, filled lazily by dns/server (issue 6). */
+  /** Wire-format answers prepared for this version, filled lazily by dns/server, so a plain query is a map lookup and a patch. */
   readonly cache = new Map<string, Uint8Array>();
 
   constructor(

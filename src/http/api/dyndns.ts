@@ -42,7 +42,7 @@ export interface DyndnsRouteDeps {
 
 /**
  * The route of a GET to a dyndns2 path, read from the URL without parsing it (the update path runs this on
- * every request: issue 6); undefined for anything else. Doubled and trailing slashes are collapsed as the
+ * every request, so it must cost next to nothing); undefined for anything else. Doubled and trailing slashes are collapsed as the
  * router's onRequest below does.
  */
 function directPath(request: Request): string | undefined {

@@ -153,7 +153,7 @@ export interface WebContext {
 
 export type Handler = (c: WebContext) => Response | Promise<Response>;
 
-/** Where people go after signing in (the overview of issue 12). */
+/** Where people go after signing in: the overview of their hosts and domains. */
 export const AFTER_LOGIN = "/overview/";
 export const LOGIN_PATH = "/account/login";
 const FLASH_COOKIE = "updns_flash";
@@ -198,7 +198,7 @@ function readFlashes(raw: string | undefined): Flash[] {
 
 /** The Content-Security-Policy of every page: scripts and styles only from our own files, no inline script. */
 export function contentSecurityPolicy(config: Config): string {
-  // The IP detection of the home page (issue 12) asks the ipv4./ipv6. names: allow exactly those.
+  // The IP detection of the home page asks the ipv4./ipv6. names: allow exactly those.
   const extra = [config.server.ipv4_url, config.server.ipv6_url].filter(Boolean).map((u) => new URL(u).origin);
   return [
     "default-src 'none'",

@@ -1,4 +1,4 @@
-// /api/v1: the JSON REST API with scoped account tokens (issue 11). Mounted like the dyndns2 API:
+// /api/v1: the JSON REST API with scoped account tokens. Mounted like the dyndns2 API:
 // createHttpApp({ plugins: [apiV1(deps)] }). Every request: per-address brake on failed authentication,
 // `Authorization: Bearer <token>` (core/tokens.ts), per-token rate limit, schema checks, then the route's
 // handler, which calls core. Answers are JSON; errors are {error: {code, message, field?}}.

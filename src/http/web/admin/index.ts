@@ -1,4 +1,4 @@
-// Staff pages. Issue 12 adds its admin lists (hosts, domains, service updaters, blacklist) beside users.
+// Staff pages: the users list and the admin lists (hosts, domains, service updaters, blacklist).
 import { webRoutes, type Web } from "../context.ts";
 import { adminUserRoutes } from "./users.tsx";
 import { adminListRoutes } from "./lists.tsx";

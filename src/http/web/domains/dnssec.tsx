@@ -1,4 +1,4 @@
-// The DNSSEC section of an embedded domain's page (issue 10): whether the zone is signed and how, its keys,
+// The DNSSEC section of an embedded domain's page: whether the zone is signed and how, its keys,
 // the DS record(s) for the parent, signing on, off in two steps (RFC 8078 DS-removal request first, then a
 // confirmed switch-off), and key rollovers. The rules are core's (core/dnssec-edit.ts), the same the CLI's
 // `updns domain dnssec` follows; this file only reads forms and renders.

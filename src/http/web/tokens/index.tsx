@@ -1,4 +1,4 @@
-// Account API tokens in the web UI (issue 11 §1: tokens are created in the web UI and the CLI). A person
+// Account API tokens in the web UI (created here and by the CLI, through the same core function). A person
 // lists their tokens (scopes, expiry, when and from where each was last used), creates one with scopes —
 // the token is shown once, in the answer to the POST, and only its hash is stored — and revokes one.
 // Every rule (scope syntax, expiry, ownership) is core/tokens.ts's; this file reads forms and renders.
