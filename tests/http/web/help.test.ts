@@ -3,6 +3,8 @@
 // section of its own only where it has a name of its own, and the router URLs carry every parameter the
 // router fills in: filled in the way the router does, each one updates the host.
 import { beforeAll, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { makeDnsWebWorld, type DnsWebWorld } from "./world.ts";
 import { preBlock, textOf } from "./harness.ts";
 
@@ -54,7 +56,7 @@ const duplicates = (xs: string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
 /** Sends a router's filled-in URL to the server: user info in the URL becomes Basic authentication. */
 async function routerGet(h: Help, filled: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
   const u = new URL(filled);
-  const auth = u.username ? { authorization: `Basic ${btoa(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`)}` } : {};
+  const auth: Record<string, string> = u.username ? { authorization: `Basic ${btoa(`${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`)}` } : {};
   const r = await h.world.browser({ address: "198.51.100.9" }).get(u.pathname + u.search, { "user-agent": "router/1.0", ...auth, ...headers });
   return { status: r.status, body: r.body.trim() };
 }
@@ -167,5 +169,29 @@ describe("configuration help with a name per address family", () => {
     expect(inadyn.match(/checkip-server = .*/g)).toEqual(["checkip-server = ipv4.updns.test", "checkip-server = ipv6.updns.test"]);
     expect(page.block("snippet-openwrt-0").match(/ip_url '.*'/g)).toEqual(["ip_url 'https://ipv4.updns.test/myip'", "ip_url 'https://ipv6.updns.test/myip'"]);
     expect(page.block("snippet-dyndnsc-0").match(/detector = .*/g)).toEqual(["detector = webcheck4", "detector = webcheck6"]);
+  });
+});
+
+describe("the README's router and client settings", () => {
+  const readme = readFileSync(join(import.meta.dir, "../../../README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Router and client settings"), readme.indexOf("- **Any HTTP client**"));
+  let generated: string[];
+  beforeAll(async () => {
+    const h = await helpPage({ public_url: "http://updns.example.org:8080", ipv4_url: "", ipv6_url: "" });
+    generated = h.blocks.map((b) => b.text.replaceAll(h.secret, "SECRET").trimEnd());
+  });
+
+  test("every configuration block of the README is a block the page generates for its example server", () => {
+    const fenced = [...section.matchAll(/```\n([\s\S]*?)\n *```/g)].map((m) => m[1].replace(/^ {2}/gm, "").trimEnd());
+    expect(fenced.length).toBe(3);
+    for (const block of fenced) expect(generated).toContain(block);
+  });
+
+  test("every URL and client line the README quotes inline is a line the page generates", () => {
+    const lines = new Set(generated.flatMap((b) => b.split("\n")));
+    const prose = section.replace(/```[\s\S]*?```/g, "");
+    const quoted = [...prose.matchAll(/`([^`\n]*(?:\n[^`\n]*)?)`/g)].map((m) => m[1].replace(/\s+/g, " ")).filter((q) => (q.includes("://") || q.includes("%IP%")) && !q.startsWith("server."));
+    expect(quoted.length).toBeGreaterThanOrEqual(4);
+    for (const q of quoted) expect({ quoted: q, generated: lines.has(q) }).toEqual({ quoted: q, generated: true });
   });
 });
