@@ -31,6 +31,9 @@ async function inadynCheck(conf: string): Promise<{ code: number; out: string }>
   return spawn([which("inadyn")!, "--check-config", "-f", conf]);
 }
 
+/** ddclient's own check of its config file: what it says about a line it cannot read ("file F, line N: …"). */
+const ddclientConfigProblems = (out: string) => out.split("\n").filter((l) => /file .*, line \d+:/.test(l));
+
 /** A server with a fresh host; returns its secret page and a reader of the zone's A/AAAA. */
 async function setUp(w: DnsWebWorld, name: string) {
   const { b } = await w.signedIn(`u-${name}`);
@@ -68,6 +71,7 @@ describe.if(run)("configuration help snippets, run by the real clients", () => {
     writeFileSync(conf, snippet(html, "snippet-ddclient-1"));
     chmodSync(conf, 0o600);
     const r = await spawn([which("ddclient")!, "-foreground", "-daemon=0", "-file", conf, "-cache", join(dir.path, "dd310.cache"), "-verbose"]);
+    expect(ddclientConfigProblems(r.out)).toEqual([]);
     expect(values("A")).toEqual(["127.0.0.1"]);
     expect(r.out).toContain("good");
   }, 30_000);
@@ -78,6 +82,7 @@ describe.if(run)("configuration help snippets, run by the real clients", () => {
     writeFileSync(conf, snippet(html, "snippet-ddclient-0"));
     chmodSync(conf, 0o600);
     const r = await spawn([which("ddclient")!, "-foreground", "-daemon=0", "-file", conf, "-cache", join(dir.path, "dd311.cache"), "-verbose"]);
+    expect(ddclientConfigProblems(r.out)).toEqual([]);
     const got = [...values("A"), ...values("AAAA")];
     if (got.length === 0) console.log(r.out.slice(-2000));
     expect(got.length).toBeGreaterThan(0);
@@ -138,6 +143,7 @@ describe.if(run)("configuration help snippets with one name for IPv4 and IPv6, r
     writeFileSync(conf, snippet(html, "snippet-ddclient-0"));
     chmodSync(conf, 0o600);
     const r = await spawn([which("ddclient")!, "-foreground", "-daemon=0", "-file", conf, "-cache", join(dir.path, "dd311one.cache"), "-verbose"]);
+    expect(ddclientConfigProblems(r.out)).toEqual([]);
     if (values("A").length === 0) console.log(r.out.slice(-2000));
     expect(values("A")).toEqual(["127.0.0.1"]);
   }, 30_000);
@@ -148,6 +154,7 @@ describe.if(run)("configuration help snippets with one name for IPv4 and IPv6, r
     writeFileSync(conf, snippet(html, "snippet-ddclient-1"));
     chmodSync(conf, 0o600);
     const r = await spawn([which("ddclient")!, "-foreground", "-daemon=0", "-file", conf, "-cache", join(dir.path, "dd310one.cache"), "-verbose"]);
+    expect(ddclientConfigProblems(r.out)).toEqual([]);
     expect(values("A")).toEqual(["127.0.0.1"]);
     expect(r.out).toContain("good");
   }, 30_000);
