@@ -92,6 +92,15 @@ function noRepetition(get: () => Help) {
     expect((await routerGet(h, fill("192.0.2.8", ""))).body).toStartWith("good");
     expect(h.values("A")).toEqual(["192.0.2.8"]);
     expect(h.values("AAAA")).toEqual(["2001:db8::7"]);
+    // The second URL sends the LAN prefix with its length: taken as the prefix for related hosts, not
+    // published as the box's own address.
+    const prefix = h.block("snippet-fritzbox-1");
+    for (const p of ["hostname=<domain>", "<ipaddr>", "<ip6lanprefix>", "<username>", "<pass>"]) expect(prefix).toContain(p);
+    const filled = prefix.replace("<domain>", h.fqdn).replace("<username>", h.fqdn).replace("<pass>", encodeURIComponent(h.secret)).replace("<ipaddr>", "192.0.2.8").replace("<ip6lanprefix>", "2001:db8:1:100::/56");
+    const answer = await routerGet(h, filled);
+    expect(answer.body.split("\n").every((l) => /^(good|nochg) /.test(l))).toBe(true);
+    expect(h.values("A")).toEqual(["192.0.2.8"]);
+    expect(h.values("AAAA")).not.toContain("2001:db8:1:100::");
   });
 
   test("the OpenWrt update URLs, filled in as ddns-scripts does, update the family of their section", async () => {
