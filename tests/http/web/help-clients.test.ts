@@ -1,6 +1,7 @@
 // The configuration help is what real clients run: the ddclient, inadyn and curl snippets of the secret
-// page, taken from the page as a person copies them, are run against our server on loopback (IPv4 and
-// IPv6 names on 127.0.0.1 and ::1), and the zone then holds the addresses they detected.
+// page, taken from the page as a person copies them, pass the client's own syntax check and are run against
+// our server on loopback, once with a name per address family ([server] ipv4_url / ipv6_url) and once with
+// one name for both, and the zone then holds the addresses they detected.
 import { afterAll, describe, expect, test } from "bun:test";
 import { writeFileSync, chmodSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -24,6 +25,14 @@ async function spawn(argv: string[], timeoutMs = 20_000): Promise<{ code: number
   clearTimeout(timer);
   return { code, out: out + err };
 }
+
+/** inadyn's own syntax check of a config file: exit 0 and no complaint. */
+async function inadynCheck(conf: string): Promise<{ code: number; out: string }> {
+  return spawn([which("inadyn")!, "--check-config", "-f", conf]);
+}
+
+/** ddclient's own check of its config file: what it says about a line it cannot read ("file F, line N: …"). */
+const ddclientConfigProblems = (out: string) => out.split("\n").filter((l) => /file .*, line \d+:/.test(l));
 
 /** A server with a fresh host; returns its secret page and a reader of the zone's A/AAAA. */
 async function setUp(w: DnsWebWorld, name: string) {
@@ -62,6 +71,7 @@ describe.if(run)("configuration help snippets, run by the real clients", () => {
     writeFileSync(conf, snippet(html, "snippet-ddclient-1"));
     chmodSync(conf, 0o600);
     const r = await spawn([which("ddclient")!, "-foreground", "-daemon=0", "-file", conf, "-cache", join(dir.path, "dd310.cache"), "-verbose"]);
+    expect(ddclientConfigProblems(r.out)).toEqual([]);
     expect(values("A")).toEqual(["127.0.0.1"]);
     expect(r.out).toContain("good");
   }, 30_000);
@@ -72,6 +82,7 @@ describe.if(run)("configuration help snippets, run by the real clients", () => {
     writeFileSync(conf, snippet(html, "snippet-ddclient-0"));
     chmodSync(conf, 0o600);
     const r = await spawn([which("ddclient")!, "-foreground", "-daemon=0", "-file", conf, "-cache", join(dir.path, "dd311.cache"), "-verbose"]);
+    expect(ddclientConfigProblems(r.out)).toEqual([]);
     const got = [...values("A"), ...values("AAAA")];
     if (got.length === 0) console.log(r.out.slice(-2000));
     expect(got.length).toBeGreaterThan(0);
@@ -81,6 +92,8 @@ describe.if(run)("configuration help snippets, run by the real clients", () => {
     const { html, values } = await setUp(w, "inadyn");
     const conf = join(dir.path, "inadyn.conf");
     // Loopback is not "an Internet address" to inadyn: its check is turned off for the test only.
+    writeFileSync(conf, snippet(html, "snippet-inadyn-0"));
+    expect(await inadynCheck(conf)).toMatchObject({ code: 0 });
     writeFileSync(conf, "verify-address = false\n" + snippet(html, "snippet-inadyn-0"));
     mkdirSync(join(dir.path, "inadyn-cache"), { recursive: true });
     const r = await spawn([which("inadyn")!, "-1", "--foreground", "-f", conf, "--cache-dir", join(dir.path, "inadyn-cache"), "--no-pidfile", "-l", "info"]);
@@ -94,6 +107,60 @@ describe.if(run)("configuration help snippets, run by the real clients", () => {
 
   test("curl one-liner: good 127.0.0.1", async () => {
     const { html, values } = await setUp(w, "curl");
+    const r = await spawn(["sh", "-c", snippet(html, "snippet-curl-0")]);
+    expect(r.out.trim()).toBe("good 127.0.0.1");
+    expect(values("A")).toEqual(["127.0.0.1"]);
+  });
+});
+
+describe.if(run)("configuration help snippets with one name for IPv4 and IPv6, run by the real clients", () => {
+  let w: DnsWebWorld;
+  test("set up a server on 127.0.0.1 with no ipv4_url and ipv6_url", async () => {
+    w = await makeDnsWebWorld({ api: true });
+    const v4 = listenHttp((req) => w.app.handle(req), { listen: ["127.0.0.1:0"], maxBodyBytes: 65536 });
+    listeners.push(v4);
+    w.config.server.public_url = `http://127.0.0.1:${v4.addresses[0].split(":").pop()}`;
+    w.config.server.ipv4_url = "";
+    w.config.server.ipv6_url = "";
+  });
+
+  test("inadyn 2.x snippet: one section, accepted by --check-config, sends the address it connects from", async () => {
+    const { html, values } = await setUp(w, "inadyn1");
+    const conf = join(dir.path, "inadyn1.conf");
+    writeFileSync(conf, snippet(html, "snippet-inadyn-0"));
+    expect(await inadynCheck(conf)).toMatchObject({ code: 0 });
+    writeFileSync(conf, "verify-address = false\n" + snippet(html, "snippet-inadyn-0"));
+    mkdirSync(join(dir.path, "inadyn1-cache"), { recursive: true });
+    const r = await spawn([which("inadyn")!, "-1", "--foreground", "-f", conf, "--cache-dir", join(dir.path, "inadyn1-cache"), "--no-pidfile", "-l", "info"]);
+    if (values("A").length === 0) console.log(r.out.slice(-3000));
+    expect(values("A")).toEqual(["127.0.0.1"]);
+    expect(r.out.match(/Successful alias table update for inadyn1\.dyn\.example\.org => new IP# 127\.0\.0\.1/g)?.length).toBe(1);
+  }, 30_000);
+
+  test("ddclient 3.11 snippet: webv4 on the shared name finds 127.0.0.1 and updates A", async () => {
+    const { html, values } = await setUp(w, "dd311one");
+    const conf = join(dir.path, "dd311one.conf");
+    writeFileSync(conf, snippet(html, "snippet-ddclient-0"));
+    chmodSync(conf, 0o600);
+    const r = await spawn([which("ddclient")!, "-foreground", "-daemon=0", "-file", conf, "-cache", join(dir.path, "dd311one.cache"), "-verbose"]);
+    expect(ddclientConfigProblems(r.out)).toEqual([]);
+    if (values("A").length === 0) console.log(r.out.slice(-2000));
+    expect(values("A")).toEqual(["127.0.0.1"]);
+  }, 30_000);
+
+  test("ddclient 3.10 snippet: updates the address it connects from", async () => {
+    const { html, values } = await setUp(w, "dd310one");
+    const conf = join(dir.path, "dd310one.conf");
+    writeFileSync(conf, snippet(html, "snippet-ddclient-1"));
+    chmodSync(conf, 0o600);
+    const r = await spawn([which("ddclient")!, "-foreground", "-daemon=0", "-file", conf, "-cache", join(dir.path, "dd310one.cache"), "-verbose"]);
+    expect(ddclientConfigProblems(r.out)).toEqual([]);
+    expect(values("A")).toEqual(["127.0.0.1"]);
+    expect(r.out).toContain("good");
+  }, 30_000);
+
+  test("curl one-liner on the shared name: good 127.0.0.1", async () => {
+    const { html, values } = await setUp(w, "curlone");
     const r = await spawn(["sh", "-c", snippet(html, "snippet-curl-0")]);
     expect(r.out.trim()).toBe("good 127.0.0.1");
     expect(values("A")).toEqual(["127.0.0.1"]);
