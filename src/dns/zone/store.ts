@@ -26,7 +26,10 @@ export interface ZoneStoreOptions {
   journalMaxAgeMs?: number;
   /** Log sink for listener failures. */
   log?: (msg: string) => void;
-  /** Which keys sign which zone (keys.ts, ZoneKeys.open); without it every zone is served unsigned. */
+  /**
+   * Which keys sign which zone (keys.ts: ZoneKeys.open passes itself). Without it the store signs nothing:
+   * open a store over zones that may be signed through ZoneKeys.open, or only read from it.
+   */
   signingKeys?: SigningKeys;
   /**
    * The catalog zone (RFC 9432) of this store's zones: when it is loaded, creating or dropping a zone
@@ -284,8 +287,9 @@ export class ZoneStore {
     // The other process may have switched DNSSEC on or off or rolled a key: take its keys as well.
     // Commits of the zone wait for this (commitBatch), so none signs with the keys of before.
     const keys = this.opts.signingKeys;
-    for (const z of keys ? zones : []) {
-      const p = keys!.load(z.name, this.zone(z.name)).catch((e) => this.opts.log?.(`dns/zone: loading the DNSSEC keys of ${z.name} failed: ${(e as Error).message}`));
+    for (const z of zones) {
+      if (!keys) break;
+      const p = keys.load(z.name, this.zone(z.name)).catch((e) => this.opts.log?.(`dns/zone: loading the DNSSEC keys of ${z.name} failed: ${(e as Error).message}`));
       this.keyRefresh.set(z.name, p);
       void p.then(() => {
         if (this.keyRefresh.get(z.name) === p) this.keyRefresh.delete(z.name);
