@@ -6,7 +6,7 @@
 //   npx bun bench/dnssec.ts [--hosts 20000] [--commits 300]
 import { randomBytes } from "node:crypto";
 import { parseArgs } from "node:util";
-import { MemoryZoneStorage, ZoneStore } from "../src/dns/zone/index.ts";
+import { MemoryZoneStorage, ZoneKeys } from "../src/dns/zone/index.ts";
 
 const { values } = parseArgs({ options: { hosts: { type: "string", default: "20000" }, commits: { type: "string", default: "300" } } });
 const N = Number(values.hosts);
@@ -14,11 +14,12 @@ const C = Number(values.commits);
 const ZONE = "dyn.example.org";
 
 async function run(mode: "unsigned" | "nsec3" | "nsec"): Promise<void> {
-  const store = await ZoneStore.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  const zoneKeys = await ZoneKeys.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  const store = zoneKeys.store;
   const records = Array.from({ length: N }, (_, i) => ({ name: `h${i}.${ZONE}`, type: "A" as const, ttl: 60, data: `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}` }));
   await store.createZone({ name: ZONE, soa: { mname: "ns1.example.org.", rname: "hostmaster.example.org." }, ns: ["ns1.example.org."], records });
   let t = performance.now();
-  if (mode !== "unsigned") await store.enableDnssec(ZONE, { denial: mode });
+  if (mode !== "unsigned") await zoneKeys.enableDnssec(ZONE, { denial: mode });
   const enable = performance.now() - t;
   t = performance.now();
   for (let i = 0; i < C; i++) await store.transaction(ZONE, (tx) => tx.replaceRRset(`h${i}.${ZONE}`, "A", 60, [`192.0.2.${i & 255}`]));

@@ -7,7 +7,7 @@ import { eq } from "drizzle-orm";
 import { domains, openDatabase, users, type Db } from "../../src/db/index.ts";
 import { addEmbeddedZone, addRfc2136Zone } from "../../src/core/admin/domains.ts";
 import { hashSecret } from "../../src/core/index.ts";
-import { ZoneStore } from "../../src/dns/zone/index.ts";
+import { ZoneKeys, ZoneStore } from "../../src/dns/zone/index.ts";
 import { SqliteZoneStorage } from "../../src/backends/embedded/index.ts";
 import { dnssecMasterKey } from "../../src/dns/dnssec/index.ts";
 
@@ -93,8 +93,8 @@ export async function addZone(dir: string, spec: ZoneSpec): Promise<number> {
 export async function signZone(dir: string, zone: string, settings: { algorithm?: 13 | 15; denial?: "nsec3" | "nsec"; keys?: "csk" | "split" } = {}): Promise<void> {
   const db = openDatabase(join(dir, "updns.sqlite3"), { synchronous: "NORMAL" });
   try {
-    const store = await ZoneStore.open(new SqliteZoneStorage(db, [zone]), { dnssec: { masterKey: dnssecMasterKey({ dataDir: dir }) } });
-    await store.enableDnssec(zone, settings);
+    const zoneKeys = await ZoneKeys.open(new SqliteZoneStorage(db, [zone]), { dnssec: { masterKey: dnssecMasterKey({ dataDir: dir }) } });
+    await zoneKeys.enableDnssec(zone, settings);
     db.update(domains).set({ dnssec: true }).where(eq(domains.name, zone)).run();
   } finally {
     db.$client.close();

@@ -23,7 +23,7 @@ import { outgoingSources } from "./dns.ts";
 import type { Config } from "../config/index.ts";
 import { domains, tsigKeys } from "../db/index.ts";
 import { eq } from "drizzle-orm";
-import { openZoneStore } from "./zones.ts";
+import { openZoneKeys, openZoneStore } from "./zones.ts";
 import { CliError, givenSecret, parse, print, table, type Io, type OpenDb } from "./args.ts";
 
 const USAGE = `updns domain add ZONE --embedded [--owner USER] [--public] [--ns NAME]... [--secondary IP[:PORT]]... [--transfer-key KEYNAME] [--update-key KEYNAME] [--serial-scheme unixtime|dateserial|increment] [--catalog-group NAME]
@@ -169,9 +169,9 @@ export async function domainCommand(argv: string[], io: Io, openDb: OpenDb, cfg:
     case "ds": {
       if (positionals.length !== 1) throw new CliError(`domain ds takes one ZONE\nusage: ${USAGE}`);
       const d = requireDomain(db, positionals[0]);
-      const store = await openZoneStore(db, cfg, [d.name]);
-      if (d.backend !== "embedded" || !store.isSigned(d.name)) throw new CliError(`${d.name} is not a signed embedded zone (turn signing on with "updns domain dnssec ${d.name} on")`, 1);
-      const ds = store.dsRecords(d.name).map((r) => `${d.name}. IN DS ${r}`);
+      const keys = await openZoneKeys(db, cfg, [d.name]);
+      if (d.backend !== "embedded" || !keys.isSigned(d.name)) throw new CliError(`${d.name} is not a signed embedded zone (turn signing on with "updns domain dnssec ${d.name} on")`, 1);
+      const ds = keys.dsRecords(d.name).map((r) => `${d.name}. IN DS ${r}`);
       return print(io, values.json, { zone: d.name, ds }, () => ds.join("\n"));
     }
     default:
@@ -221,18 +221,18 @@ async function setCommand(db: Db, cfg: Config, io: Io, values: { json: boolean; 
  */
 export async function editorAround(db: Db, cfg: Config, zone: string): Promise<EmbeddedZoneRecords> {
   const names = [zone, enclosingZone(db, zone)?.name, ...listDomains(db).map((d) => d.name).filter((n) => n.endsWith(`.${zone}`))].filter((n): n is string => Boolean(n));
-  const store = await openZoneStore(db, cfg, names);
-  return new EmbeddedZoneRecords(() => store);
+  const keys = await openZoneKeys(db, cfg, names);
+  return new EmbeddedZoneRecords(() => keys.store, undefined, () => keys);
 }
 
-/** `domain dnssec ZONE on|off|status|roll-zsk|roll-ksk|complete-ksk`: the zone store does the work in one commit. */
+/** `domain dnssec ZONE on|off|status|roll-zsk|roll-ksk|complete-ksk`: the zone keys do the work in one commit. */
 async function dnssecCommand(db: Db, cfg: Config, io: Io, values: { json: boolean; algorithm?: string; nsec?: boolean; split?: boolean; force?: boolean }, positionals: string[]): Promise<void> {
   const [zoneName, action] = positionals;
   if (!zoneName || !action || positionals.length !== 2) throw new CliError("usage: updns domain dnssec ZONE on [--algorithm 13|15] [--nsec] [--split] | off [--force] | status | roll-zsk | roll-ksk | complete-ksk");
   const d = requireDomain(db, zoneName);
   if (d.backend !== "embedded") throw new CliError(`${d.name} is an rfc2136 zone: its primary signs it, not updns`, 1);
-  const store = await openZoneStore(db, cfg, [d.name]);
-  const status = () => store.dnssecStatus(d.name);
+  const keys = await openZoneKeys(db, cfg, [d.name]);
+  const status = () => keys.dnssecStatus(d.name);
   // A parent zone served here publishes the child's DS (or drops it) in step.
   const syncParent = async () => {
     if (enclosingZone(db, d.name)?.backend === "embedded") await delegate(db, await editorAround(db, cfg, d.name), d);
@@ -241,20 +241,20 @@ async function dnssecCommand(db: Db, cfg: Config, io: Io, values: { json: boolea
     case "on": {
       const algorithm = values.algorithm === undefined ? cfg.dnssec.default_algorithm : Number(values.algorithm);
       if (algorithm !== 13 && algorithm !== 15) throw new CliError("--algorithm must be 13 (ECDSA P-256) or 15 (Ed25519)");
-      await store.enableDnssec(d.name, { algorithm, denial: values.nsec ? "nsec" : "nsec3", keys: values.split ? "split" : "csk" });
+      await keys.enableDnssec(d.name, { algorithm, denial: values.nsec ? "nsec" : "nsec3", keys: values.split ? "split" : "csk" });
       db.update(domains).set({ dnssec: true }).where(eq(domains.id, d.id)).run();
       await syncParent();
-      const ds = store.dsRecords(d.name);
+      const ds = keys.dsRecords(d.name);
       return print(io, values.json, { zone: d.name, signed: true, ds }, () => [`${d.name} is signed. Give the parent zone this DS record:`, ...ds.map((r) => `${d.name}. IN DS ${r}`)].join("\n"));
     }
     case "off": {
       // A DS left at the parent makes the unsigned zone bogus for every validating resolver.
-      if (!values.force && store.isSigned(d.name)) {
-        await store.requestDsRemoval(d.name);
+      if (!values.force && keys.isSigned(d.name)) {
+        await keys.requestDsRemoval(d.name);
         await syncParent();
         throw new CliError(`${d.name}: published CDS/CDNSKEY "delete" records (RFC 8078). Remove the DS at the parent, wait for its TTL, then run "updns domain dnssec ${d.name} off --force"`, 1);
       }
-      await store.disableDnssec(d.name);
+      await keys.disableDnssec(d.name);
       db.update(domains).set({ dnssec: false }).where(eq(domains.id, d.id)).run();
       await syncParent();
       return print(io, values.json, { zone: d.name, signed: false }, () => `${d.name} is no longer signed`);
@@ -268,10 +268,10 @@ async function dnssecCommand(db: Db, cfg: Config, io: Io, values: { json: boolea
     case "roll-zsk":
     case "roll-ksk":
     case "complete-ksk": {
-      if (!store.isSigned(d.name)) throw new CliError(`${d.name} is not signed`, 1);
-      if (action === "roll-zsk") await store.rollZsk(d.name);
-      else if (action === "roll-ksk") await store.rollKsk(d.name);
-      else await store.completeKskRollover(d.name);
+      if (!keys.isSigned(d.name)) throw new CliError(`${d.name} is not signed`, 1);
+      if (action === "roll-zsk") await keys.rollZsk(d.name);
+      else if (action === "roll-ksk") await keys.rollKsk(d.name);
+      else await keys.completeKskRollover(d.name);
       await syncParent();
       const st = status()!;
       return print(io, values.json, st, () => [`${d.name}: ${action} done`, ...st.ds.map((r) => `  DS ${r}`)].join("\n"));

@@ -26,7 +26,7 @@ import {
 } from "../jobs/index.ts";
 import { cliBackends } from "./backends.ts";
 import { outgoingSources } from "./dns.ts";
-import { openZoneStore } from "./zones.ts";
+import { openZoneKeys } from "./zones.ts";
 import { CliError, parse, print, table, type Io } from "./args.ts";
 
 export interface JobContextParts {
@@ -89,8 +89,8 @@ export function resignZonesIn(db: Db, cfg: Config): () => Promise<string> {
   return async () => {
     const signed = listDomains(db).filter((d) => d.backend === "embedded" && d.dnssec).map((d) => d.name);
     if (signed.length === 0) return describeTick([]);
-    const store = await openZoneStore(db, cfg, signed);
-    return describeTick(await store.dnssecTick());
+    const keys = await openZoneKeys(db, cfg, signed);
+    return describeTick(await keys.dnssecTick());
   };
 }
 

@@ -70,7 +70,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
     // and secondaries) are in place before the consumers, told by the catalog's NOTIFY, ask for it.
     if (catalog) zones.store.onCommit((zone) => zone === catalog && dns!.reconfigure());
     const backendFor = backendsFor(cfg, zones, db);
-    const records = new EmbeddedZoneRecords(() => zones!.store, () => zones!.refresh());
+    const records = new EmbeddedZoneRecords(() => zones!.store, () => zones!.refresh(), () => zones!.keys);
     // IP detection: /detectip (http/api) records addresses the home and host pages (http/web) read.
     // Reverse names of visitors' addresses (home page, /ajax_get_ips/): [dns] resolver, else resolv.conf's.
     const reverse = reverseResolver({ servers: cfg.dns.resolver.length ? cfg.dns.resolver.map((s) => parseServer(s)) : systemResolvers() });
@@ -87,7 +87,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       clock: systemClock,
       schedules: cfg.jobs as unknown as Record<string, string>,
       settings: { flagAbuseThreshold: cfg.abuse.flag_abuse_threshold },
-      context: jobContext(cfg, db, jobsLog, { backendFor, trimJournals: () => zones!.store.trimJournal(), resignZones: async () => describeTick(await zones!.store.dnssecTick()), mailLog: log.child({ component: "mail" }), metrics }),
+      context: jobContext(cfg, db, jobsLog, { backendFor, trimJournals: () => zones!.store.trimJournal(), resignZones: async () => describeTick(await zones!.keys.dnssecTick()), mailLog: log.child({ component: "mail" }), metrics }),
       onRun: (job, result) => metrics.jobRun(job, result),
     });
     for (const job of scheduler.state()) if (job.next) metrics.jobScheduled(job.name);
@@ -122,15 +122,15 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
           // RFC 8078 §4 "delete" CDS at the apex tells that the first step of switching off is done.
           dnssec: {
             status: (zone) => {
-              const st = zones!.store.dnssecStatus(zone);
+              const st = zones!.keys.dnssecStatus(zone);
               return st && { ...st, removingDs: zones!.store.zone(st.zone)?.get(st.zone, "CDS")?.data[0] === "0 0 0 00" };
             },
-            enable: async (zone, settings) => void (await zones!.store.enableDnssec(zone, settings)),
-            requestDsRemoval: async (zone, undo) => void (await zones!.store.requestDsRemoval(zone, undo)),
-            disable: async (zone) => void (await zones!.store.disableDnssec(zone)),
-            rollZsk: async (zone) => void (await zones!.store.rollZsk(zone)),
-            rollKsk: async (zone) => void (await zones!.store.rollKsk(zone)),
-            completeKskRollover: async (zone) => void (await zones!.store.completeKskRollover(zone)),
+            enable: async (zone, settings) => void (await zones!.keys.enableDnssec(zone, settings)),
+            requestDsRemoval: async (zone, undo) => void (await zones!.keys.requestDsRemoval(zone, undo)),
+            disable: async (zone) => void (await zones!.keys.disableDnssec(zone)),
+            rollZsk: async (zone) => void (await zones!.keys.rollZsk(zone)),
+            rollKsk: async (zone) => void (await zones!.keys.rollKsk(zone)),
+            completeKskRollover: async (zone) => void (await zones!.keys.completeKskRollover(zone)),
           },
           dnsAddresses: () => dns!.addresses,
           sessionIps,

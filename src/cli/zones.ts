@@ -6,13 +6,15 @@ import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
 import { dnssecMasterKey } from "../dns/dnssec/index.ts";
-import type { ZoneStoreOptions } from "../dns/zone/index.ts";
+import type { ZoneKeysOptions } from "../dns/zone/index.ts";
 import { SqliteZoneStorage } from "../backends/embedded/index.ts";
-import { ZoneStore } from "../dns/zone/index.ts";
+import { ZoneKeys, type ZoneStore } from "../dns/zone/index.ts";
 import type { Logger } from "../log/index.ts";
 
 export interface ZoneRuntime {
   store: ZoneStore;
+  /** The DNSSEC key lifecycle of the store's zones (on/off, rollovers, the resign job). */
+  keys: ZoneKeys;
   storage: SqliteZoneStorage;
   /** Reload zones changed elsewhere; returns the names reloaded or removed. */
   refresh(): string[];
@@ -39,7 +41,7 @@ function masterKey(cfg: Config, db?: Db): Uint8Array {
 }
 
 /** How every process opens zone stores: journal limits and the key that unseals DNSSEC private keys. */
-export function zoneStoreOptions(cfg: Config, log?: Logger, db?: Db): ZoneStoreOptions {
+export function zoneStoreOptions(cfg: Config, log?: Logger, db?: Db): ZoneKeysOptions {
   return {
     journalMaxChanges: cfg.dns.journal_max_changes,
     journalMaxAgeMs: cfg.dns.journal_max_age_days * 86400_000,
@@ -49,15 +51,24 @@ export function zoneStoreOptions(cfg: Config, log?: Logger, db?: Db): ZoneStoreO
   };
 }
 
-/** A store of just the named zones, for a one-shot CLI command (and the catalog, which lists them). */
-export function openZoneStore(db: Db, cfg: Config, only: string[]): Promise<ZoneStore> {
+/**
+ * The keys and store of just the named zones, for a one-shot CLI command (and the catalog, which lists
+ * them): `.store` commits (signed zones signed), the keys switch DNSSEC and roll.
+ */
+export function openZoneKeys(db: Db, cfg: Config, only: string[]): Promise<ZoneKeys> {
   const catalog = cfg.dns.catalog_zone.trim().toLowerCase().replace(/\.$/, "");
-  return ZoneStore.open(new SqliteZoneStorage(db, catalog ? [...only, catalog] : only), zoneStoreOptions(cfg, undefined, db));
+  return ZoneKeys.open(new SqliteZoneStorage(db, catalog ? [...only, catalog] : only), zoneStoreOptions(cfg, undefined, db));
+}
+
+/** A store of just the named zones, for a one-shot CLI command (and the catalog, which lists them). */
+export async function openZoneStore(db: Db, cfg: Config, only: string[]): Promise<ZoneStore> {
+  return (await openZoneKeys(db, cfg, only)).store;
 }
 
 export async function openZones(db: Db, cfg: Config, log: Logger, opts: { pollMs?: number } = {}): Promise<ZoneRuntime> {
   const storage = new SqliteZoneStorage(db);
-  const store = await ZoneStore.open(storage, zoneStoreOptions(cfg, log, db));
+  const keys = await ZoneKeys.open(storage, zoneStoreOptions(cfg, log, db));
+  const store = keys.store;
   const listeners: (() => void)[] = [];
   const dataVersion = () => (db.$client.query("PRAGMA data_version").get() as { data_version: number }).data_version;
   let seen = dataVersion();
@@ -90,6 +101,7 @@ export async function openZones(db: Db, cfg: Config, log: Logger, opts: { pollMs
 
   return {
     store,
+    keys,
     storage,
     refresh,
     onExternalChange: (fn) => listeners.push(fn),

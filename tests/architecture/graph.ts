@@ -27,16 +27,18 @@ export function readSources(root: string): Sources {
 // `[^;]*?` keeps a match inside one statement; `^` (multiline) keeps it off strings and comments mid-line.
 const STATEMENT = /^\s*(import|export)\s+(type\s+)?([^;]*?)\s*from\s*["']([^"']+)["']|^\s*import\s*["']([^"']+)["']/gm;
 
-/** The relative specifiers a source loads at run time. */
-export function runtimeSpecifiers(source: string): string[] {
+/**
+ * The relative specifiers a source loads at run time; with `types`, those it names only for their types
+ * as well (a loop through types alone breaks no start-up, but still ties the files into one).
+ */
+export function runtimeSpecifiers(source: string, opts: { types?: boolean } = {}): string[] {
   const out: string[] = [];
   for (const m of source.matchAll(STATEMENT)) {
     if (m[5]) {
       out.push(m[5]);
       continue;
     }
-    if (m[2]) continue; // import type / export type
-    if (onlyTypes(m[3] ?? "")) continue;
+    if (!opts.types && (m[2] || onlyTypes(m[3] ?? ""))) continue; // import type / export type / { type A }
     out.push(m[4]!);
   }
   return out.filter((s) => s.startsWith("."));
@@ -50,11 +52,11 @@ function onlyTypes(clause: string): boolean {
   return names.length > 0 && names.every((n) => n.startsWith("type "));
 }
 
-/** The import graph over `sources`, each specifier resolved against its file's folder. */
-export function importGraph(sources: Sources): Graph {
+/** The import graph over `sources`, each specifier resolved against its file's folder (`types`: see runtimeSpecifiers). */
+export function importGraph(sources: Sources, opts: { types?: boolean } = {}): Graph {
   const graph: Graph = new Map();
   for (const [file, source] of sources) {
-    const targets = runtimeSpecifiers(source).map((spec) => relative(".", join(dirname(file), spec)));
+    const targets = runtimeSpecifiers(source, opts).map((spec) => relative(".", join(dirname(file), spec)));
     graph.set(file, [...new Set(targets)]);
   }
   return graph;

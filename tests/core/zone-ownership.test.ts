@@ -11,12 +11,13 @@ import { addEmbeddedZone, addRfc2136Zone } from "../../src/core/admin/domains.ts
 import { createHost } from "../../src/core/admin/hosts.ts";
 import { domains, hosts, openDatabase, users, type Db } from "../../src/db/index.ts";
 import { answer, TYPE } from "../../src/dns/server/index.ts";
-import { ZoneSet, ZoneStore } from "../../src/dns/zone/index.ts";
+import { ZoneSet, ZoneKeys, ZoneStore } from "../../src/dns/zone/index.ts";
 import { checkSignedZone } from "../support/dnssec.ts";
 
 const ZONE = "dyn.example.org";
 let db: Db;
 let store: ZoneStore;
+let zoneKeys: ZoneKeys;
 let editor: EmbeddedZoneRecords;
 let alice: number, bob: number, staff: number;
 const as = (userId: number, isStaff = false): ZoneCreator => ({ userId, isStaff });
@@ -24,8 +25,9 @@ const as = (userId: number, isStaff = false): ZoneCreator => ({ userId, isStaff 
 beforeEach(async () => {
   db = openDatabase(":memory:");
   [alice, bob, staff] = ["alice", "bob", "staff"].map((u, i) => db.insert(users).values({ username: u, email: `${u}@example.org`, isStaff: i === 2 }).returning().get().id);
-  store = await ZoneStore.open(new SqliteZoneStorage(db), { dnssec: { masterKey: randomBytes(32) } });
-  editor = new EmbeddedZoneRecords(() => store);
+  zoneKeys = await ZoneKeys.open(new SqliteZoneStorage(db), { dnssec: { masterKey: randomBytes(32) } });
+  store = zoneKeys.store;
+  editor = new EmbeddedZoneRecords(() => store, undefined, () => zoneKeys);
   await addDomain(db, editor, { name: ZONE, ownerId: alice, backend: "embedded", ns: [`ns1.${ZONE}`], by: as(staff, true) });
   addHost(db, { ownerId: alice, name: "home", domainId: zoneId(ZONE)!, comment: "" });
 });
@@ -118,7 +120,7 @@ describe("child zones", () => {
   });
 
   test("with DNSSEC on, the delegation is signed: NSEC3 proves there is no DS, and the chain stays whole", async () => {
-    await store.enableDnssec(ZONE, { algorithm: 13, denial: "nsec3" });
+    await zoneKeys.enableDnssec(ZONE, { algorithm: 13, denial: "nsec3" });
     const child = `kids.${ZONE}`;
     await addDomain(db, editor, { name: child, ownerId: bob, backend: "embedded", ns: [`ns1.${ZONE}`], by: as(alice) });
     expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
@@ -133,17 +135,17 @@ describe("child zones", () => {
   });
 
   test("a signed child's DS is published in the signed parent, and goes when the child asks for its removal", async () => {
-    await store.enableDnssec(ZONE, { algorithm: 13, denial: "nsec3" });
+    await zoneKeys.enableDnssec(ZONE, { algorithm: 13, denial: "nsec3" });
     const child = `kids.${ZONE}`;
     const made = await addDomain(db, editor, { name: child, ownerId: bob, backend: "embedded", ns: [`ns1.${ZONE}`], by: as(alice) });
-    await store.enableDnssec(child, { algorithm: 13 });
+    await zoneKeys.enableDnssec(child, { algorithm: 13 });
     await delegate(db, editor, made.domain);
-    expect([...store.zone(ZONE)!.get(child, "DS")!.data]).toEqual(store.dsRecords(child));
+    expect([...store.zone(ZONE)!.get(child, "DS")!.data]).toEqual(zoneKeys.dsRecords(child));
     expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
     const a = answer(parentOnly(), `www.${child}`, TYPE.A, true);
-    expect(a.authority.filter((r) => r.type === "DS").map((r) => r.data)).toEqual(store.dsRecords(child));
+    expect(a.authority.filter((r) => r.type === "DS").map((r) => r.data)).toEqual(zoneKeys.dsRecords(child));
     expect(a.authority.filter((r) => r.type === "RRSIG").map((r) => r.data.split(" ")[0])).toEqual(["DS"]);
-    await store.requestDsRemoval(child);
+    await zoneKeys.requestDsRemoval(child);
     await delegate(db, editor, made.domain);
     expect(store.zone(ZONE)!.get(child, "DS")).toBeUndefined();
     expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);

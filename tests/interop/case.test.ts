@@ -7,7 +7,7 @@ import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Responder } from "../../src/dns/server/index.ts";
-import { MemoryZoneStorage, parseMasterFile, writeMasterFile, ZoneStore } from "../../src/dns/zone/index.ts";
+import { MemoryZoneStorage, parseMasterFile, writeMasterFile, ZoneKeys, ZoneStore } from "../../src/dns/zone/index.ts";
 import { verifyZoneFile } from "../support/dnssec.ts";
 import { dig, type DigResult } from "../support/dig.ts";
 import { havePeers, tempDir, waitFor, which } from "../support/net.ts";
@@ -35,6 +35,7 @@ _Sip._TCP  IN SRV 0 5 5060 Target.Example.test.
 `;
 
 let store: ZoneStore;
+let zoneKeys: ZoneKeys;
 let primary: PrimaryWithSecondaries | undefined;
 let responder: Responder;
 const secs: Partial<Record<SecondaryKind, Secondary>> = {};
@@ -42,9 +43,10 @@ const dir = tempDir("updns-case-");
 
 beforeAll(async () => {
   if (!HAVE) return;
-  store = await ZoneStore.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  zoneKeys = await ZoneKeys.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  store = zoneKeys.store;
   await store.createZoneFromRecords(ZONE, parseMasterFile(TEXT, ZONE), "unixtime");
-  await store.enableDnssec(ZONE);
+  await zoneKeys.enableDnssec(ZONE);
   primary = await serveToSecondaries(store, ZONE, KEYS, KINDS);
   responder = primary.responder;
   Object.assign(secs, primary.secondaries);

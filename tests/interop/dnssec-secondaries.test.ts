@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import type { Responder } from "../../src/dns/server/index.ts";
-import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../src/dns/zone/index.ts";
+import { MemoryZoneStorage, parseMasterFile, ZoneKeys, ZoneStore } from "../../src/dns/zone/index.ts";
 import { delv, writeAnchors } from "../support/dnssec.ts";
 import { havePeers, tempDir, waitFor } from "../support/net.ts";
 import { type PrimaryWithSecondaries, type Secondary, SECONDARY_PROGRAMS, type SecondaryKind, serveToSecondaries, type TransferKey } from "../support/secondaries.ts";
@@ -27,6 +27,7 @@ alias  IN CNAME www
 `;
 
 let store: ZoneStore;
+let zoneKeys: ZoneKeys;
 let primary: PrimaryWithSecondaries | undefined;
 let responder: Responder;
 const secs: Partial<Record<SecondaryKind, Secondary>> = {};
@@ -35,10 +36,11 @@ const anchors = join(dir.path, "anchors");
 
 beforeAll(async () => {
   if (!HAVE) return;
-  store = await ZoneStore.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  zoneKeys = await ZoneKeys.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  store = zoneKeys.store;
   await store.createZoneFromRecords(ZONE, parseMasterFile(TEXT, ZONE), "unixtime");
-  await store.enableDnssec(ZONE);
-  writeAnchors(anchors, ZONE, store.dnssecStatus(ZONE)!.keys.map((k) => k.dnskey));
+  await zoneKeys.enableDnssec(ZONE);
+  writeAnchors(anchors, ZONE, zoneKeys.dnssecStatus(ZONE)!.keys.map((k) => k.dnskey));
   primary = await serveToSecondaries(store, ZONE, KEYS, KINDS);
   responder = primary.responder;
   Object.assign(secs, primary.secondaries);

@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { listenDns, policyFromRules, Responder, type DnsListener } from "../../src/dns/server/index.ts";
 import { tsigKeyFromBase64 } from "../../src/dns/wire/index.ts";
-import { MemoryZoneStorage, parseMasterFile, ZoneStore, type DnssecSettings } from "../../src/dns/zone/index.ts";
+import { MemoryZoneStorage, parseMasterFile, ZoneKeys, ZoneStore, type DnssecSettings } from "../../src/dns/zone/index.ts";
 import { axfr, delv, verifyZoneFile, writeAnchors } from "../support/dnssec.ts";
 import { freePort, havePeers, tempDir, which } from "../support/net.ts";
 
@@ -43,19 +43,21 @@ ns.secure IN A  192.0.2.11
 `;
 
 let store: ZoneStore;
+let zoneKeys: ZoneKeys;
 let listener: DnsListener;
 let port: number;
 const dir = tempDir("updns-dnssec-");
 
 beforeAll(async () => {
   if (!HAVE) return;
-  store = await ZoneStore.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  zoneKeys = await ZoneKeys.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  store = zoneKeys.store;
   const acl: Record<string, { transferKeys: string[]; transferAddresses: string[]; notify: [] }> = {};
   for (const [z, settings] of VARIANTS) {
     await store.createZoneFromRecords(z, parseMasterFile(zoneText(z), z), "unixtime");
-    await store.enableDnssec(z, settings);
+    await zoneKeys.enableDnssec(z, settings);
     acl[z] = { transferKeys: [], transferAddresses: ["127.0.0.1/32"], notify: [] };
-    writeAnchors(join(dir.path, `${z}.anchors`), z, store.dnssecStatus(z)!.keys.filter((k) => k.role !== "zsk").map((k) => k.dnskey));
+    writeAnchors(join(dir.path, `${z}.anchors`), z, zoneKeys.dnssecStatus(z)!.keys.filter((k) => k.role !== "zsk").map((k) => k.dnskey));
   }
   port = await freePort();
   const responder = new Responder({
@@ -164,11 +166,11 @@ describe.if(HAVE)("a signed child served here too", () => {
     const [parent] = VARIANTS[0];
     const child = `child.${parent}`;
     await store.createZoneFromRecords(child, parseMasterFile(`$ORIGIN ${child}.\n@ 300 IN SOA ns1 hostmaster 1 60 30 3600 60\n@ 300 IN NS ns1\nns1 300 IN A 192.0.2.60\nwww 300 IN A 192.0.2.61\n`, child));
-    await store.enableDnssec(child, { algorithm: 15 });
+    await zoneKeys.enableDnssec(child, { algorithm: 15 });
     await store.transaction(parent, (tx) => {
       tx.replaceRRset(child, "NS", 300, [`ns1.${child}.`]);
       tx.replaceRRset(`ns1.${child}`, "A", 300, ["192.0.2.60"]);
-      tx.replaceRRset(child, "DS", 300, store.dsRecords(child));
+      tx.replaceRRset(child, "DS", 300, zoneKeys.dsRecords(child));
     });
     const anchors = join(dir.path, `${parent}.anchors`);
     const ds = await delv(port, anchors, parent, child, "DS");

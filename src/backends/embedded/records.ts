@@ -7,14 +7,18 @@ import type { ZoneEditor } from "../../core/domains-edit.ts";
 import type { ChangeOutcome } from "../../core/ports.ts";
 import { ZoneRecordError } from "../../core/errors.ts";
 import type { ZoneRecordStore } from "../../core/zone-records.ts";
-import { isDnssecType, ZoneError, type RRType, type ZoneStore } from "../../dns/zone/index.ts";
+import { isDnssecType, ZoneError, type RRType, type ZoneKeys, type ZoneStore } from "../../dns/zone/index.ts";
 import { withRefreshRetry } from "./backend.ts";
 
 export class EmbeddedZoneRecords implements ZoneRecordStore, ZoneEditor {
-  /** `refresh` as for EmbeddedBackend: reload zones another process committed to, then try once more. */
+  /**
+   * `refresh` as for EmbeddedBackend: reload zones another process committed to, then try once more.
+   * `keys`: the DNSSEC keys of the store's zones (a signed child's DS); without them no zone has a DS.
+   */
   constructor(
     private readonly store: () => ZoneStore,
     private readonly refresh?: () => void,
+    private readonly keys?: () => ZoneKeys,
   ) {}
 
   /** A new zone's SOA and NS (names absolute, given without the trailing dot as core keeps them). */
@@ -42,7 +46,7 @@ export class EmbeddedZoneRecords implements ZoneRecordStore, ZoneEditor {
   dsOf(zone: string): string[] {
     const snap = this.store().zone(zone);
     if (snap?.get(zone, "CDS")?.data[0] === "0 0 0 00") return [];
-    return this.store().dsRecords(zone);
+    return this.keys?.().dsRecords(zone) ?? [];
   }
 
   /** ZoneEditor's replace (the web UI): the same change, outcome not needed. */

@@ -7,7 +7,7 @@
 // settings of their own (Knot: a catalog-template of that name; BIND 9.18 ignores it).
 import { randomBytes } from "node:crypto";
 import { normalizeName } from "../wire/index.ts";
-import type { ZoneTx } from "./store.ts";
+import type { ZoneTx } from "./transaction.ts";
 import type { ZoneSnapshot } from "./snapshot.ts";
 
 /** The schema version this catalog is written in (RFC 9432 §4.2.1). */

@@ -1,18 +1,11 @@
 // dns/zone: the authoritative zone store — snapshots, one transaction per change, changesets, journal.
 export * from "./types.ts";
 export { ZoneSnapshot, ZoneSet, buildSnapshot, canonicalCompare, parentName, type Node } from "./snapshot.ts";
-export {
-  ZoneStore,
-  type ZoneTx,
-  type CommitListener,
-  type ZoneStoreOptions,
-  type DnssecOptions,
-  type DnssecSettings,
-  type DnssecTickResult,
-  type DnssecKeyInfo,
-} from "./store.ts";
+export { ZoneStore, type CommitListener, type ZoneStoreOptions } from "./store.ts";
+export type { ZoneTx } from "./transaction.ts";
+export { ZoneKeys, type ZoneKeysOptions, type DnssecOptions, type DnssecSettings, type DnssecTickResult, type DnssecKeyInfo } from "./keys.ts";
 export { type ZoneStorage, type StoredKey, MemoryZoneStorage } from "./storage.ts";
-export { chainPredecessor, isNsec3Node, type ChainIndex, type Denial, type KeyRole, type KeyState, type SigningPolicy, DEFAULT_POLICY } from "./signer.ts";
+export { chainPredecessor, isNsec3Node, DEFAULT_POLICY } from "./signer.ts";
 export {
   RdataError,
   WireWriter,

@@ -6,57 +6,16 @@
 import { canonicalCompare, parentName, type ZoneSnapshot } from "./snapshot.ts";
 import { canonicalWire, typeNameOf } from "./rdata.ts";
 import { SortedSet } from "./sortedset.ts";
-import { isDnssecType, type RRset, type RRType, TYPE_CODE, typeCode } from "./types.ts";
-import { dnskeyText, dsText, nsec3Hash, signRRset, type SigningKey } from "../dnssec/index.ts";
-import { parseSigTime } from "../dnssec/index.ts";
+import { type ChainIndex, type Denial, isDnssecType, type RRset, type RRType, type SigningPolicy, type SignView, TYPE_CODE, typeCode, type ZoneKey } from "./types.ts";
+import { dnskeyText, dsText, nsec3Hash, parseSigTime, signRRset } from "../dnssec/index.ts";
 
-/** The lifecycle of a key (RFC 6781 §4.1.1 pre-publish for ZSKs, double-KSK for KSK/CSK rollovers). */
-export type KeyState = "published" | "active" | "retired";
-export type KeyRole = "csk" | "ksk" | "zsk";
-
-export interface ZoneKey {
-  id: string;
-  role: KeyRole;
-  state: KeyState;
-  /** Unix ms when the key entered its state. */
-  since: number;
-  key: SigningKey;
-}
-
-/** NSEC3 per RFC 9276 §3.1: SHA-1, no extra iterations, empty salt, no opt-out. NSEC on request. */
-export type Denial = "nsec3" | "nsec";
+/** NSEC3 parameters per RFC 9276 §3.1: SHA-1, no extra iterations, empty salt, no opt-out. */
 export const NSEC3PARAM_TEXT = "1 0 0 -";
 /** RFC 8078 §4 "delete DS" records, canonical. */
 export const CDS_DELETE = "0 0 0 00";
 export const CDNSKEY_DELETE = "0 3 0 AA==";
 
-export interface SigningPolicy {
-  /** Signature validity (seconds), default 14 days. */
-  validity: number;
-  /** Renew signatures that expire within this many seconds (default 7 days: the job has a week). */
-  refresh: number;
-  /** Up to this many seconds are taken off each expiration at random, so renewals spread out (1 day). */
-  jitter: number;
-  /** Inception this far in the past, for clocks behind ours (1 hour). */
-  inceptionOffset: number;
-}
-
 export const DEFAULT_POLICY: SigningPolicy = { validity: 14 * 86400, refresh: 7 * 86400, jitter: 86400, inceptionOffset: 3600 };
-
-/** The zone's chain of denial records in order: NSEC3 hash labels or NSEC owner names. Immutable. */
-export interface ChainIndex {
-  kind: Denial;
-  /** NSEC3: lower case base32hex hash labels (string order is hash order); NSEC: names in canonical order. */
-  order: SortedSet;
-}
-
-/** What the signer reads and writes: the commit's overlay. */
-export interface SignView {
-  readonly name: string;
-  get(name: string, type: RRType): RRset | undefined;
-  typesAt(name: string): RRType[];
-  set(name: string, type: RRType, s: RRset | null): void;
-}
 
 export interface SignInput {
   view: SignView;

@@ -3,8 +3,7 @@
 import { LayeredMap } from "./layered.ts";
 import { inZone, rdataKey, soaFields } from "./rdata.ts";
 import { normalizeName } from "../wire/index.ts";
-import type { RR, RRset, RRType, SerialScheme } from "./types.ts";
-import type { ChainIndex } from "./signer.ts";
+import type { ChainIndex, RR, RRset, RRType, SerialScheme } from "./types.ts";
 
 export { NodeSets, type Node } from "./node.ts";
 import { NodeSets, type Node } from "./node.ts";

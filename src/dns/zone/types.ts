@@ -2,6 +2,8 @@
 // case they were written (RFC 4343 §4), without the trailing dot ("www.example.org"; the root is "");
 // snapshots find them by their lower-case form. Rdata is kept in canonical presentation form (see
 // rdata.ts) so records store as text rows; rdataKey is what two records compare by.
+import type { SigningKey } from "../dnssec/index.ts";
+import type { SortedSet } from "./sortedset.ts";
 
 /** The record types an embedded zone holds and users may change (DS: a signed child's delegation). */
 export const ZONE_TYPES = [
@@ -127,4 +129,86 @@ export class ZoneError extends Error {
     super(message);
     this.name = "ZoneError";
   }
+}
+
+// ---------- Signing: what the store, the signer and the key lifecycle share ----------
+
+
+/** The lifecycle of a key (RFC 6781 §4.1.1 pre-publish for ZSKs, double-KSK for KSK/CSK rollovers). */
+export type KeyState = "published" | "active" | "retired";
+export type KeyRole = "csk" | "ksk" | "zsk";
+
+/** A zone's key, unsealed, as the signer uses it. */
+export interface ZoneKey {
+  id: string;
+  role: KeyRole;
+  state: KeyState;
+  /** Unix ms when the key entered its state. */
+  since: number;
+  key: SigningKey;
+}
+
+/** NSEC3 per RFC 9276 §3.1: SHA-1, no extra iterations, empty salt, no opt-out. NSEC on request. */
+export type Denial = "nsec3" | "nsec";
+
+export interface SigningPolicy {
+  /** Signature validity (seconds), default 14 days. */
+  validity: number;
+  /** Renew signatures that expire within this many seconds (default 7 days: the job has a week). */
+  refresh: number;
+  /** Up to this many seconds are taken off each expiration at random, so renewals spread out (1 day). */
+  jitter: number;
+  /** Inception this far in the past, for clocks behind ours (1 hour). */
+  inceptionOffset: number;
+}
+
+/** The zone's chain of denial records in order: NSEC3 hash labels or NSEC owner names. Immutable. */
+export interface ChainIndex {
+  kind: Denial;
+  /** NSEC3: lower case base32hex hash labels (string order is hash order); NSEC: names in canonical order. */
+  order: SortedSet;
+}
+
+/** The working copy of a zone inside a commit as the signer and the key records see it (the overlay). */
+export interface SignView {
+  readonly name: string;
+  get(name: string, type: RRType): RRset | undefined;
+  typesAt(name: string): RRType[];
+  set(name: string, type: RRType, s: RRset | null): void;
+}
+
+/** How a signed zone is signed now. No keys: signed, but no master key here to sign with (changes refused). */
+export interface ZoneSigning {
+  readonly keys: readonly ZoneKey[];
+  readonly denial: Denial;
+}
+
+/**
+ * The port the store signs through (keys.ts implements it): the store asks which keys sign a zone when it
+ * commits, and tells when a zone was loaded from storage or went away. It knows nothing of rollovers.
+ */
+export interface SigningKeys {
+  /** The keys that sign `zone` now; undefined when it is not signed. */
+  signingOf(zone: string): ZoneSigning | undefined;
+  /** Whether storage holds keys of `zone` (start-up: a signed zone's names carry signatures, none pack). */
+  hasStoredKeys(zone: string): Promise<boolean>;
+  /** Take the keys of `zone` from storage again; `snapshot` is the zone as now loaded (undefined: gone). */
+  load(zone: string, snapshot: { get(name: string, type: RRType): RRset | undefined; chain: ChainIndex | null } | undefined): Promise<void>;
+  /** The zone is gone. */
+  forget(zone: string): void;
+  readonly policy: SigningPolicy;
+  /** Randomness of the signature jitter (tests fix it). */
+  readonly random?: () => number;
+}
+
+/**
+ * Signer work on a zone queued as a commit of its own (keys.ts: a key rolled, signatures renewed). `apply`
+ * writes the key records into the commit's working copy before it is signed.
+ */
+export interface SignerWork {
+  /** Re-sign and rebuild everything (enabling, a key rolled in or out, the denial kind changed). */
+  full?: boolean;
+  /** Re-sign sets whose signatures expire within the policy's refresh time. */
+  renew?: boolean;
+  apply?: (view: SignView) => void;
 }

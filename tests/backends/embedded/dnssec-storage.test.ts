@@ -4,7 +4,7 @@ import { describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { SqliteZoneStorage } from "../../../src/backends/embedded/index.ts";
 import { dnssecKeys, domains, openDatabase } from "../../../src/db/index.ts";
-import { parseMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
+import { parseMasterFile, ZoneKeys } from "../../../src/dns/zone/index.ts";
 import { checkSignedZone } from "../../support/dnssec.ts";
 
 const ZONE = "dyn.example.test";
@@ -20,50 +20,50 @@ async function world() {
   const db = openDatabase(":memory:");
   db.insert(domains).values({ name: ZONE, backend: "embedded", available: true }).run();
   const masterKey = randomBytes(32);
-  const store = await ZoneStore.open(new SqliteZoneStorage(db), { dnssec: { masterKey } });
-  await store.createZoneFromRecords(ZONE, parseMasterFile(TEXT, ZONE));
-  return { db, store, masterKey };
+  const zoneKeys = await ZoneKeys.open(new SqliteZoneStorage(db), { dnssec: { masterKey } });
+  await zoneKeys.store.createZoneFromRecords(ZONE, parseMasterFile(TEXT, ZONE));
+  return { db, store: zoneKeys.store, zoneKeys, masterKey };
 }
 
 describe("DNSSEC keys in SQLite", () => {
   test("rows hold sealed keys; a restart from the database keeps the zone signed and signing", async () => {
-    const { db, store, masterKey } = await world();
-    await store.enableDnssec(ZONE, { keys: "split", algorithm: 15 });
+    const { db, zoneKeys, masterKey } = await world();
+    await zoneKeys.enableDnssec(ZONE, { keys: "split", algorithm: 15 });
     const rows = db.select().from(dnssecKeys).all();
     expect(rows.map((r) => r.role).sort()).toEqual(["ksk", "zsk"]);
     for (const r of rows) expect(r.secret.startsWith("aesgcm1:")).toBe(true);
-    const again = await ZoneStore.open(new SqliteZoneStorage(db), { dnssec: { masterKey } });
-    expect(checkSignedZone(again.zone(ZONE)!)).toEqual([]);
-    await again.transaction(ZONE, (tx) => tx.replaceRRset(`home.${ZONE}`, "A", 60, ["192.0.2.2"]));
-    expect(checkSignedZone(again.zone(ZONE)!)).toEqual([]);
-    expect(again.dsRecords(ZONE)).toEqual(store.dsRecords(ZONE));
+    const again = await ZoneKeys.open(new SqliteZoneStorage(db), { dnssec: { masterKey } });
+    expect(checkSignedZone(again.store.zone(ZONE)!)).toEqual([]);
+    await again.store.transaction(ZONE, (tx) => tx.replaceRRset(`home.${ZONE}`, "A", 60, ["192.0.2.2"]));
+    expect(checkSignedZone(again.store.zone(ZONE)!)).toEqual([]);
+    expect(again.dsRecords(ZONE)).toEqual(zoneKeys.dsRecords(ZONE));
   });
   test("a rollover step updates the row's state; switching off deletes the keys", async () => {
-    const { db, store } = await world();
-    await store.enableDnssec(ZONE, { keys: "split" });
-    await store.rollZsk(ZONE);
+    const { db, zoneKeys } = await world();
+    await zoneKeys.enableDnssec(ZONE, { keys: "split" });
+    await zoneKeys.rollZsk(ZONE);
     expect(db.select().from(dnssecKeys).all().map((r) => `${r.role}:${r.state}`).sort()).toEqual(["ksk:active", "zsk:active", "zsk:published"]);
-    await store.disableDnssec(ZONE);
+    await zoneKeys.disableDnssec(ZONE);
     expect(db.select().from(dnssecKeys).all()).toEqual([]);
   });
 });
 
 describe("another process switches DNSSEC (a CLI command while the server runs)", () => {
   test("the server's store reloads the zone and its keys, signs its next commit, and stops after switch-off", async () => {
-    const { db, store: cli, masterKey } = await world();
+    const { db, zoneKeys: cli, masterKey } = await world();
     const storage = new SqliteZoneStorage(db);
-    const server = await ZoneStore.open(storage, { dnssec: { masterKey } });
+    const server = await ZoneKeys.open(storage, { dnssec: { masterKey } });
     await cli.enableDnssec(ZONE);
-    server.reload(storage.loadZones([ZONE]));
+    server.store.reload(storage.loadZones([ZONE]));
     // A commit queued right after the reload waits for the keys, so it is signed.
-    await server.transaction(ZONE, (tx) => tx.replaceRRset(`home.${ZONE}`, "A", 60, ["192.0.2.3"]));
+    await server.store.transaction(ZONE, (tx) => tx.replaceRRset(`home.${ZONE}`, "A", 60, ["192.0.2.3"]));
     expect(server.isSigned(ZONE)).toBe(true);
-    expect(checkSignedZone(server.zone(ZONE)!)).toEqual([]);
-    const cli2 = await ZoneStore.open(new SqliteZoneStorage(db), { dnssec: { masterKey } });
+    expect(checkSignedZone(server.store.zone(ZONE)!)).toEqual([]);
+    const cli2 = await ZoneKeys.open(new SqliteZoneStorage(db), { dnssec: { masterKey } });
     await cli2.disableDnssec(ZONE);
-    server.reload(storage.loadZones([ZONE]));
-    await server.transaction(ZONE, (tx) => tx.replaceRRset(`home.${ZONE}`, "A", 60, ["192.0.2.4"]));
+    server.store.reload(storage.loadZones([ZONE]));
+    await server.store.transaction(ZONE, (tx) => tx.replaceRRset(`home.${ZONE}`, "A", 60, ["192.0.2.4"]));
     expect(server.isSigned(ZONE)).toBe(false);
-    expect([...server.zone(ZONE)!.records()].some((r) => r.type === "RRSIG")).toBe(false);
+    expect([...server.store.zone(ZONE)!.records()].some((r) => r.type === "RRSIG")).toBe(false);
   });
 });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import * as packet from "dns-packet";
-import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
+import { MemoryZoneStorage, parseMasterFile, ZoneKeys } from "../../../src/dns/zone/index.ts";
 import { dig, type DigResult } from "../../support/dig.ts";
 import { havePeers, waitFor } from "../../support/net.ts";
 import { type PrimaryWithSecondaries, serveToSecondaries, type TransferKey } from "../../support/secondaries.ts";
@@ -35,9 +35,10 @@ const ports = {} as Record<Server, number>;
 
 beforeAll(async () => {
   if (!HAVE) return;
-  const store = await ZoneStore.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  const zoneKeys = await ZoneKeys.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  const store = zoneKeys.store;
   await store.createZoneFromRecords(ZONE, parseMasterFile(TEXT, ZONE), "unixtime");
-  await store.enableDnssec(ZONE);
+  await zoneKeys.enableDnssec(ZONE);
   const key = (name: string): TransferKey => ({ name, algorithm: "hmac-sha256", secret: randomBytes(32).toString("base64") });
   primary = await serveToSecondaries(store, ZONE, { bind: key("xfr-bind"), nsd: key("xfr-nsd"), knot: key("xfr-knot") }, ["nsd", "knot"]);
   ports.updns = primary.port;

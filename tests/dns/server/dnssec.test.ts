@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import * as packet from "dns-packet";
 import { Responder } from "../../../src/dns/server/index.ts";
 import { nsec3Hash } from "../../../src/dns/dnssec/index.ts";
-import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
+import { MemoryZoneStorage, parseMasterFile, ZoneKeys, ZoneStore } from "../../../src/dns/zone/index.ts";
 import { bigTxt, EXAMPLE_ORG, OTHER_TEST } from "./fixture.ts";
 
 const TYPES: Record<string, number> = { A: 1, NS: 2, MX: 15, TXT: 16, AAAA: 28, DS: 43, RRSIG: 46, DNSKEY: 48 };
@@ -21,6 +21,7 @@ function query(name: string, type: string, dnssecOk: boolean): Uint8Array {
 
 let responder: Responder;
 let store: ZoneStore;
+let zoneKeys: ZoneKeys;
 
 function ask(name: string, type: string, dnssecOk = true, transport: "udp" | "tcp" = "udp"): { msg: packet.Packet; size: number } {
   let out: Uint8Array | null = null;
@@ -33,10 +34,11 @@ const types = (rrs: packet.Answer[] | undefined) => (rrs ?? []).map((r) => r.typ
 const owners = (rrs: packet.Answer[] | undefined, type: string) => (rrs ?? []).filter((r) => r.type === type).map((r) => r.name.toLowerCase());
 
 beforeAll(async () => {
-  store = await ZoneStore.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  zoneKeys = await ZoneKeys.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } });
+  store = zoneKeys.store;
   await store.createZoneFromRecords("example.org", [...parseMasterFile(EXAMPLE_ORG, "example.org"), ...parseMasterFile(bigTxt(), "example.org")], "dateserial");
   await store.createZoneFromRecords("other.test", parseMasterFile(OTHER_TEST, "other.test"), "unixtime");
-  await store.enableDnssec("example.org");
+  await zoneKeys.enableDnssec("example.org");
   responder = new Responder({ store });
 });
 

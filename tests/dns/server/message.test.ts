@@ -4,7 +4,7 @@ import { randomBytes } from "node:crypto";
 import * as packet from "dns-packet";
 import { answer, encodeResponse, encodeWithin, parseFastQuery, type ResponseParts, udpLimit } from "../../../src/dns/server/index.ts";
 import type { RR } from "../../../src/dns/zone/index.ts";
-import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
+import { MemoryZoneStorage, parseMasterFile, ZoneKeys } from "../../../src/dns/zone/index.ts";
 
 function q(name: string, type = 1, tail: number[] = [], ar = 0): Uint8Array {
   const b = [0xab, 0xcd, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, ar];
@@ -60,9 +60,10 @@ sub  IN NS ns2.sub
 ns.sub  IN A 192.0.2.10
 ns2.sub IN A 192.0.2.11
 `;
-  const store = ZoneStore.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } }).then(async (s) => {
+  const store = ZoneKeys.open(new MemoryZoneStorage(), { dnssec: { masterKey: randomBytes(32) } }).then(async (zoneKeys) => {
+    const s = zoneKeys.store;
     await s.createZoneFromRecords("fit.test", parseMasterFile(text, "fit.test"), "unixtime");
-    await s.enableDnssec("fit.test");
+    await zoneKeys.enableDnssec("fit.test");
     return s;
   });
   const parts = async (qname: string, qtype: number): Promise<ResponseParts> => {

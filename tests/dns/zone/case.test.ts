@@ -3,7 +3,7 @@
 // signing (RFC 4034 §6.2; not the NSEC next name, RFC 6840 §5.1).
 import { describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { canonicalWire, MemoryZoneStorage, parseMasterFile, type RR, rdataKey, writeMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
+import { canonicalWire, MemoryZoneStorage, parseMasterFile, type RR, rdataKey, writeMasterFile, ZoneKeys } from "../../../src/dns/zone/index.ts";
 import { checkSignedZone } from "../../support/dnssec.ts";
 
 const ZONE = "example.test";
@@ -24,8 +24,8 @@ Ns.Sub     IN A   192.0.2.54
 `;
 
 async function open(storage = new MemoryZoneStorage(), masterKey?: Buffer) {
-  const store = await ZoneStore.open(storage, masterKey ? { dnssec: { masterKey } } : {});
-  return { store, storage };
+  const zoneKeys = await ZoneKeys.open(storage, masterKey ? { dnssec: { masterKey } } : {});
+  return { store: zoneKeys.store, zoneKeys, storage };
 }
 
 async function imported() {
@@ -147,9 +147,9 @@ describe("signing uses the canonical form", () => {
 
   for (const denial of ["nsec3", "nsec"] as const) {
     test(`a mixed-case zone signed with ${denial} validates, before and after a change, and keeps its case`, async () => {
-      const { store } = await open(new MemoryZoneStorage(), randomBytes(32));
+      const { store, zoneKeys } = await open(new MemoryZoneStorage(), randomBytes(32));
       await store.createZoneFromRecords(ZONE, parseMasterFile(TEXT, ZONE));
-      await store.enableDnssec(ZONE, { denial });
+      await zoneKeys.enableDnssec(ZONE, { denial });
       expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
       await store.transaction(ZONE, (tx) => {
         tx.replaceRRset(`NewName.${ZONE}`, "TXT", 300, ['"New"']);

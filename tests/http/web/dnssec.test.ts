@@ -63,7 +63,7 @@ describe.if(run)("DNSSEC on a domain page", () => {
     expect(text).toMatch(/\d+ KSK active Ed25519 \(15\)/);
     expect(text).toMatch(/\d+ ZSK active Ed25519 \(15\)/);
     const ds = shownDs(p.body);
-    expect(ds).toEqual(server.zones.store.dsRecords(ZONE).map((r) => `${ZONE}. IN DS ${r}`));
+    expect(ds).toEqual(server.zones.keys.dsRecords(ZONE).map((r) => `${ZONE}. IN DS ${r}`));
     expect(ds).toHaveLength(1);
     expect(ds[0]).toMatch(new RegExp(`^${ZONE.replace(/\./g, "\\.")}\\. IN DS \\d+ 15 2 [0-9A-F]{64}$`));
     expect(server.db.$client.query("SELECT dnssec FROM domains WHERE id = ?").get(domainId)).toEqual({ dnssec: 1 });
@@ -101,7 +101,7 @@ describe.if(run)("DNSSEC on a domain page", () => {
     const during = shownDs(p.body);
     expect(during).toHaveLength(2);
     expect(during).toContain(before[0]);
-    expect(during).toEqual(server.zones.store.dsRecords(ZONE).map((r) => `${ZONE}. IN DS ${r}`));
+    expect(during).toEqual(server.zones.keys.dsRecords(ZONE).map((r) => `${ZONE}. IN DS ${r}`));
     expect((await post("roll", { action: "complete-ksk" })).status).toBe(303);
     p = await page();
     expect(textOf(p.body)).toContain("KSK rollover completed: the old key stops signing.");
@@ -124,7 +124,7 @@ describe.if(run)("DNSSEC on a domain page", () => {
     expect(text).toContain("The zone is signed; names that do not exist are proven with NSEC.");
     expect(text).toMatch(/\d+ CSK active ECDSA P-256 \/ SHA-256 \(13\)/);
     expect(p.body).not.toContain('value="roll-zsk"');
-    expect(shownDs(p.body)).toEqual(server.zones.store.dsRecords("csk.example.org").map((r) => `csk.example.org. IN DS ${r}`));
+    expect(shownDs(p.body)).toEqual(server.zones.keys.dsRecords("csk.example.org").map((r) => `csk.example.org. IN DS ${r}`));
     const nx = await dig("127.0.0.1", server.dnsPort, "nothing.csk.example.org", "A", ["+dnssec"]);
     expect(nx.status).toBe("NXDOMAIN");
     expect(nx.authority.some((l) => l.split(" ")[3] === "NSEC")).toBe(true);
@@ -153,14 +153,14 @@ describe.if(run)("DNSSEC on a domain page", () => {
     expect((await other.get(`/domain/${domainId}/`)).status).toBe(404);
     const forged = await owner.request("POST", `/domain/${domainId}/dnssec/off`, new URLSearchParams({ confirm: "1" }));
     expect(forged.status).toBe(403);
-    expect(server.zones.store.isSigned(ZONE)).toBe(true);
+    expect(server.zones.keys.isSigned(ZONE)).toBe(true);
   });
 
   test("switching off: the first step only publishes the DS-removal request, the second needs the confirmation", async () => {
     expect((await post("off")).status).toBe(303);
     let p = await page();
     expect(textOf(p.body)).toContain("The zone now asks the parent to remove its DS record. Once the DS is gone, confirm to stop signing.");
-    expect(server.zones.store.isSigned(ZONE)).toBe(true);
+    expect(server.zones.keys.isSigned(ZONE)).toBe(true);
     expect(shownDs(p.body)).toEqual([]);
     const cds = await dig("127.0.0.1", server.dnsPort, ZONE, "CDS");
     expect(rdata(cds, "CDS")).toEqual(["0 0 0 00"]);
@@ -169,7 +169,7 @@ describe.if(run)("DNSSEC on a domain page", () => {
     expect((await post("off")).status).toBe(303);
     p = await page();
     expect(textOf(p.body)).toContain("Confirm that the parent zone no longer has a DS record for this zone.");
-    expect(server.zones.store.isSigned(ZONE)).toBe(true);
+    expect(server.zones.keys.isSigned(ZONE)).toBe(true);
 
     // Changed one's mind: keep signing, the normal CDS is back.
     expect((await post("keep")).status).toBe(303);
@@ -181,7 +181,7 @@ describe.if(run)("DNSSEC on a domain page", () => {
     p = await page();
     expect(textOf(p.body)).toContain("The zone is no longer signed.");
     expect(textOf(p.body)).toContain("The zone is not signed.");
-    expect(server.zones.store.isSigned(ZONE)).toBe(false);
+    expect(server.zones.keys.isSigned(ZONE)).toBe(false);
     expect(server.db.$client.query("SELECT dnssec FROM domains WHERE id = ?").get(domainId)).toEqual({ dnssec: 0 });
     const soa = await dig("127.0.0.1", server.dnsPort, ZONE, "SOA", ["+dnssec"]);
     expect(rdata(soa, "SOA")).toHaveLength(1);
