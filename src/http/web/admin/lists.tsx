@@ -91,7 +91,9 @@ function Hosts({ c }: { c: WebContext }): JSX.Element {
     >
             {rows.map((r) => (
               <tr>
-                <td safe>{`${r.host.name}.${r.zone}`}</td>
+                <td>
+                  <a href={`/host/${r.host.id}/`} safe>{`${r.host.name}.${r.zone}`}</a>
+                </td>
                 <td safe>{r.owner}</td>
                 <td safe>{`${r.host.clientFaults} / ${r.host.serverFaults} / ${r.host.apiAuthFaults}`}</td>
                 <td>
@@ -130,7 +132,9 @@ function Domains({ c }: { c: WebContext }): JSX.Element {
     >
             {rows.map((r) => (
               <tr>
-                <td safe>{r.domain.name}</td>
+                <td>
+                  <a href={`/domain/${r.domain.id}/`} safe>{r.domain.name}</a>
+                </td>
                 <td>{r.domain.backend === "embedded" ? "embedded" : "rfc2136"}</td>
                 <td safe>{r.owner || "–"}</td>
                 <td>

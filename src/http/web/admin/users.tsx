@@ -44,7 +44,13 @@ function UsersPage({ c, errors, values }: { c: WebContext; errors?: Errors; valu
           <tbody>
             {users.map((u) => (
               <tr>
-                <td safe>{u.username}</td>
+                <td>
+                  <span safe>{u.username}</span>
+                  <small class="actions">
+                    <a href={`/admin/hosts?q=${encodeURIComponent(u.username)}`} aria-label={t("Hosts of {user}", { user: u.username })} safe>{t("hosts")}</a>
+                    <a href={`/admin/domains?q=${encodeURIComponent(u.username)}`} aria-label={t("Domains of {user}", { user: u.username })} safe>{t("domains")}</a>
+                  </small>
+                </td>
                 <td>
                   <span safe>{u.email}</span>
                   {u.email && !u.emailVerified ? <small class="muted" safe>{` (${t("not confirmed")})`}</small> : ""}
