@@ -33,3 +33,23 @@ test("counts of domains, hosts, updates per period and users", () => {
     ["2y", 2, 2],
   ]);
 });
+
+test("the per-minute series: what the totals grew by lands in the minute it was sampled in, a day long", async () => {
+  const { MinuteSeries } = await import("../../src/core/index.ts");
+  const t0 = new Date("2026-06-01T12:00:10Z");
+  const at = (minutes: number, seconds = 0) => new Date(t0.getTime() + minutes * 60_000 + seconds * 1000);
+  const s = new MinuteSeries();
+  s.sample(at(0), { updates: 3, updateSeconds: 0.3, queries: 600 });
+  s.sample(at(0, 30), { updates: 4, updateSeconds: 0.5, queries: 1200 });
+  s.sample(at(2), { updates: 6, updateSeconds: 0.5, queries: 1200 });
+  let day = s.series(at(2));
+  expect(day.updatesPerMinute).toHaveLength(1440);
+  expect(day.updatesPerMinute.slice(-3)).toEqual([4, 0, 2]);
+  expect(day.queriesPerSecond.slice(-3)).toEqual([20, 0, 0]);
+  expect(day.latencyMs.slice(-3)).toEqual([125, null, 0]);
+  // A day later those minutes have left the ring; a slot reused by a new minute starts from 0.
+  s.sample(at(1440), { updates: 7, updateSeconds: 0.6, queries: 1200 });
+  day = s.series(at(1440));
+  expect(day.updatesPerMinute.reduce((a, b) => a + b, 0)).toBe(1 + 2);
+  expect(day.updatesPerMinute.at(-1)).toBe(1);
+});
