@@ -2,9 +2,7 @@
 // Keep the {placeholders}; tests/i18n/catalogues.test.ts checks keys and placeholders against the code.
 const messages: Record<string, string> = {
   // Pictures (address timeline, status charts), the status page's server, zones, jobs and mail, staff views.
-  "Hosts of {user}": "Hosts von {user}",
   "hosts": "Hosts",
-  "Domains of {user}": "Domains von {user}",
   "domains": "Domains",
   "No address change recorded yet.": "Noch keine Adressänderung aufgezeichnet.",
   "no record": "kein Eintrag",

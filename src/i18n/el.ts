@@ -2,9 +2,7 @@
 // Keep the {placeholders}; tests/i18n/catalogues.test.ts checks keys and placeholders against the code.
 const messages: Record<string, string> = {
   // Pictures (address timeline, status charts), the status page's server, zones, jobs and mail, staff views.
-  "Hosts of {user}": "Υπολογιστές του {user}",
   "hosts": "υπολογιστές",
-  "Domains of {user}": "Τομείς του {user}",
   "domains": "τομείς",
   "No address change recorded yet.": "Δεν έχει καταγραφεί ακόμη αλλαγή διεύθυνσης.",
   "no record": "καμία εγγραφή",

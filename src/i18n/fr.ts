@@ -2,9 +2,7 @@
 // Keep the {placeholders}; tests/i18n/catalogues.test.ts checks keys and placeholders against the code.
 const messages: Record<string, string> = {
   // Pictures (address timeline, status charts), the status page's server, zones, jobs and mail, staff views.
-  "Hosts of {user}": "Hôtes de {user}",
   "hosts": "hôtes",
-  "Domains of {user}": "Domaines de {user}",
   "domains": "domaines",
   "No address change recorded yet.": "Aucun changement d'adresse enregistré pour l'instant.",
   "no record": "aucun enregistrement",

@@ -2,9 +2,7 @@
 // Keep the {placeholders}; tests/i18n/catalogues.test.ts checks keys and placeholders against the code.
 const messages: Record<string, string> = {
   // Pictures (address timeline, status charts), the status page's server, zones, jobs and mail, staff views.
-  "Hosts of {user}": "{user} gépei",
   "hosts": "gépek",
-  "Domains of {user}": "{user} domainjei",
   "domains": "domainek",
   "No address change recorded yet.": "Még nincs rögzített címváltozás.",
   "no record": "nincs rekord",

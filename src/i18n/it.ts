@@ -2,9 +2,7 @@
 // Keep the {placeholders}; tests/i18n/catalogues.test.ts checks keys and placeholders against the code.
 const messages: Record<string, string> = {
   // Pictures (address timeline, status charts), the status page's server, zones, jobs and mail, staff views.
-  "Hosts of {user}": "Host di {user}",
   "hosts": "host",
-  "Domains of {user}": "Domini di {user}",
   "domains": "domini",
   "No address change recorded yet.": "Ancora nessun cambio di indirizzo registrato.",
   "no record": "nessun record",

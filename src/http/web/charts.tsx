@@ -58,13 +58,14 @@ export function AddressTimeline({ c, changes, fqdn }: { c: WebContext; changes: 
   const title = (type: string, s: Segment) => `${type} ${s.address || removed}: ${formatDateTime(c.lang, s.from)} – ${formatDateTime(c.lang, s.to)}`;
   return (
     <figure class="chart timeline">
+      <div class="chart-scroll">
       <svg viewBox={`0 0 ${W} ${height}`} width="100%" role="img" aria-label={label} xmlns="http://www.w3.org/2000/svg" font-size="11" fill="currentColor">
         {lanes.map((type, lane) => {
           const y = 18 + lane * LANE;
           const segs = segments(changes.filter((ch) => ch.type === type), start, now, x);
           return (
             <g class="lane" data-type={type}>
-              <text x="0" y={y + 4} class="lane-name" safe>{type}</text>
+              <text x="0" y={y + 4} class="lane-name">{type}</text>
               <line x1={LEFT} x2={W - RIGHT} y1={y} y2={y} class="track" stroke="currentColor" stroke-opacity="0.2" />
               {segs.map((s) => (
                 <g class={s.address ? "segment" : "segment gap"}>
@@ -86,6 +87,7 @@ export function AddressTimeline({ c, changes, fqdn }: { c: WebContext; changes: 
           <text x={W - RIGHT} y={height - 4} text-anchor="end" safe>{formatDateTime(c.lang, new Date(now))}</text>
         </g>
       </svg>
+      </div>
       <figcaption safe>{label}</figcaption>
       <details>
         <summary safe>{t("Every change as a table")}</summary>
@@ -102,7 +104,7 @@ export function AddressTimeline({ c, changes, fqdn }: { c: WebContext; changes: 
               {[...changes].reverse().map((ch) => (
                 <tr>
                   <td safe>{formatDateTime(c.lang, ch.at)}</td>
-                  <td safe>{ch.type}</td>
+                  <td>{ch.type}</td>
                   <td safe>{ch.address || removed}</td>
                 </tr>
               ))}

@@ -172,9 +172,9 @@ function Jobs({ c, jobs }: { c: WebContext; jobs: JobLine[] }): JSX.Element {
                   <code safe>{j.name}</code>
                 </td>
                 <td data-label={t("Schedule")} safe>{j.schedule === "off" ? t("off") : j.schedule}</td>
-                <td data-label={t("Last run")} safe>{j.lastRun ? formatDateTime(c.lang, j.lastRun) : "–"}</td>
+                <td data-label={t("Last run")}>{j.lastRun ? formatDateTime(c.lang, j.lastRun) : "–"}</td>
                 <td data-label={t("Result")} class={j.ok === false ? "bad" : undefined} safe>{result(j)}</td>
-                <td data-label={t("Next run")} safe>{j.next ? formatDateTime(c.lang, j.next) : "–"}</td>
+                <td data-label={t("Next run")}>{j.next ? formatDateTime(c.lang, j.next) : "–"}</td>
               </tr>
             ))}
           </tbody>
