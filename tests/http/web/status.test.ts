@@ -85,6 +85,8 @@ test("the status page shows version, uptime, listeners, charts of the day, jobs 
   expect(charts[1]).toBe("Queries per second: 1,200 queries in the last 24 h; 0 per second on average, at most 20 (a minute's mean).");
   expect(charts[2]).toBe("Update latency (ms): 60 ms on average in the last 24 h; the slowest minute 60 ms.");
   expect(b).toContain("<polyline");
+  // Each chart's scale is written on it: its top is the busiest minute the summary names.
+  expect([...b.matchAll(/class="scale">([^<]*)</g)].map((m) => m[1])).toEqual(["3", "20", "60"]);
   // Jobs: every job with its schedule, and whether it ran.
   expect(b).toContain("<code>faults</code>");
   expect(b).toContain("never ran");
