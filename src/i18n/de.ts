@@ -54,6 +54,8 @@ const messages: Record<string, string> = {
   "Counts": "Zahlen",
   "Address history of {fqdn}: {n} changes from {from} to {to}.#one": "Adressverlauf von {fqdn}: {n} Änderung von {from} bis {to}.",
   "Address history of {fqdn}: {n} changes from {from} to {to}.#other": "Adressverlauf von {fqdn}: {n} Änderungen von {from} bis {to}.",
+  "Only those of {user}.": "Nur die von {user}.",
+  "Show everyone's": "Alle zeigen",
   // End of pictures.
   "Enter a valid e-mail address.": "Geben Sie eine gültige E-Mail-Adresse ein.",
   "An e-mail address is required.": "Eine E-Mail-Adresse ist erforderlich.",

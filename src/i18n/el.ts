@@ -54,6 +54,8 @@ const messages: Record<string, string> = {
   "Counts": "Αριθμοί",
   "Address history of {fqdn}: {n} changes from {from} to {to}.#one": "Ιστορικό διευθύνσεων του {fqdn}: {n} αλλαγή από {from} έως {to}.",
   "Address history of {fqdn}: {n} changes from {from} to {to}.#other": "Ιστορικό διευθύνσεων του {fqdn}: {n} αλλαγές από {from} έως {to}.",
+  "Only those of {user}.": "Μόνο αυτά του/της {user}.",
+  "Show everyone's": "Εμφάνιση όλων",
   // End of pictures.
   "Enter a valid e-mail address.": "Εισαγάγετε μια έγκυρη διεύθυνση e-mail.",
   "An e-mail address is required.": "Απαιτείται διεύθυνση e-mail.",

@@ -55,6 +55,8 @@ const messages: Record<string, string> = {
   "Address history of {fqdn}: {n} changes from {from} to {to}.#one": "Historique des adresses de {fqdn} : {n} changement du {from} au {to}.",
   "Address history of {fqdn}: {n} changes from {from} to {to}.#many": "Historique des adresses de {fqdn} : {n} de changements du {from} au {to}.",
   "Address history of {fqdn}: {n} changes from {from} to {to}.#other": "Historique des adresses de {fqdn} : {n} changements du {from} au {to}.",
+  "Only those of {user}.": "Seulement ceux de {user}.",
+  "Show everyone's": "Tout afficher",
   // End of pictures.
   "Enter a valid e-mail address.": "Saisissez une adresse e-mail valide.",
   "An e-mail address is required.": "Une adresse e-mail est requise.",

@@ -54,6 +54,8 @@ const messages: Record<string, string> = {
   "Counts": "Számok",
   "Address history of {fqdn}: {n} changes from {from} to {to}.#one": "{fqdn} címelőzményei: {n} változás, {from} és {to} között.",
   "Address history of {fqdn}: {n} changes from {from} to {to}.#other": "{fqdn} címelőzményei: {n} változás, {from} és {to} között.",
+  "Only those of {user}.": "Csak {user} elemei.",
+  "Show everyone's": "Mindenki megjelenítése",
   // End of pictures.
   "Enter a valid e-mail address.": "Adjon meg egy érvényes e-mail-címet.",
   "An e-mail address is required.": "Az e-mail-cím megadása kötelező.",

@@ -55,6 +55,8 @@ const messages: Record<string, string> = {
   "Address history of {fqdn}: {n} changes from {from} to {to}.#one": "Cronologia degli indirizzi di {fqdn}: {n} cambio dal {from} al {to}.",
   "Address history of {fqdn}: {n} changes from {from} to {to}.#many": "Cronologia degli indirizzi di {fqdn}: {n} di cambi dal {from} al {to}.",
   "Address history of {fqdn}: {n} changes from {from} to {to}.#other": "Cronologia degli indirizzi di {fqdn}: {n} cambi dal {from} al {to}.",
+  "Only those of {user}.": "Solo quelli di {user}.",
+  "Show everyone's": "Mostra tutti",
   // End of pictures.
   "Enter a valid e-mail address.": "Inserisci un indirizzo e-mail valido.",
   "An e-mail address is required.": "Serve un indirizzo e-mail.",

@@ -73,13 +73,22 @@ test("staff open any host and domain from the admin lists; others get 404", asyn
   const staff = await w.signedIn("root", { staff: true });
   const bob = await w.signedIn("bob");
 
+  // "malice" matches a search for "alice": the users list's links name the account exactly.
+  const malice = await w.signedIn("malice");
+  expect((await malice.b.submit("/domain/add/", { name: "malice.example.org", backend: "embedded" }, "/domain/add/")).status).toBe(303);
+  expect((await malice.b.submit("/host/add/", { name: "box", domain: "2" }, "/host/add/")).location).toBe("/host/2/");
   const users = await staff.b.get("/admin/users");
-  expect(users.body).toContain('href="/admin/hosts?q=alice"');
-  expect(users.body).toContain('href="/admin/domains?q=alice"');
-  const hostList = await staff.b.get("/admin/hosts?q=alice");
-  expect(hostList.body).toContain('href="/host/1/"');
-  const domainList = await staff.b.get("/admin/domains?q=alice");
-  expect(domainList.body).toContain('href="/domain/1/"');
+  expect(users.body).toContain('href="/admin/hosts?owner=alice"');
+  expect(users.body).toContain('href="/admin/domains?owner=alice"');
+  const hostList = await staff.b.get("/admin/hosts?owner=alice");
+  expect(hostList.body).toContain('<a href="/host/1/">home.dyn.example.org</a>');
+  expect(hostList.body).not.toContain('href="/host/2/"');
+  expect(hostList.body).toContain("Only those of alice.");
+  expect(hostList.body).toContain('<input type="hidden" name="owner" value="alice"/>');
+  const domainList = await staff.b.get("/admin/domains?owner=alice");
+  expect(domainList.body).toContain('<a href="/domain/1/">dyn.example.org</a>');
+  expect(domainList.body).not.toContain('href="/domain/2/"');
+  expect((await staff.b.get("/admin/hosts?q=alice")).body).toContain('href="/host/2/"');
 
   const host = await staff.b.get("/host/1/");
   expect(host.status).toBe(200);

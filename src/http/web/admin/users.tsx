@@ -48,8 +48,8 @@ function UsersPage({ c, errors, values }: { c: WebContext; errors?: Errors; valu
                   <span id={`user-${u.id}`} safe>{u.username}</span>
                   {/* Staff reach the account's hosts and domains, and from there each one's page. */}
                   <small class="actions">
-                    <a href={`/admin/hosts?q=${encodeURIComponent(u.username)}`} aria-describedby={`user-${u.id}`} safe>{t("hosts")}</a>
-                    <a href={`/admin/domains?q=${encodeURIComponent(u.username)}`} aria-describedby={`user-${u.id}`} safe>{t("domains")}</a>
+                    <a href={`/admin/hosts?owner=${encodeURIComponent(u.username)}`} aria-describedby={`user-${u.id}`} safe>{t("hosts")}</a>
+                    <a href={`/admin/domains?owner=${encodeURIComponent(u.username)}`} aria-describedby={`user-${u.id}`} safe>{t("domains")}</a>
                   </small>
                 </td>
                 <td>
