@@ -173,29 +173,45 @@ export interface ZoneSerials {
   secondaries: { address: string; serial: number | null; state: SecondaryState; error: string }[];
 }
 
+/** Secondaries asked at the same time: a server with many zones opens the page without a burst of queries. */
+export const SERIAL_QUERIES_AT_ONCE = 16;
+
 /**
- * Every embedded zone with the serial it has here and the serial each of its secondaries serves, asked at
- * once (all in parallel, each given `timeoutMs`): in sync when equal, behind otherwise (RFC 1982 serials
- * only move forward, so a different serial is an older one), no answer when the query failed.
+ * Every embedded zone with the serial it has here and the serial each of its secondaries serves, asked when
+ * the page opens (SERIAL_QUERIES_AT_ONCE at a time, each given `timeoutMs`): in sync when equal, behind
+ * otherwise (RFC 1982 serials only move forward, so a different serial is an older one), no answer when the
+ * query failed.
  */
 export async function zoneSerials(db: Db, ask: ServerStatus["secondarySerial"], timeoutMs = 2000): Promise<ZoneSerials[]> {
-  const zones = db.select().from(domains).where(eq(domains.backend, "embedded")).orderBy(asc(domains.name)).all();
-  const timeout = () => new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref?.());
-  return Promise.all(
-    zones.map(async (d) => ({
+  const zones: ZoneSerials[] = db
+    .select()
+    .from(domains)
+    .where(eq(domains.backend, "embedded"))
+    .orderBy(asc(domains.name))
+    .all()
+    .map((d) => ({
       name: d.name,
       serial: d.serial,
       available: d.available,
-      secondaries: await Promise.all(
-        db.select().from(zoneSecondaries).where(eq(zoneSecondaries.domainId, d.id)).all().map(async (s) => {
-          try {
-            const theirs = await Promise.race([ask(d.name, s.address), timeout()]);
-            return { address: s.address, serial: theirs, state: (theirs === d.serial ? "in-sync" : "behind") as SecondaryState, error: "" };
-          } catch (e) {
-            return { address: s.address, serial: null, state: "no-answer" as SecondaryState, error: (e as Error).message };
-          }
-        }),
-      ),
-    })),
-  );
+      secondaries: db.select().from(zoneSecondaries).where(eq(zoneSecondaries.domainId, d.id)).all().map((s) => ({ address: s.address, serial: null, state: "no-answer" as SecondaryState, error: "" })),
+    }));
+  const work = zones.flatMap((z) => z.secondaries.map((s) => ({ z, s })));
+  const askOne = async ({ z, s }: (typeof work)[number]) => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
+      const theirs = await Promise.race([ask(z.name, s.address), timeout]);
+      Object.assign(s, { serial: theirs, state: theirs === z.serial ? "in-sync" : "behind" });
+    } catch (e) {
+      s.error = (e as Error).message;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  let next = 0;
+  const worker = async () => {
+    while (next < work.length) await askOne(work[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(SERIAL_QUERIES_AT_ONCE, work.length) }, worker));
+  return zones;
 }
