@@ -82,7 +82,7 @@ test("the status page shows version, uptime, listeners, charts of the day, jobs 
   const charts = [...b.matchAll(/<figure class="chart sparkline"><svg [^>]*role="img" aria-label="([^"]*)"/g)].map((m) => m[1]);
   expect(charts).toHaveLength(3);
   expect(charts[0]).toBe("Updates per minute: 3 in the last 24 h; at most 3 in one minute; 3 in the last minute.");
-  expect(charts[1]).toBe("Queries per second: 1,200 queries in the last 24 h; 0 per second on average, at most 20 (a minute's mean).");
+  expect(charts[1]).toBe("Queries per second: 1,200 queries in the last 24 h; 0.014 per second on average, at most 20 (a minute's mean).");
   expect(charts[2]).toBe("Update latency (ms): 60 ms on average in the last 24 h; the slowest minute 60 ms.");
   expect(b).toContain("<polyline");
   // Each chart's scale is written on it: its top is the busiest minute the summary names.

@@ -23,11 +23,15 @@ function downsample(values: (number | null)[]): number[] {
   return out;
 }
 
-const round1 = (n: number) => Math.round(n * 10) / 10;
+/** A rate as people read it: whole numbers from 10 up, two significant digits below (0.014 queries a second). */
+function rate(lang: string, n: number): string {
+  if (n > 0 && n < 10) return new Intl.NumberFormat(lang, { maximumSignificantDigits: 2 }).format(n);
+  return formatNumber(lang, Math.round(n));
+}
 
 function Charts({ c, s }: { c: WebContext; s: StatusSeries }): JSX.Element {
   const t = c.t;
-  const num = (n: number) => formatNumber(c.lang, round1(n));
+  const num = (n: number) => rate(c.lang, n);
   const updates = s.updatesPerMinute.reduce((a, b) => a + b, 0);
   const queries = s.queriesPerSecond.reduce((a, b) => a + b, 0) * 60;
   const latencies = s.latencyMs.filter((v): v is number => v !== null);
