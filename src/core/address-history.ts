@@ -18,7 +18,12 @@ export interface AddressChangeRow {
 /** The INSERT of one change and the trim that keeps the newest HISTORY_MAX rows of the host. */
 export function historyStatements(hostId: number, changes: AddressChangeRow[]): SqlStatement[] {
   if (changes.length === 0) return [];
-  const out: SqlStatement[] = changes.map((c) => ({ sql: `INSERT INTO "host_addresses" ("host_id", "type", "address", "at") VALUES (?, ?, ?, ?)`, params: [hostId, c.type, c.address, c.at.getTime()] }));
+  // Only while the host exists: one deleted meanwhile must not fail the foreign key, and with it the whole
+  // group-committed transaction of other requests (faults.ts).
+  const out: SqlStatement[] = changes.map((c) => ({
+    sql: `INSERT INTO "host_addresses" ("host_id", "type", "address", "at") SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM "hosts" WHERE "id" = ?)`,
+    params: [hostId, c.type, c.address, c.at.getTime(), hostId],
+  }));
   out.push({
     sql: `DELETE FROM "host_addresses" WHERE "host_id" = ? AND "id" <= (SELECT "id" FROM "host_addresses" WHERE "host_id" = ? ORDER BY "id" DESC LIMIT 1 OFFSET ?)`,
     params: [hostId, hostId, HISTORY_MAX],

@@ -23,3 +23,15 @@ test("each host keeps only its newest changes, and another host's rows are untou
   expect(rows.at(-1)).toEqual({ type: "A", address: `192.0.2.${HISTORY_MAX + 6}`, at: new Date(t0 + (HISTORY_MAX + 6) * 60_000) });
   expect(addressHistory(db, h2.id)).toEqual([{ type: "AAAA", address: "2001:db8::1", at: new Date(t0) }]);
 });
+
+test("a host deleted before its bookkeeping is written records nothing and fails nobody", () => {
+  const db = openDatabase(":memory:");
+  const u = db.insert(users).values({ username: "a" }).returning().get();
+  const d = db.insert(domains).values({ name: "dyn.example.org", ownerId: u.id }).returning().get();
+  const gone = db.insert(hosts).values({ name: "gone", domainId: d.id, ownerId: u.id }).returning().get();
+  const l = new HostLedger(gone.id, "gone.dyn.example.org", new Date());
+  l.addressChanged("A", "192.0.2.1");
+  db.delete(hosts).run();
+  expect(() => l.flush(db)).not.toThrow();
+  expect(addressHistory(db, gone.id)).toEqual([]);
+});
