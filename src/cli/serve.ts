@@ -23,6 +23,7 @@ import { parseServer, reverseResolver, systemResolvers } from "../dns/rfc2136/in
 import { createJobScheduler, type Scheduler } from "../jobs/index.ts";
 import { describeTick, jobContext } from "./jobs.ts";
 import { startAcme, type AcmeRuntime } from "./acme.ts";
+import { serverStatus } from "./status.ts";
 
 export interface Running {
   db: Db;
@@ -59,6 +60,8 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   let scheduler: Scheduler | undefined;
   let acme: AcmeRuntime | undefined;
   const metrics = new AppMetrics();
+  // The staff status page: this process's version, listeners, rates, secondaries' serials, jobs and mail.
+  const status = serverStatus({ cfg, db, metrics, dnsCounters: () => dns?.responder.counters, dnsAddresses: () => dns?.addresses ?? [], httpAddresses: () => http?.addresses ?? [] });
   try {
     zones = await openZones(db, cfg, log);
     const catalog = await startCatalog(cfg, db, zones.store);
@@ -133,6 +136,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
             completeKskRollover: async (zone) => void (await zones!.keys.completeKskRollover(zone)),
           },
           dnsAddresses: () => dns!.addresses,
+          status,
           sessionIps,
           detectTokens,
           reverse,
@@ -178,6 +182,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
   if (setupUrl) log.info("no staff account yet: open this link once to create one", { setup_url: setupUrl });
   const sch = scheduler!;
   sch.start();
+  status.start();
   let stopping: Promise<void> | undefined;
   const [z, d, h, f, ac] = [zones, dns, http, forwarder, acme];
   return {
@@ -191,6 +196,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
     stop() {
       stopping ??= (async () => {
         // A running job may still need the database: wait for it, within the shutdown timeout.
+        status.stop();
         await Promise.race([sch.stop(), Bun.sleep(cfg.server.shutdown_timeout * 1000)]);
         z.stop();
         const graceful = h.stop(true);

@@ -2,6 +2,7 @@
 // one UPDATE at its end. Counters are incremented in SQL so two requests for the same host never lose one.
 import type { Db } from "../db/index.ts";
 import { hosts, runStatements, type SqlStatement } from "../db/index.ts";
+import { historyStatements, type AddressChangeRow } from "./address-history.ts";
 
 export const MESSAGE_MAX = 255;
 
@@ -32,6 +33,7 @@ export class HostLedger {
   private server = 0;
   private apiAuth = 0;
   private nochg = 0;
+  private changes: AddressChangeRow[] = [];
 
   constructor(
     readonly hostId: number,
@@ -63,6 +65,11 @@ export class HostLedger {
     if (fault) this.apiAuth++;
   }
 
+  /** A change of the host's A or AAAA record, for its address history ("" = the record was removed). */
+  addressChanged(type: "A" | "AAAA", address: string): void {
+    this.changes.push({ type, address, at: this.now });
+  }
+
   set(fields: HostPatch): void {
     Object.assign(this.patch, fields);
   }
@@ -72,12 +79,12 @@ export class HostLedger {
   }
 
   get dirty(): boolean {
-    return Object.keys(this.patch).length > 0 || this.client + this.server + this.apiAuth + this.nochg > 0;
+    return Object.keys(this.patch).length > 0 || this.client + this.server + this.apiAuth + this.nochg > 0 || this.changes.length > 0;
   }
 
-  /** The UPDATE that writes everything collected, or null when nothing changed. */
-  private statement(): { sql: string; params: (string | number | null)[] } | null {
-    if (!this.dirty) return null;
+  /** The UPDATE that writes everything collected and the address history's rows; none when nothing changed. */
+  private statements(): SqlStatement[] {
+    if (!this.dirty) return [];
     const fields: Record<string, unknown> = { ...this.patch, lastUpdate: this.now };
     const columns: string[] = [];
     const params: (string | number | null)[] = [];
@@ -93,9 +100,11 @@ export class HostLedger {
       }
     }
     params.push(this.hostId);
+    const history = historyStatements(this.hostId, this.changes);
     this.patch = {};
+    this.changes = [];
     this.client = this.server = this.apiAuth = this.nochg = 0;
-    return { sql: `UPDATE "hosts" SET ${columns.join(", ")} WHERE "id" = ?`, params };
+    return [{ sql: `UPDATE "hosts" SET ${columns.join(", ")} WHERE "id" = ?`, params }, ...history];
   }
 
   /**
@@ -103,8 +112,9 @@ export class HostLedger {
    * statement cache: the same set of columns (the common case) reuses one prepared statement.
    */
   flush(db: Db): void {
-    const st = this.statement();
-    if (st) db.$client.query(st.sql).run(...st.params);
+    const sts = this.statements();
+    if (sts.length === 1) db.$client.query(sts[0].sql).run(...sts[0].params);
+    else if (sts.length > 1) runStatements(db.$client, sts, { relaxed: false });
   }
 
   /**
@@ -113,11 +123,11 @@ export class HostLedger {
    * once that transaction is durable, so the caller still answers only after its row is written.
    */
   flushGrouped(db: Db): Promise<void> {
-    const st = this.statement();
-    if (!st) return Promise.resolve();
+    const sts = this.statements();
+    if (sts.length === 0) return Promise.resolve();
     let g = groups.get(db);
     if (!g) groups.set(db, (g = new GroupWriter(db)));
-    return g.add(st.sql, st.params);
+    return Promise.all(sts.map((st) => g.add(st.sql, st.params))).then(() => undefined);
   }
 }
 

@@ -109,5 +109,7 @@ export {
   type DomainSettings,
   type StaticRecord,
 } from "./domains-edit.ts";
-export { statusCounts, STATUS_PERIODS, type StatusCounts } from "./status.ts";
+export { statusCounts, STATUS_PERIODS, MinuteSeries, SERIES_MINUTES, zoneSerials, SERIAL_QUERIES_AT_ONCE, type StatusCounts, type StatusTotals, type StatusSeries, type ServerStatus, type JobLine, type MailState, type ZoneSerials, type SecondaryState } from "./status.ts";
+export { addressHistory, HISTORY_MAX, type AddressChangeRow } from "./address-history.ts";
+export { viewableHost, viewableDomain, hostsInDomain, type Viewer, type Viewed } from "./viewing.ts";
 export { enableDomainDnssec, disableDomainDnssec, keepDomainDnssec, rollDomainKeys, DNSSEC_ALGORITHMS, type DnssecPort, type DnssecState, type DnssecKeyView, type DnssecForm, type Rollover } from "./dnssec-edit.ts";

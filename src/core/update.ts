@@ -370,6 +370,8 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
         results.push(dnsError(e, `${verb}, ip: ${addr.text} tls: ${secure}`));
         continue;
       }
+      // The host page's address history: what the record became, when it really changed.
+      if (outcome === "changed") ledger.addressChanged(type, mode === "delete" || prefixOnly ? "" : addr.text);
       if (mode === "delete") {
         ledger.clientMessage(`received delete for record ${type}, tls: ${secure}`, false);
         results.push({ code: "deleted", type });

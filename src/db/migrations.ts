@@ -8,6 +8,7 @@ import m0002 from "../../migrations/0002_host_txt.sql" with { type: "text" };
 import m0003 from "../../migrations/0003_secondary_unsigned_transfer.sql" with { type: "text" };
 import m0004 from "../../migrations/0004_catalog_group.sql" with { type: "text" };
 import m0005 from "../../migrations/0005_host_nochg_faults.sql" with { type: "text" };
+import m0006 from "../../migrations/0006_host_address_history.sql" with { type: "text" };
 import { sealClearSecrets } from "./secret-columns.ts";
 
 export interface MigrationContext {
@@ -28,4 +29,5 @@ export const migrations: Migration[] = [
   { tag: "0003_secondary_unsigned_transfer", sql: m0003 },
   { tag: "0004_catalog_group", sql: m0004 },
   { tag: "0005_host_nochg_faults", sql: m0005 },
+  { tag: "0006_host_address_history", sql: m0006 },
 ];

@@ -249,6 +249,24 @@ export const hosts = sqliteTable(
   (t) => [uniqueIndex("unique_host_domain").on(t.name, t.domainId), index("hosts_owner").on(t.ownerId)],
 );
 
+/**
+ * The addresses a host held over time, newest last: one row per change of its A or AAAA record (an update
+ * that set a new address, or a delete). The host page draws it as a timeline. Bounded per host
+ * (core/address-history.ts keeps the newest HISTORY_MAX), so a busy host cannot grow the table.
+ */
+export const hostAddresses = sqliteTable(
+  "host_addresses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    hostId: integer("host_id").notNull().references(() => hosts.id, { onDelete: "cascade" }),
+    type: text("type", { enum: ["A", "AAAA"] }).notNull(),
+    /** The address set; "" when the record was removed (a delete, or a prefix-only update). */
+    address: text("address").notNull().default(""),
+    at: integer("at", { mode: "timestamp_ms" }).notNull(),
+  },
+  (t) => [index("host_addresses_host").on(t.hostId, t.id)],
+);
+
 export const relatedHosts = sqliteTable(
   "related_hosts",
   {

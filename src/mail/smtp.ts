@@ -65,7 +65,7 @@ export function createMailer(mail: Config["mail"], log: Logger, metrics?: AppMet
         metrics?.mail("sent");
         mlog.info("mail sent", { to: m.to, subject: m.subject });
       } catch (e) {
-        metrics?.mail("failed");
+        metrics?.mail("failed", (e as Error).message);
         mlog.error("mail failed", { to: m.to, subject: m.subject, error: (e as Error).message });
         throw new MailError(`mail to ${m.to} failed: ${(e as Error).message}`);
       }

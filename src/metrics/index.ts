@@ -41,6 +41,9 @@ export class AppMetrics {
   /** Job runs: job → result → count. */
   readonly jobRuns: Record<string, Record<string, number>> = {};
   readonly mails: Record<MailResult, number> = { sent: 0, failed: 0, not_sent: 0 };
+  /** When a mail last went out, and the last failure (the status page shows whether mail works). */
+  lastMailSent: Date | null = null;
+  lastMailFailure: { at: Date; error: string } | null = null;
 
   /** Each line of a dyndns2 answer body ("good 192.0.2.1\nnochg ...") counted by its code. */
   dyndnsAnswer(body: string): void {
@@ -74,7 +77,9 @@ export class AppMetrics {
     byResult[result] = (byResult[result] ?? 0) + 1;
   }
 
-  mail(result: MailResult): void {
+  mail(result: MailResult, error = ""): void {
     this.mails[result]++;
+    if (result === "sent") this.lastMailSent = new Date();
+    if (result === "failed") this.lastMailFailure = { at: new Date(), error: error.slice(0, 300) };
   }
 }

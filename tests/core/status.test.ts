@@ -33,3 +33,53 @@ test("counts of domains, hosts, updates per period and users", () => {
     ["2y", 2, 2],
   ]);
 });
+
+test("the per-minute series: what the totals grew by lands in the minute it was sampled in, a day long", async () => {
+  const { MinuteSeries } = await import("../../src/core/index.ts");
+  const t0 = new Date("2026-06-01T12:00:10Z");
+  const at = (minutes: number, seconds = 0) => new Date(t0.getTime() + minutes * 60_000 + seconds * 1000);
+  const s = new MinuteSeries();
+  s.sample(at(0), { updates: 3, updateSeconds: 0.3, queries: 600 });
+  s.sample(at(0, 30), { updates: 4, updateSeconds: 0.5, queries: 1200 });
+  s.sample(at(2), { updates: 6, updateSeconds: 0.5, queries: 1200 });
+  let day = s.series(at(2));
+  expect(day.updatesPerMinute).toHaveLength(1440);
+  expect(day.updatesPerMinute.slice(-3)).toEqual([4, 0, 2]);
+  expect(day.queriesPerSecond.slice(-3)).toEqual([20, 0, 0]);
+  expect(day.latencyMs.slice(-3)).toEqual([125, null, 0]);
+  // A day later those minutes have left the ring; a slot reused by a new minute starts from 0.
+  s.sample(at(1440), { updates: 7, updateSeconds: 0.6, queries: 1200 });
+  day = s.series(at(1440));
+  expect(day.updatesPerMinute.reduce((a, b) => a + b, 0)).toBe(1 + 2);
+  expect(day.updatesPerMinute.at(-1)).toBe(1);
+});
+
+test("zone serials: each secondary in sync, behind or silent, asked a few at a time", async () => {
+  const { zoneSerials, SERIAL_QUERIES_AT_ONCE } = await import("../../src/core/index.ts");
+  const { zoneSecondaries } = await import("../../src/db/index.ts");
+  const db = openDatabase(":memory:");
+  const a = db.insert(domains).values({ name: "a.example.org", backend: "embedded", serial: 7 }).returning().get();
+  db.insert(domains).values({ name: "b.example.org", backend: "embedded", serial: 9 }).run();
+  db.insert(domains).values({ name: "r.example.org", backend: "rfc2136", primary: "192.0.2.1" }).run();
+  for (const address of ["192.0.2.1", "192.0.2.2", "192.0.2.3"]) db.insert(zoneSecondaries).values({ domainId: a.id, address }).run();
+  for (let i = 0; i < 40; i++) db.insert(zoneSecondaries).values({ domainId: a.id + 1, address: `198.51.100.${i}` }).run();
+  let running = 0;
+  let most = 0;
+  const ask = async (zone: string, address: string) => {
+    most = Math.max(most, ++running);
+    await Bun.sleep(5);
+    running--;
+    if (address === "192.0.2.2") return 6;
+    if (address === "192.0.2.3") return new Promise<number>(() => {});
+    return zone === "a.example.org" ? 7 : 9;
+  };
+  const zones = await zoneSerials(db, ask, 100);
+  expect(zones.map((z) => z.name)).toEqual(["a.example.org", "b.example.org"]);
+  expect(zones[0].secondaries).toEqual([
+    { address: "192.0.2.1", serial: 7, state: "in-sync", error: "" },
+    { address: "192.0.2.2", serial: 6, state: "behind", error: "" },
+    { address: "192.0.2.3", serial: null, state: "no-answer", error: "no answer within 100 ms" },
+  ]);
+  expect(zones[1].secondaries.every((s) => s.state === "in-sync")).toBe(true);
+  expect(most).toBe(SERIAL_QUERIES_AT_ONCE);
+});

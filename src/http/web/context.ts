@@ -10,7 +10,7 @@ import { Elysia } from "elysia";
 import type { Config } from "../../config/index.ts";
 import type { Db } from "../../db/index.ts";
 import { AuthFailureLog, type Logger } from "../../log/index.ts";
-import { challengeTxtFrom, createUpdateService, queueForwarder, type BackendFor, type Clock, type DnssecPort, type UpdateService, type User, type ZoneCheck, type ZoneEditor } from "../../core/index.ts";
+import { challengeTxtFrom, createUpdateService, queueForwarder, type BackendFor, type Clock, type DnssecPort, type ServerStatus, type UpdateService, type User, type ZoneCheck, type ZoneEditor } from "../../core/index.ts";
 import {
   ANON_CSRF_COOKIE,
   CSRF_FIELD,
@@ -59,6 +59,8 @@ export interface WebDeps {
   checkZone?: ZoneCheck;
   /** Where the embedded DNS server listens ("ip:port"), for the secondaries' snippets; else [dns] listen. */
   dnsAddresses?: () => string[];
+  /** The running server's own state for the staff status page (cli/status.ts); without it the page shows the counts only. */
+  status?: ServerStatus;
   /** IP detection: the token table and address store http/api's /detectip and /ajax_get_ips use too. */
   detectTokens?: DetectTokens;
   sessionIps?: SessionIps;
@@ -93,6 +95,7 @@ export function createWeb(deps: WebDeps): Web {
     dnssec: deps.dnssec,
     checkZone: deps.checkZone,
     dnsAddresses: deps.dnsAddresses,
+    status: deps.status,
     detectTokens: deps.detectTokens,
     sessionIps: deps.sessionIps,
     reverse: deps.reverse,

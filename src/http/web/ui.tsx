@@ -109,9 +109,13 @@ export function pageParams(c: WebContext, size: number) {
   return { q, pageNo, offset: (pageNo - 1) * size, size };
 }
 
-export function SearchBox({ c, action, q }: { c: WebContext; action: string; q: string }): JSX.Element {
+/** `keep`: filters the search stays within (hidden fields), such as one owner's hosts. */
+export function SearchBox({ c, action, q, keep = {} }: { c: WebContext; action: string; q: string; keep?: Record<string, string> }): JSX.Element {
   return (
     <form method="get" action={action} role="search" class="actions">
+      {Object.entries(keep).map(([name, value]) => (
+        <input type="hidden" name={name} value={value} />
+      ))}
       <label for="q" safe>{c.t("Search")}</label>
       <input id="q" name="q" type="search" value={q} />
       <button type="submit" class="secondary" safe>{c.t("Search")}</button>
@@ -119,9 +123,9 @@ export function SearchBox({ c, action, q }: { c: WebContext; action: string; q: 
   );
 }
 
-export function Pager({ c, action, q, pageNo, total, size }: { c: WebContext; action: string; q: string; pageNo: number; total: number; size: number }): JSX.Element {
+export function Pager({ c, action, q, pageNo, total, size, keep = {} }: { c: WebContext; action: string; q: string; pageNo: number; total: number; size: number; keep?: Record<string, string> }): JSX.Element {
   const pages = Math.max(1, Math.ceil(total / size));
-  const link = (p: number) => `${action}?${new URLSearchParams({ ...(q ? { q } : {}), page: String(p) })}`;
+  const link = (p: number) => `${action}?${new URLSearchParams({ ...keep, ...(q ? { q } : {}), page: String(p) })}`;
   return (
     <nav class="pager" aria-label={c.t("Pages")}>
       {pageNo > 1 ? <a href={link(pageNo - 1)} safe>{c.t("Previous")}</a> : ""}

@@ -12,7 +12,7 @@ import { memoryLogger } from "../../../src/log/index.ts";
 import { createUser } from "../../../src/core/admin/users.ts";
 import { EmbeddedBackend, SqliteZoneStorage } from "../../../src/backends/embedded/index.ts";
 import { ZoneStore, type RRType } from "../../../src/dns/zone/index.ts";
-import type { ZoneCheck, ZoneEditor } from "../../../src/core/index.ts";
+import type { ServerStatus, ZoneCheck, ZoneEditor } from "../../../src/core/index.ts";
 import { Browser, TestClock } from "./harness.ts";
 
 export interface DnsWebWorld {
@@ -27,7 +27,7 @@ export interface DnsWebWorld {
   signedIn(username: string, opts?: { staff?: boolean; address?: string }): Promise<{ b: Browser; id: number }>;
 }
 
-export async function makeDnsWebWorld(opts: { configure?: (c: Config) => void; checkZone?: ZoneCheck; dbPath?: string; api?: boolean } = {}): Promise<DnsWebWorld> {
+export async function makeDnsWebWorld(opts: { configure?: (c: Config) => void; checkZone?: ZoneCheck; dbPath?: string; api?: boolean; status?: (db: Db, config: Config) => ServerStatus } = {}): Promise<DnsWebWorld> {
   const db = openDatabase(opts.dbPath ?? ":memory:");
   const config = loadConfig({ env: {} });
   config.server.public_url = "http://updns.test";
@@ -51,7 +51,7 @@ export async function makeDnsWebWorld(opts: { configure?: (c: Config) => void; c
     health: { check: () => ({}) },
     plugins: [
       ...(opts.api ? [dyndnsApi({ db, config, log, backendFor: () => embedded, sessionIps, detectTokens, clock })] : []),
-      webApp({ db, config, log, mailer: createMailer(config.mail, log), clock, backendFor: () => embedded, zoneEditor, checkZone: opts.checkZone, sessionIps, detectTokens }),
+      webApp({ db, config, log, mailer: createMailer(config.mail, log), clock, backendFor: () => embedded, zoneEditor, checkZone: opts.checkZone, sessionIps, detectTokens, status: opts.status?.(db, config) }),
     ],
   });
   const world: DnsWebWorld = {

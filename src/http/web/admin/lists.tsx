@@ -48,14 +48,23 @@ export function AdminNav({ c }: { c: WebContext }): JSX.Element {
 }
 
 /** The frame every staff list shares: navigation, title, an optional note, search, count, table and pages. */
-function AdminList(props: PropsWithChildren<{ c: WebContext; title: string; note?: string; action: string; q: string; pageNo: number; total: number; count: string; headers: string[] }>): JSX.Element {
+function AdminList(props: PropsWithChildren<{ c: WebContext; title: string; note?: string; action: string; q: string; pageNo: number; total: number; count: string; headers: string[]; owner?: string }>): JSX.Element {
   const { c } = props;
+  const keep: Record<string, string> = props.owner ? { owner: props.owner } : {};
   return (
     <>
       <AdminNav c={c} />
       <h1 safe>{props.title}</h1>
       {props.note ? <p class="muted" safe>{props.note}</p> : ""}
-      <SearchBox c={c} action={props.action} q={props.q} />
+      {props.owner ? (
+        <p class="actions">
+          <span safe>{c.t("Only those of {user}.", { user: props.owner })}</span>
+          <a href={props.action} safe>{c.t("Show everyone's")}</a>
+        </p>
+      ) : (
+        ""
+      )}
+      <SearchBox c={c} action={props.action} q={props.q} keep={keep} />
       <p class="muted" safe>{props.count}</p>
       <div class="table-wrap">
         <table>
@@ -69,18 +78,23 @@ function AdminList(props: PropsWithChildren<{ c: WebContext; title: string; note
           <tbody>{props.children}</tbody>
         </table>
       </div>
-      <Pager c={c} action={props.action} q={props.q} pageNo={props.pageNo} total={props.total} size={SIZE} />
+      <Pager c={c} action={props.action} q={props.q} pageNo={props.pageNo} total={props.total} size={SIZE} keep={keep} />
     </>
   );
 }
 
+/** The users list links here with `owner=<user name>`: one account's hosts or domains. */
+const ownerParam = (c: WebContext) => (c.url.searchParams.get("owner") ?? "").slice(0, 150);
+
 function Hosts({ c }: { c: WebContext }): JSX.Element {
   const t = c.t;
   const p = pageParams(c, SIZE);
-  const { rows, total } = searchHosts(c.web.db, p.q, p.offset, p.size);
+  const owner = ownerParam(c);
+  const { rows, total } = searchHosts(c.web.db, p.q, p.offset, p.size, owner);
   return (
     <AdminList
       c={c}
+      owner={owner}
       title={t("Hosts")}
       action="/admin/hosts"
       q={p.q}
@@ -91,7 +105,9 @@ function Hosts({ c }: { c: WebContext }): JSX.Element {
     >
             {rows.map((r) => (
               <tr>
-                <td safe>{`${r.host.name}.${r.zone}`}</td>
+                <td>
+                  <a href={`/host/${r.host.id}/`} safe>{`${r.host.name}.${r.zone}`}</a>
+                </td>
                 <td safe>{r.owner}</td>
                 <td safe>{`${r.host.clientFaults} / ${r.host.serverFaults} / ${r.host.apiAuthFaults}`}</td>
                 <td>
@@ -116,10 +132,12 @@ function Hosts({ c }: { c: WebContext }): JSX.Element {
 function Domains({ c }: { c: WebContext }): JSX.Element {
   const t = c.t;
   const p = pageParams(c, SIZE);
-  const { rows, total } = searchDomains(c.web.db, p.q, p.offset, p.size);
+  const owner = ownerParam(c);
+  const { rows, total } = searchDomains(c.web.db, p.q, p.offset, p.size, owner);
   return (
     <AdminList
       c={c}
+      owner={owner}
       title={t("Domains")}
       action="/admin/domains"
       q={p.q}
@@ -130,7 +148,9 @@ function Domains({ c }: { c: WebContext }): JSX.Element {
     >
             {rows.map((r) => (
               <tr>
-                <td safe>{r.domain.name}</td>
+                <td>
+                  <a href={`/domain/${r.domain.id}/`} safe>{r.domain.name}</a>
+                </td>
                 <td>{r.domain.backend === "embedded" ? "embedded" : "rfc2136"}</td>
                 <td safe>{r.owner || "–"}</td>
                 <td>

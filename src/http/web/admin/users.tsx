@@ -44,7 +44,14 @@ function UsersPage({ c, errors, values }: { c: WebContext; errors?: Errors; valu
           <tbody>
             {users.map((u) => (
               <tr>
-                <td safe>{u.username}</td>
+                <td>
+                  <span id={`user-${u.id}`} safe>{u.username}</span>
+                  {/* Staff reach the account's hosts and domains, and from there each one's page. */}
+                  <small class="actions">
+                    <a href={`/admin/hosts?owner=${encodeURIComponent(u.username)}`} aria-describedby={`user-${u.id}`} safe>{t("hosts")}</a>
+                    <a href={`/admin/domains?owner=${encodeURIComponent(u.username)}`} aria-describedby={`user-${u.id}`} safe>{t("domains")}</a>
+                  </small>
+                </td>
                 <td>
                   <span safe>{u.email}</span>
                   {u.email && !u.emailVerified ? <small class="muted" safe>{` (${t("not confirmed")})`}</small> : ""}

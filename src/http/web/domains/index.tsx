@@ -8,6 +8,7 @@ import {
   addSecondary,
   apexNs,
   deleteDomain,
+  hostsInDomain,
   listSecondaries,
   mayAddEmbeddedZones,
   ownedDomain,
@@ -21,6 +22,7 @@ import {
   TSIG_ALGORITHMS,
   updateDomain,
   ValidationError,
+  viewableDomain,
   ZoneNotAllowedError,
   zoneRefOf,
   type DomainRow,
@@ -286,6 +288,52 @@ function DomainPage({ c, d, errors, steps }: { c: WebContext; d: DomainRow; erro
   );
 }
 
+/** Staff looking at someone else's domain (core/viewing.ts): what it is, its secondaries and its hosts, without the owner's forms. */
+function StaffDomainPage({ c, d, owner }: { c: WebContext; d: DomainRow; owner: string }): JSX.Element {
+  const t = c.t;
+  const rfc = d.backend === "rfc2136";
+  const hostRows = hostsInDomain(c.web.db, d.id);
+  return (
+    <>
+      <h1 safe>{d.name}</h1>
+      <p class="flash" role="status" safe>{owner ? t("You see this domain as staff: it belongs to {owner}. Only its owner changes it.", { owner }) : t("You see this domain as staff: nobody owns it.")}</p>
+      <p class="muted" safe>{rfc ? t("External primary {primary}, updated with RFC 2136.", { primary: d.primary }) : t("Served by updns, serial {serial}.", { serial: d.serial })}</p>
+      <dl class="results">
+        <dt safe>{t("Owner")}</dt>
+        <dd safe>{owner || "–"}</dd>
+        <dt safe>{t("Comment")}</dt>
+        <dd safe>{d.comment || "–"}</dd>
+        <dt safe>{t("Public")}</dt>
+        <dd safe>{d.public ? t("yes") : t("no")}</dd>
+        <dt safe>{t("Available")}</dt>
+        <dd safe>{d.available ? t("yes") : t("no")}</dd>
+        {rfc ? (
+          ""
+        ) : (
+          <>
+            <dt safe>{t("Secondaries")}</dt>
+            <dd safe>{listSecondaries(c.web.db, d.id).map((s) => s.address).join(", ") || "–"}</dd>
+          </>
+        )}
+      </dl>
+      <section aria-labelledby="h-dhosts">
+        <h2 id="h-dhosts" safe>{t("Hosts")}</h2>
+        {hostRows.length === 0 ? (
+          <p class="muted" safe>{t("none")}</p>
+        ) : (
+          <ul>
+            {hostRows.map((h) => (
+              <li>
+                <a href={`/host/${h.id}/`} safe>{`${h.name}.${d.name}`}</a> <small class="muted" safe>{h.owner}</small>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </>
+  );
+}
+
 function StaticRecords({ c, d, errors }: { c: WebContext; d: DomainRow; errors?: Errors }): JSX.Element {
   const t = c.t;
   const records = staticRecords(c.web.db, d);
@@ -394,7 +442,10 @@ export function domainPages(web: Web) {
       "/domain/:id/",
       (c) => {
         const d = domainOf(c);
-        return d ? page(c, d.name, <DomainPage c={c} d={d} />) : notFound(c);
+        if (d) return page(c, d.name, <DomainPage c={c} d={d} />);
+        // Not the viewer's own: staff still look at it (core/viewing.ts), read-only.
+        const seen = viewableDomain(c.web.db, c.user!, idParam(c));
+        return seen ? page(c, seen.item.name, <StaffDomainPage c={c} d={seen.item} owner={seen.owner} />) : notFound(c);
       },
       "user",
     );

@@ -4,6 +4,7 @@
 import { Html } from "@elysiajs/html";
 import {
   addHost,
+  addressHistory,
   currentAddresses,
   deleteHost,
   domainsForNewHosts,
@@ -14,6 +15,7 @@ import {
   regenerateHostSecret,
   updateHostSettings,
   ValidationError,
+  viewableHost,
   type HostRecord,
 } from "../../../core/index.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
@@ -21,6 +23,7 @@ import { CsrfField, Field, FormError, fragment, page, type Errors } from "../lay
 import { HelpTabs } from "../help/index.tsx";
 import { keepOnce, takeOnce } from "../once.ts";
 import { detectedIps } from "../detect.ts";
+import { AddressTimeline } from "../charts.tsx";
 import { ago, Check, checked, confirmDelete, Copyable, idParam, intField, Select } from "../ui.tsx";
 
 /** Where a new update secret waits for its one view (once.ts). */
@@ -35,6 +38,11 @@ function errorsOf(c: WebContext, e: unknown): Errors {
 /** The host of the URL if the signed-in user owns it. */
 export function hostOf(c: WebContext, param = "id"): HostRecord | null {
   return ownedHost(c.web.db, c.user!.id, idParam(c, param));
+}
+
+/** The host of the URL if the signed-in user may look at it: their own, or anyone's for staff (core/viewing.ts). */
+export function viewedHost(c: WebContext, param = "id") {
+  return viewableHost(c.web.db, c.user!, idParam(c, param));
 }
 
 /** A/AAAA as the zone's server answers them, as text ("none" when absent). */
@@ -189,15 +197,73 @@ async function HostPage({ c, rec, errors }: { c: WebContext; rec: HostRecord; er
         <p>
           <HostHealth c={c} host={h} />
         </p>
-        <dl class="results">
-          <dt safe>{t("Authentication")}</dt>
-          <dd safe>{h.apiAuthResultMsg || "–"}</dd>
-          <dt safe>{t("Update client")}</dt>
-          <dd safe>{h.clientResultMsg || "–"}</dd>
-          <dt safe>{t("Server")}</dt>
-          <dd safe>{h.serverResultMsg || "–"}</dd>
-        </dl>
+        <LastResults c={c} host={h} />
       </section>
+      <AddressHistory c={c} rec={rec} />
+    </>
+  );
+}
+
+function LastResults({ c, host }: { c: WebContext; host: HostRecord["host"] }): JSX.Element {
+  const t = c.t;
+  return (
+    <dl class="results">
+      <dt safe>{t("Authentication")}</dt>
+      <dd safe>{host.apiAuthResultMsg || "–"}</dd>
+      <dt safe>{t("Update client")}</dt>
+      <dd safe>{host.clientResultMsg || "–"}</dd>
+      <dt safe>{t("Server")}</dt>
+      <dd safe>{host.serverResultMsg || "–"}</dd>
+    </dl>
+  );
+}
+
+/** The addresses the host held, as a timeline (charts.tsx) with its table. */
+function AddressHistory({ c, rec }: { c: WebContext; rec: HostRecord }): JSX.Element {
+  return (
+    <section aria-labelledby="h-history">
+      <h2 id="h-history" safe>{c.t("Address history")}</h2>
+      <AddressTimeline c={c} changes={addressHistory(c.web.db, rec.host.id)} fqdn={rec.fqdn} />
+    </section>
+  );
+}
+
+/** Staff looking at someone else's host: what the owner sees, without the owner's forms. */
+async function StaffHostPage({ c, rec, owner }: { c: WebContext; rec: HostRecord; owner: string }): Promise<JSX.Element> {
+  const t = c.t;
+  const h = rec.host;
+  return (
+    <>
+      <h1 safe>{rec.fqdn}</h1>
+      <p class="flash" role="status" safe>{t("You see this host as staff: it belongs to {owner}. Only its owner changes it; the abuse block is in the admin's host list.", { owner })}</p>
+      <dl class="results">
+        <dt safe>{t("Owner")}</dt>
+        <dd safe>{owner}</dd>
+        <dt safe>{t("Domain")}</dt>
+        <dd>
+          <a href={`/domain/${rec.domain.id}/`} safe>{rec.domain.name}</a>
+        </dd>
+        <dt safe>{t("Comment")}</dt>
+        <dd safe>{h.comment || "–"}</dd>
+        <dt safe>{t("Available")}</dt>
+        <dd safe>{h.available ? t("yes") : t("no")}</dd>
+        <dt safe>{t("Abuse")}</dt>
+        <dd safe>{h.abuseBlocked ? t("abuse blocked") : h.abuse ? t("abuse") : t("no")}</dd>
+      </dl>
+      <section aria-labelledby="h-update">
+        <h2 id="h-update" safe>{t("Current addresses")}</h2>
+        <p>
+          <Addresses c={c} rec={rec} />
+        </p>
+      </section>
+      <section aria-labelledby="h-results">
+        <h2 id="h-results" safe>{t("Last results")}</h2>
+        <p>
+          <HostHealth c={c} host={h} />
+        </p>
+        <LastResults c={c} host={h} />
+      </section>
+      <AddressHistory c={c} rec={rec} />
     </>
   );
 }
@@ -276,8 +342,9 @@ export function hostPages(web: Web) {
     r.get(
       "/host/:id/",
       async (c) => {
-        const rec = hostOf(c);
-        return rec ? page(c, rec.fqdn, await HostPage({ c, rec })) : notFound(c);
+        const v = viewedHost(c);
+        if (!v) return notFound(c);
+        return page(c, v.item.fqdn, v.own ? await HostPage({ c, rec: v.item }) : await StaffHostPage({ c, rec: v.item, owner: v.owner }));
       },
       "user",
     );
@@ -307,9 +374,9 @@ export function hostPages(web: Web) {
     r.get(
       "/host/:id/addresses",
       async (c) => {
-        const rec = hostOf(c);
-        if (!rec) return notFound(c);
-        return fragment(await Addresses({ c, rec, inline: true }));
+        const v = viewedHost(c);
+        if (!v) return notFound(c);
+        return fragment(await Addresses({ c, rec: v.item, inline: true }));
       },
       "user",
     );
