@@ -110,4 +110,4 @@ export {
   type StaticRecord,
 } from "./domains-edit.ts";
 export { statusCounts, STATUS_PERIODS, type StatusCounts } from "./status.ts";
-export { enableDomainDnssec, disableDomainDnssec, keepDomainDnssec, rollDomainKeys, DNSSEC_ALGORITHMS, type DnssecPort, type DnssecState, type DnssecKeyView, type DnssecForm, type Rollover } from "./dnssec-edit.ts";
+export { domainDnssecStatus, enableDomainDnssec, disableDomainDnssec, keepDomainDnssec, rollDomainKeys, DNSSEC_ALGORITHMS, type DnssecPort, type DnssecState, type DnssecKeyView, type DnssecForm, type Rollover } from "./dnssec-edit.ts";
