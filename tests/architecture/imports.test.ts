@@ -54,7 +54,6 @@ const BUILT: [from: string, to: string, why: string][] = [
   ["http/web", "log", "sign-in failures are logged for fail2ban"],
   ["http/web", "mail", "sign-up, password reset and invitations send mail"],
   ["http/web", "config", "the setup page builds a throwaway default config for its standalone server"],
-  ["jobs", "db", "jobs record their runs and sweep rows"],
   ["jobs", "auth", "the cleanup jobs expire sessions and unconfirmed accounts"],
   ["jobs", "mail", "jobs mail owners about faults and expiring hosts"],
   ["jobs", "i18n", "dates in those mails are formatted for the reader"],
