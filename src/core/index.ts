@@ -116,3 +116,4 @@ export { sweepFaults, faultsModify, type FaultRules, type FaultOutcome, type Fau
 export { sweepStaleAccounts, accountTotals, UNUSED_AFTER_DAYS, ACCOUNT_GRACE_DAYS, type StaleAccountRules, type StaleAccountOutcome, type AccountSeen, type RemoveAccount } from "./stale-accounts.ts";
 export { checkDomains, sweepStaleDomains, type DomainProbe, type ProbeStep, type DomainCheckOutcome, type StaleDomainOutcome } from "./domain-checks.ts";
 export { runExclusive, lastRun, leaseHolder, JobBusyError, LEASE_MS, type JobRun } from "./job-runs.ts";
+export { updatePolicy, policyFromRules, grantsWithAcme, type UpdateGrant, type UpdateGrantRequest, type UpdateGrantRule, type AcmeGrant } from "./update-policy.ts";
