@@ -25,7 +25,7 @@ export { parseAddress, sameAddress, stripPrefixLength, networkOf, isPrefixOnly, 
 export { canonicalName, splitFqdn, looksLikeFqdn, validateHostName, isBlacklisted, validateBlacklistPattern, checkNewHostName, type SplitName } from "./names.ts";
 export { stampMessage, HostLedger, hostHealth, KEEPALIVE_MS, MESSAGE_MAX } from "./faults.ts";
 export { addHostTxt, clearHostTxt, sweepHostTxt, challengeTxtFrom, DEFAULT_CHALLENGE_TXT, type ChallengeTxtSettings } from "./host-txt.ts";
-export { findHost, zoneRefOf, effectiveTtl, relatedHostsOf, type HostRecord, type RelatedHostRow, type HostRow, type DomainRow } from "./hosts.ts";
+export { findHost, zoneRefOf, effectiveTtl, relatedHostsOf, hostOwnedNames, type HostRecord, type RelatedHostRow, type HostRow, type DomainRow } from "./hosts.ts";
 export { queueForwarder, forwardTargets, dropStaleForwards, FORWARD_MAX_AGE_MS } from "./forward.ts";
 export { removeHostDns, removeUserDns, type BackendFor } from "./dns-cleanup.ts";
 export {
