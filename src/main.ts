@@ -6,7 +6,7 @@ import pkg from "../package.json" with { type: "json" };
 import { ConfigError, loadConfig, type Config } from "./config/index.ts";
 import { DatabaseTooNewError, migrate, openDatabase, pendingMigrations, type Db } from "./db/index.ts";
 import { createLogger } from "./log/index.ts";
-import { removeHostDns, removeUserDns, requireHost, ValidationError } from "./core/index.ts";
+import { removeUserDns, ValidationError } from "./core/index.ts";
 import { CliError, parse, processIo, type Io, type OpenDb } from "./cli/args.ts";
 import { databasePath, startServer } from "./cli/serve.ts";
 import { removeUserAcme } from "./cli/acme.ts";
@@ -153,11 +153,7 @@ export async function run(argv: string[], io: Io = processIo, opts: RunOptions =
           await domainCommand(rest, io, openDb, cfg);
           return 0;
         case "host":
-          await hostCommand(rest, io, openDb, async (d, fqdn) => {
-            const { host } = requireHost(d, fqdn);
-            const errors = await removeHostDns(d, cliBackends(d, cfg), host.id);
-            for (const e of errors) io.err(`updns: warning: could not remove ${e}`);
-          });
+          await hostCommand(rest, io, openDb, (d) => cliBackends(d, cfg));
           return 0;
         case "faults":
         case "domains":

@@ -1,19 +1,15 @@
 // What the DNS server needs from the database, as the plain data dns/server takes: TSIG keys, per-zone
-// transfer ACLs and NOTIFY targets, and the UPDATE policy rules. Rebuilt whenever the database changes.
+// transfer ACLs and NOTIFY targets. Rebuilt whenever the database changes. (Who may UPDATE what is core's
+// rule: core's updatePolicy.)
 import { eq } from "drizzle-orm";
-import { domains, openColumn, tsigKeys, updatePolicies, zoneSecondaries, type Db } from "../db/index.ts";
+import { domains, openColumn, tsigKeys, zoneSecondaries, type Db } from "../db/index.ts";
 import { tsigKeyFromBase64, type TsigKey } from "../dns/wire/index.ts";
-import { policyFromRules, type UpdatePolicy, type UpdateRule, type ZoneAcl } from "../dns/server/index.ts";
-import { isZoneType, type RRType } from "../dns/zone/index.ts";
+import type { ZoneAcl } from "../dns/server/index.ts";
 import type { Logger } from "../log/index.ts";
-import { isAcmeChallengeName } from "../core/index.ts";
 
 export interface DnsConfig {
   keys: TsigKey[];
   acl: Record<string, ZoneAcl>;
-  rules: UpdateRule[];
-  /** Keys scoped to ACME DNS-01 (update_policies.match = "acme"): TXT at _acme-challenge.<name or below>. */
-  acme: { key: string; zone: string; name: string }[];
 }
 
 /** "ip", "ip:port", "[v6]:port" → address and port (53 by default). */
@@ -64,33 +60,5 @@ export function loadDnsConfig(db: Db, log: Logger, catalog = ""): DnsConfig {
       notify,
     };
   }
-  const zoneNames = new Map(embedded.map((d) => [d.id, d.name]));
-  const policies = db
-    .select()
-    .from(updatePolicies)
-    .orderBy(updatePolicies.position, updatePolicies.id)
-    .all()
-    .filter((p) => zoneNames.has(p.domainId) && keyNames.has(p.keyId));
-  const acme = policies.filter((p) => p.match === "acme" && p.action === "grant").map((p) => ({ key: keyNames.get(p.keyId)!, zone: zoneNames.get(p.domainId)!, name: p.name }));
-  const rules: UpdateRule[] = policies
-    .filter((p) => p.match !== "acme")
-    .map((p) => ({ ...p, match: p.match as Exclude<typeof p.match, "acme"> }))
-    .map((p) => {
-      const types = p.types.split(",").map((t) => t.trim().toUpperCase()).filter(Boolean);
-      return {
-        action: p.action,
-        key: keyNames.get(p.keyId)!,
-        match: p.match,
-        name: p.name,
-        types: types.length === 0 ? "ANY" : (types.filter(isZoneType) as RRType[]),
-      };
-    });
-  return { keys, acl, rules, acme };
-}
-
-/** The BIND-style rules, after the ACME grants: those only ever allow TXT at challenge names. */
-export function updatePolicyOf(cfg: DnsConfig): UpdatePolicy {
-  const rules = policyFromRules(cfg.rules);
-  return (req) =>
-    cfg.acme.some((a) => a.key === req.key && a.zone === req.zone && req.type === "TXT" && isAcmeChallengeName(req.name, a.name)) || rules(req);
+  return { keys, acl };
 }

@@ -5,7 +5,8 @@ import type { Db } from "../db/index.ts";
 import { BindError, listenDns, Notifier, Responder, ResponseRateLimiter, type DnsListener } from "../dns/server/index.ts";
 import { listenSources, type SourceAddresses } from "../dns/wire/index.ts";
 import type { Logger } from "../log/index.ts";
-import { loadDnsConfig, updatePolicyOf } from "./dns-config.ts";
+import { updatePolicy } from "../core/index.ts";
+import { loadDnsConfig } from "./dns-config.ts";
 import type { ZoneRuntime } from "./zones.ts";
 
 export class DnsListenError extends Error {}
@@ -34,8 +35,9 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
   const dnsLog = log.child({ component: "dns" });
   const initial = loadDnsConfig(db, dnsLog, cfg.dns.catalog_zone);
   let current = initial;
-  // The policy is looked up per UPDATE through this indirection, so reconfigure() swaps it atomically.
-  let policy = updatePolicyOf(initial);
+  // Who may UPDATE what is core's rule; it is looked up per UPDATE through this indirection, so reconfigure()
+  // swaps it atomically.
+  let policy = updatePolicy(db);
   const responder = new Responder({
     store: zones.store,
     maxUdpSize: cfg.dns.max_udp_size,
@@ -86,7 +88,7 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
       const next = loadDnsConfig(db, dnsLog, cfg.dns.catalog_zone);
       responder.setKeys(next.keys);
       responder.setAcl(next.acl);
-      policy = updatePolicyOf(next);
+      policy = updatePolicy(db);
       // A secondary added (or a key changed) elsewhere hears of the zone now, not at the next change.
       for (const [zone, acl] of Object.entries(next.acl)) {
         if (JSON.stringify(acl.notify) !== JSON.stringify(current.acl[zone]?.notify)) void notifier.notifyZone(zone);

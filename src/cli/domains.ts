@@ -5,6 +5,9 @@ import {
   addSecondary,
   delegate,
   delegateAround,
+  disableDomainDnssec,
+  domainDnssecStatus,
+  enableDomainDnssec,
   enclosingZone,
   listDomains,
   listSecondaries,
@@ -12,16 +15,18 @@ import {
   removeSecondary,
   requireDomain,
   requireUser,
+  rollDomainKeys,
   undelegate,
   updateDomain,
+  ValidationError,
   zoneRefOf,
 } from "../core/index.ts";
-import { EmbeddedZoneRecords } from "../backends/embedded/index.ts";
+import { EmbeddedZoneRecords, zoneStoreDnssec } from "../backends/embedded/index.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
 import { checkSecondaries } from "../jobs/index.ts";
 import { outgoingSources } from "./dns.ts";
 import type { Config } from "../config/index.ts";
-import { domains, tsigKeys } from "../db/index.ts";
+import { tsigKeys } from "../db/index.ts";
 import { eq } from "drizzle-orm";
 import { openZoneKeys, openZoneStore } from "./zones.ts";
 import { CliError, givenSecret, parse, print, table, type Io, type OpenDb } from "./args.ts";
@@ -225,56 +230,57 @@ export async function editorAround(db: Db, cfg: Config, zone: string): Promise<E
   return new EmbeddedZoneRecords(() => keys.store, undefined, () => keys);
 }
 
-/** `domain dnssec ZONE on|off|status|roll-zsk|roll-ksk|complete-ksk`: the zone keys do the work in one commit. */
+/**
+ * `domain dnssec ZONE on|off|status|roll-zsk|roll-ksk|complete-ksk`: the rules of the domain page's DNSSEC
+ * section (core/dnssec-edit.ts) over the zone store; `--force` is the page's confirmation of the second step
+ * of switching off.
+ */
 async function dnssecCommand(db: Db, cfg: Config, io: Io, values: { json: boolean; algorithm?: string; nsec?: boolean; split?: boolean; force?: boolean }, positionals: string[]): Promise<void> {
   const [zoneName, action] = positionals;
   if (!zoneName || !action || positionals.length !== 2) throw new CliError("usage: updns domain dnssec ZONE on [--algorithm 13|15] [--nsec] [--split] | off [--force] | status | roll-zsk | roll-ksk | complete-ksk");
   const d = requireDomain(db, zoneName);
-  if (d.backend !== "embedded") throw new CliError(`${d.name} is an rfc2136 zone: its primary signs it, not updns`, 1);
-  const keys = await openZoneKeys(db, cfg, [d.name]);
-  const status = () => keys.dnssecStatus(d.name);
+  const keys = d.backend === "embedded" ? await openZoneKeys(db, cfg, [d.name]) : undefined;
+  const port = zoneStoreDnssec(() => keys!);
   // A parent zone served here publishes the child's DS (or drops it) in step.
   const syncParent = async () => {
     if (enclosingZone(db, d.name)?.backend === "embedded") await delegate(db, await editorAround(db, cfg, d.name), d);
   };
+  const dsLines = (ds: string[]) => ds.map((r) => `${d.name}. IN DS ${r}`);
   switch (action) {
     case "on": {
-      const algorithm = values.algorithm === undefined ? cfg.dnssec.default_algorithm : Number(values.algorithm);
-      if (algorithm !== 13 && algorithm !== 15) throw new CliError("--algorithm must be 13 (ECDSA P-256) or 15 (Ed25519)");
-      await keys.enableDnssec(d.name, { algorithm, denial: values.nsec ? "nsec" : "nsec3", keys: values.split ? "split" : "csk" });
-      db.update(domains).set({ dnssec: true }).where(eq(domains.id, d.id)).run();
+      await enableDomainDnssec(db, port, d, { algorithm: values.algorithm, denial: values.nsec ? "nsec" : "nsec3", keys: values.split ? "split" : "csk" }, cfg.dnssec.default_algorithm);
       await syncParent();
-      const ds = keys.dsRecords(d.name);
-      return print(io, values.json, { zone: d.name, signed: true, ds }, () => [`${d.name} is signed. Give the parent zone this DS record:`, ...ds.map((r) => `${d.name}. IN DS ${r}`)].join("\n"));
+      const ds = domainDnssecStatus(port, d)?.ds ?? [];
+      return print(io, values.json, { zone: d.name, signed: true, ds }, () => [`${d.name} is signed. Give the parent zone this DS record:`, ...dsLines(ds)].join("\n"));
     }
     case "off": {
-      // A DS left at the parent makes the unsigned zone bogus for every validating resolver.
-      if (!values.force && keys.isSigned(d.name)) {
-        await keys.requestDsRemoval(d.name);
-        await syncParent();
-        throw new CliError(`${d.name}: published CDS/CDNSKEY "delete" records (RFC 8078). Remove the DS at the parent, wait for its TTL, then run "updns domain dnssec ${d.name} off --force"`, 1);
+      // A DS left at the parent makes the unsigned zone bogus for every validating resolver: two steps.
+      const again = `Remove the DS at the parent, wait for its TTL, then run "updns domain dnssec ${d.name} off --force"`;
+      let done;
+      try {
+        done = await disableDomainDnssec(db, port, d, Boolean(values.force));
+      } catch (e) {
+        if (e instanceof ValidationError && e.field === "confirm") throw new CliError(`${d.name}: the CDS/CDNSKEY "delete" records (RFC 8078) are published. ${again}`, 1);
+        throw e;
       }
-      await keys.disableDnssec(d.name);
-      db.update(domains).set({ dnssec: false }).where(eq(domains.id, d.id)).run();
       await syncParent();
+      if (done === "requested") throw new CliError(`${d.name}: published CDS/CDNSKEY "delete" records (RFC 8078). ${again}`, 1);
       return print(io, values.json, { zone: d.name, signed: false }, () => `${d.name} is no longer signed`);
     }
     case "status": {
-      const st = status();
-      return print(io, values.json, st ?? { zone: d.name, signed: false }, () =>
+      const st = domainDnssecStatus(port, d);
+      return print(io, values.json, st ? { zone: d.name, ...st } : { zone: d.name, signed: false }, () =>
         st ? [`${d.name}: signed, ${st.denial}`, ...st.keys.map((k) => `  key ${k.keyTag} ${k.role} ${k.state} algorithm ${k.algorithm}`), ...st.ds.map((r) => `  DS ${r}`)].join("\n") : `${d.name}: not signed`,
       );
     }
     case "roll-zsk":
     case "roll-ksk":
     case "complete-ksk": {
-      if (!keys.isSigned(d.name)) throw new CliError(`${d.name} is not signed`, 1);
-      if (action === "roll-zsk") await keys.rollZsk(d.name);
-      else if (action === "roll-ksk") await keys.rollKsk(d.name);
-      else await keys.completeKskRollover(d.name);
-      await syncParent();
-      const st = status()!;
-      return print(io, values.json, st, () => [`${d.name}: ${action} done`, ...st.ds.map((r) => `  DS ${r}`)].join("\n"));
+      const done = await rollDomainKeys(port, d, action);
+      if (done) await syncParent();
+      const st = domainDnssecStatus(port, d)!;
+      const what = done ? `${action} done` : action === "roll-zsk" ? "a ZSK rollover is already under way" : "no KSK rollover to complete";
+      return print(io, values.json, { zone: d.name, done, ...st }, () => [`${d.name}: ${what}`, ...st.ds.map((r) => `  DS ${r}`)].join("\n"));
     }
     default:
       throw new CliError(`unknown dnssec action "${action}" (on, off, status, roll-zsk, roll-ksk, complete-ksk)`);

@@ -1,13 +1,11 @@
-import { eq } from "drizzle-orm";
-import { hosts, type Db } from "../db/index.ts";
-import { createHost, listHosts, requireHost } from "../core/index.ts";
+import type { Db } from "../db/index.ts";
+import { createHost, deleteHost, hostById, listHosts, requireHost, type BackendFor } from "../core/index.ts";
 import { CliError, parse, print, secretFromStdin, table, type Io } from "./args.ts";
 
 const USAGE = "updns host add FQDN --owner USER [--secret-stdin] | updns host list | updns host remove FQDN";
 
-export type RemoveHostHook = (db: Db, fqdn: string) => Promise<void>;
-
-export async function hostCommand(argv: string[], io: Io, openDb: () => Db, removeDnsRecords?: RemoveHostHook): Promise<void> {
+/** `backendsFor`: the zone backends that take a removed host's names out of DNS. */
+export async function hostCommand(argv: string[], io: Io, openDb: () => Db, backendsFor: (db: Db) => BackendFor): Promise<void> {
   const [sub, ...rest] = argv;
   if (!sub || sub === "--help" || sub === "-h") return io.out(`usage: ${USAGE}`);
   const { values, positionals } = parse(rest, { owner: { type: "string" }, "secret-stdin": { type: "boolean" } }, USAGE);
@@ -28,9 +26,9 @@ export async function hostCommand(argv: string[], io: Io, openDb: () => Db, remo
     }
     case "remove": {
       if (positionals.length !== 1) throw new CliError(`host remove takes one FQDN\nusage: ${USAGE}`);
-      const { host } = requireHost(db, positionals[0]);
-      await removeDnsRecords?.(db, positionals[0]);
-      db.delete(hosts).where(eq(hosts.id, host.id)).run();
+      // The owner's delete on the host page, with its rules: records out of DNS first, a blocked host stays.
+      const rec = hostById(db, requireHost(db, positionals[0]).host.id)!;
+      for (const e of await deleteHost(db, backendsFor(db), rec)) io.err(`updns: warning: could not remove ${e}`);
       return print(io, values.json, { removed: positionals[0] }, () => `host ${positionals[0]} removed`);
     }
     default:

@@ -3,10 +3,8 @@
 import { readFileSync } from "node:fs";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
-import { addEmbeddedZone, checkStaticRecord, delegate, delegateAround, requireDomain, requireUser } from "../core/index.ts";
+import { addEmbeddedZone, checkStaticRecord, delegate, delegateAround, hostOwnedNames, requireDomain, requireUser } from "../core/index.ts";
 import { editorAround } from "./domains.ts";
-import { hosts } from "../db/index.ts";
-import { eq } from "drizzle-orm";
 import { MasterFileError, parseMasterFile, RdataError, rdataFromText, rrTypeOf, typeCodeOf, writeMasterFile, ZoneError, type RR, type RRType } from "../dns/zone/index.ts";
 import { CliError, parse, print, table, type Io } from "./args.ts";
 import { openZoneStore } from "./zones.ts";
@@ -153,12 +151,7 @@ export async function zoneCommand(argv: string[], io: Io, openDb: () => Db, cfg:
       }
       // Names that dynamic hosts own stay as updns keeps them: the file cannot overwrite a router's address.
       const d = existing;
-      const owned = new Set(db.select({ name: hosts.name }).from(hosts).where(eq(hosts.domainId, d.id)).all().map((h) => `${h.name}.${d.name}`));
-      // Host names are lower case; the file's names may be in any case (RFC 4343 §3).
-      const isOwned = (name: string) => {
-        const n = name.toLowerCase();
-        return [...owned].some((o) => n === o || n.endsWith(`.${o}`));
-      };
+      const isOwned = hostOwnedNames(db, d);
       const store = await openZoneStore(db, cfg, [d.name]);
       const kept = [...store.zone(d.name)!.records()].filter((r) => isOwned(r.name) && r.type !== "RRSIG");
       const skipped = records.filter((r) => isOwned(r.name)).length;

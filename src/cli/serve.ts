@@ -12,7 +12,7 @@ import { apiV1 } from "../http/api/v1/index.ts";
 import { webApp, webSessionIps } from "../http/web/index.ts";
 import { createMailer } from "../mail/index.ts";
 import { issueSetupToken, removeUserDns, systemClock, type ZoneBackend, type ZoneRef } from "../core/index.ts";
-import { EmbeddedBackend, EmbeddedZoneRecords } from "../backends/embedded/index.ts";
+import { EmbeddedBackend, EmbeddedZoneRecords, zoneStoreDnssec } from "../backends/embedded/index.ts";
 import { Rfc2136Backend } from "../backends/rfc2136/index.ts";
 import { createForwardWorker, queueForwarder, type ForwardWorker } from "../backends/forwarder/index.ts";
 import { openZones, type ZoneRuntime } from "./zones.ts";
@@ -121,20 +121,8 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
           // Domain pages: embedded zones through the zone store (the API's records object, with its retry after
           // another process committed); DNS settings (keys, secondaries) reloaded after a change.
           zoneEditor: Object.assign(records, { reconfigure: () => dns!.reconfigure() }),
-          // Domain pages' DNSSEC section: the zone store's own operations (rules in core/dnssec-edit.ts). The
-          // RFC 8078 §4 "delete" CDS at the apex tells that the first step of switching off is done.
-          dnssec: {
-            status: (zone) => {
-              const st = zones!.keys.dnssecStatus(zone);
-              return st && { ...st, removingDs: zones!.store.zone(st.zone)?.get(st.zone, "CDS")?.data[0] === "0 0 0 00" };
-            },
-            enable: async (zone, settings) => void (await zones!.keys.enableDnssec(zone, settings)),
-            requestDsRemoval: async (zone, undo) => void (await zones!.keys.requestDsRemoval(zone, undo)),
-            disable: async (zone) => void (await zones!.keys.disableDnssec(zone)),
-            rollZsk: async (zone) => void (await zones!.keys.rollZsk(zone)),
-            rollKsk: async (zone) => void (await zones!.keys.rollKsk(zone)),
-            completeKskRollover: async (zone) => void (await zones!.keys.completeKskRollover(zone)),
-          },
+          // Domain pages' DNSSEC section: the zone store's own operations (rules in core/dnssec-edit.ts).
+          dnssec: zoneStoreDnssec(() => zones!.keys),
           dnsAddresses: () => dns!.addresses,
           status,
           sessionIps,

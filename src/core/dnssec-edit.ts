@@ -57,6 +57,12 @@ function embedded(d: DomainRow): void {
   if (d.backend !== "embedded") throw new ValidationError("dnssec", "Only zones served by updns are signed by updns; an external primary signs its own zone.");
 }
 
+/** The zone's signing state, null when it is not signed. */
+export function domainDnssecStatus(port: DnssecPort, d: DomainRow): DnssecState | null {
+  embedded(d);
+  return port.status(d.name);
+}
+
 /** Switch signing on (or, on a signed zone, only NSEC ↔ NSEC3); `domains.dnssec` follows. */
 export async function enableDomainDnssec(db: Db, port: DnssecPort, d: DomainRow, form: DnssecForm, defaultAlgorithm: number): Promise<void> {
   embedded(d);

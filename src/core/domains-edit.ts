@@ -8,6 +8,7 @@ import { normalizeCatalogGroup, normalizeKeyName, normalizeZoneName } from "./ad
 import { ValidationError } from "./errors.ts";
 import { createTsigKey, generateTsigSecret, inClear, normalizeAlgorithm, requireTsigKey, setTsigSecret, validateSecret, type TsigKeyRow } from "./admin/index.ts";
 import { removeHostDns, type BackendFor } from "./dns-cleanup.ts";
+import { hostOwnedNames } from "./hosts.ts";
 import type { ZoneRef } from "./ports.ts";
 import { checkNewZone, delegationOf, enclosingZone, recordsAtCut, requireNotDelegated, type DomainsAddPolicy, type ZoneCreator } from "./zone-ownership.ts";
 
@@ -300,19 +301,16 @@ const relative = (owner: string, zone: string) => (owner === zone ? "@" : owner.
 
 /** The zone's records other than SOA, the apex NS and the hosts' dynamic names. */
 export function staticRecords(db: Db, d: DomainRow): StaticRecord[] {
-  const dynamic = new Set(db.select({ name: hosts.name }).from(hosts).where(eq(hosts.domainId, d.id)).all().map((h) => h.name));
+  const hostOwned = hostOwnedNames(db, d);
   return db
     .select()
     .from(zoneRecords)
     .where(and(eq(zoneRecords.domainId, d.id), ne(zoneRecords.type, "SOA")))
     .orderBy(asc(zoneRecords.name), asc(zoneRecords.type), asc(zoneRecords.data))
     .all()
+    .filter((r) => !hostOwned(r.name))
     .map((r) => ({ name: relative(r.name, d.name), type: r.type, ttl: r.ttl, data: r.data }))
-    .filter((r) => !(r.name === "@" && r.type === "NS"))
-    .filter((r) => {
-      const label = r.name.replace(/^_acme-challenge\./, "").split(".").pop()!;
-      return !dynamic.has(label);
-    });
+    .filter((r) => !(r.name === "@" && r.type === "NS"));
 }
 
 /** Validates one static RRset edit: name, type and TTL here; rdata by the zone store. */
@@ -326,10 +324,8 @@ export function checkStaticRecord(db: Db, d: DomainRow, input: { name: string; t
   if (!(STATIC_TYPES as readonly string[]).includes(type) && !GENERIC_TYPE.test(type)) throw new ValidationError("type", `One of ${STATIC_TYPES.join(", ")}.`);
   if (name === "@" && (type === "NS" || type === "CNAME")) throw new ValidationError("type", "The apex NS records come from the domain settings, and the apex cannot be a CNAME.");
   if (!Number.isInteger(input.ttl) || input.ttl < 0 || input.ttl > 2147483647) throw new ValidationError("ttl", "A TTL in seconds.");
-  const hostNames = new Set(db.select({ name: hosts.name }).from(hosts).where(eq(hosts.domainId, d.id)).all().map((h) => h.name));
-  const last = name.split(".").pop()!;
-  if (hostNames.has(last)) throw new ValidationError("name", "This name belongs to a dynamic host.");
   const owner = name === "@" ? d.name : `${name}.${d.name}`;
+  if (hostOwnedNames(db, d)(owner)) throw new ValidationError("name", "This name belongs to a dynamic host.");
   requireNotDelegated(db, d.name, owner.replace(/^\*\./, ""), "name");
   return { owner: name === "@" ? d.name : `${written}.${d.name}`, type, ttl: input.ttl };
 }

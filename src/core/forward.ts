@@ -1,6 +1,6 @@
 // Forwarding successful updates to third-party dyndns2 services (spec §1.8, updns.md §1.11). The request only
 // writes a row into forward_queue; the worker in backends/forwarder sends it, with retries, off the request path.
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { forwardQueue, serviceUpdaterHostConfigs, serviceUpdaters } from "../db/index.ts";
 import { parseAddress, type AddressKind } from "./addresses.ts";
@@ -44,4 +44,15 @@ export function queueForwarder(db: Db, clock: Clock): Forwarder {
       });
     },
   };
+}
+
+/**
+ * A queued forwarding older than this is dropped: the worker delivers or gives up long before (10 attempts,
+ * at most 6 h apart), so such a row is left over, and an address that old is no news to a third party.
+ */
+export const FORWARD_MAX_AGE_MS = 7 * 86400_000;
+
+/** Drops the forwardings older than FORWARD_MAX_AGE_MS; returns how many went. */
+export function dropStaleForwards(db: Db, now: Date): number {
+  return db.delete(forwardQueue).where(lt(forwardQueue.created, new Date(now.getTime() - FORWARD_MAX_AGE_MS))).returning({ id: forwardQueue.id }).all().length;
 }

@@ -102,11 +102,19 @@ export async function regenerateHostSecret(db: Db, hostId: number): Promise<stri
   return secret;
 }
 
-/** Deletes a host after taking its names out of DNS; returns the nameserver errors met (the row goes anyway). */
+/**
+ * The owner's delete (host page, API, CLI): refused for a host blocked for abuse (its owner would simply make
+ * it again), else the host goes. Returns the nameserver errors met (the row goes anyway).
+ */
 export async function deleteHost(db: Db, backendFor: BackendFor, rec: HostRecord): Promise<string[]> {
   if (rec.host.abuseBlocked) throw new ValidationError("host", "A host blocked for abuse cannot be deleted.");
-  const errors = await removeHostDns(db, backendFor, rec.host.id);
-  db.delete(hosts).where(eq(hosts.id, rec.host.id)).run();
+  return removeHost(db, backendFor, rec.host.id);
+}
+
+/** A host goes: its names out of DNS first (once the row is gone nobody knows which were its), then the row. */
+export async function removeHost(db: Db, backendFor: BackendFor, hostId: number): Promise<string[]> {
+  const errors = await removeHostDns(db, backendFor, hostId);
+  db.delete(hosts).where(eq(hosts.id, hostId)).run();
   return errors;
 }
 

@@ -3,7 +3,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { domains, hosts, relatedHosts, rowReader } from "../db/index.ts";
 import type { ZoneRef } from "./ports.ts";
-import { splitFqdn } from "./names.ts";
+import { canonicalName, splitFqdn } from "./names.ts";
 
 export type HostRow = typeof hosts.$inferSelect;
 export type DomainRow = typeof domains.$inferSelect;
@@ -75,4 +75,18 @@ export function effectiveTtl(host: HostRow, domain: DomainRow): number {
   const lo = Math.max(0, domain.ttlMin);
   const hi = Math.max(lo, domain.ttlMax);
   return Math.min(hi, Math.max(lo, host.ttl));
+}
+
+/**
+ * The names of zone `d` that its dynamic hosts own: a host's name and everything below it (its related hosts,
+ * its ACME challenge). Static records, record edits and zone imports leave them to the host. Takes absolute
+ * names, in any case (RFC 4343 §3).
+ */
+export function hostOwnedNames(db: Db, d: DomainRow): (owner: string) => boolean {
+  const names = new Set(db.select({ name: hosts.name }).from(hosts).where(eq(hosts.domainId, d.id)).all().map((h) => h.name));
+  const suffix = `.${d.name}`;
+  return (owner) => {
+    const n = canonicalName(owner);
+    return n.endsWith(suffix) && names.has(n.slice(0, -suffix.length).split(".").pop()!);
+  };
 }

@@ -25,8 +25,8 @@ export { parseAddress, sameAddress, stripPrefixLength, networkOf, isPrefixOnly, 
 export { canonicalName, splitFqdn, looksLikeFqdn, validateHostName, isBlacklisted, validateBlacklistPattern, checkNewHostName, type SplitName } from "./names.ts";
 export { stampMessage, HostLedger, hostHealth, KEEPALIVE_MS, MESSAGE_MAX } from "./faults.ts";
 export { addHostTxt, clearHostTxt, sweepHostTxt, challengeTxtFrom, DEFAULT_CHALLENGE_TXT, type ChallengeTxtSettings } from "./host-txt.ts";
-export { findHost, zoneRefOf, effectiveTtl, relatedHostsOf, type HostRecord, type RelatedHostRow, type HostRow, type DomainRow } from "./hosts.ts";
-export { queueForwarder, forwardTargets } from "./forward.ts";
+export { findHost, zoneRefOf, effectiveTtl, relatedHostsOf, hostOwnedNames, type HostRecord, type RelatedHostRow, type HostRow, type DomainRow } from "./hosts.ts";
+export { queueForwarder, forwardTargets, dropStaleForwards, FORWARD_MAX_AGE_MS } from "./forward.ts";
 export { removeHostDns, removeUserDns, type BackendFor } from "./dns-cleanup.ts";
 export {
   createToken,
@@ -79,7 +79,7 @@ export {
   type AcmeAccountRow,
   type AcmeAccountView,
 } from "./acme.ts";
-export { ownedHost, hostById, userHosts, domainsForNewHosts, addHost, updateHostSettings, regenerateHostSecret, deleteHost, setAbuseBlocked, currentAddresses, type HostSettings } from "./hosts-edit.ts";
+export { ownedHost, hostById, userHosts, domainsForNewHosts, addHost, updateHostSettings, regenerateHostSecret, deleteHost, removeHost, setAbuseBlocked, currentAddresses, type HostSettings } from "./hosts-edit.ts";
 export { relatedOf, relatedById, addRelated, updateRelated, deleteRelated, type RelatedInput } from "./related-edit.ts";
 export { hostFor, hostsFor, zoneForNewHost, requireTypes, zonesFor, zoneFor, ownsZone, recordZoneFor, hostLabels, type Actor, type Need } from "./access.ts";
 export { ZoneRecords, ownerName, relativeName, type ZoneRecordStore, type StaticRRset } from "./zone-records.ts";
@@ -112,4 +112,10 @@ export {
 export { statusCounts, STATUS_PERIODS, MinuteSeries, SERIES_MINUTES, zoneSerials, SERIAL_QUERIES_AT_ONCE, type StatusCounts, type StatusTotals, type StatusSeries, type ServerStatus, type JobLine, type MailState, type ZoneSerials, type SecondaryState } from "./status.ts";
 export { addressHistory, HISTORY_MAX, type AddressChangeRow } from "./address-history.ts";
 export { viewableHost, viewableDomain, hostsInDomain, type Viewer, type Viewed } from "./viewing.ts";
-export { enableDomainDnssec, disableDomainDnssec, keepDomainDnssec, rollDomainKeys, DNSSEC_ALGORITHMS, type DnssecPort, type DnssecState, type DnssecKeyView, type DnssecForm, type Rollover } from "./dnssec-edit.ts";
+export { domainDnssecStatus, enableDomainDnssec, disableDomainDnssec, keepDomainDnssec, rollDomainKeys, DNSSEC_ALGORITHMS, type DnssecPort, type DnssecState, type DnssecKeyView, type DnssecForm, type Rollover } from "./dnssec-edit.ts";
+export { sweepStaleHosts, STALE_AFTER_DAYS, REACTION_DAYS, UNAVAILABLE_AT, DELETE_AT, type StaleHostRules, type StaleHostStage, type StaleHostOutcome, type StaleHostSweep } from "./stale-hosts.ts";
+export { sweepFaults, faultsModify, type FaultRules, type FaultOutcome, type FaultSweep } from "./fault-sweep.ts";
+export { sweepStaleAccounts, accountTotals, UNUSED_AFTER_DAYS, ACCOUNT_GRACE_DAYS, type StaleAccountRules, type StaleAccountOutcome, type AccountSeen, type RemoveAccount } from "./stale-accounts.ts";
+export { checkDomains, sweepStaleDomains, type DomainProbe, type ProbeStep, type DomainCheckOutcome, type StaleDomainOutcome } from "./domain-checks.ts";
+export { runExclusive, lastRun, leaseHolder, JobBusyError, LEASE_MS, type JobRun } from "./job-runs.ts";
+export { updatePolicy, policyFromRules, grantsWithAcme, type UpdateGrant, type UpdateGrantRequest, type UpdateGrantRule, type AcmeGrant } from "./update-policy.ts";

@@ -1,16 +1,11 @@
 // The clean-up job (spec §6.7: Django's clearsessions and cleanupregistration, plus what updns keeps besides):
 // expired sessions, expired or used e-mail tokens, sign-ups never confirmed, the IXFR journals of embedded
 // zones beyond their configured length and age, and forwarding jobs too old to matter. Hourly by default.
-import { lt } from "drizzle-orm";
 import { deleteExpiredSessions, deleteExpiredTokens, deleteUnverifiedAccounts } from "../auth/index.ts";
-import { forwardQueue } from "../db/index.ts";
+import { dropStaleForwards } from "../core/index.ts";
 import { newReport, note, type JobContext, type JobReport } from "./context.ts";
 
-/**
- * A queued forwarding older than this is dropped: the worker delivers or gives up long before (10 attempts,
- * at most 6 h apart), so such a row is left over, and an address that old is no news to a third party.
- */
-export const FORWARD_MAX_AGE_MS = 7 * 86400_000;
+export { FORWARD_MAX_AGE_MS } from "../core/index.ts";
 
 export interface CleanupReport extends JobReport {
   sessions: number;
@@ -28,7 +23,7 @@ export async function runCleanup(ctx: JobContext): Promise<CleanupReport> {
     tokens: deleteExpiredTokens(ctx.db, now),
     unverifiedAccounts: deleteUnverifiedAccounts(ctx.db, now),
     journalEntries: null,
-    forwards: ctx.db.delete(forwardQueue).where(lt(forwardQueue.created, new Date(now.getTime() - FORWARD_MAX_AGE_MS))).returning({ id: forwardQueue.id }).all().length,
+    forwards: dropStaleForwards(ctx.db, now),
   };
   if (ctx.trimJournals) report.journalEntries = await ctx.trimJournals();
   const parts = [

@@ -1,5 +1,6 @@
 // What every job gets from whoever runs it (the scheduler inside `updns serve`, or a CLI command), and what
-// it hands back. Jobs hold the rules; the runner wires the database, the zone backends, the mailer and the clock.
+// it hands back. Core holds the rules and jobs call them; the runner wires the database, the zone backends,
+// the mailer and the clock.
 import type { BackendFor, Clock, Mailer } from "../core/index.ts";
 import type { Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";

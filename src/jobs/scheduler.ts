@@ -1,5 +1,5 @@
 // The in-process scheduler of `updns serve`: each job of config `[jobs]` runs when its cron expression
-// matches (UTC), under the job's lease (runs.ts), so a run never overlaps another of the same job. A failed
+// matches (UTC), under the job's lease (core/job-runs.ts), so a run never overlaps another of the same job. A failed
 // run is logged and retried at the next tick (the next minute), at most MAX_RETRIES times, then waits for its
 // next time. "" turns a job off. Time comes from a Clock, so tests drive tick() with a moved clock.
 import type { Clock } from "../core/index.ts";
@@ -7,7 +7,7 @@ import type { Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { JobReport } from "./context.ts";
 import { CronError, nextRun, parseCron, type CronSchedule } from "./cron.ts";
-import { JobBusyError, runExclusive } from "./runs.ts";
+import { JobBusyError, runExclusive } from "../core/index.ts";
 
 export const MAX_RETRIES = 3;
 

@@ -3,7 +3,7 @@
 import type { Db } from "../db/index.ts";
 import { nextRun, parseCron } from "./cron.ts";
 import { JOBS, type JobSettings } from "./registry.ts";
-import { lastRun, leaseHolder } from "./runs.ts";
+import { lastRun, leaseHolder } from "../core/index.ts";
 
 export interface JobStatus {
   name: string;

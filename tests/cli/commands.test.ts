@@ -134,6 +134,13 @@ describe("updns CLI", () => {
     expect(json(await cli(["host", "list", "--json"], { cwd: d.path })).map((h: { fqdn: string }) => h.fqdn)).toEqual(["home.dyn.example.test", "nas.dyn.example.test"]);
     expect((await cli(["host", "remove", "nas.dyn.example.test"], { cwd: d.path })).code).toBe(0);
     expect(json(await cli(["host", "list", "--json"], { cwd: d.path })).map((h: { fqdn: string }) => h.fqdn)).toEqual(["home.dyn.example.test"]);
+    // The host page's rule holds here too: a host blocked for abuse is not deleted (its owner could re-create it).
+    const rw = new Database(join(d.path, "data/updns.sqlite3"));
+    rw.run("UPDATE hosts SET abuse_blocked = 1 WHERE name = 'home'");
+    rw.close();
+    const blocked = await cli(["host", "remove", "home.dyn.example.test"], { cwd: d.path });
+    expect([blocked.code, blocked.stderr]).toEqual([1, "updns: A host blocked for abuse cannot be deleted.\n"]);
+    expect(json(await cli(["host", "list", "--json"], { cwd: d.path })).map((h: { fqdn: string }) => h.fqdn)).toEqual(["home.dyn.example.test"]);
   });
 
   test("backup writes a consistent copy that opens as a valid database, while the server runs", async () => {

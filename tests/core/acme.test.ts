@@ -1,8 +1,7 @@
 // core/acme.ts rules that need no server: acme-dns's lenient JSON, allowfrom parsing and matching, the
 // ACME challenge names a scoped TSIG key may touch, and that policy as the DNS server applies it.
 import { describe, expect, test } from "bun:test";
-import { AcmeError, allowedFrom, isAcmeChallengeName, parseAllowfrom, parseLooseJson, validTxt } from "../../src/core/index.ts";
-import { updatePolicyOf } from "../../src/cli/dns-config.ts";
+import { AcmeError, allowedFrom, grantsWithAcme, isAcmeChallengeName, parseAllowfrom, parseLooseJson, validTxt } from "../../src/core/index.ts";
 
 describe("parseLooseJson (Go encoding/json into acme-dns's structs)", () => {
   test("empty body and null are an empty object (acme.sh's /register)", () => {
@@ -54,12 +53,7 @@ test("challenge names (RFC 8555 §8.4): _acme-challenge.<name> at or below the g
 });
 
 test("UPDATE policy: an acme grant allows TXT at challenge names of its zone for its key, nothing else", () => {
-  const policy = updatePolicyOf({
-    keys: [],
-    acl: {},
-    rules: [{ action: "grant", key: "full", match: "subdomain", name: "example.org", types: "ANY" }],
-    acme: [{ key: "certbot", zone: "example.org", name: "example.org" }],
-  });
+  const policy = grantsWithAcme([{ action: "grant", key: "full", match: "subdomain", name: "example.org", types: "ANY" }], [{ key: "certbot", zone: "example.org", name: "example.org" }]);
   const req = (key: string, name: string, type: "TXT" | "A" | "ANY") => policy({ zone: "example.org", key, name, type, address: "127.0.0.1" });
   expect(req("certbot", "_acme-challenge.www.example.org", "TXT")).toBe(true);
   expect(req("certbot", "_acme-challenge.www.example.org", "A")).toBe(false);

@@ -32,11 +32,16 @@ describe.skipIf(!ok)("an imported nsupdate.info installation keeps working", () 
   });
 
   test("alpha updates with its old secret and BIND serves the address", async () => {
+    const alphaRow = () => s.db.select().from(hosts).where(eq(hosts.name, "alpha")).get()!;
+    const faultsBefore = alphaRow().serverFaults;
     const r = await update("alpha.dyn.example.test", "alpha-secret-1", "192.0.2.77");
     expect([r.status, await r.text()]).toEqual([200, "good 192.0.2.77"]);
     expect(await bind.lookup("alpha.dyn.example.test", "A")).toEqual(["192.0.2.77"]);
-    // Its related host "nas" (interface id 0.0.0.10, /32) follows; "printer" is not available and is left alone.
-    expect(await bind.lookup("nas.alpha.dyn.example.test", "A")).toEqual(["192.0.2.87"]);
+    // Its related host "nas" (interface id 0.0.0.10, /32) follows before the answer is given (a passing
+    // nameserver error is tried again); had it failed for good, the host's server fault says why.
+    const alpha = alphaRow();
+    expect({ nas: await bind.lookup("nas.alpha.dyn.example.test", "A"), fault: alpha.serverFaults > faultsBefore ? alpha.serverResultMsg : "" }).toEqual({ nas: ["192.0.2.87"], fault: "" });
+    // "printer" is not available and is left alone.
     expect(await bind.lookup("printer.alpha.dyn.example.test", "AAAA")).toEqual([]);
   });
 

@@ -14,6 +14,16 @@ import { startEmbeddedWorld, type EmbeddedWorld } from "./embedded.ts";
 const stale = { staleCheck: true, notifyUser: true };
 
 describe("staleness, step by step", () => {
+  test("a stale host blocked for abuse goes at 5 too: the owner may not delete it, but it is abandoned", async () => {
+    const w = makeJobWorld();
+    const id = w.host("blocked", { lastUpdateIpv4: new Date(w.clock.t - 400 * DAY), staleness: 4, abuse: true, abuseBlocked: true });
+    w.backend.set(`blocked.${ZONE}`, "A", ["192.0.2.1"]);
+    const r = await runHosts(w.ctx, stale);
+    expect(r.events).toEqual([{ fqdn: `blocked.${ZONE}`, staleness: 5, stage: "deleted" }]);
+    expect(w.row(id)).toBeUndefined();
+    expect(w.backend.get(`blocked.${ZONE}`, "A")).toEqual([]);
+  });
+
   test("325 days without an update: reminded, then nothing within 8 days, then the next step", async () => {
     const w = makeJobWorld();
     const id = w.host("old", { lastUpdateIpv4: new Date(w.clock.t - 400 * DAY) });

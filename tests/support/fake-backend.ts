@@ -13,6 +13,8 @@ export interface Failure {
   transient?: boolean;
   names?: string[];
   afterApply?: boolean;
+  /** Heal by itself after this many failed calls (a nameserver's slow moment); absent = until fail(null). */
+  times?: number;
 }
 
 export class FakeBackend implements ZoneBackend {
@@ -27,7 +29,7 @@ export class FakeBackend implements ZoneBackend {
    */
   fail(failure: Failure | null): void {
     this.failure = failure
-      ? { message: failure.message ?? "timeout talking to the nameserver", transient: failure.transient ?? true, names: failure.names ?? [], afterApply: failure.afterApply ?? false }
+      ? { message: failure.message ?? "timeout talking to the nameserver", transient: failure.transient ?? true, names: failure.names ?? [], afterApply: failure.afterApply ?? false, times: failure.times ?? Infinity }
       : null;
   }
 
@@ -40,7 +42,10 @@ export class FakeBackend implements ZoneBackend {
   }
 
   private check(name: string, applied: boolean): void {
-    if (this.failing(name) && this.failure!.afterApply === applied) throw new ZoneBackendError(this.failure!.message, this.failure!.transient);
+    if (!this.failing(name) || this.failure!.afterApply !== applied) return;
+    const { message, transient } = this.failure!;
+    if (--this.failure!.times <= 0) this.failure = null;
+    throw new ZoneBackendError(message, transient);
   }
 
   /** What the zone holds for an FQDN (tests read DNS data back with this). */

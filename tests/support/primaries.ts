@@ -48,6 +48,19 @@ export interface PrimaryOptions {
   updateFrom?: string;
 }
 
+/**
+ * The values the primary serves for (name, type). dig gives up after 2 s; on a loaded machine a query may
+ * go unanswered, which is not "no such record": it is asked again (up to 3 times), and a primary that never
+ * answers is an error, not an empty list.
+ */
+async function servedValues(port: number, name: string, type: string): Promise<string[]> {
+  for (let attempt = 1; ; attempt++) {
+    const r = await dig("127.0.0.1", port, name, type);
+    if (r.status !== "NO-ANSWER") return r.answer.filter((l) => l.split(" ")[3] === type).map((l) => l.split(" ").slice(4).join(" "));
+    if (attempt === 3) throw new Error(`the primary on port ${port} did not answer ${name} ${type} (3 tries)`);
+  }
+}
+
 function zoneFile(o: PrimaryOptions = {}): string {
   return [
     `$ORIGIN ${PRIMARY_ZONE}.`,
@@ -82,10 +95,7 @@ async function startProcess(kind: RunningPrimary["kind"], cmd: string[], port: n
     zone: PRIMARY_ZONE,
     keys,
     key: (a) => keys.find((k) => k.algorithm === a)!,
-    lookup: async (name, type) => {
-      const r = await dig("127.0.0.1", port, name, type);
-      return r.answer.filter((l) => l.split(" ")[3] === type).map((l) => l.split(" ").slice(4).join(" "));
-    },
+    lookup: (name, type) => servedValues(port, name, type),
     stop,
   };
 }

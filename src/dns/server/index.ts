@@ -3,7 +3,7 @@ export { answer, type Answer } from "./answer.ts";
 export { Responder, type ResponderOptions, type Peer, type Send, type TransferRecord } from "./responder.ts";
 export { BindError, listenDns, parseListen, type ListenOptions, type DnsListener } from "./listen.ts";
 export { Notifier, type NotifierOptions } from "./notify.ts";
-export { policyFromRules, addressAllowed, type ZoneAcl, type UpdateRule, type UpdatePolicy, type UpdateRequest } from "./policy.ts";
+export { addressAllowed, type ZoneAcl, type UpdatePolicy, type UpdateRequest } from "./policy.ts";
 export { newCounters, type DnsCounters } from "./counters.ts";
 export type { DnsEvents, DnsEventFields } from "./events.ts";
 export { RCODE, RCODE_NAME, TYPE, QTYPE, CLASS, OPCODE } from "./constants.ts";

@@ -1,7 +1,8 @@
-// Who may transfer a zone, who is told about changes, and who may UPDATE what — all plain data the
-// integrator hands in (from config and the database).
+// Who may transfer a zone and who is told about changes — plain data the integrator hands in (from config and
+// the database) — and the shape of the UPDATE policy hook, whose rules are the integrator's (updns: core's
+// updatePolicy, RFC 2136 §3.3).
 import ipaddr from "ipaddr.js";
-import { inZone, type RRType } from "../zone/index.ts";
+import type { RRType } from "../zone/index.ts";
 
 /** Per zone: transfer access (RFC 5936 §6: by TSIG key and/or address) and the secondaries to NOTIFY. */
 export interface ZoneAcl {
@@ -11,21 +12,6 @@ export interface ZoneAcl {
   transferAddresses: string[];
   /** Secondaries to NOTIFY after each commit; `key` signs the NOTIFY (RFC 1996 + RFC 8945). */
   notify: { address: string; port: number; key?: string }[];
-}
-
-/** One update policy rule (BIND update-policy / Technitium style); the first matching rule decides. */
-export interface UpdateRule {
-  action: "grant" | "deny";
-  /** TSIG key name the rule is for ("*" = any valid key). */
-  key: string;
-  /**
-   * name: exactly `name`; subdomain: `name` and everything below; wildcard: `name` is a pattern like
-   * "*.dyn.example.org" matching strictly below; zone: anything in the zone.
-   */
-  match: "name" | "subdomain" | "wildcard" | "zone";
-  name: string;
-  /** Types granted or denied; "ANY" = every type (SOA and apex NS stay protected anyway). */
-  types: RRType[] | "ANY";
 }
 
 /** What the UPDATE handler asks for each record of the update section (RFC 2136 §3.3). */
@@ -39,31 +25,8 @@ export interface UpdateRequest {
   address: string;
 }
 
-/** The policy hook: true grants the change. The integrator may wrap it (e.g. route dyndns-owned names). */
+/** The policy hook: true grants the change. */
 export type UpdatePolicy = (req: UpdateRequest) => boolean;
-
-/** A policy from per-key rules; no matching rule = denied. */
-export function policyFromRules(rules: UpdateRule[]): UpdatePolicy {
-  const norm = rules.map((r) => ({ ...r, key: r.key.toLowerCase().replace(/\.$/, ""), name: r.name.toLowerCase().replace(/\.$/, "") }));
-  return (req) => {
-    for (const r of norm) {
-      if (r.key !== "*" && r.key !== req.key) continue;
-      let hit = false;
-      if (r.match === "name") hit = req.name === r.name;
-      else if (r.match === "subdomain") hit = inZone(req.name, r.name);
-      else if (r.match === "zone") hit = req.zone === r.name || r.name === "" ;
-      else if (r.match === "wildcard") {
-        const base = r.name.startsWith("*.") ? r.name.slice(2) : r.name;
-        hit = req.name !== base && inZone(req.name, base);
-      }
-      if (!hit) continue;
-      const typeHit = r.types === "ANY" || (req.type !== "ANY" && r.types.includes(req.type));
-      if (!typeHit) continue;
-      return r.action === "grant";
-    }
-    return false;
-  };
-}
 
 /** Whether `address` is one of `list` (addresses or CIDR prefixes; IPv4-mapped IPv6 counts as IPv4). */
 export function addressAllowed(address: string, list: string[]): boolean {

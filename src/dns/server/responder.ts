@@ -23,7 +23,7 @@ import { bump, type DnsCounters, newCounters } from "./counters.ts";
 import { type Edns, encodeResponse, encodeWithin, FLAG, HEADER, parseFastQuery, type ResponseParts, udpLimit } from "./message.ts";
 import { addressAllowed, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
 import type { DnsEventFields, DnsEvents } from "./events.ts";
-import { handleUpdate, type UpdateNote } from "./update.ts";
+import { handleUpdate, type UpdateContext, type UpdateNote } from "./update.ts";
 import { axfrMessages, ixfrMessages, patch } from "./xfr.ts";
 
 /** RFC 8914 §4.22: a class (or CHAOS name) we do not serve; NSD sends it with such REFUSED answers. */
@@ -202,7 +202,7 @@ export class Responder {
 
     if (m.opcode === OPCODE.UPDATE) {
       const note: UpdateNote = {};
-      return handleUpdate(this, this.opts.store, this.opts.updatePolicy, msg, m, peer, edns, note).then((out: Uint8Array) => {
+      return handleUpdate(this.updateContext(), msg, m, peer, edns, note).then((out: Uint8Array) => {
         this.logUpdate(msg, m, peer, out, note);
         reply(out);
       });
@@ -259,6 +259,18 @@ export class Responder {
     if (note.why) fields.why = note.why;
     if (result === "refused") ev.warn("rfc2136 update", fields);
     else ev.info("rfc2136 update", fields);
+  }
+
+  /** The UPDATE handler's view of this server: the policy handed in, the keys, the counters, the error answers. */
+  private updateContext(): UpdateContext {
+    return {
+      store: this.opts.store,
+      policy: this.opts.updatePolicy,
+      counters: this.counters.updates,
+      lookupKey: this.lookupKey,
+      errorResponse: (msg, rcode, m, edns) => this.errorResponse(msg, rcode, m, edns),
+      tsigError: (msg, m, v, peer) => this.tsigError(msg, m, v, peer),
+    };
   }
 
   /** RFC 8945 §5.3.2: BADKEY/BADSIG answers go unsigned with MAC size 0; NOTAUTH in the header. */

@@ -1,12 +1,15 @@
 // RFC 2136 UPDATE received: zone section, prerequisites (§2.4, §3.2), policy (§3.3), update section
 // (§2.5, §3.4), all applied through ONE zone transaction or not at all. A TSIG key is required.
+// The policy is the integrator's (updns: core's updatePolicy, handed in through the Responder's options);
+// what the handler needs of the server around it comes in an UpdateContext of plain values and functions.
 import { readName, type ScannedMessage, type ScannedRecord, signMessage, type TsigKey, verifyMessage, TSIG_TYPE } from "../wire/index.ts";
 import { isZoneType, RdataError, rdataKey, readRdata, rrTypeOf, type RRType, ZoneError, type ZoneStore, type ZoneTx } from "../zone/index.ts";
 import { inZone } from "../zone/index.ts";
 import { CLASS, QTYPE, RCODE, TYPE } from "./constants.ts";
+import type { DnsCounters } from "./counters.ts";
 import type { Edns } from "./message.ts";
 import type { UpdatePolicy } from "./policy.ts";
-import type { Peer, Responder } from "./responder.ts";
+import type { Peer } from "./responder.ts";
 
 /** A prerequisite or update failed with this rcode; nothing is applied. */
 class UpdateFailure extends Error {
@@ -54,33 +57,38 @@ export interface UpdateNote {
   why?: string;
 }
 
-export async function handleUpdate(
-  responder: Responder,
-  store: ZoneStore,
-  policy: UpdatePolicy | undefined,
-  msg: Uint8Array,
-  m: ScannedMessage,
-  peer: Peer,
-  edns: Edns | null,
-  note: UpdateNote = {},
-): Promise<Uint8Array> {
-  const c = responder.counters.updates;
+/** What the UPDATE handler needs from the server it runs in. */
+export interface UpdateContext {
+  store: ZoneStore;
+  /** Who may change what (§3.3); absent: every UPDATE is refused. */
+  policy: UpdatePolicy | undefined;
+  counters: DnsCounters["updates"];
+  lookupKey: (name: string) => TsigKey | undefined;
+  /** A bare answer with `rcode`, the question echoed when it parsed. */
+  errorResponse: (msg: Uint8Array, rcode: number, m: ScannedMessage, edns: Edns | null) => Uint8Array;
+  /** The answer to a request whose TSIG did not verify (RFC 8945 §5.3.2). */
+  tsigError: (msg: Uint8Array, m: ScannedMessage, v: Extract<ReturnType<typeof verifyMessage>, { ok: false }>, peer: Peer) => Uint8Array;
+}
+
+export async function handleUpdate(ctx: UpdateContext, msg: Uint8Array, m: ScannedMessage, peer: Peer, edns: Edns | null, note: UpdateNote = {}): Promise<Uint8Array> {
+  const { store, policy } = ctx;
+  const c = ctx.counters;
   // §3.1.1: exactly one zone, of type SOA.
   if (m.questions.length !== 1 || m.questions[0].type !== TYPE.SOA) {
     c.formerr++;
-    return responder.errorResponse(msg, RCODE.FORMERR, m, edns);
+    return ctx.errorResponse(msg, RCODE.FORMERR, m, edns);
   }
   let key: { key: TsigKey; mac: Uint8Array } | null = null;
   if (m.records.some((r) => r.type === TSIG_TYPE)) {
-    const v = verifyMessage(msg, responder.lookupKey);
+    const v = verifyMessage(msg, ctx.lookupKey);
     if (!v.ok) {
       c.notauth++;
-      return responder.tsigError(msg, m, v, peer);
+      return ctx.tsigError(msg, m, v, peer);
     }
     key = { key: v.key, mac: v.mac };
   }
   const sign = (out: Uint8Array) => (key ? signMessage(out, key.key, { requestMac: key.mac }).wire : out);
-  const fail = (rcode: number) => sign(responder.errorResponse(msg, rcode, m, edns));
+  const fail = (rcode: number) => sign(ctx.errorResponse(msg, rcode, m, edns));
 
   const zoneName = m.questions[0].name;
   const zone = store.zone(zoneName);
@@ -145,7 +153,7 @@ export async function handleUpdate(
     if (cs) c.applied++;
     else c.noop++;
     if (cs) note.serial = cs.serialTo;
-    return sign(responder.errorResponse(msg, RCODE.NOERROR, m, edns));
+    return sign(ctx.errorResponse(msg, RCODE.NOERROR, m, edns));
   } catch (e) {
     if (e instanceof UpdateFailure) {
       c.prereqFailed++;

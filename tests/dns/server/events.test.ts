@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import dnsPacket from "dns-packet";
-import { listenDns, Notifier, policyFromRules, Responder, type DnsListener } from "../../../src/dns/server/index.ts";
+import { listenDns, Notifier, Responder, type DnsListener } from "../../../src/dns/server/index.ts";
+import { policyFromRules } from "../../../src/core/index.ts";
 import { signMessage, tsigKeyFromBase64, verifyMessage } from "../../../src/dns/wire/index.ts";
 import type { ZoneStore } from "../../../src/dns/zone/index.ts";
 import { memoryLogger } from "../../../src/log/index.ts";

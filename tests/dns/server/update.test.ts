@@ -1,7 +1,8 @@
 // RFC 2136 UPDATE in, driven by the real clients people use: BIND's nsupdate and Knot's knsupdate.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
-import { listenDns, policyFromRules, Responder, type DnsListener } from "../../../src/dns/server/index.ts";
+import { listenDns, Responder, type DnsListener } from "../../../src/dns/server/index.ts";
+import { policyFromRules } from "../../../src/core/index.ts";
 import { tsigKeyFromBase64 } from "../../../src/dns/wire/index.ts";
 import type { ZoneStore } from "../../../src/dns/zone/index.ts";
 import { dig, rdata } from "../../support/dig.ts";

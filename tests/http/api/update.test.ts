@@ -171,6 +171,29 @@ describe("prefix-only updates and related hosts (spec §1.3 d, §1.7)", () => {
     expect(w.backend.get(HOST, "A")).toEqual(["192.0.2.10"]);
   });
 
+  test("a related host's passing dns error is tried again: the related host follows, no server fault", async () => {
+    w.backend.fail({ names: ["rh.test1"], times: 1 });
+    const r = await w.call("/nic/update?myip=192.0.2.10");
+    expect([r.status, r.body]).toEqual([200, "good 192.0.2.10"]);
+    expect(w.backend.get(`rh.${HOST}`, "A")).toEqual(["192.0.2.9"]);
+    expect(w.host().serverFaults).toBe(0);
+    expect(w.backend.calls.filter((c) => c.startsWith("replace rh.test1 A"))).toHaveLength(2);
+  });
+
+  test("a related host's lasting dns error is tried three times, then logged", async () => {
+    w.backend.fail({ names: ["rh.test1"] });
+    await w.call("/nic/update?myip=192.0.2.10");
+    expect(w.backend.calls.filter((c) => c.startsWith("replace rh.test1 A"))).toHaveLength(3);
+    expect(w.log.lines.some((l) => l.includes("related host change failed") && l.includes("rh.test1.tests.example.org"))).toBe(true);
+  });
+
+  test("a related host's refused change is not tried again", async () => {
+    w.backend.fail({ names: ["rh.test1"], transient: false });
+    await w.call("/nic/update?myip=192.0.2.10");
+    expect(w.backend.calls.filter((c) => c.startsWith("replace rh.test1 A"))).toHaveLength(1);
+    expect(w.host().serverFaults).toBe(1);
+  });
+
   test("related hosts are not updated on nochg", async () => {
     await w.call("/nic/update?myip=192.0.2.10");
     w.backend.set(`rh.${HOST}`, "A", ["203.0.113.1"]);

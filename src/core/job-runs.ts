@@ -4,7 +4,6 @@
 // schema of its own: "job-lock:<name>" holds the lease, "job:<name>" the last run.
 import { eq, sql } from "drizzle-orm";
 import { settings, type Db } from "../db/index.ts";
-import type { JobReport } from "./context.ts";
 
 /** A crashed process's lease expires after this; far longer than any job takes. */
 export const LEASE_MS = 6 * 3600_000;
@@ -70,7 +69,7 @@ let serial = 0;
  * Run `fn` as job `name` under the lease, recording start and result. Throws JobBusyError (and records
  * nothing) when another run holds the lease; rethrows the job's own error after recording it.
  */
-export async function runExclusive<R extends JobReport>(db: Db, name: string, by: string, now: () => Date, fn: () => Promise<R>): Promise<R> {
+export async function runExclusive<R extends { summary: string }>(db: Db, name: string, by: string, now: () => Date, fn: () => Promise<R>): Promise<R> {
   const holder = `${by} pid ${process.pid} #${++serial}`;
   if (!acquire(db, name, holder, now())) throw new JobBusyError(name, leaseHolder(db, name, now()) ?? "unknown");
   const startedAt = now().toISOString();
