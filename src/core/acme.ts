@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import ipaddr from "ipaddr.js";
 import { acmeDnsAccounts, acmeDnsTxt, domains, tsigKeys, updatePolicies, users, type Db } from "../db/index.ts";
 import { zoneRefOf } from "./hosts.ts";
-import { sweepHostTxt } from "./host-txt.ts";
+import { sweepHostTxt, validTxt } from "./host-txt.ts";
 import { constantTimeEqual } from "./secrets.ts";
 import { serialised } from "./serial.ts";
 import { systemClock, type Clock, type ZoneBackend, type ZoneRef } from "./ports.ts";
@@ -61,9 +61,9 @@ export const validKey = (s: string) => KEY.test(s);
 export const validSubdomain = (s: string) => SUBDOMAIN.test(s);
 /**
  * acme-dns takes exactly 43 base64url characters (a SHA-256 key authorization digest). §4 of the spec
- * notes that 1–255 printable characters is safe: one TXT character-string (RFC 1035 §3.3) of ASCII.
+ * notes that 1–255 printable characters is safe: a TXT value as every TXT we store, but never empty.
  */
-export const validTxt = (s: string) => s.length >= 1 && s.length <= 255 && /^[\x20-\x7e]+$/.test(s);
+export const validChallengeTxt = (s: string) => s !== "" && validTxt(s);
 
 /** SHA-256 hex: the key carries 240 random bits, so a fast hash is enough (as for API tokens). */
 const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");
@@ -213,7 +213,7 @@ function touch(db: Db, account: AcmeAccountRow, clientAddress: string, now: Date
  * a fresh expiry instead of a second row.
  */
 export async function addAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt: string, clientAddress = ""): Promise<void> {
-  if (!validTxt(txt)) throw new AcmeError("bad_txt");
+  if (!validChallengeTxt(txt)) throw new AcmeError("bad_txt");
   const now = (deps.clock ?? systemClock).now();
   await serialised(`acme:${account.id}`, async () => {
     deps.db.transaction((tx) => {
@@ -236,7 +236,7 @@ export async function addAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt: s
 
 /** Removes one value, or every value of the account when `txt` is undefined. Returns how many went. */
 export async function deleteAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt?: string, clientAddress = ""): Promise<number> {
-  if (txt !== undefined && !validTxt(txt)) throw new AcmeError("bad_txt");
+  if (txt !== undefined && !validChallengeTxt(txt)) throw new AcmeError("bad_txt");
   const now = (deps.clock ?? systemClock).now();
   return serialised(`acme:${account.id}`, async () => {
     const where = txt === undefined ? eq(acmeDnsTxt.accountId, account.id) : and(eq(acmeDnsTxt.accountId, account.id), eq(acmeDnsTxt.value, txt));

@@ -53,7 +53,7 @@ export {
   validUsername,
   validKey,
   validSubdomain,
-  validTxt,
+  validChallengeTxt,
   challengeZone,
   fulldomainOf,
   registerAcmeAccount,

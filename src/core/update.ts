@@ -6,7 +6,7 @@ import { AddressSet, isPrefixOnly, parseAddress, recordType, stripPrefixLength, 
 import { authenticate, checkHostSecret, tokenCovers, type Principal } from "./authenticate.ts";
 import { BadauthLimiter, credentialsFrom } from "./credentials.ts";
 import { HostLedger, KEEPALIVE_MS } from "./faults.ts";
-import { addHostTxt, clearHostTxt, DEFAULT_CHALLENGE_TXT, type ChallengeTxtSettings } from "./host-txt.ts";
+import { addHostTxt, clearHostTxt, DEFAULT_CHALLENGE_TXT, validTxt, type ChallengeTxtSettings } from "./host-txt.ts";
 import { forwardTargets, queueForwarder } from "./forward.ts";
 import { effectiveTtl, findHost, relatedHostsOf, zoneRefOf, type HostRecord } from "./hosts.ts";
 import { canonicalName, looksLikeFqdn } from "./names.ts";
@@ -110,9 +110,6 @@ export function addressesFrom(params: Record<string, string>, maxAddresses = DEF
   }
   return { ok: true, given, list };
 }
-
-/** TXT character-string (RFC 1035 §3.3): at most 255 octets; printable ASCII keeps it sane for ACME tokens. */
-const validTxt = (v: string) => v.length <= 255 && /^[\x20-\x7e]*$/.test(v);
 
 interface Target {
   name: string;
