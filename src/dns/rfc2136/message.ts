@@ -2,7 +2,7 @@
 // hand on top of dns/wire: the UPDATE sections reuse the class field (ANY, NONE) and empty RDATA in ways a
 // general packet library does not model, and TSIG needs the exact octets we send.
 import ipaddr from "ipaddr.js";
-import { encodeName, normalizeName, readName, scanMessage, type ScannedMessage } from "../wire/index.ts";
+import { encodeName, normalizeName, readName, scanMessage, type ScannedMessage, type SoaFields } from "../wire/index.ts";
 
 export const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, TXT: 16, AAAA: 28, ANY: 255 } as const;
 export type RecordTypeName = keyof typeof TYPE;
@@ -107,22 +107,12 @@ export interface AnswerRecord {
   value: string;
 }
 
-export interface SoaData {
-  mname: string;
-  rname: string;
-  serial: number;
-  refresh: number;
-  retry: number;
-  expire: number;
-  minimum: number;
-}
-
 function typeName(n: number): RecordTypeName | number {
   return (Object.keys(TYPE) as RecordTypeName[]).find((k) => TYPE[k] === n) ?? n;
 }
 
 /** Decode the RDATA we understand; others come back as hex. Throws when RDATA does not fit its type. */
-function decodeRdata(wire: Uint8Array, type: number, off: number, len: number): { value: string; soa?: SoaData } {
+function decodeRdata(wire: Uint8Array, type: number, off: number, len: number): { value: string; soa?: SoaFields } {
   const dv = new DataView(wire.buffer, wire.byteOffset, wire.byteLength);
   const end = off + len;
   if (type === TYPE.A) {
@@ -153,7 +143,7 @@ function decodeRdata(wire: Uint8Array, type: number, off: number, len: number): 
     const m = readName(wire, off);
     const r = readName(wire, m.next);
     if (r.next + 20 !== end) throw new Error("SOA record data has the wrong length");
-    const soa: SoaData = {
+    const soa: SoaFields = {
       mname: m.name,
       rname: r.name,
       serial: dv.getUint32(r.next),
@@ -176,7 +166,7 @@ export interface DecodedResponse {
   question: { name: string; type: number } | null;
   answers: AnswerRecord[];
   authority: AnswerRecord[];
-  soa?: SoaData;
+  soa?: SoaFields;
 }
 
 /** Decode a response; throws an Error with the reason when it is malformed. */

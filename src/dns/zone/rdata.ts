@@ -4,7 +4,7 @@
 // in decimal; AAAA in RFC 5952 form; TXT and CAA values as quoted strings with only `"`, `\` and
 // non-printable bytes escaped. `rdataKey` is the case-folded form records are compared by.
 import ipaddr from "ipaddr.js";
-import { normalizeName, readName, NameFormatError } from "../wire/index.ts";
+import { normalizeName, readName, NameFormatError, type SoaFields } from "../wire/index.ts";
 import { isGenericType, TYPE_CODE, type RRType } from "./types.ts";
 import { checkName, CODECS, genericBytes, genericText, isGenericRdata, LOWERCASED_FOR_SIGNING, quoteString, RdataError, unescapeString, type Token } from "./rdata/index.ts";
 import { packAAAA } from "./packed.ts";
@@ -270,7 +270,7 @@ export function rdataFromText(type: RRType, text: string, origin: string): strin
 }
 
 /** The SOA fields of canonical SOA rdata. */
-export function soaFields(data: string): { mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number } {
+export function soaFields(data: string): SoaFields {
   const p = data.split(" ");
   return { mname: p[0], rname: p[1], serial: Number(p[2]), refresh: Number(p[3]), retry: Number(p[4]), expire: Number(p[5]), minimum: Number(p[6]) };
 }
