@@ -6,6 +6,7 @@ import { tsigKeyFromBase64, type TsigKey } from "../dns/wire/index.ts";
 import { policyFromRules, type UpdatePolicy, type UpdateRule, type ZoneAcl } from "../dns/server/index.ts";
 import { isZoneType, type RRType } from "../dns/zone/index.ts";
 import type { Logger } from "../log/index.ts";
+import { splitHostPort } from "../net/index.ts";
 import { isAcmeChallengeName } from "../core/index.ts";
 
 export interface DnsConfig {
@@ -18,11 +19,8 @@ export interface DnsConfig {
 
 /** "ip", "ip:port", "[v6]:port" → address and port (53 by default). */
 export function splitServer(s: string): { address: string; port: number } {
-  const v6 = s.match(/^\[([^\]]+)\](?::(\d+))?$/);
-  if (v6) return { address: v6[1], port: Number(v6[2] ?? 53) };
-  const v4 = s.match(/^([^:]+):(\d+)$/);
-  if (v4) return { address: v4[1], port: Number(v4[2]) };
-  return { address: s, port: 53 };
+  const { host, port } = splitHostPort(s, { defaultPort: 53 });
+  return { address: host, port };
 }
 
 /**

@@ -32,6 +32,7 @@ const MAY_USE: Record<string, string[]> = {
   metrics: [],
   i18n: [],
   mail: [],
+  net: [],
 };
 
 /** Edges the code as built has beyond DESIGN.md's table, each with why; DESIGN.md should catch up with these. */
@@ -62,6 +63,13 @@ const BUILT: [from: string, to: string, why: string][] = [
   ["jobs", "backends", "the zone check asks each zone's backend"],
   ["jobs", "dns/zone", "the zone check compares served zones"],
   ["jobs", "dns/rfc2136", "the secondaries check queries them over DNS"],
+  // net is a leaf of text rules ("host:port") that every layer reads settings and stored rows with.
+  ["config", "net", "listen and resolver settings are checked by the one host:port reading"],
+  ["core", "net", "a zone's secondaries and primary are checked by the one host:port reading"],
+  ["http", "net", "the listeners read [http] listen with the one host:port reading"],
+  ["http/web", "net", "the secondary snippets name the primary's address and port"],
+  ["dns/wire", "net", "the NOTIFY source follows the addresses [dns] listen names"],
+  ["dns/rfc2136", "net", "a primary or resolver address is read with the one host:port reading"],
 ];
 
 /** Files outside a folder may load these besides its index file: documented narrower faces. */
