@@ -65,11 +65,12 @@ const BUILT: [from: string, to: string, why: string][] = [
   ["jobs", "dns/rfc2136", "the secondaries check queries them over DNS"],
   // net is a leaf of text rules ("host:port") that every layer reads settings and stored rows with.
   ["config", "net", "listen and resolver settings are checked by the one host:port reading"],
-  ["core", "net", "a zone's secondaries and primary are checked by the one host:port reading"],
+  ["core", "net", "a zone's secondaries and primary are checked by the one host:port reading; records are listed in canonical name order"],
   ["http", "net", "the listeners read [http] listen with the one host:port reading"],
   ["http/web", "net", "the secondary snippets name the primary's address and port"],
   ["dns/wire", "net", "the NOTIFY source follows the addresses [dns] listen names"],
   ["dns/rfc2136", "net", "a primary or resolver address is read with the one host:port reading"],
+  ["dns/zone", "net", "NSEC chains and zone listings are in the one canonical name order (RFC 4034 §6.1)"],
 ];
 
 /** Files outside a folder may load these besides its index file: documented narrower faces. */
