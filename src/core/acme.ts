@@ -8,6 +8,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import ipaddr from "ipaddr.js";
 import { acmeDnsAccounts, acmeDnsTxt, domains, tsigKeys, updatePolicies, users, type Db } from "../db/index.ts";
 import { zoneRefOf } from "./hosts.ts";
+import { canonicalName } from "./names.ts";
 import { sweepHostTxt, validTxt } from "./host-txt.ts";
 import { constantTimeEqual } from "./secrets.ts";
 import { serialised } from "./serial.ts";
@@ -28,7 +29,7 @@ export interface AcmeSettings {
 
 /** The settings from the [acme_dns] config section. */
 export function acmeSettingsFrom(section: { zone: string; max_txt: number; txt_ttl: number; txt_lifetime: number }): AcmeSettings {
-  return { zone: section.zone.toLowerCase().replace(/\.$/, ""), maxTxt: section.max_txt, txtTtl: section.txt_ttl, txtLifetimeMs: section.txt_lifetime * 1000 };
+  return { zone: canonicalName(section.zone), maxTxt: section.max_txt, txtTtl: section.txt_ttl, txtLifetimeMs: section.txt_lifetime * 1000 };
 }
 
 export interface AcmeDeps {
@@ -150,13 +151,13 @@ export function allowfromOf(account: AcmeAccountRow): string[] {
  * TXT changes by UPDATE. AcmeError("db_error") when [acme_dns] zone names no zone of this server.
  */
 export function challengeZone(db: Db, settings: AcmeSettings): ZoneRef {
-  const d = settings.zone ? db.select().from(domains).where(eq(domains.name, settings.zone.toLowerCase().replace(/\.$/, ""))).get() : undefined;
+  const d = settings.zone ? db.select().from(domains).where(eq(domains.name, canonicalName(settings.zone))).get() : undefined;
   if (!d) throw new AcmeError("db_error", `acme_dns.zone "${settings.zone}" is no zone of this server (create it with "updns domain add")`);
   return zoneRefOf(d);
 }
 
 export function fulldomainOf(settings: AcmeSettings, subdomain: string): string {
-  return `${subdomain}.${settings.zone.toLowerCase().replace(/\.$/, "")}`;
+  return `${subdomain}.${canonicalName(settings.zone)}`;
 }
 
 /** A new account: the key is returned once and stored only as a hash. */
@@ -348,8 +349,8 @@ export async function revokeAcmeAccount(deps: AcmeDeps, account: AcmeAccountRow)
  * The RFC 2136 route's policy uses this to scope a key to challenge TXT records.
  */
 export function isAcmeChallengeName(name: string, under: string): boolean {
-  const n = name.toLowerCase().replace(/\.$/, "");
-  const u = under.toLowerCase().replace(/\.$/, "");
+  const n = canonicalName(name);
+  const u = canonicalName(under);
   if (!n.startsWith("_acme-challenge.")) return false;
   const rest = n.slice("_acme-challenge.".length);
   return rest === u || rest.endsWith(`.${u}`) || u === "";
@@ -369,7 +370,7 @@ export interface GrantView {
 
 /** The embedded zone a name lies in (the longest enclosing one), or null. */
 export function embeddedZoneOf(db: Db, name: string): { id: number; name: string } | null {
-  const n = name.toLowerCase().replace(/\.$/, "");
+  const n = canonicalName(name);
   let best: { id: number; name: string } | null = null;
   for (const d of db.select({ id: domains.id, name: domains.name }).from(domains).where(eq(domains.backend, "embedded")).all()) {
     if ((n === d.name || n.endsWith(`.${d.name}`)) && (!best || d.name.length > best.name.length)) best = d;
@@ -384,7 +385,7 @@ const TYPE_LIST = /^[A-Za-z]+(,[A-Za-z]+)*$/;
  * TXT at `_acme-challenge.<name>` and `_acme-challenge.<anything below name>` only.
  */
 export function grantUpdate(db: Db, input: { keyId: number; name: string; match: GrantMatch; types?: string }): GrantView {
-  const name = input.name.toLowerCase().replace(/\.$/, "");
+  const name = canonicalName(input.name);
   const zone = embeddedZoneOf(db, name);
   if (!zone) throw new AcmeError("nozone", `"${input.name}" is in no embedded zone of this server`);
   const types = input.match === "acme" ? "TXT" : (input.types ?? "").toUpperCase().replace(/\s+/g, "");

@@ -19,6 +19,7 @@ import {
   type Db,
 } from "../../db/index.ts";
 import { checkNewZone } from "../zone-ownership.ts";
+import { canonicalName } from "../names.ts";
 import { ValidationError } from "./names.ts";
 import { normalizeAlgorithm } from "./tsig.ts";
 
@@ -113,7 +114,7 @@ export function importNsupdate(db: Db, path: string, opts: { dryRun?: boolean } 
 
       const domainId = new Map<number, number>();
       for (const d of src.domains) {
-        const name = text(d.name).toLowerCase().replace(/\.$/, "");
+        const name = canonicalName(text(d.name));
         const found = tx.select({ id: domains.id }).from(domains).where(eq(domains.name, name)).get();
         if (found) {
           domainId.set(Number(d.id), found.id);

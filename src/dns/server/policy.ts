@@ -2,6 +2,7 @@
 // integrator hands in (from config and the database).
 import ipaddr from "ipaddr.js";
 import { inZone, type RRType } from "../zone/index.ts";
+import { normalizeName } from "../wire/index.ts";
 
 /** Per zone: transfer access (RFC 5936 §6: by TSIG key and/or address) and the secondaries to NOTIFY. */
 export interface ZoneAcl {
@@ -44,7 +45,7 @@ export type UpdatePolicy = (req: UpdateRequest) => boolean;
 
 /** A policy from per-key rules; no matching rule = denied. */
 export function policyFromRules(rules: UpdateRule[]): UpdatePolicy {
-  const norm = rules.map((r) => ({ ...r, key: r.key.toLowerCase().replace(/\.$/, ""), name: r.name.toLowerCase().replace(/\.$/, "") }));
+  const norm = rules.map((r) => ({ ...r, key: normalizeName(r.key), name: normalizeName(r.name) }));
   return (req) => {
     for (const r of norm) {
       if (r.key !== "*" && r.key !== req.key) continue;
