@@ -7,7 +7,7 @@ import { policyFromRules, type UpdatePolicy, type UpdateRule, type ZoneAcl } fro
 import { isZoneType, type RRType } from "../dns/zone/index.ts";
 import type { Logger } from "../log/index.ts";
 import { splitHostPort } from "../net/index.ts";
-import { isAcmeChallengeName } from "../core/index.ts";
+import { canonicalName, isAcmeChallengeName } from "../core/index.ts";
 
 export interface DnsConfig {
   keys: TsigKey[];
@@ -44,7 +44,7 @@ export function loadDnsConfig(db: Db, log: Logger, catalog = ""): DnsConfig {
   const embedded = db.select().from(domains).where(eq(domains.backend, "embedded")).all();
   const secondaries = db.select().from(zoneSecondaries).all();
   const notifyOf = (domainId: number, key: string | undefined) => secondaries.filter((s) => s.domainId === domainId).map((s) => ({ ...splitServer(s.address), key }));
-  const cat = catalog ? embedded.find((d) => d.name === catalog.trim().toLowerCase().replace(/\.$/, "")) : undefined;
+  const cat = catalog ? embedded.find((d) => d.name === canonicalName(catalog)) : undefined;
   const catalogKey = cat?.transferKeyId ? keyNames.get(cat.transferKeyId) : undefined;
   const catalogNotify = cat && catalogKey ? notifyOf(cat.id, catalogKey) : [];
   for (const d of embedded) {

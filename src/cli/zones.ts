@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
+import { canonicalName } from "../core/index.ts";
 import { dnssecMasterKey } from "../dns/dnssec/index.ts";
 import type { ZoneStoreOptions } from "../dns/zone/index.ts";
 import { SqliteZoneStorage } from "../backends/embedded/index.ts";
@@ -51,7 +52,7 @@ export function zoneStoreOptions(cfg: Config, log?: Logger, db?: Db): ZoneStoreO
 
 /** A store of just the named zones, for a one-shot CLI command (and the catalog, which lists them). */
 export function openZoneStore(db: Db, cfg: Config, only: string[]): Promise<ZoneStore> {
-  const catalog = cfg.dns.catalog_zone.trim().toLowerCase().replace(/\.$/, "");
+  const catalog = canonicalName(cfg.dns.catalog_zone);
   return ZoneStore.open(new SqliteZoneStorage(db, catalog ? [...only, catalog] : only), zoneStoreOptions(cfg, undefined, db));
 }
 
