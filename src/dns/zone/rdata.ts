@@ -4,7 +4,7 @@
 // in decimal; AAAA in RFC 5952 form; TXT and CAA values as quoted strings with only `"`, `\` and
 // non-printable bytes escaped. `rdataKey` is the case-folded form records are compared by.
 import ipaddr from "ipaddr.js";
-import { normalizeName, readName, NameFormatError, type SoaFields } from "../wire/index.ts";
+import { isAddressText, normalizeName, readName, NameFormatError, txtCharacterStrings, type SoaFields } from "../wire/index.ts";
 import { isGenericType, TYPE_CODE, type RRType } from "./types.ts";
 import { checkName, CODECS, genericBytes, genericText, isGenericRdata, LOWERCASED_FOR_SIGNING, quoteString, RdataError, unescapeString, type Token } from "./rdata/index.ts";
 import { packAAAA } from "./packed.ts";
@@ -88,13 +88,13 @@ export function parseRdata(type: RRType, toks: Token[], origin: string): string 
     case "A": {
       need(1);
       const t = toks[0].text;
-      if (toks[0].quoted || !ipaddr.IPv4.isValidFourPartDecimal(t)) throw new RdataError(`bad IPv4 address ${JSON.stringify(t)}`);
+      if (toks[0].quoted || !isAddressText("A", t)) throw new RdataError(`bad IPv4 address ${JSON.stringify(t)}`);
       return ipaddr.IPv4.parse(t).toString();
     }
     case "AAAA": {
       need(1);
       const t = toks[0].text;
-      if (toks[0].quoted || !ipaddr.IPv6.isValid(t) || t.includes("%")) throw new RdataError(`bad IPv6 address ${JSON.stringify(t)}`);
+      if (toks[0].quoted || !isAddressText("AAAA", t)) throw new RdataError(`bad IPv6 address ${JSON.stringify(t)}`);
       return ipaddr.IPv6.parse(t).toString();
     }
     case "NS":
@@ -258,10 +258,7 @@ export function tokenize(text: string): Token[] {
  * ACME token). Values longer than 255 octets are split into several character-strings (RFC 1035 §3.3.14).
  */
 export function txtRdata(value: string): string {
-  const b = new TextEncoder().encode(value);
-  const parts: string[] = [];
-  for (let i = 0; i < b.length || (i === 0 && parts.length === 0); i += 255) parts.push(quoteString(b.subarray(i, i + 255)));
-  return parts.join(" ");
+  return txtCharacterStrings(value).map(quoteString).join(" ");
 }
 
 /** Canonical rdata from one line of presentation text (CLI, API). */
