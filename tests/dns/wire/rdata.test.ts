@@ -6,7 +6,7 @@ import { encodeRdata } from "../../../src/dns/rfc2136/message.ts";
 describe("the rdata the zone store keeps and the UPDATE sends are the same octets", () => {
   test("a TXT value longer than one character-string is cut at 255 octets by both", () => {
     for (const value of ["", "token", "x".repeat(255), "y".repeat(300), "ü".repeat(200)]) {
-      expect(Uint8Array.from(encodeRdata("TXT", value))).toEqual(canonicalWire("TXT", txtRdata(value)));
+      expect(encodeRdata("TXT", value)).toEqual([...canonicalWire("TXT", txtRdata(value))]);
     }
     expect(txtCharacterStrings("y".repeat(300)).map((s) => s.length)).toEqual([255, 45]);
     expect(txtCharacterStrings("").map((s) => s.length)).toEqual([0]);
@@ -19,6 +19,6 @@ describe("the rdata the zone store keeps and the UPDATE sends are the same octet
       expect(() => encodeRdata(type, bad)).toThrow(`"${bad}" is not an`);
       expect(() => rdataFromText(type, bad, "example.org")).toThrow("bad IPv");
     }
-    expect(Uint8Array.from(encodeRdata("AAAA", "2001:DB8::1"))).toEqual(canonicalWire("AAAA", rdataFromText("AAAA", "2001:DB8::1", "example.org")));
+    expect(encodeRdata("AAAA", "2001:DB8::1")).toEqual([...canonicalWire("AAAA", rdataFromText("AAAA", "2001:DB8::1", "example.org"))]);
   });
 });
