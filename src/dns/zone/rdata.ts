@@ -6,11 +6,11 @@
 import ipaddr from "ipaddr.js";
 import { isAddressText, normalizeName, readName, NameFormatError, txtCharacterStrings, type SoaFields } from "../wire/index.ts";
 import { isGenericType, TYPE_CODE, type RRType } from "./types.ts";
-import { checkName, CODECS, genericBytes, genericText, isGenericRdata, LOWERCASED_FOR_SIGNING, quoteString, RdataError, unescapeString, type Token } from "./rdata/index.ts";
+import { absoluteName, checkName, CODECS, genericBytes, genericText, isGenericRdata, LOWERCASED_FOR_SIGNING, quoteString, RdataError, unescapeString, type Token } from "./rdata/index.ts";
 import { packAAAA } from "./packed.ts";
 import { base32hex, decodeTypeBitmap, encodeTypeBitmap, fromBase32hex, fromBase64, fromHex, parseSigTime, sigTime, toBase64, toHex } from "../dnssec/index.ts";
 
-export { checkName, quoteString, RdataError, unescapeString, type Token };
+export { absoluteName, checkName, quoteString, RdataError, unescapeString, type Token };
 
 // ---------- names ----------
 
@@ -19,18 +19,6 @@ export function inZone(name: string, zone: string): boolean {
   return zone === "" || name === zone || name.endsWith("." + zone);
 }
 
-/**
- * A presentation name made absolute, case kept as written (RFC 4343 §4): "@" is the origin, names without
- * a trailing dot are relative to `origin`. Compare names with normalizeName; store them as returned.
- */
-export function absoluteName(text: string, origin: string): string {
-  let n: string;
-  if (text === "@") n = origin;
-  else if (text.endsWith(".")) n = text === "." ? "" : text.slice(0, -1);
-  else n = origin === "" ? text : `${text}.${origin}`;
-  checkName(n);
-  return n;
-}
 
 const dotted = (n: string) => n + ".";
 
