@@ -8,6 +8,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import ipaddr from "ipaddr.js";
 import { acmeDnsAccounts, acmeDnsTxt, domains, tsigKeys, updatePolicies, users, type Db } from "../db/index.ts";
 import { zoneRefOf } from "./hosts.ts";
+import { AddressSet } from "./addresses.ts";
 import { canonicalName } from "./names.ts";
 import { sweepHostTxt, validTxt } from "./host-txt.ts";
 import { constantTimeEqual } from "./secrets.ts";
@@ -119,21 +120,7 @@ export function parseAllowfrom(value: unknown): string[] {
 
 /** Whether `address` is inside one of `cidrs` ([] = anywhere). IPv4-mapped IPv6 counts as IPv4. */
 export function allowedFrom(address: string, cidrs: string[]): boolean {
-  if (cidrs.length === 0) return true;
-  let a: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    a = ipaddr.process(address.replace(/^\[|\]$/g, ""));
-  } catch {
-    return false;
-  }
-  return cidrs.some((c) => {
-    try {
-      const [net, bits] = ipaddr.parseCIDR(c);
-      return net.kind() === a.kind() && a.match(net, bits);
-    } catch {
-      return false;
-    }
-  });
+  return cidrs.length === 0 || new AddressSet(cidrs).contains(address);
 }
 
 /** The account's allowfrom list as stored. */
