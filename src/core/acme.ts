@@ -8,7 +8,7 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import ipaddr from "ipaddr.js";
 import { acmeDnsAccounts, acmeDnsTxt, domains, tsigKeys, updatePolicies, users, type Db } from "../db/index.ts";
 import { zoneRefOf } from "./hosts.ts";
-import { AddressSet } from "./addresses.ts";
+import { AddressSet } from "../net/index.ts";
 import { canonicalName } from "./names.ts";
 import { sweepHostTxt, validTxt } from "./host-txt.ts";
 import { constantTimeEqual } from "./secrets.ts";

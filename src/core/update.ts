@@ -2,7 +2,7 @@
 // §1.5 (delete), §1.7 (related hosts), §1.8 (forwarding), with the changes of updns.md §1.
 import type { Db } from "../db/index.ts";
 import { AuthFailureLog, type Logger } from "../log/index.ts";
-import { AddressSet, isPrefixOnly, parseAddress, recordType, stripPrefixLength, type Address, type AddressKind } from "./addresses.ts";
+import { AddressSet, isPrefixOnly, parseAddress, recordType, stripPrefixLength, type Address, type AddressKind } from "../net/index.ts";
 import { authenticate, checkHostSecret, tokenCovers, type Principal } from "./authenticate.ts";
 import { BadauthLimiter, credentialsFrom } from "./credentials.ts";
 import { HostLedger, KEEPALIVE_MS } from "./faults.ts";

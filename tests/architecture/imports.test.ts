@@ -46,7 +46,6 @@ const BUILT: [from: string, to: string, why: string][] = [
   ["dns/dnssec", "db", "DNSSEC private keys are sealed in the database (sealed secrets)"],
   ["dns/zone", "dns/dnssec", "a zone is signed on commit; rdata uses the DNSSEC text encodings (base32hex, type bitmaps)"],
   ["dns/server", "dns/dnssec", "authenticated denial (NSEC/NSEC3) in answers"],
-  ["http", "core", "the client address is parsed by core's address rules"],
   ["http/api", "http", "client address and proxy trust are shared by the API and the web UI"],
   ["http/api", "i18n", "dyndns2 and API answers in the caller's language"],
   ["http/api", "log", "refused credentials are logged for fail2ban; URLs are logged redacted"],
@@ -65,11 +64,12 @@ const BUILT: [from: string, to: string, why: string][] = [
   ["jobs", "dns/rfc2136", "the secondaries check queries them over DNS"],
   // net is a leaf of text rules ("host:port") that every layer reads settings and stored rows with.
   ["config", "net", "listen and resolver settings are checked by the one host:port reading"],
-  ["core", "net", "a zone's secondaries and primary are checked by the one host:port reading; records are listed in canonical name order"],
-  ["http", "net", "the listeners read [http] listen with the one host:port reading"],
+  ["core", "net", "the update API's addresses and prefixes; a zone's secondaries and primary are checked by the one host:port reading; records are listed in canonical name order"],
+  ["http", "net", "the listeners read [http] listen with the one host:port reading; the client address is parsed by the address rules"],
   ["http/web", "net", "the secondary snippets name the primary's address and port"],
   ["dns/wire", "net", "the NOTIFY source follows the addresses [dns] listen names"],
   ["dns/rfc2136", "net", "a primary or resolver address is read with the one host:port reading"],
+  ["dns/server", "net", "a zone's transfer ACL is an address set like every other list of addresses"],
   ["dns/zone", "net", "NSEC chains and zone listings are in the one canonical name order (RFC 4034 §6.1)"],
 ];
 

@@ -2,7 +2,7 @@
 // integrator hands in (from config and the database).
 import { inZone, type RRType } from "../zone/index.ts";
 import { normalizeName } from "../wire/index.ts";
-import { AddressSet } from "../../core/index.ts";
+import { AddressSet } from "../../net/index.ts";
 
 /** Per zone: transfer access (RFC 5936 §6: by TSIG key and/or address) and the secondaries to NOTIFY. */
 export interface ZoneAcl {

@@ -1,5 +1,6 @@
-// Addresses as the update API sees them: strict literals (spec §1.6), compared as addresses (updns.md §1.5),
-// network prefixes and interface ids as integers (§1.3 d, §1.7). No DNS and no HTTP here.
+// IP addresses as updns reads them everywhere (the update API, abuse lists, token subnets, acme-dns allowfrom,
+// zone transfer ACLs): strict literals (spec §1.6), compared as addresses (updns.md §1.5), network prefixes
+// and interface ids as integers (§1.3 d, §1.7). No DNS and no HTTP here.
 import ipaddr from "ipaddr.js";
 
 export type AddressKind = "ipv4" | "ipv6";

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { AddressSet, isPrefixOnly, networkOf, parseAddress, sameAddress, stripPrefixLength, withInterfaceId } from "../../src/core/index.ts";
+import { AddressSet, isPrefixOnly, networkOf, parseAddress, sameAddress, stripPrefixLength, withInterfaceId } from "../../src/net/index.ts";
 
 describe("address literals (spec §1.6)", () => {
   test("strict IPv4: four decimal parts, no leading zeros", () => {
