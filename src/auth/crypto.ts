@@ -1,8 +1,9 @@
 // Small, explicit building blocks every auth module uses: random tokens, hashing, constant-time compare,
 // and the server's own secret key for HMACs (CSRF tokens, signed cookies).
-import { createHash, createHmac, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, createHmac, randomBytes } from "node:crypto";
 import { eq } from "drizzle-orm";
 import { settings, type Db } from "../db/index.ts";
+import { constantTimeEqual } from "../core/index.ts";
 
 /**
  * A random token of 256 bits as base64url (43 characters). The Copenhagen Book asks for at least 112 bits;
@@ -20,13 +21,8 @@ export function hmacHex(key: Buffer, message: string): string {
   return createHmac("sha256", key).update(message).digest("hex");
 }
 
-/** Compares two strings without leaking where they differ (length is not secret here: all our tokens have fixed lengths). */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  if (x.length !== y.length) return false;
-  return timingSafeEqual(x, y);
-}
+/** One constant-time compare for the whole server (it hides the lengths too): core's, which the update secrets use. */
+export { constantTimeEqual };
 
 const SERVER_KEY = "web_hmac_key";
 

@@ -6,6 +6,8 @@ import { domains, openColumn, tsigKeys, zoneSecondaries, type Db } from "../db/i
 import { tsigKeyFromBase64, type TsigKey } from "../dns/wire/index.ts";
 import type { ZoneAcl } from "../dns/server/index.ts";
 import type { Logger } from "../log/index.ts";
+import { splitHostPort } from "../net/index.ts";
+import { canonicalName, isAcmeChallengeName } from "../core/index.ts";
 
 export interface DnsConfig {
   keys: TsigKey[];
@@ -14,11 +16,8 @@ export interface DnsConfig {
 
 /** "ip", "ip:port", "[v6]:port" → address and port (53 by default). */
 export function splitServer(s: string): { address: string; port: number } {
-  const v6 = s.match(/^\[([^\]]+)\](?::(\d+))?$/);
-  if (v6) return { address: v6[1], port: Number(v6[2] ?? 53) };
-  const v4 = s.match(/^([^:]+):(\d+)$/);
-  if (v4) return { address: v4[1], port: Number(v4[2]) };
-  return { address: s, port: 53 };
+  const { host, port } = splitHostPort(s, { defaultPort: 53 });
+  return { address: host, port };
 }
 
 /**
@@ -42,7 +41,7 @@ export function loadDnsConfig(db: Db, log: Logger, catalog = ""): DnsConfig {
   const embedded = db.select().from(domains).where(eq(domains.backend, "embedded")).all();
   const secondaries = db.select().from(zoneSecondaries).all();
   const notifyOf = (domainId: number, key: string | undefined) => secondaries.filter((s) => s.domainId === domainId).map((s) => ({ ...splitServer(s.address), key }));
-  const cat = catalog ? embedded.find((d) => d.name === catalog.trim().toLowerCase().replace(/\.$/, "")) : undefined;
+  const cat = catalog ? embedded.find((d) => d.name === canonicalName(catalog)) : undefined;
   const catalogKey = cat?.transferKeyId ? keyNames.get(cat.transferKeyId) : undefined;
   const catalogNotify = cat && catalogKey ? notifyOf(cat.id, catalogKey) : [];
   for (const d of embedded) {

@@ -5,6 +5,7 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
+import { canonicalName } from "../core/index.ts";
 import { dnssecMasterKey } from "../dns/dnssec/index.ts";
 import type { ZoneKeysOptions } from "../dns/zone/index.ts";
 import { SqliteZoneStorage } from "../backends/embedded/index.ts";
@@ -56,7 +57,7 @@ export function zoneStoreOptions(cfg: Config, log?: Logger, db?: Db): ZoneKeysOp
  * them): `.store` commits (signed zones signed), the keys switch DNSSEC and roll.
  */
 export function openZoneKeys(db: Db, cfg: Config, only: string[]): Promise<ZoneKeys> {
-  const catalog = cfg.dns.catalog_zone.trim().toLowerCase().replace(/\.$/, "");
+  const catalog = canonicalName(cfg.dns.catalog_zone);
   return ZoneKeys.open(new SqliteZoneStorage(db, catalog ? [...only, catalog] : only), zoneStoreOptions(cfg, undefined, db));
 }
 

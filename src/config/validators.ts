@@ -7,6 +7,7 @@ import { accessSync, constants, existsSync, readFileSync, statSync } from "node:
 import { isIP } from "node:net";
 import { dirname, resolve } from "node:path";
 import { parseCron } from "./cron.ts";
+import { parseHostPort } from "../net/index.ts";
 
 type Check = (v: string) => string | null;
 
@@ -21,21 +22,12 @@ function ipProblem(text: string): string | null {
   return `"${text}" is not an IP address`;
 }
 
-function portProblem(text: string, min: number): string | null {
-  if (!/^\d{1,5}$/.test(text)) return `port "${text}" is not a number`;
-  const n = Number(text);
-  return n >= min && n <= 65535 ? null : `port must be ${min}–65535, got ${n}`;
-}
-
 /** "address:port" for a listener: IPv4, [IPv6] or a host name; port 0 lets the system choose. */
 export const listenAddress: Check = (v) => {
-  if (!v.startsWith("[") && (v.match(/:/g) ?? []).length > 1) return 'must be "address:port" with the IPv6 address in brackets, e.g. "[::1]:53"';
-  const m = v.match(/^\[([^\]]*)\]:(.*)$/) ?? v.match(/^([^:[\]]*):(.*)$/);
-  if (!m) return v.startsWith("[") ? 'must be "address:port" with the IPv6 address in brackets, e.g. "[::1]:53"' : 'must be "address:port" (IPv6 as "[::1]:port"): the port is missing';
-  const [, host, port] = m;
-  if (host === "") return "the address is missing";
-  const hostProblem = v.startsWith("[") ? (isIP(host) === 6 ? null : `"${host}" is not an IPv6 address`) : /^[0-9.]+$/.test(host) ? ipProblem(host) : HOSTNAME.test(host) ? null : `"${host}" is neither an IP address nor a host name`;
-  return hostProblem ?? portProblem(port, 0);
+  const hp = parseHostPort(v, { minPort: 0 });
+  if ("problem" in hp) return hp.problem;
+  const { host, bracketed } = hp;
+  return bracketed ? null : /^[0-9.]+$/.test(host) ? ipProblem(host) : HOSTNAME.test(host) ? null : `"${host}" is neither an IP address nor a host name`;
 };
 
 /** An address or a prefix "address/length", as ProxyTrust and AddressSet take them. */
@@ -51,12 +43,9 @@ export const cidr: Check = (v) => {
 
 /** A recursive resolver: "ip" or "ip:port" (IPv6 in brackets when a port follows). */
 export const resolverAddress: Check = (v) => {
-  const bracketed = v.match(/^\[([^\]]*)\](?::(.*))?$/);
-  if (bracketed) return (isIP(bracketed[1]) === 6 ? null : `"${bracketed[1]}" is not an IPv6 address`) ?? (bracketed[2] === undefined ? null : portProblem(bracketed[2], 1));
-  if (isIP(v) === 6) return null;
-  const [host, port, extra] = v.split(":");
-  if (extra !== undefined) return `"${v}" is not an address (IPv6 with a port as "[::1]:53")`;
-  return ipProblem(host) ?? (port === undefined ? null : portProblem(port, 1));
+  const hp = parseHostPort(v, { defaultPort: 53 });
+  if ("problem" in hp) return hp.problem;
+  return hp.bracketed || isIP(hp.host) === 6 ? null : ipProblem(hp.host);
 };
 
 /**

@@ -8,7 +8,9 @@ import { createHash, randomBytes, randomUUID } from "node:crypto";
 import ipaddr from "ipaddr.js";
 import { acmeDnsAccounts, acmeDnsTxt, domains, tsigKeys, updatePolicies, users, type Db } from "../db/index.ts";
 import { zoneRefOf } from "./hosts.ts";
-import { sweepHostTxt } from "./host-txt.ts";
+import { AddressSet } from "../net/index.ts";
+import { canonicalName } from "./names.ts";
+import { sweepHostTxt, validTxt } from "./host-txt.ts";
 import { constantTimeEqual } from "./secrets.ts";
 import { serialised } from "./serial.ts";
 import { systemClock, type Clock, type ZoneBackend, type ZoneRef } from "./ports.ts";
@@ -28,7 +30,7 @@ export interface AcmeSettings {
 
 /** The settings from the [acme_dns] config section. */
 export function acmeSettingsFrom(section: { zone: string; max_txt: number; txt_ttl: number; txt_lifetime: number }): AcmeSettings {
-  return { zone: section.zone.toLowerCase().replace(/\.$/, ""), maxTxt: section.max_txt, txtTtl: section.txt_ttl, txtLifetimeMs: section.txt_lifetime * 1000 };
+  return { zone: canonicalName(section.zone), maxTxt: section.max_txt, txtTtl: section.txt_ttl, txtLifetimeMs: section.txt_lifetime * 1000 };
 }
 
 export interface AcmeDeps {
@@ -61,9 +63,9 @@ export const validKey = (s: string) => KEY.test(s);
 export const validSubdomain = (s: string) => SUBDOMAIN.test(s);
 /**
  * acme-dns takes exactly 43 base64url characters (a SHA-256 key authorization digest). §4 of the spec
- * notes that 1–255 printable characters is safe: one TXT character-string (RFC 1035 §3.3) of ASCII.
+ * notes that 1–255 printable characters is safe: a TXT value as every TXT we store, but never empty.
  */
-export const validTxt = (s: string) => s.length >= 1 && s.length <= 255 && /^[\x20-\x7e]+$/.test(s);
+export const validChallengeTxt = (s: string) => s !== "" && validTxt(s);
 
 /** SHA-256 hex: the key carries 240 random bits, so a fast hash is enough (as for API tokens). */
 const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");
@@ -118,21 +120,7 @@ export function parseAllowfrom(value: unknown): string[] {
 
 /** Whether `address` is inside one of `cidrs` ([] = anywhere). IPv4-mapped IPv6 counts as IPv4. */
 export function allowedFrom(address: string, cidrs: string[]): boolean {
-  if (cidrs.length === 0) return true;
-  let a: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    a = ipaddr.process(address.replace(/^\[|\]$/g, ""));
-  } catch {
-    return false;
-  }
-  return cidrs.some((c) => {
-    try {
-      const [net, bits] = ipaddr.parseCIDR(c);
-      return net.kind() === a.kind() && a.match(net, bits);
-    } catch {
-      return false;
-    }
-  });
+  return cidrs.length === 0 || new AddressSet(cidrs).contains(address);
 }
 
 /** The account's allowfrom list as stored. */
@@ -150,13 +138,13 @@ export function allowfromOf(account: AcmeAccountRow): string[] {
  * TXT changes by UPDATE. AcmeError("db_error") when [acme_dns] zone names no zone of this server.
  */
 export function challengeZone(db: Db, settings: AcmeSettings): ZoneRef {
-  const d = settings.zone ? db.select().from(domains).where(eq(domains.name, settings.zone.toLowerCase().replace(/\.$/, ""))).get() : undefined;
+  const d = settings.zone ? db.select().from(domains).where(eq(domains.name, canonicalName(settings.zone))).get() : undefined;
   if (!d) throw new AcmeError("db_error", `acme_dns.zone "${settings.zone}" is no zone of this server (create it with "updns domain add")`);
   return zoneRefOf(d);
 }
 
 export function fulldomainOf(settings: AcmeSettings, subdomain: string): string {
-  return `${subdomain}.${settings.zone.toLowerCase().replace(/\.$/, "")}`;
+  return `${subdomain}.${canonicalName(settings.zone)}`;
 }
 
 /** A new account: the key is returned once and stored only as a hash. */
@@ -213,7 +201,7 @@ function touch(db: Db, account: AcmeAccountRow, clientAddress: string, now: Date
  * a fresh expiry instead of a second row.
  */
 export async function addAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt: string, clientAddress = ""): Promise<void> {
-  if (!validTxt(txt)) throw new AcmeError("bad_txt");
+  if (!validChallengeTxt(txt)) throw new AcmeError("bad_txt");
   const now = (deps.clock ?? systemClock).now();
   await serialised(`acme:${account.id}`, async () => {
     deps.db.transaction((tx) => {
@@ -236,7 +224,7 @@ export async function addAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt: s
 
 /** Removes one value, or every value of the account when `txt` is undefined. Returns how many went. */
 export async function deleteAcmeTxt(deps: AcmeDeps, account: AcmeAccountRow, txt?: string, clientAddress = ""): Promise<number> {
-  if (txt !== undefined && !validTxt(txt)) throw new AcmeError("bad_txt");
+  if (txt !== undefined && !validChallengeTxt(txt)) throw new AcmeError("bad_txt");
   const now = (deps.clock ?? systemClock).now();
   return serialised(`acme:${account.id}`, async () => {
     const where = txt === undefined ? eq(acmeDnsTxt.accountId, account.id) : and(eq(acmeDnsTxt.accountId, account.id), eq(acmeDnsTxt.value, txt));
@@ -348,8 +336,8 @@ export async function revokeAcmeAccount(deps: AcmeDeps, account: AcmeAccountRow)
  * The RFC 2136 route's policy uses this to scope a key to challenge TXT records.
  */
 export function isAcmeChallengeName(name: string, under: string): boolean {
-  const n = name.toLowerCase().replace(/\.$/, "");
-  const u = under.toLowerCase().replace(/\.$/, "");
+  const n = canonicalName(name);
+  const u = canonicalName(under);
   if (!n.startsWith("_acme-challenge.")) return false;
   const rest = n.slice("_acme-challenge.".length);
   return rest === u || rest.endsWith(`.${u}`) || u === "";
@@ -369,7 +357,7 @@ export interface GrantView {
 
 /** The embedded zone a name lies in (the longest enclosing one), or null. */
 export function embeddedZoneOf(db: Db, name: string): { id: number; name: string } | null {
-  const n = name.toLowerCase().replace(/\.$/, "");
+  const n = canonicalName(name);
   let best: { id: number; name: string } | null = null;
   for (const d of db.select({ id: domains.id, name: domains.name }).from(domains).where(eq(domains.backend, "embedded")).all()) {
     if ((n === d.name || n.endsWith(`.${d.name}`)) && (!best || d.name.length > best.name.length)) best = d;
@@ -384,7 +372,7 @@ const TYPE_LIST = /^[A-Za-z]+(,[A-Za-z]+)*$/;
  * TXT at `_acme-challenge.<name>` and `_acme-challenge.<anything below name>` only.
  */
 export function grantUpdate(db: Db, input: { keyId: number; name: string; match: GrantMatch; types?: string }): GrantView {
-  const name = input.name.toLowerCase().replace(/\.$/, "");
+  const name = canonicalName(input.name);
   const zone = embeddedZoneOf(db, name);
   if (!zone) throw new AcmeError("nozone", `"${input.name}" is in no embedded zone of this server`);
   const types = input.match === "acme" ? "TXT" : (input.types ?? "").toUpperCase().replace(/\s+/g, "");

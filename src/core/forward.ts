@@ -3,7 +3,7 @@
 import { and, eq, inArray, lt, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { forwardQueue, serviceUpdaterHostConfigs, serviceUpdaters } from "../db/index.ts";
-import { parseAddress, type AddressKind } from "./addresses.ts";
+import { parseAddress, type AddressKind } from "../net/index.ts";
 import type { Clock, Forwarder } from "./ports.ts";
 
 /** Host configs that take an address of this family: given by the host config and accepted by the service. */

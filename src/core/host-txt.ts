@@ -27,6 +27,13 @@ export const challengeName = (host: Pick<HostRow, "name">) => `_acme-challenge.$
 /** Challenge records want a short TTL (peers §7.5), still inside the zone's bounds. */
 export const challengeTtl = (host: HostRow, domain: DomainRow) => Math.max(domain.ttlMin, Math.min(effectiveTtl(host, domain), 60));
 
+/**
+ * A TXT value we store and serve: one character-string (RFC 1035 §3.3), so at most 255 octets, of printable
+ * ASCII, which keeps ACME tokens sane and needs no escapes. Empty is a value here (dyndns2 `txt=` clears);
+ * callers that need one say so.
+ */
+export const validTxt = (v: string): boolean => v.length <= 255 && /^[\x20-\x7e]*$/.test(v);
+
 interface HostTxtTarget {
   host: HostRow;
   domain: DomainRow;

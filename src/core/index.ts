@@ -21,7 +21,7 @@ export {
   ARGON2_PARAMS,
   type VerifyResult,
 } from "./secrets.ts";
-export { parseAddress, sameAddress, stripPrefixLength, networkOf, isPrefixOnly, withInterfaceId, recordType, AddressSet, type Address, type AddressKind } from "./addresses.ts";
+export { parseAddress, sameAddress, stripPrefixLength, networkOf, isPrefixOnly, withInterfaceId, recordType, AddressSet, type Address, type AddressKind } from "../net/index.ts";
 export { canonicalName, splitFqdn, looksLikeFqdn, validateHostName, isBlacklisted, validateBlacklistPattern, checkNewHostName, type SplitName } from "./names.ts";
 export { stampMessage, HostLedger, hostHealth, KEEPALIVE_MS, MESSAGE_MAX } from "./faults.ts";
 export { addHostTxt, clearHostTxt, sweepHostTxt, challengeTxtFrom, DEFAULT_CHALLENGE_TXT, type ChallengeTxtSettings } from "./host-txt.ts";
@@ -53,7 +53,7 @@ export {
   validUsername,
   validKey,
   validSubdomain,
-  validTxt,
+  validChallengeTxt,
   challengeZone,
   fulldomainOf,
   registerAcmeAccount,

@@ -2,7 +2,7 @@
 // ids. Unlike the baseline, a duplicate name is a form error (not a 500) and interface ids are validated.
 import { and, asc, eq, ne } from "drizzle-orm";
 import { relatedHosts, type Db } from "../db/index.ts";
-import { parseAddress } from "./addresses.ts";
+import { parseAddress } from "../net/index.ts";
 import { ValidationError } from "./errors.ts";
 import { zoneRefOf, type HostRecord, type RelatedHostRow } from "./hosts.ts";
 import type { BackendFor } from "./dns-cleanup.ts";

@@ -8,7 +8,7 @@
 // Departure from the baseline: a related host that already holds the computed address is not a client fault.
 // The client changed the main host correctly; only the interface-id part moved, so the related host stays.
 import type { Logger } from "../log/index.ts";
-import { recordType, withInterfaceId, type Address } from "./addresses.ts";
+import { recordType, withInterfaceId, type Address } from "../net/index.ts";
 import type { HostLedger } from "./faults.ts";
 import type { RelatedHostRow } from "./hosts.ts";
 import { ZoneBackendError, type ZoneBackend, type ZoneRef } from "./ports.ts";

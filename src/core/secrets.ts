@@ -48,15 +48,14 @@ export function hashChosenSecret(secret: string): Promise<string> {
   return Bun.password.hash(secret, ARGON2_PARAMS);
 }
 
+/**
+ * Whether two strings are equal, in a time that tells nothing about them: both are hashed with SHA-256 first,
+ * so timingSafeEqual always compares 32 octets. Comparing the strings themselves would need equal lengths,
+ * and returning early on a length mismatch tells an attacker the length of the expected value (a secret,
+ * a token, a MAC); the digests also hide where two equal-length strings first differ.
+ */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  // Compare against itself when lengths differ so the time does not depend on where they differ.
-  if (x.length !== y.length) {
-    timingSafeEqual(x, x);
-    return false;
-  }
-  return timingSafeEqual(x, y);
+  return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
 }
 
 export interface VerifyResult {

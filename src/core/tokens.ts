@@ -11,7 +11,7 @@
 import { and, asc, eq } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { apiTokens, users } from "../db/index.ts";
-import { AddressSet, parseAddress } from "./addresses.ts";
+import { AddressSet, parseAddress } from "../net/index.ts";
 import { normalizeZoneName } from "./admin/index.ts";
 import { ValidationError } from "./errors.ts";
 import { canonicalName, splitFqdn } from "./names.ts";

@@ -2,11 +2,11 @@
 // §1.5 (delete), §1.7 (related hosts), §1.8 (forwarding), with the changes of updns.md §1.
 import type { Db } from "../db/index.ts";
 import { AuthFailureLog, type Logger } from "../log/index.ts";
-import { AddressSet, isPrefixOnly, parseAddress, recordType, stripPrefixLength, type Address, type AddressKind } from "./addresses.ts";
+import { AddressSet, isPrefixOnly, parseAddress, recordType, stripPrefixLength, type Address, type AddressKind } from "../net/index.ts";
 import { authenticate, checkHostSecret, tokenCovers, type Principal } from "./authenticate.ts";
 import { BadauthLimiter, credentialsFrom } from "./credentials.ts";
 import { HostLedger, KEEPALIVE_MS } from "./faults.ts";
-import { addHostTxt, clearHostTxt, DEFAULT_CHALLENGE_TXT, type ChallengeTxtSettings } from "./host-txt.ts";
+import { addHostTxt, clearHostTxt, DEFAULT_CHALLENGE_TXT, validTxt, type ChallengeTxtSettings } from "./host-txt.ts";
 import { forwardTargets, queueForwarder } from "./forward.ts";
 import { effectiveTtl, findHost, relatedHostsOf, zoneRefOf, type HostRecord } from "./hosts.ts";
 import { canonicalName, looksLikeFqdn } from "./names.ts";
@@ -111,9 +111,6 @@ export function addressesFrom(params: Record<string, string>, maxAddresses = DEF
   return { ok: true, given, list };
 }
 
-/** TXT character-string (RFC 1035 §3.3): at most 255 octets; printable ASCII keeps it sane for ACME tokens. */
-const validTxt = (v: string) => v.length <= 255 && /^[\x20-\x7e]*$/.test(v);
-
 interface Target {
   name: string;
   /** A fixed answer line for a name that cannot be updated with these credentials. */
@@ -122,340 +119,398 @@ interface Target {
   ledger?: HostLedger;
 }
 
+/** The service's settings and shared state, resolved once from UpdateDeps. */
+interface UpdateContext {
+  db: Db;
+  log: Logger;
+  clock: Clock;
+  forwarder: Forwarder;
+  backendFor: (zone: ZoneRef) => ZoneBackend;
+  badHosts: Set<string>;
+  badAgents: Set<string>;
+  badIps: AddressSet;
+  limiter: BadauthLimiter;
+  failures: AuthFailureLog;
+  maxAddresses: number;
+  challengeTxt: ChallengeTxtSettings;
+}
+
 export function createUpdateService(deps: UpdateDeps): UpdateService {
   const clock = deps.clock ?? systemClock;
-  const forwarder = deps.forwarder ?? queueForwarder(deps.db, clock);
-  const badHosts = new Set(deps.abuse.bad_hosts);
-  const badAgents = new Set(deps.abuse.bad_agents);
-  const badIps = new AddressSet(deps.abuse.bad_ips);
-  const limiter = new BadauthLimiter(deps.abuse.badauth_per_minute);
-  const maxAddresses = deps.maxAddresses ?? DEFAULT_MAX_ADDRESSES;
-  const challengeTxt = deps.challengeTxt ?? DEFAULT_CHALLENGE_TXT;
-  const { db, log } = deps;
-  const failures = new AuthFailureLog(log, "dyndns2");
+  const ctx: UpdateContext = {
+    db: deps.db,
+    log: deps.log,
+    clock,
+    forwarder: deps.forwarder ?? queueForwarder(deps.db, clock),
+    backendFor: deps.backendFor,
+    badHosts: new Set(deps.abuse.bad_hosts),
+    badAgents: new Set(deps.abuse.bad_agents),
+    badIps: new AddressSet(deps.abuse.bad_ips),
+    limiter: new BadauthLimiter(deps.abuse.badauth_per_minute),
+    failures: new AuthFailureLog(deps.log, "dyndns2"),
+    maxAddresses: deps.maxAddresses ?? DEFAULT_MAX_ADDRESSES,
+    challengeTxt: deps.challengeTxt ?? DEFAULT_CHALLENGE_TXT,
+  };
+  return {
+    handle: (req) => handleDyndns(ctx, req),
+    limiter: ctx.limiter,
+    setAddresses: (principal, rec, change, client) => setAddresses(ctx, principal, rec, change, client),
+  };
+}
 
-  const answer = (status: DyndnsAnswer["status"], body: string, hosts: string[] = [], retryAfter?: number): DyndnsAnswer => ({ status, body, hosts, retryAfter });
+const answer = (status: DyndnsAnswer["status"], body: string, hosts: string[] = [], retryAfter?: number): DyndnsAnswer => ({ status, body, hosts, retryAfter });
 
-  async function handle(req: DyndnsRequest): Promise<DyndnsAnswer> {
-    const now = clock.now();
-    const p = req.params;
-    const address = req.client.address;
+/** The names of `hostname=`: comma-separated, blanks and the old "YES" (meaning: the user name) dropped. */
+function requestedNames(hostname: string | undefined): string[] {
+  return (hostname ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "" && s.toUpperCase() !== "YES");
+}
 
-    // 1. BAD_HOSTS on the hostname parameter: before authentication, no database access.
-    const requested = (p.hostname ?? "")
-      .split(",")
-      .map((s) => s.trim())
-      .filter((s) => s !== "" && s.toUpperCase() !== "YES");
-    const session = req.sessionUserId !== undefined;
-    if (!session && requested.some((h) => badHosts.has(h) || badHosts.has(canonicalName(h)))) return answer("forbidden", "abuse");
+const isBadHost = (ctx: UpdateContext, name: string) => ctx.badHosts.has(name) || ctx.badHosts.has(canonicalName(name));
 
-    // 2–6. Credentials (read here, checked below: the limiter's log line names the host claimed).
-    const creds = credentialsFrom(req.authorization, { username: p.username, password: p.password });
-    const claimed = () => (creds.kind === "basic" ? (looksLikeApiToken(creds.password) ? "api token" : creds.username) : creds.kind === "bearer" ? "api token" : requested.join(","));
+/** §1.2 steps 1–11 for one dyndns2 request. */
+async function handleDyndns(ctx: UpdateContext, req: DyndnsRequest): Promise<DyndnsAnswer> {
+  const now = ctx.clock.now();
+  const requested = requestedNames(req.params.hostname);
+  // 1. BAD_HOSTS on the hostname parameter: before authentication, no database access.
+  if (req.sessionUserId === undefined && requested.some((h) => isBadHost(ctx, h))) return answer("forbidden", "abuse");
+  const auth = await authenticateRequest(ctx, req, requested, now);
+  if ("status" in auth) return auth;
+  const principal = auth.principal;
 
-    // A client address that keeps failing is told to wait, before any secret is checked again.
-    const wait = session ? 0 : limiter.retryAfter(address, now.getTime());
-    if (wait > 0) {
-      failures.blocked(address, claimed(), wait);
-      return answer("ratelimited", "badauth", [], wait);
-    }
+  // 7. Which hosts. hostname absent (or YES) means the Basic user name; a token must name its hosts.
+  const names = requested.length > 0 ? requested.map(canonicalName) : principal.kind === "host" ? [principal.record.fqdn] : [];
+  if (names.length === 0) return answer("ok", "notfqdn");
+  if (names.length > MAX_HOSTS) {
+    if (principal.kind === "host") principal.ledger.flush(ctx.db);
+    return answer("ok", "numhost");
+  }
+  const targets = await resolveTargets(ctx, principal, names, req.client.address, now);
+  const finish = finisher(ctx, req, principal, targets);
+  const resolved = targets.filter((t) => t.record);
+  const refuseAll = (complaint: string) => {
+    for (const t of resolved) t.ledger!.clientMessage(complaint, true);
+    return finish(answer("ok", "dnserr", targets.map((t) => t.name)));
+  };
 
-    if (creds.kind === "basic" && looksLikeFqdn(creds.username) && (badHosts.has(creds.username) || badHosts.has(canonicalName(creds.username)))) {
-      return answer("forbidden", "abuse");
-    }
-    const auth: Awaited<ReturnType<typeof authenticate>> = session
-      ? { ok: true, principal: { kind: "token", tokenId: 0, userId: req.sessionUserId!, scopes: {}, name: "web session", session: true } }
-      : await authenticate(db, creds, address, now);
-    if (!auth.ok) {
-      if (auth.failure) {
-        limiter.fail(address, now.getTime());
-        failures.failed(address, claimed(), creds.kind === "malformed" ? "malformed credentials" : "wrong or unknown credentials");
-      }
-      return auth.word === "badauth" ? answer("unauthorized", "badauth") : answer("ok", auth.word);
-    }
-    const principal = auth.principal;
-
-    // 7. Which hosts. hostname absent (or YES) means the Basic user name; a token must name its hosts.
-    const names = requested.length > 0 ? requested.map(canonicalName) : principal.kind === "host" ? [principal.record.fqdn] : [];
-    if (names.length === 0) return answer("ok", "notfqdn");
-    if (names.length > MAX_HOSTS) {
-      if (principal.kind === "host") principal.ledger.flush(db);
-      return answer("ok", "numhost");
-    }
-    const targets = await resolveTargets(principal, names, address, now);
-    const ledgers = [...new Map(targets.filter((t) => t.ledger).map((t) => [t.record!.host.id, t.ledger!])).values()];
-    if (principal.kind === "host" && !ledgers.includes(principal.ledger)) ledgers.push(principal.ledger);
-    const fqdns = targets.map((t) => t.name);
-    const finish = async (a: DyndnsAnswer) => {
-      // Group-committed with the other requests of this moment; the answer waits until the row is durable.
-      await Promise.all(ledgers.map((l) => l.flushGrouped(db)));
-      log.info("dyndns2 request", { mode: req.mode, hosts: fqdns.join(","), result: a.body.replaceAll("\n", "|"), client: address, ua: req.userAgent ?? "unknown" });
-      return a;
-    };
-    const resolved = targets.filter((t) => t.record);
-
-    // 8. Bad user agent.
-    const ua = req.userAgent ?? "unknown";
-    if (!session && badAgents.has(ua)) {
-      for (const t of resolved) t.ledger!.clientMessage(`received update from bad user agent ${JSON.stringify(ua.slice(0, 80))}`, true);
-      return finish(answer("ok", "badagent", fqdns));
-    }
-
-    // 9. Addresses (and the TXT value): one bad piece answers dnserr, a client fault (updns.md §1.7).
-    // Too many addresses is the same kind of client fault: 200 dnserr, nothing changed.
-    const parsed = addressesFrom(p, maxAddresses);
-    const txt = req.mode === "update" ? p.txt : undefined;
-    const complaint = !parsed.ok
-      ? "bad" in parsed
-        ? `received bad ip address ${JSON.stringify(parsed.bad)}`
-        : `received more than ${parsed.limit} ${parsed.tooMany} addresses in one request (update.max_addresses)`
-      : txt !== undefined && !validTxt(txt)
-        ? "received a bad txt value"
-        : null;
-    if (complaint !== null || !parsed.ok) {
-      for (const t of resolved) t.ledger!.clientMessage(complaint ?? "", true);
-      return finish(answer("ok", "dnserr", fqdns));
-    }
-    let list = parsed.list;
-    if (!parsed.given && txt === undefined) {
-      // No address sent: the connection's address (already IPv4 for IPv4-mapped peers).
-      const remote = parseAddress(address);
-      if (!remote) {
-        for (const t of resolved) t.ledger!.clientMessage(`received no address and the connection address ${JSON.stringify(address)} is unusable`, true);
-        return finish(answer("ok", "dnserr", fqdns));
-      }
-      list = [{ addr: remote, sent: remote.text }];
-    }
-
-    // 10–11. Each host, each address.
-    const perHost: AddressResult[][] = [];
-    const lines: string[] = [];
-    for (const t of targets) {
-      if (!t.record) {
-        lines.push(t.line!);
-        continue;
-      }
-      const results = await processHost(t.record, t.ledger!, list, txt, req.mode, req.client.secure, now, principal);
-      perHost.push(results);
-      lines.push(targets.length === 1 ? combineResults(results) : singleLine(results));
-    }
-    if (perHost.some(hasServerFault)) {
-      // 503 + Retry-After (results.ts hasServerFault). The client will retry everything it sent: those
-      // retries are on us, not on it (updns.md §1.8).
-      for (const t of resolved) t.ledger!.set({ lastServerFaultAt: now });
-      return finish(answer("unavailable", lines.join("\n"), fqdns, RETRY_AFTER_SECONDS));
-    }
-    return finish(answer("ok", lines.join("\n"), fqdns));
+  // 8. Bad user agent.
+  const ua = req.userAgent ?? "unknown";
+  if (req.sessionUserId === undefined && ctx.badAgents.has(ua)) {
+    for (const t of resolved) t.ledger!.clientMessage(`received update from bad user agent ${JSON.stringify(ua.slice(0, 80))}`, true);
+    return finish(answer("ok", "badagent", targets.map((t) => t.name)));
   }
 
-  /** Every named host must be covered by the same credentials (updns.md §1.2); others get a line of their own. */
-  async function resolveTargets(principal: Principal, names: string[], address: string, now: Date): Promise<Target[]> {
-    const out: Target[] = [];
-    const byId = new Map<number, HostLedger>();
-    if (principal.kind === "host") byId.set(principal.record.host.id, principal.ledger);
-    for (const name of names) {
-      if (principal.kind === "host") {
-        const own = principal.record;
-        if (name === own.fqdn) {
-          out.push({ name, record: own, ledger: principal.ledger });
-          continue;
-        }
-        const other = looksLikeFqdn(name) ? findHost(db, name) : null;
-        if (other) {
-          const known = byId.get(other.host.id);
-          if (known) {
-            out.push({ name, record: other, ledger: known });
-            continue;
-          }
-          const check = await checkHostSecret(db, other, principal.password, "basic auth, several hosts", now);
-          if (check.ok) {
-            byId.set(other.host.id, check.ledger);
-            out.push({ name, record: other, ledger: check.ledger });
-            continue;
-          }
-          // A secret tried against another host is a guess like any other.
-          limiter.fail(address, now.getTime());
-        }
-        principal.ledger.clientMessage(`rejecting to update wrong host ${JSON.stringify(name.slice(0, 80))} (given in query string) instead of ${own.fqdn} (given in basic auth)`, true);
-        out.push({ name, line: looksLikeFqdn(name) ? "nohost" : "notfqdn" });
-        continue;
-      }
-      const rec = looksLikeFqdn(name) ? findHost(db, name) : null;
-      if (!rec || rec.host.ownerId !== principal.userId || !tokenCovers(principal.scopes, rec.fqdn, rec.domain.name)) {
-        out.push({ name, line: looksLikeFqdn(name) ? "nohost" : "notfqdn" });
-        continue;
-      }
-      let ledger = byId.get(rec.host.id);
-      if (!ledger) {
-        ledger = new HostLedger(rec.host.id, rec.fqdn, now);
-        if (!principal.session) ledger.apiAuthMessage(`api authentication success (api token ${JSON.stringify(principal.name)})`, false);
-        byId.set(rec.host.id, ledger);
-      }
-      out.push({ name, record: rec, ledger });
-    }
-    return out;
+  // 9. Addresses (and the TXT value): one bad piece answers dnserr, a client fault (updns.md §1.7).
+  const sent = addressesToApply(ctx, req);
+  if ("complaint" in sent) return refuseAll(sent.complaint);
+  return finish(await updateTargets(ctx, req, principal, targets, sent.list, sent.txt, now));
+}
+
+/**
+ * §1.2 steps 2–6: the credentials, behind the per-address limiter. An answer when they do not let the
+ * request on (every failure counted and logged for fail2ban), else who is asking.
+ */
+async function authenticateRequest(ctx: UpdateContext, req: DyndnsRequest, requested: string[], now: Date): Promise<DyndnsAnswer | { principal: Principal }> {
+  const p = req.params;
+  const address = req.client.address;
+  const session = req.sessionUserId !== undefined;
+  // Read here, checked below: the limiter's log line names the host claimed.
+  const creds = credentialsFrom(req.authorization, { username: p.username, password: p.password });
+  const claimed = () => (creds.kind === "basic" ? (looksLikeApiToken(creds.password) ? "api token" : creds.username) : creds.kind === "bearer" ? "api token" : requested.join(","));
+
+  // A client address that keeps failing is told to wait, before any secret is checked again.
+  const wait = session ? 0 : ctx.limiter.retryAfter(address, now.getTime());
+  if (wait > 0) {
+    ctx.failures.blocked(address, claimed(), wait);
+    return answer("ratelimited", "badauth", [], wait);
   }
 
-  async function processHost(rec: HostRecord, ledger: HostLedger, list: SentAddress[], txt: string | undefined, mode: UpdateMode, secure: boolean, now: Date, principal: Principal): Promise<AddressResult[]> {
-    const { host, domain } = rec;
-    const zone = zoneRefOf(domain);
-    const backend = deps.backendFor(zone);
-    const ttl = effectiveTtl(host, domain);
-    const afterOurFault = host.lastServerFaultAt !== null;
-    const verb = mode === "update" ? "update" : "delete";
-    let ourFault = false;
-    const results: AddressResult[] = [];
+  if (creds.kind === "basic" && looksLikeFqdn(creds.username) && isBadHost(ctx, creds.username)) return answer("forbidden", "abuse");
+  const auth: Awaited<ReturnType<typeof authenticate>> = session
+    ? { ok: true, principal: { kind: "token", tokenId: 0, userId: req.sessionUserId!, scopes: {}, name: "web session", session: true } }
+    : await authenticate(ctx.db, creds, address, now);
+  if (auth.ok) return { principal: auth.principal };
+  if (auth.failure) {
+    ctx.limiter.fail(address, now.getTime());
+    ctx.failures.failed(address, claimed(), creds.kind === "malformed" ? "malformed credentials" : "wrong or unknown credentials");
+  }
+  return auth.word === "badauth" ? answer("unauthorized", "badauth") : answer("ok", auth.word);
+}
 
-    // Checks shared by addresses and TXT (§1.3 a, b) and the owner's zone switch.
-    const gate = (what: string): AddressResult | null => {
-      if (host.abuse || host.abuseBlocked) {
-        ledger.clientMessage(`received ${what} for host with abuse / abuse_blocked flag set`, false);
-        return { code: "abuse" };
-      }
-      if (!host.available) {
-        ledger.clientMessage(`received ${what} for unavailable host`, false);
-        return { code: "nohost" };
-      }
-      if (!domain.available) {
-        ledger.serverMessage(`received ${what}, but zone ${domain.name} is switched off (not available)`, true);
-        ourFault = true;
-        return { code: "dnserr", transient: true };
-      }
-      return null;
-    };
-    const dnsError = (e: unknown, what: string): AddressResult => {
-      const transient = e instanceof ZoneBackendError ? e.transient : true;
-      ledger.serverMessage(`received ${what} that resulted in a dns error [${e instanceof Error ? e.message : String(e)}]`, true);
-      ourFault = true;
-      if (!(e instanceof ZoneBackendError)) log.error("zone backend failed unexpectedly", { zone: zone.name, error: e });
-      return { code: "dnserr", transient };
-    };
+/** What ends every request that got as far as its hosts: their fault ledgers written, then one log line. */
+function finisher(ctx: UpdateContext, req: DyndnsRequest, principal: Principal, targets: Target[]): (a: DyndnsAnswer) => Promise<DyndnsAnswer> {
+  const ledgers = [...new Map(targets.filter((t) => t.ledger).map((t) => [t.record!.host.id, t.ledger!])).values()];
+  if (principal.kind === "host" && !ledgers.includes(principal.ledger)) ledgers.push(principal.ledger);
+  const fqdns = targets.map((t) => t.name);
+  return async (a) => {
+    // Group-committed with the other requests of this moment; the answer waits until the row is durable.
+    await Promise.all(ledgers.map((l) => l.flushGrouped(ctx.db)));
+    ctx.log.info("dyndns2 request", { mode: req.mode, hosts: fqdns.join(","), result: a.body.replaceAll("\n", "|"), client: req.client.address, ua: req.userAgent ?? "unknown" });
+    return a;
+  };
+}
 
-    for (const { addr, sent } of list) {
-      const blocked = gate(verb);
-      if (blocked) {
-        results.push(blocked);
-        continue;
-      }
-      const type = recordType(addr.kind);
-      if (principal.kind === "token" && principal.scopes.types && !principal.scopes.types.includes(type)) {
-        results.push({ code: "nohost" });
-        continue;
-      }
-      const v4 = addr.kind === "ipv4";
-      let prefixOnly = false;
-      if (mode === "update") {
-        const prefixLength = v4 ? host.netmaskIpv4 : host.netmaskIpv6;
-        prefixOnly = isPrefixOnly(addr, prefixLength);
-        // §1.3 e: an update to a blacklisted address flags the host and removes its records (§3.2).
-        if (badIps.has(addr)) {
-          host.abuse = host.abuseBlocked = true;
-          ledger.set({ abuse: true, abuseBlocked: true });
-          ledger.clientMessage(`received update to blacklisted ip address ${addr.text}`, true);
-          for (const t of ["A", "AAAA"] as const) await backend.remove(zone, host.name, t).catch(() => undefined);
-          results.push({ code: "abuse" });
-          continue;
-        }
-      }
-      // §1.3 f: the poke happens before the DNS action, whatever its outcome.
-      const previous = v4 ? host.lastUpdateIpv4 : host.lastUpdateIpv6;
-      const poke = v4 ? { lastUpdateIpv4: now, tlsUpdateIpv4: secure } : { lastUpdateIpv6: now, tlsUpdateIpv6: secure };
-      Object.assign(host, poke);
-      ledger.set(poke);
+/**
+ * §1.2 step 9: the addresses to apply and the TXT value, or what is wrong with them. Too many addresses is
+ * the same kind of client fault as a bad one (200 dnserr, nothing changed). No address sent, and no TXT:
+ * the connection's address (already IPv4 for IPv4-mapped peers).
+ */
+function addressesToApply(ctx: UpdateContext, req: DyndnsRequest): { list: SentAddress[]; txt: string | undefined } | { complaint: string } {
+  const parsed = addressesFrom(req.params, ctx.maxAddresses);
+  const txt = req.mode === "update" ? req.params.txt : undefined;
+  if (!parsed.ok)
+    return { complaint: "bad" in parsed ? `received bad ip address ${JSON.stringify(parsed.bad)}` : `received more than ${parsed.limit} ${parsed.tooMany} addresses in one request (update.max_addresses)` };
+  if (txt !== undefined && !validTxt(txt)) return { complaint: "received a bad txt value" };
+  if (parsed.given || txt !== undefined) return { list: parsed.list, txt };
+  const remote = parseAddress(req.client.address);
+  if (!remote) return { complaint: `received no address and the connection address ${JSON.stringify(req.client.address)} is unusable` };
+  return { list: [{ addr: remote, sent: remote.text }], txt };
+}
 
-      let outcome;
-      try {
-        outcome = mode === "delete" || prefixOnly ? await backend.remove(zone, host.name, type) : await backend.replace(zone, host.name, type, [addr.text], ttl);
-      } catch (e) {
-        results.push(dnsError(e, `${verb}, ip: ${addr.text} tls: ${secure}`));
-        continue;
-      }
-      // The host page's address history: what the record became, when it really changed.
-      if (outcome === "changed") ledger.addressChanged(type, mode === "delete" || prefixOnly ? "" : addr.text);
-      if (mode === "delete") {
-        ledger.clientMessage(`received delete for record ${type}, tls: ${secure}`, false);
-        results.push({ code: "deleted", type });
-        continue;
-      }
-      if (!prefixOnly && outcome === "unchanged") {
-        // updns.md §1.8: keep-alives and retries after our own dnserr are not the client's fault.
-        const keepalive = previous === null || now.getTime() - previous.getTime() >= KEEPALIVE_MS;
-        const note = keepalive ? " (keep-alive, not counted)" : afterOurFault ? " (retry after our dns error, not counted)" : "";
-        ledger.noChangeMessage(`received no-change update, ip: ${addr.text} tls: ${secure}${note}`, note === "");
-        results.push({ code: "nochg", ip: sent });
-        continue;
-      }
-      ledger.clientMessage(prefixOnly ? `received prefix-only update, ${type} removed, prefix: ${addr.text} tls: ${secure}` : `received good update -> ip: ${addr.text} tls: ${secure}`, false);
-      // §1.7, §1.8: related hosts and forwarding, also for a prefix-only update.
-      await updateRelatedHosts({ backend, zone, hostName: host.name, hostFqdn: rec.fqdn, ttl, related: relatedHostsOf(db, host.id), ledger, log }, addr, v4 ? host.netmaskIpv4 : host.netmaskIpv6);
-      for (const id of forwardTargets(db, host.id, addr.kind)) forwarder.enqueue(id, addr.text);
-      results.push({ code: "good", ip: sent });
+/** §1.2 steps 10–11: each host, each address; one answer line per host, 503 when any failed on our side. */
+async function updateTargets(ctx: UpdateContext, req: DyndnsRequest, principal: Principal, targets: Target[], list: SentAddress[], txt: string | undefined, now: Date): Promise<DyndnsAnswer> {
+  const perHost: AddressResult[][] = [];
+  const lines: string[] = [];
+  for (const t of targets) {
+    if (!t.record) {
+      lines.push(t.line!);
+      continue;
     }
+    const results = await processHost(ctx, new HostRun(ctx, t.record, t.ledger!, req.mode, req.client.secure, now, principal), list, txt);
+    perHost.push(results);
+    lines.push(targets.length === 1 ? combineResults(results) : singleLine(results));
+  }
+  const fqdns = targets.map((t) => t.name);
+  if (!perHost.some(hasServerFault)) return answer("ok", lines.join("\n"), fqdns);
+  // 503 + Retry-After (results.ts hasServerFault). The client will retry everything it sent: those
+  // retries are on us, not on it (updns.md §1.8).
+  for (const t of targets) if (t.record) t.ledger!.set({ lastServerFaultAt: now });
+  return answer("unavailable", lines.join("\n"), fqdns, RETRY_AFTER_SECONDS);
+}
 
-    if (txt !== undefined && principal.kind === "token" && principal.scopes.types && !principal.scopes.types.includes("TXT")) results.push({ code: "nohost" });
-    else if (txt !== undefined) results.push(await updateTxt(rec, ledger, backend, zone, txt, now, gate, dnsError));
+/** Every named host must be covered by the same credentials (updns.md §1.2); others get a line of their own. */
+async function resolveTargets(ctx: UpdateContext, principal: Principal, names: string[], address: string, now: Date): Promise<Target[]> {
+  const byId = new Map<number, HostLedger>();
+  if (principal.kind === "host") byId.set(principal.record.host.id, principal.ledger);
+  const out: Target[] = [];
+  for (const name of names) out.push(principal.kind === "host" ? await hostTarget(ctx, principal, name, byId, address, now) : tokenTarget(ctx, principal, name, byId, now));
+  return out;
+}
 
-    if (ourFault) ledger.set({ lastServerFaultAt: now });
-    else if (afterOurFault && results.length > 0) ledger.set({ lastServerFaultAt: null });
-    return results;
+const unknownName = (name: string): Target => ({ name, line: looksLikeFqdn(name) ? "nohost" : "notfqdn" });
+
+/** A name under a host's own credentials: that host, or another whose secret is the same (several hosts at once). */
+async function hostTarget(ctx: UpdateContext, principal: Extract<Principal, { kind: "host" }>, name: string, byId: Map<number, HostLedger>, address: string, now: Date): Promise<Target> {
+  const own = principal.record;
+  if (name === own.fqdn) return { name, record: own, ledger: principal.ledger };
+  const other = looksLikeFqdn(name) ? findHost(ctx.db, name) : null;
+  if (other) {
+    const known = byId.get(other.host.id);
+    if (known) return { name, record: other, ledger: known };
+    const check = await checkHostSecret(ctx.db, other, principal.password, "basic auth, several hosts", now);
+    if (check.ok) {
+      byId.set(other.host.id, check.ledger);
+      return { name, record: other, ledger: check.ledger };
+    }
+    // A secret tried against another host is a guess like any other.
+    ctx.limiter.fail(address, now.getTime());
+  }
+  principal.ledger.clientMessage(`rejecting to update wrong host ${JSON.stringify(name.slice(0, 80))} (given in query string) instead of ${own.fqdn} (given in basic auth)`, true);
+  return unknownName(name);
+}
+
+/** A name under an API token (or a web session): a host of the token's owner that its scopes cover. */
+function tokenTarget(ctx: UpdateContext, principal: Exclude<Principal, { kind: "host" }>, name: string, byId: Map<number, HostLedger>, now: Date): Target {
+  const rec = looksLikeFqdn(name) ? findHost(ctx.db, name) : null;
+  if (!rec || rec.host.ownerId !== principal.userId || !tokenCovers(principal.scopes, rec.fqdn, rec.domain.name)) return unknownName(name);
+  let ledger = byId.get(rec.host.id);
+  if (!ledger) {
+    ledger = new HostLedger(rec.host.id, rec.fqdn, now);
+    if (!principal.session) ledger.apiAuthMessage(`api authentication success (api token ${JSON.stringify(principal.name)})`, false);
+    byId.set(rec.host.id, ledger);
+  }
+  return { name, record: rec, ledger };
+}
+
+/** The update of one host within one request: where its records live, and whether we failed it (§1.8). */
+class HostRun {
+  readonly zone: ZoneRef;
+  readonly backend: ZoneBackend;
+  readonly ttl: number;
+  /** The last request for this host ended in our dnserr: a no-change now is its retry, not the client's fault. */
+  readonly afterOurFault: boolean;
+  readonly verb: string;
+  ourFault = false;
+
+  constructor(
+    private readonly ctx: UpdateContext,
+    readonly rec: HostRecord,
+    readonly ledger: HostLedger,
+    readonly mode: UpdateMode,
+    readonly secure: boolean,
+    readonly now: Date,
+    readonly principal: Principal,
+  ) {
+    this.zone = zoneRefOf(rec.domain);
+    this.backend = ctx.backendFor(this.zone);
+    this.ttl = effectiveTtl(rec.host, rec.domain);
+    this.afterOurFault = rec.host.lastServerFaultAt !== null;
+    this.verb = mode === "update" ? "update" : "delete";
   }
 
-  /**
-   * updns.md §1.9: `txt=` adds a value to `_acme-challenge.<host>` TXT (several live at once, so a name and
-   * its wildcard validate in one run; a value sent again is nochg and lives on), an empty value deletes all.
-   */
-  async function updateTxt(
-    rec: HostRecord,
-    ledger: HostLedger,
-    backend: ZoneBackend,
-    zone: ZoneRef,
-    txt: string,
-    now: Date,
-    gate: (what: string) => AddressResult | null,
-    dnsError: (e: unknown, what: string) => AddressResult,
-  ): Promise<AddressResult> {
-    const blocked = gate("txt update");
-    if (blocked) return blocked;
-    const target = { host: rec.host, domain: rec.domain, backend, zone };
-    try {
-      if (txt === "") {
-        await clearHostTxt(db, target);
-        ledger.clientMessage("received txt delete for _acme-challenge", false);
-        return { code: "deleted", type: "TXT" };
-      }
-      const outcome = await addHostTxt(db, target, txt, challengeTxt, now);
-      ledger.clientMessage(`received txt update for _acme-challenge (${outcome})`, false);
-      return outcome === "refreshed" ? { code: "nochg", ip: "" } : { code: "good", ip: "" };
-    } catch (e) {
-      return dnsError(e, "txt update");
+  /** Checks shared by addresses and TXT (§1.3 a, b) and the owner's zone switch; null lets the change on. */
+  gate(what: string): AddressResult | null {
+    const { host, domain } = this.rec;
+    if (host.abuse || host.abuseBlocked) {
+      this.ledger.clientMessage(`received ${what} for host with abuse / abuse_blocked flag set`, false);
+      return { code: "abuse" };
     }
+    if (!host.available) {
+      this.ledger.clientMessage(`received ${what} for unavailable host`, false);
+      return { code: "nohost" };
+    }
+    if (!domain.available) {
+      this.ledger.serverMessage(`received ${what}, but zone ${domain.name} is switched off (not available)`, true);
+      this.ourFault = true;
+      return { code: "dnserr", transient: true };
+    }
+    return null;
   }
 
-  async function setAddresses(principal: Principal, rec: HostRecord, change: AddressChange, client: { address: string; secure: boolean }): Promise<AddressResult[]> {
-    const now = clock.now();
-    const list: SentAddress[] = [];
-    for (const text of change.set) {
-      const sent = stripPrefixLength(text);
-      const addr = parseAddress(sent);
-      if (!addr) throw new ValidationError("addresses", `${JSON.stringify(text.slice(0, 64))} is not an IPv4 or IPv6 address`);
-      if (list.some((x) => x.addr.kind === addr.kind)) throw new ValidationError("addresses", `more than one ${addr.kind} address`);
-      if (change.remove.includes(addr.kind)) throw new ValidationError("addresses", `${addr.kind} is both set and removed`);
-      list.push({ addr, sent });
-    }
-    if (change.txt !== undefined && !validTxt(change.txt)) throw new ValidationError("txt", "txt must be at most 255 printable ASCII characters");
-    const ledger = new HostLedger(rec.host.id, rec.fqdn, now);
-    if (principal.kind === "token" && !(principal as { session?: boolean }).session) ledger.apiAuthMessage(`api authentication success (api token ${JSON.stringify(principal.name)}, json api)`, false);
-    const zero: Record<AddressKind, SentAddress> = {
-      ipv4: { addr: parseAddress("0.0.0.0")!, sent: "0.0.0.0" },
-      ipv6: { addr: parseAddress("::")!, sent: "::" },
-    };
-    const results = await processHost(rec, ledger, list, change.txt, "update", client.secure, now, principal);
-    if (change.remove.length > 0) results.push(...(await processHost(rec, ledger, change.remove.map((k) => zero[k]), undefined, "delete", client.secure, now, principal)));
-    if (hasServerFault(results)) ledger.set({ lastServerFaultAt: now });
-    ledger.flush(db);
-    log.info("json api address change", { host: rec.fqdn, result: singleLine(results), client: client.address });
-    return results;
+  /** A zone backend failure: our fault, transient unless the backend says otherwise. */
+  dnsError(e: unknown, what: string): AddressResult {
+    const transient = e instanceof ZoneBackendError ? e.transient : true;
+    this.ledger.serverMessage(`received ${what} that resulted in a dns error [${e instanceof Error ? e.message : String(e)}]`, true);
+    this.ourFault = true;
+    if (!(e instanceof ZoneBackendError)) this.ctx.log.error("zone backend failed unexpectedly", { zone: this.zone.name, error: e });
+    return { code: "dnserr", transient };
   }
 
-  return { handle, limiter, setAddresses };
+  /** Whether a token's type scope leaves `type` out. */
+  typeRefused(type: string): boolean {
+    const types = this.principal.kind === "token" ? this.principal.scopes.types : undefined;
+    return Boolean(types) && !types!.includes(type);
+  }
+}
+
+/** §1.3 for each address, then the TXT value; the host's fault state follows what happened (§1.8). */
+async function processHost(ctx: UpdateContext, run: HostRun, list: SentAddress[], txt: string | undefined): Promise<AddressResult[]> {
+  const results: AddressResult[] = [];
+  for (const sent of list) results.push(await updateAddress(ctx, run, sent));
+  if (txt !== undefined) results.push(run.typeRefused("TXT") ? { code: "nohost" } : await updateTxt(ctx, run, txt));
+  if (run.ourFault) run.ledger.set({ lastServerFaultAt: run.now });
+  else if (run.afterOurFault && results.length > 0) run.ledger.set({ lastServerFaultAt: null });
+  return results;
+}
+
+/** §1.3 for one address: gate, blacklist, poke, the DNS change, then related hosts and forwarding. */
+async function updateAddress(ctx: UpdateContext, run: HostRun, { addr, sent }: SentAddress): Promise<AddressResult> {
+  const { host } = run.rec;
+  const { ledger, secure, now, mode } = run;
+  const blocked = run.gate(run.verb);
+  if (blocked) return blocked;
+  const type = recordType(addr.kind);
+  if (run.typeRefused(type)) return { code: "nohost" };
+  const v4 = addr.kind === "ipv4";
+  const prefixLength = v4 ? host.netmaskIpv4 : host.netmaskIpv6;
+  const prefixOnly = mode === "update" && isPrefixOnly(addr, prefixLength);
+  // §1.3 e: an update to a blacklisted address flags the host and removes its records (§3.2).
+  if (mode === "update" && ctx.badIps.has(addr)) return flagAbuse(run, addr);
+  // §1.3 f: the poke happens before the DNS action, whatever its outcome.
+  const previous = v4 ? host.lastUpdateIpv4 : host.lastUpdateIpv6;
+  const poke = v4 ? { lastUpdateIpv4: now, tlsUpdateIpv4: secure } : { lastUpdateIpv6: now, tlsUpdateIpv6: secure };
+  Object.assign(host, poke);
+  ledger.set(poke);
+
+  let outcome;
+  try {
+    outcome = mode === "delete" || prefixOnly ? await run.backend.remove(run.zone, host.name, type) : await run.backend.replace(run.zone, host.name, type, [addr.text], run.ttl);
+  } catch (e) {
+    return run.dnsError(e, `${run.verb}, ip: ${addr.text} tls: ${secure}`);
+  }
+  // The host page's address history: what the record became, when it really changed.
+  if (outcome === "changed") ledger.addressChanged(type, mode === "delete" || prefixOnly ? "" : addr.text);
+  if (mode === "delete") {
+    ledger.clientMessage(`received delete for record ${type}, tls: ${secure}`, false);
+    return { code: "deleted", type };
+  }
+  if (!prefixOnly && outcome === "unchanged") {
+    // updns.md §1.8: keep-alives and retries after our own dnserr are not the client's fault.
+    const keepalive = previous === null || now.getTime() - previous.getTime() >= KEEPALIVE_MS;
+    const note = keepalive ? " (keep-alive, not counted)" : run.afterOurFault ? " (retry after our dns error, not counted)" : "";
+    ledger.noChangeMessage(`received no-change update, ip: ${addr.text} tls: ${secure}${note}`, note === "");
+    return { code: "nochg", ip: sent };
+  }
+  ledger.clientMessage(prefixOnly ? `received prefix-only update, ${type} removed, prefix: ${addr.text} tls: ${secure}` : `received good update -> ip: ${addr.text} tls: ${secure}`, false);
+  // §1.7, §1.8: related hosts and forwarding, also for a prefix-only update.
+  await updateRelatedHosts({ backend: run.backend, zone: run.zone, hostName: host.name, hostFqdn: run.rec.fqdn, ttl: run.ttl, related: relatedHostsOf(ctx.db, host.id), ledger, log: ctx.log }, addr, prefixLength);
+  for (const id of forwardTargets(ctx.db, host.id, addr.kind)) ctx.forwarder.enqueue(id, addr.text);
+  return { code: "good", ip: sent };
+}
+
+/** §1.3 e: the host is flagged and loses its address records (§3.2); whatever the zone says, the answer is abuse. */
+async function flagAbuse(run: HostRun, addr: Address): Promise<AddressResult> {
+  const { host } = run.rec;
+  host.abuse = host.abuseBlocked = true;
+  run.ledger.set({ abuse: true, abuseBlocked: true });
+  run.ledger.clientMessage(`received update to blacklisted ip address ${addr.text}`, true);
+  for (const t of ["A", "AAAA"] as const) await run.backend.remove(run.zone, host.name, t).catch(() => undefined);
+  return { code: "abuse" };
+}
+
+/**
+ * updns.md §1.9: `txt=` adds a value to `_acme-challenge.<host>` TXT (several live at once, so a name and
+ * its wildcard validate in one run; a value sent again is nochg and lives on), an empty value deletes all.
+ */
+async function updateTxt(ctx: UpdateContext, run: HostRun, txt: string): Promise<AddressResult> {
+  const blocked = run.gate("txt update");
+  if (blocked) return blocked;
+  const target = { host: run.rec.host, domain: run.rec.domain, backend: run.backend, zone: run.zone };
+  try {
+    if (txt === "") {
+      await clearHostTxt(ctx.db, target);
+      run.ledger.clientMessage("received txt delete for _acme-challenge", false);
+      return { code: "deleted", type: "TXT" };
+    }
+    const outcome = await addHostTxt(ctx.db, target, txt, ctx.challengeTxt, run.now);
+    run.ledger.clientMessage(`received txt update for _acme-challenge (${outcome})`, false);
+    return outcome === "refreshed" ? { code: "nochg", ip: "" } : { code: "good", ip: "" };
+  } catch (e) {
+    return run.dnsError(e, "txt update");
+  }
+}
+
+/** The JSON API's change of one host: the addresses to set, validated here, then the families to drop. */
+async function setAddresses(ctx: UpdateContext, principal: Principal, rec: HostRecord, change: AddressChange, client: { address: string; secure: boolean }): Promise<AddressResult[]> {
+  const now = ctx.clock.now();
+  const list = addressesToSet(change);
+  const ledger = new HostLedger(rec.host.id, rec.fqdn, now);
+  if (principal.kind === "token" && !(principal as { session?: boolean }).session) ledger.apiAuthMessage(`api authentication success (api token ${JSON.stringify(principal.name)}, json api)`, false);
+  const zero: Record<AddressKind, SentAddress> = {
+    ipv4: { addr: parseAddress("0.0.0.0")!, sent: "0.0.0.0" },
+    ipv6: { addr: parseAddress("::")!, sent: "::" },
+  };
+  const results = await processHost(ctx, new HostRun(ctx, rec, ledger, "update", client.secure, now, principal), list, change.txt);
+  if (change.remove.length > 0) results.push(...(await processHost(ctx, new HostRun(ctx, rec, ledger, "delete", client.secure, now, principal), change.remove.map((k) => zero[k]), undefined)));
+  if (hasServerFault(results)) ledger.set({ lastServerFaultAt: now });
+  ledger.flush(ctx.db);
+  ctx.log.info("json api address change", { host: rec.fqdn, result: singleLine(results), client: client.address });
+  return results;
+}
+
+/** The JSON API's addresses: at most one per family, none both set and removed; ValidationError naming the field. */
+function addressesToSet(change: AddressChange): SentAddress[] {
+  const list: SentAddress[] = [];
+  for (const text of change.set) {
+    const sent = stripPrefixLength(text);
+    const addr = parseAddress(sent);
+    if (!addr) throw new ValidationError("addresses", `${JSON.stringify(text.slice(0, 64))} is not an IPv4 or IPv6 address`);
+    if (list.some((x) => x.addr.kind === addr.kind)) throw new ValidationError("addresses", `more than one ${addr.kind} address`);
+    if (change.remove.includes(addr.kind)) throw new ValidationError("addresses", `${addr.kind} is both set and removed`);
+    list.push({ addr, sent });
+  }
+  if (change.txt !== undefined && !validTxt(change.txt)) throw new ValidationError("txt", "txt must be at most 255 printable ASCII characters");
+  return list;
 }

@@ -8,6 +8,7 @@ import { and, eq, inArray, or, sql } from "drizzle-orm";
 import { parse } from "tldts";
 import { domains, hosts, zoneRecords, type Db } from "../db/index.ts";
 import { ValidationError } from "./errors.ts";
+import { canonicalName } from "./names.ts";
 
 type DomainRow = typeof domains.$inferSelect;
 
@@ -152,7 +153,7 @@ export interface Delegation {
 /** The delegation of an embedded child zone as its own records say it (apex NS, addresses of its NS names). */
 export function delegationOf(db: Db, child: DomainRow, parent: DomainRow): Delegation {
   const apexNs = db.select().from(zoneRecords).where(and(eq(zoneRecords.domainId, child.id), eq(zoneRecords.name, child.name), eq(zoneRecords.type, "NS"))).all();
-  const ns = apexNs.map((r) => r.data.replace(/\.$/, "").toLowerCase()).sort();
+  const ns = apexNs.map((r) => canonicalName(r.data)).sort();
   const inside = ns.filter((n) => atOrBelow(n, child.name));
   const addresses = inside.length
     ? db

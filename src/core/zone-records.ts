@@ -8,6 +8,7 @@ import { checkStaticRecord, delegate, type ZoneEditor } from "./domains-edit.ts"
 import type { DomainRow } from "./hosts.ts";
 import type { ChangeOutcome } from "./ports.ts";
 import { hostLabels } from "./access.ts";
+import { canonicalCompare } from "../net/index.ts";
 
 /** One RRset with its owner relative to the zone ("@" for the apex). */
 export interface StaticRRset {
@@ -70,7 +71,6 @@ export class ZoneRecords {
   async list(domain: DomainRow): Promise<StaticRRset[]> {
     const labels = hostLabels(this.db, domain.id);
     const all = await this.store.rrsets(domain.name);
-    const treeKey = (fqdn: string) => fqdn.toLowerCase().split(".").reverse().join(".");
     return all
       .filter((r) => !DNSSEC.has(r.type))
       .filter((r) => {
@@ -78,7 +78,7 @@ export class ZoneRecords {
         return label === null || !labels.has(label);
       })
       .map((r) => ({ name: relativeName(domain.name, r.name), fqdn: r.name, type: r.type, ttl: r.ttl, data: [...r.data].sort() }))
-      .sort((a, b) => (a.fqdn === b.fqdn ? (a.type < b.type ? -1 : 1) : treeKey(a.fqdn) < treeKey(b.fqdn) ? -1 : 1));
+      .sort((a, b) => canonicalCompare(a.fqdn.toLowerCase(), b.fqdn.toLowerCase()) || (a.type < b.type ? -1 : 1));
   }
 
   async get(domain: DomainRow, name: string, type: string): Promise<StaticRRset | null> {

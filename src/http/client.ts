@@ -6,7 +6,7 @@
 // address that does not parse is an error (ForwardedHeaderError, answered 400), never the proxy's address:
 // a router behind a misconfigured proxy would otherwise publish the proxy in DNS.
 import ipaddr from "ipaddr.js";
-import { parseAddress } from "../core/index.ts";
+import { parseAddress } from "../net/index.ts";
 
 const peers = new WeakMap<Request, { address: string; tls: boolean }>();
 

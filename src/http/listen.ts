@@ -5,6 +5,7 @@
 import { readFileSync } from "node:fs";
 import type { Server } from "bun";
 import { rememberPeer } from "./client.ts";
+import { parseHostPort } from "../net/index.ts";
 
 export interface HttpListenOptions {
   listen: string[];
@@ -15,10 +16,11 @@ export interface HttpListenOptions {
 
 export class ListenError extends Error {}
 
-export function splitHostPort(addr: string): { host: string; port: number } {
-  const m = addr.match(/^\[([^\]]+)\]:(\d+)$/) ?? addr.match(/^([^:]+):(\d+)$/);
-  if (!m) throw new ListenError(`bad listen address "${addr}"`);
-  return { host: m[1], port: Number(m[2]) };
+/** A listen address's host and port (port 0: the system chooses); ListenError naming it when it is none. */
+export function listenHostPort(addr: string): { host: string; port: number } {
+  const hp = parseHostPort(addr, { minPort: 0 });
+  if ("problem" in hp) throw new ListenError(`bad listen address "${addr}": ${hp.problem}`);
+  return { host: hp.host, port: hp.port };
 }
 
 export interface HttpListeners {
@@ -57,7 +59,7 @@ export function listenHttp(handle: (req: Request) => Response | Promise<Response
   try {
     const t = (current = tls());
     for (const addr of opts.listen) {
-      const { host, port } = splitHostPort(addr);
+      const { host, port } = listenHostPort(addr);
       try {
         servers.push(serve(host, port, t));
       } catch (e) {

@@ -1,7 +1,7 @@
 // core/acme.ts rules that need no server: acme-dns's lenient JSON, allowfrom parsing and matching, the
 // ACME challenge names a scoped TSIG key may touch, and that policy as the DNS server applies it.
 import { describe, expect, test } from "bun:test";
-import { AcmeError, allowedFrom, grantsWithAcme, isAcmeChallengeName, parseAllowfrom, parseLooseJson, validTxt } from "../../src/core/index.ts";
+import { AcmeError, allowedFrom, grantsWithAcme, isAcmeChallengeName, parseAllowfrom, parseLooseJson, validChallengeTxt } from "../../src/core/index.ts";
 
 describe("parseLooseJson (Go encoding/json into acme-dns's structs)", () => {
   test("empty body and null are an empty object (acme.sh's /register)", () => {
@@ -37,9 +37,9 @@ describe("allowfrom", () => {
 });
 
 test("TXT values: one printable ASCII character-string of 1 to 255 octets", () => {
-  expect(validTxt("a".repeat(43))).toBe(true);
-  expect(validTxt("x".repeat(255))).toBe(true);
-  for (const bad of ["", "x".repeat(256), "tab\there", "é"]) expect(validTxt(bad)).toBe(false);
+  expect(validChallengeTxt("a".repeat(43))).toBe(true);
+  expect(validChallengeTxt("x".repeat(255))).toBe(true);
+  for (const bad of ["", "x".repeat(256), "tab\there", "é"]) expect(validChallengeTxt(bad)).toBe(false);
 });
 
 test("challenge names (RFC 8555 §8.4): _acme-challenge.<name> at or below the granted name", () => {

@@ -55,6 +55,18 @@ describe("update secrets (spec §8.1)", () => {
   test("constant-time compare handles different lengths", () => {
     expect(constantTimeEqual("abc", "abc")).toBe(true);
     expect(constantTimeEqual("abc", "abcd")).toBe(false);
+    expect(constantTimeEqual("abcd", "abc")).toBe(false);
+    expect(constantTimeEqual("", "")).toBe(true);
+    expect(constantTimeEqual("", "a")).toBe(false);
+    expect(constantTimeEqual("abc", "abd")).toBe(false);
+    // Strings compare as text: a non-ASCII character is not confused with the octets of another.
+    expect(constantTimeEqual("ä", "ä")).toBe(true);
+    expect(constantTimeEqual("ä", "a\u0308")).toBe(false);
+  });
+
+  test("the web's CSRF and signed-cookie checks use the same compare", async () => {
+    const auth = await import("../../src/auth/index.ts");
+    expect(auth.constantTimeEqual).toBe(constantTimeEqual);
   });
 
   test("API tokens: prefixed, 256 bits, SHA-256 stored", () => {

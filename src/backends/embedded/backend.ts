@@ -2,11 +2,12 @@
 // the in-memory swap, then NOTIFY through the store's commit listeners).
 import ipaddr from "ipaddr.js";
 import { ZoneBackendError, type ChangeOutcome, type DynamicType, type ZoneBackend, type ZoneRef } from "../../core/ports.ts";
+import { canonicalName } from "../../core/index.ts";
 import { ZoneError, type RRset, type ZoneStore } from "../../dns/zone/index.ts";
 
 /** "home" → "home.dyn.example.org"; "@" → the apex. */
 export function absoluteOwner(zone: string, name: string): string {
-  const n = name.toLowerCase().replace(/\.$/, "");
+  const n = canonicalName(name);
   return n === "@" || n === "" ? zone : `${n}.${zone}`;
 }
 

@@ -3,6 +3,7 @@
 import { and, eq } from "drizzle-orm";
 import { isIP } from "node:net";
 import { domains, sealColumn, updatePolicies, zoneSecondaries, type Db } from "../../db/index.ts";
+import { parseHostPort } from "../../net/index.ts";
 import { checkNewZone, type DomainsAddPolicy, type ZoneCreator } from "../zone-ownership.ts";
 import { normalizeCatalogGroup, normalizeKeyName, normalizeZoneName, ValidationError } from "./names.ts";
 import { normalizeAlgorithm, requireTsigKey, validateSecret } from "./tsig.ts";
@@ -12,8 +13,8 @@ export type DomainRow = typeof domains.$inferSelect;
 /** "ip", "ip:port" or "[v6]:port" → normalised text; throws naming the field. */
 export function validateServerAddress(input: string, field: string): string {
   const s = input.trim();
-  const m = s.match(/^\[([^\]]+)\](?::(\d{1,5}))?$/) ?? s.match(/^([^:]+):(\d{1,5})$/) ?? (isIP(s) ? [s, s, undefined] : null);
-  if (!m || !isIP(m[1]) || (m[2] !== undefined && (Number(m[2]) < 1 || Number(m[2]) > 65535)))
+  const hp = parseHostPort(s, { defaultPort: 53 });
+  if ("problem" in hp || !isIP(hp.host))
     throw new ValidationError(field, `${field} "${input}" must be an IP address with an optional port: 192.0.2.1, 192.0.2.1:5353 or [2001:db8::1]:53`);
   return s;
 }

@@ -1,6 +1,7 @@
 // Validation of the names people type: zone names, host labels, TSIG key names. Lower case, no trailing dot.
 
 import { ValidationError } from "../errors.ts";
+import { canonicalName } from "../names.ts";
 
 export { ValidationError };
 
@@ -8,7 +9,7 @@ const LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
 
 /** A zone (domain) name: at least two labels, each a valid LDH label (underscore allowed), ≤253 chars. */
 export function normalizeZoneName(input: string, field = "zone"): string {
-  const name = input.trim().toLowerCase().replace(/\.$/, "");
+  const name = canonicalName(input);
   if (!name || name.length > 253) throw new ValidationError(field, `${field} must be a domain name of at most 253 characters`);
   const labels = name.split(".");
   if (labels.length < 2) throw new ValidationError(field, `${field} "${input}" must have at least two labels (e.g. dyn.example.org)`);
@@ -23,7 +24,7 @@ export function normalizeZoneName(input: string, field = "zone"): string {
  * (RFC 8945 §4.2 names a key like any owner name; tsig-keygen's default is "tsig-key").
  */
 export function normalizeKeyName(input: string, field = "key name"): string {
-  const name = input.trim().toLowerCase().replace(/\.$/, "");
+  const name = canonicalName(input);
   if (!name || name.length > 253 || !name.split(".").every((l) => LABEL.test(l)))
     throw new ValidationError(field, `${field} "${input}" must be a domain-style name (labels of letters, digits, "-", "_")`);
   return name;

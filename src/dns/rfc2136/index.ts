@@ -4,7 +4,7 @@ export type { DnsErrorKind, ExchangeOptions, ExchangeResult, QueryOptions, Query
 export { reverseResolver, resolvConfServers, systemResolvers } from "./resolver.ts";
 export type { ReverseLookup, ReverseResolverOptions } from "./resolver.ts";
 export { buildQuery, buildUpdate, decodeResponse, rcodeName, replaceOps, reverseName } from "./message.ts";
-export type { AnswerRecord, DecodedResponse, Prerequisite, RecordTypeName, SoaData, UpdateOp } from "./message.ts";
+export type { AnswerRecord, DecodedResponse, Prerequisite, RecordTypeName, UpdateOp } from "./message.ts";
 export { formatServer, parseServer, UDP_LIMIT } from "./transport.ts";
 export type { ServerAddress } from "./transport.ts";
 // What users of this client need from dns/wire, so they depend on dns/rfc2136 alone (DESIGN.md).

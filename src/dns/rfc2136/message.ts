@@ -2,7 +2,7 @@
 // hand on top of dns/wire: the UPDATE sections reuse the class field (ANY, NONE) and empty RDATA in ways a
 // general packet library does not model, and TSIG needs the exact octets we send.
 import ipaddr from "ipaddr.js";
-import { encodeName, normalizeName, readName, scanMessage, type ScannedMessage } from "../wire/index.ts";
+import { encodeName, isAddressText, normalizeName, readName, scanMessage, txtCharacterStrings, type ScannedMessage, type SoaFields } from "../wire/index.ts";
 
 export const TYPE = { A: 1, NS: 2, CNAME: 5, SOA: 6, PTR: 12, TXT: 16, AAAA: 28, ANY: 255 } as const;
 export type RecordTypeName = keyof typeof TYPE;
@@ -46,21 +46,14 @@ function u32(n: number): number[] {
 /** RDATA of a value in presentation form; throws an Error that names the value when it does not fit. */
 export function encodeRdata(type: "A" | "AAAA" | "TXT" | "PTR", value: string): number[] {
   if (type === "A" || type === "AAAA") {
-    const valid = type === "A" ? ipaddr.IPv4.isValidFourPartDecimal(value) : ipaddr.IPv6.isValid(value) && !value.includes("%");
-    if (!valid) throw new Error(`"${value}" is not an ${type === "A" ? "IPv4" : "IPv6"} address`);
+    if (!isAddressText(type, value)) throw new Error(`"${value}" is not an ${type === "A" ? "IPv4" : "IPv6"} address`);
     return ipaddr.parse(value).toByteArray();
   }
   if (type === "PTR") return [...encodeName(value, false)];
-  // TXT: one value is one RR; its text is split into character-strings of at most 255 octets (RFC 1035 §3.3.14).
-  const bytes = [...new TextEncoder().encode(value)];
-  if (bytes.length > 4000) throw new Error("TXT value longer than 4000 octets");
-  const out: number[] = [];
-  if (bytes.length === 0) return [0];
-  for (let i = 0; i < bytes.length; i += 255) {
-    const chunk = bytes.slice(i, i + 255);
-    out.push(chunk.length, ...chunk);
-  }
-  return out;
+  // TXT: one value is one RR, its text cut into character-strings as the zone store cuts it.
+  const strings = txtCharacterStrings(value);
+  if (strings.reduce((n, s) => n + s.length, 0) > 4000) throw new Error("TXT value longer than 4000 octets");
+  return strings.flatMap((s) => [s.length, ...s]);
 }
 
 function rr(name: string, type: number, cls: number, ttl: number, rdata: number[]): number[] {
@@ -107,22 +100,12 @@ export interface AnswerRecord {
   value: string;
 }
 
-export interface SoaData {
-  mname: string;
-  rname: string;
-  serial: number;
-  refresh: number;
-  retry: number;
-  expire: number;
-  minimum: number;
-}
-
 function typeName(n: number): RecordTypeName | number {
   return (Object.keys(TYPE) as RecordTypeName[]).find((k) => TYPE[k] === n) ?? n;
 }
 
 /** Decode the RDATA we understand; others come back as hex. Throws when RDATA does not fit its type. */
-function decodeRdata(wire: Uint8Array, type: number, off: number, len: number): { value: string; soa?: SoaData } {
+function decodeRdata(wire: Uint8Array, type: number, off: number, len: number): { value: string; soa?: SoaFields } {
   const dv = new DataView(wire.buffer, wire.byteOffset, wire.byteLength);
   const end = off + len;
   if (type === TYPE.A) {
@@ -153,7 +136,7 @@ function decodeRdata(wire: Uint8Array, type: number, off: number, len: number): 
     const m = readName(wire, off);
     const r = readName(wire, m.next);
     if (r.next + 20 !== end) throw new Error("SOA record data has the wrong length");
-    const soa: SoaData = {
+    const soa: SoaFields = {
       mname: m.name,
       rname: r.name,
       serial: dv.getUint32(r.next),
@@ -176,7 +159,7 @@ export interface DecodedResponse {
   question: { name: string; type: number } | null;
   answers: AnswerRecord[];
   authority: AnswerRecord[];
-  soa?: SoaData;
+  soa?: SoaFields;
 }
 
 /** Decode a response; throws an Error with the reason when it is malformed. */

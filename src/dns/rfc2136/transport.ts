@@ -4,6 +4,7 @@
 // Over TCP the stream is the server's, so a bad answer ends the exchange at once.
 // `local` binds the source address (dns.rfc2136_source): a primary may allow UPDATEs by address.
 import { connect } from "node:net";
+import { parseHostPort } from "../../net/index.ts";
 
 export interface ServerAddress {
   host: string;
@@ -16,20 +17,9 @@ export function formatServer(s: ServerAddress): string {
 
 /** "192.0.2.1", "192.0.2.1:5353", "[2001:db8::1]:5353", "2001:db8::1" → address and port. */
 export function parseServer(s: string, defaultPort = 53): ServerAddress {
-  const t = s.trim();
-  let host = t;
-  let port = defaultPort;
-  const v6 = t.match(/^\[([^\]]+)\](?::(\d+))?$/);
-  if (v6) {
-    host = v6[1];
-    if (v6[2]) port = Number(v6[2]);
-  } else if (/^[^:]+:\d+$/.test(t)) {
-    const i = t.lastIndexOf(":");
-    host = t.slice(0, i);
-    port = Number(t.slice(i + 1));
-  }
-  if (!host || !Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`"${s}" is not a server address (ip, ip:port or [ipv6]:port)`);
-  return { host, port };
+  const hp = parseHostPort(s.trim(), { defaultPort });
+  if ("problem" in hp) throw new Error(`"${s}" is not a server address (ip, ip:port or [ipv6]:port): ${hp.problem}`);
+  return { host: hp.host, port: hp.port };
 }
 
 export type TransportFailure = "timeout" | "refused" | "network" | "invalid-response";

@@ -1,8 +1,8 @@
 // Who may transfer a zone and who is told about changes — plain data the integrator hands in (from config and
 // the database) — and the shape of the UPDATE policy hook, whose rules are the integrator's (updns: core's
 // updatePolicy, RFC 2136 §3.3).
-import ipaddr from "ipaddr.js";
 import type { RRType } from "../zone/index.ts";
+import { AddressSet } from "../../net/index.ts";
 
 /** Per zone: transfer access (RFC 5936 §6: by TSIG key and/or address) and the secondaries to NOTIFY. */
 export interface ZoneAcl {
@@ -30,20 +30,5 @@ export type UpdatePolicy = (req: UpdateRequest) => boolean;
 
 /** Whether `address` is one of `list` (addresses or CIDR prefixes; IPv4-mapped IPv6 counts as IPv4). */
 export function addressAllowed(address: string, list: string[]): boolean {
-  let a: ipaddr.IPv4 | ipaddr.IPv6;
-  try {
-    a = ipaddr.process(address.replace(/^\[|\]$/g, ""));
-  } catch {
-    return false;
-  }
-  for (const entry of list) {
-    try {
-      const [net, bits] = entry.includes("/") ? ipaddr.parseCIDR(entry) : [ipaddr.process(entry), ipaddr.process(entry).kind() === "ipv4" ? 32 : 128];
-      const n = net.kind() === "ipv6" && (net as ipaddr.IPv6).isIPv4MappedAddress() ? (net as ipaddr.IPv6).toIPv4Address() : net;
-      if (n.kind() === a.kind() && a.match(n as never, bits as number)) return true;
-    } catch {
-      // A malformed entry matches nothing; config validation reports it.
-    }
-  }
-  return false;
+  return new AddressSet(list).contains(address);
 }

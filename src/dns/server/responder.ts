@@ -6,6 +6,7 @@ import {
   badTimeOtherData,
   findTsig,
   MessageFormatError,
+  normalizeName,
   scanMessage,
   type ScannedMessage,
   serialGt,
@@ -91,7 +92,7 @@ export class Responder {
   setAcl(acl: Record<string, ZoneAcl>): void {
     this.opts.acl = acl;
   }
-  lookupKey = (name: string): TsigKey | undefined => this.keys.get(name.toLowerCase().replace(/\.$/, ""));
+  lookupKey = (name: string): TsigKey | undefined => this.keys.get(normalizeName(name));
 
   /**
    * Handle one message. Plain queries are answered synchronously; UPDATE and transfers may finish

@@ -4,3 +4,4 @@ export * from "./serial.ts";
 export * from "./scan.ts";
 export * from "./tsig.ts";
 export * from "./source.ts";
+export * from "./rdata.ts";

@@ -61,3 +61,14 @@ export function nextSerial(current: number, scheme: SerialScheme, now: Date): nu
 export function commitSerial(current: number, wanted: number | undefined, scheme: SerialScheme, now: Date): number {
   return wanted !== undefined && serialGt(wanted, current) ? wanted >>> 0 : nextSerial(current, scheme, now);
 }
+
+/** The SOA rdata fields (RFC 1035 §3.3.13): names absolute, the timers in seconds. */
+export interface SoaFields {
+  mname: string;
+  rname: string;
+  serial: number;
+  refresh: number;
+  retry: number;
+  expire: number;
+  minimum: number;
+}

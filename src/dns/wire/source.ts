@@ -2,6 +2,7 @@
 // names our address in its ACL (Knot's `acl: address`, BIND's `primaries`) drops a NOTIFY from any other
 // address, so on a host with several addresses the kernel's choice is not good enough.
 import { isIP } from "node:net";
+import { parseHostPort } from "../../net/index.ts";
 
 /** The address to bind per family; absent: the kernel chooses (the wildcard). */
 export interface SourceAddresses {
@@ -26,7 +27,8 @@ export function listenSources(listen: string[]): SourceAddresses {
   const out: SourceAddresses = {};
   const wild = { v4: false, v6: false };
   for (const l of listen) {
-    const host = (l.match(/^\[([^\]]+)\]:\d+$/) ?? l.match(/^([^:]+):\d+$/))?.[1];
+    const hp = parseHostPort(l, { minPort: 0 });
+    const host = "problem" in hp ? undefined : hp.host;
     const fam = host && isIP(host) === 6 ? "v6" : host && isIP(host) === 4 ? "v4" : null;
     if (!fam || !host) continue;
     if (isWildcard(host)) wild[fam] = true;

@@ -4,13 +4,13 @@
 // in decimal; AAAA in RFC 5952 form; TXT and CAA values as quoted strings with only `"`, `\` and
 // non-printable bytes escaped. `rdataKey` is the case-folded form records are compared by.
 import ipaddr from "ipaddr.js";
-import { normalizeName, readName, NameFormatError } from "../wire/index.ts";
+import { isAddressText, normalizeName, readName, NameFormatError, txtCharacterStrings, type SoaFields } from "../wire/index.ts";
 import { isGenericType, TYPE_CODE, type RRType } from "./types.ts";
-import { checkName, CODECS, genericBytes, genericText, isGenericRdata, LOWERCASED_FOR_SIGNING, quoteString, RdataError, unescapeString, type Token } from "./rdata/index.ts";
+import { absoluteName, checkName, CODECS, genericBytes, genericText, isGenericRdata, LOWERCASED_FOR_SIGNING, quoteString, RdataError, unescapeString, type Token } from "./rdata/index.ts";
 import { packAAAA } from "./packed.ts";
 import { base32hex, decodeTypeBitmap, encodeTypeBitmap, fromBase32hex, fromBase64, fromHex, parseSigTime, sigTime, toBase64, toHex } from "../dnssec/index.ts";
 
-export { checkName, quoteString, RdataError, unescapeString, type Token };
+export { absoluteName, checkName, quoteString, RdataError, unescapeString, type Token };
 
 // ---------- names ----------
 
@@ -19,18 +19,6 @@ export function inZone(name: string, zone: string): boolean {
   return zone === "" || name === zone || name.endsWith("." + zone);
 }
 
-/**
- * A presentation name made absolute, case kept as written (RFC 4343 §4): "@" is the origin, names without
- * a trailing dot are relative to `origin`. Compare names with normalizeName; store them as returned.
- */
-export function absoluteName(text: string, origin: string): string {
-  let n: string;
-  if (text === "@") n = origin;
-  else if (text.endsWith(".")) n = text === "." ? "" : text.slice(0, -1);
-  else n = origin === "" ? text : `${text}.${origin}`;
-  checkName(n);
-  return n;
-}
 
 const dotted = (n: string) => n + ".";
 
@@ -88,13 +76,13 @@ export function parseRdata(type: RRType, toks: Token[], origin: string): string 
     case "A": {
       need(1);
       const t = toks[0].text;
-      if (toks[0].quoted || !ipaddr.IPv4.isValidFourPartDecimal(t)) throw new RdataError(`bad IPv4 address ${JSON.stringify(t)}`);
+      if (toks[0].quoted || !isAddressText("A", t)) throw new RdataError(`bad IPv4 address ${JSON.stringify(t)}`);
       return ipaddr.IPv4.parse(t).toString();
     }
     case "AAAA": {
       need(1);
       const t = toks[0].text;
-      if (toks[0].quoted || !ipaddr.IPv6.isValid(t) || t.includes("%")) throw new RdataError(`bad IPv6 address ${JSON.stringify(t)}`);
+      if (toks[0].quoted || !isAddressText("AAAA", t)) throw new RdataError(`bad IPv6 address ${JSON.stringify(t)}`);
       return ipaddr.IPv6.parse(t).toString();
     }
     case "NS":
@@ -258,10 +246,7 @@ export function tokenize(text: string): Token[] {
  * ACME token). Values longer than 255 octets are split into several character-strings (RFC 1035 §3.3.14).
  */
 export function txtRdata(value: string): string {
-  const b = new TextEncoder().encode(value);
-  const parts: string[] = [];
-  for (let i = 0; i < b.length || (i === 0 && parts.length === 0); i += 255) parts.push(quoteString(b.subarray(i, i + 255)));
-  return parts.join(" ");
+  return txtCharacterStrings(value).map(quoteString).join(" ");
 }
 
 /** Canonical rdata from one line of presentation text (CLI, API). */
@@ -270,7 +255,7 @@ export function rdataFromText(type: RRType, text: string, origin: string): strin
 }
 
 /** The SOA fields of canonical SOA rdata. */
-export function soaFields(data: string): { mname: string; rname: string; serial: number; refresh: number; retry: number; expire: number; minimum: number } {
+export function soaFields(data: string): SoaFields {
   const p = data.split(" ");
   return { mname: p[0], rname: p[1], serial: Number(p[2]), refresh: Number(p[3]), retry: Number(p[4]), expire: Number(p[5]), minimum: Number(p[6]) };
 }

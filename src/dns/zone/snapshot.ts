@@ -3,24 +3,15 @@
 import { LayeredMap } from "./layered.ts";
 import { inZone, rdataKey, soaFields } from "./rdata.ts";
 import { normalizeName } from "../wire/index.ts";
+import { canonicalCompare } from "../../net/index.ts";
 import type { ChainIndex, RR, RRset, RRType, SerialScheme } from "./types.ts";
 
 export { NodeSets, type Node } from "./node.ts";
 import { NodeSets, type Node } from "./node.ts";
 import { PackedBuilder } from "./packed.ts";
 
-/** RFC 4034 §6.1 canonical name order: compare label by label from the right. */
-export function canonicalCompare(a: string, b: string): number {
-  if (a === b) return 0;
-  const la = a === "" ? [] : a.split(".");
-  const lb = b === "" ? [] : b.split(".");
-  for (let i = 1; i <= Math.min(la.length, lb.length); i++) {
-    const x = la[la.length - i];
-    const y = lb[lb.length - i];
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return la.length - lb.length;
-}
+/** RFC 4034 §6.1 canonical name order, the one every list of names in updns follows. */
+export { canonicalCompare };
 
 /** The name one label up ("" above a single label). */
 export function parentName(name: string): string {

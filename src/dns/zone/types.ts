@@ -87,15 +87,7 @@ export type { SerialScheme } from "../wire/index.ts";
 import type { SerialScheme } from "../wire/index.ts";
 
 /** The SOA fields, as the apex record holds them. */
-export interface SoaFields {
-  mname: string;
-  rname: string;
-  serial: number;
-  refresh: number;
-  retry: number;
-  expire: number;
-  minimum: number;
-}
+export type { SoaFields } from "../wire/index.ts";
 
 /** A zone as storage hands it over at start. */
 export interface StoredZone {

@@ -2,7 +2,7 @@
 // that refuses to run past the rdata, and names. Names in the rdata of these types are never compressed
 // (RFC 3597 §4) and are kept as written (RFC 4343); only the types RFC 4034 §6.2 lists have them
 // lowercased, and only in the canonical form used for signing.
-import { checkName, quoteString, RdataError, unescapeString, type Token } from "./text.ts";
+import { absoluteName, quoteString, RdataError, unescapeString, type Token } from "./text.ts";
 
 /** Presentation tokens ↔ wire bytes of one type. Canonical text is decode(encode(tokens)). */
 export interface Codec {
@@ -106,15 +106,10 @@ export class Reader {
   }
 }
 
-/** A presentation name made absolute, case kept (RFC 4343), no trailing dot; "" is the root. */
+/** The absolute name of a name field (absoluteName), lower-cased where `lower` (canonical form for signing). */
 export function nameText(tok: Token | undefined, origin: string, what: string, lower: boolean): string {
   if (!tok || tok.quoted) throw new RdataError(`${what}: expected a name`);
-  const t = tok.text;
-  let n: string;
-  if (t === "@") n = origin;
-  else if (t.endsWith(".")) n = t === "." ? "" : t.slice(0, -1);
-  else n = origin === "" ? t : `${t}.${origin}`;
-  checkName(n.toLowerCase());
+  const n = absoluteName(tok.text, origin);
   return lower ? n.toLowerCase() : n;
 }
 

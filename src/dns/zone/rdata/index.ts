@@ -5,7 +5,7 @@ import { SIMPLE_CODECS } from "./simple.ts";
 import { HTTPS, SVCB } from "./svcb.ts";
 
 export type { Codec } from "./codec.ts";
-export { checkName, quoteString, RdataError, unescapeString, type Token } from "./text.ts";
+export { absoluteName, checkName, quoteString, RdataError, unescapeString, type Token } from "./text.ts";
 export { genericBytes, genericText, isGenericRdata } from "./generic.ts";
 
 export const CODECS: Record<string, Codec> = { ...SIMPLE_CODECS, LOC, SVCB, HTTPS };

@@ -25,6 +25,20 @@ export function checkName(name: string): void {
   }
 }
 
+/**
+ * A presentation name made absolute, case kept as written (RFC 4343 §4), no trailing dot ("" the root): "@"
+ * is the origin, names without a trailing dot are relative to `origin`. Compare names with normalizeName;
+ * store them as returned. Throws RdataError for a name DNS cannot carry.
+ */
+export function absoluteName(text: string, origin: string): string {
+  let n: string;
+  if (text === "@") n = origin;
+  else if (text.endsWith(".")) n = text === "." ? "" : text.slice(0, -1);
+  else n = origin === "" ? text : `${text}.${origin}`;
+  checkName(n);
+  return n;
+}
+
 /** Bytes of a presentation character-string (RFC 1035 §5.1: \X and \DDD escapes). */
 export function unescapeString(text: string): Uint8Array {
   const raw = new TextEncoder().encode(text);

@@ -16,7 +16,7 @@ import {
   parseLooseJson,
   registerAcmeAccount,
   validSubdomain,
-  validTxt,
+  validChallengeTxt,
   type AcmeDeps,
   type AcmeSettings,
   type Clock,
@@ -124,12 +124,12 @@ export function acmeDnsApi(deps: AcmeDnsApiDeps) {
     const txt = typeof body.txt === "string" ? body.txt : undefined;
     try {
       if (action === "add") {
-        if (txt === undefined || !validTxt(txt)) return error("bad_txt", 400);
+        if (txt === undefined || !validChallengeTxt(txt)) return error("bad_txt", 400);
         await addAcmeTxt(core, account, txt, client);
         log.info("acme-dns txt added", { subdomain: account.subdomain, client });
         return json({ txt }, 200);
       }
-      if (txt !== undefined && txt !== "" && !validTxt(txt)) return error("bad_txt", 400);
+      if (txt !== undefined && txt !== "" && !validChallengeTxt(txt)) return error("bad_txt", 400);
       const removed = await deleteAcmeTxt(core, account, txt === "" ? undefined : txt, client);
       log.info("acme-dns txt deleted", { subdomain: account.subdomain, removed, client });
       return json({ deleted: removed }, 200);

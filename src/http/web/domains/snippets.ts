@@ -4,6 +4,7 @@
 // snippets are started as real daemons in tests/http/web/domain-snippets.test.ts.
 
 import { msg } from "../i18n.ts";
+import { splitHostPort } from "../../../net/index.ts";
 
 export interface KeyText {
   name: string;
@@ -17,18 +18,9 @@ export interface Snippet {
   text: string;
 }
 
-/** "ip", "ip:port", "[v6]:port" → address and port. */
-export function splitAddress(s: string): { address: string; port: number } {
-  const v6 = s.match(/^\[([^\]]+)\](?::(\d+))?$/);
-  if (v6) return { address: v6[1], port: Number(v6[2] ?? 53) };
-  const v4 = s.match(/^([^:]+):(\d+)$/);
-  if (v4) return { address: v4[1], port: Number(v4[2]) };
-  return { address: s, port: 53 };
-}
-
 /** Secondary configurations for an embedded zone whose primary (updns) listens on `primary`. */
 export function secondarySnippets(zone: string, primary: string, key: KeyText): Snippet[] {
-  const { address, port } = splitAddress(primary);
+  const { host: address, port } = splitHostPort(primary, { defaultPort: 53 });
   const bindPort = port === 53 ? "" : ` port ${port}`;
   const at = port === 53 ? "" : `@${port}`;
   return [

@@ -1,5 +1,6 @@
-// Addresses as the update API sees them: strict literals (spec §1.6), compared as addresses (updns.md §1.5),
-// network prefixes and interface ids as integers (§1.3 d, §1.7). No DNS and no HTTP here.
+// IP addresses as updns reads them everywhere (the update API, abuse lists, token subnets, acme-dns allowfrom,
+// zone transfer ACLs): strict literals (spec §1.6), compared as addresses (updns.md §1.5), network prefixes
+// and interface ids as integers (§1.3 d, §1.7). No DNS and no HTTP here.
 import ipaddr from "ipaddr.js";
 
 export type AddressKind = "ipv4" | "ipv6";
@@ -102,21 +103,40 @@ export function withInterfaceId(main: Address, prefixLength: number, interfaceId
   return { kind: main.kind, value: v, text: format(v, main.kind) };
 }
 
-/** A set of prefixes ("192.0.2.0/24", "2001:db8::/32", or single addresses) for `abuse.bad_ips`. */
+/** ::ffff:a.b.c.d is the IPv4 address a.b.c.d (RFC 4291 §2.5.5.2: how a dual-stack socket shows an IPv4 peer). */
+export function unmapped(addr: Address): Address {
+  if (addr.kind !== "ipv6" || addr.value >> 32n !== 0xffffn) return addr;
+  const v = addr.value & 0xffffffffn;
+  return { kind: "ipv4", value: v, text: format(v, "ipv4") };
+}
+
+/**
+ * A set of prefixes ("192.0.2.0/24", "2001:db8::/32", or single addresses): `abuse.bad_ips`, a token's
+ * subnets, an acme-dns account's allowfrom, a zone's transfer addresses. IPv4-mapped IPv6 counts as IPv4 on
+ * both sides; an entry that is no address or prefix matches nothing (the settings' checks report it).
+ */
 export class AddressSet {
   private readonly nets: { kind: AddressKind; value: bigint; len: number }[] = [];
   constructor(items: string[]) {
     for (const item of items) {
       const [a, l] = item.split("/");
-      const addr = parseAddress(a.trim());
-      if (!addr) continue;
-      const len = l === undefined ? addressBits(addr.kind) : Number(l);
+      const parsed = parseAddress(a.trim());
+      if (!parsed) continue;
+      const addr = unmapped(parsed);
+      // A mapped prefix's length counts the 96 bits in front of the IPv4 address.
+      const len = l === undefined ? addressBits(addr.kind) : Number(l) - (addr === parsed ? 0 : 96);
       if (!Number.isInteger(len) || len < 0 || len > addressBits(addr.kind)) continue;
       this.nets.push({ kind: addr.kind, value: networkOf(addr, len).value, len });
     }
   }
-  has(addr: Address): boolean {
+  has(address: Address): boolean {
+    const addr = unmapped(address);
     return this.nets.some((n) => n.kind === addr.kind && networkOf(addr, n.len).value === n.value);
+  }
+  /** Whether the address `text` (a peer's, "[v6]" brackets allowed) is in the set; false when it is no address. */
+  contains(text: string): boolean {
+    const addr = parseAddress(text.replace(/^\[|\]$/g, ""));
+    return addr !== null && this.has(addr);
   }
   get size(): number {
     return this.nets.length;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { AddressSet, isPrefixOnly, networkOf, parseAddress, sameAddress, stripPrefixLength, withInterfaceId } from "../../src/core/index.ts";
+import { AddressSet, isPrefixOnly, networkOf, parseAddress, sameAddress, stripPrefixLength, withInterfaceId } from "../../src/net/index.ts";
 
 describe("address literals (spec §1.6)", () => {
   test("strict IPv4: four decimal parts, no leading zeros", () => {
@@ -49,5 +49,13 @@ describe("prefixes and interface ids (spec §1.3 d, §1.7)", () => {
     expect(s.has(a("10.200.0.1"))).toBe(true);
     expect(s.has(a("2001:db8:ffff::1"))).toBe(true);
     expect(s.has(a("2001:db9::1"))).toBe(false);
+  });
+  test("one address set for bad_ips, token subnets, acme-dns allowfrom and zone transfers: IPv4-mapped IPv6 is IPv4 on both sides", () => {
+    const s = new AddressSet(["192.0.2.0/24", "::ffff:198.51.100.0/120", "2001:db8::1"]);
+    expect(s.contains("::ffff:192.0.2.7")).toBe(true);
+    expect(s.contains("198.51.100.9")).toBe(true);
+    expect(s.contains("198.51.101.9")).toBe(false);
+    expect(s.contains("[2001:db8::1]")).toBe(true);
+    expect(s.contains("not an address")).toBe(false);
   });
 });
