@@ -108,7 +108,7 @@ const ROUTES: Record<string, Entry> = {
   "/account/tokens": [{ who: "alice", path: "/account/tokens" }],
   "/account/tokens/:id/revoke": [{ who: "alice", path: (s) => `/account/tokens/${s.tokenId}/revoke` }],
 
-  "/overview/": [{ who: "alice", path: "/overview/", readme: { name: "overview", widths: [1280, 360] } }],
+  "/overview/": [{ who: "alice", path: "/overview/", readme: { name: "overview", widths: [1280] } }],
   "/host/add/": [{ who: "alice", path: "/host/add/" }],
   "/host/:id/": [
     { who: "alice", path: (s) => `/host/${s.hostId}/`, readme: { name: "host", widths: [1280, 360] } },
@@ -216,6 +216,9 @@ async function seedWorld(s: InProcess): Promise<Seed> {
   expect((await b.submit("/domain/add/", { name: "acme.example.org", backend: "embedded" }, "/domain/add/")).status).toBe(303);
   const domainIds = [...(await b.get("/overview/")).body.matchAll(/href="\/domain\/(\d+)\/"/g)].map((m) => Number(m[1]));
   const [domainId, signedDomainId, rfc2136DomainId] = [...new Set(domainIds)].sort((x, y) => x - y);
+  // Static records besides the hosts: mail, a long TXT (SPF), an alias.
+  for (const [name, type, data] of [["@", "MX", "10 mail.example.net."], ["@", "TXT", '"v=spf1 ip4:192.0.2.0/24 ip6:2001:db8:1234::/48 include:_spf.mail.example.net -all"'], ["www", "CNAME", "living-room-router"]])
+    expect((await b.submit(`/domain/${domainId}/records`, { name, type, ttl: "3600", data }, `/domain/${domainId}/`)).status).toBe(303);
   expect((await b.submit(`/domain/${signedDomainId}/dnssec/on`, { dnssec_algorithm: "13", denial: "nsec3", keys: "split" }, `/domain/${signedDomainId}/`)).status).toBe(303);
 
   const added = await b.submit("/host/add/", { name: "living-room-router", domain: String(domainId) }, "/host/add/");
