@@ -451,6 +451,22 @@ describe.if(run)("every page in Chromium at 1280 and 360 px, light and dark", ()
     expect(unknown.map((r) => `${r}: add it to ROUTES in every-page.test.ts with parameter values (or { notAPage: why })`)).toEqual([]);
   });
 
+  test("the checks see what they look for: a wide element, a cut select, a clipped button, grey on grey", async () => {
+    await page.setViewportSize({ width: 360, height: 800 });
+    await page.goto("about:blank"); // away from our pages, whose CSP would drop these inline styles
+    await page.setContent(`<!doctype html><html lang="en"><head><title>bad</title></head><body><main>
+      <div style="width:500px">wide</div>
+      <label for="s">Choice</label><select id="s" style="width:120px"><option>A rather long option text that cannot fit</option></select>
+      <button style="width:60px;white-space:nowrap;overflow:hidden">A button with a long label</button>
+      <p style="color:#aaa;background:#bbb">hard to read</p></main></body></html>`);
+    const layout = (await page.evaluate(layoutProblems)).join("\n");
+    expect(layout).toContain("the page is 5");
+    expect(layout).toContain('cuts its text "A rather long option text that cannot fit" off');
+    expect(layout).toContain('<button> "A button with a long label" is clipped');
+    expect((await axeViolations(page, false)).join("\n")).toContain("axe serious color-contrast");
+    await page.setViewportSize({ width: WIDTHS[0], height: 800 });
+  });
+
   test("anonymous pages", async () => noProblems([...beforeStaffProblems, ...(await visitAll(visitsOf("anonymous")))]), 120_000);
 
   test("a signed-in user's pages", async () => noProblems(await visitAll(visitsOf("alice"))), 180_000);
