@@ -3,8 +3,9 @@
 // a new page cannot be missed: a route this file does not know fails the first test until it is listed
 // below with the parameter values to visit it with (or with the reason it is not a page).
 // On each page, at each width and scheme:
-// - nothing sticks out sideways (the document is no wider than the screen; tables and code blocks scroll in
-//   their own box);
+// - nothing sticks out sideways: the document is no wider than the screen; code blocks wrap their long lines
+//   (a URL's end must not hide off the side of a phone), and so do tables at desktop width (on a phone a
+//   wide table may scroll in its own box);
 // - no control is clipped: every input, select, button, link and summary fits its own box and the screen,
 //   and a select's chosen text fits inside the select;
 // - axe-core finds no `serious` or `critical` accessibility violation (contrast, names, labels, landmarks…).
