@@ -97,17 +97,18 @@ export function Layout({ c, title, children }: LayoutProps): JSX.Element {
               </li>
             </ul>
           </nav>
+          {/* The notices about the whole site sit in the header landmark, so screen reader users find them there. */}
+          {c.client.secure ? (
+            ""
+          ) : (
+            <p class="banner warn" role="note" safe>
+              {t("This connection is not encrypted (HTTP): passwords, cookies and update secrets can be read on the way.")}
+            </p>
+          )}
+          <noscript>
+            <p class="banner" safe>{t("JavaScript is off: everything works, some pages just reload more.")}</p>
+          </noscript>
         </header>
-        {c.client.secure ? (
-          ""
-        ) : (
-          <p class="banner warn" role="note" safe>
-            {t("This connection is not encrypted (HTTP): passwords, cookies and update secrets can be read on the way.")}
-          </p>
-        )}
-        <noscript>
-          <p class="banner" safe>{t("JavaScript is off: everything works, some pages just reload more.")}</p>
-        </noscript>
         <main id="main">
           {c.flashes.map((f) => (
             <p class={`flash ${f.kind}`} role={f.kind === "error" ? "alert" : "status"} safe>

@@ -34,6 +34,24 @@ export function Select({ name, label, options, value, errors }: { name: string; 
   );
 }
 
+/**
+ * A choice among a few options that need a sentence each: radio buttons whose labels wrap. A select would
+ * cut such labels off on a phone (it shows the chosen option on one line).
+ */
+export function Choice({ name, label, options, value }: { name: string; label: string; options: { value: string; label: string }[]; value?: string }): JSX.Element {
+  return (
+    <fieldset class="choice">
+      <legend safe>{label}</legend>
+      {options.map((o) => (
+        <label class="check">
+          <input type="radio" name={name} value={o.value} checked={o.value === value} />
+          <span safe>{o.label}</span>
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
 /** A text area with its label and error. */
 export function TextArea({ name, label, value, errors, hint, rows }: { name: string; label: string; value?: string; errors?: Errors; hint?: string; rows?: number }): JSX.Element {
   const id = `f-${name}`;

@@ -20,7 +20,7 @@ import {
 import { redirect, notFound, type Router, type WebContext } from "../context.ts";
 import { CsrfField } from "../layout.tsx";
 import { formatDateTime } from "../i18n.ts";
-import { checked, Copyable, idParam, Select } from "../ui.tsx";
+import { checked, Choice, Copyable, idParam, Select } from "../ui.tsx";
 
 function stateText(c: WebContext, k: DnssecKeyView): string {
   if (k.state === "published") return c.t("published, not signing yet");
@@ -47,7 +47,7 @@ export function DnssecSection({ c, d }: { c: WebContext; d: DomainRow }): JSX.El
         <form method="post" action={action("on")}>
           <CsrfField c={c} />
           <Select name="dnssec_algorithm" label={t("Algorithm")} value={algorithm} options={DNSSEC_ALGORITHMS.map((a) => ({ value: String(a.value), label: a.label }))} />
-          <Select
+          <Choice
             name="denial"
             label={t("Proof that a name does not exist")}
             value="nsec3"
@@ -56,7 +56,7 @@ export function DnssecSection({ c, d }: { c: WebContext; d: DomainRow }): JSX.El
               { value: "nsec", label: t("NSEC (plain names: the zone's names can be listed)") },
             ]}
           />
-          <Select
+          <Choice
             name="keys"
             label={t("Keys")}
             value="csk"

@@ -46,7 +46,8 @@ function ConfigForm({ c, rec, cfg, errors }: { c: WebContext; rec: HostRecord; c
     <form method="post" action={cfg ? `/updater_hostconfig/${cfg.id}/` : `/updater_hostconfig_overview/${rec.host.id}/`} class="card">
       <CsrfField c={c} />
       <FormError errors={errors} />
-      <Select name="service" label={t("Service")} value={val("service", String(cfg?.serviceId ?? ""))} errors={errors} options={services.map((s) => ({ value: String(s.id), label: `${s.name} (${s.server})` }))} />
+      {/* The service's name only: with its server beside it the chosen line no longer fits a phone's select. */}
+      <Select name="service" label={t("Service")} value={val("service", String(cfg?.serviceId ?? ""))} errors={errors} options={services.map((s) => ({ value: String(s.id), label: s.name }))} />
       <Field name="hostname" label={t("Host name at the service (empty: not sent)")} value={val("hostname", cfg?.hostname ?? "")} errors={errors} />
       <Field name="name" label={t("User name at the service")} value={val("name", cfg?.name ?? "")} required errors={errors} autocomplete="off" />
       <Field name="password" type="password" label={cfg ? t("Password at the service (empty keeps it)") : t("Password at the service")} errors={errors} autocomplete="new-password" />
