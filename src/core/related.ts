@@ -8,6 +8,7 @@ import type { Logger } from "../log/index.ts";
 import { recordType, withInterfaceId, type Address } from "./addresses.ts";
 import type { HostLedger } from "./faults.ts";
 import type { RelatedHostRow } from "./hosts.ts";
+import { resultLine } from "./result-lines.ts";
 import { ZoneBackendError, type ZoneBackend, type ZoneRef } from "./ports.ts";
 
 export interface RelatedUpdate {
@@ -41,7 +42,7 @@ export async function updateRelatedHosts(u: RelatedUpdate, main: Address, prefix
       await u.backend.replace(u.zone, name, type, [addr.text], u.ttl);
     } catch (e) {
       const err = e instanceof ZoneBackendError ? e.message : String(e);
-      u.ledger.serverMessage(`related host ${fqdn}: ${id === "" ? "deletion" : "update"} resulted in a dns error [${err}]`, true);
+      u.ledger.serverMessage(resultLine("relatedDnsError", { fqdn, action: id === "" ? "deletion" : "update", error: err }), true);
     }
   }
 }

@@ -13,6 +13,7 @@ import { canonicalName, looksLikeFqdn } from "./names.ts";
 import { looksLikeApiToken } from "./secrets.ts";
 import { systemClock, ZoneBackendError, type Clock, type Forwarder, type ZoneBackend, type ZoneRef } from "./ports.ts";
 import { updateRelatedHosts } from "./related.ts";
+import { resultLine } from "./result-lines.ts";
 import { combineResults, hasServerFault, singleLine } from "./results.ts";
 import type { AddressResult, DyndnsAnswer, DyndnsRequest, UpdateMode } from "./types.ts";
 import { ValidationError } from "./errors.ts";
@@ -197,7 +198,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     // 8. Bad user agent.
     const ua = req.userAgent ?? "unknown";
     if (!session && badAgents.has(ua)) {
-      for (const t of resolved) t.ledger!.clientMessage(`received update from bad user agent ${JSON.stringify(ua.slice(0, 80))}`, true);
+      for (const t of resolved) t.ledger!.clientMessage(resultLine("badAgent", { agent: JSON.stringify(ua.slice(0, 80)) }), true);
       return finish(answer("ok", "badagent", fqdns));
     }
 
@@ -207,10 +208,10 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     const txt = req.mode === "update" ? p.txt : undefined;
     const complaint = !parsed.ok
       ? "bad" in parsed
-        ? `received bad ip address ${JSON.stringify(parsed.bad)}`
-        : `received more than ${parsed.limit} ${parsed.tooMany} addresses in one request (update.max_addresses)`
+        ? resultLine("badAddress", { address: JSON.stringify(parsed.bad) })
+        : resultLine("tooManyAddresses", { limit: parsed.limit, family: parsed.tooMany })
       : txt !== undefined && !validTxt(txt)
-        ? "received a bad txt value"
+        ? resultLine("badTxt")
         : null;
     if (complaint !== null || !parsed.ok) {
       for (const t of resolved) t.ledger!.clientMessage(complaint ?? "", true);
@@ -221,7 +222,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
       // No address sent: the connection's address (already IPv4 for IPv4-mapped peers).
       const remote = parseAddress(address);
       if (!remote) {
-        for (const t of resolved) t.ledger!.clientMessage(`received no address and the connection address ${JSON.stringify(address)} is unusable`, true);
+        for (const t of resolved) t.ledger!.clientMessage(resultLine("unusableAddress", { address: JSON.stringify(address) }), true);
         return finish(answer("ok", "dnserr", fqdns));
       }
       list = [{ addr: remote, sent: remote.text }];
@@ -276,7 +277,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
           // A secret tried against another host is a guess like any other.
           limiter.fail(address, now.getTime());
         }
-        principal.ledger.clientMessage(`rejecting to update wrong host ${JSON.stringify(name.slice(0, 80))} (given in query string) instead of ${own.fqdn} (given in basic auth)`, true);
+        principal.ledger.clientMessage(resultLine("wrongHost", { name: JSON.stringify(name.slice(0, 80)), fqdn: own.fqdn }), true);
         out.push({ name, line: looksLikeFqdn(name) ? "nohost" : "notfqdn" });
         continue;
       }
@@ -288,7 +289,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
       let ledger = byId.get(rec.host.id);
       if (!ledger) {
         ledger = new HostLedger(rec.host.id, rec.fqdn, now);
-        if (!principal.session) ledger.apiAuthMessage(`api authentication success (api token ${JSON.stringify(principal.name)})`, false);
+        if (!principal.session) ledger.apiAuthMessage(resultLine("authSuccessToken", { token: JSON.stringify(principal.name) }), false);
         byId.set(rec.host.id, ledger);
       }
       out.push({ name, record: rec, ledger });
@@ -309,23 +310,24 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     // Checks shared by addresses and TXT (§1.3 a, b) and the owner's zone switch.
     const gate = (what: string): AddressResult | null => {
       if (host.abuse || host.abuseBlocked) {
-        ledger.clientMessage(`received ${what} for host with abuse / abuse_blocked flag set`, false);
+        ledger.clientMessage(resultLine("abuseFlag", { what }), false);
         return { code: "abuse" };
       }
       if (!host.available) {
-        ledger.clientMessage(`received ${what} for unavailable host`, false);
+        ledger.clientMessage(resultLine("unavailable", { what }), false);
         return { code: "nohost" };
       }
       if (!domain.available) {
-        ledger.serverMessage(`received ${what}, but zone ${domain.name} is switched off (not available)`, true);
+        ledger.serverMessage(resultLine("zoneOff", { what, zone: domain.name }), true);
         ourFault = true;
         return { code: "dnserr", transient: true };
       }
       return null;
     };
-    const dnsError = (e: unknown, what: string): AddressResult => {
+    const dnsError = (e: unknown, sent: { what: string; address: string; tls: boolean } | null): AddressResult => {
       const transient = e instanceof ZoneBackendError ? e.transient : true;
-      ledger.serverMessage(`received ${what} that resulted in a dns error [${e instanceof Error ? e.message : String(e)}]`, true);
+      const error = e instanceof Error ? e.message : String(e);
+      ledger.serverMessage(sent ? resultLine("dnsError", { ...sent, error }) : resultLine("txtDnsError", { error }), true);
       ourFault = true;
       if (!(e instanceof ZoneBackendError)) log.error("zone backend failed unexpectedly", { zone: zone.name, error: e });
       return { code: "dnserr", transient };
@@ -351,7 +353,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
         if (badIps.has(addr)) {
           host.abuse = host.abuseBlocked = true;
           ledger.set({ abuse: true, abuseBlocked: true });
-          ledger.clientMessage(`received update to blacklisted ip address ${addr.text}`, true);
+          ledger.clientMessage(resultLine("blacklisted", { address: addr.text }), true);
           for (const t of ["A", "AAAA"] as const) await backend.remove(zone, host.name, t).catch(() => undefined);
           results.push({ code: "abuse" });
           continue;
@@ -367,23 +369,23 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
       try {
         outcome = mode === "delete" || prefixOnly ? await backend.remove(zone, host.name, type) : await backend.replace(zone, host.name, type, [addr.text], ttl);
       } catch (e) {
-        results.push(dnsError(e, `${verb}, ip: ${addr.text} tls: ${secure}`));
+        results.push(dnsError(e, { what: verb, address: addr.text, tls: secure }));
         continue;
       }
       if (mode === "delete") {
-        ledger.clientMessage(`received delete for record ${type}, tls: ${secure}`, false);
+        ledger.clientMessage(resultLine("deleted", { type, tls: secure }), false);
         results.push({ code: "deleted", type });
         continue;
       }
       if (!prefixOnly && outcome === "unchanged") {
         // updns.md §1.8: keep-alives and retries after our own dnserr are not the client's fault.
         const keepalive = previous === null || now.getTime() - previous.getTime() >= KEEPALIVE_MS;
-        const note = keepalive ? " (keep-alive, not counted)" : afterOurFault ? " (retry after our dns error, not counted)" : "";
-        ledger.noChangeMessage(`received no-change update, ip: ${addr.text} tls: ${secure}${note}`, note === "");
+        const kind = keepalive ? "keepalive" : afterOurFault ? "retry" : "noChange";
+        ledger.noChangeMessage(resultLine(kind, { address: addr.text, tls: secure }), kind === "noChange");
         results.push({ code: "nochg", ip: sent });
         continue;
       }
-      ledger.clientMessage(prefixOnly ? `received prefix-only update, ${type} removed, prefix: ${addr.text} tls: ${secure}` : `received good update -> ip: ${addr.text} tls: ${secure}`, false);
+      ledger.clientMessage(prefixOnly ? resultLine("prefixOnly", { type, address: addr.text, tls: secure }) : resultLine("good", { address: addr.text, tls: secure }), false);
       // §1.7, §1.8: related hosts and forwarding, also for a prefix-only update.
       await updateRelatedHosts({ backend, zone, hostName: host.name, hostFqdn: rec.fqdn, ttl, related: relatedHostsOf(db, host.id), ledger, log }, addr, v4 ? host.netmaskIpv4 : host.netmaskIpv6);
       for (const id of forwardTargets(db, host.id, addr.kind)) forwarder.enqueue(id, addr.text);
@@ -410,7 +412,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     txt: string,
     now: Date,
     gate: (what: string) => AddressResult | null,
-    dnsError: (e: unknown, what: string) => AddressResult,
+    dnsError: (e: unknown, sent: null) => AddressResult,
   ): Promise<AddressResult> {
     const blocked = gate("txt update");
     if (blocked) return blocked;
@@ -418,14 +420,14 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     try {
       if (txt === "") {
         await clearHostTxt(db, target);
-        ledger.clientMessage("received txt delete for _acme-challenge", false);
+        ledger.clientMessage(resultLine("txtDeleted"), false);
         return { code: "deleted", type: "TXT" };
       }
       const outcome = await addHostTxt(db, target, txt, challengeTxt, now);
-      ledger.clientMessage(`received txt update for _acme-challenge (${outcome})`, false);
+      ledger.clientMessage(resultLine("txtUpdated", { outcome }), false);
       return outcome === "refreshed" ? { code: "nochg", ip: "" } : { code: "good", ip: "" };
     } catch (e) {
-      return dnsError(e, "txt update");
+      return dnsError(e, null);
     }
   }
 
@@ -442,7 +444,7 @@ export function createUpdateService(deps: UpdateDeps): UpdateService {
     }
     if (change.txt !== undefined && !validTxt(change.txt)) throw new ValidationError("txt", "txt must be at most 255 printable ASCII characters");
     const ledger = new HostLedger(rec.host.id, rec.fqdn, now);
-    if (principal.kind === "token" && !(principal as { session?: boolean }).session) ledger.apiAuthMessage(`api authentication success (api token ${JSON.stringify(principal.name)}, json api)`, false);
+    if (principal.kind === "token" && !(principal as { session?: boolean }).session) ledger.apiAuthMessage(resultLine("authSuccessJson", { token: JSON.stringify(principal.name) }), false);
     const zero: Record<AddressKind, SentAddress> = {
       ipv4: { addr: parseAddress("0.0.0.0")!, sent: "0.0.0.0" },
       ipv6: { addr: parseAddress("::")!, sent: "::" },

@@ -41,7 +41,7 @@ describe("the JSON API's error messages", () => {
     expect(de.body.error.message).toMatch(/^kein Host namens nothere\.dyn\.example\.org/);
     const fr = await w.call("GET", "/api/v1/hosts", { token: null, headers: { "accept-language": "fr" } });
     expect(fr.status).toBe(401);
-    expect(fr.body.error.message).toBe("envoyez un jeton d'API : Authorization: Bearer <token>");
+    expect(fr.body.error.message).toBe("envoyez un jeton d'API : Authorization: Bearer <jeton>");
     const gr = await w.call("GET", "/api/v1/nowhere", { token, headers: { "accept-language": "el" } });
     expect(gr.body.error.message).toBe("δεν υπάρχει σημείο πρόσβασης /api/v1/nowhere (δείτε /api/v1/openapi.json)");
   });

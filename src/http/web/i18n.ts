@@ -4,9 +4,9 @@
 //
 // t() returns PLAIN TEXT. In JSX put it in an element with the `safe` attribute (<p safe>{t("...")}</p>)
 // or in an attribute (attributes are escaped): Kita does not escape children by itself.
-import { LANGUAGES, msg, addCatalogue, formatDate, formatDateTime, formatNumber, fromAcceptLanguage, isLanguage, pickLanguage, pluralTranslator, translator, type PluralTranslate, type Translate } from "../../i18n/index.ts";
+import { LANGUAGES, msg, addCatalogue, formatDate, formatDateTime, formatNumber, formatRelative, fromAcceptLanguage, isLanguage, pickLanguage, pluralTranslator, translator, type PluralTranslate, type Translate } from "../../i18n/index.ts";
 
-export { msg, addCatalogue, formatDate, formatDateTime, formatNumber, fromAcceptLanguage, pickLanguage, pluralTranslator, translator, type PluralTranslate, type Translate };
+export { msg, addCatalogue, formatDate, formatDateTime, formatNumber, formatRelative, fromAcceptLanguage, pickLanguage, pluralTranslator, translator, type PluralTranslate, type Translate };
 
 /** Languages with a catalogue (and English). The profile and the language menu offer these. */
 export const SUPPORTED_LANGUAGES: { code: string; name: string }[] = LANGUAGES.map((l) => ({ ...l }));

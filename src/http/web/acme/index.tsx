@@ -15,7 +15,7 @@ import {
 } from "../../../core/index.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
-import { confirmDelete, Copyable } from "../ui.tsx";
+import { confirmDelete, Copyable, When } from "../ui.tsx";
 import { formatDateTime } from "../i18n.ts";
 
 export const ACME_PAGE = "/acme/";
@@ -75,7 +75,7 @@ function AccountsPage({ c, errors, allowfrom }: { c: WebContext; errors?: Errors
                   {staff ? <td safe>{a.owner ?? t("(anonymous)")}</td> : ""}
                   <td safe>{a.allowfrom.length ? a.allowfrom.join(", ") : t("anywhere")}</td>
                   <td safe>{a.txt.length ? t("{count}, the last expires {when}", { count: a.txt.length, when: utc(c, a.txt[a.txt.length - 1].expiresAt) }) : t("none")}</td>
-                  <td safe>{a.lastUsedAt ? `${utc(c, a.lastUsedAt)} (${a.lastUsedFrom})` : t("never")}</td>
+                  <td>{a.lastUsedAt ? <><When c={c} at={a.lastUsedAt} /> <span safe>{`(${a.lastUsedFrom})`}</span></> : <span safe>{t("never")}</span>}</td>
                   <td>
                     <a href={`${ACME_PAGE}${a.id}/revoke`} safe>{t("Revoke")}</a>
                   </td>

@@ -21,7 +21,8 @@ import { CsrfField, Field, FormError, fragment, page, type Errors } from "../lay
 import { HelpTabs } from "../help/index.tsx";
 import { keepOnce, takeOnce } from "../once.ts";
 import { detectedIps } from "../detect.ts";
-import { ago, Check, checked, confirmDelete, Copyable, idParam, intField, Select } from "../ui.tsx";
+import { Check, checked, confirmDelete, Copyable, idParam, intField, Select, When } from "../ui.tsx";
+import { ResultText } from "./results.tsx";
 
 /** Where a new update secret waits for its one view (once.ts). */
 const secretSlot = (id: number) => `host-secret:${id}`;
@@ -89,11 +90,15 @@ function AddressPair({ c, rec, a, aaaa }: { c: WebContext; rec: HostRecord; a: s
     <>
       <span class="addr">
         <span class="muted">A </span>
-        <span data-family="a" safe>{a}</span> <small class="muted" safe>{`(${ago(c, h.lastUpdateIpv4)})`}</small> {h.lastUpdateIpv4 ? tls(h.tlsUpdateIpv4) : ""}
+        <span data-family="a" safe>{a}</span> <small class="muted">
+          (<When c={c} at={h.lastUpdateIpv4} />)
+        </small> {h.lastUpdateIpv4 ? tls(h.tlsUpdateIpv4) : ""}
       </span>
       <span class="addr">
         <span class="muted">AAAA </span>
-        <span data-family="aaaa" safe>{aaaa}</span> <small class="muted" safe>{`(${ago(c, h.lastUpdateIpv6)})`}</small> {h.lastUpdateIpv6 ? tls(h.tlsUpdateIpv6) : ""}
+        <span data-family="aaaa" safe>{aaaa}</span> <small class="muted">
+          (<When c={c} at={h.lastUpdateIpv6} />)
+        </small> {h.lastUpdateIpv6 ? tls(h.tlsUpdateIpv6) : ""}
       </span>
     </>
   );
@@ -191,11 +196,17 @@ async function HostPage({ c, rec, errors }: { c: WebContext; rec: HostRecord; er
         </p>
         <dl class="results">
           <dt safe>{t("Authentication")}</dt>
-          <dd safe>{h.apiAuthResultMsg || "–"}</dd>
+          <dd>
+            <ResultText c={c} line={h.apiAuthResultMsg} />
+          </dd>
           <dt safe>{t("Update client")}</dt>
-          <dd safe>{h.clientResultMsg || "–"}</dd>
+          <dd>
+            <ResultText c={c} line={h.clientResultMsg} />
+          </dd>
           <dt safe>{t("Server")}</dt>
-          <dd safe>{h.serverResultMsg || "–"}</dd>
+          <dd>
+            <ResultText c={c} line={h.serverResultMsg} />
+          </dd>
         </dl>
       </section>
     </>

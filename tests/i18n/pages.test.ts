@@ -1,0 +1,132 @@
+// No English left on a page shown in another language. Every GET route of the real app (taken from the
+// router, so a new page is covered the day it is added) is fetched as a visitor, as a user and as staff,
+// with data in every list, in German, French, Italian, Greek and Hungarian, plus the error pages; the
+// text a person reads (and the title / aria-label / placeholder / alt they hear) is scanned for words of
+// the English text that the language's own translations never use (tests/i18n/english.ts).
+import { beforeAll, describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { blacklistedHosts, hosts, serviceUpdaters } from "../../src/db/index.ts";
+import { HostLedger } from "../../src/core/faults.ts";
+import { resultLine } from "../../src/core/index.ts";
+import { Browser } from "../http/web/harness.ts";
+import { makeDnsWebWorld, type DnsWebWorld } from "../http/web/world.ts";
+import { englishLeftovers, englishWords, nativeWords } from "./english.ts";
+
+const LANGS = ["de", "fr", "it", "el", "hu"];
+
+/**
+ * A value for each path parameter of the router: the seeded objects (all number 1, owned by the staff
+ * user "alice"), a token and a file that do not exist (their error pages are pages too), an OAuth provider. A
+ * new parameter name fails the test until it gets a value here.
+ */
+const SAMPLE: Record<string, string> = { id: "1", rid: "1", token: "no-such-token", provider: "github", name: "no-such-file" };
+
+/** Pages that are not made for people (files, the IP detection's answers): only text/html answers are scanned. */
+const isPage = (headers: Headers) => (headers.get("content-type") ?? "").startsWith("text/html");
+
+/** Pages whose words are protocol: dyndns clients read "Current IP Address: …" from checkip in English. */
+const PROTOCOL_PAGES = new Set(["/nic/checkip.html"]);
+
+interface Visitor {
+  who: string;
+  b: Browser;
+}
+
+/** The world of the scan: alice (staff) owns a domain, a host with results, a related host, a forwarding, a token. */
+async function seeded(): Promise<{ w: DnsWebWorld; visitors: Visitor[] }> {
+  const w = await makeDnsWebWorld({
+    api: true,
+    configure: (c) => {
+      c.registration.mode = "open";
+      c.acme_dns.zone = "acme.dyn.example.org";
+    },
+  });
+  const alice = await w.signedIn("alice", { staff: true });
+  const bob = await w.signedIn("bob");
+  const a = alice.b;
+  expect((await a.submit("/domain/add/", { name: "dyn.example.org", backend: "embedded" }, "/domain/add/")).status).toBe(303);
+  expect((await a.submit("/host/add/", { name: "home", domain: "1" }, "/host/add/")).location).toBe("/host/1/");
+  expect((await a.submit("/host/1/related/add/", { name: "nas", interface_id_ipv4: "0.0.0.5", available: "1" }, "/host/1/related/add/")).status).toBe(303);
+  w.db.insert(serviceUpdaters).values({ name: "dyn-svc", server: "dyn.example.com" }).run();
+  expect((await a.submit("/updater_hostconfig_overview/1/", { service: "1", name: "u", password: "p", give_ipv4: "1" }, "/updater_hostconfig_overview/1/")).status).toBe(303);
+  expect((await a.submit("/account/tokens", { name: "tok-fritz", types: "A" }, "/account/tokens")).status).toBeLessThan(400);
+  expect((await a.submit("/admin/blacklist", { name_re: "^bad" }, "/admin/blacklist")).status).toBeLessThan(400);
+  expect((await bob.b.submit("/domain/add/", { name: "bob.example.net", backend: "embedded" }, "/domain/add/")).status).toBe(303);
+  expect((await bob.b.submit("/host/add/", { name: "bobs", domain: "2" }, "/host/add/")).location).toBe("/host/2/");
+  // A result of each kind on alice's host: an update, a refused login, a DNS error on our side.
+  expect((await a.submit("/nic/update_authorized", { hostname: "home.dyn.example.org", myip: "192.0.2.55" }, "/host/1/")).status).toBe(303);
+  const now = w.clock.now();
+  const ledger = new HostLedger(1, "home.dyn.example.org", now);
+  ledger.apiAuthMessage(resultLine("authFailure", { via: "basic auth" }), true);
+  ledger.serverMessage(resultLine("dnsError", { what: "update", address: "192.0.2.55", tls: "false", error: "timeout talking to the nameserver" }), true);
+  ledger.flush(w.db);
+  w.clock.advance(5 * 60_000);
+  expect(w.db.select().from(hosts).where(eq(hosts.id, 1)).get()!.clientResultMsg).toContain("192.0.2.55");
+  expect(w.db.select().from(blacklistedHosts).all().length).toBe(1);
+  // The messages of the seeding (made in English) are shown once: let them go before the scan.
+  for (const b of [a, bob.b]) await b.get("/overview/");
+  return { w, visitors: [{ who: "visitor", b: w.browser({ address: "198.51.100.7" }) }, { who: "user bob", b: bob.b }, { who: "staff alice", b: a }] };
+}
+
+/** Every GET path of the router with its parameters filled, and pages that exist to be errors. */
+function pagePaths(w: DnsWebWorld): string[] {
+  const routes = (w.app as unknown as { routes: { method: string; path: string }[] }).routes;
+  const paths = new Set<string>();
+  for (const r of routes) {
+    if (r.method !== "GET") continue;
+    const missing = [...r.path.matchAll(/:(\w+)/g)].map((m) => m[1]).filter((p) => !(p in SAMPLE));
+    expect(missing.length === 0 ? "" : `no sample value for :${missing.join(", :")} of ${r.path}: add one to SAMPLE`).toBe("");
+    paths.add(r.path.replace(/:(\w+)/g, (_, p: string) => SAMPLE[p]));
+  }
+  // Error pages: a page that does not exist, and objects of someone else.
+  paths.add("/no/such/page/");
+  paths.add("/host/2/");
+  paths.add("/domain/2/");
+  return [...paths].sort();
+}
+
+describe("no English on pages in other languages", () => {
+  let world: Awaited<ReturnType<typeof seeded>>;
+  beforeAll(async () => {
+    world = await seeded();
+  }, 60_000);
+
+  test("the scan sees the pages: router paths, seeded lists, and every kind of visitor", async () => {
+    const paths = pagePaths(world.w);
+    for (const p of ["/overview/", "/host/1/", "/domain/1/", "/admin/users", "/status/", "/account/login", "/generate_secret/1/", "/no/such/page/"]) expect(paths).toContain(p);
+    const staff = world.visitors[2].b;
+    const host = await staff.get("/host/1/", { "accept-language": "de" });
+    expect(host.status).toBe(200);
+    expect(host.body).toContain("192.0.2.55");
+    const users = await staff.get("/admin/users", { "accept-language": "de" });
+    expect(users.body).toContain("bob");
+    // The scanner catches English it is shown.
+    const english = englishWords();
+    expect(englishLeftovers("<p>Vorhanden: the host is gone</p>", "de", english, nativeWords("de")).map((l) => l.words)).toEqual([["the", "host", "gone"].filter((w) => !nativeWords("de").has(w))]);
+  });
+
+  for (const lang of LANGS) {
+    test(`every page in ${lang} is free of English`, async () => {
+      const english = englishWords();
+      const native = nativeWords(lang);
+      const found = new Map<string, string[]>();
+      let scanned = 0;
+      for (const path of pagePaths(world.w)) {
+        for (const { who, b } of world.visitors) {
+          const p = await b.get(path, { "accept-language": lang });
+          if (!isPage(p.headers) || PROTOCOL_PAGES.has(path)) continue;
+          if (process.env.I18N_SCAN_DEBUG) console.log(lang, who, path, p.status, p.location ?? "");
+          scanned++;
+          for (const l of englishLeftovers(p.body, lang, english, native)) {
+            const where = `${lang} ${path} (${who})`;
+            const key = `"${l.text}" — English: ${l.words.join(", ")}`;
+            found.set(key, [...(found.get(key) ?? []), where]);
+          }
+        }
+      }
+      expect(scanned).toBeGreaterThan(40);
+      const report = [...found].map(([text, where]) => `${where[0]}${where.length > 1 ? ` (+${where.length - 1} more)` : ""}: ${text}`).sort();
+      expect(report).toEqual([]);
+    }, 120_000);
+  }
+});

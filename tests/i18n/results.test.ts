@@ -1,0 +1,73 @@
+// A host's last results are sentences of the reader's language with a relative time ("vor 5 Minuten") and
+// the exact moment in a <time>, while the stored line keeps the spec's English log form (§1.10) that the
+// JSON API returns. Every template of core reads back into its kind and values.
+import { describe, expect, test } from "bun:test";
+import { eq } from "drizzle-orm";
+import { hosts } from "../../src/db/index.ts";
+import { HostLedger, RESULT_LINES, readResultLine, resultLine, type ResultKind } from "../../src/core/index.ts";
+import { formatRelative } from "../../src/i18n/index.ts";
+import { textOf } from "../http/web/harness.ts";
+import { makeDnsWebWorld } from "../http/web/world.ts";
+
+describe("result lines", () => {
+  test("every template reads back into its own kind and values, stamp and host included", () => {
+    const sample: Record<string, string> = { agent: '"curl/8"', address: "192.0.2.7", limit: "16", family: "ipv6", name: '"x.example.org"', fqdn: "home.example.org", what: "delete", zone: "example.org", tls: "true", error: "timeout [REFUSED]", type: "AAAA", outcome: "refreshed", action: "deletion", token: '"router, home"', via: "basic auth, several hosts" };
+    for (const kind of Object.keys(RESULT_LINES) as ResultKind[]) {
+      const stored = `2026-11-26 12:00:00 home.example.org - ${resultLine(kind, sample)}`;
+      const r = readResultLine(stored)!;
+      const names = [...RESULT_LINES[kind].matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
+      expect([kind, r.kind, r.fqdn, r.at?.toISOString()]).toEqual([kind, kind, "home.example.org", "2026-11-26T12:00:00.000Z"]);
+      expect(r.values).toEqual(Object.fromEntries(names.map((n) => [n, sample[n]])));
+    }
+  });
+
+  test("a line no template knows (an imported one) keeps its time and text", () => {
+    const r = readResultLine("2019-01-02 03:04:05 a.example.org - something nsupdate.info once said")!;
+    expect([r.kind, r.at?.toISOString(), r.message]).toEqual([null, "2019-01-02T03:04:05.000Z", "something nsupdate.info once said"]);
+    expect(readResultLine("")).toBeNull();
+  });
+
+  test("relative times are the language's own (Intl.RelativeTimeFormat)", () => {
+    const now = new Date("2026-12-07T12:00:00Z");
+    const before = (s: number) => new Date(now.getTime() - s * 1000);
+    expect(formatRelative("en", before(180), now)).toBe("3 minutes ago");
+    expect(formatRelative("de", before(180), now)).toBe("vor 3 Minuten");
+    expect(formatRelative("fr", before(3 * 3600), now)).toBe("il y a 3 heures");
+    expect(formatRelative("it", before(86400), now)).toBe("ieri");
+    expect(formatRelative("hu", before(2 * 86400), now)).toBe("tegnapelőtt");
+    expect(formatRelative("el", before(1), now)).toBe("πριν από 1 δευτερόλεπτο");
+    expect(formatRelative("de", new Date(now.getTime() + 14 * 86400_000), now)).toBe("in 2 Wochen");
+  });
+});
+
+describe("the host page's last results", () => {
+  test("are told in the reader's language, with the time relative and exact", async () => {
+    const w = await makeDnsWebWorld();
+    const { b } = await w.signedIn("alice");
+    expect((await b.submit("/domain/add/", { name: "dyn.example.org", backend: "embedded" }, "/domain/add/")).status).toBe(303);
+    expect((await b.submit("/host/add/", { name: "home", domain: "1" }, "/host/add/")).location).toBe("/host/1/");
+    await b.submit("/nic/update_authorized", { hostname: "home.dyn.example.org", myip: "192.0.2.55" }, "/host/1/");
+    const at = w.clock.now();
+    const ledger = new HostLedger(1, "home.dyn.example.org", at);
+    ledger.apiAuthMessage(resultLine("authFailure", { via: "basic auth" }), true);
+    ledger.serverMessage(resultLine("dnsError", { what: "update", address: "192.0.2.55", tls: false, error: "timeout talking to the nameserver" }), true);
+    ledger.flush(w.db);
+    w.clock.advance(3 * 60_000);
+
+    // Stored as the spec's English log line, which the JSON API returns as it is.
+    expect(w.db.select().from(hosts).where(eq(hosts.id, 1)).get()!.clientResultMsg).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d home\.dyn\.example\.org - received good update -> ip: 192\.0\.2\.55 tls: false$/);
+
+    const en = await b.get("/host/1/", { "accept-language": "en" });
+    expect(textOf(en.body)).toContain("The address is now 192.0.2.55. Sent without TLS. ( 3 minutes ago )");
+    expect(textOf(en.body)).toContain("Wrong host name or secret (HTTP basic authentication).");
+    expect(textOf(en.body)).toContain("DNS error on our side (update of 192.0.2.55): timeout talking to the nameserver");
+    expect(en.body).not.toContain("received good update");
+
+    const de = await b.get("/host/1/", { "accept-language": "de" });
+    expect(textOf(de.body)).toContain("Die Adresse ist jetzt 192.0.2.55. Ohne TLS gesendet. ( vor 3 Minuten )");
+    expect(textOf(de.body)).toContain("Falscher Hostname oder falsches Geheimnis (HTTP-Basic-Anmeldung).");
+    expect(de.body).toContain(`<time datetime="${at.toISOString()}" title="${new Intl.DateTimeFormat("de", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" }).format(at)} UTC">vor 3 Minuten</time>`);
+    // The current addresses say when they changed the same way.
+    expect(textOf(de.body)).toMatch(/192\.0\.2\.55 \( vor 3 Minuten \)/);
+  });
+});
