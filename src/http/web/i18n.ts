@@ -21,3 +21,8 @@ export const SETLANG_PATH = "/i18n/setlang";
 export function mailTranslator(personLanguage: string | null | undefined, pageT: Translate): Translate {
   return isLanguage(personLanguage) ? translator(personLanguage) : pageT;
 }
+
+/** The plural-aware counterpart of mailTranslator, for counts in the same mail. */
+export function mailPluralTranslator(personLanguage: string | null | undefined, pageTn: PluralTranslate): PluralTranslate {
+  return isLanguage(personLanguage) ? pluralTranslator(personLanguage) : pageTn;
+}

@@ -153,7 +153,7 @@ async function invite(c: WebContext): Promise<Response> {
     );
   }
   await c.web.mailer
-    .send(invitationMail({ t: c.t, site: new URL(c.origin()).host }, email, c.user!.username, link, TOKEN_LIFETIME_MS.invitation / 86400_000))
+    .send(invitationMail({ t: c.t, tn: c.tn, site: new URL(c.origin()).host }, email, c.user!.username, link, TOKEN_LIFETIME_MS.invitation / 86400_000))
     .catch((e: Error) => c.web.log.error("invitation mail failed", { error: e.message }));
   c.web.log.info("invitation sent", { by: c.user!.username });
   return page(
