@@ -6,9 +6,10 @@
 import { beforeAll, describe, expect, test } from "bun:test";
 import { eq } from "drizzle-orm";
 import { blacklistedHosts, hosts, serviceUpdaters } from "../../src/db/index.ts";
-import { HostLedger } from "../../src/core/faults.ts";
-import { resultLine } from "../../src/core/index.ts";
-import { Browser } from "../http/web/harness.ts";
+import { HostLedger, resultLine } from "../../src/core/index.ts";
+import { issueSetupToken } from "../../src/core/admin/setup.ts";
+import { issueToken } from "../../src/auth/index.ts";
+import { Browser, makeWebWorld } from "../http/web/harness.ts";
 import { makeDnsWebWorld, type DnsWebWorld } from "../http/web/world.ts";
 import { englishLeftovers, englishWords, nativeWords } from "./english.ts";
 
@@ -32,8 +33,16 @@ interface Visitor {
   b: Browser;
 }
 
+/** Pages behind a link with a secret in it, which the router's paths reach only with a made-up token. */
+interface LinkPage {
+  what: string;
+  path: string;
+  /** Who opens it (the setup link only works in a world without staff, so it has a world of its own). */
+  b: Browser;
+}
+
 /** The world of the scan: alice (staff) owns a domain, a host with results, a related host, a forwarding, a token. */
-async function seeded(): Promise<{ w: DnsWebWorld; visitors: Visitor[] }> {
+async function seeded(): Promise<{ w: DnsWebWorld; visitors: Visitor[]; links: LinkPage[] }> {
   const w = await makeDnsWebWorld({
     api: true,
     configure: (c) => {
@@ -55,8 +64,7 @@ async function seeded(): Promise<{ w: DnsWebWorld; visitors: Visitor[] }> {
   expect((await bob.b.submit("/host/add/", { name: "bobs", domain: "2" }, "/host/add/")).location).toBe("/host/2/");
   // A result of each kind on alice's host: an update, a refused login, a DNS error on our side.
   expect((await a.submit("/nic/update_authorized", { hostname: "home.dyn.example.org", myip: "192.0.2.55" }, "/host/1/")).status).toBe(303);
-  const now = w.clock.now();
-  const ledger = new HostLedger(1, "home.dyn.example.org", now);
+  const ledger = new HostLedger(1, "home.dyn.example.org", w.clock.now());
   ledger.apiAuthMessage(resultLine("authFailure", { via: "basic auth" }), true);
   ledger.serverMessage(resultLine("dnsError", { what: "update", address: "192.0.2.55", tls: "false", error: "timeout talking to the nameserver" }), true);
   ledger.flush(w.db);
@@ -65,7 +73,16 @@ async function seeded(): Promise<{ w: DnsWebWorld; visitors: Visitor[] }> {
   expect(w.db.select().from(blacklistedHosts).all().length).toBe(1);
   // The messages of the seeding (made in English) are shown once: let them go before the scan.
   for (const b of [a, bob.b]) await b.get("/overview/");
-  return { w, visitors: [{ who: "visitor", b: w.browser({ address: "198.51.100.7" }) }, { who: "user bob", b: bob.b }, { who: "staff alice", b: a }] };
+  const now = w.clock.now();
+  const visitor = w.browser({ address: "198.51.100.7" });
+  // The first-run setup link works only while there is no staff account: a fresh world.
+  const fresh = await makeWebWorld();
+  const links: LinkPage[] = [
+    { what: "setup link", path: `/setup/${issueSetupToken(fresh.db, fresh.clock.now())}`, b: fresh.browser() },
+    { what: "password reset link", path: `/account/password-reset/${issueToken(w.db, { purpose: "reset_password", userId: bob.id, email: "bob@example.test" }, now)}`, b: visitor },
+    { what: "invitation link", path: `/account/register?invitation=${issueToken(w.db, { purpose: "invitation", email: "carol@example.test" }, now)}`, b: visitor },
+  ];
+  return { w, links, visitors: [{ who: "visitor", b: visitor }, { who: "user bob", b: bob.b }, { who: "staff alice", b: a }] };
 }
 
 /** Every GET path of the router with its parameters filled, and pages that exist to be errors. */
@@ -123,6 +140,27 @@ describe("no English on pages in other languages", () => {
             found.set(key, [...(found.get(key) ?? []), where]);
           }
         }
+      }
+      const visitor = world.visitors[0].b;
+      const scan = (path: string, where: string, body: string) => {
+        for (const l of englishLeftovers(body, lang, english, native)) {
+          const key = `"${l.text}" — English: ${l.words.join(", ")}`;
+          found.set(key, [...(found.get(key) ?? []), `${lang} ${path} (${where})`]);
+        }
+      };
+      for (const { what, path, b } of world.links) {
+        const p = await b.get(path, { "accept-language": lang });
+        expect([what, p.status]).toEqual([what, 200]);
+        scan(path, what, p.body);
+      }
+      // Sign-up when it is closed: the refusal page.
+      world.w.config.registration.mode = "closed";
+      try {
+        const p = await visitor.get("/account/register", { "accept-language": lang });
+        expect(p.status).toBe(403);
+        scan("/account/register", "registration closed", p.body);
+      } finally {
+        world.w.config.registration.mode = "open";
       }
       expect(scanned).toBeGreaterThan(40);
       const report = [...found].map(([text, where]) => `${where[0]}${where.length > 1 ? ` (+${where.length - 1} more)` : ""}: ${text}`).sort();
