@@ -69,7 +69,8 @@ function compilePatterns(cat: Record<string, string>): Pattern[] {
       if (i % 2 === 0) src += escapeRe(parts[i]);
       else {
         names.push(parts[i]);
-        src += "([\\s\\S]+?)";
+        // Possibly empty: a message about an empty value ('username "" may use …') is translated too.
+        src += "([\\s\\S]*?)";
       }
     }
     out.push({ prefix: parts[0], re: new RegExp(src + "$"), names, translation });

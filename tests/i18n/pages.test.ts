@@ -28,6 +28,15 @@ const isPage = (headers: Headers) => (headers.get("content-type") ?? "").startsW
 /** Pages whose words are protocol: dyndns clients read "Current IP Address: …" from checkip in English. */
 const PROTOCOL_PAGES = new Set(["/nic/checkip.html"]);
 
+/**
+ * Forms sent empty, as someone in a hurry would: the answers carry the validation messages of core and auth.
+ * (Only forms that add or look up something: an empty post there changes nothing.)
+ */
+const EMPTY_FORMS: { path: string; who: string }[] = [
+  ...["/account/login", "/account/register", "/account/password-reset"].map((path) => ({ path, who: "visitor" })),
+  ...["/host/add/", "/domain/add/", "/host/1/related/add/", "/updater_hostconfig_overview/1/", "/account/tokens", "/account/password", "/admin/users", "/admin/invitations", "/admin/services", "/admin/blacklist"].map((path) => ({ path, who: "staff alice" })),
+];
+
 interface Visitor {
   who: string;
   b: Browser;
@@ -95,6 +104,8 @@ function pagePaths(w: DnsWebWorld): string[] {
     expect(missing.length === 0 ? "" : `no sample value for :${missing.join(", :")} of ${r.path}: add one to SAMPLE`).toBe("");
     paths.add(r.path.replace(/:(\w+)/g, (_, p: string) => SAMPLE[p]));
   }
+  // The same pages in their other states: the rfc2136 form, a search that finds nothing.
+  for (const p of ["/domain/add/?backend=rfc2136", "/domain/add/fields?backend=rfc2136", "/admin/users?q=nobody-like-this", "/admin/hosts?q=nothing-like-this"]) paths.add(p);
   // Error pages: a page that does not exist, and objects of someone else.
   paths.add("/no/such/page/");
   paths.add("/host/2/");
@@ -152,6 +163,16 @@ describe("no English on pages in other languages", () => {
         const p = await b.get(path, { "accept-language": lang });
         expect([what, p.status]).toEqual([what, 200]);
         scan(path, what, p.body);
+      }
+      for (const { path, who } of EMPTY_FORMS) {
+        const b = world.visitors.find((v) => v.who === who)!.b;
+        const form = path === "/admin/invitations" ? "/admin/users" : path === "/account/password" ? "/account/settings" : path;
+        await b.get(form, { "accept-language": lang });
+        const p = await b.request("POST", path, new URLSearchParams({ _csrf: b.csrf() }), { "accept-language": lang });
+        // A refusal is the form again with its messages; an answer by redirect shows its message on the next page.
+        const shown = p.status === 303 ? await b.get(p.location!, { "accept-language": lang }) : p;
+        expect([path, shown.status]).not.toEqual([path, 500]);
+        scan(path, `${who}, form sent empty`, shown.body);
       }
       // Sign-up when it is closed: the refusal page.
       world.w.config.registration.mode = "closed";
