@@ -809,6 +809,8 @@ const messages: Record<string, string> = {
   "The link works once and for {n} days.#other": "Der Link funktioniert einmal und {n} Tage lang.",
   "We will delete it in {n} days. To keep it, just sign in before then:#one": "Wir löschen es in {n} Tag. Um es zu behalten, melden Sie sich einfach vorher an:",
   "We will delete it in {n} days. To keep it, just sign in before then:#other": "Wir löschen es in {n} Tagen. Um es zu behalten, melden Sie sich einfach vorher an:",
+  // Leftovers the page scan found (tests/i18n/pages.test.ts).
+  "The ACME zone {zone} is no zone of this server yet: an operator creates it first (updns domain add).": "Die ACME-Zone {zone} ist noch keine Zone dieses Servers: ein Betreiber legt sie zuerst an (updns domain add).",
 };
 
 export default messages;

@@ -819,6 +819,8 @@ const messages: Record<string, string> = {
   "We will delete it in {n} days. To keep it, just sign in before then:#one": "Nous le supprimerons dans {n} jour. Pour le garder, connectez-vous simplement d'ici là :",
   "We will delete it in {n} days. To keep it, just sign in before then:#many": "Nous le supprimerons dans {n} de jours. Pour le garder, connectez-vous simplement d'ici là :",
   "We will delete it in {n} days. To keep it, just sign in before then:#other": "Nous le supprimerons dans {n} jours. Pour le garder, connectez-vous simplement d'ici là :",
+  // Leftovers the page scan found (tests/i18n/pages.test.ts).
+  "The ACME zone {zone} is no zone of this server yet: an operator creates it first (updns domain add).": "La zone ACME {zone} n'est pas encore une zone de ce serveur : un opérateur doit d'abord la créer (updns domain add).",
 };
 
 export default messages;

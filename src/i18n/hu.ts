@@ -809,6 +809,8 @@ const messages: Record<string, string> = {
   "The link works once and for {n} days.#other": "A hivatkozás egyszer és {n} napig működik.",
   "We will delete it in {n} days. To keep it, just sign in before then:#one": "{n} nap múlva töröljük. A megtartásához egyszerűen jelentkezzen be addig:",
   "We will delete it in {n} days. To keep it, just sign in before then:#other": "{n} nap múlva töröljük. A megtartásához egyszerűen jelentkezzen be addig:",
+  // Leftovers the page scan found (tests/i18n/pages.test.ts).
+  "The ACME zone {zone} is no zone of this server yet: an operator creates it first (updns domain add).": "A(z) {zone} ACME-zóna még nem zónája ennek a szervernek: előbb egy üzemeltetőnek létre kell hoznia (updns domain add).",
 };
 
 export default messages;

@@ -819,6 +819,8 @@ const messages: Record<string, string> = {
   "We will delete it in {n} days. To keep it, just sign in before then:#one": "Lo elimineremo tra {n} giorno. Per mantenerlo, basta accedere prima di allora:",
   "We will delete it in {n} days. To keep it, just sign in before then:#many": "Lo elimineremo tra {n} di giorni. Per mantenerlo, basta accedere prima di allora:",
   "We will delete it in {n} days. To keep it, just sign in before then:#other": "Lo elimineremo tra {n} giorni. Per mantenerlo, basta accedere prima di allora:",
+  // Leftovers the page scan found (tests/i18n/pages.test.ts).
+  "The ACME zone {zone} is no zone of this server yet: an operator creates it first (updns domain add).": "La zona ACME {zone} non è ancora una zona di questo server: un operatore deve prima crearla (updns domain add).",
 };
 
 export default messages;

@@ -56,7 +56,7 @@ async function seeded(): Promise<{ w: DnsWebWorld; visitors: Visitor[]; links: L
     api: true,
     configure: (c) => {
       c.registration.mode = "open";
-      c.acme_dns.zone = "acme.dyn.example.org";
+      c.acme_dns.zone = "acme.example.net";
     },
   });
   const alice = await w.signedIn("alice", { staff: true });
@@ -71,6 +71,9 @@ async function seeded(): Promise<{ w: DnsWebWorld; visitors: Visitor[]; links: L
   expect((await a.submit("/admin/blacklist", { name_re: "^bad" }, "/admin/blacklist")).status).toBeLessThan(400);
   expect((await bob.b.submit("/domain/add/", { name: "bob.example.net", backend: "embedded" }, "/domain/add/")).status).toBe(303);
   expect((await bob.b.submit("/host/add/", { name: "bobs", domain: "2" }, "/host/add/")).location).toBe("/host/2/");
+  // The acme-dns zone (domain 3) and an account in it.
+  expect((await a.submit("/domain/add/", { name: "acme.example.net", backend: "embedded" }, "/domain/add/")).status).toBe(303);
+  expect((await a.submit("/acme/", { allowfrom: "" }, "/acme/")).status).toBe(200);
   // A result of each kind on alice's host: an update, a refused login, a DNS error on our side.
   expect((await a.submit("/nic/update_authorized", { hostname: "home.dyn.example.org", myip: "192.0.2.55" }, "/host/1/")).status).toBe(303);
   const ledger = new HostLedger(1, "home.dyn.example.org", w.clock.now());
@@ -105,6 +108,8 @@ function pagePaths(w: DnsWebWorld): string[] {
     paths.add(r.path.replace(/:(\w+)/g, (_, p: string) => SAMPLE[p]));
   }
   // The same pages in their other states: the rfc2136 form, a search that finds nothing.
+  // Deleting another account (user 1 is alice herself, whom she cannot delete).
+  paths.add("/admin/users/2/delete");
   for (const p of ["/domain/add/?backend=rfc2136", "/domain/add/fields?backend=rfc2136", "/admin/users?q=nobody-like-this", "/admin/hosts?q=nothing-like-this"]) paths.add(p);
   // Error pages: a page that does not exist, and objects of someone else.
   paths.add("/no/such/page/");

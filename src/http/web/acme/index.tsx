@@ -159,7 +159,12 @@ export function acmePages(web: Web) {
           account = registerAcmeAccount({ db: c.web.db, settings: acmeSettingsFrom(c.web.config.acme_dns) }, { allowfrom, ownerId: c.user!.id });
         } catch (e) {
           if (!(e instanceof AcmeError)) throw e;
-          const message = e.code === "invalid_allowfrom_cidr" ? c.t("Each entry must be a CIDR prefix such as 192.0.2.0/24 or 2001:db8::/48.") : e.message;
+          const message =
+            e.code === "invalid_allowfrom_cidr"
+              ? c.t("Each entry must be a CIDR prefix such as 192.0.2.0/24 or 2001:db8::/48.")
+              : e.code === "db_error"
+                ? c.t("The ACME zone {zone} is no zone of this server yet: an operator creates it first (updns domain add).", { zone: c.web.config.acme_dns.zone })
+                : c.t(e.message);
           return page(c, c.t("ACME DNS accounts"), <AccountsPage c={c} errors={{ allowfrom: message }} allowfrom={text} />, 400);
         }
         c.web.log.info("acme-dns account registered in the web UI", { username: account.username, by: c.user!.username });
