@@ -7,7 +7,7 @@
 //
 // A leaf module: it imports nothing of ours, so auth (profile validation), http, mail and jobs may use it.
 export { LANGUAGES, LANGUAGE_CODES, CATALOGUE_MODULES as CATALOGUES, type Language } from "./languages.ts";
-import { LANGUAGE_CODES } from "./languages.ts";
+import { isLanguage } from "./translate.ts";
 export { translator, pluralTranslator, pluralKey, msg, addCatalogue, pickLanguage, fromAcceptLanguage, isLanguage, type Translate, type PluralTranslate, type PluralForms } from "./translate.ts";
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -58,12 +58,9 @@ const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
  * fits at least once; under a minute in seconds.
  */
 export function formatRelative(lang: string, d: Date, now: Date): string {
-  const f = cached(relativeFormats, lang, () => new Intl.RelativeTimeFormat(isLanguageCode(lang) ? lang : "en", { numeric: "auto" }));
+  const f = cached(relativeFormats, lang, () => new Intl.RelativeTimeFormat(isLanguage(lang) ? lang : "en", { numeric: "auto" }));
   const seconds = Math.round((d.getTime() - now.getTime()) / 1000);
   const abs = Math.abs(seconds);
   for (const [unit, size] of UNITS) if (abs >= size || unit === "second") return f.format(Math.trunc(seconds / size), unit);
   return f.format(0, "second");
 }
-
-const isLanguageCode = (lang: string) => LANGUAGE_CODE_SET.has(lang);
-const LANGUAGE_CODE_SET = new Set<string>(LANGUAGE_CODES);
