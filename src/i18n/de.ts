@@ -811,6 +811,14 @@ const messages: Record<string, string> = {
   "We will delete it in {n} days. To keep it, just sign in before then:#other": "Wir löschen es in {n} Tagen. Um es zu behalten, melden Sie sich einfach vorher an:",
   // Leftovers the page scan found (tests/i18n/pages.test.ts).
   "The ACME zone {zone} is no zone of this server yet: an operator creates it first (updns domain add).": "Die ACME-Zone {zone} ist noch keine Zone dieses Servers: ein Betreiber legt sie zuerst an (updns domain add).",
+  // The connectivity test of an rfc2136 zone, step by step (web/domains/index.tsx).
+  "SOA query": "SOA-Abfrage",
+  "Test record added": "Testeintrag angelegt",
+  "Test record removed": "Testeintrag entfernt",
+  "Check": "Prüfung",
+  "{server} answers with authority for {zone}, SOA serial {serial}.": "{server} antwortet autoritativ für {zone}, SOA-Seriennummer {serial}.",
+  "{owner} A {address} was added.": "{owner} A {address} wurde angelegt.",
+  "{owner} A was removed again.": "{owner} A wurde wieder entfernt.",
 };
 
 export default messages;

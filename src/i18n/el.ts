@@ -811,6 +811,14 @@ const messages: Record<string, string> = {
   "We will delete it in {n} days. To keep it, just sign in before then:#other": "Θα τον διαγράψουμε σε {n} ημέρες. Για να τον κρατήσετε, απλώς συνδεθείτε πριν από τότε:",
   // Leftovers the page scan found (tests/i18n/pages.test.ts).
   "The ACME zone {zone} is no zone of this server yet: an operator creates it first (updns domain add).": "Η ζώνη ACME {zone} δεν είναι ακόμη ζώνη αυτού του διακομιστή: πρέπει πρώτα να τη δημιουργήσει ένας διαχειριστής (updns domain add).",
+  // The connectivity test of an rfc2136 zone, step by step (web/domains/index.tsx).
+  "SOA query": "Ερώτημα SOA",
+  "Test record added": "Προστέθηκε εγγραφή δοκιμής",
+  "Test record removed": "Αφαιρέθηκε η εγγραφή δοκιμής",
+  "Check": "Έλεγχος",
+  "{server} answers with authority for {zone}, SOA serial {serial}.": "Ο {server} απαντά με εξουσιοδότηση για τη {zone}, σειριακός αριθμός SOA {serial}.",
+  "{owner} A {address} was added.": "Προστέθηκε η {owner} A {address}.",
+  "{owner} A was removed again.": "Η {owner} A αφαιρέθηκε ξανά.",
 };
 
 export default messages;

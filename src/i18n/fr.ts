@@ -821,6 +821,14 @@ const messages: Record<string, string> = {
   "We will delete it in {n} days. To keep it, just sign in before then:#other": "Nous le supprimerons dans {n} jours. Pour le garder, connectez-vous simplement d'ici là :",
   // Leftovers the page scan found (tests/i18n/pages.test.ts).
   "The ACME zone {zone} is no zone of this server yet: an operator creates it first (updns domain add).": "La zone ACME {zone} n'est pas encore une zone de ce serveur : un opérateur doit d'abord la créer (updns domain add).",
+  // The connectivity test of an rfc2136 zone, step by step (web/domains/index.tsx).
+  "SOA query": "Requête SOA",
+  "Test record added": "Enregistrement de test ajouté",
+  "Test record removed": "Enregistrement de test retiré",
+  "Check": "Vérification",
+  "{server} answers with authority for {zone}, SOA serial {serial}.": "{server} répond avec autorité pour {zone}, numéro de série SOA {serial}.",
+  "{owner} A {address} was added.": "{owner} A {address} a été ajouté.",
+  "{owner} A was removed again.": "{owner} A a été retiré à nouveau.",
 };
 
 export default messages;

@@ -811,6 +811,14 @@ const messages: Record<string, string> = {
   "We will delete it in {n} days. To keep it, just sign in before then:#other": "{n} nap múlva töröljük. A megtartásához egyszerűen jelentkezzen be addig:",
   // Leftovers the page scan found (tests/i18n/pages.test.ts).
   "The ACME zone {zone} is no zone of this server yet: an operator creates it first (updns domain add).": "A(z) {zone} ACME-zóna még nem zónája ennek a szervernek: előbb egy üzemeltetőnek létre kell hoznia (updns domain add).",
+  // The connectivity test of an rfc2136 zone, step by step (web/domains/index.tsx).
+  "SOA query": "SOA-lekérdezés",
+  "Test record added": "Tesztrekord hozzáadva",
+  "Test record removed": "Tesztrekord eltávolítva",
+  "Check": "Ellenőrzés",
+  "{server} answers with authority for {zone}, SOA serial {serial}.": "A(z) {server} hitelesen válaszol a(z) {zone} zónára, SOA-sorozatszám: {serial}.",
+  "{owner} A {address} was added.": "{owner} A {address} hozzáadva.",
+  "{owner} A was removed again.": "{owner} A ismét eltávolítva.",
 };
 
 export default messages;

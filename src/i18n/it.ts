@@ -821,6 +821,14 @@ const messages: Record<string, string> = {
   "We will delete it in {n} days. To keep it, just sign in before then:#other": "Lo elimineremo tra {n} giorni. Per mantenerlo, basta accedere prima di allora:",
   // Leftovers the page scan found (tests/i18n/pages.test.ts).
   "The ACME zone {zone} is no zone of this server yet: an operator creates it first (updns domain add).": "La zona ACME {zone} non è ancora una zona di questo server: un operatore deve prima crearla (updns domain add).",
+  // The connectivity test of an rfc2136 zone, step by step (web/domains/index.tsx).
+  "SOA query": "Query SOA",
+  "Test record added": "Record di prova aggiunto",
+  "Test record removed": "Record di prova rimosso",
+  "Check": "Verifica",
+  "{server} answers with authority for {zone}, SOA serial {serial}.": "{server} risponde con autorità per {zone}, seriale SOA {serial}.",
+  "{owner} A {address} was added.": "{owner} A {address} è stato aggiunto.",
+  "{owner} A was removed again.": "{owner} A è stato di nuovo rimosso.",
 };
 
 export default messages;

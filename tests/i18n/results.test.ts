@@ -54,3 +54,34 @@ describe("the host page's last results", () => {
     expect(textOf(de.body)).toMatch(/192\.0\.2\.55 \( vor 3 Minuten \)/);
   });
 });
+
+describe("the connectivity test of an rfc2136 zone", () => {
+  test("says what each step found in the reader's language; a failure quotes the nameserver's words", async () => {
+    let ok = true;
+    const w = await makeDnsWebWorld({
+      checkZone: async () =>
+        ok
+          ? {
+              ok,
+              steps: [
+                { step: "soa", ok, message: "192.0.2.53:53 is authoritative for ext.example.org, SOA serial 7", values: { server: "192.0.2.53:53", zone: "ext.example.org", serial: "7" } },
+                { step: "add", ok, message: "added connectivity-test.ext.example.org A 198.18.0.1", values: { owner: "connectivity-test.ext.example.org", address: "198.18.0.1" } },
+                { step: "remove", ok, message: "removed connectivity-test.ext.example.org A", values: { owner: "connectivity-test.ext.example.org" } },
+              ],
+            }
+          : { ok, steps: [{ step: "soa", ok, message: "no answer from 192.0.2.53:53 (timeout)" }] },
+    });
+    const { b } = await w.signedIn("carol");
+    await b.submit("/domain/add/", { name: "ext.example.org", backend: "rfc2136", primary: "192.0.2.53" }, "/domain/add/");
+    const check = async () => {
+      await b.get("/domain/1/", { "accept-language": "de" });
+      return textOf((await b.request("POST", "/domain/1/check", new URLSearchParams({ _csrf: b.csrf() }), { "accept-language": "de" })).body);
+    };
+    const passed = await check();
+    expect(passed).toContain("SOA-Abfrage: 192.0.2.53:53 antwortet autoritativ für ext.example.org, SOA-Seriennummer 7.");
+    expect(passed).toContain("Testeintrag angelegt: connectivity-test.ext.example.org A 198.18.0.1 wurde angelegt.");
+    expect(passed).toContain("Testeintrag entfernt: connectivity-test.ext.example.org A wurde wieder entfernt.");
+    ok = false;
+    expect(await check()).toContain("SOA-Abfrage: no answer from 192.0.2.53:53 (timeout)");
+  });
+});

@@ -62,7 +62,11 @@ function sentence(c: WebContext, r: ResultReading & { kind: ResultKind }): strin
   return c.t(SENTENCES[r.kind], values);
 }
 
-/** One stored result line as the reader's sentence, its detail (a DNS error's text), TLS or not, and its time. */
+/**
+ * One stored result line as the reader's sentence, its detail, TLS or not, and its time. The detail (a DNS
+ * error's text) is the nameserver's or the network's own words, quoted as they came: free text is never
+ * pattern-translated, a placeholder key like "{when} from {address}" would translate half of it.
+ */
 export function ResultText({ c, line }: { c: WebContext; line: string }): JSX.Element {
   const r = readResultLine(line);
   if (!r) return <span>–</span>;
@@ -77,7 +81,7 @@ export function ResultText({ c, line }: { c: WebContext; line: string }): JSX.El
   const tls = tlsNote(c, r);
   return (
     <>
-      <span safe>{sentence(c, r as ResultReading & { kind: ResultKind })}</span> {detail !== undefined ? <code safe>{c.t(detail)}</code> : ""} {tls ? <span safe>{tls}</span> : ""}{" "}
+      <span safe>{sentence(c, r as ResultReading & { kind: ResultKind })}</span> {detail !== undefined ? <code safe>{detail}</code> : ""} {tls ? <span safe>{tls}</span> : ""}{" "}
       <small class="muted">
         (<When c={c} at={r.at} />)
       </small>
