@@ -5,6 +5,7 @@ import type { Db } from "../db/index.ts";
 import { hosts } from "../db/index.ts";
 import type { Credentials } from "./credentials.ts";
 import { HostLedger } from "./faults.ts";
+import { resultLine } from "./result-lines.ts";
 import { findHost, type HostRecord } from "./hosts.ts";
 import { looksLikeFqdn } from "./names.ts";
 import { hashChosenSecret, looksLikeApiToken, verifySecret } from "./secrets.ts";
@@ -37,14 +38,14 @@ export async function checkHostSecret(db: Db, record: HostRecord, password: stri
   const ledger = new HostLedger(record.host.id, record.fqdn, now);
   const v = await verifySecret(password, record.host.updateSecret);
   if (!v.ok) {
-    ledger.apiAuthMessage(`api authentication failure (${via})`, true);
+    ledger.apiAuthMessage(resultLine("authFailure", { via }), true);
     return { ok: false, ledger };
   }
   if (!record.ownerActive) {
-    ledger.apiAuthMessage(`api authentication refused: the owner's account is disabled (${via})`, false);
+    ledger.apiAuthMessage(resultLine("authDisabled", { via }), false);
     return { ok: false, ledger };
   }
-  ledger.apiAuthMessage(`api authentication success (${via})`, false);
+  ledger.apiAuthMessage(resultLine("authSuccess", { via }), false);
   if (v.needsRehash) {
     // An imported secret's strength is unknown: it keeps a slow hash.
     const rehashed = await hashChosenSecret(password);

@@ -5,6 +5,7 @@ export * from "./admin/index.ts";
 export type { AddressResult, DyndnsAnswer, DyndnsRequest, UpdateMode, ErrorWord } from "./types.ts";
 export { createUpdateService, addressesFrom, MAX_HOSTS, RETRY_AFTER_SECONDS, type UpdateDeps, type UpdateService, type AbuseSettings, type AddressChange } from "./update.ts";
 export { combineResults, singleLine } from "./results.ts";
+export { RESULT_LINES, resultLine, readResultLine, type ResultKind, type ResultReading } from "./result-lines.ts";
 export { parseBasic, credentialsFrom, lenientBase64, BadauthLimiter, type Credentials } from "./credentials.ts";
 export { authenticate, checkHostSecret, parseScopes, tokenCovers, type Principal, type TokenScopes } from "./authenticate.ts";
 export {

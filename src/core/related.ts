@@ -11,6 +11,7 @@ import type { Logger } from "../log/index.ts";
 import { recordType, withInterfaceId, type Address } from "../net/index.ts";
 import type { HostLedger } from "./faults.ts";
 import type { RelatedHostRow } from "./hosts.ts";
+import { resultLine } from "./result-lines.ts";
 import { ZoneBackendError, type ZoneBackend, type ZoneRef } from "./ports.ts";
 
 export interface RelatedUpdate {
@@ -62,7 +63,7 @@ export async function updateRelatedHosts(u: RelatedUpdate, main: Address, prefix
     } catch (e) {
       const err = e instanceof ZoneBackendError ? e.message : String(e);
       u.log.warn("related host change failed", { related: fqdn, host: u.hostFqdn, error: err });
-      u.ledger.serverMessage(`related host ${fqdn}: ${addr ? "update" : "deletion"} resulted in a dns error [${err}]`, true);
+      u.ledger.serverMessage(resultLine("relatedDnsError", { fqdn, action: addr ? "update" : "deletion", error: err }), true);
     }
   }
 }

@@ -13,6 +13,7 @@ import { canonicalName, looksLikeFqdn } from "./names.ts";
 import { looksLikeApiToken } from "./secrets.ts";
 import { systemClock, ZoneBackendError, type Clock, type Forwarder, type ZoneBackend, type ZoneRef } from "./ports.ts";
 import { updateRelatedHosts } from "./related.ts";
+import { resultLine } from "./result-lines.ts";
 import { combineResults, hasServerFault, singleLine } from "./results.ts";
 import type { AddressResult, DyndnsAnswer, DyndnsRequest, UpdateMode } from "./types.ts";
 import { ValidationError } from "./errors.ts";
@@ -198,7 +199,7 @@ async function handleDyndns(ctx: UpdateContext, req: DyndnsRequest): Promise<Dyn
   // 8. Bad user agent.
   const ua = req.userAgent ?? "unknown";
   if (req.sessionUserId === undefined && ctx.badAgents.has(ua)) {
-    for (const t of resolved) t.ledger!.clientMessage(`received update from bad user agent ${JSON.stringify(ua.slice(0, 80))}`, true);
+    for (const t of resolved) t.ledger!.clientMessage(resultLine("badAgent", { agent: JSON.stringify(ua.slice(0, 80)) }), true);
     return finish(answer("ok", "badagent", targets.map((t) => t.name)));
   }
 
@@ -261,11 +262,11 @@ function addressesToApply(ctx: UpdateContext, req: DyndnsRequest): { list: SentA
   const parsed = addressesFrom(req.params, ctx.maxAddresses);
   const txt = req.mode === "update" ? req.params.txt : undefined;
   if (!parsed.ok)
-    return { complaint: "bad" in parsed ? `received bad ip address ${JSON.stringify(parsed.bad)}` : `received more than ${parsed.limit} ${parsed.tooMany} addresses in one request (update.max_addresses)` };
-  if (txt !== undefined && !validTxt(txt)) return { complaint: "received a bad txt value" };
+    return { complaint: "bad" in parsed ? resultLine("badAddress", { address: JSON.stringify(parsed.bad) }) : resultLine("tooManyAddresses", { limit: parsed.limit, family: parsed.tooMany }) };
+  if (txt !== undefined && !validTxt(txt)) return { complaint: resultLine("badTxt") };
   if (parsed.given || txt !== undefined) return { list: parsed.list, txt };
   const remote = parseAddress(req.client.address);
-  if (!remote) return { complaint: `received no address and the connection address ${JSON.stringify(req.client.address)} is unusable` };
+  if (!remote) return { complaint: resultLine("unusableAddress", { address: JSON.stringify(req.client.address) }) };
   return { list: [{ addr: remote, sent: remote.text }], txt };
 }
 
@@ -317,7 +318,7 @@ async function hostTarget(ctx: UpdateContext, principal: Extract<Principal, { ki
     // A secret tried against another host is a guess like any other.
     ctx.limiter.fail(address, now.getTime());
   }
-  principal.ledger.clientMessage(`rejecting to update wrong host ${JSON.stringify(name.slice(0, 80))} (given in query string) instead of ${own.fqdn} (given in basic auth)`, true);
+  principal.ledger.clientMessage(resultLine("wrongHost", { name: JSON.stringify(name.slice(0, 80)), fqdn: own.fqdn }), true);
   return unknownName(name);
 }
 
@@ -328,7 +329,7 @@ function tokenTarget(ctx: UpdateContext, principal: Exclude<Principal, { kind: "
   let ledger = byId.get(rec.host.id);
   if (!ledger) {
     ledger = new HostLedger(rec.host.id, rec.fqdn, now);
-    if (!principal.session) ledger.apiAuthMessage(`api authentication success (api token ${JSON.stringify(principal.name)})`, false);
+    if (!principal.session) ledger.apiAuthMessage(resultLine("authSuccessToken", { token: JSON.stringify(principal.name) }), false);
     byId.set(rec.host.id, ledger);
   }
   return { name, record: rec, ledger };
@@ -364,15 +365,15 @@ class HostRun {
   gate(what: string): AddressResult | null {
     const { host, domain } = this.rec;
     if (host.abuse || host.abuseBlocked) {
-      this.ledger.clientMessage(`received ${what} for host with abuse / abuse_blocked flag set`, false);
+      this.ledger.clientMessage(resultLine("abuseFlag", { what }), false);
       return { code: "abuse" };
     }
     if (!host.available) {
-      this.ledger.clientMessage(`received ${what} for unavailable host`, false);
+      this.ledger.clientMessage(resultLine("unavailable", { what }), false);
       return { code: "nohost" };
     }
     if (!domain.available) {
-      this.ledger.serverMessage(`received ${what}, but zone ${domain.name} is switched off (not available)`, true);
+      this.ledger.serverMessage(resultLine("zoneOff", { what, zone: domain.name }), true);
       this.ourFault = true;
       return { code: "dnserr", transient: true };
     }
@@ -380,9 +381,10 @@ class HostRun {
   }
 
   /** A zone backend failure: our fault, transient unless the backend says otherwise. */
-  dnsError(e: unknown, what: string): AddressResult {
+  dnsError(e: unknown, sent: { what: string; address: string; tls: boolean } | null): AddressResult {
     const transient = e instanceof ZoneBackendError ? e.transient : true;
-    this.ledger.serverMessage(`received ${what} that resulted in a dns error [${e instanceof Error ? e.message : String(e)}]`, true);
+    const error = e instanceof Error ? e.message : String(e);
+    this.ledger.serverMessage(sent ? resultLine("dnsError", { ...sent, error }) : resultLine("txtDnsError", { error }), true);
     this.ourFault = true;
     if (!(e instanceof ZoneBackendError)) this.ctx.log.error("zone backend failed unexpectedly", { zone: this.zone.name, error: e });
     return { code: "dnserr", transient };
@@ -428,22 +430,22 @@ async function updateAddress(ctx: UpdateContext, run: HostRun, { addr, sent }: S
   try {
     outcome = mode === "delete" || prefixOnly ? await run.backend.remove(run.zone, host.name, type) : await run.backend.replace(run.zone, host.name, type, [addr.text], run.ttl);
   } catch (e) {
-    return run.dnsError(e, `${run.verb}, ip: ${addr.text} tls: ${secure}`);
+    return run.dnsError(e, { what: run.verb, address: addr.text, tls: secure });
   }
   // The host page's address history: what the record became, when it really changed.
   if (outcome === "changed") ledger.addressChanged(type, mode === "delete" || prefixOnly ? "" : addr.text);
   if (mode === "delete") {
-    ledger.clientMessage(`received delete for record ${type}, tls: ${secure}`, false);
+    ledger.clientMessage(resultLine("deleted", { type, tls: secure }), false);
     return { code: "deleted", type };
   }
   if (!prefixOnly && outcome === "unchanged") {
     // updns.md §1.8: keep-alives and retries after our own dnserr are not the client's fault.
     const keepalive = previous === null || now.getTime() - previous.getTime() >= KEEPALIVE_MS;
-    const note = keepalive ? " (keep-alive, not counted)" : run.afterOurFault ? " (retry after our dns error, not counted)" : "";
-    ledger.noChangeMessage(`received no-change update, ip: ${addr.text} tls: ${secure}${note}`, note === "");
+    const kind = keepalive ? "keepalive" : run.afterOurFault ? "retry" : "noChange";
+    ledger.noChangeMessage(resultLine(kind, { address: addr.text, tls: secure }), kind === "noChange");
     return { code: "nochg", ip: sent };
   }
-  ledger.clientMessage(prefixOnly ? `received prefix-only update, ${type} removed, prefix: ${addr.text} tls: ${secure}` : `received good update -> ip: ${addr.text} tls: ${secure}`, false);
+  ledger.clientMessage(prefixOnly ? resultLine("prefixOnly", { type, address: addr.text, tls: secure }) : resultLine("good", { address: addr.text, tls: secure }), false);
   // §1.7, §1.8: related hosts and forwarding, also for a prefix-only update.
   await updateRelatedHosts({ backend: run.backend, zone: run.zone, hostName: host.name, hostFqdn: run.rec.fqdn, ttl: run.ttl, related: relatedHostsOf(ctx.db, host.id), ledger, log: ctx.log }, addr, prefixLength);
   for (const id of forwardTargets(ctx.db, host.id, addr.kind)) ctx.forwarder.enqueue(id, addr.text);
@@ -455,7 +457,7 @@ async function flagAbuse(run: HostRun, addr: Address): Promise<AddressResult> {
   const { host } = run.rec;
   host.abuse = host.abuseBlocked = true;
   run.ledger.set({ abuse: true, abuseBlocked: true });
-  run.ledger.clientMessage(`received update to blacklisted ip address ${addr.text}`, true);
+  run.ledger.clientMessage(resultLine("blacklisted", { address: addr.text }), true);
   for (const t of ["A", "AAAA"] as const) await run.backend.remove(run.zone, host.name, t).catch(() => undefined);
   return { code: "abuse" };
 }
@@ -471,14 +473,14 @@ async function updateTxt(ctx: UpdateContext, run: HostRun, txt: string): Promise
   try {
     if (txt === "") {
       await clearHostTxt(ctx.db, target);
-      run.ledger.clientMessage("received txt delete for _acme-challenge", false);
+      run.ledger.clientMessage(resultLine("txtDeleted"), false);
       return { code: "deleted", type: "TXT" };
     }
     const outcome = await addHostTxt(ctx.db, target, txt, ctx.challengeTxt, run.now);
-    run.ledger.clientMessage(`received txt update for _acme-challenge (${outcome})`, false);
+    run.ledger.clientMessage(resultLine("txtUpdated", { outcome }), false);
     return outcome === "refreshed" ? { code: "nochg", ip: "" } : { code: "good", ip: "" };
   } catch (e) {
-    return run.dnsError(e, "txt update");
+    return run.dnsError(e, null);
   }
 }
 
@@ -487,7 +489,7 @@ async function setAddresses(ctx: UpdateContext, principal: Principal, rec: HostR
   const now = ctx.clock.now();
   const list = addressesToSet(change);
   const ledger = new HostLedger(rec.host.id, rec.fqdn, now);
-  if (principal.kind === "token" && !(principal as { session?: boolean }).session) ledger.apiAuthMessage(`api authentication success (api token ${JSON.stringify(principal.name)}, json api)`, false);
+  if (principal.kind === "token" && !(principal as { session?: boolean }).session) ledger.apiAuthMessage(resultLine("authSuccessJson", { token: JSON.stringify(principal.name) }), false);
   const zero: Record<AddressKind, SentAddress> = {
     ipv4: { addr: parseAddress("0.0.0.0")!, sent: "0.0.0.0" },
     ipv6: { addr: parseAddress("::")!, sent: "::" },

@@ -7,6 +7,7 @@
 //
 // A leaf module: it imports nothing of ours, so auth (profile validation), http, mail and jobs may use it.
 export { LANGUAGES, LANGUAGE_CODES, CATALOGUE_MODULES as CATALOGUES, type Language } from "./languages.ts";
+import { isLanguage } from "./translate.ts";
 export { translator, pluralTranslator, pluralKey, msg, addCatalogue, pickLanguage, fromAcceptLanguage, isLanguage, type Translate, type PluralTranslate, type PluralForms } from "./translate.ts";
 
 const dateTimeFormats = new Map<string, Intl.DateTimeFormat>();
@@ -36,4 +37,30 @@ export function formatDate(lang: string, d: Date): string {
 /** A count with the language's digit grouping: 12,345 / 12.345 / 12 345. */
 export function formatNumber(lang: string, n: number): string {
   return cached(numberFormats, lang, () => new Intl.NumberFormat(lang)).format(n);
+}
+
+const relativeFormats = new Map<string, Intl.RelativeTimeFormat>();
+
+/** The units a relative time is told in, with their length in seconds, largest first. */
+const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
+  ["year", 365 * 86400],
+  ["month", 30 * 86400],
+  ["week", 7 * 86400],
+  ["day", 86400],
+  ["hour", 3600],
+  ["minute", 60],
+  ["second", 1],
+];
+
+/**
+ * How long ago (or how far ahead) `d` is from `now`, as the language says it (Intl.RelativeTimeFormat):
+ * "3 minutes ago", "vor 3 Minuten", "il y a 3 minutes", "yesterday" / "gestern". The largest unit that
+ * fits at least once; under a minute in seconds.
+ */
+export function formatRelative(lang: string, d: Date, now: Date): string {
+  const f = cached(relativeFormats, lang, () => new Intl.RelativeTimeFormat(isLanguage(lang) ? lang : "en", { numeric: "auto" }));
+  const seconds = Math.round((d.getTime() - now.getTime()) / 1000);
+  const abs = Math.abs(seconds);
+  for (const [unit, size] of UNITS) if (abs >= size || unit === "second") return f.format(Math.trunc(seconds / size), unit);
+  return f.format(0, "second");
 }

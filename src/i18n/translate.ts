@@ -49,10 +49,15 @@ const fill = (text: string, params: Record<string, string | number>) => text.rep
 interface Pattern {
   /** The literal text before the first placeholder: a cheap test before the regular expression. */
   prefix: string;
+  /** How many characters of the key are its own words (not placeholders): how specific the pattern is. */
+  literal: number;
   re: RegExp;
   names: string[];
   translation: string;
 }
+
+/** Fewer own characters than this, and a key is not used to recognise finished messages. */
+const MIN_PATTERN_LITERAL = 8;
 
 const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -64,18 +69,24 @@ function compilePatterns(cat: Record<string, string>): Pattern[] {
     const names: string[] = [];
     const parts = key.split(/\{(\w+)\}/g);
     if (parts.length < 3) continue;
+    // A key that is almost all placeholders ("{family}: {code}", "{when} from {address}") would match any
+    // text with a colon or a " from " in it and translate half of it; such keys are only ever filled with
+    // their values, never found in a finished message.
+    const literal = parts.filter((_, i) => i % 2 === 0).join("").trim().length;
+    if (literal < MIN_PATTERN_LITERAL) continue;
     let src = "^";
     for (let i = 0; i < parts.length; i++) {
       if (i % 2 === 0) src += escapeRe(parts[i]);
       else {
         names.push(parts[i]);
-        src += "([\\s\\S]+?)";
+        // Possibly empty: a message about an empty value ('username "" may use …') is translated too.
+        src += "([\\s\\S]*?)";
       }
     }
-    out.push({ prefix: parts[0], re: new RegExp(src + "$"), names, translation });
+    out.push({ prefix: parts[0], literal, re: new RegExp(src + "$"), names, translation });
   }
-  // Longer literal prefixes first: the most specific pattern wins.
-  return out.sort((a, b) => b.prefix.length - a.prefix.length);
+  // The most specific pattern wins: more words of its own first, then the longer literal prefix.
+  return out.sort((a, b) => b.literal - a.literal || b.prefix.length - a.prefix.length);
 }
 
 /** The translation function of a language (made once per language). */

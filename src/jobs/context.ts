@@ -4,7 +4,8 @@
 import type { BackendFor, Clock, Mailer } from "../core/index.ts";
 import type { Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
-import type { MailContext, OutgoingMail, Translate } from "../mail/index.ts";
+import type { MailContext, OutgoingMail, PluralTranslate, Translate } from "../mail/index.ts";
+import { pluralTranslator } from "../i18n/index.ts";
 import type { ZoneChecker } from "./zone-check.ts";
 
 export interface JobContext {
@@ -47,7 +48,8 @@ const english: Translate = (msg, params) => (params ? msg.replace(/\{(\w+)\}/g, 
 
 /** The mail context for one recipient, in their language. */
 export function mailContext(ctx: JobContext, language: string): MailContext {
-  return { t: ctx.translator ? ctx.translator(language || "en") : english, site: ctx.site };
+  // Counts follow the same choice: the recipient's language when the runner translates, else English.
+  return { t: ctx.translator ? ctx.translator(language || "en") : english, tn: pluralTranslator(ctx.translator ? language || "en" : "en"), site: ctx.site };
 }
 
 const MAIL_ATTEMPTS = 3;

@@ -107,7 +107,7 @@ export function staleAccountMail(c: MailContext, to: string, u: { username: stri
       c.t("Hello {username},", { username: u.username }),
       "",
       c.t("your account at {site} has no hosts and no domains and was last used on {date}.", { site: c.site, date: u.lastUsed }),
-      c.t("We will delete it in {days} days. To keep it, just sign in before then:", { days: u.days }),
+      c.tn(u.days, { one: "We will delete it in {n} day. To keep it, just sign in before then:", other: "We will delete it in {n} days. To keep it, just sign in before then:" }),
       "",
       u.loginUrl,
       "",

@@ -4,8 +4,12 @@ import type { OutgoingMail } from "./smtp.ts";
 
 export type Translate = (msg: string, params?: Record<string, string | number>) => string;
 
+/** t() for a count message, in the plural form the recipient's language asks for ("1 day", "2 days"; src/i18n). */
+export type PluralTranslate = (count: number, forms: { one: string; other: string }, params?: Record<string, string | number>) => string;
+
 export interface MailContext {
   t: Translate;
+  tn: PluralTranslate;
   /** Shown in subjects and greetings, e.g. "dyn.example.org". */
   site: string;
 }
@@ -21,7 +25,7 @@ export function verifyEmailMail(c: MailContext, to: string, username: string, li
       "",
       link,
       "",
-      c.t("The link works once and for {days} days. If you did not ask for this, ignore this mail.", { days }),
+      c.tn(days, { one: "The link works once and for {n} day. If you did not ask for this, ignore this mail.", other: "The link works once and for {n} days. If you did not ask for this, ignore this mail." }),
     ].join("\n"),
   };
 }
@@ -38,7 +42,7 @@ export function resetPasswordMail(c: MailContext, to: string, username: string, 
       "",
       link,
       "",
-      c.t("The link works once and for {hours} hours. If you did not ask for this, ignore this mail: your password stays as it is.", { hours }),
+      c.tn(hours, { one: "The link works once and for {n} hour. If you did not ask for this, ignore this mail: your password stays as it is.", other: "The link works once and for {n} hours. If you did not ask for this, ignore this mail: your password stays as it is." }),
       "",
       c.t("Setting a new password signs out all sessions of the account and revokes all its API tokens: update clients that use a token need a new one."),
     ].join("\n"),
@@ -57,7 +61,7 @@ export function invitationMail(c: MailContext, to: string, inviter: string, link
       "",
       link,
       "",
-      c.t("The link works once and for {days} days.", { days }),
+      c.tn(days, { one: "The link works once and for {n} day.", other: "The link works once and for {n} days." }),
     ].join("\n"),
   };
 }

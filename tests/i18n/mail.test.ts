@@ -1,14 +1,16 @@
 // Every mail template, rendered with a shipped catalogue: no English sentence is left in subject or body
 // (only the values passed in: names, links, the log line of an event).
 import { describe, expect, test } from "bun:test";
-import { translator } from "../../src/http/web/i18n.ts";
+import { pluralTranslator, translator } from "../../src/http/web/i18n.ts";
 import { eq } from "drizzle-orm";
 import { users } from "../../src/db/index.ts";
 import { runUsers } from "../../src/jobs/index.ts";
 import { makeJobWorld } from "../jobs/fixture.ts";
 import { abuseMail, domainUnavailableMail, invitationMail, resetPasswordMail, secondariesBehindMail, staleAccountMail, staleHostMail, verifyEmailMail } from "../../src/mail/index.ts";
 
-const english = { t: translator("en"), site: "dyn.example.org" };
+/** The mail context of a language: its translation and plural functions. */
+const ctxOf = (lang: string) => ({ t: translator(lang), tn: pluralTranslator(lang), site: "dyn.example.org" });
+const english = ctxOf("en");
 
 function all(c: typeof english) {
   return [
@@ -30,17 +32,25 @@ const englishLines = new Set(all(english).flatMap((m) => [m.subject, ...m.text.s
 describe("mails", () => {
   for (const lang of ["de", "fr", "it", "el", "hu"]) {
     test(`${lang}: every sentence of every mail is translated`, () => {
-      const mails = all({ t: translator(lang), site: "dyn.example.org" });
+      const mails = all(ctxOf(lang));
       const left = mails.flatMap((m) => [m.subject, ...m.text.split("\n")]).filter((l) => englishLines.has(l));
       expect(left).toEqual([]);
     });
   }
 
   test("a German abuse notice reads as German, with the values filled in", () => {
-    const m = abuseMail({ t: translator("de"), site: "dyn.example.org" }, "a@example.test", { username: "ann", fqdn: "home.dyn.example.org", comment: "router", faults: 1234 });
+    const m = abuseMail(ctxOf("de"), "a@example.test", { username: "ann", fqdn: "home.dyn.example.org", comment: "router", faults: 1234 });
     expect(m.subject).toBe("Problem mit Ihrem Host home.dyn.example.org");
     expect(m.text.split("\n").slice(0, 3)).toEqual(["Hallo ann,", "", "wir haben Ihren Host home.dyn.example.org (Ihr Kommentar: router) bei dyn.example.org wegen Missbrauchs markiert."]);
     expect(m.text).toContain("Fehlerhafte Updates seit der letzten Prüfung: 1234");
+  });
+
+  test("counts in mails take the language's plural form: 1 day, 2 hours", () => {
+    expect(invitationMail(english, "a@example.test", "bob", "https://dyn.example.org/i/x", 1).text).toContain("The link works once and for 1 day.");
+    expect(resetPasswordMail(english, "a@example.test", "ann", "https://dyn.example.org/r/x", 1).text).toContain("The link works once and for 1 hour.");
+    expect(invitationMail(ctxOf("de"), "a@example.test", "bob", "https://dyn.example.org/i/x", 1).text).toContain("Der Link funktioniert einmal und 1 Tag lang.");
+    expect(staleAccountMail(ctxOf("fr"), "a@example.test", { username: "ann", lastUsed: "2026-01-02", days: 1, loginUrl: "https://x" }).text).toContain("Nous le supprimerons dans 1 jour.");
+    expect(staleAccountMail(ctxOf("el"), "a@example.test", { username: "ann", lastUsed: "2026-01-02", days: 30, loginUrl: "https://x" }).text).toContain("σε 30 ημέρες");
   });
 
   test("a job's notice to a person whose profile says German is German, date included", async () => {

@@ -23,6 +23,15 @@ describe("run-time messages", () => {
     // A value that itself looks like a placeholder is copied, not filled again.
     expect(translator("de")("no host named {fqdn}x")).toBe("kein Host namens {fqdn}x");
   });
+
+  test("a key that is nearly all placeholders never rewrites someone else's text", () => {
+    // "{when} from {address}" and "{family}: {code}" are page texts filled with their values; a nameserver's
+    // error with a " from " or a colon in it stays as it came, not half German.
+    expect(translator("de")("no answer from 192.0.2.53:53 (timeout)")).toBe("no answer from 192.0.2.53:53 (timeout)");
+    expect(translator("de")("primary: connection refused")).toBe("primary: connection refused");
+    // A message that is mostly its own words is still recognised, empty values included.
+    expect(translator("de")('username "" may use letters, digits and _ . @ + - (1–150 characters)')).toBe("der Benutzername „“ darf Buchstaben, Ziffern und _ . @ + - enthalten (1–150 Zeichen)");
+  });
 });
 
 describe("the JSON API's error messages", () => {
@@ -41,7 +50,7 @@ describe("the JSON API's error messages", () => {
     expect(de.body.error.message).toMatch(/^kein Host namens nothere\.dyn\.example\.org/);
     const fr = await w.call("GET", "/api/v1/hosts", { token: null, headers: { "accept-language": "fr" } });
     expect(fr.status).toBe(401);
-    expect(fr.body.error.message).toBe("envoyez un jeton d'API : Authorization: Bearer <token>");
+    expect(fr.body.error.message).toBe("envoyez un jeton d'API : Authorization: Bearer <jeton>");
     const gr = await w.call("GET", "/api/v1/nowhere", { token, headers: { "accept-language": "el" } });
     expect(gr.body.error.message).toBe("δεν υπάρχει σημείο πρόσβασης /api/v1/nowhere (δείτε /api/v1/openapi.json)");
   });

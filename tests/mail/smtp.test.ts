@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { loadConfig } from "../../src/config/index.ts";
 import { memoryLogger } from "../../src/log/index.ts";
 import { createMailer, MailError, resetPasswordMail, verifyEmailMail, invitationMail } from "../../src/mail/index.ts";
-import { translator } from "../../src/http/web/i18n.ts";
+import { pluralTranslator, translator } from "../../src/http/web/i18n.ts";
 import { AppMetrics } from "../../src/metrics/index.ts";
 import { haveSmtpSink, linkIn, startSmtpSink, type SmtpSink } from "../support/smtp-sink.ts";
 
@@ -18,7 +18,7 @@ afterAll(async () => {
 });
 
 const mailConfig = (over: Partial<ReturnType<typeof loadConfig>["mail"]>) => ({ ...loadConfig({ env: {} }).mail, ...over });
-const ctx = { t: translator("en"), site: "dyn.example.org" };
+const ctx = { t: translator("en"), tn: pluralTranslator("en"), site: "dyn.example.org" };
 // Long enough that a mail encoder would wrap it: the link must still arrive whole.
 const LINK = "https://dyn.example.org/account/password-reset/" + "A".repeat(43);
 

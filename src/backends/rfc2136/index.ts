@@ -54,6 +54,8 @@ export interface CheckStep {
   step: "soa" | "add" | "remove";
   ok: boolean;
   message: string;
+  /** What a passed step found (server, zone, serial; owner, address), so that a page can say it in its own words. */
+  values?: Record<string, string>;
 }
 
 /** Name of the record the connectivity test adds and removes (nsupdate.info §4.4). */
@@ -151,9 +153,9 @@ export class Rfc2136Backend implements ZoneBackend {
   async checkZone(zone: ZoneRef): Promise<{ ok: boolean; steps: CheckStep[] }> {
     const steps: CheckStep[] = [];
     const owner = ownerName(zone, CONNECTIVITY_TEST_LABEL);
-    const run = async (step: CheckStep["step"], f: () => Promise<string>) => {
+    const run = async (step: CheckStep["step"], f: () => Promise<{ message: string; values: Record<string, string> }>) => {
       try {
-        steps.push({ step, ok: true, message: await f() });
+        steps.push({ step, ok: true, ...(await f()) });
         return true;
       } catch (e) {
         steps.push({ step, ok: false, message: e instanceof Error ? e.message : String(e) });
@@ -170,15 +172,16 @@ export class Rfc2136Backend implements ZoneBackend {
     const ok =
       (await run("soa", async () => {
         const r = await querySoa([primary], zone.name, this.exchangeOptions(zone, false));
-        return `${formatServer(r.server)} is authoritative for ${zone.name}, SOA serial ${r.soa.serial}`;
+        const values = { server: formatServer(r.server), zone: zone.name, serial: String(r.soa.serial) };
+        return { message: `${values.server} is authoritative for ${zone.name}, SOA serial ${values.serial}`, values };
       })) &&
       (await run("add", async () => {
         await sendUpdate(primary, zone.name, replaceOps(owner, "A", [address], 60), this.exchangeOptions(zone));
-        return `added ${owner} A ${address}`;
+        return { message: `added ${owner} A ${address}`, values: { owner, address } };
       })) &&
       (await run("remove", async () => {
         await sendUpdate(primary, zone.name, [{ op: "deleteRRset", name: owner, type: "A" }], this.exchangeOptions(zone));
-        return `removed ${owner} A`;
+        return { message: `removed ${owner} A`, values: { owner } };
       }));
     if (ok) this.clearBackoff(zone);
     return { ok, steps };

@@ -4,9 +4,9 @@
 //
 // t() returns PLAIN TEXT. In JSX put it in an element with the `safe` attribute (<p safe>{t("...")}</p>)
 // or in an attribute (attributes are escaped): Kita does not escape children by itself.
-import { LANGUAGES, msg, addCatalogue, formatDate, formatDateTime, formatNumber, fromAcceptLanguage, isLanguage, pickLanguage, pluralTranslator, translator, type PluralTranslate, type Translate } from "../../i18n/index.ts";
+import { LANGUAGES, msg, addCatalogue, formatDate, formatDateTime, formatNumber, formatRelative, fromAcceptLanguage, isLanguage, pickLanguage, pluralTranslator, translator, type PluralTranslate, type Translate } from "../../i18n/index.ts";
 
-export { msg, addCatalogue, formatDate, formatDateTime, formatNumber, fromAcceptLanguage, pickLanguage, pluralTranslator, translator, type PluralTranslate, type Translate };
+export { msg, addCatalogue, formatDate, formatDateTime, formatNumber, formatRelative, fromAcceptLanguage, pickLanguage, pluralTranslator, translator, type PluralTranslate, type Translate };
 
 /** Languages with a catalogue (and English). The profile and the language menu offer these. */
 export const SUPPORTED_LANGUAGES: { code: string; name: string }[] = LANGUAGES.map((l) => ({ ...l }));
@@ -20,4 +20,9 @@ export const SETLANG_PATH = "/i18n/setlang";
 /** The translation function for mail to a person: their profile's language when they chose one, else the page's. */
 export function mailTranslator(personLanguage: string | null | undefined, pageT: Translate): Translate {
   return isLanguage(personLanguage) ? translator(personLanguage) : pageT;
+}
+
+/** The plural-aware counterpart of mailTranslator, for counts in the same mail. */
+export function mailPluralTranslator(personLanguage: string | null | undefined, pageTn: PluralTranslate): PluralTranslate {
+  return isLanguage(personLanguage) ? pluralTranslator(personLanguage) : pageTn;
 }

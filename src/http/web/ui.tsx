@@ -3,6 +3,7 @@
 import { Html } from "@elysiajs/html";
 import type { WebContext } from "./context.ts";
 import { CsrfField, page, type Errors } from "./layout.tsx";
+import { formatDateTime, formatRelative } from "./i18n.ts";
 
 export function Check({ name, label, checked, hint }: { name: string; label: string; checked: boolean; hint?: string }): JSX.Element {
   return (
@@ -103,14 +104,35 @@ export function confirmDelete(c: WebContext, what: string, action: string, back:
   );
 }
 
-/** "3 minutes ago" style text for a past time (UTC stored, shown relative so no time zone is needed). */
+/** "3 minutes ago" in the page's language ("vor 3 Minuten"): a past time, stored in UTC, told relative to now. */
 export function ago(c: WebContext, when: Date | null | undefined): string {
   if (!when) return c.t("unknown");
-  const s = Math.max(0, Math.round((c.now.getTime() - when.getTime()) / 1000));
-  if (s < 60) return c.t("{n} s ago", { n: s });
-  if (s < 3600) return c.t("{n} min ago", { n: Math.floor(s / 60) });
-  if (s < 86400 * 2) return c.t("{n} h ago", { n: Math.floor(s / 3600) });
-  return c.tn(Math.floor(s / 86400), { one: "{n} day ago", other: "{n} days ago" });
+  // A moment in the future (clock skew between writers) is told as "now", never as "in 2 seconds".
+  return formatRelative(c.lang, when.getTime() > c.now.getTime() ? c.now : when, c.now);
+}
+
+/**
+ * A time as people read it: relative ("vor 3 Minuten", "in 2 Tagen") in a <time> whose datetime is the exact
+ * moment and whose tooltip is the date and time in the language's way ("07.12.2026, 22:51 UTC").
+ */
+export function When({ c, at }: { c: WebContext; at: Date | null | undefined }): JSX.Element {
+  if (!at) return <span safe>{c.t("unknown")}</span>;
+  // Less than a minute ahead is clock skew between writers: "now", never "in 2 seconds".
+  const shown = at.getTime() > c.now.getTime() && at.getTime() - c.now.getTime() < 60_000 ? c.now : at;
+  return (
+    <time datetime={at.toISOString()} title={formatDateTime(c.lang, at)} safe>
+      {formatRelative(c.lang, shown, c.now)}
+    </time>
+  );
+}
+
+/** A date and time in the language's way ("07.12.2026, 22:51 UTC") in a <time> that carries the exact moment. */
+export function DateTime({ c, at }: { c: WebContext; at: Date }): JSX.Element {
+  return (
+    <time datetime={at.toISOString()} safe>
+      {formatDateTime(c.lang, at)}
+    </time>
+  );
 }
 
 export const checked = (c: WebContext, name: string) => c.form.get(name) === "1" || c.form.get(name) === "on";

@@ -272,7 +272,7 @@ describe("domains", () => {
     r = await b.submit("/domain/1/", { comment: "c", available: "1", primary: "192.0.2.53" }, "/domain/1/");
     expect(r.status).toBe(400);
     expect(textOf(r.body)).toContain("The connectivity test failed");
-    expect(textOf(r.body)).toContain("soa: timeout");
+    expect(textOf(r.body)).toContain("SOA query: timeout");
     ok = true;
     r = await b.submit("/domain/1/", { comment: "c", available: "1", public: "1", primary: "192.0.2.53" }, "/domain/1/");
     expect(r.status).toBe(303);

@@ -126,7 +126,7 @@ describe("creating a token", () => {
 
     w.clock.advance(5 * 60_000);
     const used = textOf((await b.get("/account/tokens")).body);
-    expect(used).toContain("5 min ago from 198.51.100.7");
+    expect(used).toContain("5 minutes ago from 198.51.100.7");
   });
 
   test("no scopes: the whole account; read-only: reads, never writes, and dyndns2 refuses it", async () => {

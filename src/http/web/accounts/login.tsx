@@ -7,7 +7,7 @@ import type { User } from "../../../core/index.ts";
 import { AFTER_LOGIN, cookie, redirect, safeNext, type Router, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, MailNotice, page, type Errors } from "../layout.tsx";
 import { field } from "./forms.ts";
-import { mailTranslator } from "../i18n.ts";
+import { mailPluralTranslator, mailTranslator } from "../i18n.ts";
 
 const DEVICE_COOKIE = "updns_device";
 
@@ -131,7 +131,7 @@ export async function sendVerification(c: WebContext, user: User, email: string)
   const token = issueToken(c.web.db, { purpose: "verify_email", userId: user.id, email }, c.now);
   const link = `${c.origin()}/account/verify/${token}`;
   const days = TOKEN_LIFETIME_MS.verify_email / 86400_000;
-  await c.web.mailer.send(verifyEmailMail({ t: mailTranslator(user.language, c.t), site: new URL(c.origin()).host }, email, user.username, link, days)).catch((e: Error) => {
+  await c.web.mailer.send(verifyEmailMail({ t: mailTranslator(user.language, c.t), tn: mailPluralTranslator(user.language, c.tn), site: new URL(c.origin()).host }, email, user.username, link, days)).catch((e: Error) => {
     c.web.log.error("verification mail failed", { user: user.username, error: e.message });
   });
 }

@@ -8,7 +8,7 @@ import { redirect, type Router, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, MailNotice, page, type Errors } from "../layout.tsx";
 import { field, formErrors } from "./forms.ts";
 import { Check, checked } from "../ui.tsx";
-import { mailTranslator } from "../i18n.ts";
+import { mailPluralTranslator, mailTranslator } from "../i18n.ts";
 
 function SettingsPage({ c, errors }: { c: WebContext; errors?: Errors }): JSX.Element {
   const t = c.t;
@@ -123,7 +123,7 @@ async function requestReset(c: WebContext): Promise<Response> {
     const token = issueToken(c.web.db, { purpose: "reset_password", userId: user.id, email: user.email }, c.now);
     const link = `${c.origin()}/account/password-reset/${token}`;
     // In the account's own language: the person asking may be on a borrowed browser.
-    const mail = resetPasswordMail({ t: mailTranslator(user.language, t), site: new URL(c.origin()).host }, user.email, user.username, link, TOKEN_LIFETIME_MS.reset_password / 3600_000);
+    const mail = resetPasswordMail({ t: mailTranslator(user.language, t), tn: mailPluralTranslator(user.language, c.tn), site: new URL(c.origin()).host }, user.email, user.username, link, TOKEN_LIFETIME_MS.reset_password / 3600_000);
     // Not awaited: the time to answer must not depend on whether a mail goes out (that would tell who has an account).
     void c.web.mailer.send(mail).catch((e: Error) => c.web.log.error("reset mail failed", { user: user.username, error: e.message }));
     c.web.log.info("password reset requested", { user: user.username, client: c.client.address });

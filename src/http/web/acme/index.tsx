@@ -15,7 +15,7 @@ import {
 } from "../../../core/index.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
-import { confirmDelete, Copyable } from "../ui.tsx";
+import { confirmDelete, Copyable, When } from "../ui.tsx";
 import { formatDateTime } from "../i18n.ts";
 
 export const ACME_PAGE = "/acme/";
@@ -75,7 +75,7 @@ function AccountsPage({ c, errors, allowfrom }: { c: WebContext; errors?: Errors
                   {staff ? <td safe>{a.owner ?? t("(anonymous)")}</td> : ""}
                   <td safe>{a.allowfrom.length ? a.allowfrom.join(", ") : t("anywhere")}</td>
                   <td safe>{a.txt.length ? t("{count}, the last expires {when}", { count: a.txt.length, when: utc(c, a.txt[a.txt.length - 1].expiresAt) }) : t("none")}</td>
-                  <td safe>{a.lastUsedAt ? `${utc(c, a.lastUsedAt)} (${a.lastUsedFrom})` : t("never")}</td>
+                  <td>{a.lastUsedAt ? <><When c={c} at={a.lastUsedAt} /> <span safe>{`(${a.lastUsedFrom})`}</span></> : <span safe>{t("never")}</span>}</td>
                   <td>
                     <a href={`${ACME_PAGE}${a.id}/revoke`} safe>{t("Revoke")}</a>
                   </td>
@@ -159,7 +159,12 @@ export function acmePages(web: Web) {
           account = registerAcmeAccount({ db: c.web.db, settings: acmeSettingsFrom(c.web.config.acme_dns) }, { allowfrom, ownerId: c.user!.id });
         } catch (e) {
           if (!(e instanceof AcmeError)) throw e;
-          const message = e.code === "invalid_allowfrom_cidr" ? c.t("Each entry must be a CIDR prefix such as 192.0.2.0/24 or 2001:db8::/48.") : e.message;
+          const message =
+            e.code === "invalid_allowfrom_cidr"
+              ? c.t("Each entry must be a CIDR prefix such as 192.0.2.0/24 or 2001:db8::/48.")
+              : e.code === "db_error"
+                ? c.t("The ACME zone {zone} is no zone of this server yet: an operator creates it first (updns domain add).", { zone: c.web.config.acme_dns.zone })
+                : c.t(e.message);
           return page(c, c.t("ACME DNS accounts"), <AccountsPage c={c} errors={{ allowfrom: message }} allowfrom={text} />, 400);
         }
         c.web.log.info("acme-dns account registered in the web UI", { username: account.username, by: c.user!.username });

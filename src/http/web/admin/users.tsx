@@ -8,7 +8,7 @@ import { notFound, redirect, type Router, type WebContext } from "../context.ts"
 import { CsrfField, Field, FormError, MailNotice, page, type Errors } from "../layout.tsx";
 import { field, formErrors } from "../accounts/index.ts";
 import { AdminNav } from "./lists.tsx";
-import { formatDateTime } from "../i18n.ts";
+import { DateTime } from "../ui.tsx";
 
 const PAGE_SIZE = 50;
 
@@ -58,7 +58,7 @@ function UsersPage({ c, errors, values }: { c: WebContext; errors?: Errors; valu
                 </td>
                 <td safe>{u.isActive ? t("yes") : t("no")}</td>
                 <td safe>{u.isStaff ? t("yes") : t("no")}</td>
-                <td safe>{u.lastLogin ? formatDateTime(c.lang, u.lastLogin) : t("never")}</td>
+                <td>{u.lastLogin ? <DateTime c={c} at={u.lastLogin} /> : <span safe>{t("never")}</span>}</td>
                 <td>
                   {u.id === c.user!.id ? (
                     <small class="muted" safe>{t("(you)")}</small>
@@ -160,7 +160,7 @@ async function invite(c: WebContext): Promise<Response> {
     );
   }
   await c.web.mailer
-    .send(invitationMail({ t: c.t, site: new URL(c.origin()).host }, email, c.user!.username, link, TOKEN_LIFETIME_MS.invitation / 86400_000))
+    .send(invitationMail({ t: c.t, tn: c.tn, site: new URL(c.origin()).host }, email, c.user!.username, link, TOKEN_LIFETIME_MS.invitation / 86400_000))
     .catch((e: Error) => c.web.log.error("invitation mail failed", { error: e.message }));
   c.web.log.info("invitation sent", { by: c.user!.username });
   return page(

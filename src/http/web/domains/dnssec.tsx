@@ -20,7 +20,7 @@ import {
 import { redirect, notFound, type Router, type WebContext } from "../context.ts";
 import { CsrfField } from "../layout.tsx";
 import { formatDateTime } from "../i18n.ts";
-import { checked, Choice, Copyable, idParam, Select } from "../ui.tsx";
+import { checked, Choice, Copyable, DateTime, idParam, Select } from "../ui.tsx";
 
 function stateText(c: WebContext, k: DnssecKeyView): string {
   if (k.state === "published") return c.t("published, not signing yet");
@@ -93,7 +93,9 @@ export function DnssecSection({ c, d }: { c: WebContext; d: DomainRow }): JSX.El
                 <td safe>{k.role.toUpperCase()}</td>
                 <td safe>{stateText(c, k)}</td>
                 <td safe>{algorithmName(k.algorithm)}</td>
-                <td safe>{formatDateTime(c.lang, new Date(k.since))}</td>
+                <td>
+                  <DateTime c={c} at={new Date(k.since)} />
+                </td>
               </tr>
             ))}
           </tbody>

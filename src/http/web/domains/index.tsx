@@ -31,13 +31,22 @@ import {
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, fragment, page, type Errors } from "../layout.tsx";
 import { keepOnce, takeOnce } from "../once.ts";
+import { msg } from "../i18n.ts";
 import { Check, checked, confirmDelete, Copyable, idParam, intField, Select, TextArea } from "../ui.tsx";
 import { primarySnippets, secondarySnippets, type KeyText } from "./snippets.ts";
 import { DnssecSection, dnssecRoutes } from "./dnssec.tsx";
 
 const v = (c: WebContext, name: string) => c.form.get(name) ?? "";
 const lines = (s: string) => s.split(/[\s,]+/).map((x) => x.trim()).filter(Boolean);
-type Steps = { step: string; ok: boolean; message: string }[];
+type Steps = { step: string; ok: boolean; message: string; values?: Record<string, string> }[];
+
+/** The connectivity test's steps, and what a passed step found, in the reader's words. */
+const STEP_NAMES: Record<string, string> = { soa: msg("SOA query"), add: msg("Test record added"), remove: msg("Test record removed"), check: msg("Check") };
+const STEP_FOUND: Record<string, string> = {
+  soa: msg("{server} answers with authority for {zone}, SOA serial {serial}."),
+  add: msg("{owner} A {address} was added."),
+  remove: msg("{owner} A was removed again."),
+};
 
 const FIELDS = new Set(["name", "comment", "ns", "secondaries", "primary", "query_server", "key_name", "algorithm", "secret", "available", "public", "address", "type", "ttl", "data", "serial_scheme", "catalog_group"]);
 
@@ -194,7 +203,15 @@ function CheckResult({ c, steps }: { c: WebContext; steps: Steps }): JSX.Element
     <ul class="check-result" role="status">
       {steps.map((s) => (
         <li class={s.ok ? "ok" : "bad"}>
-          <strong safe>{s.ok ? c.t("ok") : c.t("failed")}</strong> <span safe>{`${s.step}: ${s.message}`}</span>
+          <strong safe>{s.ok ? c.t("ok") : c.t("failed")}</strong> <span safe>{`${STEP_NAMES[s.step] ? c.t(STEP_NAMES[s.step]) : s.step}:`}</span>{" "}
+          {/* A failure is the nameserver's or the network's own words: quoted as they came. */}
+          {s.ok && s.values && STEP_FOUND[s.step] ? (
+            <span safe>{c.t(STEP_FOUND[s.step], s.values)}</span>
+          ) : s.step === "check" ? (
+            <span safe>{s.message}</span>
+          ) : (
+            <code safe>{s.message}</code>
+          )}
         </li>
       ))}
     </ul>

@@ -18,7 +18,7 @@ import {
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
 import { hostOf } from "../hosts/index.tsx";
-import { ago, Check, checked, confirmDelete, idParam, Select, YesNo } from "../ui.tsx";
+import { Check, checked, confirmDelete, idParam, Select, When, YesNo } from "../ui.tsx";
 
 const v = (c: WebContext, name: string) => c.form.get(name) ?? "";
 const input = (c: WebContext): HostConfigInput => ({
@@ -92,7 +92,7 @@ function Overview({ c, rec, errors }: { c: WebContext; rec: HostRecord; errors?:
                   <td>
                     <YesNo c={c} value={cfg.giveIpv6} />
                   </td>
-                  <td safe>{cfg.lastResult ? `${cfg.lastResult} (${ago(c, cfg.lastResultAt)})` : String("–")}</td>
+                  <td>{cfg.lastResult ? <><span safe>{cfg.lastResult}</span> <small class="muted">(<When c={c} at={cfg.lastResultAt} />)</small></> : "–"}</td>
                   <td safe>{cfg.comment}</td>
                 </tr>
               ))}

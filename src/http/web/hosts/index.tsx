@@ -24,7 +24,8 @@ import { HelpTabs } from "../help/index.tsx";
 import { keepOnce, takeOnce } from "../once.ts";
 import { detectedIps } from "../detect.ts";
 import { AddressTimeline } from "../charts.tsx";
-import { ago, Check, checked, confirmDelete, Copyable, idParam, intField, Select } from "../ui.tsx";
+import { Check, checked, confirmDelete, Copyable, idParam, intField, Select, When } from "../ui.tsx";
+import { ResultText } from "./results.tsx";
 
 /** Where a new update secret waits for its one view (once.ts). */
 const secretSlot = (id: number) => `host-secret:${id}`;
@@ -97,11 +98,15 @@ function AddressPair({ c, rec, a, aaaa }: { c: WebContext; rec: HostRecord; a: s
     <>
       <span class="addr">
         <span class="muted">A </span>
-        <span data-family="a" safe>{a}</span> <small class="muted" safe>{`(${ago(c, h.lastUpdateIpv4)})`}</small> {h.lastUpdateIpv4 ? tls(h.tlsUpdateIpv4) : ""}
+        <span data-family="a" safe>{a}</span> <small class="muted">
+          (<When c={c} at={h.lastUpdateIpv4} />)
+        </small> {h.lastUpdateIpv4 ? tls(h.tlsUpdateIpv4) : ""}
       </span>
       <span class="addr">
         <span class="muted">AAAA </span>
-        <span data-family="aaaa" safe>{aaaa}</span> <small class="muted" safe>{`(${ago(c, h.lastUpdateIpv6)})`}</small> {h.lastUpdateIpv6 ? tls(h.tlsUpdateIpv6) : ""}
+        <span data-family="aaaa" safe>{aaaa}</span> <small class="muted">
+          (<When c={c} at={h.lastUpdateIpv6} />)
+        </small> {h.lastUpdateIpv6 ? tls(h.tlsUpdateIpv6) : ""}
       </span>
     </>
   );
@@ -209,11 +214,17 @@ function LastResults({ c, host }: { c: WebContext; host: HostRecord["host"] }): 
   return (
     <dl class="results">
       <dt safe>{t("Authentication")}</dt>
-      <dd safe>{host.apiAuthResultMsg || "–"}</dd>
+      <dd>
+        <ResultText c={c} line={host.apiAuthResultMsg} />
+      </dd>
       <dt safe>{t("Update client")}</dt>
-      <dd safe>{host.clientResultMsg || "–"}</dd>
+      <dd>
+        <ResultText c={c} line={host.clientResultMsg} />
+      </dd>
       <dt safe>{t("Server")}</dt>
-      <dd safe>{host.serverResultMsg || "–"}</dd>
+      <dd>
+        <ResultText c={c} line={host.serverResultMsg} />
+      </dd>
     </dl>
   );
 }

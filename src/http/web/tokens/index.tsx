@@ -6,7 +6,7 @@ import { Html } from "@elysiajs/html";
 import { createToken, listTokens, parseExpiry, revokeToken, SCOPE_TYPES, ValidationError, type CreatedToken, type TokenInfo, type TokenInput } from "../../../core/index.ts";
 import { notFound, redirect, webRoutes, type Web, type WebContext } from "../context.ts";
 import { CsrfField, Field, FormError, page, type Errors } from "../layout.tsx";
-import { ago, Check, confirmDelete, Copyable, idParam, TextArea } from "../ui.tsx";
+import { ago, Check, confirmDelete, Copyable, DateTime, idParam, TextArea } from "../ui.tsx";
 import { formatDateTime } from "../i18n.ts";
 
 export const TOKENS_PAGE = "/account/tokens";
@@ -109,7 +109,7 @@ function TokensPage({ c, errors, form }: { c: WebContext; errors?: Errors; form?
                   ) : tok.expiresAt.getTime() <= c.now.getTime() ? (
                     <span class="badge bad" safe>{t("expired {when}", { when: utc(c, tok.expiresAt) })}</span>
                   ) : (
-                    <span safe>{utc(c, tok.expiresAt)}</span>
+                    <DateTime c={c} at={tok.expiresAt} />
                   )}
                 </td>
                 <td data-label={t("Last used")} class="addr" safe>
