@@ -197,8 +197,18 @@ async function HostPage({ c, rec, errors }: { c: WebContext; rec: HostRecord; er
           </ul>
         </section>
       </div>
+      <HostActivity c={c} rec={rec} />
+    </>
+  );
+}
+
+/** What the host's clients did lately: keep-alives and faults, the last results, the address history. */
+function HostActivity({ c, rec }: { c: WebContext; rec: HostRecord }): JSX.Element {
+  const h = rec.host;
+  return (
+    <>
       <section aria-labelledby="h-results">
-        <h2 id="h-results" safe>{t("Last results")}</h2>
+        <h2 id="h-results" safe>{c.t("Last results")}</h2>
         <p>
           <HostHealth c={c} host={h} />
         </p>
@@ -267,14 +277,7 @@ async function StaffHostPage({ c, rec, owner }: { c: WebContext; rec: HostRecord
           <Addresses c={c} rec={rec} />
         </p>
       </section>
-      <section aria-labelledby="h-results">
-        <h2 id="h-results" safe>{t("Last results")}</h2>
-        <p>
-          <HostHealth c={c} host={h} />
-        </p>
-        <LastResults c={c} host={h} />
-      </section>
-      <AddressHistory c={c} rec={rec} />
+      <HostActivity c={c} rec={rec} />
     </>
   );
 }
