@@ -889,7 +889,7 @@ const messages: Record<string, string> = {
   "(waited {ms} ms)": "(nach {ms} ms aufgegeben)",
   "the query failed:": "die Abfrage scheiterte:",
   "nothing to do": "nichts zu tun",
-  "removed: {list}": "entfernt: {list}",
+  "cleaned up {list}": "{list} entfernt",
   "journals not trimmed (no zone store)": "Journale nicht gekürzt (kein Zonenspeicher)",
   "accounts counted": "Konten gezählt",
   "DNSSEC re-signing is not available in this build.": "DNSSEC-Neusignierung ist in dieser Version nicht verfügbar.",

@@ -889,7 +889,7 @@ const messages: Record<string, string> = {
   "(waited {ms} ms)": "(αναμονή {ms} ms)",
   "the query failed:": "το ερώτημα απέτυχε:",
   "nothing to do": "τίποτα προς εκτέλεση",
-  "removed: {list}": "αφαιρέθηκαν: {list}",
+  "cleaned up {list}": "αφαιρέθηκαν {list}",
   "journals not trimmed (no zone store)": "τα ημερολόγια δεν περικόπηκαν (χωρίς αποθήκη ζωνών)",
   "accounts counted": "οι λογαριασμοί μετρήθηκαν",
   "DNSSEC re-signing is not available in this build.": "Η επανυπογραφή DNSSEC δεν είναι διαθέσιμη σε αυτή την έκδοση.",

@@ -900,7 +900,7 @@ const messages: Record<string, string> = {
   "(waited {ms} ms)": "(attente de {ms} ms)",
   "the query failed:": "la requête a échoué :",
   "nothing to do": "rien à faire",
-  "removed: {list}": "supprimé : {list}",
+  "cleaned up {list}": "suppression de {list}",
   "journals not trimmed (no zone store)": "journaux non réduits (pas de stockage de zones)",
   "accounts counted": "comptes dénombrés",
   "DNSSEC re-signing is not available in this build.": "La re-signature DNSSEC n'est pas disponible dans cette version.",

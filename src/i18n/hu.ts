@@ -889,7 +889,7 @@ const messages: Record<string, string> = {
   "(waited {ms} ms)": "({ms} ms várakozás után)",
   "the query failed:": "a lekérdezés sikertelen:",
   "nothing to do": "nincs teendő",
-  "removed: {list}": "eltávolítva: {list}",
+  "cleaned up {list}": "{list} eltávolítva",
   "journals not trimmed (no zone store)": "a naplók nincsenek rövidítve (nincs zónatár)",
   "accounts counted": "fiókok megszámolva",
   "DNSSEC re-signing is not available in this build.": "A DNSSEC-újraaláírás ebben a változatban nem érhető el.",

@@ -900,7 +900,7 @@ const messages: Record<string, string> = {
   "(waited {ms} ms)": "(atteso {ms} ms)",
   "the query failed:": "la richiesta non è riuscita:",
   "nothing to do": "niente da fare",
-  "removed: {list}": "rimossi: {list}",
+  "cleaned up {list}": "rimossi {list}",
   "journals not trimmed (no zone store)": "registri non ridotti (nessun archivio di zone)",
   "accounts counted": "account contati",
   "DNSSEC re-signing is not available in this build.": "La rifirma DNSSEC non è disponibile in questa versione.",

@@ -119,11 +119,16 @@ function Mail({ c, m }: { c: WebContext; m: MailState }): JSX.Element {
  */
 function Problem({ c, p }: { c: WebContext; p: SecondaryProblem | null }): JSX.Element {
   if (!p) return <></>;
-  if (p.kind === "timeout") return <span class="muted" safe>{` ${c.t("(waited {ms} ms)", { ms: formatNumber(c.lang, p.ms) })}`}</span>;
   return (
     <>
       {" "}
-      <span class="muted" safe>{c.t("the query failed:")}</span> <samp translate="no" safe>{p.message}</samp>
+      {p.kind === "timeout" ? (
+        <span class="muted" safe>{c.t("(waited {ms} ms)", { ms: formatNumber(c.lang, p.ms) })}</span>
+      ) : (
+        <>
+          <span class="muted" safe>{c.t("the query failed:")}</span> <samp translate="no" safe>{p.message}</samp>
+        </>
+      )}
     </>
   );
 }

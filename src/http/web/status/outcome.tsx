@@ -33,7 +33,7 @@ function parts(c: WebContext, kind: string, n: Counts): string[] | null {
         ...say("journalEntries", (v) => c.tn(v, { one: "{n} journal entry", other: "{n} journal entries" })),
         ...say("forwards", (v) => c.tn(v, { one: "{n} stale forwarding", other: "{n} stale forwardings" })),
       ];
-      return [c.t("removed: {list}", { list: removed.join(", ") }), ...(has("journalEntries") ? [] : [c.t("journals not trimmed (no zone store)")]), ...mails];
+      return [c.t("cleaned up {list}", { list: removed.join(", ") }), ...(has("journalEntries") ? [] : [c.t("journals not trimmed (no zone store)")]), ...mails];
     }
     case "faults":
     case "faults-shown":
