@@ -130,8 +130,8 @@ test("job results and secondaries' problems in the reader's language; other prog
   const de = (await staff.b.get("/status/", { "accept-language": "de" })).body;
   expect(cell(de, "hosts_stale_check")).toBe("<span>OK: 1 Host geprüft, 0 Besitzer erinnert, 0 nicht mehr verfügbar, 0 gelöscht, 0 wieder aktualisiert</span>");
   expect(cell(de, "cleanup")).toBe("<span>OK: 0 abgelaufene Sitzungen, 0 abgelaufene Links, 0 unbestätigte Registrierungen, 0 veraltete Weiterleitungen entfernt, Journale nicht gekürzt (kein Zonenspeicher)</span>");
-  expect(cell(de, "faults")).toBe('<span>OK, wie die Aufgabe es festhielt:</span> <samp translate="no">1 hosts, 0 changed, 0 flagged as abuse</samp>');
-  expect(cell(de, "users_stale_check")).toBe('<span>fehlgeschlagen:</span> <samp translate="no">database is locked</samp>');
+  expect(cell(de, "faults")).toBe('<span><span>OK, wie die Aufgabe es festhielt:</span> <samp translate="no">1 hosts, 0 changed, 0 flagged as abuse</samp></span>');
+  expect(cell(de, "users_stale_check")).toBe('<span><span>fehlgeschlagen:</span> <samp translate="no">database is locked</samp></span>');
   expect(cell(de, "domains_check")).toBe("<span>nie gelaufen</span>");
   // The secondaries: our own time limit in words, the DNS client's message quoted after a lead-in.
   expect(de).toContain(`<span class="muted">die Abfrage scheiterte:</span> <samp translate="no">${refused}</samp>`);

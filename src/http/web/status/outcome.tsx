@@ -89,11 +89,14 @@ export function JobResult({ c, j }: { c: WebContext; j: JobLine }): JSX.Element 
   return <Quoted lead={t("ok, as the job recorded it:")} text={j.result} />;
 }
 
-/** A translated lead-in and a text in someone else's words, kept as it is (not for translation). */
+/**
+ * A translated lead-in and a text in someone else's words, kept as it is (not for translation). One element:
+ * a phone's stacked table lays out each child of a cell as a column of its own.
+ */
 function Quoted({ lead, text }: { lead: string; text: string }): JSX.Element {
   return (
-    <>
+    <span>
       <span safe>{lead}</span> <samp translate="no" safe>{text}</samp>
-    </>
+    </span>
   );
 }
