@@ -49,6 +49,14 @@ export interface ResignResult {
   steps: string[];
 }
 
+/** "1 host", "2 hosts": a count in the English summary line. */
+export function counted(n: number, one: string, other: string): string {
+  return `${n} ${n === 1 ? one : other}`;
+}
+
+/** ", 2 mails failed" when mails failed, else "". */
+export const mailsFailedNote = (report: JobReport): string => (report.mailsFailed ? `, ${counted(report.mailsFailed, "mail failed", "mails failed")}` : "");
+
 /** Counts of a run, with the failed mails when there were any. */
 export function outcome(kind: string, counts: Record<string, number>, report: JobReport): JobOutcome {
   return { kind, counts: report.mailsFailed ? { ...counts, mailsFailed: report.mailsFailed } : counts };

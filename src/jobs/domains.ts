@@ -3,7 +3,7 @@
 // (core/domain-checks.ts); this job probes the zones over DNS (zone-check.ts), mails and reports.
 import { checkDomains, sweepStaleDomains } from "../core/index.ts";
 import { domainUnavailableMail, secondariesBehindMail } from "../mail/index.ts";
-import { mailContext, newReport, note, outcome, sendMail, type JobContext, type JobReport } from "./context.ts";
+import { counted, mailContext, newReport, note, outcome, sendMail, type JobContext, type JobReport } from "./context.ts";
 import { zoneChecker, type CheckStep } from "./zone-check.ts";
 
 export interface DomainsOptions {
@@ -39,7 +39,7 @@ export async function runDomains(ctx: JobContext, o: DomainsOptions): Promise<Do
   report.summary = [
     o.check ? `${report.checked.length} checked, ${unavailable} made unavailable, ${warned} with secondaries behind` : "",
     o.staleCheck ? `${report.deleted.length} deleted` : "",
-    report.mailsFailed ? `${report.mailsFailed} mails failed` : "",
+    report.mailsFailed ? counted(report.mailsFailed, "mail failed", "mails failed") : "",
   ]
     .filter(Boolean)
     .join(", ");
