@@ -121,6 +121,8 @@ test("job results and secondaries' problems in the reader's language; other prog
   await runExclusive(w.db, "users_stale_check", "scheduler", now, async () => Promise.reject(new Error("database is locked"))).catch(() => {});
   const old = { startedAt: now().toISOString(), finishedAt: now().toISOString(), ok: true, result: "1 hosts, 0 changed, 0 flagged as abuse", by: "scheduler" };
   w.db.insert(settings).values({ key: "job:faults", value: JSON.stringify(old) }).run();
+  // A run whose process died: started, never finished, and nobody holds its lease.
+  w.db.insert(settings).values({ key: "job:dnssec_resign", value: JSON.stringify({ ...old, finishedAt: null, ok: null, result: "running" }) }).run();
 
   const cell = (body: string, job: string) => body.match(new RegExp(`<code>${job}</code>[\\s\\S]*?<td data-label="[^"]*">[\\s\\S]*?<td data-label="[^"]*">[\\s\\S]*?<td data-label="[^"]*"[^>]*>([\\s\\S]*?)</td>`))?.[1].trim() ?? "";
   const en = (await staff.b.get("/status/")).body;
@@ -133,6 +135,7 @@ test("job results and secondaries' problems in the reader's language; other prog
   expect(cell(de, "faults")).toBe('<span><span>OK, wie die Aufgabe es festhielt:</span> <samp translate="no">1 hosts, 0 changed, 0 flagged as abuse</samp></span>');
   expect(cell(de, "users_stale_check")).toBe('<span><span>fehlgeschlagen:</span> <samp translate="no">database is locked</samp></span>');
   expect(cell(de, "domains_check")).toBe("<span>nie gelaufen</span>");
+  expect(cell(de, "dnssec_resign")).toBe("<span>nicht beendet</span>");
   // The secondaries: our own time limit in words, the DNS client's message quoted after a lead-in.
   expect(de).toContain(`<span class="muted">die Abfrage scheiterte:</span> <samp translate="no">${refused}</samp>`);
   expect(de).toContain('<span class="muted">(nach 2.000 ms aufgegeben)</span>');
