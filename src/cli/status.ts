@@ -8,7 +8,7 @@ import { MinuteSeries, type JobLine, type ServerStatus, type StatusTotals } from
 import type { AppMetrics } from "../metrics/index.ts";
 import type { DnsCounters } from "../dns/server/index.ts";
 import { parseServer, querySoa } from "../dns/rfc2136/index.ts";
-import { jobsStatus, lastRun } from "../jobs/index.ts";
+import { jobsStatus, lastRun, leaseHolder } from "../jobs/index.ts";
 import { outgoingSources } from "./dns.ts";
 
 export interface StatusSources {
@@ -42,8 +42,8 @@ export function serverStatus(s: StatusSources): ServerStatus & { start(): void; 
     },
     jobs(now): JobLine[] {
       return jobsStatus(s.db, s.cfg.jobs as unknown as Record<string, string>, { flagAbuseThreshold: s.cfg.abuse.flag_abuse_threshold }, now).map((j) => {
-        // Someone holds the lease now (the schedule line says "running (holder)"); else the record of the last run.
-        const running = j.last_result.startsWith("running");
+        // Running means someone holds the lease now; a run recorded as started whose lease is gone died unfinished.
+        const running = leaseHolder(s.db, j.name, now) !== null;
         const last = running ? null : lastRun(s.db, j.name);
         return {
           name: j.name,
