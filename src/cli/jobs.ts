@@ -23,6 +23,7 @@ import {
   faultsModify,
   type JobContext,
   type JobReport,
+  type ResignResult,
 } from "../jobs/index.ts";
 import { cliBackends } from "./backends.ts";
 import { outgoingSources } from "./dns.ts";
@@ -34,7 +35,7 @@ export interface JobContextParts {
   /** Trims the journals of the embedded zones (serve: the zone store's; CLI: straight in the database). */
   trimJournals?: () => Promise<number>;
   /** Renews DNSSEC signatures and rolls keys that are due (serve: the zone store's dnssecTick). */
-  resignZones?: () => Promise<string>;
+  resignZones?: () => Promise<ResignResult[]>;
   clock?: Clock;
   /** Where the mailer writes (with no smtp_host the mails themselves); defaults to `log`. */
   mailLog?: Logger;
@@ -77,20 +78,13 @@ export function trimJournalsIn(db: Db, cfg: Config, clock: Clock = systemClock):
   };
 }
 
-/** What one dnssecTick did, in one line for the job report. */
-export function describeTick(results: { zone: string; renewed: boolean; steps: string[] }[]): string {
-  const renewed = results.filter((r) => r.renewed).map((r) => r.zone);
-  const steps = results.flatMap((r) => r.steps.map((s) => `${r.zone}: ${s}`));
-  return `${results.length} signed zone(s), signatures renewed in ${renewed.length ? renewed.join(", ") : "none"}${steps.length ? `; ${steps.join("; ")}` : ""}`;
-}
-
 /** Re-signing for a CLI run: the signed embedded zones are loaded, ticked and committed like the server does. */
-export function resignZonesIn(db: Db, cfg: Config): () => Promise<string> {
+export function resignZonesIn(db: Db, cfg: Config): () => Promise<ResignResult[]> {
   return async () => {
     const signed = listDomains(db).filter((d) => d.backend === "embedded" && d.dnssec).map((d) => d.name);
-    if (signed.length === 0) return describeTick([]);
+    if (signed.length === 0) return [];
     const keys = await openZoneKeys(db, cfg, signed);
-    return describeTick(await keys.dnssecTick());
+    return keys.dnssecTick();
   };
 }
 

@@ -21,7 +21,7 @@ import { startCatalog } from "./catalog.ts";
 import { metricsRoutes } from "./metrics.ts";
 import { parseServer, reverseResolver, systemResolvers } from "../dns/rfc2136/index.ts";
 import { createJobScheduler, type Scheduler } from "../jobs/index.ts";
-import { describeTick, jobContext } from "./jobs.ts";
+import { jobContext } from "./jobs.ts";
 import { startAcme, type AcmeRuntime } from "./acme.ts";
 import { serverStatus } from "./status.ts";
 
@@ -90,7 +90,7 @@ export async function startServer(cfg: Config, log: Logger): Promise<Running> {
       clock: systemClock,
       schedules: cfg.jobs as unknown as Record<string, string>,
       settings: { flagAbuseThreshold: cfg.abuse.flag_abuse_threshold },
-      context: jobContext(cfg, db, jobsLog, { backendFor, trimJournals: () => zones!.store.trimJournal(), resignZones: async () => describeTick(await zones!.keys.dnssecTick()), mailLog: log.child({ component: "mail" }), metrics }),
+      context: jobContext(cfg, db, jobsLog, { backendFor, trimJournals: () => zones!.store.trimJournal(), resignZones: () => zones!.keys.dnssecTick(), mailLog: log.child({ component: "mail" }), metrics }),
       onRun: (job, result) => metrics.jobRun(job, result),
     });
     for (const job of scheduler.state()) if (job.next) metrics.jobScheduled(job.name);

@@ -8,7 +8,7 @@ import { MinuteSeries, type JobLine, type ServerStatus, type StatusTotals } from
 import type { AppMetrics } from "../metrics/index.ts";
 import type { DnsCounters } from "../dns/server/index.ts";
 import { parseServer, querySoa } from "../dns/rfc2136/index.ts";
-import { jobsStatus } from "../jobs/index.ts";
+import { jobsStatus, lastRun, leaseHolder } from "../jobs/index.ts";
 import { outgoingSources } from "./dns.ts";
 
 export interface StatusSources {
@@ -42,13 +42,16 @@ export function serverStatus(s: StatusSources): ServerStatus & { start(): void; 
     },
     jobs(now): JobLine[] {
       return jobsStatus(s.db, s.cfg.jobs as unknown as Record<string, string>, { flagAbuseThreshold: s.cfg.abuse.flag_abuse_threshold }, now).map((j) => {
-        const running = j.last_result.startsWith("running");
+        // Running means someone holds the lease now; a run recorded as started whose lease is gone died unfinished.
+        const running = leaseHolder(s.db, j.name, now) !== null;
+        const last = running ? null : lastRun(s.db, j.name);
         return {
           name: j.name,
           schedule: j.schedule,
           lastRun: when(j.last_start),
-          ok: running || j.last_result === "never ran" ? null : !j.last_result.startsWith("FAILED"),
-          result: j.last_result === "never ran" ? "" : j.last_result.replace(/^(ok|FAILED): /, ""),
+          ok: last?.ok ?? null,
+          result: last?.result ?? "",
+          outcome: last?.ok ? (last.outcome ?? null) : null,
           running,
           next: when(j.next),
         };

@@ -110,7 +110,7 @@ export {
   type DomainSettings,
   type StaticRecord,
 } from "./domains-edit.ts";
-export { statusCounts, STATUS_PERIODS, MinuteSeries, SERIES_MINUTES, zoneSerials, SERIAL_QUERIES_AT_ONCE, type StatusCounts, type StatusTotals, type StatusSeries, type ServerStatus, type JobLine, type MailState, type ZoneSerials, type SecondaryState } from "./status.ts";
+export { statusCounts, STATUS_PERIODS, MinuteSeries, SERIES_MINUTES, zoneSerials, SERIAL_QUERIES_AT_ONCE, type StatusCounts, type StatusTotals, type StatusSeries, type ServerStatus, type JobLine, type MailState, type ZoneSerials, type SecondaryState, type SecondaryProblem } from "./status.ts";
 export { addressHistory, HISTORY_MAX, type AddressChangeRow } from "./address-history.ts";
 export { viewableHost, viewableDomain, hostsInDomain, type Viewer, type Viewed } from "./viewing.ts";
 export { domainDnssecStatus, enableDomainDnssec, disableDomainDnssec, keepDomainDnssec, rollDomainKeys, DNSSEC_ALGORITHMS, type DnssecPort, type DnssecState, type DnssecKeyView, type DnssecForm, type Rollover } from "./dnssec-edit.ts";
@@ -118,5 +118,5 @@ export { sweepStaleHosts, STALE_AFTER_DAYS, REACTION_DAYS, UNAVAILABLE_AT, DELET
 export { sweepFaults, faultsModify, type FaultRules, type FaultOutcome, type FaultSweep } from "./fault-sweep.ts";
 export { sweepStaleAccounts, accountTotals, UNUSED_AFTER_DAYS, ACCOUNT_GRACE_DAYS, type StaleAccountRules, type StaleAccountOutcome, type AccountSeen, type RemoveAccount } from "./stale-accounts.ts";
 export { checkDomains, sweepStaleDomains, type DomainProbe, type ProbeStep, type DomainCheckOutcome, type StaleDomainOutcome } from "./domain-checks.ts";
-export { runExclusive, lastRun, leaseHolder, JobBusyError, LEASE_MS, type JobRun } from "./job-runs.ts";
+export { runExclusive, lastRun, leaseHolder, JobBusyError, LEASE_MS, type JobRun, type JobOutcome } from "./job-runs.ts";
 export { updatePolicy, policyFromRules, grantsWithAcme, type UpdateGrant, type UpdateGrantRequest, type UpdateGrantRule, type AcmeGrant } from "./update-policy.ts";

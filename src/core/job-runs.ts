@@ -8,12 +8,24 @@ import { settings, type Db } from "../db/index.ts";
 /** A crashed process's lease expires after this; far longer than any job takes. */
 export const LEASE_MS = 6 * 3600_000;
 
+/**
+ * What a run did, as data: a kind that says which job's counts these are, and the counts by name (e.g.
+ * `{ kind: "hosts", counts: { hosts: 2, reminded: 0, unavailable: 0, deleted: 0, recovered: 0 } }`). The
+ * summary line is English (the CLI prints it); pages say the outcome in the reader's language from this.
+ */
+export interface JobOutcome {
+  kind: string;
+  counts: Record<string, number>;
+}
+
 export interface JobRun {
   startedAt: string;
   finishedAt: string | null;
   ok: boolean | null;
   /** The report's summary, or the error. */
   result: string;
+  /** The report's outcome as data; absent for a failed run and for runs recorded before outcomes were kept. */
+  outcome?: JobOutcome;
   /** "scheduler" or "cli". */
   by: string;
 }
@@ -69,14 +81,14 @@ let serial = 0;
  * Run `fn` as job `name` under the lease, recording start and result. Throws JobBusyError (and records
  * nothing) when another run holds the lease; rethrows the job's own error after recording it.
  */
-export async function runExclusive<R extends { summary: string }>(db: Db, name: string, by: string, now: () => Date, fn: () => Promise<R>): Promise<R> {
+export async function runExclusive<R extends { summary: string; outcome?: JobOutcome }>(db: Db, name: string, by: string, now: () => Date, fn: () => Promise<R>): Promise<R> {
   const holder = `${by} pid ${process.pid} #${++serial}`;
   if (!acquire(db, name, holder, now())) throw new JobBusyError(name, leaseHolder(db, name, now()) ?? "unknown");
   const startedAt = now().toISOString();
   record(db, name, { startedAt, finishedAt: null, ok: null, result: "running", by });
   try {
     const report = await fn();
-    record(db, name, { startedAt, finishedAt: now().toISOString(), ok: true, result: report.summary, by });
+    record(db, name, { startedAt, finishedAt: now().toISOString(), ok: true, result: report.summary, ...(report.outcome ? { outcome: report.outcome } : {}), by });
     return report;
   } catch (e) {
     record(db, name, { startedAt, finishedAt: now().toISOString(), ok: false, result: (e as Error).message, by });

@@ -3,6 +3,7 @@
 // HTTP here).
 import { and, asc, eq, gt, sql, type SQL } from "drizzle-orm";
 import { domains, hosts, users, zoneSecondaries, type Db } from "../db/index.ts";
+import type { JobOutcome } from "./job-runs.ts";
 
 export const STATUS_PERIODS = [
   { key: "2d", days: 2 },
@@ -134,8 +135,10 @@ export interface JobLine {
   lastRun: Date | null;
   /** null: never ran, or running now. */
   ok: boolean | null;
-  /** The last run's summary or error; "" when it never ran. */
+  /** The last run's summary or error, in English; "" when it never ran. */
   result: string;
+  /** The last successful run's outcome as data; null when it failed, never ran, or was recorded without one. */
+  outcome: JobOutcome | null;
   running: boolean;
   next: Date | null;
 }
@@ -166,11 +169,17 @@ export interface ServerStatus {
 
 export type SecondaryState = "in-sync" | "behind" | "no-answer";
 
+/**
+ * Why a secondary gave no serial: it did not answer in the time we gave it, or the query failed with the DNS
+ * client's own message (a diagnostic in its words, shown as it is).
+ */
+export type SecondaryProblem = { kind: "timeout"; ms: number } | { kind: "error"; message: string };
+
 export interface ZoneSerials {
   name: string;
   serial: number;
   available: boolean;
-  secondaries: { address: string; serial: number | null; state: SecondaryState; error: string }[];
+  secondaries: { address: string; serial: number | null; state: SecondaryState; problem: SecondaryProblem | null }[];
 }
 
 /** Secondaries asked at the same time: a server with many zones opens the page without a burst of queries. */
@@ -193,17 +202,19 @@ export async function zoneSerials(db: Db, ask: ServerStatus["secondarySerial"], 
       name: d.name,
       serial: d.serial,
       available: d.available,
-      secondaries: db.select().from(zoneSecondaries).where(eq(zoneSecondaries.domainId, d.id)).all().map((s) => ({ address: s.address, serial: null, state: "no-answer" as SecondaryState, error: "" })),
+      secondaries: db.select().from(zoneSecondaries).where(eq(zoneSecondaries.domainId, d.id)).all().map((s) => ({ address: s.address, serial: null, state: "no-answer" as SecondaryState, problem: null as SecondaryProblem | null })),
     }));
   const work = zones.flatMap((z) => z.secondaries.map((s) => ({ z, s })));
   const askOne = async ({ z, s }: (typeof work)[number]) => {
     let timer: ReturnType<typeof setTimeout> | undefined;
+    const timedOut = Symbol("timeout");
     try {
-      const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs)));
+      const timeout = new Promise<typeof timedOut>((resolve) => (timer = setTimeout(() => resolve(timedOut), timeoutMs)));
       const theirs = await Promise.race([ask(z.name, s.address), timeout]);
-      Object.assign(s, { serial: theirs, state: theirs === z.serial ? "in-sync" : "behind" });
+      if (theirs === timedOut) s.problem = { kind: "timeout", ms: timeoutMs };
+      else Object.assign(s, { serial: theirs, state: theirs === z.serial ? "in-sync" : "behind" });
     } catch (e) {
-      s.error = (e as Error).message;
+      s.problem = { kind: "error", message: (e as Error).message };
     } finally {
       clearTimeout(timer);
     }

@@ -3,7 +3,7 @@
 // zones beyond their configured length and age, and forwarding jobs too old to matter. Hourly by default.
 import { deleteExpiredSessions, deleteExpiredTokens, deleteUnverifiedAccounts } from "../auth/index.ts";
 import { dropStaleForwards } from "../core/index.ts";
-import { newReport, note, type JobContext, type JobReport } from "./context.ts";
+import { counted, newReport, note, outcome, type JobContext, type JobReport } from "./context.ts";
 
 export { FORWARD_MAX_AGE_MS } from "../core/index.ts";
 
@@ -27,13 +27,16 @@ export async function runCleanup(ctx: JobContext): Promise<CleanupReport> {
   };
   if (ctx.trimJournals) report.journalEntries = await ctx.trimJournals();
   const parts = [
-    `${report.sessions} expired sessions`,
-    `${report.tokens} expired tokens`,
-    `${report.unverifiedAccounts} unconfirmed sign-ups`,
-    report.journalEntries === null ? "journals not trimmed (no zone store)" : `${report.journalEntries} journal entries`,
-    `${report.forwards} stale forwardings`,
+    counted(report.sessions, "expired session", "expired sessions"),
+    counted(report.tokens, "expired token", "expired tokens"),
+    counted(report.unverifiedAccounts, "unconfirmed sign-up", "unconfirmed sign-ups"),
+    report.journalEntries === null ? "journals not trimmed (no zone store)" : counted(report.journalEntries, "journal entry", "journal entries"),
+    counted(report.forwards, "stale forwarding", "stale forwardings"),
   ];
   report.summary = `removed ${parts.join(", ")}`;
+  // Journal entries only when journals were trimmed: their absence says "not trimmed".
+  const journals: Record<string, number> = report.journalEntries === null ? {} : { journalEntries: report.journalEntries };
+  report.outcome = outcome("cleanup", { sessions: report.sessions, tokens: report.tokens, signups: report.unverifiedAccounts, ...journals, forwards: report.forwards }, report);
   note(ctx, report, report.summary);
   return report;
 }

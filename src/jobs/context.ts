@@ -1,7 +1,7 @@
 // What every job gets from whoever runs it (the scheduler inside `updns serve`, or a CLI command), and what
 // it hands back. Core holds the rules and jobs call them; the runner wires the database, the zone backends,
 // the mailer and the clock.
-import type { BackendFor, Clock, Mailer } from "../core/index.ts";
+import type { BackendFor, Clock, JobOutcome, Mailer } from "../core/index.ts";
 import type { Db } from "../db/index.ts";
 import type { Logger } from "../log/index.ts";
 import type { MailContext, OutgoingMail, PluralTranslate, Translate } from "../mail/index.ts";
@@ -25,8 +25,8 @@ export interface JobContext {
   checkZone?: ZoneChecker;
   /** Trims the IXFR journals of the embedded zones; returns the entries dropped (absent: not trimmed). */
   trimJournals?: () => Promise<number>;
-  /** Re-signs the DNSSEC zones whose signatures near expiry; returns a one-line summary (absent: not wired). */
-  resignZones?: () => Promise<string>;
+  /** Re-signs the DNSSEC zones whose signatures near expiry (absent: not wired). */
+  resignZones?: () => Promise<ResignResult[]>;
   /** Waits between attempts of a failed mail (default 2 s; tests use 0). */
   mailRetryDelayMs?: number;
 }
@@ -35,9 +35,31 @@ export interface JobContext {
 export interface JobReport {
   lines: string[];
   summary: string;
+  /** The summary as data (a kind and named counts), for pages that say it in their reader's language. */
+  outcome?: JobOutcome;
   /** Mails handed to the mailer, and those that failed even after retries. */
   mailsSent: number;
   mailsFailed: number;
+}
+
+/** One signed zone after a re-signing tick: whether its signatures were renewed, and the key steps taken. */
+export interface ResignResult {
+  zone: string;
+  renewed: boolean;
+  steps: string[];
+}
+
+/** "1 host", "2 hosts": a count in the English summary line. */
+export function counted(n: number, one: string, other: string): string {
+  return `${n} ${n === 1 ? one : other}`;
+}
+
+/** ", 2 mails failed" when mails failed, else "". */
+export const mailsFailedNote = (report: JobReport): string => (report.mailsFailed ? `, ${counted(report.mailsFailed, "mail failed", "mails failed")}` : "");
+
+/** Counts of a run, with the failed mails when there were any. */
+export function outcome(kind: string, counts: Record<string, number>, report: JobReport): JobOutcome {
+  return { kind, counts: report.mailsFailed ? { ...counts, mailsFailed: report.mailsFailed } : counts };
 }
 
 export function newReport(): JobReport {

@@ -3,7 +3,7 @@
 // (core/domain-checks.ts); this job probes the zones over DNS (zone-check.ts), mails and reports.
 import { checkDomains, sweepStaleDomains } from "../core/index.ts";
 import { domainUnavailableMail, secondariesBehindMail } from "../mail/index.ts";
-import { mailContext, newReport, note, sendMail, type JobContext, type JobReport } from "./context.ts";
+import { counted, mailContext, newReport, note, outcome, sendMail, type JobContext, type JobReport } from "./context.ts";
 import { zoneChecker, type CheckStep } from "./zone-check.ts";
 
 export interface DomainsOptions {
@@ -32,10 +32,14 @@ export async function runDomains(ctx: JobContext, o: DomainsOptions): Promise<Do
   if (o.staleCheck) staleCheck(ctx, report);
   const unavailable = report.checked.filter((c) => c.madeUnavailable).length;
   const warned = report.checked.filter((c) => !c.ok && !c.madeUnavailable).length;
+  const counts: Record<string, number> = {};
+  if (o.check) Object.assign(counts, { checked: report.checked.length, unavailable, behind: warned });
+  if (o.staleCheck) counts.deleted = report.deleted.length;
+  report.outcome = outcome("domains", counts, report);
   report.summary = [
     o.check ? `${report.checked.length} checked, ${unavailable} made unavailable, ${warned} with secondaries behind` : "",
     o.staleCheck ? `${report.deleted.length} deleted` : "",
-    report.mailsFailed ? `${report.mailsFailed} mails failed` : "",
+    report.mailsFailed ? counted(report.mailsFailed, "mail failed", "mails failed") : "",
   ]
     .filter(Boolean)
     .join(", ");

@@ -3,7 +3,7 @@
 // `--flag-abuse <[abuse] flag_abuse_threshold> --reset-client --notify-user`.
 import { faultsModify, sweepFaults, type FaultRules } from "../core/index.ts";
 import { abuseMail } from "../mail/index.ts";
-import { mailContext, newReport, note, sendMail, type JobContext, type JobReport } from "./context.ts";
+import { counted, mailContext, mailsFailedNote, newReport, note, outcome, sendMail, type JobContext, type JobReport } from "./context.ts";
 
 export { faultsModify };
 
@@ -39,8 +39,9 @@ export async function runFaults(ctx: JobContext, o: FaultsOptions): Promise<Faul
     const owner = x.flagged.owner;
     if (o.notifyUser && owner) await sendMail(ctx, report, abuseMail(mailContext(ctx, owner.language), owner.email, { username: owner.username, fqdn: x.fqdn, comment: x.flagged.comment, faults: x.flagged.faults }));
   }
+  report.outcome = modify ? outcome("faults", { hosts: sweep.total, changed: report.changed, flagged: report.flagged.length }, report) : outcome("faults-shown", { hosts: sweep.total }, report);
   report.summary = modify
-    ? `${sweep.total} hosts, ${report.changed} changed, ${report.flagged.length} flagged as abuse${report.mailsFailed ? `, ${report.mailsFailed} mails failed` : ""}`
-    : `${sweep.total} hosts`;
+    ? `${counted(sweep.total, "host", "hosts")}, ${report.changed} changed, ${report.flagged.length} flagged as abuse${mailsFailedNote(report)}`
+    : counted(sweep.total, "host", "hosts");
   return report;
 }

@@ -2,7 +2,7 @@
 // schedule, the owners told by mail. Daily by default with --notify-user.
 import { sweepStaleHosts, type StaleHostStage } from "../core/index.ts";
 import { staleHostMail } from "../mail/index.ts";
-import { mailContext, newReport, note, sendMail, type JobContext, type JobReport } from "./context.ts";
+import { counted, mailContext, mailsFailedNote, newReport, note, outcome, sendMail, type JobContext, type JobReport } from "./context.ts";
 
 export interface HostsOptions {
   staleCheck?: boolean;
@@ -29,6 +29,7 @@ export async function runHosts(ctx: JobContext, o: HostsOptions): Promise<HostsR
   const report: HostsReport = { ...newReport(), events: [], recovered: 0 };
   if (!o.staleCheck) {
     report.summary = "nothing to do (no --stale-check)";
+    report.outcome = outcome("nothing", {}, report);
     return report;
   }
   const sweep = sweepStaleHosts(ctx.db, ctx.backendFor, ctx.clock, o);
@@ -46,6 +47,7 @@ export async function runHosts(ctx: JobContext, o: HostsOptions): Promise<HostsR
     }
   }
   const by = (s: StaleHostStage) => report.events.filter((e) => e.stage === s).length;
-  report.summary = `${sweep.total} hosts, ${by("fix")} reminded, ${by("unavailable")} made unavailable, ${by("deleted")} deleted, ${report.recovered} recovered${report.mailsFailed ? `, ${report.mailsFailed} mails failed` : ""}`;
+  report.outcome = outcome("hosts", { hosts: sweep.total, reminded: by("fix"), unavailable: by("unavailable"), deleted: by("deleted"), recovered: report.recovered }, report);
+  report.summary = `${counted(sweep.total, "host", "hosts")}, ${by("fix")} reminded, ${by("unavailable")} made unavailable, ${by("deleted")} deleted, ${report.recovered} recovered${mailsFailedNote(report)}`;
   return report;
 }

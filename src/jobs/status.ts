@@ -14,7 +14,7 @@ export interface JobStatus {
   next: string;
   last_start: string;
   last_end: string;
-  /** "never ran", "running (holder)", "ok: summary" or "FAILED: error". */
+  /** "never ran", "running (holder)", "ok: summary", "FAILED: error" or "did not finish" (its process died). */
   last_result: string;
   /** The equivalent command line. */
   command: string;
@@ -40,7 +40,7 @@ export function jobsStatus(db: Db, schedules: Record<string, string>, settings: 
       next,
       last_start: last?.startedAt ?? "",
       last_end: last?.finishedAt ?? "",
-      last_result: holder ? `running (${holder})` : last ? `${last.ok === null ? "" : last.ok ? "ok: " : "FAILED: "}${last.result}` : "never ran",
+      last_result: holder ? `running (${holder})` : !last ? "never ran" : last.ok === null ? "did not finish" : `${last.ok ? "ok: " : "FAILED: "}${last.result}`,
       command: j.command(settings),
     };
   });

@@ -4,7 +4,7 @@ import { deleteAccount } from "../auth/index.ts";
 import { accountTotals, removeUserDns, sweepStaleAccounts, type AccountSeen, type StaleAccountRules } from "../core/index.ts";
 import { staleAccountMail } from "../mail/index.ts";
 import { formatDate } from "../i18n/index.ts";
-import { day, mailContext, newReport, note, sendMail, type JobContext, type JobReport } from "./context.ts";
+import { day, mailContext, mailsFailedNote, newReport, note, outcome, sendMail, type JobContext, type JobReport } from "./context.ts";
 
 export { UNUSED_AFTER_DAYS, ACCOUNT_GRACE_DAYS } from "../core/index.ts";
 
@@ -22,7 +22,8 @@ export async function runUsers(ctx: JobContext, o: UsersOptions): Promise<UsersR
   note(ctx, report, `before: ${accountTotals(ctx.db)}`);
   if (o.staleCheck) await staleCheck(ctx, o, report);
   note(ctx, report, `after: ${accountTotals(ctx.db)}`);
-  report.summary = o.staleCheck ? `${report.notified.length} notified, ${report.deleted.length} deleted${report.mailsFailed ? `, ${report.mailsFailed} mails failed` : ""}` : "counted";
+  report.outcome = o.staleCheck ? outcome("users", { notified: report.notified.length, deleted: report.deleted.length }, report) : outcome("users-counted", {}, report);
+  report.summary = o.staleCheck ? `${report.notified.length} notified, ${report.deleted.length} deleted${mailsFailedNote(report)}` : "counted";
   return report;
 }
 

@@ -33,7 +33,7 @@ describe("updns faults|domains|hosts|users|jobs through dist/updns", () => {
     expect((await run("faults", "--show-client")).stdout).toBe("0      ops home.dyn.example.test\n");
 
     const list = JSON.parse((await run("jobs", "list", "--json")).stdout);
-    expect(list[0]).toMatchObject({ name: "faults", last_result: "ok: 1 hosts, 1 changed, 1 flagged as abuse" });
+    expect(list[0]).toMatchObject({ name: "faults", last_result: "ok: 1 host, 1 changed, 1 flagged as abuse" });
 
     const check = await run("domains", "--check");
     // Nothing to report: the summary alone.

@@ -76,9 +76,9 @@ test("zone serials: each secondary in sync, behind or silent, asked a few at a t
   const zones = await zoneSerials(db, ask, 100);
   expect(zones.map((z) => z.name)).toEqual(["a.example.org", "b.example.org"]);
   expect(zones[0].secondaries).toEqual([
-    { address: "192.0.2.1", serial: 7, state: "in-sync", error: "" },
-    { address: "192.0.2.2", serial: 6, state: "behind", error: "" },
-    { address: "192.0.2.3", serial: null, state: "no-answer", error: "no answer within 100 ms" },
+    { address: "192.0.2.1", serial: 7, state: "in-sync", problem: null },
+    { address: "192.0.2.2", serial: 6, state: "behind", problem: null },
+    { address: "192.0.2.3", serial: null, state: "no-answer", problem: { kind: "timeout", ms: 100 } },
   ]);
   expect(zones[1].secondaries.every((s) => s.state === "in-sync")).toBe(true);
   expect(most).toBe(SERIAL_QUERIES_AT_ONCE);

@@ -75,6 +75,7 @@ describe("cleanup", () => {
     expect(r.journalEntries).toBe(4);
     expect(journal()).toBe(2);
     expect(r.summary).toContain("4 journal entries");
+    expect(r.outcome).toEqual({ kind: "cleanup", counts: { sessions: 0, tokens: 0, signups: 0, journalEntries: 4, forwards: 0 } });
   });
 
   test("without a zone store the report says the journals were not trimmed", async () => {
@@ -82,6 +83,8 @@ describe("cleanup", () => {
     const r = await runCleanup(w.ctx);
     expect(r.journalEntries).toBeNull();
     expect(r.summary).toContain("journals not trimmed");
+    // No journal count at all: the page says "not trimmed" rather than "0 journal entries".
+    expect(r.outcome?.counts).not.toHaveProperty("journalEntries");
     // Nothing else to do: the accounts of the fixture are confirmed and stay.
     expect(w.db.select().from(users).where(eq(users.username, "ann")).get()).toBeDefined();
   });

@@ -9,11 +9,13 @@ describe("dnssec_resign", () => {
     expect((await runDnssecResign(w.ctx)).summary).toBe("not wired yet: DNSSEC re-signing is not available in this build");
   });
 
-  test("wired: runs the re-sign function and reports its summary", async () => {
+  test("wired: runs the re-sign function and reports what it did, in a line and as counts", async () => {
     const w = makeJobWorld();
     let calls = 0;
-    w.ctx.resignZones = async () => (calls++, "2 zones re-signed");
+    w.ctx.resignZones = async () => (calls++, [{ zone: "a.example", renewed: true, steps: ["zsk-published"] }, { zone: "b.example", renewed: false, steps: [] }]);
     const r = await runDnssecResign(w.ctx);
-    expect([calls, r.summary, r.lines]).toEqual([1, "2 zones re-signed", ["2 zones re-signed"]]);
+    const line = "2 signed zone(s), signatures renewed in a.example; a.example: zsk-published";
+    expect([calls, r.summary, r.lines]).toEqual([1, line, [line]]);
+    expect(r.outcome).toEqual({ kind: "dnssec", counts: { zones: 2, renewed: 1, steps: 1 } });
   });
 });

@@ -50,6 +50,7 @@ describe("the rules, with a stub checker", () => {
     const w = makeJobWorld();
     withChecker(w, { [ZONE]: { ok: false, broken: true, message: "timeout after 1 s" } });
     const r = await runDomains(w.ctx, { check: true });
+    expect(r.outcome).toEqual({ kind: "domains", counts: { checked: 1, unavailable: 1, behind: 0 } });
     expect(r.lines).toEqual([`Setting unavailable flag for domain ${ZONE} (created by ann): timeout after 1 s`]);
     expect(domain(w.db, ZONE)).toMatchObject({ available: false, public: false, lastCheckResult: "FAILED: soa: timeout after 1 s" });
     expect(w.mails).toHaveLength(0);

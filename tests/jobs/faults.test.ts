@@ -33,6 +33,7 @@ describe("the baseline's test_faults cases (§9.9)", () => {
     expect(w.row(id)!.clientFaults).toBe(0);
     expect(w.row(id)!.abuse).toBe(true);
     expect(r.flagged).toEqual([`h.${ZONE}`]);
+    expect(r.outcome).toEqual({ kind: "faults", counts: { hosts: 1, changed: 1, flagged: 1 } });
     expect(r.lines).toContain(`Setting abuse flag for host h.${ZONE} (created by ann, client faults: 42)`);
   });
 
@@ -139,6 +140,7 @@ describe("abuse flag and DNS", () => {
     const b = w.host("b", { clientFaults: 200 });
     const r = await runFaults(w.ctx, { flagAbuse: 150, notifyUser: true });
     expect(r.mailsFailed).toBe(2);
+    expect(r.outcome?.counts).toMatchObject({ flagged: 2, mailsFailed: 2 });
     expect([w.row(a)!.abuse, w.row(b)!.abuse]).toEqual([true, true]);
     // Tried three times each before giving up.
     expect(w.log.lines.filter((l) => l.includes("mail failed")).length).toBe(6);

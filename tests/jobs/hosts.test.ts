@@ -30,6 +30,9 @@ describe("staleness, step by step", () => {
     const r1 = await runHosts(w.ctx, stale);
     expect(w.row(id)!.staleness).toBe(1);
     expect(r1.lines).toEqual([`old.${ZONE} has not seen IP updates for a long time; staleness: 1 -> please fix!`]);
+    // The run's counts as data (the status page says them in its reader's language), beside the English line.
+    expect(r1.outcome).toEqual({ kind: "hosts", counts: { hosts: 1, reminded: 1, unavailable: 0, deleted: 0, recovered: 0 } });
+    expect(r1.summary).toBe("1 host, 1 reminded, 0 made unavailable, 0 deleted, 0 recovered");
     expect(w.row(id)!.stalenessNotificationTimestamp?.getTime()).toBe(w.clock.t);
     w.clock.advance(7 * DAY);
     const r2 = await runHosts(w.ctx, stale);
@@ -68,6 +71,7 @@ describe("staleness, step by step", () => {
     const r = await runHosts(w.ctx, stale);
     expect(w.row(id)!.staleness).toBe(0);
     expect(r.recovered).toBe(1);
+    expect(r.outcome?.counts).toMatchObject({ hosts: 1, recovered: 1 });
     expect(w.mails).toHaveLength(0);
   });
 

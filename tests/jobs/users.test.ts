@@ -61,6 +61,7 @@ describe("users --stale-check", () => {
     w.clock.advance(1 * DAY);
     const r3 = await runUsers(w.ctx, { staleCheck: true });
     expect(r3.deleted).toEqual(["gone"]);
+    expect(r3.outcome).toEqual({ kind: "users", counts: { notified: 0, deleted: 1 } });
     expect(r3.lines).toContain("gone <gone@example.test> hasn't logged in for 1.18y, has no hosts and no domains -> deleted user.");
     expect(exists(w, id)).toBe(false);
     expect(r3.lines.at(-1)).toBe("after: users: 2, hosts: 1, domains: 1");

@@ -21,7 +21,9 @@ import type { Page } from "playwright-core";
 import { createUser } from "../../../src/core/admin/users.ts";
 import { createToken } from "../../../src/core/index.ts";
 import { issueToken } from "../../../src/auth/index.ts";
-import { serviceUpdaters } from "../../../src/db/index.ts";
+import { serviceUpdaters, settings } from "../../../src/db/index.ts";
+import { findJob, runExclusive, type JobContext } from "../../../src/jobs/index.ts";
+import { memoryLogger } from "../../../src/log/index.ts";
 import { haveChromium, launchChromium } from "../../support/chromium.ts";
 import { startInProcess, type InProcess } from "../../support/updns.ts";
 import { httpBrowser } from "./harness.ts";
@@ -254,6 +256,7 @@ async function seedWorld(s: InProcess): Promise<Seed> {
   const acme = await b.submit("/acme/", { allowfrom: "192.0.2.0/24" }, "/acme/");
   if (acme.status !== 200) throw new Error(acme.body.match(/<small[^>]*error[^>]*>[^<]*/)?.[0] ?? acme.body.slice(-3000));
   const acmeId = Number((await b.get("/acme/")).body.match(/\/acme\/(\d+)\/revoke/)![1]);
+  await seedJobRuns(s);
   const now = new Date();
   return {
     aliceId: alice.id,
@@ -269,6 +272,21 @@ async function seedWorld(s: InProcess): Promise<Seed> {
     resetToken: issueToken(s.db, { purpose: "reset_password", userId: alice.id, email: "alice@example.test" }, now),
     verifyToken: issueToken(s.db, { purpose: "verify_email", userId: alice.id, email: "alice@example.test" }, now),
   };
+}
+
+/**
+ * The status page's jobs table in each of its forms: runs said in words, a failure and a run recorded before
+ * runs kept their counts (both quoted as they were stored: long lines a phone must wrap).
+ */
+async function seedJobRuns(s: InProcess): Promise<void> {
+  const clock = { now: () => new Date() };
+  const ctx = { db: s.db, log: memoryLogger("error"), clock, mailer: { send: async () => {} }, backendFor: () => { throw new Error("no DNS change expected"); }, site: "updns.test" } as unknown as JobContext;
+  for (const name of ["hosts_stale_check", "cleanup"]) await runExclusive(s.db, name, "scheduler", clock.now, () => findJob(name)!.run(ctx, { flagAbuseThreshold: 0 }));
+  const error = "SQLiteError: database is locked while removing the accounts of living-room-router.dynamic.home.example.org";
+  await runExclusive(s.db, "users_stale_check", "scheduler", clock.now, async () => Promise.reject(new Error(error))).catch(() => {});
+  const at = clock.now().toISOString();
+  const old = { startedAt: at, finishedAt: at, ok: true, result: "removed 0 expired sessions, 0 expired tokens, 0 unconfirmed sign-ups, journals not trimmed (no zone store), 0 stale forwardings", by: "scheduler" };
+  s.db.insert(settings).values({ key: "job:faults", value: JSON.stringify(old) }).run();
 }
 
 /** Signs the browser in as `who` through the login form (or out, for anonymous). */

@@ -9,6 +9,11 @@ import { dig, rdata } from "../../support/dig.ts";
 import { havePeers, waitFor } from "../../support/net.ts";
 import { startSecondary, type Secondary } from "../../support/secondaries.ts";
 import { makeDnsWebWorld } from "./world.ts";
+import { settings } from "../../../src/db/index.ts";
+import { findJob, runExclusive, type JobContext } from "../../../src/jobs/index.ts";
+import { memoryLogger } from "../../../src/log/index.ts";
+import type { ServerStatus } from "../../../src/core/index.ts";
+import { englishLeftovers, englishWords, nativeWords } from "../../i18n/english.ts";
 
 const ZONE = "sec.example.test";
 let dns: DnsListener | undefined;
@@ -18,11 +23,14 @@ afterAll(async () => {
   await dns?.stop();
 });
 
-async function world() {
+async function world(secondarySerial?: ServerStatus["secondarySerial"]) {
   const metrics = new AppMetrics();
   let responder: Responder | undefined;
   const w = await makeDnsWebWorld({
-    status: (db, config) => serverStatus({ cfg: config, db, metrics, dnsCounters: () => responder?.counters, dnsAddresses: () => (dns ? [`127.0.0.1:${dns.addresses[0].udpPort}`] : []), httpAddresses: () => ["127.0.0.1:8080"], startedAt: new Date("2026-01-01T00:00:00Z") }),
+    status: (db, config) => {
+      const st = serverStatus({ cfg: config, db, metrics, dnsCounters: () => responder?.counters, dnsAddresses: () => (dns ? [`127.0.0.1:${dns.addresses[0].udpPort}`] : []), httpAddresses: () => ["127.0.0.1:8080"], startedAt: new Date("2026-01-01T00:00:00Z") });
+      return secondarySerial ? { ...st, secondarySerial } : st;
+    },
   });
   responder = new Responder({ store: w.store });
   return { w, metrics, responder };
@@ -96,3 +104,41 @@ test("the status page shows version, uptime, listeners, charts of the day, jobs 
 
   expect((await user.b.get("/status/")).status).toBe(404);
 });
+
+test("job results and secondaries' problems in the reader's language; other programs' diagnostics quoted as they are", async () => {
+  // One secondary refuses (the DNS client's own message), one never answers (our time limit).
+  const refused = "connection refused by 192.0.2.1:53 (nothing listens on that UDP port)";
+  const { w } = await world(async (_zone, address) => (address === "192.0.2.1" ? Promise.reject(new Error(refused)) : new Promise<number>(() => {})));
+  const staff = await w.signedIn("root", { staff: true });
+  expect((await staff.b.submit("/domain/add/", { name: ZONE, backend: "embedded" }, "/domain/add/")).status).toBe(303);
+  for (const address of ["192.0.2.1", "192.0.2.2"]) expect((await staff.b.submit("/domain/1/secondaries", { address }, "/domain/1/")).status).toBe(303);
+  expect((await staff.b.submit("/host/add/", { name: "home", domain: "1" }, "/host/add/")).status).toBe(303);
+  // Runs as the scheduler records them: two jobs that ran, one that failed, one recorded before runs kept
+  // their counts (its English line is all there is), and domains_check never ran.
+  const now = () => w.clock.now();
+  const ctx = { db: w.db, log: memoryLogger("error"), clock: w.clock, mailer: { send: async () => {} }, backendFor: () => { throw new Error("no DNS change expected"); }, site: "updns.test" } as unknown as JobContext;
+  for (const name of ["hosts_stale_check", "cleanup"]) await runExclusive(w.db, name, "scheduler", now, () => findJob(name)!.run(ctx, { flagAbuseThreshold: 0 }));
+  await runExclusive(w.db, "users_stale_check", "scheduler", now, async () => Promise.reject(new Error("database is locked"))).catch(() => {});
+  const old = { startedAt: now().toISOString(), finishedAt: now().toISOString(), ok: true, result: "1 hosts, 0 changed, 0 flagged as abuse", by: "scheduler" };
+  w.db.insert(settings).values({ key: "job:faults", value: JSON.stringify(old) }).run();
+  // A run whose process died: started, never finished, and nobody holds its lease.
+  w.db.insert(settings).values({ key: "job:dnssec_resign", value: JSON.stringify({ ...old, finishedAt: null, ok: null, result: "running" }) }).run();
+
+  const cell = (body: string, job: string) => body.match(new RegExp(`<code>${job}</code>[\\s\\S]*?<td data-label="[^"]*">[\\s\\S]*?<td data-label="[^"]*">[\\s\\S]*?<td data-label="[^"]*"[^>]*>([\\s\\S]*?)</td>`))?.[1].trim() ?? "";
+  const en = (await staff.b.get("/status/")).body;
+  expect(cell(en, "hosts_stale_check")).toBe("<span>ok: 1 host checked, 0 owners reminded, 0 made unavailable, 0 deleted, 0 updated again</span>");
+  expect(cell(en, "cleanup")).toBe("<span>ok: cleaned up 0 expired sessions, 0 expired links, 0 unconfirmed sign-ups, 0 stale forwardings, journals not trimmed (no zone store)</span>");
+
+  const de = (await staff.b.get("/status/", { "accept-language": "de" })).body;
+  expect(cell(de, "hosts_stale_check")).toBe("<span>OK: 1 Host geprüft, 0 Besitzer erinnert, 0 nicht mehr verfügbar, 0 gelöscht, 0 wieder aktualisiert</span>");
+  expect(cell(de, "cleanup")).toBe("<span>OK: 0 abgelaufene Sitzungen, 0 abgelaufene Links, 0 unbestätigte Registrierungen, 0 veraltete Weiterleitungen entfernt, Journale nicht gekürzt (kein Zonenspeicher)</span>");
+  expect(cell(de, "faults")).toBe('<span><span>OK, wie die Aufgabe es festhielt:</span> <samp translate="no">1 hosts, 0 changed, 0 flagged as abuse</samp></span>');
+  expect(cell(de, "users_stale_check")).toBe('<span><span>fehlgeschlagen:</span> <samp translate="no">database is locked</samp></span>');
+  expect(cell(de, "domains_check")).toBe("<span>nie gelaufen</span>");
+  expect(cell(de, "dnssec_resign")).toBe("<span>nicht beendet</span>");
+  // The secondaries: our own time limit in words, the DNS client's message quoted after a lead-in.
+  expect(de).toContain(`<span class="muted">die Abfrage scheiterte:</span> <samp translate="no">${refused}</samp>`);
+  expect(de).toContain('<span class="muted">(nach 2.000 ms aufgegeben)</span>');
+  // Nothing else in English on the page.
+  expect(englishLeftovers(de, "de", englishWords(), nativeWords("de"))).toEqual([]);
+}, 30_000);

@@ -3,12 +3,13 @@
 // queries and update latency as small charts, every embedded zone with its serial and its secondaries'
 // serials, the jobs and mail.
 import { Html } from "@elysiajs/html";
-import { statusCounts, zoneSerials, type JobLine, type MailState, type ServerStatus, type StatusSeries, type ZoneSerials } from "../../../core/index.ts";
+import { statusCounts, zoneSerials, type JobLine, type MailState, type ServerStatus, type SecondaryProblem, type StatusSeries, type ZoneSerials } from "../../../core/index.ts";
 import { webRoutes, type Web, type WebContext } from "../context.ts";
 import { page } from "../layout.tsx";
 import { formatDateTime, formatNumber } from "../i18n.ts";
 import { Sparkline } from "../charts.tsx";
 import { ago } from "../ui.tsx";
+import { JobResult } from "./outcome.tsx";
 
 /** Minutes per drawn point: 144 points a day draw the shape without 1440 of them in the page. */
 const STEP = 10;
@@ -97,9 +98,38 @@ function Mail({ c, m }: { c: WebContext; m: MailState }): JSX.Element {
         <dt safe>{t("Last sent")}</dt>
         <dd safe>{m.lastSent ? formatDateTime(c.lang, m.lastSent) : t("never")}</dd>
         <dt safe>{t("Last failure")}</dt>
-        <dd safe>{m.lastFailure ? `${formatDateTime(c.lang, m.lastFailure.at)}: ${m.lastFailure.error}` : t("none")}</dd>
+        {/* The mailer's error is the SMTP client's diagnostic: shown as it is, not translated. */}
+        <dd>
+          {m.lastFailure ? (
+            <>
+              <span safe>{`${formatDateTime(c.lang, m.lastFailure.at)}:`}</span> <samp translate="no" safe>{m.lastFailure.error}</samp>
+            </>
+          ) : (
+            <span safe>{t("none")}</span>
+          )}
+        </dd>
       </dl>
     </section>
+  );
+}
+
+/**
+ * Why a secondary gave no serial: our own time limit, in words; or the DNS client's error, which is its
+ * diagnostic in its own words, quoted as it is after a lead-in.
+ */
+function Problem({ c, p }: { c: WebContext; p: SecondaryProblem | null }): JSX.Element {
+  if (!p) return <></>;
+  return (
+    <>
+      {" "}
+      {p.kind === "timeout" ? (
+        <span class="muted" safe>{c.t("(waited {ms} ms)", { ms: formatNumber(c.lang, p.ms) })}</span>
+      ) : (
+        <>
+          <span class="muted" safe>{c.t("the query failed:")}</span> <samp translate="no" safe>{p.message}</samp>
+        </>
+      )}
+    </>
   );
 }
 
@@ -134,9 +164,10 @@ function Zones({ c, zones }: { c: WebContext; zones: ZoneSerials[] }): JSX.Eleme
                         {z.secondaries.map((s) => (
                           <li data-state={s.state}>
                             <code safe>{s.address}</code> <span safe>{s.serial === null ? "" : String(s.serial)}</span>{" "}
-                            <span class={s.state === "in-sync" ? "badge ok" : "badge bad"} title={s.error || undefined} safe>
+                            <span class={s.state === "in-sync" ? "badge ok" : "badge bad"} safe>
                               {state[s.state]}
                             </span>
+                            <Problem c={c} p={s.problem} />
                           </li>
                         ))}
                       </ul>
@@ -154,7 +185,6 @@ function Zones({ c, zones }: { c: WebContext; zones: ZoneSerials[] }): JSX.Eleme
 
 function Jobs({ c, jobs }: { c: WebContext; jobs: JobLine[] }): JSX.Element {
   const t = c.t;
-  const result = (j: JobLine) => (j.running ? t("running") : j.ok === null ? t("never ran") : `${j.ok ? t("ok") : t("failed")}${j.result ? `: ${j.result}` : ""}`);
   return (
     <section aria-labelledby="h-jobs">
       <h2 id="h-jobs" safe>{t("Jobs")}</h2>
@@ -177,7 +207,9 @@ function Jobs({ c, jobs }: { c: WebContext; jobs: JobLine[] }): JSX.Element {
                 </td>
                 <td data-label={t("Schedule")} safe>{j.schedule === "off" ? t("off") : j.schedule}</td>
                 <td data-label={t("Last run")}>{j.lastRun ? formatDateTime(c.lang, j.lastRun) : "–"}</td>
-                <td data-label={t("Result")} class={j.ok === false ? "bad" : undefined} safe>{result(j)}</td>
+                <td data-label={t("Result")} class={j.ok === false ? "bad" : undefined}>
+                  <JobResult c={c} j={j} />
+                </td>
                 <td data-label={t("Next run")}>{j.next ? formatDateTime(c.lang, j.next) : "–"}</td>
               </tr>
             ))}
