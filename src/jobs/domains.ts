@@ -68,7 +68,7 @@ async function check(ctx: JobContext, o: DomainsOptions, report: DomainsReport):
 function staleCheck(ctx: JobContext, report: DomainsReport): void {
   for (const d of sweepStaleDomains(ctx.db)) {
     if (d.kind === "available") note(ctx, report, `Domain ${d.name} is available.`);
-    else if (d.kind === "has-hosts") note(ctx, report, `Domain ${d.name} is not available, but has ${d.hosts} hosts.`);
+    else if (d.kind === "has-hosts") note(ctx, report, `Domain ${d.name} is not available, but has ${d.hosts} ${d.hosts === 1 ? "host" : "hosts"}.`);
     else {
       report.deleted.push(d.name);
       note(ctx, report, `Domain ${d.name} is not available and has no hosts -> deleted domain.`);

@@ -85,7 +85,7 @@ describe("the rules, with a stub checker", () => {
     w.db.insert(domains).values({ name: "empty.example.test", available: false }).run();
     const r = await runDomains(w.ctx, { staleCheck: true });
     expect(r.lines).toEqual([
-      "Domain busy.example.test is not available, but has 1 hosts.",
+      "Domain busy.example.test is not available, but has 1 host.",
       "Domain dyn.example.test is available.",
       "Domain empty.example.test is not available and has no hosts -> deleted domain.",
     ]);
