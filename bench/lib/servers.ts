@@ -70,6 +70,15 @@ export interface UpdnsOptions {
   synchronous?: "FULL" | "NORMAL";
   logLevel?: string;
   timeoutMs?: number;
+  /** dns.threads (absent: updns's default, the number of cores). */
+  threads?: number;
+  /** Run on these CPUs only (taskset -c), for the pinned run. */
+  cpu?: string;
+}
+
+/** `cmd` run on the CPUs `cpu` (taskset execs it, so the pid is the server's own). */
+export function pinned(cmd: string[], cpu: string | undefined): string[] {
+  return cpu === undefined ? cmd : [which("taskset") ?? "taskset", "-c", cpu, ...cmd];
 }
 
 /** `dist/updns serve` on free loopback ports for DNS and HTTP. */
@@ -86,8 +95,9 @@ export async function startUpdns(o: UpdnsOptions): Promise<Server> {
     UPDNS_SERVER_SYNCHRONOUS: o.synchronous ?? "FULL",
     UPDNS_LOG_LEVEL: o.logLevel ?? "info",
   };
+  if (o.threads !== undefined) env.UPDNS_DNS_THREADS = String(o.threads);
   // The data dir is the caller's (it may serve several runs): stop() leaves it.
-  return launch("updns", [UPDNS_BINARY, "serve"], o.dataDir, port, o.zone, env, o.timeoutMs, http, false);
+  return launch("updns", pinned([UPDNS_BINARY, "serve"], o.cpu), o.dataDir, port, o.zone, env, o.timeoutMs, http, false);
 }
 
 export interface PeerOptions {
@@ -96,6 +106,8 @@ export interface PeerOptions {
   zoneFile: string;
   /** Worker processes/threads (default 2, one per core of the reference machine). */
   workers?: number;
+  /** Run on these CPUs only (taskset -c), for the pinned run. */
+  cpu?: string;
   /** BIND only: a TSIG key allowed to UPDATE the zone. */
   updateKey?: { name: string; algorithm: string; secret: string };
   timeoutMs?: number;
@@ -188,7 +200,7 @@ zone "${o.zone}" {
     // BIND writes its journal beside the zone file: keep both in its folder.
     cmd = [bin, "-g", "-c", conf, "-p", String(port), "-n", String(workers)];
   }
-  return launch(kind, cmd, dir, port, o.zone, undefined, o.timeoutMs);
+  return launch(kind, pinned(cmd, o.cpu), dir, port, o.zone, undefined, o.timeoutMs);
 }
 
 /**
