@@ -28,6 +28,16 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
     this.size = size;
   }
 
+  /** The base and the layer's entries (undefined: deleted), for another thread to rebuild the map from. */
+  parts(): { base: ReadonlyMap<K, V>; layer: [K, V | undefined][]; size: number } {
+    return { base: this.base, layer: [...this.layer].map(([k, v]) => [k, v === GONE ? undefined : v]), size: this.size };
+  }
+
+  /** The map `parts()` described, over `base` (as rebuilt by the caller). */
+  static fromParts<K, V>(base: ReadonlyMap<K, V>, layer: [K, V | undefined][], size: number): LayeredMap<K, V> {
+    return new LayeredMap(base, new Map(layer.map(([k, v]) => [k, v === undefined ? GONE : v])), size);
+  }
+
   static of<K, V>(m: ReadonlyMap<K, V>): LayeredMap<K, V> {
     return m instanceof LayeredMap ? m : new LayeredMap(m, new Map(), m.size);
   }

@@ -190,6 +190,13 @@ export class ZoneStore {
     return this.running.has(zone) || (this.queues.get(zone)?.length ?? 0) > 0;
   }
 
+  private publishBarrier: ((set: ZoneSet) => Promise<void>) | null = null;
+
+  /** Have each commit await `fn(new zone set)` after the swap and before it is acknowledged (null: none). */
+  setPublishBarrier(fn: ((set: ZoneSet) => Promise<void>) | null): void {
+    this.publishBarrier = fn;
+  }
+
   /** Subscribe to commits; returns the unsubscribe function. Listeners run after the swap. */
   onCommit(listener: CommitListener): () => void {
     this.listeners.push(listener);
@@ -796,6 +803,9 @@ export class ZoneStore {
     const snap = work.build();
     snap.chain = chain;
     this.current = this.current.with(snap);
+    // Where queries are answered elsewhere too (DNS threads), they all serve the new version before the
+    // change is acknowledged: an update's client then finds its address at every socket.
+    if (this.publishBarrier) await this.publishBarrier(this.current).catch((e) => this.opts.log?.(`dns/zone: publishing ${zone} serial ${serialTo}: ${(e as Error).message}`));
     for (const { p, dirty } of ok) p.resolve(dirty ? cs : null);
     this.notify(zone, serialTo, cs);
     // Keep the journal within its count and age every so often, off the caller's path.
