@@ -97,7 +97,22 @@ export async function startUpdns(o: UpdnsOptions): Promise<Server> {
   };
   if (o.threads !== undefined) env.UPDNS_DNS_THREADS = String(o.threads);
   // The data dir is the caller's (it may serve several runs): stop() leaves it.
-  return launch("updns", pinned([UPDNS_BINARY, "serve"], o.cpu), o.dataDir, port, o.zone, env, o.timeoutMs, http, false);
+  const server = await launch("updns", pinned([UPDNS_BINARY, "serve"], o.cpu), o.dataDir, port, o.zone, env, o.timeoutMs, http, false);
+  // DNS answers before the DNS threads and the HTTP listener are up: the caller may start with either.
+  const deadline = performance.now() + (o.timeoutMs ?? 120_000);
+  for (;;) {
+    try {
+      await fetch(`http://${http}/healthz`);
+      break;
+    } catch (e) {
+      if (performance.now() > deadline) {
+        await server.stop();
+        throw new Error(`updns HTTP on ${http} did not come up: ${(e as Error).message}`);
+      }
+      await Bun.sleep(25);
+    }
+  }
+  return server;
 }
 
 export interface PeerOptions {
