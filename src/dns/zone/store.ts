@@ -197,6 +197,11 @@ export class ZoneStore {
     this.publishBarrier = fn;
   }
 
+  /** After a swap: wait until every other place answering queries serves the new zone set (the barrier). */
+  private async published(zone: string, serial: number): Promise<void> {
+    if (this.publishBarrier) await this.publishBarrier(this.current).catch((e) => this.opts.log?.(`dns/zone: publishing ${zone} serial ${serial}: ${(e as Error).message}`));
+  }
+
   /** Subscribe to commits; returns the unsubscribe function. Listeners run after the swap. */
   onCommit(listener: CommitListener): () => void {
     this.listeners.push(listener);
@@ -240,6 +245,7 @@ export class ZoneStore {
     this.schemes.set(name, scheme);
     this.clearAnswerCaches(); // a CNAME elsewhere may now lead into this zone
     this.current = this.current.with(snap);
+    await this.published(name, snap.serial);
     this.notify(name, snap.serial, null);
     await this.catalogChange([name], [], def.catalogGroup);
     return snap;
@@ -629,6 +635,7 @@ export class ZoneStore {
     await this.storage.deleteZone(n);
     this.clearAnswerCaches();
     this.current = this.current.without(n);
+    await this.published(n, 0);
     this.schemes.delete(n);
     await this.catalogChange([], [n]);
   }
@@ -805,7 +812,7 @@ export class ZoneStore {
     this.current = this.current.with(snap);
     // Where queries are answered elsewhere too (DNS threads), they all serve the new version before the
     // change is acknowledged: an update's client then finds its address at every socket.
-    if (this.publishBarrier) await this.publishBarrier(this.current).catch((e) => this.opts.log?.(`dns/zone: publishing ${zone} serial ${serialTo}: ${(e as Error).message}`));
+    await this.published(zone, serialTo);
     for (const { p, dirty } of ok) p.resolve(dirty ? cs : null);
     this.notify(zone, serialTo, cs);
     // Keep the journal within its count and age every so often, off the caller's path.

@@ -9,6 +9,8 @@ import { memoryLogger } from "../../../src/log/index.ts";
 import { startServer, type Running } from "../../../src/cli/serve.ts";
 import { addZone, hostA, UPDATE_SECRET } from "../../../bench/lib/zone.ts";
 import { tempDir } from "../../support/net.ts";
+import { users } from "../../../src/db/index.ts";
+import { addEmbeddedZone } from "../../../src/core/admin/domains.ts";
 
 const ZONE = "threads.test";
 const HOSTS = 20;
@@ -87,6 +89,18 @@ describe("DNS threads", () => {
       for (const a of got) expect(a).toEqual([ip]);
     }
     expect(workerAnswers()).toBeGreaterThan(before);
+  });
+
+  test("a zone created, then deleted, is answered, then refused, by every thread as soon as the call returns", async () => {
+    const store = server.zones.store;
+    const ownerId = server.db.select({ id: users.id }).from(users).get()!.id;
+    await addEmbeddedZone(server.db, { name: "added.test", ownerId, ns: ["ns1.added.test"] }, async (z) => {
+      const records = [{ name: "www.added.test", type: "A" as const, ttl: 60, data: "192.0.2.9" }];
+      await store.createZone({ name: z.name, serialScheme: z.serialScheme, soa: { mname: `${z.soa.mname}.`, rname: `${z.soa.rname}.` }, ns: z.ns.map((n) => `${n}.`), records });
+    });
+    for (const a of await askFromManyPorts("www.added.test", 48)) expect(a).toEqual(["192.0.2.9"]);
+    await store.deleteZone("added.test");
+    for (const a of await askFromManyPorts("www.added.test", 48)) expect(a).toEqual([]);
   });
 
   test("anything but a plain query is answered by the main thread for the worker it reached (here NOTIMP for an unknown opcode)", async () => {
