@@ -1,21 +1,25 @@
 // Zone snapshots handed to other threads (dns/server answers queries in several): the bulk of a large zone,
-// its packed names (packed.ts), lies in SharedArrayBuffers that every thread reads in place; what a commit
-// changes (the small layer on top, the SOA, the below-counts) is copied. A base already sent goes by its
-// number only, and a zone whose snapshot did not change by its name only, so a commit costs each thread
-// about the size of the commit, not of the zone.
-import { LayeredMap } from "./layered.ts";
+// its packed names (packed.ts), lies in SharedArrayBuffers that every thread reads in place; the rest goes
+// by message, and only what changed: a base map already sent goes by its number, the layer of changes on
+// top of it (layered.ts) as its difference from the layer sent before, and a zone whose snapshot did not
+// change by its name. A commit then costs each thread about the size of the commit, not of the zone.
+import { LayeredMap, type LayerDiff } from "./layered.ts";
 import { NodeSets, type Node } from "./node.ts";
 import { PackedNodes, type SharedPacked } from "./packed.ts";
 import { indexOf } from "./signer.ts";
 import { ZoneSet, ZoneSnapshot } from "./snapshot.ts";
 import type { RRset, SerialScheme } from "./types.ts";
 
-/** A zone's base map: its content only the first time a thread gets it. */
+/** A base map: its content only the first time a thread gets it. */
 interface SharedBase {
   id: number;
   packed?: SharedPacked;
-  plain?: [string, RRset[]][];
+  nodes?: [string, RRset[]][];
+  counts?: [string, number][];
 }
+
+/** A LayeredMap as its base and its layer's difference from the one sent before (values encoded). */
+type SharedLayer<W> = { base: SharedBase } & Omit<LayerDiff<string, W>, "base">;
 
 interface SharedZone {
   name: string;
@@ -23,10 +27,8 @@ interface SharedZone {
   same?: true;
   scheme?: SerialScheme;
   cutCount?: number;
-  base?: SharedBase;
-  layer?: [string, RRset[] | undefined][];
-  size?: number;
-  below?: [string, number][];
+  nodes?: SharedLayer<RRset[]>;
+  below?: SharedLayer<number>;
   signed?: boolean;
 }
 
@@ -35,90 +37,108 @@ export interface SharedZoneSet {
   zones: SharedZone[];
 }
 
-const setsOf = (node: Node | undefined): RRset[] | undefined => (node ? [...node.values()] : undefined);
+const layered = <V>(m: ReadonlyMap<string, V>): LayeredMap<string, V> => (m instanceof LayeredMap ? (m as LayeredMap<string, V>) : LayeredMap.of(m));
+const setsOf = (node: Node): RRset[] => [...node.values()];
 
-/** The sending side: remembers what the receiving threads already hold. All receivers get every message. */
+/** The sending side: remembers what the receiving threads hold. All receivers get every message, in order. */
 export class ZoneSetSharer {
-  private sent = new Map<string, ZoneSnapshot>();
+  private sent = new Map<string, { snap: ZoneSnapshot; nodes: LayeredMap<string, Node>; below: LayeredMap<string, number> }>();
   private baseIds = new WeakMap<object, number>();
   private nextId = 1;
 
   /** `set` as a message (structured-clonable; the packed arrays are shared, not copied). */
   share(set: ZoneSet): SharedZoneSet {
     const zones: SharedZone[] = [];
-    const next = new Map<string, ZoneSnapshot>();
+    const next: typeof this.sent = new Map();
     for (const [name, z] of set.zones) {
-      next.set(name, z);
-      if (this.sent.get(name) === z) {
+      const prev = this.sent.get(name);
+      if (prev?.snap === z) {
+        next.set(name, prev);
         zones.push({ name, same: true });
         continue;
       }
-      const layered = z.nodes instanceof LayeredMap ? (z.nodes as LayeredMap<string, Node>).parts() : { base: z.nodes, layer: [], size: z.nodes.size };
-      let id = this.baseIds.get(layered.base);
-      let base: SharedBase;
-      if (id !== undefined) base = { id };
-      else {
-        id = this.nextId++;
-        this.baseIds.set(layered.base, id);
-        base = layered.base instanceof PackedNodes ? { id, packed: layered.base.share() } : { id, plain: [...layered.base].map(([k, node]) => [k, setsOf(node)!]) };
-      }
+      const nodes = layered(z.nodes);
+      const below = layered(z.below);
+      next.set(name, { snap: z, nodes, below });
       zones.push({
         name,
         scheme: z.serialScheme,
         cutCount: z.cutCount,
-        base,
-        layer: layered.layer.map(([k, node]) => [k, setsOf(node)]),
-        size: layered.size,
-        below: [...z.below],
+        nodes: this.layer(nodes.diff(prev?.nodes), (b) => (b instanceof PackedNodes ? { packed: b.share() } : { nodes: [...b].map(([k, n]) => [k, setsOf(n)]) }), (n) => n && setsOf(n)),
+        below: this.layer(below.diff(prev?.below), (b) => ({ counts: [...b] }), (v) => v),
         signed: z.chain !== null,
       });
     }
     this.sent = next;
     return { zones };
   }
+
+  private layer<V, W>(d: LayerDiff<string, V>, content: (base: ReadonlyMap<string, V>) => Omit<SharedBase, "id">, value: (v: V | undefined) => W | undefined): SharedLayer<W> {
+    let id = this.baseIds.get(d.base);
+    let base: SharedBase;
+    if (id !== undefined) base = { id };
+    else {
+      id = this.nextId++;
+      this.baseIds.set(d.base, id);
+      base = { id, ...content(d.base) };
+    }
+    return { base, full: d.full, changed: d.changed.map(([k, v]) => [k, value(v)]), removed: d.removed, size: d.size };
+  }
 }
 
-/** The receiving side: rebuilds each version over the shared memory and the bases it already holds. */
+interface Held {
+  snap: ZoneSnapshot;
+  nodes: LayeredMap<string, Node>;
+  below: LayeredMap<string, number>;
+  /** The numbers of the bases it stands on. */
+  bases: [number, number];
+}
+
+/** The receiving side: rebuilds each version over the shared memory and what it already holds. */
 export class ZoneSetReceiver {
-  private zones = new Map<string, ZoneSnapshot>();
-  private bases = new Map<number, ReadonlyMap<string, Node>>();
-  private baseOf = new Map<string, number>();
+  private held = new Map<string, Held>();
+  private bases = new Map<number, ReadonlyMap<string, unknown>>();
   current = new ZoneSet(new Map());
 
   receive(m: SharedZoneSet): ZoneSet {
-    const zones = new Map<string, ZoneSnapshot>();
-    const baseOf = new Map<string, number>();
+    const held = new Map<string, Held>();
     for (const s of m.zones) {
+      const prev = this.held.get(s.name);
       if (s.same) {
-        const z = this.zones.get(s.name);
-        if (!z) throw new Error(`zone ${s.name} was never sent`);
-        zones.set(s.name, z);
-        baseOf.set(s.name, this.baseOf.get(s.name)!);
+        if (!prev) throw new Error(`zone ${s.name} was never sent`);
+        held.set(s.name, prev);
         continue;
       }
-      const b = s.base!;
-      let base = this.bases.get(b.id);
-      if (!base) {
-        if (b.packed) base = PackedNodes.fromShared(b.packed);
-        else if (b.plain) base = new Map(b.plain.map(([k, sets]) => [k, new NodeSets(sets)]));
-        else throw new Error(`base ${b.id} of zone ${s.name} was never sent`);
-        this.bases.set(b.id, base);
-      }
-      const nodes = LayeredMap.fromParts<string, Node>(base, s.layer!.map(([k, sets]) => [k, sets ? new NodeSets(sets) : undefined]), s.size!);
-      const z = new ZoneSnapshot(s.name, s.scheme!, nodes, new Map(s.below!), s.cutCount);
+      const nodes = LayeredMap.fromDiff<string, Node>(this.base(s.nodes!.base) as ReadonlyMap<string, Node>, prev?.nodes, {
+        ...s.nodes!,
+        changed: s.nodes!.changed.map(([k, sets]) => [k, sets ? new NodeSets(sets) : undefined]),
+      });
+      const below = LayeredMap.fromDiff<string, number>(this.base(s.below!.base) as ReadonlyMap<string, number>, prev?.below, s.below!);
+      const snap = new ZoneSnapshot(s.name, s.scheme!, nodes, below, s.cutCount);
       // The chain index of a signed zone is rebuilt here from its NSEC3/NSEC records (it is derived data).
-      if (s.signed) z.chain = indexOf(z);
-      zones.set(s.name, z);
-      baseOf.set(s.name, b.id);
+      if (s.signed) snap.chain = indexOf(snap);
+      held.set(s.name, { snap, nodes, below, bases: [s.nodes!.base.id, s.below!.base.id] });
     }
     // A zone added or removed can change answers cached in the others (a CNAME that now leads into it).
-    if (zones.size !== this.zones.size || [...zones.keys()].some((k) => !this.zones.has(k))) for (const z of zones.values()) z.cache.clear();
+    if (held.size !== this.held.size || [...held.keys()].some((k) => !this.held.has(k))) for (const h of held.values()) h.snap.cache.clear();
+    this.held = held;
     // Bases no zone stands on any more are let go (a fold made a fresh one).
-    const used = new Set(baseOf.values());
+    const used = new Set<number>();
+    for (const h of held.values()) used.add(h.bases[0]).add(h.bases[1]);
     for (const id of this.bases.keys()) if (!used.has(id)) this.bases.delete(id);
-    this.zones = zones;
-    this.baseOf = baseOf;
-    this.current = new ZoneSet(zones);
+    this.current = new ZoneSet(new Map([...held].map(([k, h]) => [k, h.snap])));
     return this.current;
+  }
+
+  private base(b: SharedBase): ReadonlyMap<string, unknown> {
+    let m = this.bases.get(b.id);
+    if (!m) {
+      if (b.packed) m = PackedNodes.fromShared(b.packed);
+      else if (b.nodes) m = new Map(b.nodes.map(([k, sets]) => [k, new NodeSets(sets)]));
+      else if (b.counts) m = new Map(b.counts);
+      else throw new Error(`base ${b.id} was never sent`);
+      this.bases.set(b.id, m);
+    }
+    return m;
   }
 }
