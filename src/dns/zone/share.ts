@@ -6,8 +6,9 @@
 import { LayeredMap, type LayerDiff } from "./layered.ts";
 import { NodeSets, type Node } from "./node.ts";
 import { PackedNodes, type SharedPacked } from "./packed.ts";
-import { indexOf } from "./signer.ts";
-import { ZoneSet, ZoneSnapshot } from "./snapshot.ts";
+import type { ChainIndex } from "./signer.ts";
+import { canonicalCompare, ZoneSet, ZoneSnapshot } from "./snapshot.ts";
+import { SortedSet } from "./sortedset.ts";
 import type { RRset, SerialScheme } from "./types.ts";
 
 /** A base map: its content only the first time a thread gets it. */
@@ -29,7 +30,8 @@ interface SharedZone {
   cutCount?: number;
   nodes?: SharedLayer<RRset[]>;
   below?: SharedLayer<number>;
-  signed?: boolean;
+  /** A signed zone's chain order (as sorted), "same" when it did not change; null: unsigned. */
+  chain?: { kind: ChainIndex["kind"]; values: string[] } | "same" | null;
 }
 
 /** One version of the zone set, for a thread: every zone served (the ones not listed are gone). */
@@ -39,6 +41,8 @@ export interface SharedZoneSet {
 
 const layered = <V>(m: ReadonlyMap<string, V>): LayeredMap<string, V> => (m instanceof LayeredMap ? (m as LayeredMap<string, V>) : LayeredMap.of(m));
 const setsOf = (node: Node): RRset[] => [...node.values()];
+/** NSEC3 hash labels sort as plain strings (signer.ts orders them so). */
+const strCmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The sending side: remembers what the receiving threads hold. All receivers get every message, in order. */
 export class ZoneSetSharer {
@@ -66,7 +70,7 @@ export class ZoneSetSharer {
         cutCount: z.cutCount,
         nodes: this.layer(nodes.diff(prev?.nodes), (b) => (b instanceof PackedNodes ? { packed: b.share() } : { nodes: [...b].map(([k, n]) => [k, setsOf(n)]) }), (n) => n && setsOf(n)),
         below: this.layer(below.diff(prev?.below), (b) => ({ counts: [...b] }), (v) => v),
-        signed: z.chain !== null,
+        chain: z.chain === null ? null : prev?.snap.chain?.order === z.chain.order && prev.snap.chain.kind === z.chain.kind ? "same" : { kind: z.chain.kind, values: [...z.chain.order.values()] },
       });
     }
     this.sent = next;
@@ -115,8 +119,8 @@ export class ZoneSetReceiver {
       });
       const below = LayeredMap.fromDiff<string, number>(this.base(s.below!.base) as ReadonlyMap<string, number>, prev?.below, s.below!);
       const snap = new ZoneSnapshot(s.name, s.scheme!, nodes, below, s.cutCount);
-      // The chain index of a signed zone is rebuilt here from its NSEC3/NSEC records (it is derived data).
-      if (s.signed) snap.chain = indexOf(snap);
+      const c = s.chain ?? null;
+      snap.chain = c === null ? null : c === "same" ? prev!.snap.chain : { kind: c.kind, order: SortedSet.fromSorted(c.values, c.kind === "nsec3" ? strCmp : canonicalCompare) };
       held.set(s.name, { snap, nodes, below, bases: [s.nodes!.base.id, s.below!.base.id] });
     }
     // A zone added or removed can change answers cached in the others (a CNAME that now leads into it).

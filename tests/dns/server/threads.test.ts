@@ -103,6 +103,29 @@ describe("DNS threads", () => {
     for (const a of await askFromManyPorts("www.added.test", 48)) expect(a).toEqual([]);
   });
 
+  test("a signed zone: every thread answers a name that does not exist with the signed denial (NSEC3 and RRSIG)", async () => {
+    await server.zones.store.enableDnssec(ZONE, { denial: "nsec3" });
+    const before = workerAnswers();
+    const sockets: { close(): void }[] = [];
+    const got = await Promise.all(
+      Array.from({ length: 48 }, async (_, i) => {
+        const { promise, resolve } = Promise.withResolvers<dnsPacket.Packet>();
+        const s = await Bun.udpSocket({ socket: { data: (_s, buf) => resolve(dnsPacket.decode(Buffer.from(buf))) } });
+        sockets.push(s);
+        s.send(dnsPacket.encode({ type: "query", id: i + 1, flags: dnsPacket.RECURSION_DESIRED, questions: [{ type: "A", name: `nowhere.${ZONE}` }], additionals: [{ type: "OPT", name: ".", udpPayloadSize: 1232, flags: dnsPacket.DNSSEC_OK } as never] }), port, "127.0.0.1");
+        return Promise.race([promise, Bun.sleep(5000).then(() => null)]);
+      }),
+    );
+    for (const s of sockets) s.close();
+    for (const m of got) {
+      expect((m as { rcode?: string } | null)?.rcode).toBe("NXDOMAIN");
+      const types = new Set(m!.authorities!.map((a) => a.type));
+      expect(types.has("NSEC3")).toBe(true);
+      expect(types.has("RRSIG")).toBe(true);
+    }
+    expect(workerAnswers()).toBeGreaterThan(before);
+  });
+
   test("anything but a plain query is answered by the main thread for the worker it reached (here NOTIMP for an unknown opcode)", async () => {
     const sockets = await Promise.all(Array.from({ length: 16 }, () => Promise.withResolvers<Uint8Array>()).map(async (w) => ({ w, s: await Bun.udpSocket({ socket: { data: (_s, buf) => w.resolve(buf) } }) })));
     const msg = dnsPacket.encode({ type: "query", id: 9, questions: [{ type: "A", name: `h1.${ZONE}` }] });

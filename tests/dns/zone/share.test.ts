@@ -2,6 +2,7 @@
 // snapshot after every kind of change, the packed names are the sender's memory (not a copy), and a commit
 // sends the change, not the zone.
 import { describe, expect, test } from "bun:test";
+import { randomBytes } from "node:crypto";
 import { MemoryZoneStorage, ZoneSetReceiver, ZoneSetSharer, ZoneStore, type RR, type ZoneSet } from "../../../src/dns/zone/index.ts";
 
 const ZONE = "share.test";
@@ -54,6 +55,37 @@ describe("zone sets shared with another thread", () => {
     expect(dump(pass())).toEqual(dump(store.snapshot()));
     expect([...receiver.current.zones.keys()]).toEqual(["other.test"]);
   });
+
+  for (const denial of ["nsec3", "nsec"] as const)
+    test(`a signed zone (${denial}): the receiver's records and chain equal the sender's across commits, the chain sent only when it changed`, async () => {
+      const storage = new MemoryZoneStorage();
+      await storage.createZone({ name: ZONE, serialScheme: "increment", records: records(30) });
+      const store = await ZoneStore.open(storage, { dnssec: { masterKey: randomBytes(32) } });
+      await store.enableDnssec(ZONE, { denial });
+      const sharer = new ZoneSetSharer();
+      const receiver = new ZoneSetReceiver();
+      const chainOf = (set: ZoneSet) => {
+        const c = set.zones.get(ZONE)!.chain!;
+        return [c.kind, [...c.order.values()], c.order.atOrBefore("m"), c.order.after("a")];
+      };
+      const pass = () => {
+        const m = sharer.share(store.snapshot());
+        return { set: receiver.receive(structuredClone(m)), chain: (m.zones[0] as { chain?: unknown }).chain };
+      };
+      expect(dump(pass().set)).toEqual(dump(store.snapshot()));
+      // A changed address: the chain's names stay, so it is not sent again.
+      await store.transaction(ZONE, (tx) => tx.replaceRRset(`h3.sub.${ZONE}`, "A", 60, ["198.51.100.3"]));
+      let r = pass();
+      expect(r.chain).toBe("same");
+      expect(dump(r.set)).toEqual(dump(store.snapshot()));
+      expect(chainOf(r.set)).toEqual(chainOf(store.snapshot()));
+      // A new name: the chain changes and travels.
+      await store.transaction(ZONE, (tx) => tx.replaceRRset(`brand-new.${ZONE}`, "A", 60, ["198.51.100.99"]));
+      r = pass();
+      expect(r.chain).not.toBe("same");
+      expect(dump(r.set)).toEqual(dump(store.snapshot()));
+      expect(chainOf(r.set)).toEqual(chainOf(store.snapshot()));
+    });
 
   test("a commit sends the changed names only, not the zone", async () => {
     const storage = new MemoryZoneStorage();
