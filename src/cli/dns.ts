@@ -51,10 +51,11 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
   });
   // dns.threads: 0 means one per core. The main thread is one of them; the others are workers (threads.ts).
   const threads = cfg.dns.threads || availableParallelism();
-  // Each thread limits the answers it sends on its own; the kernel spreads a client's queries (from
-  // changing source ports) over them, so each gets its share of the configured rate.
+  // Each thread limits the answers it sends on its own, at the configured rate: one client socket's queries
+  // all reach one thread (the kernel picks by address and port), so it sees exactly that rate; queries from
+  // many ports of one network (spoofed ones, say) spread over the threads and get at most threads × rate.
   const rrlOptions = {
-    responsesPerSecond: cfg.dns.rrl_responses_per_second > 0 ? Math.max(1, Math.ceil(cfg.dns.rrl_responses_per_second / threads)) : 0,
+    responsesPerSecond: cfg.dns.rrl_responses_per_second,
     slip: cfg.dns.rrl_slip,
     ipv4PrefixLength: cfg.dns.rrl_ipv4_prefix,
     ipv6PrefixLength: cfg.dns.rrl_ipv6_prefix,
