@@ -3,7 +3,8 @@
 import pkg from "./package.json" with { type: "json" };
 
 const result = await Bun.build({
-  entrypoints: ["./src/main.ts"],
+  // The DNS thread's entry is bundled too: dns/server/threads.ts starts it as a Worker by this path.
+  entrypoints: ["./src/main.ts", "./src/dns/server/thread.ts"],
   compile: { outfile: "./dist/updns" },
   minify: true,
   define: { "process.env.UPDNS_BUILD": JSON.stringify(pkg.version) },

@@ -1,7 +1,7 @@
 // The million-host case: one embedded zone with N hosts (A + AAAA each, and a dyndns2 account each).
 // Figures: the bulk load into SQLite, start-up of `dist/updns serve` until the zone answers, its memory,
 // update latency at that size (wrk, changes spread over the whole zone), and q/s against NSD on the same
-// zone in the same run. N is an argument so CI-sized runs stay quick.
+// zone in the same run, and a whole AXFR of the zone against Knot. N is an argument so CI-sized runs stay quick.
 //
 //   npx bun bench/scale.ts [--hosts 1000000] [--seconds 10] [--no-peer]
 import { parseArgs } from "node:util";
@@ -12,6 +12,7 @@ import { benchDir, startPeer, startUpdns, type Server } from "./lib/servers.ts";
 import { cpuSeconds, memoryBytes, peakRss } from "./lib/proc.ts";
 import { dnsperf } from "./lib/dnsperf.ts";
 import { wrkUpdates } from "./lib/wrk.ts";
+import { axfr } from "./lib/axfr.ts";
 
 export interface ScaleResult {
   hosts: number;
@@ -22,6 +23,8 @@ export interface ScaleResult {
   peakRssBytes: number;
   update: { concurrency: number; perSecond: number; p50: number; p99: number; unexpected: number }[];
   dns: { server: string; qps: number; cpuUsPerQuery: number; startupSeconds: number; memoryBytes: number }[];
+  /** Best of three whole transfers of the zone, seconds: updns and Knot (absent without peers). */
+  axfr?: { updns: number; knot: number };
 }
 
 export interface ScaleOptions {
@@ -40,9 +43,10 @@ export async function benchScale(o: ScaleOptions): Promise<ScaleResult> {
   const data = benchDir("scale");
   let updns: Server | undefined;
   let nsd: Server | undefined;
+  let knot: Server | undefined;
   try {
     const t0 = performance.now();
-    const rrs = await addZone(data, { zone: ZONE, hosts: o.hosts, hostRows: true });
+    const rrs = await addZone(data, { zone: ZONE, hosts: o.hosts, hostRows: true, transferAcl: "127.0.0.0/8" });
     const loadSeconds = (performance.now() - t0) / 1000;
     log(`scale: ${o.hosts} hosts (${rrs} RRs) loaded into SQLite in ${loadSeconds.toFixed(1)} s`);
     const queries = join(data, "queries.txt");
@@ -78,6 +82,25 @@ export async function benchScale(o: ScaleOptions): Promise<ScaleResult> {
     await nsd?.stop();
     nsd = undefined;
 
+    // The whole zone by AXFR, updns beside Knot (the fastest transferring peer) on the same zone.
+    let transfers: ScaleResult["axfr"];
+    if (o.peer !== false) {
+      knot = await startPeer("knot", { zone: ZONE, zoneFile: join(data, "zone.db"), workers: 1, timeoutMs: 600_000 });
+      const bestOf3 = async (s: Server) => {
+        let t = Infinity;
+        for (let i = 0; i < 3; i++) {
+          const a = await axfr(s.port, ZONE, rrs, 300_000);
+          if (a.records !== rrs + 1) throw new Error(`AXFR gave ${a.records} records, expected ${rrs + 1}`);
+          t = Math.min(t, a.seconds);
+        }
+        return t;
+      };
+      transfers = { updns: await bestOf3(updns), knot: await bestOf3(knot) };
+      log(`scale: AXFR updns ${transfers.updns.toFixed(2)} s, Knot ${transfers.knot.toFixed(2)} s`);
+      await knot.stop();
+      knot = undefined;
+    }
+
     // Updates spread over the whole zone: 1,000 hosts from one end to the other.
     const step = Math.max(1, Math.floor(o.hosts / 1000));
     const hosts: { fqdn: string; address: string }[] = [];
@@ -92,10 +115,11 @@ export async function benchScale(o: ScaleOptions): Promise<ScaleResult> {
     const peak = peakRss(updns.pid);
     await updns.stop();
     updns = undefined;
-    return { hosts: o.hosts, rrs, loadSeconds, startupSeconds, memoryBytes: memory, peakRssBytes: peak, update, dns };
+    return { hosts: o.hosts, rrs, loadSeconds, startupSeconds, memoryBytes: memory, peakRssBytes: peak, update, dns, axfr: transfers };
   } finally {
     await updns?.stop();
     await nsd?.stop();
+    await knot?.stop();
     if (!process.env.BENCH_KEEP) rmSync(data, { recursive: true, force: true });
   }
 }

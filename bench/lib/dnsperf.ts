@@ -29,6 +29,10 @@ export interface DnsperfOptions {
    * latency. That costs the client time, so a run with this on is for latency, not for q/s.
    */
   latencies?: boolean;
+  /** Send at most this many queries a second (dnsperf -Q): latency at a load the server can carry. */
+  maxQps?: number;
+  /** Run dnsperf on these CPUs only (taskset -c), for the pinned run. */
+  cpu?: string;
 }
 
 export async function dnsperf(o: DnsperfOptions): Promise<DnsperfResult> {
@@ -37,6 +41,8 @@ export async function dnsperf(o: DnsperfOptions): Promise<DnsperfResult> {
   const args = [bin, "-s", "127.0.0.1", "-p", String(o.port), "-d", o.queryFile, "-l", String(o.seconds), "-c", String(o.clients ?? 10), "-q", String(o.outstanding ?? 100), "-t", "2"];
   if (o.edns !== false) args.push("-e");
   if (o.latencies) args.push("-v");
+  if (o.maxQps) args.push("-Q", String(Math.round(o.maxQps)));
+  if (o.cpu !== undefined) args.unshift(which("taskset") ?? "taskset", "-c", o.cpu);
   const proc = Bun.spawn(args, { stdout: "pipe", stderr: "pipe" });
   // dnsperf stops itself after -l seconds; the kill is a bound in case it does not.
   const guard = setTimeout(() => proc.kill("SIGKILL"), (o.seconds + 15) * 1000);

@@ -70,6 +70,15 @@ export interface UpdnsOptions {
   synchronous?: "FULL" | "NORMAL";
   logLevel?: string;
   timeoutMs?: number;
+  /** dns.threads (absent: updns's default, the number of cores). */
+  threads?: number;
+  /** Run on these CPUs only (taskset -c), for the pinned run. */
+  cpu?: string;
+}
+
+/** `cmd` run on the CPUs `cpu` (taskset execs it, so the pid is the server's own). */
+export function pinned(cmd: string[], cpu: string | undefined): string[] {
+  return cpu === undefined ? cmd : [which("taskset") ?? "taskset", "-c", cpu, ...cmd];
 }
 
 /** `dist/updns serve` on free loopback ports for DNS and HTTP. */
@@ -86,8 +95,24 @@ export async function startUpdns(o: UpdnsOptions): Promise<Server> {
     UPDNS_SERVER_SYNCHRONOUS: o.synchronous ?? "FULL",
     UPDNS_LOG_LEVEL: o.logLevel ?? "info",
   };
+  if (o.threads !== undefined) env.UPDNS_DNS_THREADS = String(o.threads);
   // The data dir is the caller's (it may serve several runs): stop() leaves it.
-  return launch("updns", [UPDNS_BINARY, "serve"], o.dataDir, port, o.zone, env, o.timeoutMs, http, false);
+  const server = await launch("updns", pinned([UPDNS_BINARY, "serve"], o.cpu), o.dataDir, port, o.zone, env, o.timeoutMs, http, false);
+  // DNS answers before the DNS threads and the HTTP listener are up: the caller may start with either.
+  const deadline = performance.now() + (o.timeoutMs ?? 120_000);
+  for (;;) {
+    try {
+      await fetch(`http://${http}/healthz`);
+      break;
+    } catch (e) {
+      if (performance.now() > deadline) {
+        await server.stop();
+        throw new Error(`updns HTTP on ${http} did not come up: ${(e as Error).message}`);
+      }
+      await Bun.sleep(25);
+    }
+  }
+  return server;
 }
 
 export interface PeerOptions {
@@ -96,6 +121,8 @@ export interface PeerOptions {
   zoneFile: string;
   /** Worker processes/threads (default 2, one per core of the reference machine). */
   workers?: number;
+  /** Run on these CPUs only (taskset -c), for the pinned run. */
+  cpu?: string;
   /** BIND only: a TSIG key allowed to UPDATE the zone. */
   updateKey?: { name: string; algorithm: string; secret: string };
   timeoutMs?: number;
@@ -188,7 +215,7 @@ zone "${o.zone}" {
     // BIND writes its journal beside the zone file: keep both in its folder.
     cmd = [bin, "-g", "-c", conf, "-p", String(port), "-n", String(workers)];
   }
-  return launch(kind, cmd, dir, port, o.zone, undefined, o.timeoutMs);
+  return launch(kind, pinned(cmd, o.cpu), dir, port, o.zone, undefined, o.timeoutMs);
 }
 
 /**

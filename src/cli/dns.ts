@@ -2,7 +2,8 @@
 // and the NOTIFY sender, configured from the database and reconfigured when it changes.
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
-import { BindError, listenDns, Notifier, Responder, ResponseRateLimiter, type DnsListener } from "../dns/server/index.ts";
+import { availableParallelism } from "node:os";
+import { BindError, listenDns, Notifier, Responder, ResponseRateLimiter, startDnsThreads, type DnsListener, type DnsThreads } from "../dns/server/index.ts";
 import { listenSources, type SourceAddresses } from "../dns/wire/index.ts";
 import type { Logger } from "../log/index.ts";
 import { updatePolicy } from "../core/index.ts";
@@ -26,6 +27,8 @@ export function outgoingSources(dns: Config["dns"]): { notify: SourceAddresses; 
 export interface DnsRuntime {
   responder: Responder;
   listener: DnsListener;
+  /** The DNS threads beside the main thread (dns.threads > 1). */
+  threads?: DnsThreads;
   addresses: string[];
   reconfigure(): void;
   stop(): Promise<void>;
@@ -48,27 +51,50 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
     log: (msg) => dnsLog.info(msg),
     events: dnsLog,
   });
+  // dns.threads: 0 means one per core. The main thread is one of them; the others are workers (threads.ts).
+  const threads = cfg.dns.threads || availableParallelism();
+  // Each thread limits the answers it sends on its own, at the configured rate: one client socket's queries
+  // all reach one thread (the kernel picks by address and port), so it sees exactly that rate; queries from
+  // many ports of one network (spoofed ones, say) spread over the threads and get at most threads × rate.
+  const rrlOptions = {
+    responsesPerSecond: cfg.dns.rrl_responses_per_second,
+    slip: cfg.dns.rrl_slip,
+    ipv4PrefixLength: cfg.dns.rrl_ipv4_prefix,
+    ipv6PrefixLength: cfg.dns.rrl_ipv6_prefix,
+  };
   let listener: DnsListener;
   try {
     listener = await listenDns({
+      reusePort: threads > 1,
       listen: cfg.dns.listen,
       responder,
       tcpIdleMs: cfg.dns.tcp_idle_timeout * 1000,
       maxTcpConnections: cfg.dns.tcp_max_connections,
       maxTcpConnectionsPerAddress: cfg.dns.tcp_max_connections_per_address,
-      rrl: new ResponseRateLimiter({
-        responsesPerSecond: cfg.dns.rrl_responses_per_second,
-        slip: cfg.dns.rrl_slip,
-        ipv4PrefixLength: cfg.dns.rrl_ipv4_prefix,
-        ipv6PrefixLength: cfg.dns.rrl_ipv6_prefix,
-        counters: responder.counters.rrl,
-      }),
+      rrl: new ResponseRateLimiter({ ...rrlOptions, counters: responder.counters.rrl }),
       log: (msg) => dnsLog.warn(msg),
     });
   } catch (e) {
     const addr = e instanceof BindError ? e.address : cfg.dns.listen.join(", ");
     const inUse = (e as NodeJS.ErrnoException).code === "EADDRINUSE" || /in use/i.test((e as Error).message);
     throw new DnsListenError(`cannot listen on ${addr} (dns.listen): ${inUse ? "address already in use" : (e as Error).message}`);
+  }
+  let dnsThreads: DnsThreads | undefined;
+  if (threads > 1) {
+    try {
+      dnsThreads = await startDnsThreads({
+        workers: threads - 1,
+        addresses: listener.addresses.map((a) => ({ host: a.host, port: a.udpPort })),
+        store: zones.store,
+        responder,
+        maxUdpSize: cfg.dns.max_udp_size,
+        rrl: rrlOptions,
+        log: (msg) => dnsLog.error(msg),
+      });
+    } catch (e) {
+      await listener.stop();
+      throw new DnsListenError(`cannot start ${threads - 1} more DNS thread(s) on ${cfg.dns.listen.join(", ")} (dns.threads = ${cfg.dns.threads}): ${(e as Error).message}`);
+    }
   }
   const notifier = new Notifier({
     store: zones.store,
@@ -83,6 +109,7 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
   return {
     responder,
     listener,
+    threads: dnsThreads,
     addresses: listener.addresses.map((a) => (a.host.includes(":") ? `[${a.host}]:${a.udpPort}` : `${a.host}:${a.udpPort}`)),
     reconfigure() {
       const next = loadDnsConfig(db, dnsLog, cfg.dns.catalog_zone);
@@ -97,6 +124,7 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
     },
     async stop() {
       await notifier.stop();
+      await dnsThreads?.stop();
       await listener.stop();
     },
   };

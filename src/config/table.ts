@@ -46,6 +46,7 @@ export const settings: Setting[] = [
 
   // [dns]
   { section: "dns", key: "listen", type: "string[]", default: ["127.0.0.1:5353"], each: checks.listenAddress, help: 'UDP and TCP addresses the embedded primary answers on; "[::]:53" is IPv6 only: ["0.0.0.0:53", "[::]:53"] for both.' },
+  { section: "dns", key: "threads", type: "int", default: 0, validate: range(0, 256), help: "Threads answering DNS queries over UDP, each on its own socket of every dns.listen address (SO_REUSEPORT: the kernel spreads the queries); 0: one per CPU core." },
   { section: "dns", key: "max_udp_size", type: "int", default: 1232, validate: range(512, 4096), help: "Largest UDP answer, whatever the client's EDNS buffer says (RFC 6891, DNS flag day 2020)." },
   { section: "dns", key: "tcp_idle_timeout", type: "int", default: 10, validate: range(1, 300), help: "Seconds an idle TCP connection is kept (RFC 7766)." },
   { section: "dns", key: "tcp_max_connections", type: "int", default: 250, validate: range(1, 100000), help: "Concurrent TCP connections." },

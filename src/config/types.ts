@@ -19,6 +19,7 @@ export interface Config {
   };
   "dns": {
     listen: string[];
+    threads: number;
     max_udp_size: number;
     tcp_idle_timeout: number;
     tcp_max_connections: number;

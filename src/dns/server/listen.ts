@@ -3,6 +3,7 @@
 import type { Socket, TCPSocketListener, udp } from "bun";
 import type { Peer, Responder } from "./responder.ts";
 import { truncatedAnswer, type ResponseRateLimiter } from "./rrl.ts";
+import { splitHostPort } from "../../net/index.ts";
 
 export interface ListenOptions {
   /** "127.0.0.1:5353", "[::1]:5353", "0.0.0.0:53" */
@@ -16,6 +17,11 @@ export interface ListenOptions {
   maxTcpConnectionsPerAddress?: number;
   /** Response rate limiting of UDP answers (rrl.ts); absent or rate 0: off. */
   rrl?: ResponseRateLimiter;
+  /**
+   * Bind the UDP sockets with SO_REUSEPORT, so DNS threads (threads.ts) bind theirs to the same addresses
+   * and the kernel spreads the queries over all of them.
+   */
+  reusePort?: boolean;
   log?: (msg: string) => void;
 }
 
@@ -43,13 +49,12 @@ export class BindError extends Error {
  * Bun.udpSocket takes it as `flags` bit 8, as Bun's own node:dgram passes `ipv6Only` to it.
  */
 const UDP_IPV6_ONLY = 8;
+/** SO_REUSEPORT for Bun.udpSocket: `flags` bit 4 (uSockets' LIBUS_LISTEN_REUSE_PORT). */
+const UDP_REUSE_PORT = 4;
 
 export function parseListen(s: string): { host: string; port: number } {
-  const m = s.match(/^\[([^\]]+)\]:(\d+)$/) ?? s.match(/^([^:]+):(\d+)$/);
-  if (!m) throw new Error(`bad listen address ${JSON.stringify(s)} (use "127.0.0.1:53" or "[::1]:53")`);
-  const port = Number(m[2]);
-  if (port > 65535) throw new Error(`bad port in ${JSON.stringify(s)}`);
-  return { host: m[1], port };
+  const { host, port } = splitHostPort(s, { minPort: 0 });
+  return { host, port };
 }
 
 interface Conn {
@@ -66,195 +71,266 @@ const MAX_TCP_BUFFER = 65537 * 4;
 /** Unsent answer octets per connection at most (a full AXFR of a million hosts is ~25 MB). */
 const MAX_TCP_QUEUED = 64 * 1024 * 1024;
 
-export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
-  const udpSockets: udp.Socket<"uint8array">[] = [];
-  const tcpServers: TCPSocketListener<Conn>[] = [];
-  const addresses: DnsListener["addresses"] = [];
-  const idleMs = Math.max(100, opts.tcpIdleMs ?? 10_000);
-  const maxConns = opts.maxTcpConnections ?? 256;
-  let conns = 0;
-  const maxPerAddress = opts.maxTcpConnectionsPerAddress ?? maxConns;
-  const perAddress = new Map<string, number>();
-  const rrl = opts.rrl?.enabled ? opts.rrl : undefined;
-  const r = opts.responder;
+/** Where a UDP answer goes: the socket it came in on and the client's port and address. */
+export type UdpSocket = udp.Socket<"uint8array">;
 
-  // Idle connections are closed by a sweep of our own rather than Bun's socket timeout, whose coarse ticks
-  // closed a connection well before its time (2 s idle set, closed after 0.6 s): RFC 7766 §6.2.3 wants the
-  // client given the idle time it was promised. Never early, at most a sweep interval late.
-  const open = new Set<Socket<Conn>>();
-  const sweep = setInterval(() => {
-    const now = Date.now();
-    for (const s of open) if (now - s.data.active >= idleMs) s.end();
-  }, Math.min(1000, Math.ceil(idleMs / 4)));
-  (sweep as { unref?: () => void }).unref?.();
+/**
+ * UDP answers go out in batches: one sendMany per socket and event-loop turn (fewer syscalls: in the
+ * profile of a loaded server the send path is the larger part of the time per query).
+ */
+export class UdpOutbox {
+  private outbox = new Map<UdpSocket, (Uint8Array | number | string)[]>();
+  private scheduled = false;
 
-  const flush = (s: Socket<Conn>) => {
-    const d = s.data;
-    // Bounded by the queue length; a short write leaves the rest for the drain event.
-    while (d.queue.length > 0) {
-      const m = d.queue[0];
-      const n = Math.max(0, s.write(m));
-      d.queued -= n;
-      if (n < m.length) {
-        d.queue[0] = m.subarray(n);
-        return;
-      }
-      d.queue.shift();
-    }
-  };
+  /** `beforeSend`: runs before each batch leaves (a DNS thread reports its counters then). */
+  constructor(private readonly beforeSend?: () => void) {}
 
-  // Answers go out in batches: one sendMany per socket and event-loop turn, for fewer syscalls per query.
-  const outbox = new Map<udp.Socket<"uint8array">, (Uint8Array | number | string)[]>();
-  let flushScheduled = false;
-  const flushUdp = () => {
-    flushScheduled = false;
-    for (const [sock, batch] of outbox) {
-      outbox.delete(sock);
-      try {
-        if (batch.length === 3) sock.send(batch[0] as Uint8Array, batch[1] as number, batch[2] as string);
-        else sock.sendMany(batch as never);
-      } catch {
-        // ECONNREFUSED left by an earlier ICMP error, or a full send buffer: UDP may drop answers.
-      }
-    }
-  };
-  const queueSend = (sock: udp.Socket<"uint8array">, out: Uint8Array, port: number, addr: string) => {
-    let b = outbox.get(sock);
-    if (!b) outbox.set(sock, (b = []));
+  queue(sock: UdpSocket, out: Uint8Array, port: number, addr: string): void {
+    let b = this.outbox.get(sock);
+    if (!b) this.outbox.set(sock, (b = []));
     b.push(out, port, addr);
     if (b.length >= 3 * 64) {
       // Bounded batches: flush a full one at once.
-      outbox.delete(sock);
-      try {
-        sock.sendMany(b as never);
-      } catch {
-        // as above
-      }
+      this.outbox.delete(sock);
+      this.beforeSend?.();
+      sendBatch(sock, b);
       return;
     }
-    if (!flushScheduled) {
-      flushScheduled = true;
-      setImmediate(flushUdp);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(this.flush);
+    }
+  }
+
+  private flush = () => {
+    this.scheduled = false;
+    if (this.outbox.size > 0) this.beforeSend?.();
+    for (const [sock, batch] of this.outbox) {
+      this.outbox.delete(sock);
+      sendBatch(sock, batch);
     }
   };
+}
 
+function sendBatch(sock: UdpSocket, batch: (Uint8Array | number | string)[]): void {
+  try {
+    if (batch.length === 3) sock.send(batch[0] as Uint8Array, batch[1] as number, batch[2] as string);
+    else sock.sendMany(batch as never);
+  } catch {
+    // ECONNREFUSED left by an earlier ICMP error, or a full send buffer: UDP may drop answers.
+  }
+}
+
+/** An answer's way out through response rate limiting (when on): sent, slipped as TC=1, or dropped. */
+export function udpReply(outbox: UdpOutbox, rrl: ResponseRateLimiter | undefined, sock: UdpSocket, port: number, addr: string): (out: Uint8Array) => void {
+  if (!rrl) return (out) => outbox.queue(sock, out, port, addr);
+  return (out) => {
+    const d = rrl.decide(addr, out, Date.now());
+    const t = d === "slip" ? truncatedAnswer(out) : null;
+    if (d === "send") outbox.queue(sock, out, port, addr);
+    else if (t) outbox.queue(sock, t, port, addr);
+  };
+}
+
+export interface UdpOptions {
+  host: string;
+  port: number;
+  reusePort?: boolean;
+  /** One datagram received on `sock` from addr:port. */
+  onMessage(sock: UdpSocket, msg: Uint8Array, port: number, addr: string): void;
+  log?: (msg: string) => void;
+}
+
+/** One UDP socket (IPv6 only for an IPv6 address), handing every datagram to `onMessage`. */
+export function openUdp(o: UdpOptions): Promise<UdpSocket> {
+  const flags = (o.host.includes(":") ? UDP_IPV6_ONLY : 0) | (o.reusePort ? UDP_REUSE_PORT : 0);
+  return Bun.udpSocket({
+    hostname: o.host,
+    port: o.port,
+    ...(flags ? { flags } : {}),
+    binaryType: "uint8array",
+    socket: {
+      data: o.onMessage,
+      // An ICMP "port unreachable" for an answer to a client that went away surfaces here
+      // (ECONNREFUSED); it concerns that one client only, so it is logged at most and ignored.
+      error(a: unknown, b?: unknown) {
+        // Bun 1.4 passes the error alone (as `this`-bound handler), its typings say (socket, error).
+        const e = ((b ?? a) ?? {}) as { code?: string; message?: string };
+        if (e.code !== "ECONNREFUSED") o.log?.(`dns/server: udp: ${e.message ?? String(e)}`);
+      },
+    },
+  });
+}
+
+/** The UDP listener of the main thread: every message to the responder, answers out through the outbox. */
+function listenUdp(host: string, port: number, r: Responder, rrl: ResponseRateLimiter | undefined, outbox: UdpOutbox, reusePort: boolean, log?: (msg: string) => void): Promise<UdpSocket> {
+  return openUdp({
+    host,
+    port,
+    reusePort,
+    log,
+    onMessage(sock, buf, rport, raddr) {
+      const peer: Peer = { transport: "udp", address: raddr, port: rport };
+      const res = r.handle(buf, peer, udpReply(outbox, rrl, sock, rport, raddr));
+      if (res instanceof Promise) res.catch(() => {});
+    },
+  });
+}
+
+/**
+ * The TCP connections of all listeners: the connection limits (overall and per client address) and the
+ * idle sweep. Idle connections are closed by a sweep of our own rather than Bun's socket timeout, whose
+ * coarse ticks closed a connection well before its time (2 s idle set, closed after 0.6 s): RFC 7766 §6.2.3
+ * wants the client given the idle time it was promised. Never early, at most a sweep interval late.
+ */
+class TcpConnections {
+  private conns = 0;
+  private perAddress = new Map<string, number>();
+  private open = new Set<Socket<Conn>>();
+  private sweep: ReturnType<typeof setInterval>;
+
+  constructor(
+    readonly idleMs: number,
+    private readonly max: number,
+    private readonly maxPerAddress: number,
+  ) {
+    this.sweep = setInterval(() => {
+      const now = Date.now();
+      for (const s of this.open) if (now - s.data.active >= idleMs) s.end();
+    }, Math.min(1000, Math.ceil(idleMs / 4)));
+    (this.sweep as { unref?: () => void }).unref?.();
+  }
+
+  /** Count a new connection; false when it is over a limit (the caller closes it). */
+  opened(s: Socket<Conn>): boolean {
+    this.conns++;
+    const n = (this.perAddress.get(s.remoteAddress) ?? 0) + 1;
+    this.perAddress.set(s.remoteAddress, n);
+    if (this.conns > this.max || n > this.maxPerAddress) return false;
+    this.open.add(s);
+    return true;
+  }
+
+  closed(s: Socket<Conn>): void {
+    this.open.delete(s);
+    this.conns--;
+    const n = (this.perAddress.get(s.data.peer.address) ?? 1) - 1;
+    if (n > 0) this.perAddress.set(s.data.peer.address, n);
+    else this.perAddress.delete(s.data.peer.address);
+  }
+
+  stop(): void {
+    clearInterval(this.sweep);
+  }
+}
+
+function flushTcp(s: Socket<Conn>): void {
+  const d = s.data;
+  // Bounded by the queue length; a short write leaves the rest for the drain event.
+  while (d.queue.length > 0) {
+    const m = d.queue[0];
+    const n = Math.max(0, s.write(m));
+    d.queued -= n;
+    if (n < m.length) {
+      d.queue[0] = m.subarray(n);
+      return;
+    }
+    d.queue.shift();
+  }
+}
+
+/** Whole length-prefixed messages out of what a connection received (RFC 1035 §4.2.2), to the responder. */
+function readTcp(s: Socket<Conn>, chunk: Uint8Array, r: Responder): void {
+  const d = s.data;
+  d.active = Date.now();
+  const joined = new Uint8Array(d.buf.length + chunk.length);
+  joined.set(d.buf);
+  joined.set(chunk, d.buf.length);
+  if (joined.length > MAX_TCP_BUFFER) {
+    s.end(); // a client that sends faster than we answer, or garbage lengths: close
+    return;
+  }
+  let off = 0;
+  // Each pass consumes one whole message; the loop ends when no complete one is left.
+  while (off + 2 <= joined.length) {
+    const len = (joined[off] << 8) | joined[off + 1];
+    if (off + 2 + len > joined.length) break;
+    const msg = joined.slice(off + 2, off + 2 + len);
+    off += 2 + len;
+    if (len < 12) {
+      s.end(); // RFC 7766 §8: nothing valid is shorter than a header
+      return;
+    }
+    const res = r.handle(msg, d.peer, (out) => sendTcp(s, out));
+    if (res instanceof Promise) res.catch(() => {});
+  }
+  d.buf = joined.slice(off);
+}
+
+function sendTcp(s: Socket<Conn>, out: Uint8Array): void {
+  const d = s.data;
+  if (out.length > 65535) return;
+  const framed = new Uint8Array(out.length + 2);
+  framed[0] = out.length >> 8;
+  framed[1] = out.length & 0xff;
+  framed.set(out, 2);
+  // A client that does not read (several big transfers, say) is cut off, not buffered forever.
+  if (d.queued + framed.length > MAX_TCP_QUEUED) {
+    s.end();
+    return;
+  }
+  d.queue.push(framed);
+  d.queued += framed.length;
+  flushTcp(s);
+}
+
+/** The TCP listener of one address (RFC 7766): pipelined messages, idle timeout, connection limits. */
+function listenTcp(host: string, port: number, r: Responder, conns: TcpConnections, log?: (msg: string) => void): TCPSocketListener<Conn> {
+  return Bun.listen<Conn>({
+    hostname: host,
+    port,
+    // IPv6-only like the UDP socket (Bun.listen takes ipv6Only; its typings list it for connect only).
+    // No reusePort: a second server on this address fails to start.
+    ...({ ipv6Only: host.includes(":") } as object),
+    socket: {
+      open(s) {
+        s.data = { buf: new Uint8Array(0), queue: [], queued: 0, peer: { transport: "tcp", address: s.remoteAddress, port: 0 }, active: Date.now() };
+        if (!conns.opened(s)) s.end();
+      },
+      data: (s, chunk) => readTcp(s, chunk, r),
+      drain(s) {
+        s.data.active = Date.now();
+        flushTcp(s);
+      },
+      close: (s) => conns.closed(s),
+      error(_s, e) {
+        log?.(`dns/server: tcp: ${e.message}`);
+      },
+    },
+  });
+}
+
+/** UDP and TCP on every configured address; with port 0, both transports on the same free port. */
+export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
+  const udpSockets: UdpSocket[] = [];
+  const tcpServers: TCPSocketListener<Conn>[] = [];
+  const addresses: DnsListener["addresses"] = [];
+  const maxConns = opts.maxTcpConnections ?? 256;
+  const conns = new TcpConnections(Math.max(100, opts.tcpIdleMs ?? 10_000), maxConns, opts.maxTcpConnectionsPerAddress ?? maxConns);
+  const rrl = opts.rrl?.enabled ? opts.rrl : undefined;
+  const outbox = new UdpOutbox();
   let binding = "";
   try {
     for (const l of opts.listen) {
       binding = l;
       const { host, port } = parseListen(l);
-      const ipv6Only = host.includes(":");
       // With port 0 the OS picks the UDP port and TCP must take the same one; if another socket holds it
       // for TCP, pick again (bounded).
       for (let attempt = 0; ; attempt++) {
-        const u = await Bun.udpSocket({
-          hostname: host,
-          port,
-          ...(ipv6Only ? { flags: UDP_IPV6_ONLY } : {}),
-          binaryType: "uint8array",
-          socket: {
-            data(sock, buf, rport, raddr) {
-              const peer: Peer = { transport: "udp", address: raddr, port: rport };
-              const res = r.handle(
-                buf,
-                peer,
-                rrl
-                  ? (out) => {
-                      const d = rrl.decide(raddr, out, Date.now());
-                      const t = d === "slip" ? truncatedAnswer(out) : null;
-                      if (d === "send") queueSend(sock, out, rport, raddr);
-                      else if (t) queueSend(sock, t, rport, raddr);
-                    }
-                  : (out) => queueSend(sock, out, rport, raddr),
-              );
-              if (res instanceof Promise) res.catch(() => {});
-            },
-            // An ICMP "port unreachable" for an answer to a client that went away surfaces here
-            // (ECONNREFUSED); it concerns that one client only, so it is logged at most and ignored.
-            error(a: unknown, b?: unknown) {
-              // Bun 1.4 passes the error alone (as `this`-bound handler), its typings say (socket, error).
-              const e = ((b ?? a) ?? {}) as { code?: string; message?: string };
-              if (e.code !== "ECONNREFUSED") opts.log?.(`dns/server: udp: ${e.message ?? String(e)}`);
-            },
-          },
-        });
+        const u = await listenUdp(host, port, opts.responder, rrl, outbox, opts.reusePort ?? false, opts.log);
         let tcp: TCPSocketListener<Conn>;
         try {
-          tcp = Bun.listen<Conn>({
-            hostname: host,
-            port: port === 0 ? u.port : port,
-            // IPv6-only like the UDP socket (Bun.listen takes ipv6Only; its typings list it for connect only).
-            // No reusePort: a second server on this address fails to start.
-            ...({ ipv6Only } as object),
-            socket: {
-              open(s) {
-                s.data = { buf: new Uint8Array(0), queue: [], queued: 0, peer: { transport: "tcp", address: s.remoteAddress, port: 0 }, active: Date.now() };
-                conns++;
-                const n = (perAddress.get(s.remoteAddress) ?? 0) + 1;
-                perAddress.set(s.remoteAddress, n);
-                if (conns > maxConns || n > maxPerAddress) {
-                  s.end();
-                  return;
-                }
-                open.add(s);
-              },
-              data(s, chunk) {
-                const d = s.data;
-                d.active = Date.now();
-                const joined = new Uint8Array(d.buf.length + chunk.length);
-                joined.set(d.buf);
-                joined.set(chunk, d.buf.length);
-                if (joined.length > MAX_TCP_BUFFER) {
-                  s.end(); // a client that sends faster than we answer, or garbage lengths: close
-                  return;
-                }
-                let off = 0;
-                // Each pass consumes one whole message; the loop ends when no complete one is left.
-                while (off + 2 <= joined.length) {
-                  const len = (joined[off] << 8) | joined[off + 1];
-                  if (off + 2 + len > joined.length) break;
-                  const msg = joined.slice(off + 2, off + 2 + len);
-                  off += 2 + len;
-                  if (len < 12) {
-                    s.end(); // RFC 7766 §8: nothing valid is shorter than a header
-                    return;
-                  }
-                  const send = (out: Uint8Array) => {
-                    if (out.length > 65535) return;
-                    const framed = new Uint8Array(out.length + 2);
-                    framed[0] = out.length >> 8;
-                    framed[1] = out.length & 0xff;
-                    framed.set(out, 2);
-                    // A client that does not read (several big transfers, say) is cut off, not buffered forever.
-                    if (d.queued + framed.length > MAX_TCP_QUEUED) {
-                      s.end();
-                      return;
-                    }
-                    d.queue.push(framed);
-                    d.queued += framed.length;
-                    flush(s);
-                  };
-                  const res = r.handle(msg, d.peer, send);
-                  if (res instanceof Promise) res.catch(() => {});
-                }
-                d.buf = joined.slice(off);
-              },
-              drain(s) {
-                s.data.active = Date.now();
-                flush(s);
-              },
-              close(s) {
-                open.delete(s);
-                conns--;
-                const n = (perAddress.get(s.data.peer.address) ?? 1) - 1;
-                if (n > 0) perAddress.set(s.data.peer.address, n);
-                else perAddress.delete(s.data.peer.address);
-              },
-              error(_s, e) {
-                opts.log?.(`dns/server: tcp: ${e.message}`);
-              },
-            },
-          });
+          tcp = listenTcp(host, port === 0 ? u.port : port, opts.responder, conns, opts.log);
         } catch (e) {
           u.close();
           const inUse = (e as NodeJS.ErrnoException).code === "EADDRINUSE" || /in use/i.test((e as Error).message);
@@ -268,7 +344,7 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
       }
     }
   } catch (e) {
-    clearInterval(sweep);
+    conns.stop();
     for (const u of udpSockets) u.close();
     for (const t of tcpServers) t.stop(true);
     throw binding ? new BindError(binding, (e as NodeJS.ErrnoException).code, (e as Error).message) : e;
@@ -276,7 +352,7 @@ export async function listenDns(opts: ListenOptions): Promise<DnsListener> {
   return {
     addresses,
     async stop() {
-      clearInterval(sweep);
+      conns.stop();
       for (const u of udpSockets) u.close();
       for (const t of tcpServers) t.stop(true);
     },

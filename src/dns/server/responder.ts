@@ -100,11 +100,8 @@ export class Responder {
    */
   handle(msg: Uint8Array, peer: Peer, send: Send): void | Promise<void> {
     try {
-      const fast = parseFastQuery(msg);
-      if (fast && fast.qclass === CLASS.IN && (!fast.edns || fast.edns.version === 0) && fast.qtype !== QTYPE.AXFR && fast.qtype !== QTYPE.IXFR && fast.qtype < QTYPE.MAILB && fast.qtype !== QTYPE.OPT && fast.qtype !== QTYPE.TSIG) {
-        const out = this.fastAnswer(msg, fast.qname, fast.qtype, fast.qnameEnd, fast.edns, peer.transport === "udp" ? udpLimit(fast.edns, this.maxUdpSize) : 65535);
-        bump(this.counters.queriesByType, typeLabel(fast.qtype));
-        bump(this.counters.responsesByRcode, RCODE_NAME[out[3] & 0xf] ?? String(out[3] & 0xf));
+      const out = this.plainAnswer(msg, peer.transport);
+      if (out) {
         send(out);
         return;
       }
@@ -113,6 +110,19 @@ export class Responder {
     } catch (e) {
       this.opts.log?.(`dns/server: ${peer.address}: ${(e as Error).stack ?? e}`);
     }
+  }
+
+  /**
+   * The answer to a plain IN query (the hot path), counted; null for any other message, which handle()'s
+   * slow path answers. DNS threads call this alone and pass the rest to the main thread.
+   */
+  plainAnswer(msg: Uint8Array, transport: Peer["transport"]): Uint8Array | null {
+    const fast = parseFastQuery(msg);
+    if (!fast || fast.qclass !== CLASS.IN || (fast.edns && fast.edns.version !== 0) || fast.qtype === QTYPE.AXFR || fast.qtype === QTYPE.IXFR || fast.qtype >= QTYPE.MAILB || fast.qtype === QTYPE.OPT || fast.qtype === QTYPE.TSIG) return null;
+    const out = this.fastAnswer(msg, fast.qname, fast.qtype, fast.qnameEnd, fast.edns, transport === "udp" ? udpLimit(fast.edns, this.maxUdpSize) : 65535);
+    bump(this.counters.queriesByType, typeLabel(fast.qtype));
+    bump(this.counters.responsesByRcode, RCODE_NAME[out[3] & 0xf] ?? String(out[3] & 0xf));
+    return out;
   }
 
   /** The prepared answer for a plain IN query, from the zone snapshot's cache when possible. */
@@ -140,8 +150,9 @@ export class Responder {
     // RFC 1035 §4.1.1: RD is copied into the response; RFC 4035 §3.1.6 CD likewise.
     out[2] = (out[2] & ~0x01) | (msg[2] & 0x01);
     out[3] = (out[3] & ~0x10) | (msg[3] & 0x10);
-    // Echo the question's case (answers point to it by compression, so they echo it as well).
-    out.set(msg.subarray(HEADER, qnameEnd), HEADER);
+    // Echo the question's case (answers point to it by compression, so they echo it as well). A byte loop:
+    // subarray() makes a typed-array object per query, and the profile had it at a fifth of this function.
+    for (let i = HEADER; i < qnameEnd; i++) out[i] = msg[i];
     return out;
   }
 

@@ -29,3 +29,4 @@ export {
 } from "./rdata.ts";
 export { MasterFileError, parseMasterFile, writeMasterFile } from "./masterfile.ts";
 export { CATALOG_VERSION, addMember, catalogMembers, catalogZoneDefinition, isCatalog, removeMember, setMemberGroup, syncMembers } from "./catalog.ts";
+export { ZoneSetSharer, ZoneSetReceiver, type SharedZoneSet } from "./share.ts";

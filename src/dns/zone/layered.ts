@@ -17,6 +17,15 @@ function foldable<K, V>(m: ReadonlyMap<K, V>): m is FoldableMap<K, V> {
 }
 type Slot<V> = V | typeof GONE;
 
+/** The difference of a LayeredMap from an earlier one of the same base (see LayeredMap.diff). */
+export interface LayerDiff<K, V> {
+  base: ReadonlyMap<K, V>;
+  full: boolean;
+  changed: [K, V | undefined][];
+  removed: K[];
+  size: number;
+}
+
 export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
   readonly size: number;
 
@@ -26,6 +35,30 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
     size: number,
   ) {
     this.size = size;
+  }
+
+  /**
+   * What another thread, holding `prev`, needs to rebuild this map: the layer entries that differ from
+   * prev's (undefined: deleted) and the keys that left the layer — a few per commit, as `with` keeps the
+   * entries it did not touch. Against another base (a fold) or no prev: the whole layer, `full`.
+   */
+  diff(prev: LayeredMap<K, V> | undefined): LayerDiff<K, V> {
+    const unslot = (v: Slot<V>) => (v === GONE ? undefined : v);
+    if (!prev || prev.base !== this.base) return { base: this.base, full: true, changed: [...this.layer].map(([k, v]) => [k, unslot(v)]), removed: [], size: this.size };
+    const changed: [K, V | undefined][] = [];
+    for (const [k, v] of this.layer) if (prev.layer.get(k) !== v) changed.push([k, unslot(v)]);
+    const removed: K[] = [];
+    for (const k of prev.layer.keys()) if (!this.layer.has(k)) removed.push(k);
+    return { base: this.base, full: false, changed, removed, size: this.size };
+  }
+
+  /** The map `diff()` described: over `base` when full, else over `prev` (the map the diff was taken against). */
+  static fromDiff<K, V>(base: ReadonlyMap<K, V>, prev: LayeredMap<K, V> | undefined, d: Omit<LayerDiff<K, V>, "base">): LayeredMap<K, V> {
+    if (!d.full && !prev) throw new Error("a layer diff needs the map it was taken against");
+    const layer = new Map<K, Slot<V>>(d.full ? [] : prev!.layer);
+    for (const k of d.removed) layer.delete(k);
+    for (const [k, v] of d.changed) layer.set(k, v === undefined ? GONE : v);
+    return new LayeredMap(d.full ? base : prev!.base, layer, d.size);
   }
 
   static of<K, V>(m: ReadonlyMap<K, V>): LayeredMap<K, V> {

@@ -167,8 +167,23 @@ function latin1(b: Uint8Array, s: number, e: number): string {
  * The first `n` items of a grown array: a view when little would be wasted (no copy at the peak of a
  * start-up), a copy when most of it is slack.
  */
+/**
+ * The first `n` items of `a` in memory of their own, a SharedArrayBuffer: DNS threads (dns/server) then read
+ * the finished arrays of a snapshot where they lie, with no copy per thread.
+ */
 function fit<T extends Uint8Array | Uint32Array | Int32Array>(a: T, n: number): T {
-  return (n >= a.length * 0.75 ? a.subarray(0, n) : a.slice(0, n)) as T;
+  const b = new (a.constructor as new (buf: SharedArrayBuffer) => T)(new SharedArrayBuffer(n * a.BYTES_PER_ELEMENT));
+  b.set(a.subarray(0, n));
+  return b;
+}
+
+/** The parts of a PackedNodes another thread rebuilds it from (typed arrays on shared memory). */
+export interface SharedPacked {
+  count: number;
+  live: number;
+  arrays: [Uint8Array, Uint32Array, Uint32Array, Int32Array, Uint32Array, Uint32Array, Uint32Array, Uint32Array, Uint8Array, Uint8Array, Uint32Array, Uint8Array];
+  /** The names kept as NodeSets beside the packed ones, as their RRsets. */
+  overflow: [string, RRset[]][];
 }
 
 /** A growable byte/word array. */
@@ -517,7 +532,7 @@ export class PackedBuilder {
     // The table: a power of two at least twice the names (linear probing stays short), slots hold id + 1.
     let slots = 16;
     while (slots < 2 * live) slots *= 2;
-    const table = new Int32Array(slots);
+    const table = new Int32Array(new SharedArrayBuffer(4 * slots));
     const mask = slots - 1;
     for (let id = 0; id < n; id++) {
       if (this.cnt4[id] + this.cnt6[id] === 0) continue; // moved out to the overflow map
@@ -572,6 +587,22 @@ export class PackedNodes implements ReadonlyMap<string, Node> {
   ) {
     this.mask = table.length - 1;
     this.size = live + overflow.size;
+  }
+
+  /** What another thread needs to read this map: the arrays stay where they are (shared memory). */
+  share(): SharedPacked {
+    return {
+      count: this.count,
+      live: this.size - this.overflow.size,
+      arrays: [this.blob, this.nameOff, this.hashes, this.table, this.ttl4, this.ttl6, this.off4, this.off6, this.cnt4, this.cnt6, this.addr4, this.addr6],
+      overflow: [...this.overflow].map(([k, node]) => [k, [...node.values()]]),
+    };
+  }
+
+  /** The map `share()` described, in this thread, over the same memory. */
+  static fromShared(s: SharedPacked): PackedNodes {
+    const [blob, nameOff, hashes, table, ttl4, ttl6, off4, off6, cnt4, cnt6, addr4, addr6] = s.arrays;
+    return new PackedNodes(s.count, s.live, blob, nameOff, hashes, table, ttl4, ttl6, off4, off6, cnt4, cnt6, addr4, addr6, new Map(s.overflow.map(([k, sets]) => [k, new NodeSets(sets)])));
   }
 
   /** The id of a packed name, or -1. */

@@ -116,6 +116,18 @@ export class ZoneStore {
     return this.running.has(zone) || (this.queues.get(zone)?.length ?? 0) > 0;
   }
 
+  private publishBarrier: ((set: ZoneSet) => Promise<void>) | null = null;
+
+  /** Have each commit await `fn(new zone set)` after the swap and before it is acknowledged (null: none). */
+  setPublishBarrier(fn: ((set: ZoneSet) => Promise<void>) | null): void {
+    this.publishBarrier = fn;
+  }
+
+  /** After a swap: wait until every other place answering queries serves the new zone set (the barrier). */
+  private async published(zone: string, serial: number): Promise<void> {
+    if (this.publishBarrier) await this.publishBarrier(this.current).catch((e) => this.opts.log?.(`dns/zone: publishing ${zone} serial ${serial}: ${(e as Error).message}`));
+  }
+
   /** Subscribe to commits; returns the unsubscribe function. Listeners run after the swap. */
   onCommit(listener: CommitListener): () => void {
     this.listeners.push(listener);
@@ -159,6 +171,7 @@ export class ZoneStore {
     this.schemes.set(name, scheme);
     this.clearAnswerCaches(); // a CNAME elsewhere may now lead into this zone
     this.current = this.current.with(snap);
+    await this.published(name, snap.serial);
     this.notify(name, snap.serial, null);
     await this.catalogChange([name], [], def.catalogGroup);
     return snap;
@@ -305,6 +318,7 @@ export class ZoneStore {
     await this.storage.deleteZone(n);
     this.clearAnswerCaches();
     this.current = this.current.without(n);
+    await this.published(n, 0);
     this.schemes.delete(n);
     await this.catalogChange([], [n]);
   }
@@ -492,6 +506,9 @@ export class ZoneStore {
     const snap = work.build();
     snap.chain = chain;
     this.current = this.current.with(snap);
+    // Where queries are answered elsewhere too (DNS threads), they all serve the new version before the
+    // change is acknowledged: an update's client then finds its address at every socket.
+    await this.published(zone, serialTo);
     for (const { p, dirty } of ok) p.resolve(dirty ? cs : null);
     this.notify(zone, serialTo, cs);
     // Keep the journal within its count and age every so often, off the caller's path.

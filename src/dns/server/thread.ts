@@ -1,0 +1,102 @@
+// A DNS thread (a Bun Worker started by threads.ts): one more UDP socket on each address the server
+// listens on, bound with SO_REUSEPORT beside the main thread's, so the kernel spreads the queries over the
+// threads. It answers plain queries from the zone set the main thread shares with it (share.ts: the
+// packed names are read in shared memory, not copied) and hands every other message (UPDATE, NOTIFY, TSIG,
+// transfers, errors) to the main thread, which owns the store, the keys and the policies, and sends back
+// the answers for this thread to send from the socket the message came in on.
+import { type SharedZoneSet, type ZoneStore, ZoneSetReceiver } from "../zone/index.ts";
+import { newCounters, type DnsCounters } from "./counters.ts";
+import { openUdp, UdpOutbox, udpReply, type UdpSocket } from "./listen.ts";
+import { Responder } from "./responder.ts";
+import { ResponseRateLimiter, type RrlOptions } from "./rrl.ts";
+
+/** Main thread → DNS thread. */
+export type ToThread =
+  | { type: "start"; addresses: { host: string; port: number }[]; maxUdpSize: number; rrl?: RrlOptions; gen: number; zones: SharedZoneSet }
+  | { type: "zones"; gen: number; zones: SharedZoneSet }
+  | { type: "answers"; id: number; answers: Uint8Array[] }
+  | { type: "stop" };
+
+/** The counters a DNS thread moves: reported as increments since its last report. */
+export type CounterIncrements = Pick<DnsCounters, "queriesByType" | "responsesByRcode" | "truncated" | "rrl">;
+
+/** DNS thread → main thread. */
+export type FromThread =
+  | { type: "started" }
+  | { type: "failed"; message: string; code?: string }
+  | { type: "ack"; gen: number }
+  | { type: "ask"; id: number; msg: Uint8Array; address: string; port: number }
+  | { type: "counters"; counters: CounterIncrements }
+  | { type: "stopped" };
+
+declare const self: Worker;
+const post = (m: FromThread) => self.postMessage(m);
+
+const zones = new ZoneSetReceiver();
+const counters = newCounters();
+let dirty = false;
+let responder: Responder | undefined;
+let rrl: ResponseRateLimiter | undefined;
+const sockets: UdpSocket[] = [];
+/** Messages the main thread is answering: where their answers go. */
+const asked = new Map<number, { sock: UdpSocket; port: number; addr: string }>();
+let nextId = 1;
+
+/** Counters go to the main thread before the answers they count leave: /metrics is never behind a client. */
+function report(): void {
+  if (!dirty) return;
+  const c = counters;
+  post({ type: "counters", counters: { queriesByType: c.queriesByType, responsesByRcode: c.responsesByRcode, truncated: c.truncated, rrl: { ...c.rrl } } });
+  // Zeroed in place: the responder and the limiter keep counting into these objects.
+  c.queriesByType = {};
+  c.responsesByRcode = {};
+  c.truncated = 0;
+  c.rrl.slipped = 0;
+  c.rrl.dropped = 0;
+  dirty = false;
+}
+const outbox = new UdpOutbox(report);
+
+function onMessage(sock: UdpSocket, msg: Uint8Array, port: number, addr: string): void {
+  dirty = true;
+  const out = responder!.plainAnswer(msg, "udp");
+  if (out) return udpReply(outbox, rrl, sock, port, addr)(out);
+  const id = nextId++;
+  asked.set(id, { sock, port, addr });
+  post({ type: "ask", id, msg, address: addr, port });
+}
+
+async function start(m: Extract<ToThread, { type: "start" }>): Promise<void> {
+  zones.receive(m.zones);
+  // Only the hot path runs here; the store is the main thread's (the slow path is asked there).
+  responder = new Responder({ store: { snapshot: () => zones.current } as unknown as ZoneStore, maxUdpSize: m.maxUdpSize, counters });
+  const limiter = m.rrl ? new ResponseRateLimiter({ ...m.rrl, counters: counters.rrl }) : undefined;
+  rrl = limiter?.enabled ? limiter : undefined;
+  try {
+    for (const a of m.addresses) sockets.push(await openUdp({ host: a.host, port: a.port, reusePort: true, onMessage }));
+  } catch (e) {
+    for (const s of sockets) s.close();
+    post({ type: "failed", message: (e as Error).message, code: (e as NodeJS.ErrnoException).code });
+    return;
+  }
+  post({ type: "ack", gen: m.gen });
+  post({ type: "started" });
+}
+
+self.onmessage = (ev: MessageEvent<ToThread>) => {
+  const m = ev.data;
+  if (m.type === "start") void start(m);
+  else if (m.type === "zones") {
+    zones.receive(m.zones);
+    post({ type: "ack", gen: m.gen });
+  } else if (m.type === "answers") {
+    const to = asked.get(m.id);
+    asked.delete(m.id);
+    if (to) for (const a of m.answers) udpReply(outbox, rrl, to.sock, to.port, to.addr)(a);
+  } else if (m.type === "stop") {
+    for (const s of sockets) s.close();
+    report();
+    post({ type: "stopped" });
+    process.exit(0);
+  }
+};

@@ -1,0 +1,168 @@
+// DNS threads (dns.threads): the main thread answers on its sockets, and threads - 1 Bun Workers
+// (thread.ts) answer plain queries on sockets of their own bound to the same addresses with SO_REUSEPORT,
+// the kernel spreading the queries over them all. Each worker reads the zone set in shared memory
+// (share.ts); every new version goes to each of them, and a commit is acknowledged only once every worker
+// has said it answers from it (the store's publish barrier), so a client told "good" finds its new address
+// whichever socket its next query lands on. Everything but plain queries is answered here, in the main
+// thread, which owns the store, the keys and the policies; TCP stays in the main thread too.
+import { type ZoneSet, type ZoneStore, ZoneSetSharer } from "../zone/index.ts";
+import type { DnsCounters } from "./counters.ts";
+import type { Responder } from "./responder.ts";
+import type { RrlOptions } from "./rrl.ts";
+import type { CounterIncrements, FromThread, ToThread } from "./thread.ts";
+
+export interface DnsThreadsOptions {
+  /** Workers to start (dns.threads - 1: the main thread is one of the threads). */
+  workers: number;
+  /** The bound addresses, real ports (the main thread's listener has them). */
+  addresses: { host: string; port: number }[];
+  store: ZoneStore;
+  responder: Responder;
+  maxUdpSize: number;
+  rrl?: RrlOptions;
+  /** A worker that has not taken a new zone set after this long is reported and no longer waited for. */
+  ackTimeoutMs?: number;
+  log?: (msg: string) => void;
+}
+
+export interface DnsThreads {
+  /** Answers each worker has sent so far (by rcode, as it reported them): the operator's view of the spread. */
+  readonly answered: number[];
+  /** Have the workers answer from `set`; resolves when every worker has it. */
+  publish(set: ZoneSet): Promise<void>;
+  stop(): Promise<void>;
+}
+
+interface Running {
+  worker: Worker;
+  /** The newest zone set generation this worker said it answers from. */
+  acked: number;
+  waiting: { gen: number; resolve: () => void }[];
+  alive: boolean;
+}
+
+/**
+ * The worker's entry. In the standalone binary (build.ts lists thread.ts as a second entrypoint) Bun finds
+ * it by its path below src/, the bundle's root; run from source, beside this file.
+ */
+const THREAD_ENTRY = import.meta.url.includes("$bunfs") ? "./dns/server/thread.ts" : new URL("./thread.ts", import.meta.url).href;
+
+export async function startDnsThreads(o: DnsThreadsOptions): Promise<DnsThreads> {
+  const sharer = new ZoneSetSharer();
+  const ackTimeoutMs = o.ackTimeoutMs ?? 5000;
+  let gen = 1;
+  let sent = o.store.snapshot();
+  const first = sharer.share(sent);
+  const running: Running[] = [];
+  const answered: number[] = Array.from({ length: o.workers }, () => 0);
+
+  const add = (c: DnsCounters, inc: CounterIncrements) => {
+    for (const [k, v] of Object.entries(inc.queriesByType)) c.queriesByType[k] = (c.queriesByType[k] ?? 0) + v;
+    for (const [k, v] of Object.entries(inc.responsesByRcode)) c.responsesByRcode[k] = (c.responsesByRcode[k] ?? 0) + v;
+    c.truncated += inc.truncated;
+    c.rrl.slipped += inc.rrl.slipped;
+    c.rrl.dropped += inc.rrl.dropped;
+  };
+
+  /** A message the worker could not answer alone: answered here, the answers sent back to it. */
+  const answer = (r: Running, m: Extract<FromThread, { type: "ask" }>) => {
+    const answers: Uint8Array[] = [];
+    const done = () => r.alive && r.worker.postMessage({ type: "answers", id: m.id, answers } satisfies ToThread);
+    const res = o.responder.handle(m.msg, { transport: "udp", address: m.address, port: m.port }, (out) => answers.push(out));
+    if (res instanceof Promise) res.then(done, done);
+    else done();
+  };
+
+  const started = await Promise.all(
+    Array.from({ length: o.workers }, (_, i) => {
+      const r: Running = { worker: new Worker(THREAD_ENTRY), acked: 0, waiting: [], alive: true };
+      running.push(r);
+      return new Promise<void>((resolve, reject) => {
+        r.worker.onmessage = (ev: MessageEvent<FromThread>) => {
+          const m = ev.data;
+          if (m.type === "ask") answer(r, m);
+          else if (m.type === "counters") {
+            add(o.responder.counters, m.counters);
+            for (const v of Object.values(m.counters.responsesByRcode)) answered[i] += v;
+          }
+          else if (m.type === "ack") {
+            r.acked = Math.max(r.acked, m.gen);
+            r.waiting = r.waiting.filter((w) => (w.gen <= r.acked ? (w.resolve(), false) : true));
+          } else if (m.type === "started") resolve();
+          else if (m.type === "failed") reject(Object.assign(new Error(m.message), { code: m.code }));
+        };
+        r.worker.onerror = (ev) => {
+          r.alive = false;
+          for (const w of r.waiting) w.resolve();
+          r.waiting = [];
+          o.log?.(`dns/server: a DNS thread failed: ${ev.message}`);
+          reject(new Error(ev.message));
+        };
+        r.worker.postMessage({ type: "start", addresses: o.addresses, maxUdpSize: o.maxUdpSize, rrl: o.rrl, gen, zones: first } satisfies ToThread);
+      });
+    }),
+  ).then(
+    () => true,
+    (e: Error) => e,
+  );
+  if (started !== true) {
+    for (const r of running) r.worker.terminate();
+    throw started;
+  }
+
+  /** Resolves when `r` answers from generation `g` (or it died, or it took longer than the timeout). */
+  const acked = (r: Running, g: number) =>
+    r.acked >= g || !r.alive
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          const t = setTimeout(() => {
+            o.log?.(`dns/server: a DNS thread has not taken zone set ${g} after ${ackTimeoutMs} ms`);
+            resolve();
+          }, ackTimeoutMs);
+          r.waiting.push({
+            gen: g,
+            resolve: () => {
+              clearTimeout(t);
+              resolve();
+            },
+          });
+        });
+
+  const publish = (set: ZoneSet): Promise<void> => {
+    if (set !== sent) {
+      sent = set;
+      const m: ToThread = { type: "zones", gen: ++gen, zones: sharer.share(set) };
+      for (const r of running) if (r.alive) r.worker.postMessage(m);
+    }
+    const g = gen;
+    return Promise.all(running.map((r) => acked(r, g))).then(() => {});
+  };
+  // Commits wait for every worker; zones added, removed or reloaded outside a commit are caught here.
+  o.store.setPublishBarrier(publish);
+  const unsubscribe = o.store.onCommit(() => void publish(o.store.snapshot()));
+  const poll = setInterval(() => {
+    if (o.store.snapshot() !== sent) void publish(o.store.snapshot());
+  }, 250);
+  (poll as { unref?: () => void }).unref?.();
+
+  return {
+    answered,
+    publish,
+    async stop() {
+      clearInterval(poll);
+      unsubscribe();
+      o.store.setPublishBarrier(null);
+      await Promise.all(
+        running.map(
+          (r) =>
+            new Promise<void>((resolve) => {
+              if (!r.alive) return resolve();
+              const t = setTimeout(() => (r.worker.terminate(), resolve()), 2000);
+              r.worker.addEventListener("close", () => (clearTimeout(t), resolve()));
+              r.worker.postMessage({ type: "stop" } satisfies ToThread);
+            }),
+        ),
+      );
+    },
+  };
+}
