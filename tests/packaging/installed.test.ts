@@ -154,8 +154,19 @@ describe.skipIf(!run)("the Debian package, installed with dpkg -i and started as
     });
     expect(soa).toMatch(/^ns1\.home\.example\. hostmaster\.home\.example\. \d+/);
 
-    const health = inside("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:80/healthz");
-    expect(health.out).toBe("200");
+    // DNS is up first (the DNS threads and HTTP start after the main DNS socket): wait for HTTP on its own.
+    const health = await waitFor(
+      "an HTTP answer on 127.0.0.1:80",
+      () => {
+        const r = inside("curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:80/healthz");
+        return r.out !== "000" ? r.out : undefined;
+      },
+      20_000,
+      250,
+    ).catch((e) => {
+      throw new Error(`${e.message}\nserver log:\n${serverLog}`);
+    });
+    expect(health).toBe("200");
     // The process runs as updns, not root, with NET_BIND_SERVICE as its only capability. nsenter, sh, env
     // and setpriv each exec the next, so the spawned pid is updns itself.
     const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
