@@ -8,7 +8,8 @@ import { join } from "node:path";
 import { freePort, which } from "../../tests/support/net.ts";
 import { nsdServerClause, stopProcess, waitForZone } from "../../tests/support/daemon.ts";
 
-export const UPDNS_BINARY = join(import.meta.dir, "../../dist/updns");
+/** UPDNS_BENCH_BINARY runs another build (a base for an A/B comparison) with the same bench code. */
+export const UPDNS_BINARY = process.env.UPDNS_BENCH_BINARY || join(import.meta.dir, "../../dist/updns");
 
 export type PeerKind = "nsd" | "knot" | "bind";
 export const PEER_PROGRAMS: Record<PeerKind, string> = { nsd: "nsd", knot: "knotd", bind: "named" };

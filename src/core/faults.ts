@@ -83,7 +83,7 @@ export class HostLedger {
   }
 
   /** The UPDATE that writes everything collected and the address history's rows; none when nothing changed. */
-  private statements(): SqlStatement[] {
+  private statements(db: Db): SqlStatement[] {
     if (!this.dirty) return [];
     const fields: Record<string, unknown> = { ...this.patch, lastUpdate: this.now };
     const columns: string[] = [];
@@ -100,7 +100,7 @@ export class HostLedger {
       }
     }
     params.push(this.hostId);
-    const history = historyStatements(this.hostId, this.changes);
+    const history = historyStatements(db, this.hostId, this.changes);
     this.patch = {};
     this.changes = [];
     this.client = this.server = this.apiAuth = this.nochg = 0;
@@ -112,7 +112,7 @@ export class HostLedger {
    * statement cache: the same set of columns (the common case) reuses one prepared statement.
    */
   flush(db: Db): void {
-    const sts = this.statements();
+    const sts = this.statements(db);
     if (sts.length === 1) db.$client.query(sts[0].sql).run(...sts[0].params);
     else if (sts.length > 1) runStatements(db.$client, sts, { relaxed: false });
   }
@@ -123,7 +123,7 @@ export class HostLedger {
    * once that transaction is durable, so the caller still answers only after its row is written.
    */
   flushGrouped(db: Db): Promise<void> {
-    const sts = this.statements();
+    const sts = this.statements(db);
     if (sts.length === 0) return Promise.resolve();
     let g = groups.get(db);
     if (!g) groups.set(db, (g = new GroupWriter(db)));

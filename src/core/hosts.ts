@@ -1,7 +1,7 @@
 // Reading hosts with their zone and owner, as the update use cases need them.
 import { asc, eq, sql } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
-import { domains, hosts, relatedHosts, rowReader } from "../db/index.ts";
+import { domains, hosts, readTogether, relatedHosts, rowReader } from "../db/index.ts";
 import type { ZoneRef } from "./ports.ts";
 import { canonicalName, splitFqdn } from "./names.ts";
 
@@ -52,14 +52,17 @@ export function findHost(db: Db, fqdn: string): HostRecord | null {
   const split = splitFqdn(fqdn);
   if (!split) return null;
   const q = queries(db);
-  const domain = q.domain(split.zone);
-  if (!domain) return null;
-  const host = q.host(split.host, domain.id);
-  if (!host) return null;
-  const owner = q.owner.get(host.ownerId);
-  // The owner row always exists (foreign key, cascading delete); without it the host is not there either.
-  if (!owner) return null;
-  return { host, domain, ownerActive: owner.active === 1, fqdn: `${host.name}.${domain.name}` };
+  // One read transaction for the three lookups (db/batch.ts readTogether: the locks of each were most of its cost).
+  return readTogether(db.$client, () => {
+    const domain = q.domain(split.zone);
+    if (!domain) return null;
+    const host = q.host(split.host, domain.id);
+    if (!host) return null;
+    const owner = q.owner.get(host.ownerId);
+    // The owner row always exists (foreign key, cascading delete); without it the host is not there either.
+    if (!owner) return null;
+    return { host, domain, ownerActive: owner.active === 1, fqdn: `${host.name}.${domain.name}` };
+  });
 }
 
 export function relatedHostsOf(db: Db, hostId: number): RelatedHostRow[] {

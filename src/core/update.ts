@@ -1,6 +1,6 @@
 // The dyndns2 update and delete use case: spec §1.2 (order of checks), §1.3 (per address), §1.4 (answer),
 // §1.5 (delete), §1.7 (related hosts), §1.8 (forwarding), with the changes of updns.md §1.
-import type { Db } from "../db/index.ts";
+import { readTogether, type Db } from "../db/index.ts";
 import { AuthFailureLog, type Logger } from "../log/index.ts";
 import { AddressSet, isPrefixOnly, parseAddress, recordType, stripPrefixLength, type Address, type AddressKind } from "../net/index.ts";
 import { authenticate, checkHostSecret, tokenCovers, type Principal } from "./authenticate.ts";
@@ -447,8 +447,10 @@ async function updateAddress(ctx: UpdateContext, run: HostRun, { addr, sent }: S
   }
   ledger.clientMessage(prefixOnly ? resultLine("prefixOnly", { type, address: addr.text, tls: secure }) : resultLine("good", { address: addr.text, tls: secure }), false);
   // §1.7, §1.8: related hosts and forwarding, also for a prefix-only update.
-  await updateRelatedHosts({ backend: run.backend, zone: run.zone, hostName: host.name, hostFqdn: run.rec.fqdn, ttl: run.ttl, related: relatedHostsOf(ctx.db, host.id), ledger, log: ctx.log }, addr, prefixLength);
-  for (const id of forwardTargets(ctx.db, host.id, addr.kind)) ctx.forwarder.enqueue(id, addr.text);
+  // Both reads in one read transaction (db readTogether: each alone takes and drops the file locks).
+  const [related, forwards] = readTogether(ctx.db.$client, () => [relatedHostsOf(ctx.db, host.id), forwardTargets(ctx.db, host.id, addr.kind)] as const);
+  await updateRelatedHosts({ backend: run.backend, zone: run.zone, hostName: host.name, hostFqdn: run.rec.fqdn, ttl: run.ttl, related, ledger, log: ctx.log }, addr, prefixLength);
+  for (const id of forwards) ctx.forwarder.enqueue(id, addr.text);
   return { code: "good", ip: sent };
 }
 

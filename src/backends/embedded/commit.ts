@@ -46,11 +46,12 @@ function statements(sqlite: Database): CommitStatements {
 /** Write one changeset; durable when this returns (at the connection's synchronous level). */
 export function commitChangeset(sqlite: Database, cs: Changeset): void {
   const q = statements(sqlite);
-  const d = q.domain.get(cs.zone) as { id: number; backend: string } | null;
-  if (!d || d.backend !== "embedded") throw new Error(`no embedded domain named ${cs.zone}`);
-  const id = d.id;
   sqlite
     .transaction(() => {
+      // Read inside the transaction: a statement of its own would take and drop the file locks once more.
+      const d = q.domain.get(cs.zone) as { id: number; backend: string } | null;
+      if (!d || d.backend !== "embedded") throw new Error(`no embedded domain named ${cs.zone}`);
+      const id = d.id;
       const row = q.serial.get(id) as { serial: number } | null;
       if (!row || row.serial !== cs.serialFrom) throw new ZoneConflictError(cs.zone, cs.serialFrom, row?.serial ?? -1);
       for (const r of cs.removed) {

@@ -4,16 +4,33 @@
 // packed names are read in shared memory, not copied) and hands every other message (UPDATE, NOTIFY, TSIG,
 // transfers, errors) to the main thread, which owns the store, the keys and the policies, and sends back
 // the answers for this thread to send from the socket the message came in on.
+import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { type SharedZoneSet, type ZoneStore, ZoneSetReceiver } from "../zone/index.ts";
 import { newCounters, type DnsCounters } from "./counters.ts";
 import { openUdp, UdpOutbox, udpReply, type UdpSocket } from "./listen.ts";
 import { Responder } from "./responder.ts";
 import { ResponseRateLimiter, type RrlOptions } from "./rrl.ts";
 
+/** A version of the zone set, on the thread's zones port. */
+export interface ZonesMessage {
+  gen: number;
+  zones: SharedZoneSet;
+}
+
 /** Main thread → DNS thread. */
 export type ToThread =
-  | { type: "start"; addresses: { host: string; port: number }[]; maxUdpSize: number; rrl?: RrlOptions; gen: number; zones: SharedZoneSet }
-  | { type: "zones"; gen: number; zones: SharedZoneSet }
+  | {
+      type: "start";
+      addresses: { host: string; port: number }[];
+      maxUdpSize: number;
+      rrl?: RrlOptions;
+      gen: number;
+      zones: SharedZoneSet;
+      /** Where the next versions (ZonesMessage) wait until this thread takes them. */
+      port: MessagePort;
+      /** One Int32: the newest generation the main thread has put on the port. */
+      published: SharedArrayBuffer;
+    }
   | { type: "answers"; id: number; answers: Uint8Array[] }
   | { type: "stop" };
 
@@ -24,7 +41,6 @@ export type CounterIncrements = Pick<DnsCounters, "queriesByType" | "responsesBy
 export type FromThread =
   | { type: "started" }
   | { type: "failed"; message: string; code?: string }
-  | { type: "ack"; gen: number }
   | { type: "ask"; id: number; msg: Uint8Array; address: string; port: number }
   | { type: "counters"; counters: CounterIncrements }
   | { type: "stopped" };
@@ -57,8 +73,33 @@ function report(): void {
 }
 const outbox = new UdpOutbox(report);
 
+let zonesPort: MessagePort | undefined;
+let published: Int32Array | undefined;
+let gen = 0;
+/** How long a version announced in `published` may take to appear on the port (it is posted before). */
+const LATE_MS = 50;
+
+/**
+ * Take every version the main thread has published and this thread does not answer from yet: before each
+ * query, so that none is answered from a version older than a commit already acknowledged. The messages
+ * are on the port before the number is stored, so they are normally all there; a late one is waited for.
+ */
+function catchUp(): void {
+  const want = Atomics.load(published!, 0);
+  let waited = 0;
+  while (gen < want) {
+    const m = receiveMessageOnPort(zonesPort!)?.message as ZonesMessage | undefined;
+    if (m) {
+      zones.receive(m.zones);
+      gen = m.gen;
+    } else if (waited++ < LATE_MS) Atomics.wait(published!, 0, want, 1);
+    else break;
+  }
+}
+
 function onMessage(sock: UdpSocket, msg: Uint8Array, port: number, addr: string): void {
   dirty = true;
+  catchUp();
   const out = responder!.plainAnswer(msg, "udp");
   if (out) return udpReply(outbox, rrl, sock, port, addr)(out);
   const id = nextId++;
@@ -68,6 +109,11 @@ function onMessage(sock: UdpSocket, msg: Uint8Array, port: number, addr: string)
 
 async function start(m: Extract<ToThread, { type: "start" }>): Promise<void> {
   zones.receive(m.zones);
+  gen = m.gen;
+  zonesPort = m.port;
+  published = new Int32Array(m.published);
+  // Versions also wait on the port while no query comes: taken now and then, so that they do not pile up.
+  setInterval(catchUp, 1000);
   // Only the hot path runs here; the store is the main thread's (the slow path is asked there).
   responder = new Responder({ store: { snapshot: () => zones.current } as unknown as ZoneStore, maxUdpSize: m.maxUdpSize, counters });
   const limiter = m.rrl ? new ResponseRateLimiter({ ...m.rrl, counters: counters.rrl }) : undefined;
@@ -79,17 +125,13 @@ async function start(m: Extract<ToThread, { type: "start" }>): Promise<void> {
     post({ type: "failed", message: (e as Error).message, code: (e as NodeJS.ErrnoException).code });
     return;
   }
-  post({ type: "ack", gen: m.gen });
   post({ type: "started" });
 }
 
 self.onmessage = (ev: MessageEvent<ToThread>) => {
   const m = ev.data;
   if (m.type === "start") void start(m);
-  else if (m.type === "zones") {
-    zones.receive(m.zones);
-    post({ type: "ack", gen: m.gen });
-  } else if (m.type === "answers") {
+  else if (m.type === "answers") {
     const to = asked.get(m.id);
     asked.delete(m.id);
     if (to) for (const a of m.answers) udpReply(outbox, rrl, to.sock, to.port, to.addr)(a);

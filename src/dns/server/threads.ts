@@ -1,15 +1,19 @@
 // DNS threads (dns.threads): the main thread answers on its sockets, and threads - 1 Bun Workers
 // (thread.ts) answer plain queries on sockets of their own bound to the same addresses with SO_REUSEPORT,
 // the kernel spreading the queries over them all. Each worker reads the zone set in shared memory
-// (share.ts); every new version goes to each of them, and a commit is acknowledged only once every worker
-// has said it answers from it (the store's publish barrier), so a client told "good" finds its new address
-// whichever socket its next query lands on. Everything but plain queries is answered here, in the main
-// thread, which owns the store, the keys and the policies; TCP stays in the main thread too.
+// (share.ts). Every new version goes to each worker on a port of its own, and the number of the newest is
+// stored in a shared cell before the commit is acknowledged; a worker takes the versions waiting on its port
+// before it answers a query whose zone set is older than that number (thread.ts). So a client told "good"
+// finds its new address whichever socket its next query lands on, and a commit costs no round trip through
+// the workers (the acknowledgement used to wait until each had woken, taken the version and said so).
+// Everything but plain queries is answered here, in the main thread, which owns the store, the keys and the
+// policies; TCP stays in the main thread too.
+import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { type ZoneSet, type ZoneStore, ZoneSetSharer } from "../zone/index.ts";
 import type { DnsCounters } from "./counters.ts";
 import type { Responder } from "./responder.ts";
 import type { RrlOptions } from "./rrl.ts";
-import type { CounterIncrements, FromThread, ToThread } from "./thread.ts";
+import type { CounterIncrements, FromThread, ToThread, ZonesMessage } from "./thread.ts";
 
 export interface DnsThreadsOptions {
   /** Workers to start (dns.threads - 1: the main thread is one of the threads). */
@@ -20,24 +24,21 @@ export interface DnsThreadsOptions {
   responder: Responder;
   maxUdpSize: number;
   rrl?: RrlOptions;
-  /** A worker that has not taken a new zone set after this long is reported and no longer waited for. */
-  ackTimeoutMs?: number;
   log?: (msg: string) => void;
 }
 
 export interface DnsThreads {
   /** Answers each worker has sent so far (by rcode, as it reported them): the operator's view of the spread. */
   readonly answered: number[];
-  /** Have the workers answer from `set`; resolves when every worker has it. */
+  /** Have the workers answer from `set`; every query a worker answers after this returns is answered from it. */
   publish(set: ZoneSet): Promise<void>;
   stop(): Promise<void>;
 }
 
 interface Running {
   worker: Worker;
-  /** The newest zone set generation this worker said it answers from. */
-  acked: number;
-  waiting: { gen: number; resolve: () => void }[];
+  /** Where its zone sets go (thread.ts takes them when it needs them). */
+  port: MessagePort;
   alive: boolean;
 }
 
@@ -49,8 +50,10 @@ const THREAD_ENTRY = import.meta.url.includes("$bunfs") ? "./dns/server/thread.t
 
 export async function startDnsThreads(o: DnsThreadsOptions): Promise<DnsThreads> {
   const sharer = new ZoneSetSharer();
-  const ackTimeoutMs = o.ackTimeoutMs ?? 5000;
   let gen = 1;
+  // The newest generation sent: stored after its message is on every port, read by the workers per query.
+  const published = new Int32Array(new SharedArrayBuffer(4));
+  Atomics.store(published, 0, gen);
   let sent = o.store.snapshot();
   const first = sharer.share(sent);
   const running: Running[] = [];
@@ -75,7 +78,8 @@ export async function startDnsThreads(o: DnsThreadsOptions): Promise<DnsThreads>
 
   const started = await Promise.all(
     Array.from({ length: o.workers }, (_, i) => {
-      const r: Running = { worker: new Worker(THREAD_ENTRY), acked: 0, waiting: [], alive: true };
+      const channel = new MessageChannel();
+      const r: Running = { worker: new Worker(THREAD_ENTRY), port: channel.port1, alive: true };
       running.push(r);
       return new Promise<void>((resolve, reject) => {
         r.worker.onmessage = (ev: MessageEvent<FromThread>) => {
@@ -85,20 +89,15 @@ export async function startDnsThreads(o: DnsThreadsOptions): Promise<DnsThreads>
             add(o.responder.counters, m.counters);
             for (const v of Object.values(m.counters.responsesByRcode)) answered[i] += v;
           }
-          else if (m.type === "ack") {
-            r.acked = Math.max(r.acked, m.gen);
-            r.waiting = r.waiting.filter((w) => (w.gen <= r.acked ? (w.resolve(), false) : true));
-          } else if (m.type === "started") resolve();
+          else if (m.type === "started") resolve();
           else if (m.type === "failed") reject(Object.assign(new Error(m.message), { code: m.code }));
         };
         r.worker.onerror = (ev) => {
           r.alive = false;
-          for (const w of r.waiting) w.resolve();
-          r.waiting = [];
           o.log?.(`dns/server: a DNS thread failed: ${ev.message}`);
           reject(new Error(ev.message));
         };
-        r.worker.postMessage({ type: "start", addresses: o.addresses, maxUdpSize: o.maxUdpSize, rrl: o.rrl, gen, zones: first } satisfies ToThread);
+        r.worker.postMessage({ type: "start", addresses: o.addresses, maxUdpSize: o.maxUdpSize, rrl: o.rrl, gen, zones: first, port: channel.port2, published: published.buffer as SharedArrayBuffer } satisfies ToThread, [channel.port2 as unknown as Transferable]);
       });
     }),
   ).then(
@@ -110,34 +109,17 @@ export async function startDnsThreads(o: DnsThreadsOptions): Promise<DnsThreads>
     throw started;
   }
 
-  /** Resolves when `r` answers from generation `g` (or it died, or it took longer than the timeout). */
-  const acked = (r: Running, g: number) =>
-    r.acked >= g || !r.alive
-      ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          const t = setTimeout(() => {
-            o.log?.(`dns/server: a DNS thread has not taken zone set ${g} after ${ackTimeoutMs} ms`);
-            resolve();
-          }, ackTimeoutMs);
-          r.waiting.push({
-            gen: g,
-            resolve: () => {
-              clearTimeout(t);
-              resolve();
-            },
-          });
-        });
-
   const publish = (set: ZoneSet): Promise<void> => {
     if (set !== sent) {
       sent = set;
-      const m: ToThread = { type: "zones", gen: ++gen, zones: sharer.share(set) };
-      for (const r of running) if (r.alive) r.worker.postMessage(m);
+      const m: ZonesMessage = { gen: ++gen, zones: sharer.share(set) };
+      for (const r of running) if (r.alive) r.port.postMessage(m);
+      // After the messages: a worker that reads this number finds every version up to it on its port.
+      Atomics.store(published, 0, gen);
     }
-    const g = gen;
-    return Promise.all(running.map((r) => acked(r, g))).then(() => {});
+    return Promise.resolve();
   };
-  // Commits wait for every worker; zones added, removed or reloaded outside a commit are caught here.
+  // Each commit publishes before it is acknowledged; zones added, removed or reloaded outside a commit are caught here.
   o.store.setPublishBarrier(publish);
   const unsubscribe = o.store.onCommit(() => void publish(o.store.snapshot()));
   const poll = setInterval(() => {
@@ -163,6 +145,7 @@ export async function startDnsThreads(o: DnsThreadsOptions): Promise<DnsThreads>
             }),
         ),
       );
+      for (const r of running) r.port.close();
     },
   };
 }
