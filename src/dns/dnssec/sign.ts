@@ -2,7 +2,7 @@
 // the RRset in canonical form and order, §6.2/§6.3) and NSEC3 owner hashing (RFC 5155 §5).
 import { createHash } from "node:crypto";
 import { base32hex, sigTime, toBase64 } from "./encoding.ts";
-import { labelCount, nameWire, signBytes, type SigningKey } from "./keys.ts";
+import { labelCount, nameWire, plain, signBytes, type SigningKey } from "./keys.ts";
 
 /** An RRset in canonical wire pieces: owner name, type code, TTL, and each rdata in canonical wire form. */
 export interface WireRRset {
@@ -72,7 +72,7 @@ export function signRRset(key: SigningKey, set: WireRRset, typeName: string, w: 
 export function nsec3HashBytes(name: string, salt: Uint8Array, iterations: number): Uint8Array {
   let h = createHash("sha1").update(nameWire(name)).update(salt).digest();
   for (let i = 0; i < iterations; i++) h = createHash("sha1").update(h).update(salt).digest();
-  return Uint8Array.from(h);
+  return plain(h);
 }
 
 /** The hashed owner label (base32hex, lower case) of `name`. */
