@@ -2,7 +2,7 @@
 // drizzle's query building per record cost more than the writes). A commit is one IMMEDIATE transaction:
 // the serial check, the record rows, the journal entry (what IXFR sends, RFC 1995), the serial in domains.
 import type { Database, Statement } from "bun:sqlite";
-import type { Changeset } from "../../dns/zone/index.ts";
+import type { Changeset, RR } from "../../dns/zone/index.ts";
 import { runInTransaction } from "../../db/index.ts";
 
 /** Another process (a CLI command, a second server) committed to the zone first; reload and retry. */
@@ -18,6 +18,7 @@ interface CommitStatements {
   serial: Statement;
   victim: Statement;
   remove: Statement;
+  rewrite: Statement;
   insert: Statement;
   journal: Statement;
   bump: Statement;
@@ -34,6 +35,7 @@ function statements(sqlite: Database): CommitStatements {
       serial: sqlite.prepare("SELECT serial FROM domains WHERE id = ?"),
       victim: sqlite.prepare("SELECT id FROM zone_records WHERE domain_id = ? AND name = ? AND type = ? AND data = ? LIMIT 1"),
       remove: sqlite.prepare("DELETE FROM zone_records WHERE id = ?"),
+      rewrite: sqlite.prepare("UPDATE zone_records SET ttl = ?, data = ? WHERE id = ?"),
       insert: sqlite.prepare("INSERT INTO zone_records (domain_id, name, type, ttl, data) VALUES (?, ?, ?, ?, ?)"),
       journal: sqlite.prepare("INSERT INTO zone_journal (domain_id, serial_from, serial_to, removed, added, created) VALUES (?, ?, ?, ?, ?, ?)"),
       bump: sqlite.prepare("UPDATE domains SET serial = ?, last_update = ? WHERE id = ?"),
@@ -54,11 +56,24 @@ export function commitChangeset(sqlite: Database, cs: Changeset): void {
       const id = d.id;
       const row = q.serial.get(id) as { serial: number } | null;
       if (!row || row.serial !== cs.serialFrom) throw new ZoneConflictError(cs.zone, cs.serialFrom, row?.serial ?? -1);
+      // A record replaced by another of the same owner and type (a new address, the SOA, a new signature)
+      // is rewritten in its row: a DELETE and an INSERT wrote the table and the owner index twice over
+      // (WAL pages of every commit; with signatures, twice the records).
+      const added = new Map<string, RR[]>();
+      for (const r of cs.added) {
+        const k = `${r.name}\0${r.type}`;
+        const same = added.get(k);
+        if (same) same.push(r);
+        else added.set(k, [r]);
+      }
       for (const r of cs.removed) {
         const victim = q.victim.get(id, r.name, r.type, r.data) as { id: number } | null;
-        if (victim) q.remove.run(victim.id);
+        if (!victim) continue;
+        const next = added.get(`${r.name}\0${r.type}`)?.pop();
+        if (next) q.rewrite.run(next.ttl, next.data, victim.id);
+        else q.remove.run(victim.id);
       }
-      for (const r of cs.added) q.insert.run(id, r.name, r.type, r.ttl, r.data);
+      for (const rows of added.values()) for (const r of rows) q.insert.run(id, r.name, r.type, r.ttl, r.data);
       // A TTL change of a kept record is a remove + add of the same data: the rows above already did it.
       q.journal.run(id, cs.serialFrom, cs.serialTo, JSON.stringify(cs.removed), JSON.stringify(cs.added), cs.time);
       q.bump.run(cs.serialTo, cs.time, id);

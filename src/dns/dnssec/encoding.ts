@@ -60,8 +60,12 @@ export function fromBase64(s: string): Uint8Array {
 
 /** RFC 4034 §3.2: YYYYMMDDHHmmSS in UTC. */
 export function sigTime(seconds: number): string {
-  return new Date(seconds * 1000).toISOString().replace(/[-:T]/g, "").slice(0, 14);
+  // Two per signature: the UTC fields directly (RRSIG times are 32 bits: years 1970 to 2106, four digits).
+  const d = new Date(seconds * 1000);
+  return `${d.getUTCFullYear()}${two(d.getUTCMonth() + 1)}${two(d.getUTCDate())}${two(d.getUTCHours())}${two(d.getUTCMinutes())}${two(d.getUTCSeconds())}`;
 }
+
+const two = (n: number) => (n < 10 ? `0${n}` : `${n}`);
 
 /** Seconds since the epoch from YYYYMMDDHHmmSS (or a plain number of seconds, also allowed by §3.2). */
 export function parseSigTime(text: string): number {

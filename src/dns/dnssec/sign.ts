@@ -2,7 +2,7 @@
 // the RRset in canonical form and order, §6.2/§6.3) and NSEC3 owner hashing (RFC 5155 §5).
 import { createHash } from "node:crypto";
 import { base32hex, sigTime, toBase64 } from "./encoding.ts";
-import { labelCount, nameWire, signBytes, type SigningKey } from "./keys.ts";
+import { labelCount, nameWire, plain, signBytes, type SigningKey } from "./keys.ts";
 
 /** An RRset in canonical wire pieces: owner name, type code, TTL, and each rdata in canonical wire form. */
 export interface WireRRset {
@@ -28,25 +28,22 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
 /** The octets an RRSIG signs (also what a validator checks); `sigRdataHead` is the rdata up to the signer. */
 export function signedData(key: Pick<SigningKey, "algorithm" | "keyTag">, set: WireRRset, w: SigWindow): Uint8Array {
   const signer = nameWire(w.signer);
-  const head = new Uint8Array(18 + signer.length);
-  const v = new DataView(head.buffer);
-  v.setUint16(0, set.type);
-  head[2] = key.algorithm;
-  head[3] = labelCount(set.owner);
-  v.setUint32(4, set.ttl >>> 0);
-  v.setUint32(8, w.expiration >>> 0);
-  v.setUint32(12, w.inception >>> 0);
-  v.setUint16(16, key.keyTag);
-  head.set(signer, 18);
   const owner = nameWire(set.owner);
   // §6.3: records in canonical order of their rdata octets; duplicates removed.
-  const rdatas = [...set.rdatas].sort(compareBytes).filter((r, i, a) => i === 0 || compareBytes(r, a[i - 1]) !== 0);
-  let size = head.length;
+  const rdatas = set.rdatas.length === 1 ? set.rdatas : [...set.rdatas].sort(compareBytes).filter((r, i, a) => i === 0 || compareBytes(r, a[i - 1]) !== 0);
+  let size = 18 + signer.length;
   for (const r of rdatas) size += owner.length + 10 + r.length;
   const out = new Uint8Array(size);
-  out.set(head, 0);
-  let p = head.length;
   const ov = new DataView(out.buffer);
+  ov.setUint16(0, set.type);
+  out[2] = key.algorithm;
+  out[3] = labelCount(set.owner);
+  ov.setUint32(4, set.ttl >>> 0);
+  ov.setUint32(8, w.expiration >>> 0);
+  ov.setUint32(12, w.inception >>> 0);
+  ov.setUint16(16, key.keyTag);
+  out.set(signer, 18);
+  let p = 18 + signer.length;
   for (const r of rdatas) {
     out.set(owner, p);
     p += owner.length;
@@ -64,7 +61,7 @@ export function signedData(key: Pick<SigningKey, "algorithm" | "keyTag">, set: W
 /** Canonical RRSIG rdata text over `set` (`typeName` is the covered type's mnemonic). */
 export function signRRset(key: SigningKey, set: WireRRset, typeName: string, w: SigWindow): string {
   const sig = signBytes(key, signedData(key, set, w));
-  const signer = w.signer === "" ? "." : w.signer.replace(/\.?$/, ".");
+  const signer = w.signer.endsWith(".") ? w.signer : `${w.signer}.`;
   return `${typeName} ${key.algorithm} ${labelCount(set.owner)} ${set.ttl} ${sigTime(w.expiration)} ${sigTime(w.inception)} ${key.keyTag} ${signer} ${toBase64(sig)}`;
 }
 
@@ -72,7 +69,7 @@ export function signRRset(key: SigningKey, set: WireRRset, typeName: string, w: 
 export function nsec3HashBytes(name: string, salt: Uint8Array, iterations: number): Uint8Array {
   let h = createHash("sha1").update(nameWire(name)).update(salt).digest();
   for (let i = 0; i < iterations; i++) h = createHash("sha1").update(h).update(salt).digest();
-  return Uint8Array.from(h);
+  return plain(h);
 }
 
 /** The hashed owner label (base32hex, lower case) of `name`. */

@@ -426,22 +426,25 @@ function otherWire(type: RRType, data: string, forSigning: boolean): Uint8Array 
   return b;
 }
 
+/** Canonical A rdata is a dotted quad (checked on the way in), so it is split directly. */
+function ipv4Value(data: string): number {
+  let v = 0;
+  let part = 0;
+  for (let i = 0; i < data.length; i++) {
+    const c = data.charCodeAt(i);
+    if (c === 46) {
+      v = v * 256 + part;
+      part = 0;
+    } else part = part * 10 + (c - 48);
+  }
+  return (v * 256 + part) >>> 0;
+}
+
 /** Write canonical rdata of `type` (without the length); names compressed where RFC 3597 §4 allows. */
 export function writeRdata(w: WireWriter, type: RRType, data: string): void {
   switch (type) {
-    case "A": {
-      // Canonical A rdata is a dotted quad (checked on the way in), so split it directly.
-      let v = 0;
-      let part = 0;
-      for (let i = 0; i < data.length; i++) {
-        const c = data.charCodeAt(i);
-        if (c === 46) {
-          v = v * 256 + part;
-          part = 0;
-        } else part = part * 10 + (c - 48);
-      }
-      return w.u32(v * 256 + part);
-    }
+    case "A":
+      return w.u32(ipv4Value(data));
     case "AAAA":
       // Stored AAAA text is canonical (RFC 5952): parsed by hand, as packed names are; ipaddr.js otherwise.
       w.room(16);
@@ -551,6 +554,11 @@ export function writeRdata(w: WireWriter, type: RRType, data: string): void {
  * next name of NSEC, which RFC 6840 §5.1 takes off that list (it is signed as it is served).
  */
 export function canonicalWire(type: RRType, data: string): Uint8Array {
+  // The set every address change signs: four octets, without a writer (its buffer, view and name map).
+  if (type === "A") {
+    const v = ipv4Value(data);
+    return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
+  }
   const w = new WireWriter(64);
   w.compress = false;
   w.lower = type !== "NSEC";

@@ -19,8 +19,13 @@ export const DEFAULT_POLICY: SigningPolicy = { validity: 14 * 86400, refresh: 7 
 
 export interface SignInput {
   view: SignView;
-  /** The zone as the bodies left it (with the new SOA), for existence and empty non-terminals. */
-  pre: ZoneSnapshot;
+  /** The zone as the last commit left it: which sets were there before this one. */
+  before: Pick<ZoneSnapshot, "get">;
+  /**
+   * The zone as the bodies left it (with the new SOA), for existence and empty non-terminals. Built on
+   * first use: a commit that only changes the content of sets needs none.
+   */
+  pre: () => ZoneSnapshot;
   /** Names and types the commit touched. */
   touched: ReadonlyMap<string, ReadonlySet<RRType>>;
   keys: readonly ZoneKey[];
@@ -92,7 +97,9 @@ function userTypes(view: SignView, name: string): RRType[] {
  * signed any more).
  */
 export async function signChanges(inp: SignInput): Promise<ChainIndex> {
-  const { view, pre, touched, denial, full } = inp;
+  const { view, touched, denial, full } = inp;
+  let built: ZoneSnapshot | undefined;
+  const pre = () => (built ??= inp.pre());
   const zone = view.name;
   const suffix = "." + zone;
   const hashOwner = (h: string) => `${h}${suffix}`;
@@ -110,15 +117,18 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
     }
   };
   if (full) {
-    for (const [n, node] of pre.nodes) if (!isChainOwner(node)) candidates.add(n);
-    for (const [n, c] of pre.below) if (c > 0 && (n === zone || n.endsWith(suffix))) candidates.add(n);
+    for (const [n, node] of pre().nodes) if (!isChainOwner(node)) candidates.add(n);
+    for (const [n, c] of pre().below) if (c > 0 && (n === zone || n.endsWith(suffix))) candidates.add(n);
   } else {
     for (const [n, types] of touched) {
-      if (isChainOwner(pre.nodes.get(n)) || (n !== zone && [...types].every((t) => t === "NSEC3"))) continue;
+      // Sets that were there and still are (new addresses, the SOA) leave the name's existence, its type
+      // bitmap and any cut as they were: its chain entry stands, only the sets get new signatures below.
+      if (sameTypes(inp.before, view, n, types)) continue;
+      if (isChainOwner(pre().nodes.get(n)) || (n !== zone && [...types].every((t) => t === "NSEC3"))) continue;
       addWithAncestors(n);
       // A cut appeared or went: everything below changes between signed and glue.
       if (n !== zone && types.has("NS")) {
-        for (const m of pre.nodes.keys())
+        for (const m of pre().nodes.keys())
           if (m.endsWith("." + n)) {
             addWithAncestors(m); // the empty non-terminals between it and the cut too
             resignNames.add(m);
@@ -127,6 +137,9 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
     }
   }
 
+  // What follows reads the zone as the bodies left it, before the signer writes its own records.
+  if (candidates.size > 0 || full || inp.renew || !(inp.oldIndex && inp.oldIndex.kind === denial)) pre();
+
   // 2. Desired chain entries for the candidates.
   const old = inp.oldIndex && inp.oldIndex.kind === denial ? inp.oldIndex : null;
   const keyOf = (n: string) => (denial === "nsec3" ? nsec3Hash(n) : n);
@@ -134,9 +147,9 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
   const unwanted = new Set<string>();
   for (const n of candidates) {
     const k = keyOf(n);
-    const node = pre.nodes.get(n);
+    const node = pre().nodes.get(n);
     const hasData = !!node && !isChainOwner(node) && userTypes(view, n).length > 0;
-    const ent = !hasData && (pre.below.get(n) ?? 0) > 0;
+    const ent = !hasData && (pre().below.get(n) ?? 0) > 0;
     const inChain = (hasData || (denial === "nsec3" && ent)) && !occludedBy(view, n);
     if (!inChain) {
       unwanted.add(k);
@@ -154,7 +167,7 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
     order = SortedSet.fromSorted(sorted, cmp);
     for (const k of sorted) dirty.add(k);
     // Every chain record of another kind or for a name gone is removed.
-    for (const [n, node] of pre.nodes) {
+    for (const [n, node] of pre().nodes) {
       if (node.has("NSEC3") && (denial !== "nsec3" || !wanted.has(n.slice(0, n.length - suffix.length)))) view.set(n, "NSEC3", null);
       if (node.has("NSEC") && (denial !== "nsec" || !wanted.has(n))) view.set(n, "NSEC", null);
     }
@@ -176,8 +189,8 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
   }
 
   // 4. Write the dirty chain records: next pointer from the new order, types from `wanted` or as they were.
-  const ttl = pre.negativeTtl; // RFC 9077 §3.3: min(SOA TTL, SOA MINIMUM)
   for (const k of dirty) {
+    const ttl = pre().negativeTtl; // RFC 9077 §3.3: min(SOA TTL, SOA MINIMUM)
     if (!order.has(k)) continue;
     const next = order.after(k)!;
     if (denial === "nsec3") {
@@ -201,7 +214,7 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
   // 5. Sign: every set the commit wrote (it has no signatures yet), everything when full or renewing.
   const toSign = new Set<string>();
   const consider = (n: string) => toSign.add(n);
-  if (full || inp.renew) for (const n of pre.nodes.keys()) consider(n);
+  if (full || inp.renew) for (const n of pre().nodes.keys()) consider(n);
   for (const n of touched.keys()) consider(n);
   for (const n of resignNames) consider(n);
   for (const n of candidates) consider(n);
@@ -235,6 +248,12 @@ export async function signChanges(inp: SignInput): Promise<ChainIndex> {
     }
   }
   return { kind: denial, order };
+}
+
+/** Whether each of `types` at `n` was there before the commit exactly when it is there now. */
+function sameTypes(before: Pick<ZoneSnapshot, "get">, view: SignView, n: string, types: ReadonlySet<RRType>): boolean {
+  for (const t of types) if (!before.get(n, t) !== !view.get(n, t)) return false;
+  return true;
 }
 
 function strip(s: RRset): RRset {

@@ -471,7 +471,8 @@ export class ZoneStore {
       // Sign inside the commit: what the journal, IXFR and storage get is already signed.
       chain = await signChanges({
         view: work,
-        pre: work.build(),
+        before: base,
+        pre: () => work.build(),
         touched: work.touchedNames(),
         keys: signing.keys,
         denial: signing.denial,

@@ -38,6 +38,26 @@ describe("DNSSEC keys in SQLite", () => {
     expect(checkSignedZone(again.store.zone(ZONE)!)).toEqual([]);
     expect(again.dsRecords(ZONE)).toEqual(zoneKeys.dsRecords(ZONE));
   });
+  test("after changes that replace, add, drop and re-time records and their signatures, the rows are exactly the zone served", async () => {
+    const { db, zoneKeys, masterKey } = await world();
+    await zoneKeys.enableDnssec(ZONE);
+    const store = zoneKeys.store;
+    const home = `home.${ZONE}`;
+    await store.transaction(ZONE, (tx) => tx.replaceRRset(home, "A", 60, ["192.0.2.2"]));
+    await store.transaction(ZONE, (tx) => tx.replaceRRset(home, "A", 60, ["192.0.2.3", "192.0.2.4"]));
+    await Promise.all([
+      store.transaction(ZONE, (tx) => tx.replaceRRset(home, "A", 120, ["192.0.2.4"])),
+      store.transaction(ZONE, (tx) => tx.replaceRRset(`new.${ZONE}`, "TXT", 60, ['"x"'])),
+    ]);
+    await store.transaction(ZONE, (tx) => tx.deleteName(`new.${ZONE}`));
+    const lines = (rrs: Iterable<{ name: string; type: string; ttl: number; data: string }>) => [...rrs].map((r) => `${r.name} ${r.ttl} ${r.type} ${r.data}`).sort();
+    const served = lines(store.zone(ZONE)!.records());
+    const rows = db.$client.query("SELECT r.name, r.type, r.ttl, r.data FROM zone_records r JOIN domains d ON d.id = r.domain_id WHERE d.name = ?").all(ZONE) as { name: string; type: string; ttl: number; data: string }[];
+    expect(lines(rows)).toEqual(served);
+    const again = await ZoneKeys.open(new SqliteZoneStorage(db), { dnssec: { masterKey } });
+    expect(lines(again.store.zone(ZONE)!.records())).toEqual(served);
+    expect(checkSignedZone(again.store.zone(ZONE)!)).toEqual([]);
+  });
   test("a rollover step updates the row's state; switching off deletes the keys", async () => {
     const { db, zoneKeys } = await world();
     await zoneKeys.enableDnssec(ZONE, { keys: "split" });

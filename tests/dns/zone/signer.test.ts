@@ -100,6 +100,28 @@ describe("a commit on a signed zone", () => {
       expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
     }
   });
+  test("a type coming to or leaving an existing name rewrites its chain record's bitmap; a new address does not (NSEC and NSEC3)", async () => {
+    for (const denial of ["nsec", "nsec3"] as const) {
+      const { store } = await signedStore({ denial });
+      const chainType = denial === "nsec" ? "NSEC" : "NSEC3";
+      const chainOf = () => [...store.zone(ZONE)!.records()].filter((r) => r.type === chainType).map((r) => r.data).sort();
+      const before = chainOf();
+      // Two transactions of one group commit: a new address at www, and a TXT that www did not have.
+      await Promise.all([
+        store.transaction(ZONE, (tx) => tx.replaceRRset("www.example.org", "A", 300, ["192.0.2.82"])),
+        store.transaction(ZONE, (tx) => tx.replaceRRset("www.example.org", "TXT", 300, ['"web"'])),
+      ]);
+      expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
+      const withTxt = chainOf();
+      expect(withTxt.filter((d) => !before.includes(d)).map((d) => d.includes(" TXT "))).toEqual([true]);
+      const cs = (await store.transaction(ZONE, (tx) => tx.replaceRRset("www.example.org", "A", 300, ["192.0.2.83"])))!;
+      expect(cs.added.filter((r) => r.type === chainType)).toEqual([]);
+      expect(chainOf()).toEqual(withTxt);
+      await store.transaction(ZONE, (tx) => tx.deleteRRset("www.example.org", "TXT"));
+      expect(checkSignedZone(store.zone(ZONE)!)).toEqual([]);
+      expect(chainOf()).toEqual(before);
+    }
+  });
   test("the journal holds the signed change (what IXFR sends)", async () => {
     const { store, zoneKeys } = await signedStore();
     const from = store.zone(ZONE)!.serial;
