@@ -306,24 +306,30 @@ export function axfrMessages(z: ZoneSnapshot): Transfer {
 
 /** Longest stretch of the event loop one background slice takes, in milliseconds. */
 const SLICE_MS = 4;
+/**
+ * At start-up the builds first run at once for up to this long, in all: start-up keeps the event loop
+ * busy longer than that with other work anyway (the slices alone would barely run before the first
+ * transfer comes), and a zone of tens of thousands of records is done by then.
+ */
+const START_MS = 50;
 
 /**
  * Build the AXFR answer of `z` in the background, a few milliseconds of the event loop at a time, so the
  * first transfer finds it ready (and the build runs with warm code); `current` says whether `z` is still
  * the version served — a build overtaken by a commit is dropped. A transfer arriving meanwhile finishes it.
+ * With `until` (a performance.now() time), the first slice runs now, up to then.
  */
-export function prepareAxfr(z: ZoneSnapshot, current: () => boolean): void {
+export function prepareAxfr(z: ZoneSnapshot, current: () => boolean, until?: number): void {
   if (axfrCache.has(z) || building.has(z)) return;
   const g = buildAxfr(z);
   building.set(z, g);
-  const slice = () => {
+  const slice = (end: number) => {
     if (building.get(z) !== g) return; // finished by a transfer
     if (!current()) {
       building.delete(z);
       return;
     }
-    const until = performance.now() + SLICE_MS;
-    // Bounded by SLICE_MS and by the zone's size.
+    // Bounded by the deadline and by the zone's size.
     for (;;) {
       const r = g.next();
       if (r.done) {
@@ -331,11 +337,12 @@ export function prepareAxfr(z: ZoneSnapshot, current: () => boolean): void {
         axfrCache.set(z, r.value);
         return;
       }
-      if (performance.now() >= until) break;
+      if (performance.now() >= end) break;
     }
-    setTimeout(slice, 0);
+    setTimeout(() => slice(performance.now() + SLICE_MS), 0);
   };
-  setTimeout(slice, 0);
+  if (until !== undefined && performance.now() < until) slice(until);
+  else setTimeout(() => slice(performance.now() + SLICE_MS), 0);
 }
 
 /** Quiet time after a commit before the new version's AXFR is built (a burst of updates builds it once). */
@@ -347,12 +354,12 @@ const AFTER_COMMIT_MS = 1000;
  * form since. Returns the function that stops it.
  */
 export function prepareTransfers(store: Pick<ZoneStore, "snapshot" | "onCommit">, transfers: (zone: string) => boolean): () => void {
-  const prepare = (only?: Set<string>) => {
+  const prepare = (only?: Set<string>, until?: number) => {
     for (const [name, z] of store.snapshot().zones) {
-      if (only ? only.has(name) : transfers(name)) prepareAxfr(z, () => store.snapshot().zones.get(name) === z);
+      if (only ? only.has(name) : transfers(name)) prepareAxfr(z, () => store.snapshot().zones.get(name) === z, until);
     }
   };
-  prepare();
+  prepare(undefined, performance.now() + START_MS);
   let timer: ReturnType<typeof setTimeout> | undefined;
   const unsubscribe = store.onCommit(() => {
     if (axfrZones.size === 0) return;
