@@ -3,7 +3,7 @@
 import type { Config } from "../config/index.ts";
 import type { Db } from "../db/index.ts";
 import { availableParallelism } from "node:os";
-import { BindError, listenDns, Notifier, Responder, ResponseRateLimiter, startDnsThreads, type DnsListener, type DnsThreads } from "../dns/server/index.ts";
+import { BindError, listenDns, Notifier, prepareTransfers, Responder, ResponseRateLimiter, startDnsThreads, type DnsListener, type DnsThreads } from "../dns/server/index.ts";
 import { listenSources, type SourceAddresses } from "../dns/wire/index.ts";
 import type { Logger } from "../log/index.ts";
 import { updatePolicy } from "../core/index.ts";
@@ -106,6 +106,11 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
     source: outgoingSources(cfg.dns).notify,
   });
   notifier.start();
+  // The first AXFR after start-up finds its messages built, in the background once the listeners are up.
+  const stopPreparing = prepareTransfers(zones.store, (zone) => {
+    const acl = current.acl[zone];
+    return !!acl && (acl.transferKeys.length > 0 || acl.transferAddresses.length > 0);
+  });
   return {
     responder,
     listener,
@@ -123,6 +128,7 @@ export async function startDns(cfg: Config, db: Db, zones: ZoneRuntime, log: Log
       current = next;
     },
     async stop() {
+      stopPreparing();
       await notifier.stop();
       await dnsThreads?.stop();
       await listener.stop();

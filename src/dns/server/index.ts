@@ -9,4 +9,5 @@ export type { DnsEvents, DnsEventFields } from "./events.ts";
 export { RCODE, RCODE_NAME, TYPE, QTYPE, CLASS, OPCODE } from "./constants.ts";
 export { parseFastQuery, udpLimit, encodeResponse, encodeWithin, type Edns, type ResponseParts } from "./message.ts";
 export { ResponseRateLimiter, networkOf, truncatedAnswer, type RrlOptions, type RrlDecision, type RrlStats } from "./rrl.ts";
+export { prepareTransfers } from "./xfr.ts";
 export { startDnsThreads, type DnsThreads, type DnsThreadsOptions } from "./threads.ts";

@@ -1,7 +1,7 @@
 // UDP and TCP listeners (RFC 1035 §4.2, RFC 7766): every configured address, both transports. TCP
 // messages are length-prefixed and may be pipelined; idle connections close; a connection limit holds.
 import type { Socket, TCPSocketListener, udp } from "bun";
-import type { Peer, Responder } from "./responder.ts";
+import type { Peer, Responder, Send } from "./responder.ts";
 import { truncatedAnswer, type ResponseRateLimiter } from "./rrl.ts";
 import { splitHostPort } from "../../net/index.ts";
 
@@ -261,7 +261,9 @@ function readTcp(s: Socket<Conn>, chunk: Uint8Array, r: Responder): void {
       s.end(); // RFC 7766 §8: nothing valid is shorter than a header
       return;
     }
-    const res = r.handle(msg, d.peer, (out) => sendTcp(s, out));
+    const send: Send = (out) => sendTcp(s, out);
+    send.framed = (wire) => writeTcp(s, wire);
+    const res = r.handle(msg, d.peer, send);
     if (res instanceof Promise) res.catch(() => {});
   }
   d.buf = joined.slice(off);
@@ -274,6 +276,26 @@ function sendTcp(s: Socket<Conn>, out: Uint8Array): void {
   framed[0] = out.length >> 8;
   framed[1] = out.length & 0xff;
   framed.set(out, 2);
+  queueTcp(s, framed);
+}
+
+/**
+ * Framed octets the caller reuses once this returns: written at once when nothing waits before them, and
+ * only what the socket did not take is copied into the queue (the drain handler sends it).
+ */
+function writeTcp(s: Socket<Conn>, wire: Uint8Array): void {
+  let rest = wire;
+  if (s.data.queue.length === 0) {
+    const n = Math.max(0, s.write(wire));
+    if (n === wire.length) return;
+    rest = wire.subarray(n);
+  }
+  queueTcp(s, rest.slice());
+}
+
+/** Octets already framed (one message or several) out on a connection, in order. */
+function queueTcp(s: Socket<Conn>, framed: Uint8Array): void {
+  const d = s.data;
   // A client that does not read (several big transfers, say) is cut off, not buffered forever.
   if (d.queued + framed.length > MAX_TCP_QUEUED) {
     s.end();

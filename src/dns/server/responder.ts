@@ -25,7 +25,7 @@ import { type Edns, encodeResponse, encodeWithin, FLAG, HEADER, parseFastQuery, 
 import { addressAllowed, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
 import type { DnsEventFields, DnsEvents } from "./events.ts";
 import { handleUpdate, type UpdateContext, type UpdateNote } from "./update.ts";
-import { axfrMessages, ixfrMessages, patch } from "./xfr.ts";
+import { axfrMessages, Framer, ixfrMessages, messageAt, patch, patchInPlace, transferOf, type Transfer } from "./xfr.ts";
 
 /** RFC 8914 §4.22: a class (or CHAOS name) we do not serve; NSD sends it with such REFUSED answers. */
 const EDE_NOT_SUPPORTED = 21;
@@ -60,7 +60,13 @@ export interface Peer {
 }
 
 /** Where responses go; TCP may receive several (AXFR/IXFR). */
-export type Send = (msg: Uint8Array) => void;
+export type Send = ((msg: Uint8Array) => void) & {
+  /**
+   * TCP only: several messages at once, each framed with its length octets (RFC 1035 §4.2.2), in one write.
+   * The caller may change the octets once it returns (what the socket did not take is copied).
+   */
+  framed?: (wire: Uint8Array) => void;
+};
 
 /** One served (or refused) transfer, newest last in Responder.transferLog. */
 export interface TransferRecord {
@@ -363,7 +369,7 @@ export class Responder {
     // Name, type and class as asked: an IXFR answered in AXFR form still echoes the IXFR question.
     const qbytes = msg.slice(HEADER, end + 5);
 
-    let messages: Uint8Array[];
+    let messages: Transfer;
     if (q.type === QTYPE.IXFR) {
       const soaRec = m.records.find((r) => r.section === "authority" && r.type === TYPE.SOA);
       if (!soaRec || soaRec.rdlength < 22) return refuse(RCODE.FORMERR, "IXFR without the client's SOA");
@@ -376,7 +382,7 @@ export class Responder {
         // RFC 1995 §2/§4: up to date, or over UDP: a single SOA (the client then comes back over TCP).
         t.ixfrUpToDate++;
         record("IXFR-current", now.serial);
-        messages = [soaOnly(now, QTYPE.IXFR)];
+        messages = transferOf([soaOnly(now, QTYPE.IXFR)]);
       } else if (chain === null || (chain.length && chain[chain.length - 1].serialTo !== now.serial)) {
         t.ixfrAsAxfr++; // RFC 1995 §4: the journal does not reach back — answer in AXFR form
         record("IXFR-as-AXFR", now.serial);
@@ -391,18 +397,28 @@ export class Responder {
       record("AXFR", z.serial);
       messages = axfrMessages(z);
     }
-    this.count(messages[0], q.type);
-    const signer = tsig ? new TsigStreamSigner(tsig.key, tsig.mac, { every: 1 }) : null;
+    const n = messages.starts.length;
+    this.count(messageAt(messages, 0), q.type);
+    const records = messages.records;
     let bytes = 0;
-    let records = 0;
-    for (let i = 0; i < messages.length; i++) {
-      const out = patch(messages[i], m.id, i === 0 ? qbytes : null);
-      records += (out[6] << 8) | out[7];
-      const signed = signer ? signer.next(out, i === messages.length - 1) : out;
-      bytes += signed.length;
-      send(signed);
+    if (!tsig && send.framed) {
+      // Unsigned over TCP: the prepared wire, patched where it lies, in one write.
+      send.framed(patchInPlace(messages, m.id, qbytes));
+      bytes = messages.wire.length - 2 * n;
+    } else {
+      const signer = tsig ? new TsigStreamSigner(tsig.key, tsig.mac, { every: 1 }) : null;
+      // Over TCP the messages go out framed together, a few writes for the whole transfer.
+      const framer = send.framed ? new Framer(send.framed) : null;
+      for (let i = 0; i < n; i++) {
+        const out = patch(messageAt(messages, i), m.id, i === 0 ? qbytes : null);
+        const signed = signer ? signer.next(out, i === n - 1) : out;
+        bytes += signed.length;
+        if (framer) framer.add(signed);
+        else send(signed);
+      }
+      framer?.flush();
     }
-    this.opts.events?.info("zone transfer", { zone: z.name, type, served_as: served!.kind, peer: peer.address, key: tsig?.key.name ?? null, serial: served!.serial, records, messages: messages.length, bytes });
+    this.opts.events?.info("zone transfer", { zone: z.name, type, served_as: served!.kind, peer: peer.address, key: tsig?.key.name ?? null, serial: served!.serial, records, messages: n, bytes });
   }
 
   /** RFC 5936 §6: a transfer needs a granted TSIG key or a listed address. */

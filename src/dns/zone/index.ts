@@ -29,4 +29,5 @@ export {
 } from "./rdata.ts";
 export { MasterFileError, parseMasterFile, writeMasterFile } from "./masterfile.ts";
 export { CATALOG_VERSION, addMember, catalogMembers, catalogZoneDefinition, isCatalog, removeMember, setMemberGroup, syncMembers } from "./catalog.ts";
+export type { PackedNodes } from "./packed.ts";
 export { ZoneSetSharer, ZoneSetReceiver, type SharedZoneSet } from "./share.ts";

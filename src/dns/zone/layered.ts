@@ -65,6 +65,11 @@ export class LayeredMap<K, V> implements ReadonlyMap<K, V> {
     return m instanceof LayeredMap ? m : new LayeredMap(m, new Map(), m.size);
   }
 
+  /** The base and the layer (undefined: deleted from the base), for a walk that reads the base in bulk (AXFR). */
+  split(): { base: ReadonlyMap<K, V>; layer: [K, V | undefined][] } {
+    return { base: this.base, layer: [...this.layer].map(([k, v]) => [k, v === GONE ? undefined : v]) };
+  }
+
   get(k: K): V | undefined {
     const v = this.layer.get(k);
     if (v !== undefined) return v === GONE ? undefined : v;

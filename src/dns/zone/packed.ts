@@ -583,7 +583,8 @@ export class PackedNodes implements ReadonlyMap<string, Node> {
     readonly cnt6: Uint8Array,
     readonly addr4: Uint32Array,
     readonly addr6: Uint8Array,
-    private readonly overflow: ReadonlyMap<string, Node>,
+    /** The names kept as NodeSets beside the packed ones. */
+    readonly overflow: ReadonlyMap<string, Node>,
   ) {
     this.mask = table.length - 1;
     this.size = live + overflow.size;
@@ -606,7 +607,7 @@ export class PackedNodes implements ReadonlyMap<string, Node> {
   }
 
   /** The id of a packed name, or -1. */
-  private find(name: string): number {
+  find(name: string): number {
     if (this.count === 0) return -1;
     const h = nameHash(name);
     if (h < 0) return -1;

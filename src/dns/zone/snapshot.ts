@@ -8,7 +8,7 @@ import type { ChainIndex, RR, RRset, RRType, SerialScheme } from "./types.ts";
 
 export { NodeSets, type Node } from "./node.ts";
 import { NodeSets, type Node } from "./node.ts";
-import { PackedBuilder } from "./packed.ts";
+import { PackedBuilder, PackedNodes } from "./packed.ts";
 
 /** RFC 4034 §6.1 canonical name order, the one every list of names in updns follows. */
 export { canonicalCompare };
@@ -79,6 +79,27 @@ export class ZoneSnapshot {
   /** The nodes in canonical name order, each built only when reached (packed names, see packed.ts). */
   private *sortedNodes(): Generator<[string, Node]> {
     for (const n of [...this.nodes.keys()].sort(canonicalCompare)) yield [n, this.nodes.get(n)!];
+  }
+
+  /**
+   * The nodes split for a walk over all of them in bulk (an AXFR): the packed names of the base, read from
+   * their bytes (less the ids in `skip`: changed since, in the layer on top), and every other node as it is.
+   */
+  walkParts(): { packed: PackedNodes | null; skip: Uint8Array | null; others: [string, Node][] } {
+    if (!(this.nodes instanceof LayeredMap)) return { packed: null, skip: null, others: [...this.nodes] };
+    const { base, layer } = (this.nodes as LayeredMap<string, Node>).split();
+    if (!(base instanceof PackedNodes)) return { packed: null, skip: null, others: [...this.nodes] };
+    const skip = new Uint8Array(base.count);
+    const changed = new Set<string>();
+    for (const [k] of layer) {
+      changed.add(k);
+      const id = base.find(k);
+      if (id >= 0) skip[id] = 1;
+    }
+    const others: [string, Node][] = [];
+    for (const e of base.overflow) if (!changed.has(e[0])) others.push(e);
+    for (const [k, v] of layer) if (v) others.push([k, v]);
+    return { packed: base, skip, others };
   }
 
   /** Every record, SOA first (canonical name order when `sorted`); each set's RRSIGs follow it. */

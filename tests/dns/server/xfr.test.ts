@@ -3,9 +3,10 @@
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { listenDns, Responder, type DnsListener } from "../../../src/dns/server/index.ts";
-import { condense } from "../../../src/dns/server/xfr.ts";
+import dnsPacket from "dns-packet";
+import { axfrMessages, condense, messageAt } from "../../../src/dns/server/xfr.ts";
 import { tsigKeyFromBase64 } from "../../../src/dns/wire/index.ts";
-import { MemoryZoneStorage, parseMasterFile, ZoneStore } from "../../../src/dns/zone/index.ts";
+import { MemoryZoneStorage, parseMasterFile, ZoneStore, type ZoneSnapshot } from "../../../src/dns/zone/index.ts";
 import { freePort, havePeers, which } from "../../support/net.ts";
 
 const HAVE = havePeers("kdig", "dig");
@@ -158,5 +159,42 @@ describe("BADTIME", () => {
     const v = verifyMessage(out[0], () => key, { requestMac: signed.mac, now: t.timeSigned });
     expect(v.ok ? "ok" : v.rcode).toBe("BADTIME");
     expect(v.ok ? false : v.fromPeer).toBe(true);
+  });
+});
+
+describe("the AXFR body", () => {
+  // What a secondary loads: every record of the version once, in whatever order, between the SOAs.
+  const body = (t: ReturnType<typeof axfrMessages>) => {
+    const out: string[] = [];
+    for (let i = 0; i < t.starts.length; i++) {
+      const m = dnsPacket.decode(Buffer.from(messageAt(t, i)));
+      for (const a of (m.answers ?? []) as { name: string; type: string; ttl: number; data: unknown }[]) out.push(`${a.name} ${a.type} ${a.ttl} ${a.type === "A" || a.type === "AAAA" ? a.data : ""}`);
+    }
+    return out;
+  };
+  const expected = (z: ZoneSnapshot) => {
+    const out = [...z.records(false)].map((r) => `${r.name} ${r.type} ${r.ttl} ${r.type === "A" || r.type === "AAAA" ? r.data : ""}`);
+    out.push(out[0]);
+    return out;
+  };
+
+  test("a zone of hosts after changes (a name changed, one removed, new ones) transfers exactly its records", async () => {
+    const s = await ZoneStore.open(new MemoryZoneStorage());
+    let text = "$ORIGIN hosts.test.\n$TTL 300\n@ IN SOA ns1 hostmaster 1 3600 600 86400 60\n@ IN NS ns1\nns1 IN A 192.0.2.1\nwww IN CNAME ns1\n";
+    for (let i = 0; i < 2000; i++) text += `h${i} IN A 10.0.${i >> 8}.${i & 255}\nh${i} 60 IN AAAA 2001:db8::${i.toString(16)}\n`;
+    await s.createZoneFromRecords("hosts.test", parseMasterFile(text, "hosts.test"));
+    await s.transaction("hosts.test", (tx) => {
+      tx.replaceRRset("h1.hosts.test", "A", 300, ["192.0.2.101", "192.0.2.102"]);
+      tx.deleteRRset("h2.hosts.test", "A");
+      tx.deleteRRset("h2.hosts.test", "AAAA");
+      tx.replaceRRset("h3.hosts.test", "TXT", 300, ['"not only addresses"']);
+      tx.replaceRRset("new.deep.hosts.test", "AAAA", 300, ["2001:db8::1:2"]);
+    });
+    const z = s.snapshot().zones.get("hosts.test")!;
+    const got = body(axfrMessages(z));
+    expect(got[0]).toStartWith("hosts.test SOA");
+    expect(got.at(-1)).toStartWith("hosts.test SOA");
+    expect(got.length).toBe(2 * 2000 + 3 + 1 + 1 - 2 + 1 + 1 + 1);
+    expect(got.toSorted()).toEqual(expected(z).toSorted());
   });
 });
