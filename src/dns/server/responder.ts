@@ -104,12 +104,24 @@ export class Responder {
    * later (the returned promise). Never throws: a failure inside becomes SERVFAIL or silence.
    */
   handle(msg: Uint8Array, peer: Peer, send: Send): void | Promise<void> {
+    const out = this.plainAnswerSafe(msg, peer.address, peer.transport);
+    if (out) return send(out);
+    return this.handleOther(msg, peer, send);
+  }
+
+  /** plainAnswer that never throws: a failure inside is logged and the message answered by nobody. */
+  plainAnswerSafe(msg: Uint8Array, address: string, transport: Peer["transport"] = "udp"): Uint8Array | null {
     try {
-      const out = this.plainAnswer(msg, peer.transport);
-      if (out) {
-        send(out);
-        return;
-      }
+      return this.plainAnswer(msg, transport);
+    } catch (e) {
+      this.opts.log?.(`dns/server: ${address}: ${(e as Error).stack ?? e}`);
+      return null;
+    }
+  }
+
+  /** handle() for a message plainAnswer did not take (the slow path); never throws either. */
+  handleOther(msg: Uint8Array, peer: Peer, send: Send): void | Promise<void> {
+    try {
       const r = this.slow(msg, peer, send);
       if (r instanceof Promise) return r.catch((e) => this.opts.log?.(`dns/server: ${peer.address}: ${(e as Error).stack ?? e}`));
     } catch (e) {
