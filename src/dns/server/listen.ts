@@ -80,18 +80,24 @@ export type UdpSocket = udp.Socket<"uint8array">;
  */
 export class UdpOutbox {
   private outbox = new Map<UdpSocket, (Uint8Array | number | string)[]>();
+  /** The socket queued to last and its batch: most turns answer on one socket, without a Map lookup. */
+  private lastSock: UdpSocket | null = null;
+  private lastBatch: (Uint8Array | number | string)[] = [];
   private scheduled = false;
 
   /** `beforeSend`: runs before each batch leaves (a DNS thread reports its counters then). */
   constructor(private readonly beforeSend?: () => void) {}
 
   queue(sock: UdpSocket, out: Uint8Array, port: number, addr: string): void {
-    let b = this.outbox.get(sock);
+    let b = sock === this.lastSock ? this.lastBatch : this.outbox.get(sock);
     if (!b) this.outbox.set(sock, (b = []));
+    this.lastSock = sock;
+    this.lastBatch = b;
     b.push(out, port, addr);
     if (b.length >= 3 * 64) {
       // Bounded batches: flush a full one at once.
       this.outbox.delete(sock);
+      this.lastSock = null;
       this.beforeSend?.();
       sendBatch(sock, b);
       return;
@@ -104,6 +110,7 @@ export class UdpOutbox {
 
   private flush = () => {
     this.scheduled = false;
+    this.lastSock = null;
     if (this.outbox.size > 0) this.beforeSend?.();
     for (const [sock, batch] of this.outbox) {
       this.outbox.delete(sock);
@@ -122,14 +129,17 @@ function sendBatch(sock: UdpSocket, batch: (Uint8Array | number | string)[]): vo
 }
 
 /** An answer's way out through response rate limiting (when on): sent, slipped as TC=1, or dropped. */
+export function udpSend(outbox: UdpOutbox, rrl: ResponseRateLimiter | undefined, sock: UdpSocket, out: Uint8Array, port: number, addr: string): void {
+  if (!rrl) return outbox.queue(sock, out, port, addr);
+  const d = rrl.decide(addr, out, Date.now());
+  const t = d === "slip" ? truncatedAnswer(out) : null;
+  if (d === "send") outbox.queue(sock, out, port, addr);
+  else if (t) outbox.queue(sock, t, port, addr);
+}
+
+/** udpSend as a Send for the slow path (the hot path calls udpSend: no closure per query). */
 export function udpReply(outbox: UdpOutbox, rrl: ResponseRateLimiter | undefined, sock: UdpSocket, port: number, addr: string): (out: Uint8Array) => void {
-  if (!rrl) return (out) => outbox.queue(sock, out, port, addr);
-  return (out) => {
-    const d = rrl.decide(addr, out, Date.now());
-    const t = d === "slip" ? truncatedAnswer(out) : null;
-    if (d === "send") outbox.queue(sock, out, port, addr);
-    else if (t) outbox.queue(sock, t, port, addr);
-  };
+  return (out) => udpSend(outbox, rrl, sock, out, port, addr);
 }
 
 export interface UdpOptions {
@@ -170,8 +180,11 @@ function listenUdp(host: string, port: number, r: Responder, rrl: ResponseRateLi
     reusePort,
     log,
     onMessage(sock, buf, rport, raddr) {
+      // Plain queries straight to the outbox; a Peer and a Send are made only for the rest.
+      const out = r.plainAnswerSafe(buf, raddr);
+      if (out) return udpSend(outbox, rrl, sock, out, rport, raddr);
       const peer: Peer = { transport: "udp", address: raddr, port: rport };
-      const res = r.handle(buf, peer, udpReply(outbox, rrl, sock, rport, raddr));
+      const res = r.handleOther(buf, peer, udpReply(outbox, rrl, sock, rport, raddr));
       if (res instanceof Promise) res.catch(() => {});
     },
   });

@@ -26,62 +26,144 @@ export interface FastQuery {
   edns: Edns | null;
 }
 
+/** FNV-1a (32 bits) over names in wire form, lower-cased: the hot path's keys, made without strings. */
+const FNV_SEED = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
+
+/** The hash of a name's suffix: the label of `len` octets at `b[at]` in front of a suffix hashed `h`. */
+function hashLabel(h: number, b: Uint8Array, at: number, len: number): number {
+  h = Math.imul(h ^ len, FNV_PRIME);
+  for (let i = at + 1; i <= at + len; i++) {
+    const c = b[i];
+    h = Math.imul(h ^ (c >= 65 && c <= 90 ? c + 32 : c), FNV_PRIME);
+  }
+  return h;
+}
+
+/** The hash of a name in wire form (uncompressed, at `at`): what QueryScan.suffixHash holds for it. */
+export function nameHash(b: Uint8Array, at = 0): number {
+  const starts: number[] = [];
+  // Bounded by the 128 labels a name can hold.
+  for (let p = at; starts.length < 128 && p < b.length && b[p] !== 0; p += 1 + b[p]) starts.push(p);
+  let h = FNV_SEED;
+  for (let i = starts.length - 1; i >= 0; i--) h = hashLabel(h, b, starts[i], b[starts[i]]);
+  return h;
+}
+
+/** A key from a question's hash and the numbers beside it (type, EDNS variant, size limit). */
+export function mixKey(h: number, a: number, b: number): number {
+  return Math.imul(Math.imul(h ^ a, FNV_PRIME) ^ b, FNV_PRIME);
+}
+
 /**
- * Parse a plain query: QR=0, opcode QUERY, one question without compression, no answer/authority, and
- * at most one additional record that is a well-formed OPT at the root. Anything else returns null and
- * takes the slow path (which also produces FORMERR where due).
+ * A plain query as the hot path reads it, filled in place by scanQuery: one object per responder, not
+ * one per query (a loaded server otherwise spends its pauses collecting them).
  */
-export function parseFastQuery(b: Uint8Array): FastQuery | null {
+export class QueryScan {
+  /** Offset just after QNAME (the question's name octets are [12, qnameEnd)). */
+  qnameEnd = 0;
+  qtype = 0;
+  qclass = 0;
+  /** Labels of the name; labelAt[i] is where label i's length octet is, labelAt[labels] the root octet. */
+  labels = 0;
+  readonly labelAt = new Int32Array(129);
+  /** suffixHash[i]: the lower-cased name from label i on (nameHash of that suffix); [labels] is the root's. */
+  readonly suffixHash = new Int32Array(129);
+  /** EDNS(0) (RFC 6891 §6.1.3): whether the query had an OPT record, and its fields. */
+  edns = false;
+  udpSize = 0;
+  version = 0;
+  do = false;
+}
+
+/**
+ * Scan a plain query into `s`: QR=0, opcode QUERY, one question without compression, no answer/authority,
+ * and at most one additional record that is a well-formed OPT at the root. False for anything else (the
+ * slow path takes it, and answers FORMERR where due), also for names with octets that need escaping in
+ * text form.
+ */
+export function scanQuery(b: Uint8Array, s: QueryScan): boolean {
   const len = b.length;
-  if (len < HEADER + 5) return null;
-  const flags = (b[2] << 8) | b[3];
+  if (len < HEADER + 5) return false;
   // QR=0, opcode 0 (bits 11-14), Z bit clear is not required (RFC 6891 keeps it for DO in OPT only).
-  if ((flags & 0xf800) !== 0) return null;
-  if (b[4] !== 0 || b[5] !== 1 || b[6] !== 0 || b[7] !== 0 || b[8] !== 0 || b[9] !== 0 || b[10] !== 0 || b[11] > 1) return null;
+  if ((b[2] & 0xf8) !== 0) return false;
+  if (b[4] !== 0 || b[5] !== 1 || b[6] !== 0 || b[7] !== 0 || b[8] !== 0 || b[9] !== 0 || b[10] !== 0 || b[11] > 1) return false;
   let p = HEADER;
-  let qname = "";
+  let labels = 0;
   // A name is at most 255 octets, so at most 128 labels: the loop is bounded by that.
-  for (let labels = 0; labels < 128; labels++) {
-    if (p >= len) return null;
+  for (; labels < 128; labels++) {
+    if (p >= len) return false;
     const l = b[p];
     if (l === 0) break;
-    if (l > 63) return null; // compression or an extended label type: slow path
-    if (p + 1 + l > len || p + l > HEADER + 253) return null;
-    if (qname.length) qname += ".";
+    if (l > 63) return false; // compression or an extended label type: slow path
+    if (p + 1 + l > len || p + l > HEADER + 253) return false;
     for (let i = p + 1; i <= p + l; i++) {
-      let c = b[i];
-      // Bytes that need escaping in text form go the slow path.
-      if (c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c) return null;
-      if (c >= 65 && c <= 90) c += 32;
-      qname += String.fromCharCode(c);
+      const c = b[i];
+      // Octets that need escaping in text form go the slow path.
+      if (c <= 0x20 || c >= 0x7f || c === 0x2e || c === 0x5c) return false;
     }
+    s.labelAt[labels] = p;
     p += 1 + l;
   }
-  if (p >= len || b[p] !== 0) return null;
+  if (p >= len || b[p] !== 0) return false;
+  s.labelAt[labels] = p;
+  s.labels = labels;
   const qnameEnd = p + 1;
-  if (qnameEnd + 4 > len) return null;
+  if (qnameEnd + 4 > len) return false;
   const qtype = (b[qnameEnd] << 8) | b[qnameEnd + 1];
   const qclass = (b[qnameEnd + 2] << 8) | b[qnameEnd + 3];
   p = qnameEnd + 4;
-  let edns: Edns | null = null;
+  s.edns = false;
   if (b[11] === 1) {
     // OPT: root name (0), type 41, class = UDP size, TTL = ext-rcode, version, flags; rdata = options.
-    if (p + 11 > len || b[p] !== 0 || b[p + 1] !== 0 || b[p + 2] !== QTYPE.OPT) return null;
-    const udpSize = (b[p + 3] << 8) | b[p + 4];
-    const version = b[p + 6];
-    const doBit = (b[p + 7] & 0x80) !== 0;
+    if (p + 11 > len || b[p] !== 0 || b[p + 1] !== 0 || b[p + 2] !== QTYPE.OPT) return false;
     const rdlen = (b[p + 9] << 8) | b[p + 10];
-    if (p + 11 + rdlen !== len) return null;
+    if (p + 11 + rdlen !== len) return false;
     // Options must tile the rdata exactly (RFC 6891 §6.1.2).
     let o = p + 11;
     for (let k = 0; k < 1000 && o < len; k++) {
-      if (o + 4 > len) return null;
+      if (o + 4 > len) return false;
       o += 4 + ((b[o + 2] << 8) | b[o + 3]);
     }
-    if (o !== len) return null;
-    edns = { udpSize, version, do: doBit };
-  } else if (p !== len) return null;
-  return { id: (b[0] << 8) | b[1], flags, qnameEnd, qname, qtype, qclass, edns };
+    if (o !== len) return false;
+    s.edns = true;
+    s.udpSize = (b[p + 3] << 8) | b[p + 4];
+    s.version = b[p + 6];
+    s.do = (b[p + 7] & 0x80) !== 0;
+  } else if (p !== len) return false;
+  s.qnameEnd = qnameEnd;
+  s.qtype = qtype;
+  s.qclass = qclass;
+  let h = FNV_SEED;
+  s.suffixHash[labels] = h;
+  for (let i = labels - 1; i >= 0; i--) s.suffixHash[i] = h = hashLabel(h, b, s.labelAt[i], b[s.labelAt[i]]);
+  return true;
+}
+
+/** The question name of a scanned query as text: lower case, no trailing dot. */
+export function scannedName(b: Uint8Array, s: QueryScan): string {
+  let name = "";
+  for (let i = 0; i < s.labels; i++) {
+    const at = s.labelAt[i];
+    if (i > 0) name += ".";
+    for (let k = at + 1; k <= at + b[at]; k++) {
+      const c = b[k];
+      name += String.fromCharCode(c >= 65 && c <= 90 ? c + 32 : c);
+    }
+  }
+  return name;
+}
+
+/** The EDNS of a scanned query as an object (the slow part of the hot path wants one). */
+export function scannedEdns(s: QueryScan): Edns | null {
+  return s.edns ? { udpSize: s.udpSize, version: s.version, do: s.do } : null;
+}
+
+/** A plain query parsed into an object (scanQuery without the reuse; tests and callers off the hot path). */
+export function parseFastQuery(b: Uint8Array): FastQuery | null {
+  const s = new QueryScan();
+  if (!scanQuery(b, s)) return null;
+  return { id: (b[0] << 8) | b[1], flags: (b[2] << 8) | b[3], qnameEnd: s.qnameEnd, qname: scannedName(b, s), qtype: s.qtype, qclass: s.qclass, edns: scannedEdns(s) };
 }
 
 /** The largest response a UDP query allows (RFC 1035 §4.2.1, RFC 6891 §6.2.5). */

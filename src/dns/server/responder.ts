@@ -17,11 +17,12 @@ import {
   TSIG_ERROR,
   TSIG_TYPE,
 } from "../wire/index.ts";
-import { type ZoneSnapshot, type ZoneStore } from "../zone/index.ts";
+import { type PreparedAnswer, type ZoneSet, type ZoneSnapshot, type ZoneStore } from "../zone/index.ts";
 import { answer, type Answer, EDE_NOT_AUTHORITATIVE } from "./answer.ts";
 import { CLASS, OPCODE, QTYPE, RCODE, RCODE_NAME, TYPE, typeLabel } from "./constants.ts";
 import { bump, type DnsCounters, newCounters } from "./counters.ts";
-import { type Edns, encodeResponse, encodeWithin, FLAG, HEADER, parseFastQuery, type ResponseParts, udpLimit } from "./message.ts";
+import { type Edns, encodeResponse, encodeWithin, FLAG, HEADER, mixKey, QueryScan, type ResponseParts, scanQuery, scannedEdns, scannedName, udpLimit } from "./message.ts";
+import { ApexIndex, findPrepared, keepPrepared } from "./prepared.ts";
 import { addressAllowed, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
 import type { DnsEventFields, DnsEvents } from "./events.ts";
 import { handleUpdate, type UpdateContext, type UpdateNote } from "./update.ts";
@@ -84,6 +85,10 @@ export class Responder {
   readonly transferLog: TransferRecord[] = [];
   readonly maxUdpSize: number;
   private keys = new Map<string, TsigKey>();
+  /** The hot path's scratch: the query being answered, read in place. */
+  private readonly scan = new QueryScan();
+  /** The apexes of the zone set last answered from (rebuilt when a commit swaps the set). */
+  private apexes: ApexIndex | undefined;
 
   constructor(private readonly opts: ResponderOptions) {
     this.counters = opts.counters ?? newCounters();
@@ -105,12 +110,24 @@ export class Responder {
    * later (the returned promise). Never throws: a failure inside becomes SERVFAIL or silence.
    */
   handle(msg: Uint8Array, peer: Peer, send: Send): void | Promise<void> {
+    const out = this.plainAnswerSafe(msg, peer.address, peer.transport);
+    if (out) return send(out);
+    return this.handleOther(msg, peer, send);
+  }
+
+  /** plainAnswer that never throws: a failure inside is logged and the message answered by nobody. */
+  plainAnswerSafe(msg: Uint8Array, address: string, transport: Peer["transport"] = "udp"): Uint8Array | null {
     try {
-      const out = this.plainAnswer(msg, peer.transport);
-      if (out) {
-        send(out);
-        return;
-      }
+      return this.plainAnswer(msg, transport);
+    } catch (e) {
+      this.opts.log?.(`dns/server: ${address}: ${(e as Error).stack ?? e}`);
+      return null;
+    }
+  }
+
+  /** handle() for a message plainAnswer did not take (the slow path); never throws either. */
+  handleOther(msg: Uint8Array, peer: Peer, send: Send): void | Promise<void> {
+    try {
       const r = this.slow(msg, peer, send);
       if (r instanceof Promise) return r.catch((e) => this.opts.log?.(`dns/server: ${peer.address}: ${(e as Error).stack ?? e}`));
     } catch (e) {
@@ -123,34 +140,19 @@ export class Responder {
    * slow path answers. DNS threads call this alone and pass the rest to the main thread.
    */
   plainAnswer(msg: Uint8Array, transport: Peer["transport"]): Uint8Array | null {
-    const fast = parseFastQuery(msg);
-    if (!fast || fast.qclass !== CLASS.IN || (fast.edns && fast.edns.version !== 0) || fast.qtype === QTYPE.AXFR || fast.qtype === QTYPE.IXFR || fast.qtype >= QTYPE.MAILB || fast.qtype === QTYPE.OPT || fast.qtype === QTYPE.TSIG) return null;
-    const out = this.fastAnswer(msg, fast.qname, fast.qtype, fast.qnameEnd, fast.edns, transport === "udp" ? udpLimit(fast.edns, this.maxUdpSize) : 65535);
-    bump(this.counters.queriesByType, typeLabel(fast.qtype));
-    bump(this.counters.responsesByRcode, RCODE_NAME[out[3] & 0xf] ?? String(out[3] & 0xf));
-    return out;
-  }
-
-  /** The prepared answer for a plain IN query, from the zone snapshot's cache when possible. */
-  private fastAnswer(msg: Uint8Array, qname: string, qtype: number, qnameEnd: number, edns: Edns | null, limit: number): Uint8Array {
+    const s = this.scan;
+    if (!scanQuery(msg, s) || s.qclass !== CLASS.IN || (s.edns && s.version !== 0)) return null;
+    const qtype = s.qtype;
+    if (qtype === QTYPE.AXFR || qtype === QTYPE.IXFR || qtype >= QTYPE.MAILB || qtype === QTYPE.OPT || qtype === QTYPE.TSIG) return null;
+    const limit = transport === "udp" ? (s.edns ? Math.max(512, Math.min(s.udpSize, this.maxUdpSize)) : 512) : 65535;
+    // The answer varies with EDNS (absent, present, DO set) and the size it must fit in.
+    const variant = (s.edns ? (s.do ? 2 : 1) : 0) + limit * 4;
     const zones = this.opts.store.snapshot();
-    const zone = zones.find(qname);
-    const ekey = edns ? (edns.do ? 2 : 1) : 0;
-    const key = `${qtype}|${ekey}|${limit}|${qname}`;
-    let prepared = zone?.cache.get(key);
-    if (!prepared) {
-      const a = answer(zones, qname, qtype, edns?.do ?? false);
-      const parts = this.parts(0, FLAG.QR, a, { nameBytes: lowerNameBytes(msg, qnameEnd), qname, qtype, qclass: CLASS.IN }, edns);
-      prepared = encodeWithin(parts, limit, !a.aa && a.authority.some((r) => r.type === "NS"));
-      if (prepared[2] & 0x02) this.counters.truncated++;
-      // Answers that span zones are not cached: a commit in the other zone would not clear them.
-      if (zone && a.singleZone) {
-        // A flood of random names must not pin memory: start over when the cache is full.
-        if (zone.cache.size >= 100_000) zone.cache.clear();
-        zone.cache.set(key, prepared);
-      }
-    }
-    const out = prepared.slice();
+    if (this.apexes?.set !== zones) this.apexes = new ApexIndex(zones);
+    const zone = this.apexes.find(msg, s);
+    const key = mixKey(s.suffixHash[0], qtype, variant);
+    const prepared = (zone && findPrepared(zone, key, msg, s, variant)) || this.prepare(msg, zones, zone, key, variant, limit);
+    const out = prepared.wire.slice();
     out[0] = msg[0];
     out[1] = msg[1];
     // RFC 1035 §4.1.1: RD is copied into the response; RFC 4035 §3.1.6 CD likewise.
@@ -158,8 +160,26 @@ export class Responder {
     out[3] = (out[3] & ~0x10) | (msg[3] & 0x10);
     // Echo the question's case (answers point to it by compression, so they echo it as well). A byte loop:
     // subarray() makes a typed-array object per query, and the profile had it at a fifth of this function.
-    for (let i = HEADER; i < qnameEnd; i++) out[i] = msg[i];
+    for (let i = HEADER; i < s.qnameEnd; i++) out[i] = msg[i];
+    bump(this.counters.queriesByType, typeLabel(qtype));
+    bump(this.counters.responsesByRcode, RCODE_NAME[out[3] & 0xf] ?? String(out[3] & 0xf));
     return out;
+  }
+
+  /** The answer to the scanned question made afresh, kept in its zone's cache when it depends on that zone alone. */
+  private prepare(msg: Uint8Array, zones: ZoneSet, zone: ZoneSnapshot | undefined, key: number, variant: number, limit: number): PreparedAnswer {
+    const s = this.scan;
+    const qname = scannedName(msg, s);
+    const edns = scannedEdns(s);
+    const a = answer(zones, qname, s.qtype, s.do && s.edns);
+    const name = lowerNameBytes(msg, s.qnameEnd);
+    const parts = this.parts(0, FLAG.QR, a, { nameBytes: name, qname, qtype: s.qtype, qclass: CLASS.IN }, edns);
+    const wire = encodeWithin(parts, limit, !a.aa && a.authority.some((r) => r.type === "NS"));
+    if (wire[2] & 0x02) this.counters.truncated++;
+    const e: PreparedAnswer = { name, qtype: s.qtype, variant, wire, next: null };
+    // Answers that span zones are not cached: a commit in the other zone would not clear them.
+    if (zone && a.singleZone) keepPrepared(zone, key, e);
+    return e;
   }
 
   private parts(id: number, flags: number, a: Answer, question: ResponseParts["question"], edns: Edns | null): ResponseParts {

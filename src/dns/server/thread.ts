@@ -7,7 +7,7 @@
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { type SharedZoneSet, type ZoneStore, ZoneSetReceiver } from "../zone/index.ts";
 import { newCounters, type DnsCounters } from "./counters.ts";
-import { openUdp, UdpOutbox, udpReply, type UdpSocket } from "./listen.ts";
+import { openUdp, UdpOutbox, udpSend, type UdpSocket } from "./listen.ts";
 import { Responder } from "./responder.ts";
 import { ResponseRateLimiter, type RrlOptions } from "./rrl.ts";
 
@@ -100,8 +100,8 @@ function catchUp(): void {
 function onMessage(sock: UdpSocket, msg: Uint8Array, port: number, addr: string): void {
   dirty = true;
   catchUp();
-  const out = responder!.plainAnswer(msg, "udp");
-  if (out) return udpReply(outbox, rrl, sock, port, addr)(out);
+  const out = responder!.plainAnswerSafe(msg, addr);
+  if (out) return udpSend(outbox, rrl, sock, out, port, addr);
   const id = nextId++;
   asked.set(id, { sock, port, addr });
   post({ type: "ask", id, msg, address: addr, port });
@@ -134,7 +134,7 @@ self.onmessage = (ev: MessageEvent<ToThread>) => {
   else if (m.type === "answers") {
     const to = asked.get(m.id);
     asked.delete(m.id);
-    if (to) for (const a of m.answers) udpReply(outbox, rrl, to.sock, to.port, to.addr)(a);
+    if (to) for (const a of m.answers) udpSend(outbox, rrl, to.sock, a, to.port, to.addr);
   } else if (m.type === "stop") {
     for (const s of sockets) s.close();
     report();

@@ -1,6 +1,6 @@
 // dns/zone: the authoritative zone store — snapshots, one transaction per change, changesets, journal.
 export * from "./types.ts";
-export { ZoneSnapshot, ZoneSet, buildSnapshot, canonicalCompare, parentName, type Node } from "./snapshot.ts";
+export { ZoneSnapshot, ZoneSet, buildSnapshot, canonicalCompare, parentName, type Node, type PreparedAnswer } from "./snapshot.ts";
 export { ZoneStore, type CommitListener, type ZoneStoreOptions } from "./store.ts";
 export type { ZoneTx } from "./transaction.ts";
 export { ZoneKeys, type ZoneKeysOptions, type DnssecOptions, type DnssecSettings, type DnssecTickResult, type DnssecKeyInfo } from "./keys.ts";

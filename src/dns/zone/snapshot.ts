@@ -19,9 +19,21 @@ export function parentName(name: string): string {
   return i < 0 ? "" : name.slice(i + 1);
 }
 
+/**
+ * A wire-format answer dns/server prepared for one question: the question's lower-cased name in wire form,
+ * its type, the variant of the answer (EDNS, DO, size limit), and the next answer whose key collides.
+ */
+export interface PreparedAnswer {
+  name: Uint8Array;
+  qtype: number;
+  variant: number;
+  wire: Uint8Array;
+  next: PreparedAnswer | null;
+}
+
 export class ZoneSnapshot {
   /** Wire-format answers prepared for this version, filled lazily by dns/server, so a plain query is a map lookup and a patch. */
-  readonly cache = new Map<string, Uint8Array>();
+  readonly cache = new Map<number, PreparedAnswer>();
 
   constructor(
     readonly name: string,
