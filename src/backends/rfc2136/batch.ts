@@ -56,6 +56,9 @@ const PROOFS_MAX = 100_000;
  */
 const PER_CHANGE_RCODES = new Set(["REFUSED", "NOTAUTH", "NOTZONE", "YXRRSET", "NXRRSET", "YXDOMAIN", "NXDOMAIN", "FORMERR"]);
 
+/** Transport failures: the primary did not answer usably, whatever the message. */
+const UNREACHABLE = new Set(["timeout", "refused", "network", "invalid-response"]);
+
 function concernsOneChange(e: unknown): boolean {
   if (!(e instanceof DnsError)) return false;
   // A value that cannot be encoded fails the building of the message: it is one change's.
@@ -133,21 +136,29 @@ export class UpdateBatcher {
       if (batch.length === 1) this.prove(qk, batch[0]);
       for (const p of batch) p.resolve();
     } catch (e) {
-      if (batch.length === 1 || !concernsOneChange(e)) {
-        for (const p of batch) p.reject(e);
-        return;
-      }
-      for (const p of batch) {
+      if (batch.length === 1 || !concernsOneChange(e)) return this.fail(q, batch, e);
+      for (const [i, p] of batch.entries()) {
         try {
           await this.update(q, [p]);
           this.prove(qk, p);
           p.resolve();
         } catch (e1) {
           this.proofs.delete(this.proofKey(qk, p));
+          if (!concernsOneChange(e1)) return this.fail(q, batch.slice(i), e1);
           p.reject(e1);
         }
       }
     }
+  }
+
+  /**
+   * Reject `batch` with `e`. When the primary could not be reached, the changes that queued up meanwhile
+   * are rejected too: sent next, each batch would wait out its own timeout, where the back-off (index.ts)
+   * answers every later change at once.
+   */
+  private fail(q: Queue, batch: Pending[], e: unknown): void {
+    const unreachable = e instanceof DnsError && UNREACHABLE.has(e.kind);
+    for (const p of unreachable ? [...batch, ...q.pending.splice(0)] : batch) p.reject(e);
   }
 
   private update(q: Queue, batch: Pending[]): Promise<void> {
