@@ -72,3 +72,27 @@ test("configuration mistakes are clear, not transient, and start no back-off", a
   expect(bad.message).toBe('"192.0.2.1" is not an IPv6 address');
   expect(b.backoffState("cfg.example.test")).toBeNull();
 });
+
+test("dead primary under load: changes queued behind an unanswered UPDATE fail with it, not one timeout after another", async () => {
+  // Reads are answered (no records); UPDATEs never are.
+  const primary = await startFakeServer((req) => (((req[2] >> 3) & 0xf) === 5 ? null : answer(req)));
+  try {
+    const b = new Rfc2136Backend({ timeoutMs: 300, retries: 0, verifyWrites: false, batchUnproven: true });
+    const zone: ZoneRef = { id: 3, name: "busy.example.test", backend: "rfc2136", primary: `127.0.0.1:${primary.port}` };
+    const t0 = Date.now();
+    const first = b.replace(zone, "h0", "A", ["192.0.2.1"], 60).catch((x) => x);
+    await Bun.sleep(50);
+    // These queue while the first UPDATE waits for its answer.
+    const rest = Array.from({ length: 10 }, (_, i) => b.replace(zone, `h${i + 1}`, "A", ["192.0.2.1"], 60).catch((x) => x));
+    const errors = await Promise.all([first, ...rest]);
+    for (const e of errors) {
+      expect(e).toBeInstanceOf(ZoneBackendError);
+      expect(e.message).toContain("timeout");
+    }
+    // One timeout, not two or more in a row.
+    expect(Date.now() - t0).toBeLessThan(550);
+    expect(b.updateStats.updates).toBe(1);
+  } finally {
+    primary.stop();
+  }
+});

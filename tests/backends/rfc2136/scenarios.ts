@@ -159,8 +159,61 @@ export function primaryScenarios(
       for (const [i, n] of names.entries()) expect(await p.lookup(fqdn(n), "A")).toEqual([`192.0.2.${60 + i}`]);
     });
 
-    // Each change is its own UPDATE. Batched into one message, a name the policy denies would pass on Knot:
-    // its ACL applies an owner rule to an UPDATE only when every owner in it matches.
+    test("changes of many hosts at the same moment share UPDATEs, and every one lands", async () => {
+      const b = new Rfc2136Backend({ timeoutMs: 2000 });
+      const z = zoneFor();
+      const names = Array.from({ length: 20 }, (_, i) => `g${i}`);
+      // A host's first change goes alone: only a change the primary took alone may join a batch.
+      for (const n of names) expect(await b.replace(z, n, "A", ["198.51.100.1"], 60)).toBe("changed");
+      const before = b.updateStats;
+      expect(before).toEqual({ updates: 20, changes: 20 });
+      const outcomes = await Promise.all(names.map((n, i) => b.replace(z, n, "A", [`198.51.100.${10 + i}`], 60)));
+      expect(outcomes).toEqual(names.map(() => "changed"));
+      const after = b.updateStats;
+      expect(after.changes - before.changes).toBe(20);
+      expect(after.updates - before.updates).toBeLessThan(20);
+      for (const [i, n] of names.entries()) expect(await p.lookup(fqdn(n), "A")).toEqual([`198.51.100.${10 + i}`]);
+    });
+
+    // A name the policy denies never joins a batch: Knot's ACL applies an owner rule to an UPDATE only when
+    // every owner in it matches, so inside a batch of allowed names it would pass.
+    test("a refused name among changes of hosts already accepted fails alone; the others land", async () => {
+      const b = new Rfc2136Backend({ timeoutMs: 2000 });
+      const z = zoneFor();
+      const names = Array.from({ length: 10 }, (_, i) => `r${i}`);
+      for (const n of names) await b.replace(z, n, "A", ["198.51.100.1"], 60);
+      const all = [...names.slice(0, 5), "www", ...names.slice(5)];
+      const results = await Promise.all(all.map((n, i) => b.replace(z, n, "A", [`198.51.100.${30 + i}`], 60).catch((e: ZoneBackendError) => e)));
+      for (const [i, n] of all.entries()) {
+        if (n === "www") continue;
+        expect(results[i]).toBe("changed");
+        expect(await p.lookup(fqdn(n), "A")).toEqual([`198.51.100.${30 + i}`]);
+      }
+      expect(results[5]).toBeInstanceOf(ZoneBackendError);
+      expect(await p.lookup(fqdn("www"), "A")).toEqual(["192.0.2.80"]);
+    });
+
+    if (opts.policyRefusal !== "BADKEY")
+      test("batching names not yet accepted alone: the refused one fails alone after its batch is refused", async () => {
+        const b = new Rfc2136Backend({ timeoutMs: 2000, batchUnproven: true });
+        const z = zoneFor();
+        const all = Array.from({ length: 20 }, (_, i) => (i === 10 ? "www" : `u${i}`));
+        const results = await Promise.all(all.map((n, i) => b.replace(z, n, "A", [`198.51.100.${50 + i}`], 60).catch((e: ZoneBackendError) => e)));
+        for (const [i, n] of all.entries()) {
+          if (n === "www") continue;
+          expect(results[i]).toBe("changed");
+          expect(await p.lookup(fqdn(n), "A")).toEqual([`198.51.100.${50 + i}`]);
+        }
+        expect(results[10]).toBeInstanceOf(ZoneBackendError);
+        expect((results[10] as Error).message).toContain(opts.policyRefusal === "REFUSED" ? "REFUSED" : "its update policy may have skipped the change");
+        expect(await p.lookup(fqdn("www"), "A")).toEqual(["192.0.2.80"]);
+        // Fewer messages than changes: they were batched (BIND: the refused batch's members were sent again).
+        const s = b.updateStats;
+        expect(s.updates).toBeLessThan(s.changes);
+        if (opts.policyRefusal === "REFUSED") expect(s.changes).toBeGreaterThan(20);
+        expect(b.backoffState(p.zone)).toBeNull();
+      });
+
     test("a change the primary refuses fails alone; the others of the same moment land", async () => {
       const z = zoneFor();
       const results = await Promise.all(

@@ -172,6 +172,21 @@ describe("transport", () => {
     expect(server.requests.map((x) => x.via)).toEqual(["udp", "tcp"]);
   });
 
+  test("TCP: one connection serves exchange after exchange; one the server closed while idle is replaced", async () => {
+    server = await startFakeServer((req) => answer(req, { answers: [{ type: A, rdata: [192, 0, 2, 45] }] }));
+    for (let i = 0; i < 3; i++) expect((await query([at(server)], "kept.example.test", "A", { tcp: true, timeoutMs: 500 })).values).toEqual(["192.0.2.45"]);
+    expect(server.connections).toBe(1);
+    server.dropConnections();
+    await Bun.sleep(50);
+    expect((await query([at(server)], "kept.example.test", "A", { tcp: true, timeoutMs: 500 })).values).toEqual(["192.0.2.45"]);
+    expect(server.connections).toBe(2);
+    expect(server.requests.length).toBe(4);
+    // Closed at the moment of asking: the request is sent again on a new connection.
+    server.dropConnections();
+    expect((await query([at(server)], "kept.example.test", "A", { tcp: true, timeoutMs: 500 })).values).toEqual(["192.0.2.45"]);
+    expect(server.connections).toBe(3);
+  });
+
   test("a message over 512 octets goes over TCP directly", async () => {
     server = await startFakeServer((req) => signedAnswer(req));
     const values = Array.from({ length: 3 }, (_, i) => `${i}`.repeat(250));

@@ -9,12 +9,17 @@ export interface FakeServer {
   /** `port`: the client's source port (UDP); `from`: its source address. */
   requests: { via: "udp" | "tcp"; wire: Uint8Array; port?: number; from: string }[];
   respond: Responder;
+  /** TCP connections accepted so far. */
+  connections: number;
+  /** Close every open TCP connection, as a server's idle timeout does. */
+  dropConnections(): void;
   stop(): void;
 }
 
 export async function startFakeServer(respond: Responder): Promise<FakeServer> {
   const port = await freePort();
-  const state: FakeServer = { port, requests: [], respond, stop: () => {} };
+  const open = new Set<{ end(): void }>();
+  const state: FakeServer = { port, requests: [], respond, connections: 0, dropConnections: () => open.forEach((s) => s.end()), stop: () => {} };
   const toList = (r: ReturnType<Responder>) => (r ? (Array.isArray(r) ? r : [r]) : []);
   const udp = await Bun.udpSocket({
     hostname: "127.0.0.1",
@@ -33,6 +38,11 @@ export async function startFakeServer(respond: Responder): Promise<FakeServer> {
     socket: {
       open(s) {
         s.data = { buf: new Uint8Array(0) };
+        state.connections++;
+        open.add(s);
+      },
+      close(s) {
+        open.delete(s);
       },
       data(s, chunk) {
         const b = new Uint8Array(s.data.buf.length + chunk.length);
