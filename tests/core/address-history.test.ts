@@ -2,6 +2,7 @@
 import { expect, test } from "bun:test";
 import { openDatabase, domains, hosts, users } from "../../src/db/index.ts";
 import { addressHistory, HISTORY_MAX, HostLedger } from "../../src/core/index.ts";
+import { TRIM_EVERY } from "../../src/core/address-history.ts";
 
 test("each host keeps only its newest changes, and another host's rows are untouched", () => {
   const db = openDatabase(":memory:");
@@ -34,4 +35,23 @@ test("a host deleted before its bookkeeping is written records nothing and fails
   db.delete(hosts).run();
   expect(() => l.flush(db)).not.toThrow();
   expect(addressHistory(db, gone.id)).toEqual([]);
+});
+
+test("a host changing all the time keeps a bounded number of rows: trimmed every TRIM_EVERY changes", () => {
+  const db = openDatabase(":memory:");
+  const u = db.insert(users).values({ username: "a" }).returning().get();
+  const d = db.insert(domains).values({ name: "dyn.example.org", ownerId: u.id }).returning().get();
+  const h = db.insert(hosts).values({ name: "busy", domainId: d.id, ownerId: u.id }).returning().get();
+  const rows = () => (db.$client.query("SELECT count(*) AS n FROM host_addresses WHERE host_id = ?").get(h.id) as { n: number }).n;
+  let most = 0;
+  for (let i = 0; i < 10 * HISTORY_MAX; i++) {
+    const l = new HostLedger(h.id, "busy.dyn.example.org", new Date(Date.parse("2026-06-01T00:00:00Z") + i * 1000));
+    l.addressChanged("A", `10.0.${i >> 8}.${i & 255}`);
+    l.flush(db);
+    most = Math.max(most, rows());
+  }
+  expect(most).toBeLessThanOrEqual(HISTORY_MAX + TRIM_EVERY);
+  const shown = addressHistory(db, h.id);
+  expect(shown).toHaveLength(HISTORY_MAX);
+  expect(shown.at(-1)!.address).toBe(`10.0.${(10 * HISTORY_MAX - 1) >> 8}.${(10 * HISTORY_MAX - 1) & 255}`);
 });
