@@ -22,7 +22,7 @@ import { answer, type Answer, EDE_NOT_AUTHORITATIVE } from "./answer.ts";
 import { CLASS, OPCODE, QTYPE, RCODE, RCODE_NAME, TYPE, typeLabel } from "./constants.ts";
 import { bump, type DnsCounters, newCounters } from "./counters.ts";
 import { type Edns, encodeResponse, encodeWithin, FLAG, HEADER, parseFastQuery, type ResponseParts, udpLimit } from "./message.ts";
-import { addressAllowed, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
+import { addressAllowed, addressSetOf, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
 import type { DnsEventFields, DnsEvents } from "./events.ts";
 import { handleUpdate, type UpdateContext, type UpdateNote } from "./update.ts";
 import { axfrMessages, Framer, ixfrMessages, messageAt, patch, patchInPlace, transferOf, type Transfer } from "./xfr.ts";
@@ -89,6 +89,7 @@ export class Responder {
     this.counters = opts.counters ?? newCounters();
     this.maxUdpSize = opts.maxUdpSize ?? 1232;
     this.setKeys(opts.keys ?? []);
+    if (opts.acl) this.setAcl(opts.acl);
   }
 
   /** Replace the key list (config reload, key added in the web UI). */
@@ -97,6 +98,8 @@ export class Responder {
   }
   setAcl(acl: Record<string, ZoneAcl>): void {
     this.opts.acl = acl;
+    // Transfer address lists parsed now, not by the first transfer (right after start-up, say).
+    for (const a of Object.values(acl)) addressSetOf(a.transferAddresses);
   }
   lookupKey = (name: string): TsigKey | undefined => this.keys.get(normalizeName(name));
 
