@@ -28,7 +28,17 @@ export interface UpdateRequest {
 /** The policy hook: true grants the change. */
 export type UpdatePolicy = (req: UpdateRequest) => boolean;
 
+/** Lists parsed so far: an ACL is replaced whole when the configuration changes, never edited in place. */
+const parsedLists = new WeakMap<readonly string[], AddressSet>();
+
+/** `list` parsed, once (a transfer then only compares; the first one does not pay for parsing). */
+export function addressSetOf(list: readonly string[]): AddressSet {
+  let set = parsedLists.get(list);
+  if (!set) parsedLists.set(list, (set = new AddressSet([...list])));
+  return set;
+}
+
 /** Whether `address` is one of `list` (addresses or CIDR prefixes; IPv4-mapped IPv6 counts as IPv4). */
 export function addressAllowed(address: string, list: string[]): boolean {
-  return new AddressSet(list).contains(address);
+  return addressSetOf(list).contains(address);
 }

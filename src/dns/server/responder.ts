@@ -23,7 +23,7 @@ import { CLASS, OPCODE, QTYPE, RCODE, RCODE_NAME, TYPE, typeLabel } from "./cons
 import { bump, type DnsCounters, newCounters } from "./counters.ts";
 import { type Edns, encodeResponse, encodeWithin, FLAG, HEADER, mixKey, QueryScan, type ResponseParts, scanQuery, scannedEdns, scannedName, udpLimit } from "./message.ts";
 import { ApexIndex, findPrepared, keepPrepared } from "./prepared.ts";
-import { addressAllowed, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
+import { addressAllowed, addressSetOf, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
 import type { DnsEventFields, DnsEvents } from "./events.ts";
 import { handleUpdate, type UpdateContext, type UpdateNote } from "./update.ts";
 import { axfrMessages, Framer, ixfrMessages, messageAt, patch, patchInPlace, transferOf, type Transfer } from "./xfr.ts";
@@ -94,6 +94,7 @@ export class Responder {
     this.counters = opts.counters ?? newCounters();
     this.maxUdpSize = opts.maxUdpSize ?? 1232;
     this.setKeys(opts.keys ?? []);
+    if (opts.acl) this.setAcl(opts.acl);
   }
 
   /** Replace the key list (config reload, key added in the web UI). */
@@ -102,6 +103,8 @@ export class Responder {
   }
   setAcl(acl: Record<string, ZoneAcl>): void {
     this.opts.acl = acl;
+    // Transfer address lists parsed now, not by the first transfer (right after start-up, say).
+    for (const a of Object.values(acl)) addressSetOf(a.transferAddresses);
   }
   lookupKey = (name: string): TsigKey | undefined => this.keys.get(normalizeName(name));
 

@@ -323,22 +323,26 @@ export function prepareAxfr(z: ZoneSnapshot, current: () => boolean, until?: num
   if (axfrCache.has(z) || building.has(z)) return;
   const g = buildAxfr(z);
   building.set(z, g);
+  let spent = 0;
   const slice = (end: number) => {
     if (building.get(z) !== g) return; // finished by a transfer
     if (!current()) {
       building.delete(z);
       return;
     }
+    const t0 = performance.now();
     // Bounded by the deadline and by the zone's size.
     for (;;) {
       const r = g.next();
       if (r.done) {
         building.delete(z);
         axfrCache.set(z, r.value);
+        buildMs.set(z.name, spent + performance.now() - t0);
         return;
       }
       if (performance.now() >= end) break;
     }
+    spent += performance.now() - t0;
     setTimeout(() => slice(performance.now() + SLICE_MS), 0);
   };
   if (until !== undefined && performance.now() < until) slice(until);
@@ -347,6 +351,13 @@ export function prepareAxfr(z: ZoneSnapshot, current: () => boolean, until?: num
 
 /** Quiet time after a commit before the new version's AXFR is built (a burst of updates builds it once). */
 const AFTER_COMMIT_MS = 1000;
+/**
+ * ...and at least this many times as long as the zone's last build took: a large zone changed every few
+ * seconds spends at most ~5% of a core on builds nobody may ask for (a million hosts: ~0.3 s a build).
+ */
+const AFTER_COMMIT_FACTOR = 20;
+/** How long the last background build of each zone took, in milliseconds. */
+const buildMs = new Map<string, number>();
 
 /**
  * Keep AXFR answers ready where a transfer is likely: at start-up for every zone that allows transfers
@@ -360,15 +371,20 @@ export function prepareTransfers(store: Pick<ZoneStore, "snapshot" | "onCommit">
     }
   };
   prepare(undefined, performance.now() + START_MS);
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const unsubscribe = store.onCommit(() => {
-    if (axfrZones.size === 0) return;
-    clearTimeout(timer);
-    timer = setTimeout(() => prepare(axfrZones), AFTER_COMMIT_MS);
+  const timers = new Map<string, ReturnType<typeof setTimeout>>();
+  const unsubscribe = store.onCommit((zone) => {
+    if (!axfrZones.has(zone)) return;
+    clearTimeout(timers.get(zone));
+    const wait = Math.max(AFTER_COMMIT_MS, AFTER_COMMIT_FACTOR * (buildMs.get(zone) ?? 0));
+    const timer = setTimeout(() => {
+      timers.delete(zone);
+      prepare(new Set([zone]));
+    }, wait);
     (timer as { unref?: () => void }).unref?.();
+    timers.set(zone, timer);
   });
   return () => {
-    clearTimeout(timer);
+    for (const t of timers.values()) clearTimeout(t);
     unsubscribe();
   };
 }

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from "bun:test";
 import { randomBytes } from "node:crypto";
 import { listenDns, Responder, type DnsListener } from "../../../src/dns/server/index.ts";
 import dnsPacket from "dns-packet";
-import { axfrMessages, condense, messageAt } from "../../../src/dns/server/xfr.ts";
+import { axfrMessages, condense, messageAt, prepareTransfers } from "../../../src/dns/server/xfr.ts";
 import { tsigKeyFromBase64 } from "../../../src/dns/wire/index.ts";
 import { MemoryZoneStorage, parseMasterFile, ZoneStore, type ZoneSnapshot } from "../../../src/dns/zone/index.ts";
 import { freePort, havePeers, which } from "../../support/net.ts";
@@ -196,5 +196,34 @@ describe("the AXFR body", () => {
     expect(got.at(-1)).toStartWith("hosts.test SOA");
     expect(got.length).toBe(2 * 2000 + 3 + 1 + 1 - 2 + 1 + 1 + 1);
     expect(got.toSorted()).toEqual(expected(z).toSorted());
+  });
+});
+
+describe.if(HAVE)("AXFR around commits", () => {
+  const signed = async () => {
+    const out = await tool("kdig", ["-y", `hmac-sha256:${KEY.name}:${KEY.secret}`, "big.test", "AXFR"]);
+    expect(/WARNING|failed|BADSIG|BADKEY/i.test(out)).toBe(false);
+    const rr = records(out);
+    return { count: Number(out.match(/;; Received \d+ B \(\d+ messages, (\d+) records\)/)![1]), serial: Number(rr[0][6]), rr };
+  };
+
+  test("right after a commit and after the background build, a transfer is the committed version, whole and signed", async () => {
+    const stop = prepareTransfers(store, () => true);
+    try {
+      await signed(); // a secondary that takes AXFR: builds after changes are now worth it
+      for (const [i, wait] of [0, 1500].entries()) {
+        await store.transaction("big.test", (tx) => tx.replaceRRset(`fresh-${i}.big.test`, "A", 300, [`192.0.2.${80 + i}`]));
+        const z = store.snapshot().zones.get("big.test")!;
+        // At once (the transfer builds the new version), then once the background build has run.
+        if (wait) await Bun.sleep(wait);
+        const t = await signed();
+        expect(t.serial).toBe(z.serial);
+        expect(t.count).toBe(z.size + 1);
+        expect(t.rr.some((r) => r[0] === `fresh-${i}.big.test.` && r[4] === `192.0.2.${80 + i}`)).toBe(true);
+        expect(t.rr.at(-1)![6]).toBe(String(z.serial));
+      }
+    } finally {
+      stop();
+    }
   });
 });
