@@ -5,7 +5,7 @@
 // transfers, errors) to the main thread, which owns the store, the keys and the policies, and sends back
 // the answers for this thread to send from the socket the message came in on.
 import { type SharedZoneSet, type ZoneStore, ZoneSetReceiver } from "../zone/index.ts";
-import { newCounters, type DnsCounters } from "./counters.ts";
+import { newCountCells, newCounters, type DnsCounters } from "./counters.ts";
 import { openUdp, UdpOutbox, udpSend, type UdpSocket } from "./listen.ts";
 import { Responder } from "./responder.ts";
 import { ResponseRateLimiter, type RrlOptions } from "./rrl.ts";
@@ -17,12 +17,12 @@ export type ToThread =
   | { type: "answers"; id: number; answers: Uint8Array[] }
   | { type: "stop" };
 
-/** The counters a DNS thread moves: reported as increments since its last report. */
-export type CounterIncrements = Pick<DnsCounters, "queriesByType" | "responsesByRcode" | "truncated" | "rrl">;
+/** The counters a DNS thread reports by message (queries and responses are in its shared cells). */
+export type CounterIncrements = Pick<DnsCounters, "truncated" | "rrl">;
 
 /** DNS thread → main thread. */
 export type FromThread =
-  | { type: "started" }
+  | { type: "started"; cells: Float64Array }
   | { type: "failed"; message: string; code?: string }
   | { type: "ack"; gen: number }
   | { type: "ask"; id: number; msg: Uint8Array; address: string; port: number }
@@ -34,7 +34,8 @@ const post = (m: FromThread) => self.postMessage(m);
 
 const zones = new ZoneSetReceiver();
 const counters = newCounters();
-let dirty = false;
+/** Queries and responses, counted in memory the main thread reads (counters.ts). */
+const cells = newCountCells();
 let responder: Responder | undefined;
 let rrl: ResponseRateLimiter | undefined;
 const sockets: UdpSocket[] = [];
@@ -42,23 +43,19 @@ const sockets: UdpSocket[] = [];
 const asked = new Map<number, { sock: UdpSocket; port: number; addr: string }>();
 let nextId = 1;
 
-/** Counters go to the main thread before the answers they count leave: /metrics is never behind a client. */
+/** Truncations and RRL decisions go to the main thread before the answers they count leave. */
 function report(): void {
-  if (!dirty) return;
   const c = counters;
-  post({ type: "counters", counters: { queriesByType: c.queriesByType, responsesByRcode: c.responsesByRcode, truncated: c.truncated, rrl: { ...c.rrl } } });
+  if (c.truncated === 0 && c.rrl.slipped === 0 && c.rrl.dropped === 0) return;
+  post({ type: "counters", counters: { truncated: c.truncated, rrl: { ...c.rrl } } });
   // Zeroed in place: the responder and the limiter keep counting into these objects.
-  c.queriesByType = {};
-  c.responsesByRcode = {};
   c.truncated = 0;
   c.rrl.slipped = 0;
   c.rrl.dropped = 0;
-  dirty = false;
 }
 const outbox = new UdpOutbox(report);
 
 function onMessage(sock: UdpSocket, msg: Uint8Array, port: number, addr: string): void {
-  dirty = true;
   const out = responder!.plainAnswerSafe(msg, addr);
   if (out) return udpSend(outbox, rrl, sock, out, port, addr);
   const id = nextId++;
@@ -69,7 +66,7 @@ function onMessage(sock: UdpSocket, msg: Uint8Array, port: number, addr: string)
 async function start(m: Extract<ToThread, { type: "start" }>): Promise<void> {
   zones.receive(m.zones);
   // Only the hot path runs here; the store is the main thread's (the slow path is asked there).
-  responder = new Responder({ store: { snapshot: () => zones.current } as unknown as ZoneStore, maxUdpSize: m.maxUdpSize, counters });
+  responder = new Responder({ store: { snapshot: () => zones.current } as unknown as ZoneStore, maxUdpSize: m.maxUdpSize, counters, cells });
   const limiter = m.rrl ? new ResponseRateLimiter({ ...m.rrl, counters: counters.rrl }) : undefined;
   rrl = limiter?.enabled ? limiter : undefined;
   try {
@@ -80,7 +77,7 @@ async function start(m: Extract<ToThread, { type: "start" }>): Promise<void> {
     return;
   }
   post({ type: "ack", gen: m.gen });
-  post({ type: "started" });
+  post({ type: "started", cells });
 }
 
 self.onmessage = (ev: MessageEvent<ToThread>) => {
