@@ -149,7 +149,7 @@ export class Responder {
     // The answer varies with EDNS (absent, present, DO set) and the size it must fit in.
     const variant = (s.edns ? (s.do ? 2 : 1) : 0) + limit * 4;
     const zones = this.opts.store.snapshot();
-    if (this.apexes?.set !== zones) this.apexes = new ApexIndex(zones);
+    if (this.apexes?.set !== zones && !this.apexes?.rebind(zones)) this.apexes = new ApexIndex(zones);
     const zone = this.apexes.find(msg, s);
     const key = mixKey(s.suffixHash[0], qtype, variant);
     const prepared = (zone && findPrepared(zone, key, msg, s, variant)) || this.prepare(msg, zones, zone, key, variant, limit);
