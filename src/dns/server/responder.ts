@@ -83,7 +83,7 @@ export class Responder {
   private keys = new Map<string, TsigKey>();
   /** The hot path's scratch: the query being answered, read in place. */
   private readonly scan = new QueryScan();
-  /** The apexes of the zone set last answered from (rebuilt when a commit swaps the set). */
+  /** The apexes of the zone set last answered from (rebound when a commit swaps the set, rebuilt when zones come or go). */
   private apexes: ApexIndex | undefined;
   private readonly byType: Record<string, number>;
   private readonly byRcode: Record<string, number>;
