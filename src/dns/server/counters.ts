@@ -31,6 +31,41 @@ export function newCounters(): DnsCounters {
   };
 }
 
-export function bump(map: Record<string, number>, key: string): void {
-  map[key] = (map[key] ?? 0) + 1;
+export function bump(map: Record<string, number>, key: string, n = 1): void {
+  map[key] = (map[key] ?? 0) + n;
+}
+
+/**
+ * Query and response counts of a DNS thread in shared memory (a Float64Array over a SharedArrayBuffer):
+ * queries by QTYPE at [0, 65536), responses by header RCODE at [65536, 65552). The thread only adds to
+ * its cells, before the answer leaves; the main thread folds them into its counters when they are read, so
+ * /metrics is never behind a client and no message goes between the threads per batch of answers.
+ */
+export const RESPONSE_CELLS = 65536;
+export const COUNT_CELLS = RESPONSE_CELLS + 16;
+
+export function newCountCells(): Float64Array {
+  return new Float64Array(new SharedArrayBuffer(COUNT_CELLS * 8));
+}
+
+/** Responses counted in `cells` so far (all rcodes). */
+export function answeredIn(cells: Float64Array): number {
+  let n = 0;
+  for (let r = 0; r < 16; r++) n += cells[RESPONSE_CELLS + r];
+  return n;
+}
+
+/**
+ * Add what `cells` counted since the last fold (`seen` holds what was folded) to `c`'s records under
+ * their labels (`typeLabel`, `rcodeLabel`: the names the main thread counts under).
+ */
+export function foldCells(c: Pick<DnsCounters, "queriesByType" | "responsesByRcode">, cells: Float64Array, seen: Float64Array, typeLabel: (t: number) => string, rcodeLabel: (r: number) => string): void {
+  for (let i = 0; i < COUNT_CELLS; i++) {
+    const v = cells[i];
+    if (v === seen[i]) continue;
+    const d = v - seen[i];
+    seen[i] = v;
+    if (i < RESPONSE_CELLS) bump(c.queriesByType, typeLabel(i), d);
+    else bump(c.responsesByRcode, rcodeLabel(i - RESPONSE_CELLS), d);
+  }
 }

@@ -6,6 +6,7 @@ import { HEADER, nameHash, type QueryScan } from "./message.ts";
 /** A zone's apex in lower-case wire form; apexes whose suffix hashes collide are chained. */
 interface Apex {
   wire: Uint8Array;
+  name: string;
   zone: ZoneSnapshot;
   next: Apex | null;
 }
@@ -44,17 +45,37 @@ function apexWire(name: string): Uint8Array | null {
  */
 export class ApexIndex {
   private byHash = new Map<number, Apex>();
+  private apexes: Apex[] = [];
+  /** Zones of the set that cannot be found by octets (names that need escapes). */
+  private unindexed = 0;
   /** Which label counts an apex has: suffixes of other lengths are not looked up. */
   private labelCounts = new Uint8Array(129);
 
-  constructor(readonly set: ZoneSet) {
+  constructor(public set: ZoneSet) {
     for (const z of set.zones.values()) {
       const wire = apexWire(z.name);
-      if (!wire) continue;
+      if (!wire) {
+        this.unindexed++;
+        continue;
+      }
       const h = nameHash(wire);
-      this.byHash.set(h, { wire, zone: z, next: this.byHash.get(h) ?? null });
+      const a: Apex = { wire, name: z.name, zone: z, next: this.byHash.get(h) ?? null };
+      this.byHash.set(h, a);
+      this.apexes.push(a);
       this.labelCounts[z.name === "" ? 0 : z.name.split(".").length] = 1;
     }
+  }
+
+  /**
+   * Take the snapshots of `set` when it serves the same zones (a commit swapped one snapshot): no index
+   * is rebuilt per commit. False when zones were added or removed (the caller builds a new index).
+   */
+  rebind(set: ZoneSet): boolean {
+    if (set.zones.size !== this.apexes.length + this.unindexed) return false;
+    for (const a of this.apexes) if (!set.zones.has(a.name)) return false;
+    for (const a of this.apexes) a.zone = set.zones.get(a.name)!;
+    this.set = set;
+    return true;
   }
 
   /** The zone whose apex is the closest ancestor-or-self of the scanned name, if any. */

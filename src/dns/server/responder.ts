@@ -20,7 +20,7 @@ import {
 import { type PreparedAnswer, type ZoneSet, type ZoneSnapshot, type ZoneStore } from "../zone/index.ts";
 import { answer, type Answer, EDE_NOT_AUTHORITATIVE } from "./answer.ts";
 import { CLASS, OPCODE, QTYPE, RCODE, RCODE_NAME, TYPE, typeLabel } from "./constants.ts";
-import { bump, type DnsCounters, newCounters } from "./counters.ts";
+import { bump, type DnsCounters, newCounters, RESPONSE_CELLS } from "./counters.ts";
 import { type Edns, encodeResponse, encodeWithin, FLAG, HEADER, mixKey, QueryScan, type ResponseParts, scanQuery, scannedEdns, scannedName, udpLimit } from "./message.ts";
 import { ApexIndex, findPrepared, keepPrepared } from "./prepared.ts";
 import { addressAllowed, addressSetOf, type UpdatePolicy, type ZoneAcl } from "./policy.ts";
@@ -49,6 +49,8 @@ export interface ResponderOptions {
   /** CHAOS TXT answers (version.bind, id.server), only when configured. */
   chaos?: { version?: string; id?: string };
   counters?: DnsCounters;
+  /** A DNS thread's shared count cells (counters.ts): the hot path counts there instead of in `counters`. */
+  cells?: Float64Array;
   log?: (msg: string) => void;
   /** UPDATEs in, transfers out and TSIG failures, for the operator's log. */
   events?: DnsEvents;
@@ -87,11 +89,16 @@ export class Responder {
   private keys = new Map<string, TsigKey>();
   /** The hot path's scratch: the query being answered, read in place. */
   private readonly scan = new QueryScan();
-  /** The apexes of the zone set last answered from (rebuilt when a commit swaps the set). */
+  /** The apexes of the zone set last answered from (rebound when a commit swaps the set, rebuilt when zones come or go). */
   private apexes: ApexIndex | undefined;
+  private readonly byType: Record<string, number>;
+  private readonly byRcode: Record<string, number>;
 
   constructor(private readonly opts: ResponderOptions) {
     this.counters = opts.counters ?? newCounters();
+    // Held here: DNS threads (threads.ts) make the counters' own properties fold their cells in when read.
+    this.byType = this.counters.queriesByType;
+    this.byRcode = this.counters.responsesByRcode;
     this.maxUdpSize = opts.maxUdpSize ?? 1232;
     this.setKeys(opts.keys ?? []);
     if (opts.acl) this.setAcl(opts.acl);
@@ -151,7 +158,7 @@ export class Responder {
     // The answer varies with EDNS (absent, present, DO set) and the size it must fit in.
     const variant = (s.edns ? (s.do ? 2 : 1) : 0) + limit * 4;
     const zones = this.opts.store.snapshot();
-    if (this.apexes?.set !== zones) this.apexes = new ApexIndex(zones);
+    if (this.apexes?.set !== zones && !this.apexes?.rebind(zones)) this.apexes = new ApexIndex(zones);
     const zone = this.apexes.find(msg, s);
     const key = mixKey(s.suffixHash[0], qtype, variant);
     const prepared = (zone && findPrepared(zone, key, msg, s, variant)) || this.prepare(msg, zones, zone, key, variant, limit);
@@ -164,8 +171,14 @@ export class Responder {
     // Echo the question's case (answers point to it by compression, so they echo it as well). A byte loop:
     // subarray() makes a typed-array object per query, and the profile had it at a fifth of this function.
     for (let i = HEADER; i < s.qnameEnd; i++) out[i] = msg[i];
-    bump(this.counters.queriesByType, typeLabel(qtype));
-    bump(this.counters.responsesByRcode, RCODE_NAME[out[3] & 0xf] ?? String(out[3] & 0xf));
+    const cells = this.opts.cells;
+    if (cells) {
+      cells[qtype]++;
+      cells[RESPONSE_CELLS + (out[3] & 0xf)]++;
+    } else {
+      bump(this.byType, typeLabel(qtype));
+      bump(this.byRcode, RCODE_NAME[out[3] & 0xf] ?? String(out[3] & 0xf));
+    }
     return out;
   }
 
@@ -211,8 +224,8 @@ export class Responder {
   }
 
   private count(out: Uint8Array, qtype?: number) {
-    if (qtype !== undefined) bump(this.counters.queriesByType, typeLabel(qtype));
-    bump(this.counters.responsesByRcode, RCODE_NAME[out[3] & 0xf] ?? String(out[3] & 0xf));
+    if (qtype !== undefined) bump(this.byType, typeLabel(qtype));
+    bump(this.byRcode, RCODE_NAME[out[3] & 0xf] ?? String(out[3] & 0xf));
   }
 
   private slow(msg: Uint8Array, peer: Peer, send: Send): void | Promise<void> {

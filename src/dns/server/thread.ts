@@ -6,7 +6,7 @@
 // the answers for this thread to send from the socket the message came in on.
 import { receiveMessageOnPort, type MessagePort } from "node:worker_threads";
 import { type SharedZoneSet, type ZoneStore, ZoneSetReceiver } from "../zone/index.ts";
-import { newCounters, type DnsCounters } from "./counters.ts";
+import { newCountCells, newCounters, type DnsCounters } from "./counters.ts";
 import { openUdp, UdpOutbox, udpSend, type UdpSocket } from "./listen.ts";
 import { Responder } from "./responder.ts";
 import { ResponseRateLimiter, type RrlOptions } from "./rrl.ts";
@@ -34,12 +34,12 @@ export type ToThread =
   | { type: "answers"; id: number; answers: Uint8Array[] }
   | { type: "stop" };
 
-/** The counters a DNS thread moves: reported as increments since its last report. */
-export type CounterIncrements = Pick<DnsCounters, "queriesByType" | "responsesByRcode" | "truncated" | "rrl">;
+/** The counters a DNS thread reports by message (queries and responses are in its shared cells). */
+export type CounterIncrements = Pick<DnsCounters, "truncated" | "rrl">;
 
 /** DNS thread → main thread. */
 export type FromThread =
-  | { type: "started" }
+  | { type: "started"; cells: Float64Array }
   | { type: "failed"; message: string; code?: string }
   | { type: "ask"; id: number; msg: Uint8Array; address: string; port: number }
   | { type: "counters"; counters: CounterIncrements }
@@ -50,7 +50,8 @@ const post = (m: FromThread) => self.postMessage(m);
 
 const zones = new ZoneSetReceiver();
 const counters = newCounters();
-let dirty = false;
+/** Queries and responses, counted in memory the main thread reads (counters.ts). */
+const cells = newCountCells();
 let responder: Responder | undefined;
 let rrl: ResponseRateLimiter | undefined;
 const sockets: UdpSocket[] = [];
@@ -58,18 +59,15 @@ const sockets: UdpSocket[] = [];
 const asked = new Map<number, { sock: UdpSocket; port: number; addr: string }>();
 let nextId = 1;
 
-/** Counters go to the main thread before the answers they count leave: /metrics is never behind a client. */
+/** Truncations and RRL decisions go to the main thread before the answers they count leave. */
 function report(): void {
-  if (!dirty) return;
   const c = counters;
-  post({ type: "counters", counters: { queriesByType: c.queriesByType, responsesByRcode: c.responsesByRcode, truncated: c.truncated, rrl: { ...c.rrl } } });
+  if (c.truncated === 0 && c.rrl.slipped === 0 && c.rrl.dropped === 0) return;
+  post({ type: "counters", counters: { truncated: c.truncated, rrl: { ...c.rrl } } });
   // Zeroed in place: the responder and the limiter keep counting into these objects.
-  c.queriesByType = {};
-  c.responsesByRcode = {};
   c.truncated = 0;
   c.rrl.slipped = 0;
   c.rrl.dropped = 0;
-  dirty = false;
 }
 const outbox = new UdpOutbox(report);
 
@@ -98,7 +96,6 @@ function catchUp(): void {
 }
 
 function onMessage(sock: UdpSocket, msg: Uint8Array, port: number, addr: string): void {
-  dirty = true;
   catchUp();
   const out = responder!.plainAnswerSafe(msg, addr);
   if (out) return udpSend(outbox, rrl, sock, out, port, addr);
@@ -115,7 +112,7 @@ async function start(m: Extract<ToThread, { type: "start" }>): Promise<void> {
   // Versions also wait on the port while no query comes: taken now and then, so that they do not pile up.
   setInterval(catchUp, 1000);
   // Only the hot path runs here; the store is the main thread's (the slow path is asked there).
-  responder = new Responder({ store: { snapshot: () => zones.current } as unknown as ZoneStore, maxUdpSize: m.maxUdpSize, counters });
+  responder = new Responder({ store: { snapshot: () => zones.current } as unknown as ZoneStore, maxUdpSize: m.maxUdpSize, counters, cells });
   const limiter = m.rrl ? new ResponseRateLimiter({ ...m.rrl, counters: counters.rrl }) : undefined;
   rrl = limiter?.enabled ? limiter : undefined;
   try {
@@ -125,7 +122,7 @@ async function start(m: Extract<ToThread, { type: "start" }>): Promise<void> {
     post({ type: "failed", message: (e as Error).message, code: (e as NodeJS.ErrnoException).code });
     return;
   }
-  post({ type: "started" });
+  post({ type: "started", cells });
 }
 
 self.onmessage = (ev: MessageEvent<ToThread>) => {

@@ -10,7 +10,8 @@
 // policies; TCP stays in the main thread too.
 import { MessageChannel, type MessagePort } from "node:worker_threads";
 import { type ZoneSet, type ZoneStore, ZoneSetSharer } from "../zone/index.ts";
-import type { DnsCounters } from "./counters.ts";
+import { answeredIn, COUNT_CELLS, type DnsCounters, foldCells } from "./counters.ts";
+import { RCODE_NAME, typeLabel } from "./constants.ts";
 import type { Responder } from "./responder.ts";
 import type { RrlOptions } from "./rrl.ts";
 import type { CounterIncrements, FromThread, ToThread, ZonesMessage } from "./thread.ts";
@@ -28,7 +29,7 @@ export interface DnsThreadsOptions {
 }
 
 export interface DnsThreads {
-  /** Answers each worker has sent so far (by rcode, as it reported them): the operator's view of the spread. */
+  /** Answers each worker has sent so far (its plain answers, as counted in its cells): the operator's view of the spread. */
   readonly answered: number[];
   /** Have the workers answer from `set`; every query a worker answers after this returns is answered from it. */
   publish(set: ZoneSet): Promise<void>;
@@ -40,6 +41,9 @@ interface Running {
   /** Where its zone sets go (thread.ts takes them when it needs them). */
   port: MessagePort;
   alive: boolean;
+  /** The worker's query and response counts (shared memory, counters.ts) and what of them is folded in. */
+  cells?: Float64Array;
+  seen: Float64Array;
 }
 
 /**
@@ -57,15 +61,23 @@ export async function startDnsThreads(o: DnsThreadsOptions): Promise<DnsThreads>
   let sent = o.store.snapshot();
   const first = sharer.share(sent);
   const running: Running[] = [];
-  const answered: number[] = Array.from({ length: o.workers }, () => 0);
 
   const add = (c: DnsCounters, inc: CounterIncrements) => {
-    for (const [k, v] of Object.entries(inc.queriesByType)) c.queriesByType[k] = (c.queriesByType[k] ?? 0) + v;
-    for (const [k, v] of Object.entries(inc.responsesByRcode)) c.responsesByRcode[k] = (c.responsesByRcode[k] ?? 0) + v;
     c.truncated += inc.truncated;
     c.rrl.slipped += inc.rrl.slipped;
     c.rrl.dropped += inc.rrl.dropped;
   };
+
+  // The main responder's query and response counts take the workers' cells in whenever they are read
+  // (/metrics, the status page): the workers count without a message per answer, and are never behind.
+  const counters = o.responder.counters;
+  const rcodeLabel = (r: number) => RCODE_NAME[r] ?? String(r);
+  const own = { queriesByType: counters.queriesByType, responsesByRcode: counters.responsesByRcode };
+  const fold = () => {
+    for (const r of running) if (r.cells) foldCells(own, r.cells, r.seen, typeLabel, rcodeLabel);
+  };
+  const folding = (record: Record<string, number>): PropertyDescriptor => ({ get: () => (fold(), record), enumerable: true, configurable: true });
+  const plain = (record: Record<string, number>): PropertyDescriptor => ({ value: record, writable: true, enumerable: true, configurable: true });
 
   /** A message the worker could not answer alone: answered here, the answers sent back to it. */
   const answer = (r: Running, m: Extract<FromThread, { type: "ask" }>) => {
@@ -77,19 +89,19 @@ export async function startDnsThreads(o: DnsThreadsOptions): Promise<DnsThreads>
   };
 
   const started = await Promise.all(
-    Array.from({ length: o.workers }, (_, i) => {
+    Array.from({ length: o.workers }, () => {
       const channel = new MessageChannel();
-      const r: Running = { worker: new Worker(THREAD_ENTRY), port: channel.port1, alive: true };
+      const r: Running = { worker: new Worker(THREAD_ENTRY), port: channel.port1, alive: true, seen: new Float64Array(COUNT_CELLS) };
       running.push(r);
       return new Promise<void>((resolve, reject) => {
         r.worker.onmessage = (ev: MessageEvent<FromThread>) => {
           const m = ev.data;
           if (m.type === "ask") answer(r, m);
-          else if (m.type === "counters") {
-            add(o.responder.counters, m.counters);
-            for (const v of Object.values(m.counters.responsesByRcode)) answered[i] += v;
+          else if (m.type === "counters") add(counters, m.counters);
+          else if (m.type === "started") {
+            r.cells = m.cells;
+            resolve();
           }
-          else if (m.type === "started") resolve();
           else if (m.type === "failed") reject(Object.assign(new Error(m.message), { code: m.code }));
         };
         r.worker.onerror = (ev) => {
@@ -108,6 +120,7 @@ export async function startDnsThreads(o: DnsThreadsOptions): Promise<DnsThreads>
     for (const r of running) r.worker.terminate();
     throw started;
   }
+  Object.defineProperties(counters, { queriesByType: folding(own.queriesByType), responsesByRcode: folding(own.responsesByRcode) });
 
   const publish = (set: ZoneSet): Promise<void> => {
     if (set !== sent) {
@@ -128,7 +141,9 @@ export async function startDnsThreads(o: DnsThreadsOptions): Promise<DnsThreads>
   (poll as { unref?: () => void }).unref?.();
 
   return {
-    answered,
+    get answered() {
+      return running.map((r) => (r.cells ? answeredIn(r.cells) : 0));
+    },
     publish,
     async stop() {
       clearInterval(poll);
@@ -146,6 +161,9 @@ export async function startDnsThreads(o: DnsThreadsOptions): Promise<DnsThreads>
         ),
       );
       for (const r of running) r.port.close();
+      // The last counts in, then the records are plain again.
+      fold();
+      Object.defineProperties(counters, { queriesByType: plain(own.queriesByType), responsesByRcode: plain(own.responsesByRcode) });
     },
   };
 }

@@ -78,6 +78,15 @@ describe("DNS threads", () => {
     expect(workerAnswers()).toBeGreaterThan(before);
   });
 
+  test("the query and response counters take in every thread's answers as soon as the client has them", async () => {
+    const c = server.dns.responder.counters;
+    const [queries, noerror, before] = [c.queriesByType.A ?? 0, c.responsesByRcode.NOERROR ?? 0, workerAnswers()];
+    await askFromManyPorts(`h2.${ZONE}`, 48);
+    expect(workerAnswers()).toBeGreaterThan(before);
+    expect(c.queriesByType.A).toBe(queries + 48);
+    expect(c.responsesByRcode.NOERROR).toBe(noerror + 48);
+  });
+
   test("an update acknowledged with good is answered with the new address by every thread right away", async () => {
     const auth = `Basic ${Buffer.from(`h3.${ZONE}:${UPDATE_SECRET}`).toString("base64")}`;
     const before = workerAnswers();
