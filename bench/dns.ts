@@ -17,7 +17,7 @@ import { addZone, dumpMasterFile, queryFile } from "./lib/zone.ts";
 import { benchDir, PEER_LABEL, startPeer, startUpdns, type PeerKind, type Server } from "./lib/servers.ts";
 import { cpuSeconds, memoryBytes } from "./lib/proc.ts";
 import { dnsperf } from "./lib/dnsperf.ts";
-import { axfr, type AxfrResult } from "./lib/axfr.ts";
+import { axfr, warmAxfrClient, type AxfrResult } from "./lib/axfr.ts";
 import { which } from "../tests/support/net.ts";
 
 /** One way an operator may run a server on this machine: its program and how many workers it answers with. */
@@ -142,6 +142,8 @@ export async function benchServing(o: ServingOptions): Promise<ServingResult> {
     const cpu = cfg.pinned ? "0" : undefined;
     return cfg.kind === "updns" ? startUpdns({ dataDir: data, zone, logLevel: "warn", threads: o.updnsThreads ? cfg.workers : undefined, cpu }) : startPeer(cfg.kind, { zone, zoneFile, workers: cfg.workers, cpu });
   };
+  // The first server measured must not pay for the client's own first run.
+  await warmAxfrClient();
   try {
     // All servers run side by side (idle ones cost nothing) so the rounds below can alternate between them:
     // a shift in the shared machine's load then touches every server alike, not the one measured just then.

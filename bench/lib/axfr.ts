@@ -81,3 +81,39 @@ export async function axfr(port: number, zone: string, expected: number, timeout
     }).catch((e) => finish(null, e));
   });
 }
+
+/**
+ * Run the client once against a canned transfer served in this process, so that no server's "first AXFR
+ * after start-up" also pays for warming up the client's own code (the first server measured would).
+ */
+export async function warmAxfrClient(zone = "warm.test", records = 2000): Promise<void> {
+  const soa = { name: zone, type: "SOA" as const, ttl: 60, data: { mname: `ns.${zone}`, rname: `hostmaster.${zone}`, serial: 1, refresh: 60, retry: 60, expire: 60, minimum: 60 } };
+  const body = Array.from({ length: records }, (_, i) => ({ name: `h${i}.${zone}`, type: "A" as const, ttl: 60, data: `192.0.2.${i % 250}` }));
+  const frame = (answers: dnsPacket.Answer[]) => {
+    const m = dnsPacket.encode({ type: "response", id: 4242, flags: dnsPacket.AUTHORITATIVE_ANSWER, questions: [{ type: "AXFR", name: zone, class: "IN" }], answers });
+    const out = new Uint8Array(m.length + 2);
+    out[0] = m.length >> 8;
+    out[1] = m.length & 255;
+    out.set(m, 2);
+    return out;
+  };
+  const chunks: Uint8Array[] = [frame([soa, ...body.slice(0, 500)])];
+  for (let i = 500; i < records; i += 500) chunks.push(frame(body.slice(i, i + 500)));
+  chunks.push(frame([soa]));
+  const transfer = Buffer.concat(chunks);
+  const server = Bun.listen({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      data(s) {
+        s.write(transfer);
+      },
+    },
+  });
+  try {
+    // The SOA once more at the end makes records + 1.
+    for (let i = 0; i < 3; i++) await axfr(server.port, zone, records + 1, 10_000);
+  } finally {
+    server.stop(true);
+  }
+}
