@@ -97,6 +97,8 @@ export class UpdateBatcher {
       q = { server, zone, options, pending: [], running: false };
       this.queues.set(qk, q);
     }
+    // The latest caller's options sign the next message: a secret changed under the same key name counts at once.
+    q.options = options;
     const batchable = this.opts.batchUnproven === true || (this.proofs.get(this.proofKey(qk, change)) ?? 0) > this.now();
     return new Promise<void>((resolve, reject) => {
       q.pending.push({ ...change, size, batchable, resolve, reject });

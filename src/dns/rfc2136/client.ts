@@ -176,13 +176,20 @@ export async function exchange(server: ServerAddress, message: Uint8Array, opts:
         if (i === attempts - 1) throw lastErr;
       }
     }
-    peerTsigError = undefined;
-    unsignedRefusal = undefined;
-    const w = await tcpExchange(server, wire, timeoutMs, accept, local);
-    return { response: decoded!, wire: w, via: "tcp", peerTsigError, unsignedRefusal };
+    // A message that needs TCP from the start (a batched UPDATE) gets the retries UDP would have had.
+    for (let i = 0; ; i++) {
+      peerTsigError = undefined;
+      unsignedRefusal = undefined;
+      try {
+        const w = await tcpExchange(server, wire, timeoutMs, accept, local);
+        return { response: decoded!, wire: w, via: "tcp", peerTsigError, unsignedRefusal };
+      } catch (e) {
+        if (!useTcp || i >= attempts - 1 || !(e instanceof TransportError) || e.failure !== "timeout") throw e;
+      }
+    }
   } catch (e) {
     if (e instanceof TransportError) {
-      const attemptsNote = e.failure === "timeout" && !useTcp && attempts > 1 ? ` (${attempts} attempts)` : "";
+      const attemptsNote = e.failure === "timeout" && attempts > 1 ? ` (${attempts} attempts)` : "";
       throw new DnsError(e.message + attemptsNote, e.failure, true);
     }
     throw e;

@@ -202,6 +202,14 @@ describe("transport", () => {
     expect(server.requests.length).toBe(2);
   });
 
+  test("an UPDATE too big for UDP gets its second attempt over TCP too", async () => {
+    let n = 0;
+    server = await startFakeServer((req) => (n++ === 0 ? [] : signedAnswer(req)));
+    const ops = Array.from({ length: 20 }, (_, i) => ({ op: "add" as const, name: `host-${i}.example.test`, type: "A" as const, ttl: 60, value: "192.0.2.1" }));
+    await sendUpdate(at(server), "example.test", ops, { key, timeoutMs: 300 });
+    expect(server.requests.map((r) => r.via)).toEqual(["tcp", "tcp"]);
+  });
+
   test("a silent server: timeout after both attempts, within the configured time", async () => {
     server = await startFakeServer(() => null);
     const t0 = Date.now();

@@ -1,5 +1,6 @@
 // A scriptable DNS server for hostile-answer tests: UDP and TCP on one free loopback port, each request
-// handed to `respond`, which returns the datagram(s) to send back (or nothing, to stay silent).
+// handed to `respond`, which returns the datagram(s) to send back (or nothing, to stay silent; over TCP
+// nothing closes the connection, an empty list keeps it open).
 import { freePort } from "../../support/net.ts";
 
 export type Responder = (request: Uint8Array, via: "udp" | "tcp") => Uint8Array | Uint8Array[] | null | undefined;
@@ -55,7 +56,10 @@ export async function startFakeServer(respond: Responder): Promise<FakeServer> {
         const wire = b.slice(2, 2 + len);
         s.data.buf = b.slice(2 + len);
         state.requests.push({ via: "tcp", wire, from: s.remoteAddress });
-        const outs = toList(state.respond(wire, "tcp"));
+        const r = state.respond(wire, "tcp");
+        // An empty list: say nothing and keep the connection open (a server too busy to answer).
+        if (Array.isArray(r) && r.length === 0) return;
+        const outs = toList(r);
         if (outs.length === 0) {
           s.end();
           return;
