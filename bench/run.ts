@@ -118,7 +118,7 @@ async function benchOnce(): Promise<RunResult> {
           `Latency percentiles come from a ${Math.min(3, dnsSeconds)} s run of their own at the same load with dnsperf -v (every answer listed, which slows the client: its q/s are not counted).`,
       );
     out.push(
-      `AXFR: whole transfers with a minimal client (it counts records from the headers and decodes only the last message); "first" is the first transfer after start-up (updns builds the transfer's messages then and keeps them for that version of the zone), "best" the best of five after ${axfrOnly ? "it" : "the query load"}.`,
+      `AXFR: whole transfers with a minimal client (it counts records from the headers and decodes only the last message); "first" is the first transfer after start-up (the client has warmed up on a canned transfer of its own; updns builds the loaded version's messages in the background right after start-up and keeps them for that version), "best" the best of five after ${axfrOnly ? "it" : "the query load"}.`,
     );
     out.push("");
     const ms = (s: number) => (Number.isFinite(s) ? (s * 1000).toFixed(1) : "—");
